@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from caribclear.core.models import TimeStampedModel
+
+from .choices import OFFICIAL_ROLES, Agency, Role
+
+
+class Administration(models.Model):
+    """A CCLEC member customs administration: the tenant that owns officials and the data they create."""
+
+    code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    languages = models.CharField(
+        _("official languages"), max_length=50, help_text=_("ISO 639 codes separated by semicolons.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active member"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member administration")
+        verbose_name_plural = _("member administrations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(";") if code]
+
+    @property
+    def document_language(self) -> str:
+        """The first official language that CaribClear ships, for certificates; English otherwise."""
+        shipped = {code for code, _name in settings.LANGUAGES}
+        return next((code for code in self.language_list if code in shipped), "en")
+
+
+class CaribClearUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """Everyone who signs in. Officials belong to exactly one administration and one agency."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OPERATOR)
+    administration = models.ForeignKey(
+        Administration,
+        verbose_name=_("administration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
+    agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+
+    objects = CaribClearUserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="official_has_administration_and_agency",
+                condition=Q(role=Role.OPERATOR, administration__isnull=True, agency="")
+                | (
+                    Q(role__in=[r.value for r in OFFICIAL_ROLES], administration__isnull=False)
+                    & ~Q(agency="")
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} <{self.email}>" if full else self.email
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(TimeStampedModel):
+    """A per-account API token. Only its SHA-256 is stored; the token is shown once, when created."""
+
+    PREFIX = "cc_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(_("starts with"), max_length=12)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def generate(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

@@ -1,0 +1,210 @@
+"""Writes on accounts: registration, confirmation, officials, two-factor devices and API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caribclear.core.audit import audit_record
+
+from .choices import OFFICIAL_ROLES, Agency, Role
+from .models import Administration, ApiToken, User, hash_token
+from .tokens import email_confirmation_token
+
+
+def _send_templated_mail(*, user: User, template: str, subject: str, context: dict[str, object]) -> None:
+    with translation.override(user.language):
+        body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
+        send_mail(str(subject), body, None, [user.email])
+
+
+def send_email_confirmation(*, user: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_token.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:confirm_email", args=[uid, token])
+    with translation.override(user.language):
+        subject = _("Confirm your e-mail address for CaribClear")
+    _send_templated_mail(
+        user=user, template="accounts/email/confirm_email.txt", subject=subject, context={"link": link}
+    )
+
+
+@transaction.atomic
+def operator_register(
+    *, email: str, password: str, first_name: str, last_name: str, language: str, phone: str = ""
+) -> User:
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    user = User(
+        username=email.lower(),
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
+        phone=phone.strip(),
+        role=Role.OPERATOR,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password", "username"])
+    user.save()
+    audit_record(actor=user, action="account.register", obj=user, summary="Operator registered")
+    transaction.on_commit(lambda: send_email_confirmation(user=user))
+    return user
+
+
+@transaction.atomic
+def user_confirm_email(*, user: User) -> User:
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+        audit_record(actor=user, action="account.confirm_email", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def _require_administrator_of(actor: User, administration: Administration | None) -> None:
+    if not actor.is_administrator or administration is None or actor.administration_id != administration.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def official_create(
+    *,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    agency: str,
+    language: str = "en",
+) -> User:
+    """An administrator adds an official to their own administration and e-mails a set-password link."""
+    administration = actor.administration
+    _require_administrator_of(actor, administration)
+    if role not in [r.value for r in OFFICIAL_ROLES]:
+        raise ValidationError({"role": _("Choose officer, supervisor or administrator.")})
+    if agency not in Agency.values:
+        raise ValidationError({"agency": _("Choose customs, immigration or port health.")})
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    official = User(
+        username=email.lower(),
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        role=role,
+        agency=agency,
+        administration=administration,
+        language=language,
+        email_confirmed_at=timezone.now(),
+    )
+    official.set_unusable_password()
+    official.full_clean(exclude=["password", "username"])
+    official.save()
+    audit_record(
+        actor=actor,
+        action="official.create",
+        obj=official,
+        summary=f"Added {official.email} as {role} ({agency})",
+        data={"role": role, "agency": agency},
+    )
+    transaction.on_commit(lambda: send_set_password_link(user=official))
+    return official
+
+
+def send_set_password_link(*, user: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+    with translation.override(user.language):
+        subject = _("Your CaribClear official account")
+    _send_templated_mail(
+        user=user, template="accounts/email/official_invite.txt", subject=subject, context={"link": link}
+    )
+
+
+@transaction.atomic
+def official_update(*, actor: User, official: User, role: str, agency: str, is_active: bool) -> User:
+    _require_administrator_of(actor, official.administration)
+    if official.pk == actor.pk and (not is_active or role != Role.ADMINISTRATOR):
+        raise ValidationError(_("You cannot remove your own administrator access."))
+    before = {"role": official.role, "agency": official.agency, "is_active": official.is_active}
+    official.role, official.agency, official.is_active = role, agency, is_active
+    official.full_clean(exclude=["password", "username"])
+    official.save(update_fields=["role", "agency", "is_active"])
+    audit_record(
+        actor=actor,
+        action="official.update",
+        obj=official,
+        data={"before": before, "after": {"role": role, "agency": agency, "is_active": is_active}},
+    )
+    return official
+
+
+@transaction.atomic
+def official_reset_two_factor(*, actor: User, official: User) -> None:
+    """Removes the official's authenticator so they enrol a new one at their next login."""
+    _require_administrator_of(actor, official.administration)
+    TOTPDevice.objects.filter(user=official).delete()
+    audit_record(actor=actor, action="official.reset_2fa", obj=official)
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
+    if device.user_id != user.pk or not device.verify_token(code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit_record(actor=user, action="account.enrol_2fa", obj=user)
+    return True
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret is never stored and cannot be shown again."""
+    if not name.strip():
+        raise ValidationError({"name": _("Give the token a name, for example the system that will use it.")})
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], key_hash=hash_token(raw), hint=raw[:10]
+    )
+    audit_record(actor=user, action="api_token.create", obj=token, summary=token.name)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="api_token.revoke", obj=token, summary=token.name)
+    return token

@@ -1,0 +1,291 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from axes.helpers import get_lockout_message
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caribclear.core.permissions import administrator_required, login_required
+
+from . import selectors, services
+from .forms import (
+    ApiTokenForm,
+    LanguageForm,
+    LoginForm,
+    OfficialCreateForm,
+    OfficialUpdateForm,
+    OtpForm,
+    RegistrationForm,
+)
+from .models import User
+from .tokens import email_confirmation_token
+
+PENDING_USER = "caribclear_pending_2fa_user"
+PENDING_NEXT = "caribclear_pending_2fa_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("home")
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.operator_register(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=data["language"],
+                phone=data["phone"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "accounts/register_done.html", {"email": data["email"]})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "accounts/confirm_email_invalid.html", status=400)
+    services.user_confirm_email(user=user)
+    messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
+    return redirect("accounts:login")
+
+
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        user = User.objects.filter(
+            email__iexact=request.POST.get("email", ""), email_confirmed_at__isnull=True
+        ).first()
+        if user is not None:
+            services.send_email_confirmation(user=user)
+        # The same answer whether or not the address has an account, so nobody can probe for accounts.
+        messages.info(request, _("If that address has an unconfirmed account, a new link is on its way."))
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_confirmation.html")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", {"message": get_lockout_message()}, status=429)
+        if user is None or not isinstance(user, User):
+            form.add_error(None, _("The e-mail address or password is not right."))
+        elif user.is_operator and user.email_confirmed_at is None:
+            form.add_error(
+                None,
+                _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one."),
+            )
+        elif user.is_official:
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_NEXT] = _safe_next(request, next_url)
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            return redirect("accounts:verify" if has_device else "accounts:enrol")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(_safe_next(request, next_url))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url or ""})
+
+
+def _pending_user(request: HttpRequest) -> User:
+    user_id = request.session.get(PENDING_USER)
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise Http404
+    return user
+
+
+def _finish_official_login(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    next_url = request.session.get(PENDING_NEXT) or reverse("home")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    return HttpResponseRedirect(next_url)
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    try:
+        user = _pending_user(request)
+    except Http404:
+        return redirect("accounts:login")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            verified, _reason = device.verify_is_allowed()
+            if not verified:
+                form.add_error("code", _("Too many wrong codes. Wait a minute and try again."))
+                break
+            if device.verify_token(form.cleaned_data["code"]):
+                return _finish_official_login(request, user, device)
+        else:
+            form.add_error("code", _("That code is not right, or it has expired. Enter the current code."))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def enrol(request: HttpRequest) -> HttpResponse:
+    try:
+        user = _pending_user(request)
+    except Http404:
+        return redirect("accounts:login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or services.totp_device_start(
+        user=user
+    )
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(user=user, device=device, code=form.cleaned_data["code"]):
+            return _finish_official_login(request, user, device)
+        form.add_error(
+            "code", _("That code is not right. Check the time on your phone and try the current code.")
+        )
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP")
+    base32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(base32[i : i + 4] for i in range(0, len(base32), 4)),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("home")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST or None)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        response = HttpResponseRedirect(next_url)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite="Lax",
+        )
+        return response
+    return HttpResponseRedirect(next_url)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": selectors.api_tokens_for(user=user), "new_secret": new_secret},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    token = get_object_or_404(selectors.api_tokens_for(user=user), pk=pk)
+    services.api_token_revoke(user=user, token=token)
+    messages.success(request, _("The token is revoked: systems using it can no longer sign in."))
+    return redirect("accounts:api_tokens")
+
+
+@administrator_required
+def officials(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    administration = actor.administration
+    assert administration is not None  # guaranteed for administrators by the model constraint
+    form = OfficialCreateForm(request.POST or None, initial={"language": administration.document_language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            official = services.official_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is added; a link to set a password is on its way.") % {"email": official.email},
+            )
+            return redirect("accounts:officials")
+    return render(
+        request,
+        "accounts/officials.html",
+        {"form": form, "officials": selectors.officials_for_administrator(actor=actor).order_by("last_name")},
+    )
+
+
+@administrator_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    official = get_object_or_404(selectors.officials_for_administrator(actor=actor), pk=pk)
+    form = OfficialUpdateForm(
+        request.POST or None,
+        initial={"role": official.role, "agency": official.agency, "is_active": official.is_active},
+    )
+    if request.method == "POST" and "reset_2fa" in request.POST:
+        services.official_reset_two_factor(actor=actor, official=official)
+        messages.success(
+            request, _("The authenticator is removed: they enrol a new one at their next sign-in.")
+        )
+        return redirect("accounts:official_edit", pk=official.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_update(actor=actor, official=official, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:officials")
+    return render(request, "accounts/official_edit.html", {"form": form, "official": official})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")

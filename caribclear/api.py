@@ -1,0 +1,130 @@
+"""The REST API for agents' systems and apps: one NinjaAPI, token auth, RFC 9457 errors.
+
+Each app adds its router in `register_routers()`; the OpenAPI 3 document is at /api/openapi.json and
+the interactive documentation at /api/docs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from caribclear.accounts.models import User
+from caribclear.accounts.selectors import user_for_api_token
+from caribclear.core.problems import problem_response
+
+
+class ApiTokenAuth(HttpBearer):
+    openapi_description = "A per-account token created under 'API tokens' (it starts with cc_)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_api_token(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="CaribClear API",
+    version="1",
+    description=(
+        "Vessels, people on board and advance arrival/departure notifications for the CCLEC member "
+        "administrations. Every POST needs an `Idempotency-Key` header; errors are RFC 9457 problem JSON."
+    ),
+    auth=ApiTokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _location(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _location(err.get("loc", [])), "message": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors
+    ]
+    return problem_response(
+        request,
+        status=422,
+        type_="validation-error",
+        title="The request is not valid",
+        detail="; ".join(f"{e['field'] or 'request'}: {e['message']}" for e in errors),
+        errors=errors,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": "" if field == "__all__" else field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": str(message)} for message in exc.messages]
+    return problem_response(
+        request,
+        status=422,
+        type_="validation-error",
+        title="The request is not valid",
+        detail="; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors),
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        request,
+        status=401,
+        type_="unauthenticated",
+        title="Authentication required",
+        detail="Send a valid API token as 'Authorization: Bearer <token>'.",
+        headers={"WWW-Authenticate": 'Bearer realm="caribclear"'},
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(
+        request,
+        status=404,
+        type_="not-found",
+        title="Not found",
+        detail="There is no such record, or it is not yours to see.",
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # Not "forbidden": a record one may not see is simply not found.
+    return on_not_found(request, Http404())
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(request, status=exc.status_code, detail=str(exc))
+
+
+def register_routers() -> None:
+    """Attach each app's router (its `api.router`). Called once from urls.py."""
+    from importlib import import_module
+
+    for app, prefix in API_ROUTERS:
+        api.add_router(prefix, import_module(f"caribclear.{app}.api").router)
+
+
+# (app, URL prefix) of the routers that make up the API; an app adds its line when it has a router.
+API_ROUTERS: list[tuple[str, str]] = []

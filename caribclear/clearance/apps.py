@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClearanceConfig(AppConfig):
+    name = "caribclear.clearance"
+    label = "clearance"
+    verbose_name = _("Clearance")

@@ -1,0 +1,39 @@
+"""The audit trail: one call records who did what to which record, from which request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .context import current_request
+from .models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. `actor` is a user (or None for the system); `obj` the record acted on."""
+    info = current_request.get()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    administration = getattr(actor, "administration", None) if is_user else None
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(actor.get_username() if is_user else "system")[:254],
+        administration_code=getattr(administration, "code", "") or "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:500],
+        data=data or {},
+        request_id=info.request_id if info else "",
+        ip=info.ip if info else "",
+        user_agent=info.user_agent if info else "",
+        method=info.method if info else "",
+        path=info.path if info else "",
+    )

@@ -1,0 +1,125 @@
+"""Idempotency-Key for every API POST: a retried request never creates a second record.
+
+The first request with a key stores its response; a retry with the same key and the same body gets
+that response again (with ``Idempotent-Replayed: true``); the same key with a different body is a 422;
+a retry while the first is still running is a 409. Keys are scoped to the account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from caribclear.accounts.selectors import user_for_api_token
+
+from .models import IdempotencyRecord
+from .problems import problem_response
+
+API_PREFIX = "/api/"
+STALE_AFTER = timedelta(minutes=5)
+KEEP_FOR = timedelta(days=7)
+
+
+def _bearer(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        user = user_for_api_token(raw=_bearer(request))
+        if user is None:
+            return self.get_response(request)  # the API answers 401 itself
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return problem_response(
+                request,
+                status=400,
+                type_="idempotency-key-missing",
+                title="Idempotency-Key header required",
+                detail="Every POST needs an Idempotency-Key header (for example a UUID) so a retry is safe.",
+            )
+        if len(key) > 255:
+            return problem_response(
+                request,
+                status=400,
+                type_="idempotency-key-invalid",
+                title="Idempotency-Key too long",
+                detail="An Idempotency-Key has at most 255 characters.",
+            )
+        fingerprint = hashlib.sha256(
+            b"\n".join([request.method.encode(), request.get_full_path().encode(), request.body])
+        ).hexdigest()
+
+        record = self._claim(request, user.pk, key, fingerprint)
+        if isinstance(record, HttpResponse):
+            return record
+        response = self.get_response(request)
+        if response.status_code >= 500 or response.streaming:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            return response
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            response_status=response.status_code,
+            response_content_type=response.get("Content-Type", ""),
+            response_body=response.content,
+            response_location=response.get("Location", ""),
+        )
+        return response
+
+    def _claim(
+        self, request: HttpRequest, user_id: int, key: str, fingerprint: str
+    ) -> IdempotencyRecord | HttpResponse:
+        now = timezone.now()
+        for _attempt in range(2):
+            try:
+                with transaction.atomic():
+                    return IdempotencyRecord.objects.create(user_id=user_id, key=key, fingerprint=fingerprint)
+            except IntegrityError:
+                existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+                if existing is None:
+                    continue
+                if existing.created_at < now - KEEP_FOR or (
+                    existing.response_status is None and existing.created_at < now - STALE_AFTER
+                ):
+                    existing.delete()
+                    continue
+                if existing.fingerprint != fingerprint:
+                    return problem_response(
+                        request,
+                        status=422,
+                        type_="idempotency-key-reused",
+                        title="Idempotency-Key already used for another request",
+                        detail="This key was used with a different request. Use a new key for a new request.",
+                    )
+                if existing.response_status is None:
+                    return problem_response(
+                        request,
+                        status=409,
+                        type_="idempotency-in-progress",
+                        title="Request still in progress",
+                        detail="The first request with this key is still being processed. Retry shortly.",
+                        headers={"Retry-After": "2"},
+                    )
+                replay = HttpResponse(
+                    bytes(existing.response_body),
+                    status=existing.response_status,
+                    content_type=existing.response_content_type or "application/json",
+                )
+                replay["Idempotent-Replayed"] = "true"
+                if existing.response_location:
+                    replay["Location"] = existing.response_location
+                return replay
+        return problem_response(
+            request, status=409, type_="idempotency-in-progress", title="Request conflict"
+        )

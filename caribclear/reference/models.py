@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class PortQuerySet(models.QuerySet["Port"]):
+    def ports_of_entry(self) -> PortQuerySet:
+        return self.filter(is_port_of_entry=True, administration__isnull=False)
+
+
+class Port(models.Model):
+    """A location from UN/LOCODE. Ports of entry are those where a member administration clears craft."""
+
+    locode = models.CharField(_("UN/LOCODE"), max_length=5, unique=True)
+    country = CountryField(_("country"))
+    name = models.CharField(_("name"), max_length=120)
+    name_ascii = models.CharField(_("name without diacritics"), max_length=120, db_index=True)
+    subdivision = models.CharField(_("subdivision"), max_length=3, blank=True)
+    function = models.CharField(
+        _("function"), max_length=8, blank=True, help_text=_("UN/LOCODE function classifier, e.g. 1 = port.")
+    )
+    status = models.CharField(_("status"), max_length=2, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    is_port_of_entry = models.BooleanField(_("yacht port of entry"), default=False, db_index=True)
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("clearing administration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ports",
+    )
+
+    objects = PortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("port")
+        verbose_name_plural = _("ports")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.locode})"
+
+    @property
+    def is_seaport(self) -> bool:
+        return self.function[:1] == "1"

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import include, path
+
+from caribclear.api import api, register_routers
+from caribclear.core import views as core_views
+
+register_routers()
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("caribclear.accounts.urls")),
+    path("api/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

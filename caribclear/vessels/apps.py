@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VesselsConfig(AppConfig):
+    name = "caribclear.vessels"
+    label = "vessels"
+    verbose_name = _("Vessels and people")
