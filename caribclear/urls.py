@@ -11,6 +11,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("caribclear.accounts.urls")),
     path("api/", api.urls),
+    path("vessels/", include("caribclear.vessels.urls")),
+    path("voyages/", include("caribclear.clearance.urls")),
+    path("officer/", include("caribclear.clearance.officer_urls")),
+    path("", include("caribclear.clearance.document_urls")),
 ]
 
 if settings.DEBUG:

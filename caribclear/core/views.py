@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: what each kind of user can do next."""
+    """The start page for visitors; signed-in users go straight to their own work."""
+    user = request.user
+    if user.is_authenticated:
+        target = "clearance:home" if getattr(user, "is_operator", False) else "officer:queue"
+        try:
+            return redirect(reverse(target))
+        except NoReverseMatch:
+            pass
     return render(request, "core/home.html")
 
 
