@@ -1,0 +1,182 @@
+"""Screening many queries: on all cores, with progress, from files to a JSON-lines file.
+
+The index is built once in the parent process; workers are forked from it so they share its memory
+(copy-on-write) instead of each building or unpickling their own. Results come back in input order.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import InputError
+from .formats import iter_queries, read_watchlist
+from .index import DEFAULT_THRESHOLD, Index
+from .model import Entity, ListInfo, Match
+
+#: Default number of matches written per query.
+DEFAULT_LIMIT = 10
+_CHUNK = 200
+_MIN_PARALLEL = 400
+
+_WORKER_INDEX: Index | None = None
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _screen_chunk(args: tuple[list[Entity], float, int]) -> list[list[Match]]:
+    queries, threshold, limit = args
+    assert _WORKER_INDEX is not None
+    return [_WORKER_INDEX.screen(q, threshold=threshold, limit=limit) for q in queries]
+
+
+def screen_many(
+    index: Index,
+    queries: Sequence[Entity],
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = DEFAULT_LIMIT,
+    workers: int | None = None,
+) -> Iterator[list[Match]]:
+    """Matches for each query, in input order, using ``workers`` processes (default: all cores)."""
+    global _WORKER_INDEX
+    workers = workers or default_workers()
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers == 1 or len(queries) < _MIN_PARALLEL or not can_fork:
+        for q in queries:
+            yield index.screen(q, threshold=threshold, limit=limit)
+        return
+    chunks = [(list(queries[i : i + _CHUNK]), threshold, limit) for i in range(0, len(queries), _CHUNK)]
+    _WORKER_INDEX = index
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for result in pool.imap(_screen_chunk, chunks):
+                yield from result
+    finally:
+        _WORKER_INDEX = None
+
+
+class Progress:
+    """A one-line progress bar for a terminal (or a log: it only redraws a few times a second)."""
+
+    def __init__(self, total: int, stream: TextIO | None, label: str = "screening") -> None:
+        self.total = max(total, 1)
+        self.stream = stream
+        self.label = label
+        self.done = 0
+        self.start = time.monotonic()
+        self._last = 0.0
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.stream is not None and (now - self._last > 0.25 or self.done >= self.total):
+            self._last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        assert self.stream is not None
+        frac = min(1.0, self.done / self.total)
+        width = 30
+        filled = int(frac * width)
+        elapsed = now - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total} {frac:6.1%} {rate:,.0f}/s {elapsed:.1f}s"
+        )
+        if self.done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenSummary:
+    watchlist: ListInfo
+    queries: int
+    queries_with_matches: int
+    matches: int
+    seconds_reading: float
+    seconds_indexing: float
+    seconds_screening: float
+
+
+def match_line(query_id: str, matches: Iterable[Match]) -> str:
+    """One output line: ``{"query_id": ..., "matches": [{"entity_id", "score", "explanation"}...]}``."""
+    return json.dumps(
+        {
+            "query_id": query_id,
+            "matches": [
+                {"entity_id": m.entity_id, "score": m.score, "explanation": m.explanation} for m in matches
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def screen_file(
+    watchlist: Path,
+    queries: Path,
+    out: Path,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    watchlist_format: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    workers: int | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> ScreenSummary:
+    """Screen every query in ``queries`` against ``watchlist`` and write JSON lines to ``out``.
+
+    Raises :class:`InputError` for a missing file, an unknown format or a bad row.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(out, f"threshold {threshold} is not between 0 and 1")
+    t0 = time.monotonic()
+    info, entities = read_watchlist(watchlist, watchlist_format)
+    query_list = list(iter_queries(queries))
+    t1 = time.monotonic()
+    index = Index.build(entities)
+    del entities
+    t2 = time.monotonic()
+    if progress is not None:
+        progress.write(
+            f"{info.entity_count} watchlist entities ({info.format}) read in {t1 - t0:.1f}s "
+            f"with {len(query_list)} queries; index built in {t2 - t1:.1f}s\n"
+        )
+    bar = Progress(len(query_list), progress)
+    with_matches = total = 0
+    try:
+        fh = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(out, f"cannot write: {exc.strerror}") from exc
+    with fh:
+        for query, matches in zip(
+            query_list, screen_many(index, query_list, threshold, limit, workers), strict=True
+        ):
+            fh.write(match_line(query.id, matches))
+            fh.write("\n")
+            total += len(matches)
+            with_matches += bool(matches)
+            bar.update()
+    t3 = time.monotonic()
+    return ScreenSummary(
+        watchlist=info,
+        queries=len(query_list),
+        queries_with_matches=with_matches,
+        matches=total,
+        seconds_reading=t1 - t0,
+        seconds_indexing=t2 - t1,
+        seconds_screening=t3 - t2,
+    )

@@ -1,0 +1,521 @@
+"""The watchlist index: candidate generation, then scoring of the few candidates.
+
+Candidate generation works on the list's vocabulary, not on its entries. Every distinct name token has a
+posting list (the entries whose names contain it). A query token is expanded to the vocabulary tokens that
+look like it: the same token, the same Metaphone key (``Mohammed`` ~ ``Muhammad``), or one edit away on either
+side (a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). Each query token
+then stands for the union of the postings of its expansions.
+
+A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
+reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
+weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
+and a Garcia-like token, not at every Maria. Identifiers (passport, IMO, MMSI...) are looked up exactly.
+
+The candidates are then scored by :func:`Index.screen`: names token by token (see ``_name_score``), then
+dates of birth, identifiers, nationality and gender as evidence that raises or lowers the score.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from .dates import EXACT, PartialDate, compare_birth_dates, parse_partial
+from .model import SCHEMAS, Entity, Evidence, Match
+from .normalize import (
+    GENERIC_WORDS,
+    PARTICLES,
+    Unit,
+    country_code,
+    name_tokens,
+    name_units,
+    normalize_gender,
+    normalize_identifier,
+    phonetic,
+)
+
+#: Default alert threshold; see the benchmark README for how it was chosen.
+DEFAULT_THRESHOLD = 0.80
+#: Most candidates scored in full per query (the ones that share the most weight with it).
+MAX_SCORED = 300
+#: Token similarity below this is no match at all.
+TOKEN_MIN = 0.70
+#: Weight of an entity's name tokens that the query does not have (extra middle names, second surnames).
+UNMATCHED_ENTITY_WEIGHT = 0.2
+#: Weight of particles (van, de, al...) and generic words (ltd, company...).
+MINOR_WEIGHT = 0.1
+#: Weight of a single-letter initial in the query.
+INITIAL_WEIGHT = 0.6
+#: Similarity of an initial to a name starting with that letter.
+INITIAL_SIM = 0.85
+NATIONALITY_MATCH = 0.02
+NATIONALITY_MISMATCH = -0.04
+GENDER_MISMATCH = -0.10
+IDENTIFIER_MATCH = 0.50
+#: Lowest score of an entity that shares an identifier with the query.
+IDENTIFIER_FLOOR = 0.90
+#: The most any evidence other than identifiers can add; used to prune candidates safely.
+_MAX_BOOST = EXACT + NATIONALITY_MATCH
+_MAX_KEYS = 8
+
+_SCHEMA_CODE = {name: i for i, name in enumerate(SCHEMAS)}
+_VESSEL = _SCHEMA_CODE["Vessel"]
+_LEGAL = _SCHEMA_CODE["LegalEntity"]
+
+
+def _compatible(a: int, b: int) -> bool:
+    """Persons match persons, vessels vessels; a LegalEntity matches a person or an organisation."""
+    return a == b or (_LEGAL in (a, b) and _VESSEL not in (a, b))
+
+
+@lru_cache(maxsize=1_000_000)
+def token_sim(a: str, b: str) -> float:
+    """Similarity of two name tokens in [0, 1]: edit distance, Jaro-Winkler and Metaphone combined."""
+    if a == b:
+        return 1.0
+    if len(a) < 2 or len(b) < 2:
+        return 0.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    sim = (Levenshtein.normalized_similarity(a, b) + JaroWinkler.similarity(a, b)) / 2
+    if sim < 0.95 and phonetic(a) == phonetic(b):
+        sim = max(sim, 0.9 if min(len(a), len(b)) > 3 else 0.8)
+    return sim
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+@lru_cache(maxsize=200_000)
+def _units_of(tokens: tuple[str, ...]) -> tuple[Unit, ...]:
+    return tuple(name_units(tokens))
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What the engine compares of an entity, normalised once."""
+
+    schema: int
+    names: tuple[tuple[str, ...], ...]
+    dobs: tuple[PartialDate, ...]
+    countries: frozenset[str]
+    gender: str | None
+    ids: tuple[tuple[str, str], ...]
+
+
+def _prepare(entity: Entity) -> _Prepared:
+    names: list[tuple[str, ...]] = []
+    for n in entity.names:
+        toks = name_tokens(n)
+        if toks and toks not in names:
+            names.append(toks)
+    dobs = tuple(d for d in (parse_partial(x) for x in entity.birth_dates) if d is not None)
+    countries = frozenset(c for c in (country_code(x) for x in entity.nationalities) if c)
+    ids = sorted(
+        {
+            (kind, normalize_identifier(kind, v))
+            for kind, values in entity.identifiers.items()
+            for v in values
+            if normalize_identifier(kind, v)
+        }
+    )
+    return _Prepared(
+        schema=_SCHEMA_CODE.get(entity.schema, 0),
+        names=tuple(names),
+        dobs=dobs,
+        countries=countries,
+        gender=normalize_gender(entity.gender),
+        ids=tuple(ids),
+    )
+
+
+def _is_minor(token: str, schema: int) -> bool:
+    return token in PARTICLES or (schema != 0 and token in GENERIC_WORDS)
+
+
+def _key_tokens(tokens: tuple[str, ...], schema: int) -> list[str]:
+    """Tokens and particle joins that go into the index for one name."""
+    keys = [t for t in tokens if len(t) > 1 and not _is_minor(t, schema)]
+    keys.extend(u.text for u in _units_of(tokens) if len(u.positions) > 1)
+    if not keys:  # a name made only of particles or generic words ("AL", "CO. LTD")
+        keys = [t for t in tokens if len(t) > 1]
+    return keys
+
+
+class Index:
+    """An in-memory, read-only index of watchlist entities. Build it with :meth:`build`."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self._prepared: list[_Prepared] = []
+        self._vocab: dict[str, int] = {}
+        self._tokens: list[str] = []
+        self._postings: list[array[int]] = []
+        self._deletes: dict[str, list[int]] = {}
+        self._phonetic: dict[str, list[int]] = {}
+        self._ids: dict[tuple[str, str], list[int]] = {}
+        self._n = 1
+        self._expand_cache: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._set_cache: dict[int, frozenset[int]] = {}
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> Index:
+        """Index the entities. Entity ids should be unique; order is kept for tie-breaks."""
+        index = cls()
+        vocab = index._vocab
+        tokens = index._tokens
+        postings: list[list[int]] = []
+        for entity in entities:
+            idx = len(index.entities)
+            prep = _prepare(entity)
+            index.entities.append(entity)
+            index._prepared.append(prep)
+            seen: set[int] = set()
+            for name in prep.names:
+                for key in _key_tokens(name, prep.schema):
+                    tid = vocab.get(key)
+                    if tid is None:
+                        tid = vocab[key] = len(tokens)
+                        tokens.append(key)
+                        postings.append([])
+                    if tid not in seen:
+                        seen.add(tid)
+                        postings[tid].append(idx)
+            for pair in prep.ids:
+                index._ids.setdefault(pair, []).append(idx)
+        index._postings = [array("i", p) for p in postings]
+        for tid, token in enumerate(tokens):
+            index._phonetic.setdefault(phonetic(token), []).append(tid)
+            if len(token) >= 4:
+                for d in _deletions(token):
+                    index._deletes.setdefault(d, []).append(tid)
+        index._n = max(1, len(index.entities))
+        return index
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    # ------------------------------------------------------------------ lookups
+    def _df(self, token: str) -> int:
+        tid = self._vocab.get(token)
+        return len(self._postings[tid]) if tid is not None else 0
+
+    def weight(self, token: str, df: int | None = None) -> float:
+        """Informativeness of a token: rare tokens weigh up to about twice as much as common ones."""
+        if df is None:
+            df = self._df(token)
+        return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
+
+    def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
+        """Vocabulary tokens similar to ``token``, with their similarity."""
+        cached = self._expand_cache.get(token)
+        if cached is not None:
+            return cached
+        found: set[int] = set()
+        vocab = self._vocab
+        tid = vocab.get(token)
+        if tid is not None:
+            found.add(tid)
+        found.update(self._phonetic.get(phonetic(token), ()))
+        if len(token) >= 3:
+            found.update(self._deletes.get(token, ()))
+            for d in _deletions(token):
+                t = vocab.get(d)
+                if t is not None and len(d) >= 3:
+                    found.add(t)
+                if len(token) >= 4:
+                    found.update(self._deletes.get(d, ()))
+        result = []
+        for t in sorted(found):
+            sim = token_sim(token, self._tokens[t])
+            if sim >= TOKEN_MIN:
+                result.append((t, sim))
+        out = tuple(result)
+        if len(self._expand_cache) > 500_000:
+            self._expand_cache.clear()
+        self._expand_cache[token] = out
+        return out
+
+    def _posting_set(self, tid: int) -> frozenset[int]:
+        cached = self._set_cache.get(tid)
+        if cached is None:
+            cached = frozenset(self._postings[tid])
+            if len(cached) >= 32:
+                if len(self._set_cache) > 100_000:
+                    self._set_cache.clear()
+                self._set_cache[tid] = cached
+        return cached
+
+    # ------------------------------------------------------------------ candidates
+    def _query_names(self, prep: _Prepared) -> list[_QueryName]:
+        out = []
+        for tokens in prep.names:
+            out.append(_QueryName.make(self, tokens, prep.schema))
+        return out
+
+    def _candidates(self, qname: _QueryName, min_ratio: float) -> set[int]:
+        keys = [(w, s) for w, s in zip(qname.key_weights, qname.key_sets, strict=True) if s]
+        keys.sort(key=lambda k: (-k[0], len(k[1])))
+        keys = keys[:_MAX_KEYS]
+        if not keys:
+            return set()
+        need = min_ratio * qname.total_weight - qname.free_weight
+        total = sum(w for w, _ in keys)
+        if total < need:
+            return set()
+        found: set[int] = set()
+        n = len(keys)
+        minimal: list[tuple[int, ...]] = []
+        for size in range(1, n + 1):
+            for combo in combinations(range(n), size):
+                if sum(keys[i][0] for i in combo) < need:
+                    continue
+                if any(set(m) <= set(combo) for m in minimal):
+                    continue
+                minimal.append(combo)
+                sets = sorted((keys[i][1] for i in combo), key=len)
+                inter = set(sets[0])
+                for s in sets[1:]:
+                    inter &= s
+                    if not inter:
+                        break
+                found |= inter
+        return found
+
+    # ------------------------------------------------------------------ screening
+    def screen(self, query: Entity, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
+        """Matches for one query at or above ``threshold``, best first (ties by entity id)."""
+        prep = _prepare(query)
+        qnames = self._query_names(prep)
+        min_ratio = max(0.0, threshold - _MAX_BOOST)
+        ub: dict[int, float] = {}
+        for qn in qnames:
+            for idx in self._candidates(qn, min_ratio):
+                bound = qn.upper_bound(idx)
+                if bound > ub.get(idx, -1.0):
+                    ub[idx] = bound
+        id_hits: set[int] = set()
+        for pair in prep.ids:
+            id_hits.update(self._ids.get(pair, ()))
+        ranked = sorted(
+            (
+                i
+                for i, b in ub.items()
+                if b >= min_ratio and _compatible(self._prepared[i].schema, prep.schema)
+            ),
+            key=lambda i: (-ub[i], i),
+        )[:MAX_SCORED]
+        chosen = set(ranked) | {i for i in id_hits if _compatible(self._prepared[i].schema, prep.schema)}
+        matches: list[Match] = []
+        for idx in chosen:
+            match = self._score(prep, qnames, idx)
+            if match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        return matches[:limit]
+
+    def _score(self, q: _Prepared, qnames: list[_QueryName], idx: int) -> Match:
+        e = self._prepared[idx]
+        entity = self.entities[idx]
+        best: tuple[float, str] = (0.0, "no name in common")
+        for qn in qnames:
+            for tokens in e.names:
+                score, detail = qn.score_against(self, tokens, e.schema)
+                if score > best[0]:
+                    best = (score, detail)
+        name_score, name_detail = best
+        evidence: list[Evidence] = [Evidence("name", round(name_score, 4), name_detail)]
+        score = name_score
+
+        shared = sorted(set(q.ids) & set(e.ids))
+        if shared:
+            kinds = ", ".join(f"{k} {v}" for k, v in shared)
+            # an identical passport, IMO or MMSI number is enough to alert on its own
+            boosted = max(score + IDENTIFIER_MATCH, IDENTIFIER_FLOOR)
+            evidence.append(Evidence("identifier", round(boosted - score, 4), f"same identifier: {kinds}"))
+            score = boosted
+
+        verdict = compare_birth_dates(q.dobs, e.dobs)
+        if verdict is not None:
+            evidence.append(Evidence(verdict.kind, verdict.effect, verdict.detail))
+            score += verdict.effect
+
+        if q.countries and e.countries:
+            common = sorted(q.countries & e.countries)
+            if common:
+                evidence.append(
+                    Evidence("nationality", NATIONALITY_MATCH, f"nationality {'/'.join(common)} on both")
+                )
+                score += NATIONALITY_MATCH
+            else:
+                detail = f"nationality {'/'.join(sorted(q.countries))} vs {'/'.join(sorted(e.countries))}"
+                evidence.append(Evidence("nationality", NATIONALITY_MISMATCH, detail))
+                score += NATIONALITY_MISMATCH
+
+        if q.gender and e.gender and q.gender != e.gender:
+            evidence.append(Evidence("gender", GENDER_MISMATCH, f"gender {q.gender} vs {e.gender}"))
+            score += GENDER_MISMATCH
+
+        score = round(min(1.0, max(0.0, score)), 4)
+        return Match(
+            entity_id=entity.id,
+            score=score,
+            explanation=_explain(entity, score, evidence),
+            evidence=tuple(evidence),
+        )
+
+
+def _explain(entity: Entity, score: float, evidence: list[Evidence]) -> str:
+    parts = [f"{entity.schema} {entity.caption!r} scored {score:.2f}"]
+    for ev in evidence:
+        if ev.kind == "name":
+            parts.append(f"name {ev.effect:.2f}: {ev.detail}")
+        else:
+            parts.append(f"{ev.detail} ({ev.effect:+.2f})")
+    return "; ".join(parts)
+
+
+@dataclass(slots=True)
+class _QueryName:
+    """One name of a query, with its index keys prepared."""
+
+    tokens: tuple[str, ...]
+    schema: int
+    weights: tuple[float, ...]
+    key_weights: list[float]
+    key_sets: list[frozenset[int] | set[int]]
+    total_weight: float
+    free_weight: float
+
+    @classmethod
+    def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
+        weights: list[float] = []
+        key_weights: list[float] = []
+        key_sets: list[frozenset[int] | set[int]] = []
+        free = 0.0
+        units = _units_of(tokens)
+        for pos, tok in enumerate(tokens):
+            if len(tok) == 1:
+                weights.append(INITIAL_WEIGHT)
+                free += INITIAL_WEIGHT
+                continue
+            if _is_minor(tok, schema):
+                weights.append(MINOR_WEIGHT)
+                free += MINOR_WEIGHT
+                continue
+            expansions = list(index._expand(tok))
+            for u in units:
+                if len(u.positions) > 1 and pos in u.positions:
+                    expansions.extend(index._expand(u.text))
+            df = index._df(tok)
+            if not df and expansions:
+                df = max(len(index._postings[t]) for t, _ in expansions)
+            w = index.weight(tok, df)
+            weights.append(w)
+            tids = sorted({t for t, _ in expansions})
+            if len(tids) == 1:
+                s: frozenset[int] | set[int] = index._posting_set(tids[0])
+            else:
+                s = set()
+                for t in tids:
+                    s.update(index._posting_set(t))
+            key_weights.append(w)
+            key_sets.append(s)
+        if not key_weights:
+            # a name made only of particles, initials or generic words: use them as keys after all
+            for tok in tokens:
+                if len(tok) > 1:
+                    tids = sorted({t for t, _ in index._expand(tok)})
+                    s = set()
+                    for t in tids:
+                        s.update(index._posting_set(t))
+                    key_weights.append(MINOR_WEIGHT)
+                    key_sets.append(s)
+            free = sum(weights) - sum(key_weights)
+        return cls(
+            tokens=tokens,
+            schema=schema,
+            weights=tuple(weights),
+            key_weights=key_weights,
+            key_sets=key_sets,
+            total_weight=sum(weights) or 1.0,
+            free_weight=free,
+        )
+
+    def upper_bound(self, idx: int) -> float:
+        """Share of this name's weight that entity ``idx`` can match at best."""
+        hit = self.free_weight
+        for w, s in zip(self.key_weights, self.key_sets, strict=True):
+            if idx in s:
+                hit += w
+        return hit / self.total_weight
+
+    def score_against(self, index: Index, etokens: tuple[str, ...], eschema: int) -> tuple[float, str]:
+        """Name similarity in [0, 1] and a readable account of how the tokens lined up."""
+        qunits = _units_of(self.tokens)
+        eunits = _units_of(etokens)
+        pairs: list[tuple[float, int, int, int]] = []
+        for qi, qu in enumerate(qunits):
+            for ei, eu in enumerate(eunits):
+                sim = _unit_sim(qu, eu, self.tokens, etokens)
+                if sim >= TOKEN_MIN:
+                    span = len(qu.positions) + len(eu.positions)
+                    pairs.append((sim, span, qi, ei))
+        pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
+        q_used: set[int] = set()
+        e_used: set[int] = set()
+        matched: list[tuple[Unit, Unit, float]] = []
+        num = 0.0
+        for sim, _span, qi, ei in pairs:
+            qu, eu = qunits[qi], eunits[ei]
+            if q_used.intersection(qu.positions) or e_used.intersection(eu.positions):
+                continue
+            q_used.update(qu.positions)
+            e_used.update(eu.positions)
+            matched.append((qu, eu, sim))
+            num += sim * sum(self.weights[p] for p in qu.positions)
+        eweights = [
+            MINOR_WEIGHT if _is_minor(t, eschema) or len(t) == 1 else index.weight(t) for t in etokens
+        ]
+        unmatched_e = [p for p in range(len(etokens)) if p not in e_used]
+        den = sum(self.weights) + UNMATCHED_ENTITY_WEIGHT * sum(eweights[p] for p in unmatched_e)
+        score = num / den if den else 0.0
+        parts = []
+        for qu, eu, sim in sorted(matched, key=lambda m: m[0].positions):
+            if sim >= 1.0:
+                parts.append(f"{qu.text}={eu.text}")
+            elif len(qu.text) == 1 or len(eu.text) == 1:
+                parts.append(f"{qu.text}~{eu.text} initial")
+            else:
+                parts.append(f"{qu.text}~{eu.text} {sim:.2f}")
+        missing_q = [self.tokens[p] for p in range(len(self.tokens)) if p not in q_used]
+        missing_e = [etokens[p] for p in unmatched_e]
+        if missing_q:
+            parts.append("query only: " + " ".join(missing_q))
+        if missing_e:
+            parts.append("list only: " + " ".join(missing_e))
+        return score, ", ".join(parts)
+
+
+def _unit_sim(qu: Unit, eu: Unit, qtokens: tuple[str, ...], etokens: tuple[str, ...]) -> float:
+    a, b = qu.text, eu.text
+    if len(qu.positions) == 1 and len(eu.positions) == 1:
+        if len(a) == 1 or len(b) == 1:
+            if a == b:
+                return INITIAL_SIM
+            if a[0] == b[0] and b not in PARTICLES and a not in PARTICLES:
+                return INITIAL_SIM
+            return 0.0
+        return token_sim(a, b)
+    if len(a) < 4 or len(b) < 4:
+        return 0.0
+    # a join on one side against a token (or join) on the other: "delacruz" ~ "de la cruz"
+    return token_sim(a, b)

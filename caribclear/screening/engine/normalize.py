@@ -1,0 +1,230 @@
+"""Name, identifier and country normalisation.
+
+Names are transliterated to ASCII (``anyascii`` handles Cyrillic, Arabic, Greek, Chinese...), folded to lower
+case, split on anything that is not a letter or digit (so ``"GARCIA<<MARIA"``, ``"Garcia, María"`` and
+``"al-Masri"`` all split cleanly), and a few romanisation habits are made canonical (``Abd al-Rahman``,
+``Abdul Rahman`` and ``Abdelrahman`` become one token). Particles (``van den``, ``de la``, ``bin``, ``al``...)
+stay as tokens but are flagged so that scoring gives them little weight and the index can join them to the
+next token (``de la Cruz`` ~ ``Delacruz``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+import pycountry
+from anyascii import anyascii
+
+PARTICLES: frozenset[str] = frozenset(
+    {
+        # Dutch, German, Afrikaans
+        "van", "von", "der", "den", "ter", "ten", "te", "het", "vd", "zu",
+        # Romance languages
+        "de", "del", "della", "dello", "di", "da", "das", "do", "dos", "du", "la", "le", "les", "lo",
+        "y", "e", "st", "ste",
+        # Arabic, Hebrew, Malay, Berber
+        "al", "el", "ul", "bin", "ibn", "bint", "binti", "ben", "ould", "ag", "bte", "bt",
+    }
+)  # fmt: skip
+
+#: Words of organisation and vessel names that say what kind of thing it is rather than which one.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {
+        "ltd", "limited", "llc", "inc", "incorporated", "co", "corp", "corporation", "company", "cia",
+        "compania", "sa", "sl", "srl", "sas", "spa", "gmbh", "ag", "bv", "nv", "plc", "lp", "llp", "ooo",
+        "ao", "zao", "oao", "pao", "pjsc", "jsc", "ojsc", "cjsc", "fze", "fzco", "fzc", "pte", "pty", "bhd",
+        "sdn", "and", "of", "the", "mv", "mt", "m", "v", "t", "group", "holding", "holdings", "trading",
+        "international", "shipping",
+    }
+)  # fmt: skip
+
+_APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4]")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_ARTICLES = frozenset({"al", "el", "ul", "ar", "ad", "as", "ash", "an", "at", "az", "ur", "er", "ed", "es"})
+_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abder", "abdu", "abdi", "abdil"})
+_ABDULLAH = re.compile(r"^abd[aeiou]?ll?ah?$")
+_ABD_JOINED = re.compile(r"^abd(?:[aeiou](?:l|r|s|sh|n|t|z|d))?(?=[a-z]{3})")
+
+
+def fold(text: str) -> str:
+    """Transliterate to ASCII and lower-case; apostrophes vanish (``Mas'ud`` -> ``masud``)."""
+    return _APOSTROPHES.sub("", anyascii(text)).lower()
+
+
+def _canonical_abd(tokens: list[str]) -> list[str]:
+    """Make the romanisations of Arabic ``Abd al-X`` names one token ``abdx``."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if _ABDULLAH.match(tok):
+            out.append("abdullah")
+            i += 1
+            continue
+        if tok in _ABD_WORDS and i + 1 < len(tokens):
+            j = i + 1
+            if tokens[j] in _ARTICLES and j + 1 < len(tokens):
+                j += 1
+            nxt = tokens[j]
+            if len(nxt) > 2 and nxt not in PARTICLES:
+                out.append("abd" + ("ullah" if nxt in {"allah", "ullah", "llah"} else nxt))
+                i = j + 1
+                continue
+        if len(tok) > 6 and tok.startswith("abd") and not _ABDULLAH.match(tok):
+            rest = _ABD_JOINED.sub("", tok)
+            if rest != tok:
+                out.append("abd" + rest)
+                i += 1
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Tokens of one name, in written order (order does not matter for matching)."""
+    tokens = [t for t in _SPLIT.split(fold(name)) if t]
+    if any(t.startswith("abd") for t in tokens):
+        tokens = _canonical_abd(tokens)
+    return tuple(tokens)
+
+
+def is_particle(token: str) -> bool:
+    return token in PARTICLES
+
+
+@lru_cache(maxsize=500_000)
+def phonetic(token: str) -> str:
+    """Metaphone key of a token (digits are kept as they are)."""
+    if not token.isalpha():
+        return token
+    return jellyfish.metaphone(token) or token
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A token, or adjacent tokens written together, that can match one token on the other side."""
+
+    text: str
+    positions: tuple[int, ...]
+
+
+def name_units(tokens: tuple[str, ...]) -> list[Unit]:
+    """Single tokens plus joins of a particle with its neighbour (``de la cruz`` -> ``delacruz``)."""
+    units = [Unit(t, (i,)) for i, t in enumerate(tokens)]
+    n = len(tokens)
+    for i in range(n - 1):
+        a, b = tokens[i], tokens[i + 1]
+        if a in PARTICLES or b in PARTICLES:
+            units.append(Unit(a + b, (i, i + 1)))
+            if i + 2 < n and a in PARTICLES and b in PARTICLES:
+                units.append(Unit(a + b + tokens[i + 2], (i, i + 1, i + 2)))
+    return units
+
+
+_ID_CLEAN = re.compile(r"[^A-Z0-9]")
+
+
+def normalize_identifier(kind: str, value: str) -> str:
+    """Upper-case, no spaces or punctuation; IMO numbers lose their ``IMO`` prefix."""
+    cleaned = _ID_CLEAN.sub("", fold(value).upper())
+    if kind == "imo" and cleaned.startswith("IMO"):
+        cleaned = cleaned[3:]
+    return cleaned
+
+
+_COUNTRY_ALIASES = {
+    "russia": "RU",
+    "democratic republic of the congo": "CD",
+    "congo democratic republic": "CD",
+    "drc": "CD",
+    "republic of the congo": "CG",
+    "turkey": "TR",
+    "north korea": "KP",
+    "korea north": "KP",
+    "south korea": "KR",
+    "korea south": "KR",
+    "dprk": "KP",
+    "palestinian": "PS",
+    "palestine": "PS",
+    "curacao": "CW",
+    "sint maarten": "SX",
+    "st kitts and nevis": "KN",
+    "st lucia": "LC",
+    "st vincent and the grenadines": "VC",
+    "burma": "MM",
+    "ivory coast": "CI",
+    "cote divoire": "CI",
+    "macedonia": "MK",
+    "kosovo": "XK",
+    "uk": "GB",
+    "great britain": "GB",
+    "usa": "US",
+    "united states of america": "US",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "the bahamas": "BS",
+    "bahamas the": "BS",
+    "gambia the": "GM",
+    "the gambia": "GM",
+    "czechia": "CZ",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "vatican": "VA",
+    "yugoslavia": "RS",
+    "ussr": "RU",
+    "soviet union": "RU",
+}
+
+
+def _country_key(text: str) -> str:
+    return " ".join(t for t in _SPLIT.split(fold(text)) if t)
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table.setdefault(_country_key(value), code)
+                # "Iran, Islamic Republic of" -> "iran"; "Bolivia, Plurinational State of" -> "bolivia"
+                head = value.split(",")[0].split("(")[0]
+                table.setdefault(_country_key(head), code)
+        table[code.lower()] = code
+        table.setdefault(country.alpha_3.lower(), code)
+    table.update(_COUNTRY_ALIASES)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def country_code(text: str) -> str | None:
+    """ISO 3166 alpha-2 code for a country name or code, or ``None`` if it is not recognised."""
+    key = _country_key(text)
+    if not key:
+        return None
+    table = _country_table()
+    if key in table:
+        return table[key]
+    for prefix in ("the ", "republic of "):
+        if key.startswith(prefix) and key[len(prefix) :] in table:
+            return table[key[len(prefix) :]]
+    return None
+
+
+def normalize_gender(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v in {"m", "male", "man", "masculin", "masculino", "hombre"}:
+        return "male"
+    if v in {"f", "female", "woman", "feminin", "femenino", "mujer", "vrouw"}:
+        return "female"
+    return None
