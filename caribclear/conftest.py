@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +115,56 @@ def client_for() -> Callable[[User], Client]:
 
 def days_from_now(days: float) -> dt.datetime:
     return timezone.now() + dt.timedelta(days=days)
+
+
+# --- Browser tests ------------------------------------------------------------------------------------
+# Real headless Chromium (Debian's package) driven by Playwright against pytest-django's live server.
+CHROMIUM = os.environ.get("CARIBCLEAR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """One headless Chromium for the session. Without Chromium the browser tests are skipped with a
+    visible reason, except where CARIBCLEAR_REQUIRE_BROWSER=1 (CI), where that is a failure."""
+    if not Path(CHROMIUM).exists():
+        message = (
+            f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package to run browser tests"
+        )
+        if os.environ.get("CARIBCLEAR_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test code's ORM calls are still
+    # synchronous and safe, so Django's async-safety guard is relaxed for browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium_browser: Any) -> Iterator[Callable[..., Any]]:
+    """`page = new_page()` opens a fresh browser context (its own cookies), phone-sized by default."""
+    contexts: list[Any] = []
+
+    def open_page(*, viewport: dict[str, int] | None = None, locale: str = "en-GB") -> Any:
+        context = chromium_browser.new_context(
+            viewport=viewport or {"width": 412, "height": 915}, locale=locale
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
