@@ -1,0 +1,198 @@
+"""Demo data for a first look: officials of two administrations, a skipper with a vessel and crew, and
+notifications in every state. Idempotent: running it again changes nothing and prints the same sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from base64 import b32encode
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caribclear.accounts.choices import Agency, Role
+from caribclear.accounts.models import Administration, User
+from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose, Status
+from caribclear.clearance.models import Notification, NotificationPerson
+from caribclear.clearance.services import clearance_decide
+from caribclear.core.refs import new_reference
+from caribclear.reference.models import Port
+from caribclear.reference.services import ports_of_entry_seed
+from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
+
+DEMO_PASSWORD = "caribclear-demo"  # noqa: S105 - printed for the local demo only
+
+OFFICIALS = [
+    # email, first, last, administration, role, agency
+    ("customs@antigua.demo", "Kendra", "Joseph", "AG", Role.OFFICER, Agency.CUSTOMS),
+    ("immigration@antigua.demo", "Marlon", "Henry", "AG", Role.OFFICER, Agency.IMMIGRATION),
+    ("health@antigua.demo", "Aisha", "Thomas", "AG", Role.OFFICER, Agency.PORT_HEALTH),
+    ("supervisor@antigua.demo", "Desmond", "Richards", "AG", Role.SUPERVISOR, Agency.CUSTOMS),
+    ("admin@antigua.demo", "Claudette", "Francis", "AG", Role.ADMINISTRATOR, Agency.CUSTOMS),
+    ("customs@barbados.demo", "Ryan", "Clarke", "BB", Role.OFFICER, Agency.CUSTOMS),
+    ("immigration@barbados.demo", "Nadia", "Greenidge", "BB", Role.OFFICER, Agency.IMMIGRATION),
+    ("analyst@stlucia.demo", "Jean", "Baptiste", "LC", Role.SUPERVISOR, Agency.CUSTOMS),
+]
+
+
+def demo_key(email: str) -> bytes:
+    """A stable authenticator key per demo official, so re-seeding keeps the app entries working."""
+    return hashlib.sha256(f"caribclear-demo-totp:{email}".encode()).digest()[:20]
+
+
+def demo_key_base32(email: str) -> str:
+    return b32encode(demo_key(email)).decode().rstrip("=")
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            ports_of_entry_seed()
+            officials = [self._official(*row) for row in OFFICIALS]
+            skipper = self._user("skipper@yacht.demo", "Ana", "Marín", Role.OPERATOR, language="es")
+            if not Notification.objects.filter(account=skipper).exists():
+                self._voyages(skipper, officials)
+        self._print(officials, skipper)
+
+    def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(
+                username=email,
+                email=email,
+                first_name=first,
+                last_name=last,
+                role=role,
+                email_confirmed_at=timezone.now(),
+                **extra,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        return user
+
+    def _official(self, email: str, first: str, last: str, code: str, role: str, agency: str) -> User:
+        administration = Administration.objects.get(code=code)
+        user = self._user(email, first, last, role, administration=administration, agency=agency)
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            defaults={"name": "Demo authenticator", "confirmed": True, "key": demo_key(email).hex()},
+        )
+        return user
+
+    def _voyages(self, skipper: User, officials: list[User]) -> None:
+        today = timezone.now()
+        vessel = Vessel.objects.create(
+            account=skipper,
+            name="Sea Turtle",
+            vessel_type="sailing_yacht",
+            flag="ES",
+            registration_number="7-PM-2-114-21",
+            port_of_registry="Palma de Mallorca",
+            call_sign="EA1234",
+            mmsi="224123450",
+            hull_id="ESBEN12345C818",
+            length_m=Decimal("13.40"),
+            gross_tonnage=Decimal("14.20"),
+            hull_colour="White",
+            masts=1,
+            engine="Yanmar 57 hp diesel",
+            owner_name="Ana Marín",
+            owner_email="skipper@yacht.demo",
+        )
+        Weapon.objects.create(vessel=vessel, kind="flare_gun", make="Orion", model="12 gauge", quantity=1)
+        crew = []
+        for surname, given, sex, born, nat, number in [
+            ("Marín", "Ana", "F", dt.date(1979, 4, 12), "ES", "PAB123456"),
+            ("Okafor", "Daniel", "M", dt.date(1988, 9, 30), "GB", "533401872"),
+            ("van der Berg", "Sanne", "F", dt.date(1992, 1, 5), "NL", "NXR4K81P2"),
+        ]:
+            person = Person.objects.create(
+                account=skipper,
+                surname=surname,
+                given_names=given,
+                sex=sex,
+                date_of_birth=born,
+                nationality=nat,
+            )
+            document = TravelDocument.objects.create(
+                person=person, number=number, issuing_state=nat, expiry_date=dt.date(2031, 6, 30)
+            )
+            crew.append((person, document))
+
+        def file(
+            kind: str, port: str, days: float, last: tuple[str, str], nxt: tuple[str, str], status: str
+        ) -> Notification:
+            port_obj = Port.objects.get(locode=port)
+            assert port_obj.administration is not None
+            notification = Notification.objects.create(
+                reference=new_reference(),
+                account=skipper,
+                vessel=vessel,
+                kind=kind,
+                administration=port_obj.administration,
+                port=port_obj,
+                expected_at=today + dt.timedelta(days=days),
+                last_port=last[0],
+                last_port_country=last[1],
+                next_port=nxt[0],
+                next_port_country=nxt[1],
+                purpose=Purpose.CRUISING,
+                declares_firearms=True,
+                status=status,
+                version=1,
+                submitted_at=today + dt.timedelta(days=days - 2),
+                declaration_details="One flare gun (Orion 12 gauge) with 12 cartridges.",
+            )
+            for index, (person, document) in enumerate(crew):
+                NotificationPerson.objects.create(
+                    notification=notification,
+                    person=person,
+                    document=document,
+                    role=PersonRole.MASTER if index == 0 else PersonRole.CREW,
+                )
+            return notification
+
+        by_email = {official.email: official for official in officials}
+        # Earlier voyage, cleared in Barbados: regional history seen from Antigua.
+        earlier = file(
+            Kind.ARRIVAL, "BBBGI", -20, ("Las Palmas", "ES"), ("St. John's", "AG"), Status.SUBMITTED
+        )
+        clearance_decide(
+            actor=by_email["customs@barbados.demo"], notification=earlier, decision=Decision.CLEARED
+        )
+        clearance_decide(
+            actor=by_email["immigration@barbados.demo"], notification=earlier, decision=Decision.CLEARED
+        )
+        leaving = file(
+            Kind.DEPARTURE, "BBBGI", -12, ("Bridgetown", "BB"), ("St. John's", "AG"), Status.SUBMITTED
+        )
+        clearance_decide(
+            actor=by_email["customs@barbados.demo"], notification=leaving, decision=Decision.CLEARED
+        )
+        clearance_decide(
+            actor=by_email["immigration@barbados.demo"], notification=leaving, decision=Decision.CLEARED
+        )
+        # Expected in Antigua tomorrow: waiting for the officers.
+        file(Kind.ARRIVAL, "AGSJO", 1, ("Bridgetown", "BB"), ("Castries", "LC"), Status.SUBMITTED)
+        # A draft for the next leg.
+        file(Kind.DEPARTURE, "AGSJO", 6, ("St. John's", "AG"), ("Castries", "LC"), Status.DRAFT)
+
+    def _print(self, officials: list[User], skipper: User) -> None:
+        write = self.stdout.write
+        write("")
+        write(self.style.SUCCESS("Demo data ready. Every demo account's password: " + DEMO_PASSWORD))
+        write(f"  operator (yacht skipper)  {skipper.email}")
+        for official in officials:
+            assert official.administration is not None
+            write(
+                f"  {official.get_role_display().lower():<13} {official.get_agency_display().lower():<12}"
+                f" {official.administration.code}  {official.email:<28} authenticator key {demo_key_base32(official.email)}"
+            )
+        write("Officials sign in with a six-digit code: add the key to an authenticator app, or run")
+        write("  ./dev manage demo_totp EMAIL")
