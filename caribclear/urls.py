@@ -9,6 +9,7 @@ register_routers()
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", core_views.audit_trail, name="audit_trail"),
     path("accounts/", include("caribclear.accounts.urls")),
     path("api/", api.urls),
     path("vessels/", include("caribclear.vessels.urls")),

@@ -47,3 +47,18 @@ def test_requests_are_tagged_with_an_id_that_reaches_the_audit_trail(client, ope
         "/accounts/language/", {"language": "es", "next": "/"}, HTTP_X_REQUEST_ID="abcdef123456"
     )
     assert response["X-Request-ID"] == "abcdef123456"
+
+
+def test_supervisors_read_their_own_administrations_trail_only(
+    client_for, make_user, antigua, barbados, officer
+):
+    supervisor = make_user(role="supervisor", administration=antigua, agency="customs")
+    foreign = make_user(
+        role="officer", administration=barbados, agency="customs", email="bb-officer@example.org"
+    )
+    audit_record(actor=officer, action="clearance.decide", summary="Antiguan decision")
+    audit_record(actor=foreign, action="clearance.decide", summary="Barbadian decision")
+    html = client_for(supervisor).get("/audit/?action=clearance").content.decode()
+    assert "Antiguan decision" in html
+    assert "Barbadian decision" not in html
+    assert client_for(officer).get("/audit/").status_code == 404
