@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import officer_views
 
 app_name = "officer"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", officer_views.queue, name="queue"),
+    path("notifications/<str:reference>/", officer_views.notification_detail, name="notification_detail"),
+]

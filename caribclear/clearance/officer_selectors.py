@@ -1,0 +1,362 @@
+"""Reads for officials of a member administration: the work queues, one notification, voyage history.
+
+Sharing rule: an official sees the notifications of their own administration in full. Of every other
+member they see only clearance records as voyage history (date, port, administration, kind, status),
+built here as plain `VoyageRecord`s so no other field can reach a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caribclear.accounts.models import Administration, User
+from caribclear.reference.territories import CLEARED_BY, administration_code_for
+from caribclear.vessels.models import Weapon
+
+from .choices import Kind, Status
+from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
+
+EXPECTED_WINDOW = dt.timedelta(hours=72)
+# An arrival not yet decided stays on the "expected" tab this long after its expected time.
+LATE_ARRIVAL_GRACE = dt.timedelta(hours=24)
+# A cleared departure to another member stays "en route" this long, unless the vessel arrives first.
+EN_ROUTE_WINDOW = dt.timedelta(days=14)
+VOYAGE_HISTORY_LIMIT = 50
+
+PENDING = (Status.SUBMITTED, Status.IN_PROGRESS, Status.REFERRED)
+
+
+class Tab:
+    EXPECTED = "expected"
+    IN_PORT = "in_port"
+    EN_ROUTE = "en_route"
+    OVERDUE = "overdue"
+    ALL = "all"
+
+
+TABS: list[tuple[str, Any]] = [
+    (Tab.EXPECTED, _("Expected arrivals")),
+    (Tab.IN_PORT, _("In port")),
+    (Tab.EN_ROUTE, _("En route to another member")),
+    (Tab.OVERDUE, _("Overdue departures")),
+    (Tab.ALL, _("All and search")),
+]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    reference: str = ""
+    vessel: str = ""
+    person: str = ""
+    port_id: int | None = None
+    status: str = ""
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def notifications_for_official(user: User) -> QuerySet[Notification]:
+    """Everything an official may open in full: their own administration's notifications, not drafts."""
+    if not user.is_authenticated or not user.is_official or user.administration_id is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(administration_id=user.administration_id).exclude(status=Status.DRAFT)
+
+
+def _stay_ended(now: dt.datetime) -> Exists:
+    """A later cleared departure from the same administration, or a later cleared arrival elsewhere."""
+    later = Notification.objects.filter(
+        vessel_id=OuterRef("vessel_id"),
+        status=Status.CLEARED,
+        expected_at__gt=OuterRef("expected_at"),
+        expected_at__lte=now,
+    ).filter(
+        Q(kind=Kind.DEPARTURE, administration_id=OuterRef("administration_id"))
+        | (Q(kind=Kind.ARRIVAL) & ~Q(port_id=OuterRef("port_id")))
+    )
+    return Exists(later)
+
+
+def _in_port(qs: QuerySet[Notification], now: dt.datetime) -> QuerySet[Notification]:
+    return qs.filter(kind=Kind.ARRIVAL, status=Status.CLEARED, expected_at__lte=now).exclude(_stay_ended(now))
+
+
+def member_territories_other_than(code: str) -> list[str]:
+    """ISO 3166 codes of the territories another active member clears (e.g. MQ for France)."""
+    members = set(Administration.objects.filter(is_active=True).values_list("code", flat=True))
+    territories = members | {territory for territory, member in CLEARED_BY.items() if member in members}
+    return sorted(t for t in territories if administration_code_for(t) != code.upper())
+
+
+def queue(
+    *, user: User, tab: str, filters: QueueFilters, now: dt.datetime | None = None
+) -> QuerySet[Notification]:
+    """One tab of an administration's queue, filtered, ordered for the work it serves."""
+    now = now or timezone.now()
+    qs = notifications_for_official(user)
+    order: tuple[str, ...] = ("-expected_at", "-id")
+
+    if tab == Tab.EXPECTED:
+        qs = qs.filter(kind=Kind.ARRIVAL, expected_at__lte=now + EXPECTED_WINDOW).filter(
+            Q(status__in=PENDING, expected_at__gte=now - LATE_ARRIVAL_GRACE)
+            | Q(status=Status.CLEARED, expected_at__gt=now)
+        )
+        order = ("expected_at", "id")
+    elif tab == Tab.IN_PORT:
+        qs = _in_port(qs, now)
+    elif tab == Tab.EN_ROUTE:
+        administration = user.administration
+        assert administration is not None
+        arrived = Notification.objects.filter(
+            vessel_id=OuterRef("vessel_id"),
+            kind=Kind.ARRIVAL,
+            status=Status.CLEARED,
+            expected_at__gt=OuterRef("expected_at"),
+            expected_at__lte=now,
+        )
+        qs = qs.filter(
+            kind=Kind.DEPARTURE,
+            status=Status.CLEARED,
+            expected_at__lte=now,
+            expected_at__gte=now - EN_ROUTE_WINDOW,
+            next_port_country__in=member_territories_other_than(administration.code),
+        ).exclude(Exists(arrived))
+    elif tab == Tab.OVERDUE:
+        overstay = (
+            _in_port(qs, now)
+            .filter(
+                paired_with__expected_at__lt=now,
+            )
+            .exclude(paired_with__status__in=(Status.CLEARED, Status.CANCELLED))
+        )
+        qs = qs.filter(
+            Q(kind=Kind.DEPARTURE, status__in=PENDING, expected_at__lt=now) | Q(pk__in=overstay.values("pk"))
+        )
+        order = ("expected_at", "id")
+
+    qs = apply_filters(qs, filters)
+    return qs.select_related("vessel", "port", "paired_with").order_by(*order)
+
+
+def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet[Notification]:
+    if filters.reference:
+        qs = qs.filter(reference=filters.reference)
+    if filters.vessel:
+        text = filters.vessel.strip()
+        qs = qs.filter(
+            Q(vessel__name__icontains=text)
+            | Q(vessel__registration_number__iexact=text)
+            | Q(vessel__mmsi=text)
+        )
+    if filters.person:
+        text = filters.person.strip()
+        words = text.split()
+        name_q = Q()
+        for word in words:
+            name_q &= Q(person__surname__icontains=word) | Q(person__given_names__icontains=word)
+        people = NotificationPerson.objects.filter(notification_id=OuterRef("pk")).filter(
+            Q(document__number__iexact=text.replace(" ", "")) | name_q
+        )
+        qs = qs.filter(Exists(people))
+    if filters.port_id:
+        qs = qs.filter(port_id=filters.port_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.date_from:
+        qs = qs.filter(expected_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(expected_at__date__lte=filters.date_to)
+    return qs
+
+
+def notification_for_official(*, user: User, reference: str) -> Notification:
+    """One notification of the official's administration with everything the detail page shows; 404
+    for any other administration's notification."""
+    qs = (
+        notifications_for_official(user)
+        .select_related("vessel", "port", "administration", "account", "paired_with")
+        .prefetch_related(
+            Prefetch(
+                "people_on_board",
+                queryset=NotificationPerson.objects.select_related("person", "document").order_by(
+                    "role", "person__surname", "person__given_names"
+                ),
+            ),
+            Prefetch("versions", queryset=NotificationVersion.objects.select_related("created_by")),
+            Prefetch("clearances", queryset=AgencyClearance.objects.select_related("decided_by")),
+            Prefetch("vessel__weapons", queryset=Weapon.objects.all()),
+        )
+    )
+    return get_object_or_404(qs, reference=reference)
+
+
+# --- Voyage history, shared between every member ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoyageRecord:
+    """What any member may see of another member's clearance record, and nothing more."""
+
+    expected_at: dt.datetime
+    port: str
+    administration: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    # Only for the viewer's own administration, to link to the full record.
+    reference: str = ""
+
+
+_HISTORY_FIELDS = (
+    "expected_at",
+    "port__name",
+    "port__locode",
+    "administration_id",
+    "administration__name",
+    "kind",
+    "status",
+    "reference",
+)
+
+
+def _record(row: dict[str, Any], *, viewer_administration_id: int | None, prefix: str = "") -> VoyageRecord:
+    kind = row[prefix + "kind"]
+    status = row[prefix + "status"]
+    own = row[prefix + "administration_id"] == viewer_administration_id
+    return VoyageRecord(
+        expected_at=row[prefix + "expected_at"],
+        port=f"{row[prefix + 'port__name']} ({row[prefix + 'port__locode']})",
+        administration=row[prefix + "administration__name"],
+        kind=kind,
+        kind_label=str(Kind(kind).label),
+        status=status,
+        status_label=str(Status(status).label),
+        reference=row[prefix + "reference"] if own else "",
+    )
+
+
+def vessel_voyage_history(*, user: User, notification: Notification) -> list[VoyageRecord]:
+    """The vessel's clearance records at every member, newest first (not this one, not drafts)."""
+    rows = (
+        Notification.objects.filter(vessel_id=notification.vessel_id)
+        .exclude(pk=notification.pk)
+        .exclude(status=Status.DRAFT)
+        .order_by("-expected_at", "-id")
+        .values(*_HISTORY_FIELDS)[:VOYAGE_HISTORY_LIMIT]
+    )
+    return [_record(row, viewer_administration_id=user.administration_id) for row in rows]
+
+
+@dataclass
+class PersonOnBoard:
+    entry: NotificationPerson
+    history: list[VoyageRecord] = field(default_factory=list)
+
+    @property
+    def document_expired(self) -> bool:
+        return self.entry.document.is_expired
+
+
+def people_with_history(*, user: User, notification: Notification) -> list[PersonOnBoard]:
+    """Each person on board with their voyages at any member, in one query for all of them.
+
+    A person is the same traveller when it is the same person record, or when another account filed
+    them with the same travel document (issuing state and number).
+    """
+    entries = list(notification.people_on_board.all())
+    if not entries:
+        return []
+    by_person = {entry.person_id: entry for entry in entries}
+    by_document = {
+        (entry.document.issuing_state.code, entry.document.number.upper()): entry for entry in entries
+    }
+    match = Q(person_id__in=by_person)
+    for state, number in by_document:
+        match |= Q(document__issuing_state=state, document__number__iexact=number)
+    prefix = "notification__"
+    rows = (
+        NotificationPerson.objects.filter(match)
+        .exclude(notification_id=notification.pk)
+        .exclude(notification__status=Status.DRAFT)
+        .order_by("-notification__expected_at", "-notification_id")
+        .values(
+            "person_id",
+            "notification_id",
+            "document__issuing_state",
+            "document__number",
+            *(prefix + name for name in _HISTORY_FIELDS),
+        )
+    )
+    histories: dict[int, list[VoyageRecord]] = defaultdict(list)
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        entry = by_person.get(row["person_id"]) or by_document.get(
+            (row["document__issuing_state"], row["document__number"].upper())
+        )
+        if entry is None or (entry.pk, row["notification_id"]) in seen:
+            continue
+        if len(histories[entry.pk]) >= VOYAGE_HISTORY_LIMIT:
+            continue
+        seen.add((entry.pk, row["notification_id"]))
+        histories[entry.pk].append(
+            _record(row, viewer_administration_id=user.administration_id, prefix=prefix)
+        )
+    return [PersonOnBoard(entry=entry, history=histories[entry.pk]) for entry in entries]
+
+
+# --- Documents: certificates and crew lists -----------------------------------------------------------
+
+
+def notification_for_documents(*, user: User, reference: str) -> Notification:
+    """A cleared notification for its filer or an official of its administration; 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_official:
+        qs = notifications_for_official(user)
+    else:
+        qs = Notification.objects.filter(account_id=user.pk)
+    qs = qs.filter(status=Status.CLEARED).select_related("vessel", "port", "administration", "account")
+    return get_object_or_404(
+        qs.prefetch_related(
+            Prefetch(
+                "people_on_board",
+                queryset=NotificationPerson.objects.select_related("person", "document").order_by(
+                    "role", "person__surname", "person__given_names"
+                ),
+            ),
+            Prefetch("clearances", queryset=AgencyClearance.objects.order_by("agency")),
+        ),
+        reference=reference,
+    )
+
+
+def notification_by_token(token: str) -> Notification | None:
+    """The notification a certificate's QR code points at, for the public verification page."""
+    return (
+        Notification.objects.select_related("vessel", "port", "administration")
+        .only(
+            "reference",
+            "kind",
+            "status",
+            "expected_at",
+            "decided_at",
+            "vessel__name",
+            "port__name",
+            "port__locode",
+            "administration__name",
+        )
+        .filter(verification_token=token)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )

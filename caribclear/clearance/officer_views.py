@@ -1,0 +1,149 @@
+"""Pages of the officials of a member administration: the queue and one notification with its decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caribclear.accounts.choices import Agency
+from caribclear.accounts.models import User
+from caribclear.core.permissions import official_required
+
+from . import officer_selectors as selectors
+from .choices import DECIDABLE, Decision, Status
+from .documents import audit_travel_document_views
+from .officer_forms import DecisionForm, QueueFilterForm
+from .pipeline import overall_status, required_agencies
+from .services import clearance_decide
+
+QUEUE_PAGE_SIZE = 50
+
+
+def change_lines(changes: Any) -> list[str]:
+    """Readable lines for a version's recorded changes, whatever shape each change was stored in:
+    a sentence, or a mapping with the field and its old and new values."""
+    if isinstance(changes, dict):
+        changes = [
+            {"field": key, **value} if isinstance(value, dict) else {"field": key, "new": value}
+            for key, value in changes.items()
+        ]
+    lines = []
+    for change in changes or []:
+        if isinstance(change, dict):
+            label = change.get("label") or change.get("field") or ""
+            old = change.get("old", change.get("from", change.get("before")))
+            new = change.get("new", change.get("to", change.get("after")))
+            if old is None and new is None:
+                lines.append(str(label))
+            else:
+                lines.append(f"{label}: {'' if old is None else old} → {'' if new is None else new}")
+        else:
+            lines.append(str(change))
+    return lines
+
+
+@official_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    assert user.administration is not None
+    tab = request.GET.get("tab", selectors.Tab.EXPECTED)
+    if tab not in dict(selectors.TABS):
+        tab = selectors.Tab.EXPECTED
+    form = QueueFilterForm(request.GET, administration=user.administration)
+    if form.is_valid():
+        notifications = selectors.queue(user=user, tab=tab, filters=form.to_filters())
+    else:
+        notifications = selectors.notifications_for_official(user).none()
+    page = Paginator(notifications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters_query = query.copy()
+    filters_query.pop("tab", None)
+    return render(
+        request,
+        "clearance/officer/queue.html",
+        {
+            "tab": tab,
+            "tabs": selectors.TABS,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filters_query": filters_query.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@official_required
+def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    notification = selectors.notification_for_official(user=user, reference=reference)
+    clearances = {clearance.agency: clearance for clearance in notification.clearances.all()}
+    own = clearances.get(user.agency)
+
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                clearance_decide(
+                    actor=user,
+                    notification=notification,
+                    decision=form.cleaned_data["decision"],
+                    remarks=form.cleaned_data["remarks"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your decision is recorded."))
+                return redirect("officer:notification_detail", reference=notification.reference)
+        status = 400
+    else:
+        initial = {}
+        if own is not None and own.decision != Decision.PENDING:
+            initial = {"decision": own.decision, "remarks": own.remarks}
+        form = DecisionForm(initial=initial)
+        status = 200
+
+    required = required_agencies(notification)
+    agency_rows = [
+        {
+            "agency": agency,
+            "label": label,
+            "required": agency in required,
+            "clearance": clearances.get(agency),
+        }
+        for agency, label in Agency.choices
+        if agency in required or agency in clearances
+    ]
+    people = selectors.people_with_history(user=user, notification=notification)
+    audit_travel_document_views(actor=user, notification=notification, entries=[p.entry for p in people])
+    return render(
+        request,
+        "clearance/officer/detail.html",
+        {
+            "notification": notification,
+            "vessel": notification.vessel,
+            "weapons": list(notification.vessel.weapons.all()),
+            "people": people,
+            "versions": [
+                {"version": version, "changes": change_lines(version.changes)}
+                for version in notification.versions.all()
+            ],
+            "agency_rows": agency_rows,
+            "pipeline_status": Status(
+                overall_status({agency: c.decision for agency, c in clearances.items()}, required)
+            ),
+            "own_clearance": own,
+            "can_decide": notification.status in DECIDABLE,
+            "form": form,
+            "vessel_history": selectors.vessel_voyage_history(user=user, notification=notification),
+        },
+        status=status,
+    )
