@@ -45,6 +45,7 @@ EXACT = 0.06
 YEAR_MONTH = 0.04
 YEAR_ONLY = 0.03
 NEAR = 0.0
+YEAR_TYPO = -0.05
 TWO_YEARS = -0.12
 FAR = -0.30
 
@@ -88,8 +89,8 @@ def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
     gap = abs(qy - ey)
     if gap == 1:
         return DateVerdict("dob_year_near", NEAR, f"date of birth {shown}: one year apart")
-    if same_md and _one_digit_apart(qy, ey, 4):
-        return DateVerdict("dob_typo", NEAR, f"date of birth {shown}: year differs by one digit")
+    if same_md and (_one_digit_apart(qy, ey, 4) or f"{qy:04d}"[:2] + f"{qy:04d}"[:1:-1] == f"{ey:04d}"):
+        return DateVerdict("dob_typo", YEAR_TYPO, f"date of birth {shown}: same day, year typo?")
     if gap == 2:
         return DateVerdict("dob_far", TWO_YEARS, f"date of birth {shown}: two years apart")
     return DateVerdict("dob_far", FAR, f"date of birth {shown}: {gap} years apart")

@@ -38,6 +38,8 @@ from .normalize import (
     normalize_gender,
     normalize_identifier,
     phonetic,
+    skeleton,
+    spelling,
 )
 
 #: Default alert threshold; see the benchmark README for how it was chosen.
@@ -46,6 +48,8 @@ DEFAULT_THRESHOLD = 0.80
 MAX_SCORED = 300
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
+#: Similarity a join of two tokens needs to match ("nasr allah" ~ "nasrallah").
+JOIN_MIN = 0.92
 #: Weight of an entity's name tokens that the query does not have (extra middle names, second surnames).
 UNMATCHED_ENTITY_WEIGHT = 0.2
 #: Weight of particles (van, de, al...) and generic words (ltd, company...).
@@ -60,8 +64,11 @@ GENDER_MISMATCH = -0.10
 IDENTIFIER_MATCH = 0.50
 #: Lowest score of an entity that shares an identifier with the query.
 IDENTIFIER_FLOOR = 0.90
-#: The most any evidence other than identifiers can add; used to prune candidates safely.
+#: The most any evidence other than identifiers can add; used to prune candidates.
 _MAX_BOOST = EXACT + NATIONALITY_MATCH
+#: A query token the index could not expand may still match fuzzily when scored: candidates need only this
+#: share of the weight the threshold asks for (2 of 3 equal tokens pass at the default threshold).
+_PRUNE_SLACK = 0.85
 _MAX_KEYS = 8
 
 _SCHEMA_CODE = {name: i for i, name in enumerate(SCHEMAS)}
@@ -84,6 +91,10 @@ def token_sim(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     sim = (Levenshtein.normalized_similarity(a, b) + JaroWinkler.similarity(a, b)) / 2
+    sa, sb = spelling(a), spelling(b)
+    if sa != a or sb != b:  # romanised differently: compare the common spelling, slightly discounted
+        alt = (Levenshtein.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
+        sim = max(sim, 0.97 * alt)
     if sim < 0.95 and phonetic(a) == phonetic(b):
         sim = max(sim, 0.9 if min(len(a), len(b)) > 3 else 0.8)
     return sim
@@ -193,7 +204,10 @@ class Index:
                 index._ids.setdefault(pair, []).append(idx)
         index._postings = [array("i", p) for p in postings]
         for tid, token in enumerate(tokens):
-            index._phonetic.setdefault(phonetic(token), []).append(tid)
+            index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
+            skel = skeleton(token)
+            if len(skel) >= 2:
+                index._phonetic.setdefault("s" + skel, []).append(tid)
             if len(token) >= 4:
                 for d in _deletions(token):
                     index._deletes.setdefault(d, []).append(tid)
@@ -224,7 +238,8 @@ class Index:
         tid = vocab.get(token)
         if tid is not None:
             found.add(tid)
-        found.update(self._phonetic.get(phonetic(token), ()))
+        found.update(self._phonetic.get("m" + phonetic(token), ()))
+        found.update(self._phonetic.get("s" + skeleton(token), ()))
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
             for d in _deletions(token):
@@ -267,7 +282,7 @@ class Index:
         keys = keys[:_MAX_KEYS]
         if not keys:
             return set()
-        need = min_ratio * qname.total_weight - qname.free_weight
+        need = min_ratio * qname.total_weight - qname.free_weight - INITIAL_WEIGHT * len(qname.initials)
         total = sum(w for w, _ in keys)
         if total < need:
             return set()
@@ -291,31 +306,37 @@ class Index:
         return found
 
     # ------------------------------------------------------------------ screening
+    def _chosen(self, prep: _Prepared, qnames: list[_QueryName], threshold: float) -> list[int]:
+        """Entities worth scoring in full: those that can reach ``threshold``, plus identifier hits."""
+        min_ratio = max(0.0, threshold - _MAX_BOOST) * _PRUNE_SLACK
+        ub: dict[int, float] = {}
+        for qn in qnames:
+            for idx in self._candidates(qn, min_ratio):
+                bound = qn.upper_bound(idx, self._prepared[idx].names)
+                if bound > ub.get(idx, -1.0):
+                    ub[idx] = bound
+        schema = prep.schema
+        prepared = self._prepared
+        ranked = sorted(
+            (i for i, b in ub.items() if b >= min_ratio and _compatible(prepared[i].schema, schema)),
+            key=lambda i: (-ub[i], i),
+        )[:MAX_SCORED]
+        chosen = set(ranked)
+        for pair in prep.ids:
+            chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
+        return sorted(chosen)
+
+    def candidates(self, query: Entity, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
+        """The entities :meth:`screen` would score in full for ``query`` (for comparing scorers)."""
+        prep = _prepare(query)
+        return [self.entities[i] for i in self._chosen(prep, self._query_names(prep), threshold)]
+
     def screen(self, query: Entity, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """Matches for one query at or above ``threshold``, best first (ties by entity id)."""
         prep = _prepare(query)
         qnames = self._query_names(prep)
-        min_ratio = max(0.0, threshold - _MAX_BOOST)
-        ub: dict[int, float] = {}
-        for qn in qnames:
-            for idx in self._candidates(qn, min_ratio):
-                bound = qn.upper_bound(idx)
-                if bound > ub.get(idx, -1.0):
-                    ub[idx] = bound
-        id_hits: set[int] = set()
-        for pair in prep.ids:
-            id_hits.update(self._ids.get(pair, ()))
-        ranked = sorted(
-            (
-                i
-                for i, b in ub.items()
-                if b >= min_ratio and _compatible(self._prepared[i].schema, prep.schema)
-            ),
-            key=lambda i: (-ub[i], i),
-        )[:MAX_SCORED]
-        chosen = set(ranked) | {i for i in id_hits if _compatible(self._prepared[i].schema, prep.schema)}
         matches: list[Match] = []
-        for idx in chosen:
+        for idx in self._chosen(prep, qnames, threshold):
             match = self._score(prep, qnames, idx)
             if match.score >= threshold:
                 matches.append(match)
@@ -394,6 +415,7 @@ class _QueryName:
     key_sets: list[frozenset[int] | set[int]]
     total_weight: float
     free_weight: float
+    initials: tuple[str, ...]
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -401,11 +423,12 @@ class _QueryName:
         key_weights: list[float] = []
         key_sets: list[frozenset[int] | set[int]] = []
         free = 0.0
+        initials: list[str] = []
         units = _units_of(tokens)
         for pos, tok in enumerate(tokens):
             if len(tok) == 1:
                 weights.append(INITIAL_WEIGHT)
-                free += INITIAL_WEIGHT
+                initials.append(tok)
                 continue
             if _is_minor(tok, schema):
                 weights.append(MINOR_WEIGHT)
@@ -439,7 +462,7 @@ class _QueryName:
                         s.update(index._posting_set(t))
                     key_weights.append(MINOR_WEIGHT)
                     key_sets.append(s)
-            free = sum(weights) - sum(key_weights)
+            free = sum(weights) - sum(key_weights) - INITIAL_WEIGHT * len(initials)
         return cls(
             tokens=tokens,
             schema=schema,
@@ -448,14 +471,18 @@ class _QueryName:
             key_sets=key_sets,
             total_weight=sum(weights) or 1.0,
             free_weight=free,
+            initials=tuple(initials),
         )
 
-    def upper_bound(self, idx: int) -> float:
-        """Share of this name's weight that entity ``idx`` can match at best."""
+    def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
+        """Share of this name's weight that entity ``idx`` (with these names) can match at best."""
         hit = self.free_weight
         for w, s in zip(self.key_weights, self.key_sets, strict=True):
             if idx in s:
                 hit += w
+        for initial in self.initials:
+            if any(t[0] == initial for name in names for t in name):
+                hit += INITIAL_WEIGHT
         return hit / self.total_weight
 
     def score_against(self, index: Index, etokens: tuple[str, ...], eschema: int) -> tuple[float, str]:
@@ -511,11 +538,13 @@ def _unit_sim(qu: Unit, eu: Unit, qtokens: tuple[str, ...], etokens: tuple[str, 
         if len(a) == 1 or len(b) == 1:
             if a == b:
                 return INITIAL_SIM
-            if a[0] == b[0] and b not in PARTICLES and a not in PARTICLES:
+            if a[0] == b[0] and b not in PARTICLES:
                 return INITIAL_SIM
             return 0.0
         return token_sim(a, b)
     if len(a) < 4 or len(b) < 4:
         return 0.0
-    # a join on one side against a token (or join) on the other: "delacruz" ~ "de la cruz"
-    return token_sim(a, b)
+    # a join on one side against a token (or join) on the other: "delacruz" ~ "de la cruz"; only close
+    # spellings count, or "Ali Awn" would pass for "Allain"
+    sim = token_sim(a, b)
+    return sim if sim >= JOIN_MIN else 0.0

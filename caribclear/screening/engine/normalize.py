@@ -26,7 +26,7 @@ PARTICLES: frozenset[str] = frozenset(
         "de", "del", "della", "dello", "di", "da", "das", "do", "dos", "du", "la", "le", "les", "lo",
         "y", "e", "st", "ste",
         # Arabic, Hebrew, Malay, Berber
-        "al", "el", "ul", "bin", "ibn", "bint", "binti", "ben", "ould", "ag", "bte", "bt",
+        "al", "el", "ul", "bin", "ibn", "bint", "binti", "ben", "ould", "ag", "bte", "bt", "abd",
     }
 )  # fmt: skip
 
@@ -55,32 +55,27 @@ def fold(text: str) -> str:
 
 
 def _canonical_abd(tokens: list[str]) -> list[str]:
-    """Make the romanisations of Arabic ``Abd al-X`` names one token ``abdx``."""
+    """Write the romanisations of Arabic ``Abd al-X`` names as ``abd x``.
+
+    ``Abd al-Rahman``, ``Abdul Rahman``, ``Abdel Rahman``, ``Abdelrahman`` and ``Abdurrahman`` all become
+    ``abd rahman``; ``abd`` is then a particle (it joins its neighbour, see :func:`name_units`).
+    ``Abdullah``/``Abdallah``/``Abdulla`` become ``abdullah``.
+    """
     out: list[str] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        i += 1
         if _ABDULLAH.match(tok):
             out.append("abdullah")
-            i += 1
-            continue
-        if tok in _ABD_WORDS and i + 1 < len(tokens):
-            j = i + 1
-            if tokens[j] in _ARTICLES and j + 1 < len(tokens):
-                j += 1
-            nxt = tokens[j]
-            if len(nxt) > 2 and nxt not in PARTICLES:
-                out.append("abd" + ("ullah" if nxt in {"allah", "ullah", "llah"} else nxt))
-                i = j + 1
-                continue
-        if len(tok) > 6 and tok.startswith("abd") and not _ABDULLAH.match(tok):
-            rest = _ABD_JOINED.sub("", tok)
-            if rest != tok:
-                out.append("abd" + rest)
-                i += 1
-                continue
-        out.append(tok)
-        i += 1
+        elif tok in _ABD_WORDS:
+            out.append("abd")
+            if i < len(tokens) - 1 and tokens[i] in _ARTICLES:
+                i += 1  # "abd al rahman": the article goes
+        elif len(tok) > 6 and tok.startswith("abd") and _ABD_JOINED.sub("", tok) != tok:
+            out.extend(("abd", _ABD_JOINED.sub("", tok)))
+        else:
+            out.append(tok)
     return out
 
 
@@ -105,6 +100,40 @@ def phonetic(token: str) -> str:
     return jellyfish.metaphone(token) or token
 
 
+# Spelling habits of romanisation (English, French, German, ICAO...) reduced to one spelling each.
+# Applied in order: Kudryashova/Kudrjaschowa, Aisha/Aicha, Yudin/Ioudin, Qassim/Kassem, Evseeva/Ewseewa.
+_SPELLING_RULES: tuple[tuple[str, str], ...] = (
+    ("schtsch", "s"), ("shch", "s"), ("chtch", "s"), ("tsch", "c"), ("tch", "c"), ("sch", "s"),
+    ("sh", "s"), ("ch", "s"), ("kh", "h"), ("gh", "g"), ("dh", "d"), ("zh", "z"), ("dzh", "z"),
+    ("dj", "z"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("th", "t"), ("ck", "k"),
+    ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"), ("j", "i"),
+    ("z", "s"),
+)  # fmt: skip
+_VOWELS = frozenset("aeiou")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=500_000)
+def spelling(token: str) -> str:
+    """One spelling for the ways a name is romanised (``Beljakowa`` and ``Beliakova`` -> ``beliakova``)."""
+    if not token.isalpha():
+        return token
+    for a, b in _SPELLING_RULES:
+        if a in token:
+            token = token.replace(a, b)
+    return _DOUBLES.sub(r"\1", token)
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of :func:`spelling`, a blocking key: ``Elmasry`` and ``Almasri`` -> ``almsr``."""
+    s = spelling(token)
+    if not s or not s.isalpha():
+        return s
+    head = "a" if s[0] in _VOWELS else s[0]
+    return _DOUBLES.sub(r"\1", head + "".join(c for c in s[1:] if c not in _VOWELS))
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A token, or adjacent tokens written together, that can match one token on the other side."""
@@ -113,13 +142,20 @@ class Unit:
     positions: tuple[int, ...]
 
 
+def joinable(a: str, b: str) -> bool:
+    """Whether two adjacent tokens are often written as one (``de la``, ``al masri``, ``nasr allah``)."""
+    if a in PARTICLES:
+        return True
+    return b not in PARTICLES and ((len(a) <= 4 and a.isalpha()) or (len(b) <= 4 and b.isalpha()))
+
+
 def name_units(tokens: tuple[str, ...]) -> list[Unit]:
-    """Single tokens plus joins of a particle with its neighbour (``de la cruz`` -> ``delacruz``)."""
+    """Single tokens plus joins of neighbours often written together (``de la cruz`` -> ``delacruz``)."""
     units = [Unit(t, (i,)) for i, t in enumerate(tokens)]
     n = len(tokens)
     for i in range(n - 1):
         a, b = tokens[i], tokens[i + 1]
-        if a in PARTICLES or b in PARTICLES:
+        if len(a) > 1 and len(b) > 1 and joinable(a, b):
             units.append(Unit(a + b, (i, i + 1)))
             if i + 2 < n and a in PARTICLES and b in PARTICLES:
                 units.append(Unit(a + b + tokens[i + 2], (i, i + 1, i + 2)))
