@@ -107,8 +107,9 @@ def _local_datetime(value: dt.datetime | None) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _local_date(value: dt.date | None) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+def _iso_date(value: dt.date | None) -> str:
+    """Dates of birth and expiry on the crew list: ISO 8601, read the same way in every language."""
+    return value.isoformat() if value else ""
 
 
 class Bilingual:
@@ -134,7 +135,7 @@ class Bilingual:
             return local
         with translation.override("en"):
             english = escape(str(message))
-        return f"{local}<br/><i>{english}</i>"
+        return local if local == english else f"{local}<br/><i>{english}</i>"
 
     def value(self, render: Any) -> str:
         """A value rendered under the local language (dates, country names), then English if different."""
@@ -312,11 +313,11 @@ def crew_list_pdf(notification: Notification) -> bytes:
             person.surname.upper(),
             person.given_names,
             person.sex,
-            _local_date(person.date_of_birth),
+            _iso_date(person.date_of_birth),
             person.nationality.code,
             f"{b.text(DocumentType(document.document_type).label)} {document.number}",
             document.issuing_state.code,
-            _local_date(document.expiry_date),
+            _iso_date(document.expiry_date),
         ]
         rows.append([Paragraph(escape(str(value)), styles["cell"]) for value in values])
 

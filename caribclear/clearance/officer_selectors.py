@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +22,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
 from caribclear.vessels.models import Weapon
 
-from .choices import Kind, Status
+from .choices import Kind, PersonRole, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
 
 EXPECTED_WINDOW = dt.timedelta(hours=72)
@@ -33,6 +33,12 @@ EN_ROUTE_WINDOW = dt.timedelta(days=14)
 VOYAGE_HISTORY_LIMIT = 50
 
 PENDING = (Status.SUBMITTED, Status.IN_PROGRESS, Status.REFERRED)
+# People on board are listed master first, then crew, then passengers.
+ROLE_ORDER = Case(
+    When(role=PersonRole.MASTER, then=Value(0)),
+    When(role=PersonRole.CREW, then=Value(1)),
+    default=Value(2),
+)
 
 
 class Tab:
@@ -189,7 +195,7 @@ def notification_for_official(*, user: User, reference: str) -> Notification:
             Prefetch(
                 "people_on_board",
                 queryset=NotificationPerson.objects.select_related("person", "document").order_by(
-                    "role", "person__surname", "person__given_names"
+                    ROLE_ORDER, "person__surname", "person__given_names"
                 ),
             ),
             Prefetch("versions", queryset=NotificationVersion.objects.select_related("created_by")),
@@ -332,7 +338,7 @@ def notification_for_documents(*, user: User, reference: str) -> Notification:
             Prefetch(
                 "people_on_board",
                 queryset=NotificationPerson.objects.select_related("person", "document").order_by(
-                    "role", "person__surname", "person__given_names"
+                    ROLE_ORDER, "person__surname", "person__given_names"
                 ),
             ),
             Prefetch("clearances", queryset=AgencyClearance.objects.order_by("agency")),
