@@ -70,7 +70,9 @@ class Notification(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     verification_token = models.CharField(max_length=32, unique=True, default=new_verification_token)
 
-    # Declaration
+    # Declaration. `declaration_answered` is set when the operator has answered every question of this
+    # version (a notification started from the last voyage has to be answered again before it is filed).
+    declaration_answered = models.BooleanField(_("declaration answered"), default=False)
     declares_firearms = models.BooleanField(_("firearms or ammunition on board"), default=False)
     declares_currency = models.BooleanField(_("currency above the threshold"), default=False)
     currency_amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)

@@ -1,0 +1,226 @@
+"""Reads for operators: their own notifications, nothing else. (Officers read through officer_selectors.)
+
+A notification another account filed is simply not found (404), for operators and officials alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from caribclear.accounts.choices import Agency
+from caribclear.accounts.models import User
+from caribclear.core.refs import InvalidReference, parse_reference
+from caribclear.reference.models import Port
+from caribclear.vessels.models import Person, TravelDocument, Vessel
+
+from .choices import OPERATOR_EDITABLE, Decision, Kind, PersonRole, Purpose, Status
+from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
+from .pipeline import required_agencies
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """The notifications an operator filed. Officials see none here (they use the officer queue)."""
+    if not user.is_authenticated or not getattr(user, "is_operator", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(account=user)
+
+
+def notification_for(user: User, reference: str) -> Notification:
+    """One of the user's notifications by its reference (as typed: case and dashes do not matter)."""
+    try:
+        reference = parse_reference(reference)
+    except InvalidReference:
+        raise Http404 from None
+    notification = (
+        notifications_for(user)
+        .select_related("vessel", "port", "administration", "paired_with")
+        .prefetch_related(
+            Prefetch(
+                "people_on_board",
+                queryset=NotificationPerson.objects.select_related("person", "document").order_by("pk"),
+            ),
+            "clearances",
+            Prefetch("versions", queryset=NotificationVersion.objects.order_by("-number")),
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def vessels_for(user: User) -> QuerySet[Vessel]:
+    """The operator's own vessels that can sail (not archived)."""
+    return Vessel.objects.filter(account=user, is_archived=False)
+
+
+def people_for(user: User) -> QuerySet[Person]:
+    """The operator's own people, with their travel documents (newest expiry first)."""
+    return (
+        Person.objects.filter(account=user, is_archived=False)
+        .prefetch_related(
+            Prefetch("documents", queryset=TravelDocument.objects.order_by("-expiry_date", "-id"))
+        )
+        .order_by("surname", "given_names", "pk")
+    )
+
+
+def ports_of_entry() -> QuerySet[Port]:
+    """Ports where a member administration clears craft, grouped by administration for choosing."""
+    return (
+        Port.objects.ports_of_entry()
+        .filter(administration__is_active=True)
+        .select_related("administration")
+        .order_by("administration__name", "name")
+    )
+
+
+def vessels_with_a_voyage(user: User) -> QuerySet[Vessel]:
+    """The operator's vessels with a filed (not cancelled) notification to start a new one from."""
+    return (
+        vessels_for(user)
+        .filter(
+            notifications__status__in=[s for s in Status.values if s not in (Status.DRAFT, Status.CANCELLED)]
+        )
+        .distinct()
+    )
+
+
+# --- What the operator's pages show ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyStatus:
+    agency: str
+    label: Any
+    decision: str
+    decision_label: Any
+    remarks: str
+    decided_at: Any
+
+
+def agency_statuses(notification: Notification) -> list[AgencyStatus]:
+    """Each agency that must (or did) decide, with its decision; pending until it decides.
+    Uses `notification.clearances.all()`, so prefetch `clearances` for lists."""
+    by_agency = {c.agency: c for c in notification.clearances.all()}
+    agencies = list(dict.fromkeys([*required_agencies(notification), *by_agency]))
+    labels = dict(Agency.choices)
+    decisions = dict(Decision.choices)
+    result = []
+    for agency in agencies:
+        clearance: AgencyClearance | None = by_agency.get(agency)
+        decision = clearance.decision if clearance else Decision.PENDING
+        result.append(
+            AgencyStatus(
+                agency=agency,
+                label=labels.get(agency, agency),
+                decision=decision,
+                decision_label=decisions.get(decision, decision),
+                remarks=clearance.remarks if clearance else "",
+                decided_at=clearance.decided_at if clearance else None,
+            )
+        )
+    return result
+
+
+def can_change(notification: Notification) -> bool:
+    """Whether the operator may still edit, amend or cancel (no agency has decided)."""
+    return notification.status in OPERATOR_EDITABLE and all(
+        c.decision == Decision.PENDING for c in notification.clearances.all()
+    )
+
+
+DECIDED = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
+
+
+def my_voyages(user: User) -> dict[str, list[Notification]]:
+    """The operator's notifications in three groups for the home page: drafts, in hand, decided
+    (cancelled ones at the end of the decided group). Each carries `.agencies` (agency_statuses)."""
+    notifications = (
+        notifications_for(user)
+        .select_related("vessel", "port", "administration", "paired_with")
+        .prefetch_related("clearances")
+        .order_by("-expected_at", "-id")[:200]
+    )
+    groups: dict[str, list[Notification]] = {"drafts": [], "open": [], "decided": [], "cancelled": []}
+    for n in notifications:
+        n.agencies = agency_statuses(n)  # type: ignore[attr-defined]
+        if n.status == Status.DRAFT:
+            groups["drafts"].append(n)
+        elif n.status == Status.CANCELLED:
+            groups["cancelled"].append(n)
+        elif n.status in DECIDED:
+            groups["decided"].append(n)
+        else:
+            groups["open"].append(n)
+    return groups
+
+
+FIELD_LABELS: dict[str, Any] = {
+    "people": _("people on board"),
+    "people.role": _("role on board"),
+    "people.document": _("travel document"),
+    "declaration": _("declaration"),
+    "departs_at": _("departure date and time"),
+}
+
+
+def field_label(name: str) -> Any:
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    try:
+        return Notification._meta.get_field(name).verbose_name
+    except Exception:
+        return name
+
+
+_CHOICES: dict[str, dict[str, Any]] = {
+    "kind": dict(Kind.choices),
+    "purpose": dict(Purpose.choices),
+}
+_ROLES = dict(PersonRole.choices)
+
+
+def _word(name: str, raw: str) -> Any:
+    if name in _CHOICES:
+        return _CHOICES[name].get(raw, raw)
+    if name.endswith("_country") and raw:
+        return countries.name(raw) or raw
+    if raw in ("True", "False"):
+        return _("Yes") if raw == "True" else _("No")
+    if name.startswith("people"):
+        for code, label in _ROLES.items():
+            raw = raw.replace(f"({code})", f"({label})")
+    return raw
+
+
+@dataclass(frozen=True)
+class Change:
+    label: Any
+    old: Any
+    new: Any
+
+
+def version_changes(version: NotificationVersion) -> list[Change]:
+    """A version's changes in words: the field's label, and the old and new values as people read them."""
+    return [
+        Change(
+            label=field_label(c.get("field", "")),
+            old=_word(c.get("field", ""), str(c.get("old", ""))),
+            new=_word(c.get("field", ""), str(c.get("new", ""))),
+        )
+        for c in version.changes
+    ]
+
+
+def expired_on_board(notification: Notification) -> list[NotificationPerson]:
+    """People on board whose document has expired by the expected date (uses the prefetched rows)."""
+    on_date = notification.expected_at.date()
+    return [row for row in notification.people_on_board.all() if row.document.expiry_date < on_date]
