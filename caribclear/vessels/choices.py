@@ -30,3 +30,8 @@ class WeaponKind(models.TextChoices):
     AMMUNITION = "ammunition", _("Ammunition")
     FLARE_GUN = "flare_gun", _("Flare gun")
     OTHER = "other", _("Other weapon")
+
+
+class PersonCategory(models.TextChoices):
+    CREW = "crew", _("Crew")
+    PASSENGER = "passenger", _("Passenger")

@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import DocumentType, Sex, VesselType, WeaponKind
+from .choices import DocumentType, PersonCategory, Sex, VesselType, WeaponKind
 
 mmsi_validator = RegexValidator(r"^\d{9}$", _("An MMSI has exactly nine digits."))
 
@@ -46,6 +46,14 @@ class Vessel(TimeStampedModel):
     owner_address = models.CharField(_("owner's address"), max_length=300, blank=True)
     owner_email = models.EmailField(_("owner's e-mail"), blank=True)
     owner_phone = models.CharField(_("owner's phone"), max_length=40, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=150,
+        blank=True,
+        help_text=_("Captain or agent to call about this vessel."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     is_archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
@@ -70,6 +78,15 @@ class Person(TimeStampedModel):
     date_of_birth = models.DateField(_("date of birth"))
     place_of_birth = models.CharField(_("place of birth"), max_length=100, blank=True)
     nationality = CountryField(_("nationality"))
+    category = models.CharField(
+        _("crew or passenger"), max_length=10, choices=PersonCategory.choices, default=PersonCategory.CREW
+    )
+    rank = models.CharField(
+        _("rank or rating"), max_length=60, blank=True, help_text=_("For crew, e.g. Master, Mate, Deckhand.")
+    )
+    port_of_embarkation = models.CharField(_("port of embarkation"), max_length=100, blank=True)
+    port_of_disembarkation = models.CharField(_("port of disembarkation"), max_length=100, blank=True)
+    in_transit = models.BooleanField(_("transit passenger"), default=False)
     is_archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
