@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "caribclear.reference",
     "caribclear.vessels",
     "caribclear.clearance",
+    "caribclear.screening",
+    "caribclear.risk",
 ]
 
 MIDDLEWARE = [

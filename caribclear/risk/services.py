@@ -1,0 +1,445 @@
+"""Writes of the risk app: criteria and their versions, random selection, assessing notifications,
+officers' lane overrides and dispositions.
+
+The check of a notification (``notification_check``) is the one background job run after a notification is
+submitted or amended, and again when a list it was screened against changes: screen (screening app), then
+evaluate the criteria, draw the random selection and set the lane.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caribclear.accounts.models import User
+from caribclear.clearance.models import Notification
+from caribclear.core.audit import audit_record
+from caribclear.screening.choices import ScreeningReason
+from caribclear.screening.services import notification_screen
+
+from .choices import Disposition, Lane, lane_rank, worst_lane
+from .conditions import ConditionError, evaluate, notification_facts, validate_condition
+from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
+
+
+# --- Criteria -------------------------------------------------------------------------------------------
+def _clean_criterion(
+    *,
+    name: str,
+    documentation: str,
+    conditions: list[dict[str, Any]],
+    lane: str,
+    weight: int,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if not name.strip():
+        errors["name"] = _("Give the criterion a name.")
+    if not documentation.strip():
+        errors["documentation"] = _("Say what the officer should check when it fires.")
+    if lane not in Lane.values:
+        errors["lane"] = _("Choose a lane.")
+    if not 1 <= int(weight) <= 100:
+        errors["weight"] = _("The weight is between 1 and 100.")
+    valid_from = valid_from or timezone.localdate()
+    if valid_until and valid_until < valid_from:
+        errors["valid_until"] = _("The criterion must end after it starts.")
+    clean: list[dict[str, Any]] = []
+    if not conditions:
+        errors["conditions"] = _("Add at least one condition.")
+    for i, condition in enumerate(conditions, start=1):
+        try:
+            clean.append(validate_condition(condition))
+        except ConditionError as error:
+            errors.setdefault("conditions", _("Condition %(n)s: %(error)s") % {"n": i, "error": error})
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name.strip(),
+        "documentation": documentation.strip(),
+        "conditions": clean,
+        "lane": lane,
+        "weight": int(weight),
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+    }
+
+
+def _require_supervisor(actor: User) -> None:
+    if not actor.is_supervisor or actor.administration_id is None:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def criterion_create(
+    *,
+    actor: User,
+    name: str,
+    documentation: str,
+    conditions: list[dict[str, Any]],
+    lane: str,
+    weight: int = 10,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    is_active: bool = True,
+) -> Criterion:
+    """A supervisor writes a criterion for their administration (version 1)."""
+    _require_supervisor(actor)
+    fields = _clean_criterion(
+        name=name,
+        documentation=documentation,
+        conditions=conditions,
+        lane=lane,
+        weight=weight,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    criterion = Criterion.objects.create(administration_id=actor.administration_id)
+    version = CriterionVersion.objects.create(
+        criterion=criterion,
+        number=1,
+        is_active=is_active,
+        created_by=actor,
+        change_note=_("Created"),
+        **fields,
+    )
+    criterion.current_version = version
+    criterion.save(update_fields=["current_version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="risk.criterion_create",
+        obj=criterion,
+        summary=fields["name"],
+        data={"version": 1, **_jsonable(fields), "is_active": is_active},
+    )
+    return criterion
+
+
+def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in fields.items()}
+
+
+@transaction.atomic
+def criterion_update(
+    *,
+    actor: User,
+    criterion: Criterion,
+    name: str,
+    documentation: str,
+    conditions: list[dict[str, Any]],
+    lane: str,
+    weight: int,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+    is_active: bool,
+    change_note: str = "",
+) -> CriterionVersion:
+    """Every edit is a new version; earlier versions stay as they were (firings point at them)."""
+    _require_supervisor(actor)
+    if criterion.administration_id != actor.administration_id:
+        raise PermissionDenied
+    criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    fields = _clean_criterion(
+        name=name,
+        documentation=documentation,
+        conditions=conditions,
+        lane=lane,
+        weight=weight,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    previous = criterion.current_version
+    number = (criterion.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = CriterionVersion.objects.create(
+        criterion=criterion,
+        number=number,
+        is_active=is_active,
+        created_by=actor,
+        change_note=change_note.strip()[:300],
+        **fields,
+    )
+    criterion.current_version = version
+    criterion.save(update_fields=["current_version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="risk.criterion_update",
+        obj=criterion,
+        summary=f"{fields['name']} v{number}",
+        data={
+            "version": number,
+            "previous_version": previous.number if previous else None,
+            "change_note": change_note,
+            **_jsonable(fields),
+            "is_active": is_active,
+        },
+    )
+    return version
+
+
+# --- Random selection -----------------------------------------------------------------------------------
+@transaction.atomic
+def random_selection_set(
+    *, actor: User, from_lane: str, to_lane: str, rate: Decimal, is_active: bool = True
+) -> RandomSelection:
+    """Set the share of ``from_lane`` notifications sent to ``to_lane``. A new rate starts a new seed."""
+    _require_supervisor(actor)
+    if (
+        from_lane not in Lane.values
+        or to_lane not in Lane.values
+        or lane_rank(to_lane) <= lane_rank(from_lane)
+    ):
+        raise ValidationError({"to_lane": _("Random selection sends notifications to a stricter lane.")})
+    rate = Decimal(rate)
+    if not Decimal(0) <= rate <= Decimal(100):
+        raise ValidationError({"rate": _("The share is between 0 and 100 per cent.")})
+    selection = (
+        RandomSelection.objects.select_for_update()
+        .filter(administration_id=actor.administration_id, from_lane=from_lane)
+        .first()
+    )
+    before = None
+    if selection is None:
+        selection = RandomSelection(administration_id=actor.administration_id, from_lane=from_lane)
+    else:
+        before = {"to_lane": selection.to_lane, "rate": str(selection.rate), "is_active": selection.is_active}
+    if before is None or Decimal(before["rate"]) != rate or before["to_lane"] != to_lane:
+        selection.seed = secrets.token_hex(16)
+        selection.sequence = 0
+    selection.to_lane, selection.rate, selection.is_active = to_lane, rate, is_active
+    selection.save()
+    audit_record(
+        actor=actor,
+        action="risk.random_selection_set",
+        obj=selection,
+        summary=f"{from_lane} -> {to_lane} {rate}%",
+        # The seed is recorded so an auditor can reproduce every draw.
+        data={
+            "before": before,
+            "to_lane": to_lane,
+            "rate": str(rate),
+            "is_active": is_active,
+            "seed": selection.seed,
+        },
+    )
+    return selection
+
+
+def random_draw(*, seed: str, sequence: int, rate: Decimal, block: int = RandomSelection.BLOCK) -> bool:
+    """Whether the ``sequence``-th notification is selected: exactly ``rate`` % of every block of numbers."""
+    selected_per_block = int((Decimal(rate) * block / 100).to_integral_value())
+    block_number, position = divmod(sequence, block)
+    positions = random.Random(f"{seed}:{block_number}").sample(range(block), selected_per_block)
+    return position in set(positions)
+
+
+def _random_selection(assessment: Assessment, criteria_lane: str) -> tuple[str, bool]:
+    """Draw once per notification and lane; a re-assessment in the same lane keeps the earlier draw."""
+    if assessment.random_from_lane == criteria_lane and assessment.random_sequence is not None:
+        selection = assessment.random_selection
+        to_lane = selection.to_lane if selection else criteria_lane
+        return (to_lane if assessment.random_selected else criteria_lane), assessment.random_selected
+    selection = (
+        RandomSelection.objects.select_for_update()
+        .filter(administration_id=assessment.administration_id, from_lane=criteria_lane, is_active=True)
+        .first()
+    )
+    if selection is None:
+        assessment.random_selection, assessment.random_from_lane = None, ""
+        assessment.random_sequence, assessment.random_selected = None, False
+        return criteria_lane, False
+    sequence = selection.sequence
+    selection.sequence += 1
+    selection.save(update_fields=["sequence", "updated_at"])
+    selected = random_draw(seed=selection.seed, sequence=sequence, rate=selection.rate)
+    assessment.random_selection, assessment.random_from_lane = selection, criteria_lane
+    assessment.random_sequence, assessment.random_selected = sequence, selected
+    return (selection.to_lane if selected else criteria_lane), selected
+
+
+# --- Assessing notifications ----------------------------------------------------------------------------
+def criteria_in_force(administration_id: int, on: dt.date | None = None) -> list[CriterionVersion]:
+    day = on or timezone.localdate()
+    versions = CriterionVersion.objects.filter(
+        criterion__administration_id=administration_id,
+        criterion__current_version=F("pk"),
+    ).select_related("criterion")
+    return [v for v in versions.order_by("criterion_id") if v.in_force(day)]
+
+
+def _notification_for_facts(notification_id: int) -> Notification:
+    return (
+        Notification.objects.select_related("vessel", "port", "administration")
+        .prefetch_related("people_on_board__person", "people_on_board__document", "screening_hits")
+        .get(pk=notification_id)
+    )
+
+
+@transaction.atomic
+def notification_assess(*, notification: Notification) -> Assessment:
+    """Evaluate the administration's criteria in force, draw random selection, and set the lane."""
+    notification = _notification_for_facts(notification.pk)
+    facts = notification_facts(notification)
+    fired: list[tuple[CriterionVersion, str]] = []
+    for version in criteria_in_force(notification.administration_id):
+        ok, detail = evaluate(version.conditions, facts)
+        if ok:
+            fired.append((version, detail))
+    criteria_lane = worst_lane([v.lane for v, _detail in fired])
+    assessment, created = Assessment.objects.select_for_update().get_or_create(
+        notification=notification,
+        defaults={
+            "administration_id": notification.administration_id,
+            "criteria_lane": criteria_lane,
+            "lane": criteria_lane,
+        },
+    )
+    before = None if created else {"lane": assessment.lane, "criteria_lane": assessment.criteria_lane}
+    lane, selected = _random_selection(assessment, criteria_lane)
+    assessment.criteria_lane, assessment.lane = criteria_lane, lane
+    assessment.score = sum(v.weight for v, _detail in fired)
+    assessment.assessed_at = timezone.now()
+    assessment.notification_version = notification.version
+    assessment.save()
+
+    existing = {f.criterion_id: f for f in assessment.firings.all()}
+    for version, detail in fired:
+        firing = existing.pop(version.criterion_id, None)
+        if firing is None:
+            Firing.objects.create(
+                assessment=assessment,
+                criterion_id=version.criterion_id,
+                version=version,
+                lane=version.lane,
+                weight=version.weight,
+                detail=detail,
+            )
+        else:
+            firing.version, firing.lane, firing.weight, firing.detail, firing.is_current = (
+                version,
+                version.lane,
+                version.weight,
+                detail,
+                True,
+            )
+            firing.save()
+    if existing:
+        Firing.objects.filter(pk__in=[f.pk for f in existing.values()]).update(is_current=False)
+    audit_record(
+        actor=None,
+        action="risk.assess",
+        obj=notification,
+        summary=f"lane {assessment.final_lane}",
+        data={
+            "before": before,
+            "criteria_lane": criteria_lane,
+            "lane": lane,
+            "fired": [[v.criterion_id, v.number, v.lane, v.weight] for v, _d in fired],
+            "random_selection": assessment.random_selection_id,
+            "random_sequence": assessment.random_sequence,
+            "random_selected": selected,
+        },
+    )
+    return assessment
+
+
+def notification_check(*, notification_id: int, reason: str = ScreeningReason.FILED) -> Assessment | None:
+    """Screen a notification and assess it. Drafts and cancelled notifications are left alone."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status in ("draft", "cancelled"):
+        return None
+    notification_screen(notification=notification, reason=reason)
+    return notification_assess(notification=notification)
+
+
+def notification_filed(*, notification: Notification) -> None:
+    """Call after a notification is submitted or amended (inside the transaction): checks it after commit.
+
+    This is what the clearance app's "filed" hook runs.
+    """
+    from .tasks import check_notification_task
+
+    notification_id = notification.pk
+    transaction.on_commit(
+        lambda: check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.FILED)
+    )
+
+
+# --- Officers' decisions --------------------------------------------------------------------------------
+def _require_official_of(actor: User, notification: Notification) -> None:
+    if not actor.is_official or actor.administration_id != notification.administration_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def lane_override(*, actor: User, notification: Notification, lane: str, reason: str) -> Assessment:
+    """An officer sets the lane; the reason is required and the change is kept and audited."""
+    _require_official_of(actor, notification)
+    if lane not in Lane.values:
+        raise ValidationError({"lane": _("Choose a lane.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for changing the lane.")})
+    assessment = Assessment.objects.select_for_update().filter(notification=notification).first()
+    if assessment is None:
+        assessment = Assessment.objects.create(
+            notification=notification,
+            administration_id=notification.administration_id,
+            criteria_lane=Lane.GREEN,
+            lane=Lane.GREEN,
+        )
+    previous = assessment.final_lane
+    if lane == previous:
+        raise ValidationError({"lane": _("The notification is already in this lane.")})
+    assessment.override_lane, assessment.override_reason = lane, reason
+    assessment.overridden_by, assessment.overridden_at = actor, timezone.now()
+    assessment.save()
+    LaneOverride.objects.create(
+        assessment=assessment, from_lane=previous, to_lane=lane, reason=reason, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="risk.lane_override",
+        obj=notification,
+        summary=f"{previous} -> {lane}",
+        data={"from": previous, "to": lane, "reason": reason},
+    )
+    return assessment
+
+
+@transaction.atomic
+def firing_dispose(*, actor: User, firing: Firing, disposition: str, note: str) -> Firing:
+    """An officer records whether a criterion that fired was justified (audited)."""
+    _require_official_of(actor, firing.assessment.notification)
+    if disposition not in (Disposition.TRUE_MATCH, Disposition.FALSE_POSITIVE):
+        raise ValidationError({"disposition": _("Choose justified or false positive.")})
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Write a note: what did you find?")})
+    firing = Firing.objects.select_for_update().get(pk=firing.pk)
+    previous = firing.disposition
+    firing.disposition, firing.disposition_note = disposition, note
+    firing.disposed_by, firing.disposed_at = actor, timezone.now()
+    firing.save()
+    audit_record(
+        actor=actor,
+        action="risk.firing_dispose",
+        obj=firing,
+        summary=disposition,
+        data={
+            "previous": previous,
+            "disposition": disposition,
+            "note": note,
+            "criterion": firing.criterion_id,
+        },
+    )
+    return firing

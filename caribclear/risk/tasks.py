@@ -1,0 +1,16 @@
+"""Background work of the risk app: each task fetches by id and calls a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from caribclear.screening.choices import ScreeningReason
+
+from . import services
+
+
+@task(queue_name="screening")
+def check_notification_task(notification_id: int, reason: str = ScreeningReason.FILED) -> str | None:
+    """Screen a submitted or amended notification against the watchlists, then set its lane."""
+    assessment = services.notification_check(notification_id=notification_id, reason=reason)
+    return assessment.final_lane if assessment else None

@@ -1,0 +1,117 @@
+"""Reads of watchlists, lookouts and hits, always restricted to what an administration may use or see.
+
+Sharing is decided here and only here: a list or lookout is usable by its owner, by everyone when shared
+with all members, and by the named members when shared with them. Regional and global lists (no owner)
+shared with all are usable by every member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from caribclear.accounts.models import Administration, User
+
+from .choices import Sharing, SourceFormat
+from .models import Hit, Lookout, Watchlist, WatchlistEntry, WatchlistVersion
+
+
+def _shared_with(administration_id: int | None, *, owner_field: str) -> Q:
+    return (
+        Q(**{owner_field: administration_id})
+        | Q(sharing=Sharing.ALL)
+        | Q(sharing=Sharing.NAMED, shared_with__id=administration_id)
+    )
+
+
+def watchlists_usable_by(administration: Administration | None) -> QuerySet[Watchlist]:
+    """Every list (imported or lookouts) an administration's officials may see and screen against."""
+    if administration is None:
+        return Watchlist.objects.none()
+    ids = Watchlist.objects.filter(_shared_with(administration.pk, owner_field="owner_id")).values("pk")
+    return Watchlist.objects.filter(pk__in=ids).select_related("owner", "current_version")
+
+
+def imported_watchlists_for_screening(administration: Administration) -> QuerySet[Watchlist]:
+    """Imported lists to screen an administration's notifications against (active, with a version)."""
+    return (
+        watchlists_usable_by(administration)
+        .exclude(source_format=SourceFormat.LOOKOUTS)
+        .filter(is_active=True, current_version__isnull=False)
+        .order_by("pk")
+    )
+
+
+def watchlist_for_user(user: User, pk: int) -> Watchlist:
+    """One list the user may see; raises Watchlist.DoesNotExist otherwise (views turn it into a 404)."""
+    return watchlists_usable_by(user.administration).get(pk=pk)
+
+
+def watchlist_versions(watchlist: Watchlist) -> QuerySet[WatchlistVersion]:
+    return watchlist.versions.select_related("imported_by").order_by("-number")
+
+
+def watchlist_entries(watchlist: Watchlist, *, search: str = "") -> QuerySet[WatchlistEntry]:
+    from .engine.normalize import name_tokens
+
+    entries = watchlist.entries.all().defer("data")
+    for token in name_tokens(search):
+        entries = entries.filter(search_name__contains=token)
+    return entries.order_by("caption", "entity_id")
+
+
+def lookouts_visible_to(administration: Administration | None) -> QuerySet[Lookout]:
+    """Lookouts an administration's officials may see (and that screen its notifications)."""
+    if administration is None:
+        return Lookout.objects.none()
+    ids = Lookout.objects.filter(_shared_with(administration.pk, owner_field="administration_id")).values(
+        "pk"
+    )
+    return Lookout.objects.filter(pk__in=ids).select_related("administration", "watchlist", "created_by")
+
+
+def lookouts_in_force(administration: Administration, *, on: dt.date | None = None) -> QuerySet[Lookout]:
+    """Visible lookouts that are not withdrawn and valid on a date (today by default)."""
+    on = on or timezone.localdate()
+    return (
+        lookouts_visible_to(administration)
+        .filter(withdrawn_at__isnull=True, valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    )
+
+
+def lookout_for_user(user: User, reference: str) -> Lookout:
+    return lookouts_visible_to(user.administration).get(reference=reference)
+
+
+def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookout | None = None) -> list[int]:
+    """Ids of the administrations whose notifications screen against a list or a lookout."""
+    record = lookout if lookout is not None else watchlist
+    assert record is not None
+    owner_id = record.administration_id if isinstance(record, Lookout) else record.owner_id
+    if record.sharing == Sharing.ALL:
+        return list(Administration.objects.values_list("pk", flat=True))
+    ids = {owner_id} if owner_id else set()
+    if record.sharing == Sharing.NAMED:
+        ids |= set(record.shared_with.values_list("pk", flat=True))
+    return sorted(i for i in ids if i is not None)
+
+
+def hits_for_notification(notification_id: int) -> QuerySet[Hit]:
+    """The current hits of a notification (callers have already checked the notification is visible)."""
+    return (
+        Hit.objects.filter(notification_id=notification_id, is_current=True)
+        .select_related("watchlist", "lookout", "disposed_by")
+        .order_by("-score", "id")
+    )
+
+
+def hit_for_user(user: User, pk: int) -> Hit:
+    """A hit on a notification of the official's administration; Hit.DoesNotExist otherwise."""
+    if not user.is_official or user.administration_id is None:
+        raise Hit.DoesNotExist
+    return Hit.objects.select_related("notification", "watchlist").get(
+        pk=pk, notification__administration_id=user.administration_id
+    )

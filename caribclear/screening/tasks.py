@@ -1,0 +1,21 @@
+"""Background work of the screening app: each task fetches by id and calls a service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task(queue_name="screening")
+def rescreen_task(
+    watchlist_id: int | None = None,
+    lookout_id: int | None = None,
+    also_administrations: list[int] | None = None,
+) -> int:
+    """A list or lookout changed: queue its users' pending notifications to be screened again."""
+    return len(
+        services.notifications_rescreen(
+            watchlist_id=watchlist_id, lookout_id=lookout_id, also_administrations=also_administrations or []
+        )
+    )

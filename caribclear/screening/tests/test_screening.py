@@ -1,0 +1,204 @@
+"""Screening a notification's people and vessel after it is filed, and again when a list changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from caribclear.accounts.choices import Role
+from caribclear.accounts.models import Administration, User
+from caribclear.clearance.choices import Status
+from caribclear.clearance.models import Notification
+from caribclear.risk.services import notification_filed
+from caribclear.screening.choices import Disposition, ScreeningReason, Sharing, SourceFormat, SubjectKind
+from caribclear.screening.models import Hit, ScreeningRun, Watchlist
+from caribclear.screening.services import (
+    hit_dispose,
+    index_cache,
+    lookout_create,
+    notification_screen,
+    watchlist_create,
+    watchlist_import,
+)
+
+from .helpers import WATCHLISTS, ofac_copy, traveller, voyage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def un_list(db: Any) -> Watchlist:
+    watchlist = watchlist_create(
+        actor=None, name="UN consolidated", source_format=SourceFormat.UN, owner=None
+    )
+    watchlist_import(actor=None, watchlist=watchlist, path=WATCHLISTS / "UN_consolidated.xml")
+    return watchlist
+
+
+def file(notification: Notification, capture: Callable[..., Any]) -> None:
+    """What the clearance app's hook does when a notification is submitted or amended."""
+    with capture(execute=True):
+        notification_filed(notification=notification)
+
+
+def test_listed_person_is_hit_after_submission_and_a_clean_traveller_is_not(
+    ports: None, operator: User, un_list: Watchlist, django_capture_on_commit_callbacks: Any
+) -> None:
+    listed = traveller(
+        account=operator,
+        surname="Mbarushimana",
+        given_names="Callixte",
+        born=dt.date(1963, 7, 24),
+        nationality="RW",
+    )
+    clean = traveller(
+        account=operator, surname="Whitfield", given_names="Harriet", born=dt.date(1985, 3, 2), sex="F"
+    )
+    notification = voyage(account=operator, people=[clean, listed])
+    file(notification, django_capture_on_commit_callbacks)
+
+    hits = list(Hit.objects.filter(notification=notification, is_current=True))
+    assert len(hits) == 1
+    hit = hits[0]
+    assert hit.entity_id == "un-CDi.010" and hit.subject_kind == SubjectKind.PERSON
+    assert hit.subject_label == "Callixte Mbarushimana" and hit.watchlist == un_list
+    assert hit.score >= un_list.threshold
+    assert "CALLIXTE MBARUSHIMANA" in hit.explanation and hit.evidence
+    run = ScreeningRun.objects.get(notification=notification)
+    assert run.subject_count == 3 and run.hit_count == 1 and run.reason == ScreeningReason.FILED
+    assert run.lists == [[un_list.pk, "v1"]]
+
+
+def test_ofac_person_and_passport_found_on_the_full_sdn_list(
+    tmp_path: Path, ports: None, operator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    ofac = watchlist_create(actor=None, name="OFAC", source_format=SourceFormat.OFAC, owner=None)
+    watchlist_import(actor=None, watchlist=ofac, path=ofac_copy(tmp_path))
+    listed = traveller(
+        account=operator,
+        surname="RODRIGUEZ OREJUELA",
+        given_names="GILBERTO JOSE",
+        born=dt.date(1939, 1, 31),
+        nationality="CO",
+        document_number="T321642",
+    )
+    notification = voyage(account=operator, people=[listed])
+    file(notification, django_capture_on_commit_callbacks)
+    hit = Hit.objects.get(notification=notification, entity_id="ofac-4107")
+    assert hit.score >= 0.9
+    assert "T321642" in hit.explanation
+    assert hit.entry is not None and hit.entry.watchlist == ofac
+
+
+def test_screening_again_reuses_the_built_index_and_keeps_dispositions(
+    ports: None, operator: User, officer: User, un_list: Watchlist
+) -> None:
+    listed = traveller(
+        account=operator, surname="Mbarushimana", given_names="Callixte", born=dt.date(1963, 7, 24)
+    )
+    notification = voyage(account=operator, people=[listed])
+    index_cache.clear()
+    notification_screen(notification=notification)
+    builds = index_cache.builds
+    hit = Hit.objects.get(notification=notification)
+    hit_dispose(
+        actor=officer, hit=hit, disposition=Disposition.FALSE_POSITIVE, note="Different person: checked DOB"
+    )
+    notification_screen(notification=notification, reason=ScreeningReason.MANUAL)
+    assert index_cache.builds == builds
+    hit.refresh_from_db()
+    assert hit.disposition == Disposition.FALSE_POSITIVE and hit.is_current
+    assert ScreeningRun.objects.filter(notification=notification).count() == 2
+
+
+def test_drafts_are_not_screened(
+    ports: None, operator: User, un_list: Watchlist, django_capture_on_commit_callbacks: Any
+) -> None:
+    listed = traveller(
+        account=operator, surname="Mbarushimana", given_names="Callixte", born=dt.date(1963, 7, 24)
+    )
+    notification = voyage(account=operator, people=[listed], status=Status.DRAFT)
+    file(notification, django_capture_on_commit_callbacks)
+    assert not ScreeningRun.objects.filter(notification=notification).exists()
+
+
+def test_a_new_list_version_screens_pending_notifications_again(
+    tmp_path: Path, ports: None, operator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    watchlist = watchlist_create(actor=None, name="Local", source_format=SourceFormat.CSV, owner=None)
+    first = tmp_path / "v1.csv"
+    first.write_text("id,name,birth_date\nL-1,Somebody Else,1950\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        watchlist_import(actor=None, watchlist=watchlist, path=first)
+
+    person = traveller(account=operator, surname="Quarshie", given_names="Kwame", born=dt.date(1977, 5, 6))
+    pending = voyage(account=operator, people=[person])
+    past = voyage(account=operator, people=[person], expected_in_days=-3)
+    cleared = voyage(account=operator, people=[person], status=Status.CLEARED)
+    for notification in (pending, past, cleared):
+        file(notification, django_capture_on_commit_callbacks)
+    assert not Hit.objects.exists()
+
+    second = tmp_path / "v2.csv"
+    second.write_text(
+        "id,name,birth_date\nL-1,Somebody Else,1950\nL-2,QUARSHIE Kwame,1977-05-06\n", encoding="utf-8"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        watchlist_import(actor=None, watchlist=watchlist, path=second)
+    assert list(Hit.objects.values_list("notification_id", "entity_id")) == [(pending.pk, "L-2")]
+    assert ScreeningRun.objects.filter(notification=pending, reason=ScreeningReason.LIST_CHANGED).count() == 1
+
+    # Removed from the list: the hit stays on record but no longer matches.
+    with django_capture_on_commit_callbacks(execute=True):
+        watchlist_import(actor=None, watchlist=watchlist, path=first)
+    assert not Hit.objects.get(notification=pending).is_current
+
+
+def test_lookouts_are_screened_only_for_administrations_they_are_shared_with(
+    ports: None,
+    operator: User,
+    make_user: Callable[..., User],
+    antigua: Administration,
+    barbados: Administration,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    bb_officer = make_user(role=Role.OFFICER, administration=barbados)
+    person = traveller(account=operator, surname="Okonjo", given_names="Benedict", born=dt.date(1969, 9, 9))
+    at_antigua = voyage(account=operator, people=[person], port="AGSJO")
+    at_barbados = voyage(account=operator, people=[person], port="BBBGI")
+    for notification in (at_antigua, at_barbados):
+        file(notification, django_capture_on_commit_callbacks)
+
+    jamaica = Administration.objects.get(code="JM")
+    with django_capture_on_commit_callbacks(execute=True):
+        lookout = lookout_create(
+            actor=bb_officer,
+            kind="Person",
+            name="Benedict OKONJO",
+            birth_date="1969-09-09",
+            reason="Suspected courier",
+            sharing=Sharing.NAMED,
+            shared_with=[jamaica],
+        )
+    # Barbados (owner) is re-screened and hit; Antigua is not named, so it is not screened against it.
+    assert Hit.objects.filter(notification=at_barbados, lookout=lookout, is_current=True).exists()
+    assert not Hit.objects.filter(notification=at_antigua).exists()
+    assert lookout.watchlist.source_format == SourceFormat.LOOKOUTS and lookout.watchlist.owner == barbados
+
+    # Shared with everyone: Antigua's pending notification is screened again and hit.
+    from caribclear.screening.services import lookout_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lookout_update(actor=bb_officer, lookout=lookout, sharing=Sharing.ALL)
+    hit = Hit.objects.get(notification=at_antigua, lookout=lookout)
+    assert hit.is_current and "Suspected courier" not in hit.explanation
+
+    # Back to Barbados only: Antigua's hit no longer applies.
+    with django_capture_on_commit_callbacks(execute=True):
+        lookout_update(actor=bb_officer, lookout=lookout, sharing=Sharing.OWN)
+    hit.refresh_from_db()
+    assert not hit.is_current
