@@ -1,0 +1,147 @@
+"""Read-only analytics. Intelligence figures come only from `intel.access.visible_records` (a reader's
+charts never count a record they may not see); clearance volumes are counts per member, status and
+month, which are not personal and are shared with every official.
+
+Screening and criteria hit rates come from the risk engine through one documented interface:
+
+    caribclear.risk.selectors.hit_rate_summary(*, user, date_from, date_to) -> list[dict]
+        each dict: {"label": str, "checks": int, "hits": int}
+
+When that function does not exist (the risk engine has not shipped it), the section says so and shows
+no figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from caribclear.intel.access import visible_records
+from caribclear.intel.models import Seizure
+
+
+@dataclass
+class Period:
+    date_from: dt.date
+    date_to: dt.date
+    members: list[str] = field(default_factory=list)
+    commodity: str = ""
+
+    @classmethod
+    def last_year(cls) -> Period:
+        today = timezone.localdate()
+        return cls(date_from=today.replace(day=1) - dt.timedelta(days=334), date_to=today)
+
+
+def seizures_in(*, user: Any, period: Period) -> QuerySet[Seizure]:
+    """The seizures the reader may see in the period, at places of the chosen members, of the commodity."""
+    qs = visible_records(user, Seizure.objects.all()).filter(
+        occurred_on__gte=period.date_from, occurred_on__lte=period.date_to
+    )
+    if period.members:
+        qs = qs.filter(port__administration__code__in=period.members)
+    if period.commodity:
+        qs = qs.filter(commodity=period.commodity)
+    return qs
+
+
+def _group(qs: QuerySet[Seizure], *by: str, top: int | None = None) -> list[dict[str, Any]]:
+    rows = (
+        qs.order_by()
+        .values(*by)
+        .annotate(count=Count("pk"), value=Sum("estimated_value_usd"))
+        .order_by("-count", *by)
+    )
+    return list(rows[:top] if top else rows)
+
+
+@dataclass
+class SeizureSummary:
+    total: int
+    total_value: float
+    by_commodity: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    top_routes: list[dict[str, Any]]
+    top_concealment: list[dict[str, Any]]
+    by_detection: list[dict[str, Any]]
+    top_places: list[dict[str, Any]]
+
+
+def seizure_summary(*, user: Any, period: Period, top: int = 10) -> SeizureSummary:
+    qs = seizures_in(user=user, period=period)
+    by_commodity = _group(qs, "commodity")
+    by_month = list(
+        qs.order_by()
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    return SeizureSummary(
+        total=sum(r["count"] for r in by_commodity),
+        total_value=float(sum((r["value"] or 0) for r in by_commodity)),
+        by_commodity=by_commodity,
+        by_month=by_month,
+        top_routes=_group(qs, "route_origin", "route_destination", top=top),
+        top_concealment=_group(qs, "concealment_method", top=top),
+        by_detection=_group(qs, "detection_method", top=top),
+        top_places=_group(qs, "port__locode", "port__name", top=top),
+    )
+
+
+def clearance_volumes(*, period: Period) -> dict[str, Any]:
+    """Notifications per member administration, status and month (no personal data)."""
+    from caribclear.clearance.choices import Status
+    from caribclear.clearance.models import Notification
+
+    start = dt.datetime.combine(period.date_from, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(period.date_to, dt.time.max, tzinfo=dt.UTC)
+    qs = Notification.objects.exclude(status=Status.DRAFT).filter(
+        expected_at__gte=start, expected_at__lte=end
+    )
+    if period.members:
+        qs = qs.filter(administration__code__in=period.members)
+    by_member = list(
+        qs.order_by()
+        .values("administration__code", "administration__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count")
+    )
+    by_status = list(qs.order_by().values("status").annotate(count=Count("pk")).order_by("-count"))
+    by_month = list(
+        qs.order_by()
+        .annotate(month=TruncMonth("expected_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    return {"by_member": by_member, "by_status": by_status, "by_month": by_month}
+
+
+def risk_hit_rates(*, user: Any, period: Period) -> list[dict[str, Any]] | None:
+    """Hit rates from the risk engine's documented selector, or None when it is not available."""
+    try:
+        module = import_module("caribclear.risk.selectors")
+    except ImportError:
+        return None
+    function = getattr(module, "hit_rate_summary", None)
+    if function is None:
+        return None
+    rows: list[dict[str, Any]] = list(function(user=user, date_from=period.date_from, date_to=period.date_to))
+    return rows
+
+
+def notable_seizures(*, user: Any, period: Period, limit: int = 20) -> list[Seizure]:
+    """The largest seizures by estimated value, for the threat assessment (read through the access log)."""
+    qs = seizures_in(user=user, period=period).filter(estimated_value_usd__isnull=False)
+    return list(
+        qs.select_related("port", "owner", "operation", "vessel")
+        .prefetch_related("persons", "companies", "attachments", "released_to")
+        .order_by("-estimated_value_usd", "-id")[:limit]
+    )

@@ -1,0 +1,354 @@
+"""The one place that decides what a user may see of an intelligence record.
+
+Every list, detail page, search, export, API call, map and chart of intelligence goes through
+`visible_records()` (which records) and `redact()` (which of their fields); every read that shows a
+record is written to the access log with `log_reads()`.
+
+The rule, for a user U who is an official of member administration A (operators and anonymous users see
+nothing at all):
+
+Existence and non-personal fields of record R are visible to U when any of these holds:
+  1. A owns R;
+  2. R is TLP:CLEAR or TLP:GREEN (shared with every member of the region);
+  3. R is TLP:AMBER and R is released to all members or to A;
+  4. R is TLP:AMBER+STRICT and R is released to A by name ("all members" does not count);
+  5. R is TLP:RED and U is one of R's named recipients;
+  6. R is not TLP:RED, belongs to an operation, and A takes part in that operation.
+Any other record does not exist for U: every view answers 404.
+
+Personal fields are the parts of R listed in R.personal_fields (linked persons, companies, conveyance
+identity, narrative, photos and documents, the subject of an alert). U sees them only when R is visible
+and either
+  a. A owns R, or
+  b. R states a legal basis and A is in R.personal_released_to.
+Otherwise those parts are withheld and the reader is told that they are. Parts not listed as personal
+are shown to everyone who may see the record.
+
+Searching follows the same rule: text from personal parts only matches for readers who may see them,
+so a search cannot reveal a personal detail.
+
+For machine consumers acting for a whole administration (the screening watchlists), the same rules apply
+without rule 5: TLP:RED records reach only their owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+
+from caribclear.accounts.models import Administration
+from caribclear.core.context import current_request
+
+from .choices import PersonalField, ReadVia, Tlp
+from .models import AccessLog, Alert, DisseminatedRecord, InformationRequest, Operation, Seizure
+
+R = TypeVar("R", bound=DisseminatedRecord)
+
+
+def _m2m_ids(model: type[Model], field_name: str, column: str, value: int) -> QuerySet[Any]:
+    """Ids of `model` rows whose M2M `field_name` holds `value` (an uncorrelated, hashable subquery)."""
+    through = model._meta.get_field(field_name).remote_field.through  # type: ignore[union-attr]
+    source = f"{model._meta.model_name}_id"
+    return through.objects.filter(**{column: value}).values(source)
+
+
+def _member_q(model: type[Model], administration_id: int) -> Q:
+    operations = Operation.members.through.objects.filter(administration_id=administration_id).values(
+        "operation_id"
+    )
+    return (
+        Q(owner_id=administration_id)
+        | Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
+        | Q(tlp=Tlp.AMBER, release_to_all=True)
+        | Q(
+            tlp__in=[Tlp.AMBER, Tlp.AMBER_STRICT],
+            pk__in=_m2m_ids(model, "released_to", "administration_id", administration_id),
+        )
+        | (~Q(tlp=Tlp.RED) & Q(operation_id__in=operations))
+    )
+
+
+def visible_q(user: Any, model: type[Model]) -> Q | None:
+    """The condition for records of `model` that `user` may see; None when the user may see none."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_official", False):
+        return None
+    if not user.administration_id:
+        return None
+    return _member_q(model, user.administration_id) | Q(
+        tlp=Tlp.RED, pk__in=_m2m_ids(model, "recipients", "user_id", user.pk)
+    )
+
+
+def personal_q(user: Any, model: type[Model]) -> Q | None:
+    """The condition for records whose personal fields `user` may see (on top of `visible_q`)."""
+    if visible_q(user, model) is None:
+        return None
+    administration_id = user.administration_id
+    return Q(owner_id=administration_id) | (
+        ~Q(legal_basis="")
+        & Q(pk__in=_m2m_ids(model, "personal_released_to", "administration_id", administration_id))
+    )
+
+
+def visible_records(user: Any, qs: QuerySet[R]) -> QuerySet[R]:
+    """Restrict `qs` to what `user` may see, annotated with `personal_visible` for each record."""
+    condition = visible_q(user, qs.model)
+    if condition is None:
+        return qs.none()
+    personal = personal_q(user, qs.model)
+    assert personal is not None
+    return qs.filter(condition).annotate(
+        personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+    )
+
+
+def visible_to_administration(administration: Administration, qs: QuerySet[R]) -> QuerySet[R]:
+    """Restrict `qs` to what a whole administration may see (no TLP:RED unless it owns the record)."""
+    model = qs.model
+    personal = Q(owner_id=administration.pk) | (
+        ~Q(legal_basis="")
+        & Q(pk__in=_m2m_ids(model, "personal_released_to", "administration_id", administration.pk))
+    )
+    return qs.filter(_member_q(model, administration.pk)).annotate(
+        personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+    )
+
+
+def can_see_personal(user: Any, record: DisseminatedRecord) -> bool:
+    annotated = getattr(record, "personal_visible", None)
+    if annotated is not None:
+        return bool(annotated)
+    personal = personal_q(user, type(record))
+    if personal is None:
+        return False
+    return type(record)._default_manager.filter(personal, pk=record.pk).exists()
+
+
+# --- Redaction ---------------------------------------------------------------------------------------
+Getter = Callable[[Any], Any]
+
+
+def _choice(name: str) -> dict[str, Getter]:
+    return {
+        name: lambda r: getattr(r, name),
+        f"{name}_label": lambda r: str(getattr(r, f"get_{name}_display")()) if getattr(r, name) else "",
+    }
+
+
+def _country(name: str) -> dict[str, Getter]:
+    return {
+        name: lambda r: getattr(r, name).code or "",
+        f"{name}_label": lambda r: str(getattr(r, name).name or ""),
+    }
+
+
+def _common() -> dict[str, Getter]:
+    return {
+        "reference": lambda r: r.reference,
+        "owner": lambda r: r.owner.code,
+        "owner_label": lambda r: r.owner.name,
+        **_choice("tlp"),
+        **_choice("source_reliability"),
+        **_choice("information_grade"),
+        **_choice("handling_code"),
+        "grading": lambda r: f"{r.source_reliability}{r.information_grade}{r.handling_code}",
+        "handling_conditions": lambda r: r.handling_conditions,
+        "release_to_all": lambda r: r.release_to_all,
+        "released_to": lambda r: sorted(a.code for a in r.released_to.all()),
+        "legal_basis": lambda r: r.legal_basis,
+        "review_on": lambda r: r.review_on,
+        "personal_fields": lambda r: list(r.personal_fields),
+        "operation": lambda r: r.operation.name if r.operation_id else "",
+        "created_at": lambda r: r.created_at,
+    }
+
+
+@dataclass(frozen=True)
+class Spec:
+    public: dict[str, Getter]
+    groups: dict[str, dict[str, Getter]]
+
+
+SPECS: dict[type[Model], Spec] = {
+    Seizure: Spec(
+        public={
+            **_common(),
+            "occurred_on": lambda r: r.occurred_on,
+            "port": lambda r: r.port.locode,
+            "port_label": lambda r: str(r.port),
+            "latitude": lambda r: r.latitude,
+            "longitude": lambda r: r.longitude,
+            **_choice("detection_method"),
+            **_choice("concealment_method"),
+            **_choice("commodity"),
+            "description": lambda r: r.description,
+            "quantity": lambda r: r.quantity,
+            **_choice("unit"),
+            "estimated_value_usd": lambda r: r.estimated_value_usd,
+            **_country("route_origin"),
+            **_country("route_transit"),
+            **_country("route_destination"),
+            **_choice("conveyance"),
+        },
+        groups={
+            PersonalField.PERSONS: {
+                "persons": lambda r: [
+                    {
+                        "surname": p.surname,
+                        "given_names": p.given_names,
+                        "date_of_birth": p.date_of_birth,
+                        "nationality": p.nationality.code or "",
+                        "document_number": p.document_number,
+                        "role": p.role,
+                    }
+                    for p in r.persons.all()
+                ]
+            },
+            PersonalField.COMPANIES: {
+                "companies": lambda r: [
+                    {
+                        "name": c.name,
+                        "country": c.country.code or "",
+                        "registration_number": c.registration_number,
+                    }
+                    for c in r.companies.all()
+                ]
+            },
+            PersonalField.CONVEYANCE: {
+                "conveyance_identity": lambda r: r.conveyance_identity,
+                "vessel_id": lambda r: r.vessel_id,
+                "vessel_label": lambda r: str(r.vessel) if r.vessel_id else "",
+            },
+            PersonalField.NARRATIVE: {"narrative": lambda r: r.narrative},
+            PersonalField.ATTACHMENTS: {
+                "attachments": lambda r: [
+                    {"id": a.pk, "caption": a.caption or a.file.name.rsplit("/", 1)[-1]}
+                    for a in r.attachments.all()
+                ]
+            },
+        },
+    ),
+    Alert: Spec(
+        public={
+            **_common(),
+            **_choice("subject_kind"),
+            "title": lambda r: r.title,
+            **_choice("commodity"),
+            "pattern": lambda r: r.pattern,
+            "action_requested": lambda r: r.action_requested,
+            "valid_from": lambda r: r.valid_from,
+            "valid_until": lambda r: r.valid_until,
+        },
+        groups={
+            PersonalField.SUBJECT: {
+                "surname": lambda r: r.surname,
+                "given_names": lambda r: r.given_names,
+                "date_of_birth": lambda r: r.date_of_birth,
+                **_country("nationality"),
+                "identifiers": lambda r: r.identifiers,
+            },
+            PersonalField.NARRATIVE: {"narrative": lambda r: r.narrative},
+        },
+    ),
+    InformationRequest: Spec(
+        public={
+            **_common(),
+            "subject": lambda r: r.subject,
+            "deadline": lambda r: r.deadline,
+            **_choice("status"),
+            "seizure": lambda r: r.seizure.reference if r.seizure_id else "",
+        },
+        groups={PersonalField.NARRATIVE: {"question": lambda r: r.question}},
+    ),
+}
+
+
+@dataclass
+class RecordView:
+    """What one reader may see of one record: plain values, and the personal parts withheld."""
+
+    record_type: str
+    pk: int
+    data: dict[str, Any]
+    withheld: list[str] = field(default_factory=list)
+    personal_shown: bool = False
+
+    @property
+    def withheld_labels(self) -> list[str]:
+        return [str(PersonalField(g).label) for g in self.withheld]
+
+    def __getattr__(self, name: str) -> Any:
+        # Templates read `view.commodity_label`; anything not shown is simply absent.
+        data = self.__dict__.get("data", {})
+        if name in data:
+            return data[name]
+        raise AttributeError(name)
+
+
+def redact(user: Any, record: DisseminatedRecord, *, only: Sequence[str] | None = None) -> RecordView:
+    """The view of `record` for `user`. `record` must come from `visible_records(user, ...)`.
+
+    `only` limits the view to some fields (a list page shows a few columns; the log records just those).
+    """
+    spec = SPECS[type(record)]
+    personal = can_see_personal(user, record)
+    flagged = set(record.personal_fields)
+    wanted = set(only) if only is not None else None
+    data: dict[str, Any] = {}
+    withheld: list[str] = []
+    personal_shown = False
+
+    def take(getters: dict[str, Getter]) -> None:
+        for name, getter in getters.items():
+            if wanted is None or name in wanted:
+                data[name] = getter(record)
+
+    take(spec.public)
+    for group, getters in spec.groups.items():
+        if group in flagged and not personal:
+            withheld.append(group)
+            continue
+        before = len(data)
+        take(getters)
+        if group in flagged and len(data) > before:
+            personal_shown = True
+    return RecordView(
+        record_type=str(type(record).record_type),
+        pk=record.pk,
+        data=data,
+        withheld=withheld,
+        personal_shown=personal_shown,
+    )
+
+
+def log_reads(user: Any, views: Iterable[RecordView], *, via: str = ReadVia.DETAIL) -> int:
+    """Write one access-log row per record shown to `user`. Returns the number of rows written."""
+    info = current_request.get()
+    rows = [
+        AccessLog(
+            user_id=user.pk,
+            administration_id=getattr(user, "administration_id", None),
+            record_type=view.record_type,
+            record_id=view.pk,
+            via=via,
+            personal_shown=view.personal_shown,
+            fields=sorted(k for k in view.data if not k.endswith("_label")),
+            request_id=info.request_id if info else "",
+            ip=info.ip if info else "",
+        )
+        for view in views
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+def read(
+    user: Any, records: Iterable[DisseminatedRecord], *, via: str, only: Sequence[str] | None = None
+) -> list[RecordView]:
+    """Redact and log in one step: what every read path calls."""
+    views = [redact(user, record, only=only) for record in records]
+    log_reads(user, views, via=via)
+    return views

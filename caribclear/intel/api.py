@@ -1,0 +1,306 @@
+"""Intelligence API: seizures and alerts, through the same visibility and redaction as the pages.
+
+Every read is logged; a record the caller may not see is 404. Personal parts the caller may not see are
+absent from the answer and named in `withheld`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from caribclear.accounts.models import Administration
+from caribclear.reference.models import Port
+
+from . import selectors, services
+from .access import RecordView, read
+from .choices import (
+    AlertSubject,
+    Commodity,
+    ConcealmentMethod,
+    Conveyance,
+    DetectionMethod,
+    HandlingCode,
+    InformationGrade,
+    PersonalField,
+    ReadVia,
+    SourceReliability,
+    Tlp,
+    Unit,
+)
+
+router = Router(tags=["intelligence"])
+MAX_PAGE = 200
+
+
+class DisseminationIn(Schema):
+    tlp: Tlp = Tlp.AMBER
+    source_reliability: SourceReliability = SourceReliability.UNTESTED
+    information_grade: InformationGrade = InformationGrade.C
+    handling_code: HandlingCode = HandlingCode.P
+    handling_conditions: str = ""
+    release_to_all: bool = False
+    released_to: list[str] = Field(default_factory=list, description="ISO codes of member administrations")
+    personal_released_to: list[str] = Field(default_factory=list)
+    legal_basis: str = ""
+    review_on: dt.date | None = None
+    personal_fields: list[PersonalField] | None = None
+
+
+class PersonIn(Schema):
+    surname: str
+    given_names: str = ""
+    date_of_birth: dt.date | None = None
+    nationality: str = ""
+    document_number: str = ""
+    role: str = ""
+
+
+class CompanyIn(Schema):
+    name: str
+    country: str = ""
+    registration_number: str = ""
+
+
+class SeizureIn(DisseminationIn):
+    occurred_on: dt.date
+    port: str = Field(description="UN/LOCODE of the port, e.g. AGSJO")
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    detection_method: DetectionMethod
+    concealment_method: ConcealmentMethod
+    commodity: Commodity
+    description: str
+    quantity: Decimal
+    unit: Unit
+    estimated_value_usd: Decimal | None = None
+    route_origin: str = ""
+    route_transit: str = ""
+    route_destination: str = ""
+    conveyance: Conveyance
+    conveyance_identity: str = ""
+    narrative: str = ""
+    persons: list[PersonIn] = Field(default_factory=list)
+    companies: list[CompanyIn] = Field(default_factory=list)
+
+
+class AlertIn(DisseminationIn):
+    subject_kind: AlertSubject
+    title: str
+    commodity: Commodity | None = None
+    surname: str = ""
+    given_names: str = ""
+    date_of_birth: dt.date | None = None
+    nationality: str = ""
+    identifiers: str = ""
+    pattern: str = ""
+    narrative: str = ""
+    action_requested: str = ""
+    valid_from: dt.date
+    valid_until: dt.date
+
+
+class RecordOut(Schema):
+    record_type: str
+    reference: str
+    data: dict[str, Any] = Field(description="The fields the caller may see")
+    withheld: list[str] = Field(description="Personal parts not released to the caller")
+
+
+class PageOut(Schema):
+    count: int
+    results: list[RecordOut]
+
+
+def _out(view: RecordView) -> dict[str, Any]:
+    return {
+        "record_type": view.record_type,
+        "reference": view.data["reference"],
+        "data": view.data,
+        "withheld": view.withheld,
+    }
+
+
+def _administrations(codes: list[str]) -> list[Administration]:
+    found = list(Administration.objects.filter(code__in=[c.upper() for c in codes]))
+    if len(found) != len(set(codes)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"released_to": "Unknown administration code."})
+    return found
+
+
+def _dissemination(payload: DisseminationIn) -> dict[str, Any]:
+    fields = {
+        k: getattr(payload, k)
+        for k in (
+            "tlp",
+            "source_reliability",
+            "information_grade",
+            "handling_code",
+            "handling_conditions",
+            "release_to_all",
+            "legal_basis",
+            "review_on",
+        )
+    }
+    if payload.personal_fields is not None:
+        fields["personal_fields"] = [str(p) for p in payload.personal_fields]
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items()}
+
+
+def _official(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_official:
+        raise PermissionDenied
+    return user
+
+
+@router.get("/seizures", response=PageOut, summary="Search seizures the caller may see")
+def seizures_list(
+    request: HttpRequest,
+    q: str = "",
+    commodity: str = "",
+    origin: str = "",
+    destination: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    person: str = "",
+    vessel: str = "",
+    limit: int = Query(50, le=MAX_PAGE, ge=1),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    user = _official(request)
+    filters = selectors.SeizureFilters(
+        q=q,
+        commodity=commodity,
+        origin=origin.upper(),
+        destination=destination.upper(),
+        date_from=date_from,
+        date_to=date_to,
+        person=person,
+        vessel=vessel,
+    )
+    qs = selectors.seizure_search(user=user, filters=filters)
+    page = list(
+        qs.prefetch_related("persons", "companies", "attachments", "released_to").select_related(
+            "operation", "vessel"
+        )[offset : offset + limit]
+    )
+    views = read(user, page, via=ReadVia.API)
+    return {"count": qs.count(), "results": [_out(v) for v in views]}
+
+
+@router.get(
+    "/seizures/{reference}", response=RecordOut, summary="One seizure, as far as the caller may see it"
+)
+def seizure_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+    user = _official(request)
+    [view] = read(user, [selectors.seizure_get(user=user, reference=reference)], via=ReadVia.API)
+    return _out(view)
+
+
+@router.post(
+    "/seizures", response={201: RecordOut}, summary="Record a seizure of the caller's administration"
+)
+def seizure_create(request: HttpRequest, payload: SeizureIn) -> Status[dict[str, Any]]:
+    user = _official(request)
+    try:
+        port = Port.objects.get(locode=payload.port.upper())
+    except Port.DoesNotExist:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"port": "Unknown UN/LOCODE."}) from None
+    fields = _dissemination(payload)
+    for name in (
+        "occurred_on",
+        "latitude",
+        "longitude",
+        "detection_method",
+        "concealment_method",
+        "commodity",
+        "description",
+        "quantity",
+        "unit",
+        "estimated_value_usd",
+        "route_origin",
+        "route_transit",
+        "route_destination",
+        "conveyance",
+        "conveyance_identity",
+        "narrative",
+    ):
+        value = getattr(payload, name)
+        fields[name] = value.value if hasattr(value, "value") else value
+    seizure = services.seizure_create(
+        actor=user,
+        fields={**fields, "port": port},
+        released_to=_administrations(payload.released_to),
+        personal_released_to=_administrations(payload.personal_released_to),
+        persons=[p.dict() for p in payload.persons],
+        companies=[c.dict() for c in payload.companies],
+    )
+    [view] = read(user, [selectors.seizure_get(user=user, reference=seizure.reference)], via=ReadVia.API)
+    return Status(201, _out(view))
+
+
+@router.get("/alerts", response=PageOut, summary="Alerts and lookouts the caller may see")
+def alerts_list(
+    request: HttpRequest,
+    q: str = "",
+    current: bool = False,
+    limit: int = Query(50, le=MAX_PAGE, ge=1),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    user = _official(request)
+    qs = selectors.alert_search(user=user, q=q, current_only=current)
+    views = read(
+        user,
+        list(qs.select_related("operation").prefetch_related("released_to")[offset : offset + limit]),
+        via=ReadVia.API,
+    )
+    return {"count": qs.count(), "results": [_out(v) for v in views]}
+
+
+@router.get("/alerts/{reference}", response=RecordOut, summary="One alert, as far as the caller may see it")
+def alert_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+    user = _official(request)
+    [view] = read(user, [selectors.alert_get(user=user, reference=reference)], via=ReadVia.API)
+    return _out(view)
+
+
+@router.post("/alerts", response={201: RecordOut}, summary="Issue an alert or lookout")
+def alert_create(request: HttpRequest, payload: AlertIn) -> Status[dict[str, Any]]:
+    user = _official(request)
+    fields = _dissemination(payload)
+    for name in (
+        "subject_kind",
+        "title",
+        "commodity",
+        "surname",
+        "given_names",
+        "date_of_birth",
+        "nationality",
+        "identifiers",
+        "pattern",
+        "narrative",
+        "action_requested",
+        "valid_from",
+        "valid_until",
+    ):
+        value = getattr(payload, name)
+        fields[name] = value.value if hasattr(value, "value") else value
+    fields["commodity"] = fields["commodity"] or ""
+    alert = services.alert_create(
+        actor=user,
+        fields=fields,
+        released_to=_administrations(payload.released_to),
+        personal_released_to=_administrations(payload.personal_released_to),
+    )
+    [view] = read(user, [selectors.alert_get(user=user, reference=alert.reference)], via=ReadVia.API)
+    return Status(201, _out(view))

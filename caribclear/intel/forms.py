@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from caribclear.accounts.models import Administration, User
+
+from .choices import (
+    ALERT_PERSONAL_DEFAULT,
+    SEIZURE_PERSONAL_DEFAULT,
+    Commodity,
+    PersonalField,
+    RfiStatus,
+    Tlp,
+)
+from .models import Alert, InformationRequest, Operation, Seizure, SeizureCompany, SeizurePerson
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DISSEMINATION = (
+    "tlp",
+    "source_reliability",
+    "information_grade",
+    "handling_code",
+    "handling_conditions",
+    "release_to_all",
+    "legal_basis",
+    "review_on",
+)
+
+SEIZURE_PERSONAL_CHOICES = [(c.value, c.label) for c in PersonalField if c != PersonalField.SUBJECT]
+ALERT_PERSONAL_CHOICES = [(c.value, c.label) for c in (PersonalField.SUBJECT, PersonalField.NARRATIVE)]
+
+
+def _members(exclude: Administration | None = None) -> Any:
+    qs = Administration.objects.filter(is_active=True)
+    return qs.exclude(pk=exclude.pk) if exclude else qs
+
+
+class DisseminationMixin(forms.Form):
+    """Label, release and personal-data release, shared by every record's form."""
+
+    released_to = forms.ModelMultipleChoiceField(
+        label=_("Released to"),
+        queryset=Administration.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For TLP:AMBER and TLP:AMBER+STRICT. Your own administration always sees its records."),
+    )
+    personal_released_to = forms.ModelMultipleChoiceField(
+        label=_("Personal data released to"),
+        queryset=Administration.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only with a legal basis."),
+    )
+    recipients = forms.CharField(
+        label=_("Named recipients (TLP:RED)"),
+        required=False,
+        help_text=_("E-mail addresses of officials, separated by commas."),
+    )
+
+    def setup_dissemination(self, administration: Administration) -> None:
+        self.fields["released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
+        self.fields["personal_released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
+
+    def clean_recipients(self) -> list[User]:
+        emails = [e.strip() for e in self.cleaned_data.get("recipients", "").split(",") if e.strip()]
+        users = list(User.objects.filter(email__in=emails, is_active=True))
+        found = {u.email.lower() for u in users}
+        missing = [e for e in emails if e.lower() not in found]
+        if missing or any(not u.is_official for u in users):
+            raise forms.ValidationError(_("Each named recipient must be the e-mail address of an official."))
+        return users
+
+
+class SeizureForm(DisseminationMixin, forms.ModelForm):
+    personal_fields = forms.MultipleChoiceField(
+        label=_("Treat as personal"),
+        choices=SEIZURE_PERSONAL_CHOICES,
+        required=False,
+        initial=SEIZURE_PERSONAL_DEFAULT,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shown only to your administration and to those personal data is released to."),
+    )
+    photo = forms.FileField(label=_("Photo or document (optional)"), required=False)
+    photo_caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+    class Meta:
+        model = Seizure
+        fields = [
+            "occurred_on",
+            "port",
+            "latitude",
+            "longitude",
+            "detection_method",
+            "concealment_method",
+            "commodity",
+            "description",
+            "quantity",
+            "unit",
+            "estimated_value_usd",
+            "route_origin",
+            "route_transit",
+            "route_destination",
+            "conveyance",
+            "conveyance_identity",
+            "narrative",
+            "operation",
+            *DISSEMINATION,
+        ]
+        widgets = {"occurred_on": DATE, "review_on": DATE, "narrative": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert user.administration is not None
+        self.setup_dissemination(user.administration)
+        from caribclear.reference.models import Port
+
+        self.fields["port"].queryset = Port.objects.ports_of_entry().order_by("name")  # type: ignore[attr-defined]
+        self.fields["operation"].queryset = Operation.objects.filter(  # type: ignore[attr-defined]
+            members=user.administration_id
+        )
+
+    def record_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["personal_fields"] = self.cleaned_data["personal_fields"]
+        return data
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = SeizurePerson
+        fields = ["surname", "given_names", "date_of_birth", "nationality", "document_number", "role"]
+        widgets = {"date_of_birth": DATE}
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = SeizureCompany
+        fields = ["name", "country", "registration_number"]
+
+
+PersonFormSet = forms.formset_factory(PersonForm, extra=2)
+CompanyFormSet = forms.formset_factory(CompanyForm, extra=1)
+
+
+class AlertForm(DisseminationMixin, forms.ModelForm):
+    personal_fields = forms.MultipleChoiceField(
+        label=_("Treat as personal"),
+        choices=ALERT_PERSONAL_CHOICES,
+        required=False,
+        initial=ALERT_PERSONAL_DEFAULT,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Alert
+        fields = [
+            "subject_kind",
+            "title",
+            "commodity",
+            "surname",
+            "given_names",
+            "date_of_birth",
+            "nationality",
+            "identifiers",
+            "pattern",
+            "narrative",
+            "action_requested",
+            "valid_from",
+            "valid_until",
+            "operation",
+            *DISSEMINATION,
+        ]
+        widgets = {
+            "date_of_birth": DATE,
+            "valid_from": DATE,
+            "valid_until": DATE,
+            "review_on": DATE,
+            "pattern": forms.Textarea(attrs={"rows": 3}),
+            "narrative": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert user.administration is not None
+        self.setup_dissemination(user.administration)
+        self.fields["operation"].queryset = Operation.objects.filter(  # type: ignore[attr-defined]
+            members=user.administration_id
+        )
+
+    def record_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["personal_fields"] = self.cleaned_data["personal_fields"]
+        return data
+
+
+class HandlingForm(DisseminationMixin, forms.Form):
+    tlp = forms.ChoiceField(label=_("TLP label"), choices=Tlp.choices)
+    release_to_all = forms.BooleanField(label=_("Released to all member administrations"), required=False)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    personal_fields = forms.MultipleChoiceField(
+        label=_("Treat as personal"),
+        choices=PersonalField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: Any, administration: Administration, personal_choices: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_dissemination(administration)
+        self.fields["personal_fields"].choices = personal_choices  # type: ignore[attr-defined]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False)
+    commodity = forms.ChoiceField(
+        label=_("Commodity"), choices=[("", _("Any")), *Commodity.choices], required=False
+    )
+    origin = forms.ChoiceField(label=_("Origin"), choices=[("", _("Any")), *list(countries)], required=False)
+    destination = forms.ChoiceField(
+        label=_("Destination"), choices=[("", _("Any")), *list(countries)], required=False
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    person = forms.CharField(label=_("Person"), required=False)
+    vessel = forms.CharField(label=_("Vessel"), required=False)
+
+
+class InformationRequestForm(forms.ModelForm):
+    addressed_to = forms.ModelMultipleChoiceField(
+        label=_("Ask"), queryset=Administration.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    include_personal = forms.BooleanField(
+        label=_("The question contains personal data they may see"), required=False
+    )
+
+    class Meta:
+        model = InformationRequest
+        fields = ["subject", "question", "deadline", "tlp", "legal_basis"]
+        widgets = {"deadline": DATE, "question": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assert user.administration is not None
+        self.fields["addressed_to"].queryset = _members(user.administration)  # type: ignore[attr-defined]
+        self.fields["tlp"].choices = [
+            (Tlp.AMBER, Tlp.AMBER.label),
+            (Tlp.AMBER_STRICT, Tlp.AMBER_STRICT.label),
+        ]  # type: ignore[attr-defined]
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RfiStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in (RfiStatus.OPEN, RfiStatus.CLOSED, RfiStatus.WITHDRAWN)]
+    )
+
+
+class OperationForm(forms.ModelForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Participating administrations"),
+        queryset=Administration.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Operation
+        fields = ["code", "name", "description", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = _members(user.administration)  # type: ignore[attr-defined]

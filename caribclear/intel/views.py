@@ -1,0 +1,517 @@
+"""Intelligence pages for officials. Thin: parse, call one selector or service, render.
+
+Every page that shows a record reads it through `access.read()`, which redacts and logs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from caribclear.core.permissions import official_required, supervisor_required
+
+from . import selectors, services
+from .access import read, redact
+from .choices import ChangeStatus, PersonalField, ReadVia, RecordType
+from .exports import pdf_document, seizures_csv, seizures_pdf
+from .forms import (
+    ALERT_PERSONAL_CHOICES,
+    SEIZURE_PERSONAL_CHOICES,
+    AlertForm,
+    AnswerForm,
+    CompanyFormSet,
+    HandlingForm,
+    InformationRequestForm,
+    OperationForm,
+    PersonFormSet,
+    RfiStatusForm,
+    SearchForm,
+    SeizureForm,
+)
+from .models import DisseminatedRecord
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 5000
+LIST_FIELDS = [
+    "reference",
+    "occurred_on",
+    "port_label",
+    "commodity_label",
+    "description",
+    "quantity",
+    "unit_label",
+    "route_origin",
+    "route_destination",
+    "tlp",
+    "owner",
+]
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _filters(form: SearchForm) -> selectors.SeizureFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.SeizureFilters(
+        q=data.get("q", ""),
+        commodity=data.get("commodity", ""),
+        origin=data.get("origin", ""),
+        destination=data.get("destination", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        person=data.get("person", ""),
+        vessel=data.get("vessel", ""),
+    )
+
+
+@official_required
+def seizure_list(request: HttpRequest) -> HttpResponse:
+    """Search and list seizures; ?format=csv or ?format=pdf exports what the reader may see."""
+    form = SearchForm(request.GET or None)
+    qs = selectors.seizure_search(user=request.user, filters=_filters(form))
+    searching = any(v for k, v in request.GET.items() if k not in ("page", "format"))
+    export = request.GET.get("format")
+    if export in ("csv", "pdf"):
+        records = list(
+            qs.select_related("operation", "vessel").prefetch_related(
+                "persons", "companies", "attachments", "released_to"
+            )[:EXPORT_LIMIT]
+        )
+        views = read(request.user, records, via=ReadVia.EXPORT)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if export == "csv":
+            return seizures_csv(views, filename=f"seizures-{stamp}.csv")
+        pdf = seizures_pdf(
+            views,
+            title=_("Seizures"),
+            subtitle=_("Exported %(when)s for %(who)s")
+            % {"when": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "who": request.user.email},
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.pdf"'
+        return response
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    views = read(
+        request.user, page.object_list, via=ReadVia.SEARCH if searching else ReadVia.LIST, only=LIST_FIELDS
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intel/seizure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "views": views,
+            "searching": searching,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@official_required
+def seizure_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SeizureForm(request.POST or None, request.FILES or None, user=user)  # type: ignore[arg-type]
+    persons = PersonFormSet(request.POST or None, prefix="person")
+    companies = CompanyFormSet(request.POST or None, prefix="company")
+    if request.method == "POST" and form.is_valid() and persons.is_valid() and companies.is_valid():
+        files = (
+            [(form.cleaned_data["photo"], form.cleaned_data["photo_caption"])]
+            if form.cleaned_data["photo"]
+            else []
+        )
+        try:
+            seizure = services.seizure_create(
+                actor=user,  # type: ignore[arg-type]
+                fields=form.record_fields(),
+                released_to=form.cleaned_data["released_to"],
+                personal_released_to=form.cleaned_data["personal_released_to"],
+                recipients=form.cleaned_data["recipients"],
+                persons=[f.cleaned_data for f in persons if f.has_changed() and f.cleaned_data],
+                companies=[f.cleaned_data for f in companies if f.has_changed() and f.cleaned_data],
+                files=files,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Seizure %(reference)s recorded.") % {"reference": seizure.reference})
+            return redirect("intel:seizure_detail", reference=seizure.reference)
+    return render(
+        request, "intel/seizure_form.html", {"form": form, "persons": persons, "companies": companies}
+    )
+
+
+def _owner_context(request: HttpRequest, record: DisseminatedRecord) -> dict[str, Any]:
+    if request.user.administration_id != record.owner_id:  # type: ignore[union-attr]
+        return {}
+    log = list(selectors.access_log_for(user=request.user, record=record)[:200])
+    readers = selectors.access_log_users(log)
+    return {
+        "is_owner": True,
+        "access_rows": [(row, readers.get(row.user_id)) for row in log],
+        "changes": selectors.record_changes(user=request.user, record=record)[:20],
+    }
+
+
+@official_required
+def seizure_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    seizure = selectors.seizure_get(user=request.user, reference=reference)
+    [view] = read(request.user, [seizure], via=ReadVia.DETAIL)
+    voyages = []
+    if view.data.get("vessel_id"):
+        voyages = selectors.voyage_history(user=request.user, vessel_id=view.data["vessel_id"])
+    return render(
+        request,
+        "intel/seizure_detail.html",
+        {
+            "view": view,
+            "voyages": voyages,
+            "record_type": RecordType.SEIZURE,
+            **_owner_context(request, seizure),
+        },
+    )
+
+
+@official_required
+def seizure_attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    seizure = selectors.seizure_get(user=request.user, reference=reference)
+    [view] = read(request.user, [seizure], via=ReadVia.DETAIL, only=["reference", "attachments"])
+    if not any(a["id"] == pk for a in view.data.get("attachments", [])):
+        raise Http404
+    attachment = seizure.attachments.get(pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
+    )
+
+
+# --- Alerts -----------------------------------------------------------------------------------------
+@official_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    current = request.GET.get("current") == "1"
+    page = Paginator(
+        selectors.alert_search(user=request.user, q=q, current_only=current), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    views = read(
+        request.user,
+        page.object_list,
+        via=ReadVia.SEARCH if q else ReadVia.LIST,
+        only=["reference", "title", "subject_kind_label", "valid_from", "valid_until", "tlp", "owner"],
+    )
+    return render(
+        request, "intel/alert_list.html", {"page": page, "views": views, "q": q, "current": current}
+    )
+
+
+@official_required
+def alert_new(request: HttpRequest) -> HttpResponse:
+    form = AlertForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert = services.alert_create(
+                actor=request.user,  # type: ignore[arg-type]
+                fields=form.record_fields(),
+                released_to=form.cleaned_data["released_to"],
+                personal_released_to=form.cleaned_data["personal_released_to"],
+                recipients=form.cleaned_data["recipients"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Alert %(reference)s issued.") % {"reference": alert.reference})
+            return redirect("intel:alert_detail", reference=alert.reference)
+    return render(request, "intel/alert_form.html", {"form": form})
+
+
+@official_required
+def alert_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    alert = selectors.alert_get(user=request.user, reference=reference)
+    [view] = read(request.user, [alert], via=ReadVia.DETAIL)
+    return render(
+        request,
+        "intel/alert_detail.html",
+        {"view": view, "record_type": RecordType.ALERT, **_owner_context(request, alert)},
+    )
+
+
+# --- Requests for information -----------------------------------------------------------------------
+@official_required
+def rfi_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.information_request_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    views = read(
+        request.user,
+        page.object_list,
+        via=ReadVia.LIST,
+        only=["reference", "subject", "deadline", "status_label", "owner", "released_to"],
+    )
+    return render(request, "intel/rfi_list.html", {"page": page, "views": views})
+
+
+@official_required
+def rfi_new(request: HttpRequest) -> HttpResponse:
+    form = InformationRequestForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rfi = services.information_request_create(
+                actor=request.user,  # type: ignore[arg-type]
+                fields={k: data[k] for k in ("subject", "question", "deadline", "tlp")},
+                addressed_to=data["addressed_to"],
+                legal_basis=data["legal_basis"],
+                include_personal=data["include_personal"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Request %(reference)s sent.") % {"reference": rfi.reference})
+            return redirect("intel:rfi_detail", reference=rfi.reference)
+    return render(request, "intel/rfi_form.html", {"form": form})
+
+
+@official_required
+def rfi_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    rfi = selectors.information_request_get(user=request.user, reference=reference)
+    user = request.user
+    answer_form = AnswerForm(request.POST if request.POST.get("action") == "answer" else None)
+    status_form = RfiStatusForm(request.POST if request.POST.get("action") == "status" else None)
+    if request.method == "POST":
+        try:
+            if answer_form.is_bound and answer_form.is_valid():
+                services.information_request_answer(
+                    actor=user, rfi=rfi, text=answer_form.cleaned_data["text"]
+                )  # type: ignore[arg-type]
+                messages.success(request, _("Answer sent."))
+                return redirect("intel:rfi_detail", reference=rfi.reference)
+            if status_form.is_bound and status_form.is_valid():
+                services.information_request_set_status(
+                    actor=user, rfi=rfi, status=status_form.cleaned_data["status"]
+                )  # type: ignore[arg-type]
+                messages.success(request, _("Status changed."))
+                return redirect("intel:rfi_detail", reference=rfi.reference)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(answer_form if answer_form.is_bound else status_form, error)
+    [view] = read(user, [rfi], via=ReadVia.DETAIL)
+    addressed = rfi.released_to.filter(pk=user.administration_id).exists()  # type: ignore[union-attr]
+    return render(
+        request,
+        "intel/rfi_detail.html",
+        {
+            "view": view,
+            "rfi_status": rfi.status,
+            "answers": selectors.information_answers(user=user, rfi=rfi),
+            "answer_form": answer_form if addressed else None,
+            "status_form": status_form,
+            "record_type": RecordType.RFI,
+            **_owner_context(request, rfi),
+        },
+    )
+
+
+# --- Handling changes (second official) -------------------------------------------------------------
+def _record(request: HttpRequest, record_type: str, reference: str) -> DisseminatedRecord:
+    getters = {
+        RecordType.SEIZURE: selectors.seizure_get,
+        RecordType.ALERT: selectors.alert_get,
+        RecordType.RFI: selectors.information_request_get,
+    }
+    if record_type not in getters:
+        raise Http404
+    record: DisseminatedRecord = getters[RecordType(record_type)](user=request.user, reference=reference)
+    return record
+
+
+DETAIL_URLS = {
+    RecordType.SEIZURE: "intel:seizure_detail",
+    RecordType.ALERT: "intel:alert_detail",
+    RecordType.RFI: "intel:rfi_detail",
+}
+
+
+@official_required
+def record_handling(request: HttpRequest, record_type: str, reference: str) -> HttpResponse:
+    record = _record(request, record_type, reference)
+    if record.owner_id != request.user.administration_id:  # type: ignore[union-attr]
+        raise Http404
+    choices = (
+        ALERT_PERSONAL_CHOICES
+        if record_type == RecordType.ALERT
+        else (
+            [(PersonalField.NARRATIVE.value, PersonalField.NARRATIVE.label)]
+            if record_type == RecordType.RFI
+            else SEIZURE_PERSONAL_CHOICES
+        )
+    )
+    initial = {
+        "tlp": record.tlp,
+        "release_to_all": record.release_to_all,
+        "legal_basis": record.legal_basis,
+        "personal_fields": record.personal_fields,
+        "released_to": record.released_to.all(),
+        "personal_released_to": record.personal_released_to.all(),
+        "recipients": ", ".join(record.recipients.values_list("email", flat=True)),
+    }
+    form = HandlingForm(
+        request.POST or None,
+        initial=initial,
+        administration=request.user.administration,  # type: ignore[union-attr]
+        personal_choices=choices,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.dissemination_change_request(
+                actor=request.user,  # type: ignore[arg-type]
+                record=record,
+                tlp=data["tlp"],
+                release_to_all=data["release_to_all"],
+                released_to=data["released_to"],
+                personal_released_to=data["personal_released_to"],
+                recipients=data["recipients"],
+                legal_basis=data["legal_basis"],
+                personal_fields=data["personal_fields"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if change.status == ChangeStatus.PENDING:
+                messages.info(request, _("The change widens what is shared: it waits for a second official."))
+            else:
+                messages.success(request, _("Handling narrowed."))
+            return redirect(DETAIL_URLS[RecordType(record_type)], reference=record.reference)
+    view = redact(request.user, record, only=["reference", "tlp_label"])
+    return render(
+        request, "intel/handling_form.html", {"form": form, "view": view, "record_type": record_type}
+    )
+
+
+@supervisor_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    changes = selectors.pending_changes(user=request.user)
+    return render(
+        request,
+        "intel/change_list.html",
+        {
+            "pending": changes.filter(status=ChangeStatus.PENDING),
+            "decided": changes.exclude(status=ChangeStatus.PENDING)[:50],
+        },
+    )
+
+
+@supervisor_required
+@require_POST
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = selectors.change_get(user=request.user, pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.dissemination_change_approve(actor=request.user, change=change)  # type: ignore[arg-type]
+            messages.success(request, _("Change approved and applied."))
+        else:
+            services.dissemination_change_reject(actor=request.user, change=change)  # type: ignore[arg-type]
+            messages.success(request, _("Change rejected."))
+    except PermissionDenied:
+        messages.error(request, _("A second official must decide: you cannot approve your own request."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("intel:changes")
+
+
+# --- Operations -------------------------------------------------------------------------------------
+@official_required
+def operation_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "intel/operation_list.html", {"operations": selectors.operations_for(user=request.user)}
+    )
+
+
+@supervisor_required
+def operation_new(request: HttpRequest) -> HttpResponse:
+    form = OperationForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operation = services.operation_create(
+                actor=request.user,  # type: ignore[arg-type]
+                code=data["code"],
+                name=data["name"],
+                description=data["description"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                members=data["members"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("intel:operation_detail", code=operation.code)
+    return render(request, "intel/operation_form.html", {"form": form})
+
+
+@official_required
+def operation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The operation's records the reader may see; ?format=pdf|csv is the operation report."""
+    operation = selectors.operation_get(user=request.user, code=code)
+    qs = selectors.seizure_search(user=request.user, filters=selectors.SeizureFilters(operation=operation.pk))
+    export = request.GET.get("format")
+    if export in ("csv", "pdf"):
+        records = list(
+            qs.select_related("port", "owner").prefetch_related("persons", "released_to")[:EXPORT_LIMIT]
+        )
+        views = read(request.user, records, via=ReadVia.REPORT)
+        if export == "csv":
+            return seizures_csv(views, filename=f"operation-{operation.code}.csv")
+        totals = [[_("Commodity"), _("Seizures"), _("Estimated value (USD)")]] + [
+            [row["commodity"], row["count"], row["value"] or ""]
+            for row in selectors.seizure_counts(qs, "commodity")
+        ]
+        listing = [[_("Reference"), _("Date"), _("Place"), _("Commodity"), _("Quantity"), _("Label")]] + [
+            [
+                v.data["reference"],
+                v.data["occurred_on"],
+                v.data["port_label"],
+                v.data["description"],
+                f"{v.data['quantity']} {v.data['unit_label']}",
+                v.data["tlp"],
+            ]
+            for v in views
+        ]
+        pdf = pdf_document(
+            title=_("Operation report: %(name)s") % {"name": operation.name},
+            subtitle=_("%(start)s to %(end)s — led by %(lead)s")
+            % {"start": operation.starts_on, "end": operation.ends_on, "lead": operation.lead.name},
+            sections=[(_("Totals by commodity"), totals), (_("Seizures"), listing)],
+            notes=[_("Built only from the records the reader may see.")],
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="operation-{operation.code}.pdf"'
+        return response
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    views = read(request.user, page.object_list, via=ReadVia.LIST, only=LIST_FIELDS)
+    return render(
+        request,
+        "intel/operation_detail.html",
+        {
+            "operation": operation,
+            "page": page,
+            "views": views,
+            "totals": selectors.seizure_counts(qs, "commodity"),
+            "ended": operation.ends_on < timezone.localdate(),
+        },
+    )
