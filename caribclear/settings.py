@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "caribclear.clearance",
     "caribclear.screening",
     "caribclear.risk",
+    "caribclear.intel",
+    "caribclear.dashboards",
 ]
 
 MIDDLEWARE = [

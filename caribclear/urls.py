@@ -16,6 +16,8 @@ urlpatterns = [
     path("voyages/", include("caribclear.clearance.urls")),
     path("officer/", include("caribclear.clearance.officer_urls")),
     path("", include("caribclear.clearance.document_urls")),
+    path("intel/", include("caribclear.intel.urls")),
+    path("dashboards/", include("caribclear.dashboards.urls")),
 ]
 
 if settings.DEBUG:
