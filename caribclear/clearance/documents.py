@@ -21,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -228,7 +229,7 @@ def certificate_pdf(notification: Notification) -> bytes:
             row(_("Vessel"), f"{vessel.name}"),
             row(
                 _("Flag and registration"),
-                b.value(lambda: f"{vessel.flag.name} — {vessel.registration_number}"),
+                b.value(lambda: f"{countries.name(vessel.flag)} — {vessel.registration_number}"),
             ),
             *([row(_("MMSI"), vessel.mmsi)] if vessel.mmsi else []),
             row(_("Port of entry"), f"{notification.port.name} ({notification.port.locode})"),
@@ -314,9 +315,9 @@ def crew_list_pdf(notification: Notification) -> bytes:
             person.given_names,
             person.sex,
             _iso_date(person.date_of_birth),
-            person.nationality.code,
+            str(person.nationality),
             f"{b.text(DocumentType(document.document_type).label)} {document.number}",
-            document.issuing_state.code,
+            str(document.issuing_state),
             _iso_date(document.expiry_date),
         ]
         rows.append([Paragraph(escape(str(value)), styles["cell"]) for value in values])

@@ -285,7 +285,7 @@ def people_with_history(*, user: User, notification: Notification) -> list[Perso
         return []
     by_person = {entry.person_id: entry for entry in entries}
     by_document = {
-        (entry.document.issuing_state.code, entry.document.number.upper()): entry for entry in entries
+        (str(entry.document.issuing_state), entry.document.number.upper()): entry for entry in entries
     }
     match = Q(person_id__in=by_person)
     for state, number in by_document:
