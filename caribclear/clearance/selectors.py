@@ -17,7 +17,8 @@ from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
 from caribclear.core.refs import InvalidReference, parse_reference
 from caribclear.reference.models import Port
-from caribclear.vessels.models import Person, TravelDocument, Vessel
+from caribclear.vessels import selectors as vessel_selectors
+from caribclear.vessels.models import Person, Vessel
 
 from .choices import OPERATOR_EDITABLE, Decision, Kind, PersonRole, Purpose, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
@@ -58,18 +59,12 @@ def notification_for(user: User, reference: str) -> Notification:
 
 def vessels_for(user: User) -> QuerySet[Vessel]:
     """The operator's own vessels that can sail (not archived)."""
-    return Vessel.objects.filter(account=user, is_archived=False)
+    return vessel_selectors.vessels_for(user)
 
 
 def people_for(user: User) -> QuerySet[Person]:
-    """The operator's own people, with their travel documents (newest expiry first)."""
-    return (
-        Person.objects.filter(account=user, is_archived=False)
-        .prefetch_related(
-            Prefetch("documents", queryset=TravelDocument.objects.order_by("-expiry_date", "-id"))
-        )
-        .order_by("surname", "given_names", "pk")
-    )
+    """The operator's own people (not archived), with their travel documents (newest expiry first)."""
+    return vessel_selectors.people_for(user)
 
 
 def ports_of_entry() -> QuerySet[Port]:

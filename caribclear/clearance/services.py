@@ -140,7 +140,8 @@ def _check_port(port: Port | None) -> dict[str, str]:
     return {}
 
 
-def _check_expected_at(expected_at: dt.datetime | None) -> dict[str, str]:
+def check_expected_at(expected_at: dt.datetime | None) -> dict[str, str]:
+    """Errors (as {"expected_at": message}) for a date that is missing or implausible."""
     if expected_at is None:
         return {"expected_at": _("Enter the expected date and time.")}
     if timezone.is_naive(expected_at):
@@ -271,7 +272,7 @@ def _validate_draft(actor: User, notification: Notification, people: Sequence[Ab
     if notification.kind not in Kind.values:
         errors["kind"] = _("Choose arrival or departure.")
     errors.update(_check_port(notification.port if notification.port_id else None))
-    errors.update(_check_expected_at(notification.expected_at))
+    errors.update(check_expected_at(notification.expected_at))
     errors.update(_check_people(actor, people, complete=False))
     for field, message in _normalise(notification).items():
         errors.setdefault(field, message)
@@ -284,7 +285,7 @@ def _validate_complete(actor: User, notification: Notification) -> None:
     errors: dict[str, str] = {}
     errors.update(_check_vessel(actor, notification.vessel))
     errors.update(_check_port(notification.port))
-    errors.update(_check_expected_at(notification.expected_at))
+    errors.update(check_expected_at(notification.expected_at))
     errors.update(_check_people(actor, people, complete=True))
     errors.update(_check_declaration(notification))
     if notification.purpose == "" and notification.kind == Kind.ARRIVAL:
@@ -641,7 +642,7 @@ def visit_file(
     office clears the craft in and out. `data` describes the arrival; the departure shares the vessel,
     port, people, purpose and declaration and leaves at `departs_at`."""
     arrives_at = data.get("expected_at")
-    problem = _check_expected_at(departs_at).get("expected_at")
+    problem = check_expected_at(departs_at).get("expected_at")
     if problem is None and isinstance(arrives_at, dt.datetime) and departs_at is not None:
         if departs_at <= arrives_at:
             problem = _("The departure must be after the arrival.")

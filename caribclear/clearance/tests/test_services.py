@@ -48,7 +48,9 @@ def test_a_draft_gets_a_reference_and_needs_only_the_basics(crew):
     assert AuditEvent.objects.filter(action="notification.create", object_id=str(draft.pk)).exists()
 
 
-def test_submitting_files_version_one_and_runs_the_hooks_after_commit(crew, django_capture_on_commit_callbacks):
+def test_submitting_files_version_one_and_runs_the_hooks_after_commit(
+    crew, django_capture_on_commit_callbacks
+):
     seen: list[int] = []
     services.notification_submitted_hooks.append(seen.append)
     try:
@@ -156,7 +158,9 @@ def test_someone_elses_vessel_is_refused(crew, make_user):
 def test_the_port_must_be_a_members_port_of_entry(crew):
     not_of_entry = Port.objects.create(locode="GBZZZ", country="GB", name="Nowhere", name_ascii="Nowhere")
     with pytest.raises(ValidationError) as excinfo:
-        services.notification_create(actor=crew.operator, data=crew.data(port=not_of_entry), people=crew.people())
+        services.notification_create(
+            actor=crew.operator, data=crew.data(port=not_of_entry), people=crew.people()
+        )
     assert _errors(excinfo)["port"] == ["Choose a port of entry of a member administration."]
 
 
@@ -205,12 +209,16 @@ def test_currency_above_the_threshold_needs_amount_and_currency(crew):
     with pytest.raises(ValidationError) as excinfo:
         _submitted(crew, declares_currency=True, currency_amount=Decimal("15000"), currency_code="ZZZ")
     assert set(_errors(excinfo)) == {"currency_code"}
-    notification = _submitted(crew, declares_currency=True, currency_amount=Decimal("15000"), currency_code="usd")
+    notification = _submitted(
+        crew, declares_currency=True, currency_amount=Decimal("15000"), currency_code="usd"
+    )
     assert notification.currency_code == "USD"
 
 
 def test_no_currency_declared_clears_a_stray_amount(crew):
-    notification = _submitted(crew, declares_currency=False, currency_amount=Decimal("5"), currency_code="USD")
+    notification = _submitted(
+        crew, declares_currency=False, currency_amount=Decimal("5"), currency_code="USD"
+    )
     assert notification.currency_amount is None and notification.currency_code == ""
 
 
@@ -219,7 +227,10 @@ def test_declared_illness_animals_or_goods_need_details(crew, question):
     with pytest.raises(ValidationError) as excinfo:
         _submitted(crew, **{question: True})
     assert "declaration_details" in _errors(excinfo)
-    assert _submitted(crew, **{question: True}, declaration_details="A dog, vaccinated.").status == Status.SUBMITTED
+    assert (
+        _submitted(crew, **{question: True}, declaration_details="A dog, vaccinated.").status
+        == Status.SUBMITTED
+    )
 
 
 def test_an_expired_passport_is_flagged_but_not_refused(crew):
@@ -316,7 +327,9 @@ def test_a_draft_is_updated_not_amended(crew):
     draft = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     with pytest.raises(ValidationError):
         services.notification_amend(actor=crew.operator, notification=draft, data={"last_port": "X"})
-    draft = services.notification_update(actor=crew.operator, notification=draft, data={"last_port": "Rodney Bay"})
+    draft = services.notification_update(
+        actor=crew.operator, notification=draft, data={"last_port": "Rodney Bay"}
+    )
     assert draft.last_port == "Rodney Bay" and draft.status == Status.DRAFT
     submitted = _submitted(crew)
     with pytest.raises(ValidationError):
@@ -330,7 +343,9 @@ def test_cancelling_a_draft_or_a_submitted_notification(crew):
     draft = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     submitted = _submitted(crew)
     for notification in (draft, submitted):
-        cancelled = services.notification_cancel(actor=crew.operator, notification=notification, reason="Plans changed")
+        cancelled = services.notification_cancel(
+            actor=crew.operator, notification=notification, reason="Plans changed"
+        )
         assert cancelled.status == Status.CANCELLED
     event = AuditEvent.objects.filter(action="notification.cancel", object_id=str(submitted.pk)).get()
     assert event.data == {"reason": "Plans changed"}
@@ -370,12 +385,18 @@ def test_a_visit_files_the_arrival_and_departure_together(crew):
 def test_a_visit_must_leave_after_it_arrives(crew):
     with pytest.raises(ValidationError) as excinfo:
         services.visit_file(
-            actor=crew.operator, data=crew.data(expected_at=later(3)), people=crew.people(), departs_at=later(2)
+            actor=crew.operator,
+            data=crew.data(expected_at=later(3)),
+            people=crew.people(),
+            departs_at=later(2),
         )
     assert "departs_at" in _errors(excinfo)
     with pytest.raises(ValidationError):
         services.visit_file(
-            actor=crew.operator, data=crew.data(expected_at=later(1)), people=crew.people(), departs_at=later(60)
+            actor=crew.operator,
+            data=crew.data(expected_at=later(1)),
+            people=crew.people(),
+            departs_at=later(60),
         )
     assert not Notification.objects.exists()
 
@@ -402,7 +423,10 @@ def test_cancelling_a_visits_arrival_cancels_its_departure_but_not_the_reverse(c
 def test_start_from_last_voyage_copies_people_and_makes_its_port_the_last_port(crew, barbados):
     last = _submitted(crew, is_charter=True)
     newer = TravelDocument.objects.create(
-        person=crew.mate[0], number="GB9999999", issuing_state="GB", expiry_date=timezone.localdate() + dt.timedelta(days=5000)
+        person=crew.mate[0],
+        number="GB9999999",
+        issuing_state="GB",
+        expiry_date=timezone.localdate() + dt.timedelta(days=5000),
     )
     bridgetown = Port.objects.get(locode="BBBGI")
     draft = services.notification_start_from_last_voyage(
@@ -417,7 +441,9 @@ def test_start_from_last_voyage_copies_people_and_makes_its_port_the_last_port(c
     assert rows[crew.master[0].pk].document == crew.master[1]
     assert rows[crew.mate[0].pk].document == newer
     assert not draft.declaration_answered  # asked again for every voyage
-    assert AuditEvent.objects.filter(action="notification.start_from_last_voyage", object_id=str(draft.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="notification.start_from_last_voyage", object_id=str(draft.pk)
+    ).exists()
 
 
 def test_start_from_last_voyage_for_the_departure_from_the_same_port(crew):

@@ -1,0 +1,376 @@
+"""Forms of the operator's pages. They parse what was typed; the services decide what is valid."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from caribclear.accounts.models import User
+from caribclear.reference.models import Port
+from caribclear.vessels.models import Person, TravelDocument
+
+from . import selectors
+from .choices import Kind, PersonRole, Purpose
+from .models import Notification
+from .services import DECLARATION_QUESTIONS, Aboard, check_expected_at
+
+VISIT = "visit"
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+NOT_ON_BOARD = ""
+
+
+def _yes_no(label: Any, hint: Any = "", required: bool = False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=hint,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=required,
+        empty_value=None,
+    )
+
+
+def _datetime(label: Any, hint: Any, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        help_text=hint,
+        required=required,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+
+
+def port_choices() -> list[tuple[Any, Any]]:
+    """Ports of entry grouped by member administration, for a <select> with <optgroup>s."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for port in selectors.ports_of_entry():
+        assert port.administration is not None
+        groups.setdefault(port.administration.name, []).append((port.locode, f"{port.name} ({port.locode})"))
+    return [("", _("Choose a port of entry")), *groups.items()]
+
+
+def country_choices() -> list[tuple[str, Any]]:
+    return [("", _("Choose a country")), *((code, name) for code, name in countries)]
+
+
+def document_label(document: TravelDocument) -> str:
+    label = f"{document.get_document_type_display()} {document.issuing_state} {document.number}"
+    expiry = document.expiry_date.isoformat()
+    if document.is_expired:
+        return str(_("%(document)s (expired %(date)s)") % {"document": label, "date": expiry})
+    return str(_("%(document)s (valid to %(date)s)") % {"document": label, "date": expiry})
+
+
+class NotificationForm(forms.Form):
+    """The whole notification on one page, in sections: voyage, people on board, declaration.
+
+    For each of the operator's people there is a role choice (not on board, master, crew, passenger)
+    and a choice of their travel documents, so nobody has to type a passport number twice.
+    """
+
+    vessel = forms.ModelChoiceField(label=_("Vessel"), queryset=None, empty_label=_("Choose a vessel"))
+    kind = forms.ChoiceField(
+        label=_("What are you notifying?"),
+        choices=[
+            (Kind.ARRIVAL, _("Arrival")),
+            (Kind.DEPARTURE, _("Departure")),
+            (VISIT, _("Arrival and departure together (short stay, cleared in one visit)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    port = forms.ChoiceField(
+        label=_("Port of entry"), help_text=_("Where you clear in or out."), choices=port_choices
+    )
+    expected_at = _datetime(
+        _("Expected date and time"), _("Arrival or departure, in UTC. For example 2026-12-24 14:30.")
+    )
+    departs_at = _datetime(
+        _("Departure date and time"),
+        _("Only for a short stay filed together: when you leave, in UTC."),
+        required=False,
+    )
+    last_port = forms.CharField(label=_("Last port"), max_length=100, required=False)
+    last_port_country = forms.ChoiceField(
+        label=_("Country of last port"), choices=country_choices, required=False
+    )
+    next_port = forms.CharField(label=_("Next port"), max_length=100, required=False)
+    next_port_country = forms.ChoiceField(
+        label=_("Country of next port"), choices=country_choices, required=False
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose of visit"), choices=[("", _("Choose the purpose")), *Purpose.choices], required=False
+    )
+    is_charter = _yes_no(_("Is the vessel on charter?"))
+
+    declares_firearms = _yes_no(
+        _("Are there firearms, ammunition or flare guns on board?"),
+        _("They must also be recorded on the vessel."),
+    )
+    declares_currency = _yes_no(
+        _("Is there currency above the declaration threshold on board?"),
+        _("Cash and monetary instruments worth more than the equivalent of 10,000 US dollars."),
+    )
+    currency_amount = forms.DecimalField(
+        label=_("Amount of currency"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    currency_code = forms.CharField(
+        label=_("Currency"), help_text=_("For example USD, EUR or XCD."), max_length=3, required=False
+    )
+    declares_alcohol_tobacco = _yes_no(_("Are there alcohol or tobacco above the duty-free allowance?"))
+    declares_animals = _yes_no(_("Are there animals on board?"))
+    declares_plants_food = _yes_no(_("Are there plants, fruit, meat or other food to declare?"))
+    declares_goods_for_sale = _yes_no(_("Are there goods for sale or trade on board?"))
+    declares_illness = _yes_no(_("Has anyone on board been ill, or died, during the voyage?"))
+    declaration_details = forms.CharField(
+        label=_("Details of what you declare"),
+        help_text=_("Needed for illness, animals and goods for sale."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+
+    VOYAGE = (
+        "vessel",
+        "kind",
+        "port",
+        "expected_at",
+        "departs_at",
+        "last_port",
+        "last_port_country",
+        "next_port",
+        "next_port_country",
+        "purpose",
+        "is_charter",
+    )
+    DECLARATION = (
+        "declares_firearms",
+        "declares_currency",
+        "currency_amount",
+        "currency_code",
+        "declares_alcohol_tobacco",
+        "declares_animals",
+        "declares_plants_food",
+        "declares_goods_for_sale",
+        "declares_illness",
+        "declaration_details",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        instance: Notification | None = None,
+        submitting: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.user = user
+        self.instance = instance
+        self.submitting = submitting
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_from(instance)
+        super().__init__(*args, **kwargs)
+        self.fields["vessel"].queryset = selectors.vessels_for(user)  # type: ignore[attr-defined]
+        if instance is not None:
+            # A filed notification stays an arrival or a departure; a visit is only chosen when new.
+            self.fields["kind"].choices = self.fields["kind"].choices[:2]  # type: ignore[attr-defined]
+            del self.fields["departs_at"]
+        self.people: list[Person] = list(selectors.people_for(user))
+        self.people_errors: list[str] = []
+        on_board = {row.person_id: row for row in instance.people_on_board.all()} if instance else {}
+        role_choices = [(NOT_ON_BOARD, _("Not on board")), *PersonRole.choices]
+        for person in self.people:
+            row = on_board.get(person.pk)
+            role_label = _("Role of %(name)s") % {"name": person.full_name}
+            document_label_text = _("Travel document of %(name)s") % {"name": person.full_name}
+            self.fields[f"role_{person.pk}"] = forms.ChoiceField(
+                label=role_label,
+                widget=forms.Select(attrs={"aria-label": role_label}),
+                choices=role_choices,
+                required=False,
+                initial=row.role if row else NOT_ON_BOARD,
+            )
+            documents = list(person.documents.all())
+            self.fields[f"document_{person.pk}"] = forms.ChoiceField(
+                label=document_label_text,
+                widget=forms.Select(attrs={"aria-label": document_label_text}),
+                choices=[(str(d.pk), document_label(d)) for d in documents],
+                required=False,
+                initial=str(row.document_id) if row else (str(documents[0].pk) if documents else ""),
+            )
+
+    # --- Parsing ---------------------------------------------------------------------------------
+
+    def clean_port(self) -> Port | None:
+        locode = self.cleaned_data.get("port") or ""
+        port = selectors.ports_of_entry().filter(locode=locode).first()
+        if port is None:
+            raise ValidationError(_("Choose a port of entry of a member administration."))
+        return port
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("expected_at", "departs_at"):
+            if data.get(name) is not None:
+                problem = check_expected_at(data[name]).get("expected_at")
+                if problem:
+                    self.add_error(name, problem)
+        if data.get("kind") == VISIT and not data.get("departs_at"):
+            self.add_error("departs_at", _("Enter when you leave: the departure is filed with the arrival."))
+        if self.submitting:
+            for name in (*DECLARATION_QUESTIONS, "is_charter"):
+                if name in self.fields and data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Answer yes or no."))
+        people: list[Aboard] = []
+        for person in self.people:
+            role = data.get(f"role_{person.pk}") or NOT_ON_BOARD
+            if role == NOT_ON_BOARD:
+                continue
+            documents = {str(d.pk): d for d in person.documents.all()}
+            document = documents.get(data.get(f"document_{person.pk}") or "")
+            if document is None:
+                self.add_error(
+                    f"document_{person.pk}",
+                    _("Choose a travel document for %(name)s, or add one to their details.")
+                    % {"name": person.full_name},
+                )
+                continue
+            people.append(Aboard(person=person, document=document, role=role))
+        data["people"] = people
+        return data
+
+    def voyage_data(self) -> dict[str, Any]:
+        """What the services take: model fields only; unanswered yes/no questions are left out."""
+        data = self.cleaned_data
+        result: dict[str, Any] = {
+            name: data[name]
+            for name in (
+                "vessel",
+                "port",
+                "expected_at",
+                "last_port",
+                "last_port_country",
+                "next_port",
+                "next_port_country",
+                "purpose",
+                "currency_amount",
+                "currency_code",
+                "declaration_details",
+            )
+        }
+        result["kind"] = Kind.ARRIVAL if data["kind"] == VISIT else data["kind"]
+        for name in ("is_charter", *DECLARATION_QUESTIONS):
+            if data.get(name) is not None:
+                result[name] = data[name]
+        return result
+
+    @property
+    def is_visit(self) -> bool:
+        return self.cleaned_data.get("kind") == VISIT
+
+    # --- Errors from the services -----------------------------------------------------------------
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put each error from a service beside its field; the rest go in the summary at the top."""
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                if field in self.fields:
+                    self.add_error(field, message)
+                elif field == "people":
+                    self.people_errors.append(message)
+                    self.add_error(None, message)
+                elif field == "declaration":
+                    for name in DECLARATION_QUESTIONS:
+                        if self.cleaned_data.get(name) is None and name not in self.errors:
+                            self.add_error(name, _("Answer yes or no."))
+                    self.add_error(None, message)
+                else:
+                    self.add_error(None, message)
+
+    # --- Rendering by section ---------------------------------------------------------------------
+
+    def section(self, names: tuple[str, ...]) -> Iterator[forms.BoundField]:
+        return (self[name] for name in names if name in self.fields)
+
+    def voyage_fields(self) -> Iterator[forms.BoundField]:
+        return self.section(self.VOYAGE)
+
+    def declaration_fields(self) -> Iterator[forms.BoundField]:
+        return self.section(self.DECLARATION)
+
+    def people_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "person": person,
+                "role": self[f"role_{person.pk}"],
+                "document": self[f"document_{person.pk}"],
+            }
+            for person in self.people
+        ]
+
+
+def _answer(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def initial_from(notification: Notification) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "vessel": notification.vessel_id,
+        "kind": notification.kind,
+        "port": notification.port.locode,
+        "expected_at": timezone.localtime(notification.expected_at).strftime(DATETIME_FORMAT),
+        "last_port": notification.last_port,
+        "last_port_country": str(notification.last_port_country),
+        "next_port": notification.next_port,
+        "next_port_country": str(notification.next_port_country),
+        "purpose": notification.purpose,
+        "is_charter": _answer(notification.is_charter),
+        "currency_amount": notification.currency_amount,
+        "currency_code": notification.currency_code,
+        "declaration_details": notification.declaration_details,
+    }
+    if notification.declaration_answered:
+        for name in DECLARATION_QUESTIONS:
+            initial[name] = _answer(getattr(notification, name))
+    return initial
+
+
+class StartFromLastVoyageForm(forms.Form):
+    """Start a new notification with the people and ports of a vessel's last voyage."""
+
+    vessel = forms.ModelChoiceField(label=_("Vessel"), queryset=None, empty_label=_("Choose a vessel"))
+    kind = forms.ChoiceField(
+        label=_("What are you notifying?"),
+        choices=[(Kind.ARRIVAL, _("Arrival")), (Kind.DEPARTURE, _("Departure"))],
+        widget=forms.RadioSelect,
+        initial=Kind.ARRIVAL,
+    )
+    port = forms.ChoiceField(label=_("Port of entry"), choices=port_choices)
+    expected_at = _datetime(_("Expected date and time"), _("In UTC. For example 2026-12-24 14:30."))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vessel"].queryset = selectors.vessels_with_a_voyage(user)  # type: ignore[attr-defined]
+
+    clean_port = NotificationForm.clean_port
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        help_text=_("For example: plans changed, or filed twice."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

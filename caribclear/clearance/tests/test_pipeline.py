@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from ..choices import PIPELINE, Decision, Status
+from ..models import Notification
+from ..pipeline import InvalidTransition, overall_status, required_agencies, set_status
+
+CUSTOMS, IMMIGRATION, PORT_HEALTH = "customs", "immigration", "port_health"
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    [(current, requested) for current, allowed in PIPELINE.items() for requested in sorted(allowed)],
+)
+def test_every_allowed_move_is_made(current, requested):
+    notification = Notification(status=current)
+    assert set_status(notification, requested) is (current != requested)
+    assert notification.status == requested
+
+
+@pytest.mark.parametrize(
+    ("current", "requested"),
+    [
+        (current, requested)
+        for current, allowed in PIPELINE.items()
+        for requested in Status.values
+        if requested not in allowed
+    ],
+)
+def test_every_other_move_raises_and_changes_nothing(current, requested):
+    notification = Notification(status=current)
+    with pytest.raises(InvalidTransition) as excinfo:
+        set_status(notification, requested)
+    assert notification.status == current
+    assert (excinfo.value.current, excinfo.value.requested) == (current, requested)
+
+
+def test_cancelled_is_final_and_drafts_are_only_submitted_or_cancelled():
+    assert PIPELINE[Status.CANCELLED] == frozenset()
+    assert PIPELINE[Status.DRAFT] == {Status.SUBMITTED, Status.CANCELLED}
+
+
+def test_port_health_decides_only_when_illness_or_animals_are_declared():
+    assert required_agencies(Notification()) == [CUSTOMS, IMMIGRATION]
+    assert PORT_HEALTH in required_agencies(Notification(declares_illness=True))
+    assert PORT_HEALTH in required_agencies(Notification(declares_animals=True))
+
+
+@pytest.mark.parametrize(
+    ("decisions", "required", "expected"),
+    [
+        ({}, [CUSTOMS, IMMIGRATION], Status.SUBMITTED),
+        ({CUSTOMS: Decision.PENDING}, [CUSTOMS, IMMIGRATION], Status.SUBMITTED),
+        ({CUSTOMS: Decision.CLEARED}, [CUSTOMS, IMMIGRATION], Status.IN_PROGRESS),
+        ({CUSTOMS: Decision.CLEARED, IMMIGRATION: Decision.CLEARED}, [CUSTOMS, IMMIGRATION], Status.CLEARED),
+        (
+            {CUSTOMS: Decision.CLEARED, IMMIGRATION: Decision.CLEARED},
+            [CUSTOMS, IMMIGRATION, PORT_HEALTH],
+            Status.IN_PROGRESS,
+        ),
+        (
+            {CUSTOMS: Decision.CLEARED, IMMIGRATION: Decision.REFERRED},
+            [CUSTOMS, IMMIGRATION],
+            Status.REFERRED,
+        ),
+        ({CUSTOMS: Decision.REFUSED, IMMIGRATION: Decision.REFERRED}, [CUSTOMS, IMMIGRATION], Status.REFUSED),
+    ],
+)
+def test_overall_status_follows_from_every_agencys_decision(decisions, required, expected):
+    assert overall_status(decisions, required) == expected

@@ -1,0 +1,233 @@
+"""The operator's pages: my voyages, a new notification, its details, change, submit and cancel.
+
+Thin views: parse the form, call one service, render. A notification of another account is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from caribclear.accounts.models import User
+from caribclear.core.permissions import operator_required
+
+from . import selectors, services
+from .choices import Status
+from .forms import CancelForm, NotificationForm, StartFromLastVoyageForm
+from .models import Notification
+
+SUBMIT = "submit"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@operator_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "clearance/operator/home.html",
+        {
+            "groups": selectors.my_voyages(user),
+            "has_vessels": selectors.vessels_for(user).exists(),
+            "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
+        },
+    )
+
+
+@operator_required
+def notification_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    submitting = request.POST.get("action") == SUBMIT
+    form = NotificationForm(request.POST or None, user=user, submitting=submitting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.is_visit:
+                notification, _departure = services.visit_file(
+                    actor=user,
+                    data=form.voyage_data(),
+                    people=form.cleaned_data["people"],
+                    departs_at=form.cleaned_data["departs_at"],
+                    submit=submitting,
+                )
+            else:
+                notification = services.notification_create(
+                    actor=user, data=form.voyage_data(), people=form.cleaned_data["people"], submit=submitting
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            _done(request, notification, submitted=submitting)
+            return redirect("clearance:notification_detail", notification.reference)
+    return render(request, "clearance/operator/form.html", {"form": form, "notification": None})
+
+
+@operator_required
+def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
+    """A draft is changed (and may be submitted); a submitted notification is amended: a new version."""
+    user = _user(request)
+    notification = selectors.notification_for(user, reference)
+    if not selectors.can_change(notification):
+        messages.warning(request, _("This notification can no longer be changed."))
+        return redirect("clearance:notification_detail", notification.reference)
+    is_draft = notification.status == Status.DRAFT
+    submitting = request.POST.get("action") == SUBMIT or not is_draft
+    form = NotificationForm(request.POST or None, user=user, instance=notification, submitting=submitting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_draft:
+                notification = services.notification_update(
+                    actor=user,
+                    notification=notification,
+                    data=form.voyage_data(),
+                    people=form.cleaned_data["people"],
+                    submit=submitting,
+                )
+            else:
+                notification = services.notification_amend(
+                    actor=user,
+                    notification=notification,
+                    data=form.voyage_data(),
+                    people=form.cleaned_data["people"],
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if is_draft:
+                _done(request, notification, submitted=submitting)
+            else:
+                messages.success(
+                    request,
+                    _("Amendment filed: this is now version %(version)s.")
+                    % {"version": notification.version},
+                )
+            return redirect("clearance:notification_detail", notification.reference)
+    return render(request, "clearance/operator/form.html", {"form": form, "notification": notification})
+
+
+@operator_required
+def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    notification = selectors.notification_for(_user(request), reference)
+    return render(request, "clearance/operator/detail.html", _detail_context(notification))
+
+
+@require_POST
+@operator_required
+def notification_submit(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    notification = selectors.notification_for(user, reference)
+    try:
+        notification = services.notification_submit(actor=user, notification=notification)
+    except ValidationError as error:
+        context = _detail_context(notification)
+        context["problems"] = _messages_of(error)
+        return render(request, "clearance/operator/detail.html", context)
+    _done(request, notification, submitted=True)
+    return redirect("clearance:notification_detail", notification.reference)
+
+
+@operator_required
+def notification_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    notification = selectors.notification_for(user, reference)
+    if not selectors.can_change(notification):
+        messages.warning(request, _("This notification can no longer be cancelled."))
+        return redirect("clearance:notification_detail", notification.reference)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_cancel(
+                actor=user, notification=notification, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Notification %(reference)s is cancelled.") % {"reference": reference}
+            )
+            return redirect("clearance:home")
+    return render(request, "clearance/operator/cancel.html", {"form": form, "notification": notification})
+
+
+@operator_required
+def start_from_last_voyage(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = StartFromLastVoyageForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notification = services.notification_start_from_last_voyage(
+                actor=user,
+                vessel=data["vessel"],
+                kind=data["kind"],
+                port=data["port"],
+                expected_at=data["expected_at"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Draft %(reference)s started from the last voyage. Check each answer and the declaration.")
+                % {"reference": notification.reference},
+            )
+            return redirect("clearance:notification_change", notification.reference)
+    return render(request, "clearance/operator/start_from_last.html", {"form": form})
+
+
+# --- Helpers -----------------------------------------------------------------------------------------
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, found in error.message_dict.items():
+        for message in found:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [message for found in error.message_dict.values() for message in found]
+    return list(error.messages)
+
+
+def _done(request: HttpRequest, notification: Notification, *, submitted: bool) -> None:
+    if submitted:
+        messages.success(
+            request,
+            _("Submitted to %(administration)s. Your reference is %(reference)s.")
+            % {"administration": notification.administration.name, "reference": notification.reference},
+        )
+    else:
+        messages.success(
+            request,
+            _("Draft saved as %(reference)s. Submit it when it is complete.")
+            % {"reference": notification.reference},
+        )
+
+
+def _detail_context(notification: Notification) -> dict[str, Any]:
+    versions = list(notification.versions.all())
+    return {
+        "notification": notification,
+        "people": list(notification.people_on_board.all()),
+        "agencies": selectors.agency_statuses(notification),
+        "versions": [(version, selectors.version_changes(version)) for version in versions],
+        "expired": selectors.expired_on_board(notification),
+        "can_change": selectors.can_change(notification),
+        "is_draft": notification.status == Status.DRAFT,
+        "is_cleared": notification.status == Status.CLEARED,
+        "problems": [],
+    }
