@@ -13,7 +13,7 @@ from django_countries import countries
 
 from caribclear.accounts.models import User
 from caribclear.reference.models import Port
-from caribclear.vessels.models import Person, TravelDocument
+from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from . import selectors
 from .choices import Kind, PersonRole, Purpose
@@ -76,7 +76,9 @@ class NotificationForm(forms.Form):
     and a choice of their travel documents, so nobody has to type a passport number twice.
     """
 
-    vessel = forms.ModelChoiceField(label=_("Vessel"), queryset=None, empty_label=_("Choose a vessel"))
+    vessel: forms.ModelChoiceField[Vessel] = forms.ModelChoiceField(
+        label=_("Vessel"), queryset=Vessel.objects.none(), empty_label=_("Choose a vessel")
+    )
     kind = forms.ChoiceField(
         label=_("What are you notifying?"),
         choices=[
@@ -349,7 +351,9 @@ def initial_from(notification: Notification) -> dict[str, Any]:
 class StartFromLastVoyageForm(forms.Form):
     """Start a new notification with the people and ports of a vessel's last voyage."""
 
-    vessel = forms.ModelChoiceField(label=_("Vessel"), queryset=None, empty_label=_("Choose a vessel"))
+    vessel: forms.ModelChoiceField[Vessel] = forms.ModelChoiceField(
+        label=_("Vessel"), queryset=Vessel.objects.none(), empty_label=_("Choose a vessel")
+    )
     kind = forms.ChoiceField(
         label=_("What are you notifying?"),
         choices=[(Kind.ARRIVAL, _("Arrival")), (Kind.DEPARTURE, _("Departure"))],

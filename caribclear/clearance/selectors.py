@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -171,8 +172,8 @@ def field_label(name: str) -> Any:
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     try:
-        return Notification._meta.get_field(name).verbose_name
-    except Exception:
+        return getattr(Notification._meta.get_field(name), "verbose_name", name)
+    except FieldDoesNotExist:
         return name
 
 

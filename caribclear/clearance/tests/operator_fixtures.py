@@ -57,8 +57,9 @@ class Crew:
         return data
 
 
-@pytest.fixture
-def crew(operator: User, ports: None) -> Crew:
+@pytest.fixture(name="crew")
+def crew_fixture(operator: User, ports: None) -> Crew:
+    """Import `crew_fixture` into a test module to use the `crew` fixture."""
     return Crew(operator)
 
 

@@ -14,7 +14,7 @@ from .. import services
 from ..choices import Decision, Kind, PersonRole, Status
 from ..models import Notification
 from .factories import person_make, vessel_make
-from .operator_fixtures import crew, later  # noqa: F401
+from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_service_errors_on_people_and_details_are_shown(crew, client_for):
     assert response.status_code == 200
     assert "Say who is the master (captain)." in html
     assert "Describe the illness, animals or goods for sale that you declare." in html
-    assert f'<option value="crew" selected>' in html
+    assert '<option value="crew" selected>' in html
     assert not Notification.objects.exists()
 
 
@@ -267,7 +267,7 @@ def test_start_from_last_voyage_opens_the_prefilled_draft(crew, client_for):
     assert response["Location"] == reverse("clearance:notification_change", args=[draft.reference])
     page = client.get(response["Location"]).content.decode()
     assert 'value="St. John&#x27;s"' in page
-    assert f'<option value="master" selected>' in page
+    assert '<option value="master" selected>' in page
 
 
 def test_expired_documents_are_flagged_on_the_page(crew, client_for):

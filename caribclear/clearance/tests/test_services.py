@@ -18,7 +18,7 @@ from ..models import Notification, NotificationVersion
 from ..pipeline import InvalidTransition, set_status
 from ..services import Aboard
 from .factories import person_make, vessel_make
-from .operator_fixtures import crew, later  # noqa: F401
+from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
