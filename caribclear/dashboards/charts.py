@@ -13,6 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 BAR_COLOUR = "#1d5b79"
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1 or value == 0 else f"{value:.2f}"
 
@@ -40,20 +44,20 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, width: int = 640
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="13" text-anchor="end" dominant-baseline="middle">{}</text>'
-                '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-                '<text x="{:.1f}" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+                '<text x="{}" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
                 label_w - 6,
-                y + bar_h / 2,
+                _n(y + bar_h / 2),
                 str(label)[:30],
                 label_w,
                 y,
-                w,
+                _n(w),
                 bar_h,
                 BAR_COLOUR,
                 label,
                 _fmt(value),
-                label_w + w + 4,
-                y + bar_h / 2,
+                _n(label_w + w + 4),
+                _n(y + bar_h / 2),
                 _fmt(value),
             )
         )
@@ -96,7 +100,7 @@ def column_chart(
         x = left + i * step + (step - col_w) / 2
         parts.append(
             format_html(
-                '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{}: {}</title></rect>',
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>',
                 x,
                 height - bottom - h,
                 col_w,
@@ -109,7 +113,7 @@ def column_chart(
         if i % label_every == 0:
             parts.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle">{}</text>',
+                    '<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>',
                     x + col_w / 2,
                     height - bottom + 16,
                     label,

@@ -1,0 +1,136 @@
+"""Dashboards and the threat assessment count only what the reader may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from importlib import import_module
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from caribclear.accounts.choices import Role
+from caribclear.accounts.models import Administration, User
+from caribclear.clearance.choices import Status
+from caribclear.clearance.tests.factories import notification_make, vessel_make
+from caribclear.intel.choices import ReadVia, Tlp
+from caribclear.intel.models import AccessLog
+from caribclear.intel.tests.factories import seizure_make
+
+from ..charts import bar_chart, column_chart
+from ..selectors import Period, seizure_summary
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(
+    make_user: Callable[..., User], antigua: Administration, barbados: Administration
+) -> dict[str, User]:
+    kitts = Administration.objects.get(code="KN")
+    return {
+        "ag": make_user(role=Role.SUPERVISOR, administration=antigua),
+        "bb": make_user(role=Role.OFFICER, administration=barbados),
+        "kn": make_user(role=Role.OFFICER, administration=kitts),
+    }
+
+
+@pytest.fixture
+def seizures(ports: None, people: dict[str, User], barbados: Administration) -> None:
+    ag = people["ag"]
+    seizure_make(actor=ag, tlp=Tlp.AMBER, released_to=[barbados], commodity="drugs")
+    seizure_make(
+        actor=ag,
+        tlp=Tlp.AMBER,
+        released_to=[barbados],
+        commodity="firearms",
+        description="rifles",
+        route_origin="US",
+        route_destination="JM",
+        concealment_method="luggage",
+    )
+    seizure_make(actor=ag, tlp=Tlp.GREEN, commodity="tobacco", description="cigarettes")
+    seizure_make(actor=ag, tlp=Tlp.AMBER, commodity="currency", description="USD cash")  # owner only
+
+
+def test_aggregates_never_count_invisible_records(seizures: None, people: dict[str, User]) -> None:
+    period = Period.last_year()
+    assert seizure_summary(user=people["ag"], period=period).total == 4
+    assert seizure_summary(user=people["bb"], period=period).total == 3
+    kn = seizure_summary(user=people["kn"], period=period)
+    assert kn.total == 1 and [r["commodity"] for r in kn.by_commodity] == ["tobacco"]
+
+
+def test_dashboard_page_filters_and_charts(
+    seizures: None, people: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(people["bb"])
+    page = client.get(reverse("dashboards:home"))
+    html = page.content.decode()
+    assert page.context["summary"].total == 3
+    assert (
+        "<svg" in html
+        and "Firearms and ammunition" in html
+        and "Currency" not in html.split("by-commodity")[1]
+    )
+    filtered = client.get(reverse("dashboards:home"), {"commodity": "firearms"})
+    assert filtered.context["summary"].total == 1
+    assert filtered.context["summary"].top_routes[0]["route_origin"] == "US"
+    old = client.get(reverse("dashboards:home"), {"date_from": "2001-01-01", "date_to": "2001-12-31"})
+    assert old.context["summary"].total == 0
+    members = client.get(reverse("dashboards:home"), {"members": ["BB"]})
+    assert members.context["summary"].total == 0  # all seizures were at St. John's (Antigua)
+    invalid = client.get(reverse("dashboards:home"), {"date_from": "2026-05-01", "date_to": "2026-01-01"})
+    assert "before its start" in invalid.content.decode()
+
+
+def test_clearance_volumes_per_member(
+    ports: None, operator: User, people: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    vessel = vessel_make(account=operator)
+    soon = timezone.now() - dt.timedelta(days=2)
+    notification_make(account=operator, vessel=vessel, port="AGSJO", status=Status.CLEARED, expected_at=soon)
+    notification_make(
+        account=operator, vessel=vessel, port="BBBGI", status=Status.SUBMITTED, expected_at=soon
+    )
+    notification_make(account=operator, vessel=vessel, port="BBBGI", status=Status.DRAFT, expected_at=soon)
+    page = client_for(people["kn"]).get(reverse("dashboards:home"))
+    assert sorted((r["administration__code"], r["count"]) for r in page.context["volumes"]["by_member"]) == [
+        ("AG", 1),
+        ("BB", 1),
+    ]
+
+
+def test_hit_rates_only_from_the_risk_engine_interface(
+    people: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    html = client_for(people["kn"]).get(reverse("dashboards:home")).content.decode()
+    try:
+        available = hasattr(import_module("caribclear.risk.selectors"), "hit_rate_summary")
+    except ImportError:
+        available = False
+    assert ("Not available yet" in html) is not available
+
+
+def test_threat_assessment_exports_only_visible_records_and_logs_them(
+    seizures: None, people: dict[str, User], client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(people["kn"])
+    assert client.get(reverse("dashboards:threat_assessment")).status_code == 200
+    csv_text = client.get(reverse("dashboards:threat_assessment"), {"format": "csv"}).content.decode()
+    assert "Tobacco" in csv_text and "Drugs" not in csv_text and "Firearms" not in csv_text
+    assert "Moreau" not in csv_text
+    pdf = client.get(reverse("dashboards:threat_assessment"), {"format": "pdf", "commodity": "tobacco"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    logs = AccessLog.objects.filter(user_id=people["kn"].pk)
+    assert logs.count() == 2 and set(logs.values_list("via", flat=True)) == {ReadVia.REPORT}
+
+
+def test_charts_escape_labels_and_scale() -> None:
+    svg = str(bar_chart([("<script>", 10), ("b", 5)], title="T"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert str(bar_chart([], title="T")) == ""
+    assert svg.count("<rect") == 2
+    assert str(column_chart([("2026-01", 1), ("2026-02", 0)], title="M")).count("<rect") == 2
