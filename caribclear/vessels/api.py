@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
 from caribclear.accounts.models import User
@@ -284,9 +284,9 @@ def vessel_list(
 
 
 @router.post("/vessels", response={201: VesselOut}, url_name="vessel_create")
-def vessel_create(request: HttpRequest, payload: VesselIn) -> tuple[int, dict[str, Any]]:
+def vessel_create(request: HttpRequest, payload: VesselIn) -> Status[dict[str, Any]]:
     vessel = services.vessel_create(actor=_user(request), data=payload.dict())
-    return 201, _vessel_out(vessel)
+    return Status(201, _vessel_out(vessel))
 
 
 def _vessel(request: HttpRequest, vessel_id: int) -> Vessel:
@@ -314,11 +314,11 @@ def vessel_update(request: HttpRequest, vessel_id: Id, payload: VesselPatchIn) -
 
 
 @router.post("/vessels/{vessel_id}/weapons", response={201: WeaponOut}, url_name="weapon_add")
-def weapon_add(request: HttpRequest, vessel_id: Id, payload: WeaponIn) -> tuple[int, dict[str, Any]]:
+def weapon_add(request: HttpRequest, vessel_id: Id, payload: WeaponIn) -> Status[dict[str, Any]]:
     weapon = services.weapon_add(
         actor=_user(request), vessel=_vessel(request, vessel_id), data=payload.dict()
     )
-    return 201, _weapon_out(weapon)
+    return Status(201, _weapon_out(weapon))
 
 
 # --- People ----------------------------------------------------------------------------------------
@@ -337,11 +337,11 @@ def _person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("/people", response={201: PersonOut}, url_name="person_create")
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict[str, Any]]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     documents = data.pop("documents")
     person = services.person_create(actor=_user(request), data=data, documents=documents)
-    return 201, _person_out(_person(request, person.pk))
+    return Status(201, _person_out(_person(request, person.pk)))
 
 
 @router.get("/people/{person_id}", response=PersonOut, url_name="person_get")
@@ -363,11 +363,11 @@ def person_update(request: HttpRequest, person_id: Id, payload: PersonPatchIn) -
 
 
 @router.post("/people/{person_id}/documents", response={201: DocumentOut}, url_name="document_add")
-def document_add(request: HttpRequest, person_id: Id, payload: DocumentIn) -> tuple[int, dict[str, Any]]:
+def document_add(request: HttpRequest, person_id: Id, payload: DocumentIn) -> Status[dict[str, Any]]:
     document = services.document_add(
         actor=_user(request), person=_person(request, person_id), data=payload.dict()
     )
-    return 201, _document_out(document)
+    return Status(201, _document_out(document))
 
 
 # --- MRZ -------------------------------------------------------------------------------------------

@@ -213,6 +213,8 @@ def weapon_add(*, actor: User, vessel: Vessel, data: Mapping[str, Any]) -> Weapo
 def weapon_update(*, actor: User, weapon: Weapon, data: Mapping[str, Any]) -> Weapon:
     _require_owner(actor, weapon.vessel.account_id)
     with transaction.atomic():
+        # Fresh from the database: a form bound to the caller's instance has already changed it.
+        weapon = Weapon.objects.select_for_update().select_related("vessel").get(pk=weapon.pk)
         changed = _assign(weapon, data, WEAPON_FIELDS)
         weapon.serial_number = weapon.serial_number.upper()
         _validate_weapon(weapon)
@@ -383,6 +385,7 @@ def document_add(*, actor: User, person: Person, data: Mapping[str, Any]) -> Tra
 def document_update(*, actor: User, document: TravelDocument, data: Mapping[str, Any]) -> TravelDocument:
     _require_owner(actor, document.person.account_id)
     with transaction.atomic():
+        document = TravelDocument.objects.select_for_update().select_related("person").get(pk=document.pk)
         changed = _assign(document, data, DOCUMENT_FIELDS)
         _validate_document(document, date_of_birth=document.person.date_of_birth)
         if changed:

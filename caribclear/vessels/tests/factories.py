@@ -114,6 +114,8 @@ def document_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def make_person(account: User, *, document: dict[str, Any] | None = None, **overrides: Any) -> Person:
-    docs = [document_data(**(document or {}))] if document is not False else []  # type: ignore[comparison-overlap]
+def make_person(
+    account: User, *, document: dict[str, Any] | None = None, with_document: bool = True, **overrides: Any
+) -> Person:
+    docs = [document_data(**(document or {}))] if with_document else []
     return services.person_create(actor=account, data=person_data(**overrides), documents=docs)

@@ -13,7 +13,9 @@ from .factories import check_digit, td3
 
 SPECIMEN_TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 SPECIMEN_TD2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6"
-SPECIMEN_TD1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+SPECIMEN_TD1 = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
+)
 # The German passport specimen (Erika Mustermann): ICAO code "D" for Germany.
 GERMAN_TD3 = "P<D<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"
 
@@ -55,8 +57,21 @@ def test_german_d_maps_to_de() -> None:
 
 @pytest.mark.parametrize(
     ("code", "iso"),
-    [("GBR", "GB"), ("GBD", "GB"), ("GBN", "GB"), ("GBO", "GB"), ("D", "DE"), ("BRB", "BB"), ("ATG", "AG"),
-     ("UNO", None), ("XXA", None), ("XXB", None), ("EUE", None), ("XOM", None), ("ZZZ", None)],
+    [
+        ("GBR", "GB"),
+        ("GBD", "GB"),
+        ("GBN", "GB"),
+        ("GBO", "GB"),
+        ("D", "DE"),
+        ("BRB", "BB"),
+        ("ATG", "AG"),
+        ("UNO", None),
+        ("XXA", None),
+        ("XXB", None),
+        ("EUE", None),
+        ("XOM", None),
+        ("ZZZ", None),
+    ],
 )
 def test_icao_codes(code: str, iso: str | None) -> None:
     alpha2, note = icao_to_iso(code)
@@ -137,8 +152,19 @@ letters = st.text(alphabet=string.ascii_uppercase, min_size=1, max_size=10)
 names = st.lists(letters, min_size=1, max_size=3).map(" ".join)
 numbers = st.text(alphabet=string.ascii_uppercase + string.digits, min_size=1, max_size=9)
 countries = st.sampled_from(["BRB", "ATG", "USA", "GBR", "FRA", "NLD", "DEU", "CAN", "VCT", "LCA", "TTO"])
-ISO = {"BRB": "BB", "ATG": "AG", "USA": "US", "GBR": "GB", "FRA": "FR", "NLD": "NL", "DEU": "DE",
-       "CAN": "CA", "VCT": "VC", "LCA": "LC", "TTO": "TT"}
+ISO = {
+    "BRB": "BB",
+    "ATG": "AG",
+    "USA": "US",
+    "GBR": "GB",
+    "FRA": "FR",
+    "NLD": "NL",
+    "DEU": "DE",
+    "CAN": "CA",
+    "VCT": "VC",
+    "LCA": "LC",
+    "TTO": "TT",
+}
 today = dt.date.today()  # noqa: DTZ011
 births = st.dates(min_value=today.replace(year=today.year - 99) + dt.timedelta(days=1), max_value=today)
 expiries = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
