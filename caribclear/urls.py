@@ -15,6 +15,8 @@ urlpatterns = [
     path("vessels/", include("caribclear.vessels.urls")),
     path("voyages/", include("caribclear.clearance.urls")),
     path("officer/", include("caribclear.clearance.officer_urls")),
+    path("screening/", include("caribclear.screening.urls")),
+    path("risk/", include("caribclear.risk.urls")),
     path("", include("caribclear.clearance.document_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),

@@ -361,10 +361,18 @@ def notification_check(*, notification_id: int, reason: str = ScreeningReason.FI
     return notification_assess(notification=notification)
 
 
+def notification_submitted(notification_id: int) -> None:
+    """The clearance app's submitted/amended hook (already after commit): check it in the background."""
+    from .tasks import check_notification_task
+
+    check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.FILED)
+
+
 def notification_filed(*, notification: Notification) -> None:
     """Call after a notification is submitted or amended (inside the transaction): checks it after commit.
 
-    This is what the clearance app's "filed" hook runs.
+    The clearance app calls :func:`notification_submitted` through its hook instead; this is for callers
+    that change a notification's content outside those services.
     """
     from .tasks import check_notification_task
 

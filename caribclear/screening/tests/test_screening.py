@@ -202,3 +202,24 @@ def test_lookouts_are_screened_only_for_administrations_they_are_shared_with(
         lookout_update(actor=bb_officer, lookout=lookout, sharing=Sharing.OWN)
     hit.refresh_from_db()
     assert not hit.is_current
+
+
+def test_submitting_through_the_clearance_service_screens_after_commit(
+    ports: None, operator: User, un_list: Watchlist, django_capture_on_commit_callbacks: Any
+) -> None:
+    from caribclear.clearance.services import notification_submit
+
+    listed = traveller(
+        account=operator,
+        surname="Mbarushimana",
+        given_names="Callixte",
+        born=dt.date(1963, 7, 24),
+        nationality="RW",
+    )
+    draft = voyage(
+        account=operator, people=[listed], status=Status.DRAFT, purpose="cruising", declaration_answered=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_submit(actor=operator, notification=draft)
+    assert Hit.objects.filter(notification=draft, entity_id="un-CDi.010").exists()
+    assert draft.risk_assessment.lane == "green"

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Disposition, Lane
+from .conditions import FIELDS, OPERATORS, OPERATORS_BY_TYPE, ConditionError, validate_condition
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _field_choices() -> list[tuple[str, Any]]:
+    return [("", _("Choose a field")), *((f.key, f.label) for f in FIELDS.values())]
+
+
+class ConditionForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field"), choices=_field_choices, required=False)
+    operator = forms.ChoiceField(
+        label=_("Comparison"), choices=[("", "—"), *OPERATORS.items()], required=False
+    )
+    values = forms.CharField(
+        label=_("Values"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Separated by commas: country codes (VE, CO), choices, or numbers (for “between”: lowest, highest)."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("field") and not data.get("operator") and not data.get("values"):
+            data["condition"] = None
+            return data
+        try:
+            data["condition"] = validate_condition(
+                {
+                    "field": data.get("field"),
+                    "operator": data.get("operator"),
+                    "values": data.get("values", ""),
+                }
+            )
+        except ConditionError as error:
+            raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class BaseConditionFormSet(forms.BaseFormSet):
+    def conditions(self) -> list[dict[str, Any]]:
+        return [f.cleaned_data["condition"] for f in self.forms if f.cleaned_data.get("condition")]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        if not self.conditions():
+            raise forms.ValidationError(_("Add at least one condition."))
+
+
+ConditionFormSet = forms.formset_factory(ConditionForm, formset=BaseConditionFormSet, extra=0, max_num=8)
+
+
+def condition_formset(
+    data: Any = None, conditions: list[dict[str, Any]] | None = None, blank_rows: int = 2
+) -> BaseConditionFormSet:
+    initial = [
+        {"field": c["field"], "operator": c["operator"], "values": ", ".join(c.get("values", []))}
+        for c in (conditions or [])
+    ]
+    initial += [{}] * blank_rows
+    return ConditionFormSet(data, initial=initial, prefix="c")
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    documentation = forms.CharField(
+        label=_("What the officer should do when it fires"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why it matters and what to check. The officer sees this on the notification."),
+    )
+    lane = forms.ChoiceField(label=_("Lane"), choices=Lane.choices)
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=100,
+        initial=10,
+        help_text=_("1 to 100: orders the reasons."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
+    valid_until = forms.DateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    change_note = forms.CharField(label=_("What changed (optional)"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("valid_from")
+        end: dt.date | None = data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The criterion must end after it starts."))
+        return data
+
+
+class OverrideForm(forms.Form):
+    lane = forms.ChoiceField(label=_("New lane"), choices=Lane.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Required: it is recorded with your name."),
+    )
+
+
+class FiringDispositionForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (Disposition.TRUE_MATCH, Disposition.TRUE_MATCH.label),
+            (Disposition.FALSE_POSITIVE, Disposition.FALSE_POSITIVE.label),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000)
+
+
+class RandomSelectionForm(forms.Form):
+    from_lane = forms.ChoiceField(label=_("Notifications in lane"), choices=Lane.choices[:2])
+    to_lane = forms.ChoiceField(label=_("are sent to lane"), choices=Lane.choices[1:])
+    rate = forms.DecimalField(
+        label=_("Share (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("For example 5 or 2.5."),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
+    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or (end - dt.timedelta(days=89))
+        if start > end:
+            start, end = end, start
+        return start, end
+
+
+def operator_help() -> list[tuple[str, str]]:
+    """Which comparisons each kind of field takes, for the criterion page's hint."""
+    names = {
+        "country": _("Countries"),
+        "choice": _("Choices"),
+        "text": _("Text"),
+        "bool": _("Yes/no"),
+        "number": _("Numbers"),
+    }
+    return [
+        (str(names[t]), ", ".join(str(OPERATORS[o]) for o in ops)) for t, ops in OPERATORS_BY_TYPE.items()
+    ]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "risk"
+
+urlpatterns = [
+    path("notifications/<str:reference>/", views.notification, name="notification"),
+    path("criteria/", views.criteria, name="criteria"),
+    path("criteria/new/", views.criterion_create, name="criterion_create"),
+    path("criteria/<int:pk>/", views.criterion_detail, name="criterion"),
+    path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
+    path("criteria/<int:pk>/test/", views.criterion_test, name="criterion_test"),
+    path("random-selection/", views.random_selection, name="random_selection"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,314 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from caribclear.accounts.models import User
+from caribclear.core.permissions import official_required, supervisor_required
+from caribclear.screening.choices import ScreeningReason
+from caribclear.screening.services import hit_dispose
+
+from . import selectors, services
+from .choices import Lane
+from .conditions import FIELDS, describe_condition
+from .forms import (
+    CriterionForm,
+    FiringDispositionForm,
+    OverrideForm,
+    PeriodForm,
+    RandomSelectionForm,
+    condition_formset,
+    operator_help,
+)
+from .models import Firing
+from .tasks import check_notification_task
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return default
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@official_required
+def notification(request: HttpRequest, reference: str) -> HttpResponse:
+    """The risk panel of one notification; POSTs here record dispositions, lane overrides, re-screening."""
+    user: User = request.user  # type: ignore[assignment]
+    notification = selectors.notification_for_official(user, reference)
+    here = reverse("risk:notification", args=[notification.reference])
+    override_form = OverrideForm()
+    bound: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "override":
+                override_form = OverrideForm(request.POST)
+                if override_form.is_valid():
+                    services.lane_override(
+                        actor=user, notification=notification, **override_form.cleaned_data
+                    )
+                    messages.success(request, _("The lane is changed; your reason is recorded."))
+                    return redirect(_next_or(request, here))
+            elif action == "dispose_hit":
+                hit = next(
+                    (
+                        h
+                        for h in selectors.hits_for_notification(notification.pk)
+                        if str(h.pk) == request.POST.get("hit")
+                    ),
+                    None,
+                )
+                if hit is None:
+                    raise Http404
+                bound = {"kind": "hit", "pk": hit.pk, "data": request.POST}
+                hit.notification = notification
+                hit_dispose(
+                    actor=user,
+                    hit=hit,
+                    disposition=request.POST.get("disposition", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Your review of the hit is recorded."))
+                return redirect(_next_or(request, here))
+            elif action == "dispose_firing":
+                firing = (
+                    Firing.objects.filter(
+                        pk=request.POST.get("firing") or 0,
+                        assessment__notification=notification,
+                        is_current=True,
+                    )
+                    .select_related("assessment__notification")
+                    .first()
+                )
+                if firing is None:
+                    raise Http404
+                bound = {"kind": "firing", "pk": firing.pk, "data": request.POST}
+                form = FiringDispositionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(
+                        form.errors.get("note") or form.errors.get("disposition") or _("Check the form.")
+                    )
+                services.firing_dispose(actor=user, firing=firing, **form.cleaned_data)
+                messages.success(request, _("Your review of the criterion is recorded."))
+                return redirect(_next_or(request, here))
+            elif action == "rescreen":
+                check_notification_task.enqueue(
+                    notification_id=notification.pk, reason=ScreeningReason.MANUAL
+                )
+                messages.success(request, _("The notification is being screened again."))
+                return redirect(_next_or(request, here))
+            else:
+                raise Http404
+        except ValidationError as error:
+            if action == "override":
+                override_form.add_error(None, error)
+            else:
+                bound["error"] = _errors(error)
+        status = 400
+
+    panel = selectors.risk_panel_for(notification, user)
+    for item in [*panel.hits, *panel.firings]:
+        kind = "hit" if hasattr(item, "entity_caption") else "firing"
+        if bound.get("kind") == kind and bound.get("pk") == item.pk:
+            item.form_error = bound.get("error", "")  # type: ignore[union-attr]
+            item.form_note = bound["data"].get("note", "")  # type: ignore[union-attr]
+            item.form_disposition = bound["data"].get("disposition", "")  # type: ignore[union-attr]
+    return render(
+        request,
+        "risk/notification.html",
+        {"notification": notification, "panel": panel, "override_form": override_form, "here": here},
+        status=status,
+    )
+
+
+# --- Criteria -------------------------------------------------------------------------------------------
+@official_required
+def criteria(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    rows = [
+        (
+            criterion,
+            [describe_condition(c) for c in criterion.current_version.conditions]
+            if criterion.current_version
+            else [],
+        )
+        for criterion in selectors.criteria_for(user)
+    ]
+    return render(
+        request,
+        "risk/criteria.html",
+        {"rows": rows, "selections": selectors.random_selections_for(user)},
+    )
+
+
+def _criterion_page(
+    request: HttpRequest,
+    *,
+    form: CriterionForm,
+    conditions: Any,
+    criterion: Any = None,
+    status: int = 200,
+    tests: Any = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "risk/criterion_form.html",
+        {
+            "form": form,
+            "conditions": conditions,
+            "criterion": criterion,
+            "tests": tests,
+            "fired_count": sum(1 for t in tests if t.fired) if tests is not None else 0,
+            "fields": FIELDS.values(),
+            "operator_help": operator_help(),
+        },
+        status=status,
+    )
+
+
+@supervisor_required
+def criterion_create(request: HttpRequest) -> HttpResponse:
+    return _criterion_edit(request, None)
+
+
+@supervisor_required
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _criterion_edit(request, selectors.criterion_for(request.user, pk))  # type: ignore[arg-type]
+
+
+def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    version = criterion.current_version if criterion else None
+    if request.method != "POST":
+        initial = {}
+        if version is not None:
+            initial = {
+                "name": version.name,
+                "documentation": version.documentation,
+                "lane": version.lane,
+                "weight": version.weight,
+                "valid_from": version.valid_from,
+                "valid_until": version.valid_until,
+                "is_active": version.is_active,
+            }
+        form = CriterionForm(initial=initial) if initial else CriterionForm()
+        conditions = condition_formset(
+            conditions=version.conditions if version else [], blank_rows=2 if version else 3
+        )
+        return _criterion_page(request, form=form, conditions=conditions, criterion=criterion)
+
+    form = CriterionForm(request.POST)
+    conditions = condition_formset(request.POST)
+    valid = form.is_valid() & conditions.is_valid()
+    if valid and request.POST.get("action") == "test":
+        tests = selectors.criterion_test(user=user, conditions=conditions.conditions())
+        return _criterion_page(request, form=form, conditions=conditions, criterion=criterion, tests=tests)
+    if valid:
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "documentation": data["documentation"],
+            "conditions": conditions.conditions(),
+            "lane": data["lane"],
+            "weight": data["weight"],
+            "valid_from": data["valid_from"],
+            "valid_until": data["valid_until"],
+            "is_active": data["is_active"],
+        }
+        try:
+            if criterion is None:
+                criterion = services.criterion_create(actor=user, **fields)
+                messages.success(request, _("The criterion is saved and applies to the next notifications."))
+            else:
+                services.criterion_update(
+                    actor=user, criterion=criterion, change_note=data["change_note"], **fields
+                )
+                messages.success(request, _("A new version of the criterion is saved."))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("risk:criterion", pk=criterion.pk)
+    return _criterion_page(request, form=form, conditions=conditions, criterion=criterion, status=400)
+
+
+@official_required
+def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = selectors.criterion_for(request.user, pk)  # type: ignore[arg-type]
+    versions = [
+        (v, [describe_condition(c) for c in v.conditions]) for v in selectors.criterion_versions(criterion)
+    ]
+    return render(request, "risk/criterion_detail.html", {"criterion": criterion, "versions": versions})
+
+
+@official_required
+def criterion_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which recent notifications the criterion's current version would fire on."""
+    user: User = request.user  # type: ignore[assignment]
+    criterion = selectors.criterion_for(user, pk)
+    version = criterion.current_version
+    assert version is not None
+    try:
+        days = max(1, min(365, int(request.GET.get("days", "30"))))
+    except ValueError:
+        days = 30
+    tests = selectors.criterion_test(user=user, conditions=version.conditions, days=days)
+    return render(
+        request,
+        "risk/criterion_test.html",
+        {
+            "criterion": criterion,
+            "version": version,
+            "descriptions": [describe_condition(c) for c in version.conditions],
+            "tests": tests,
+            "fired_count": sum(1 for t in tests if t.fired),
+            "days": days,
+        },
+    )
+
+
+@supervisor_required
+def random_selection(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = RandomSelectionForm(
+        request.POST or None, initial={"from_lane": Lane.GREEN, "to_lane": Lane.YELLOW}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.random_selection_set(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Random selection is set."))
+                return redirect("risk:random_selection")
+        status = 400
+    return render(
+        request,
+        "risk/random_selection.html",
+        {"form": form, "selections": selectors.random_selections_for(user)},
+        status=status,
+    )
+
+
+@official_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    data = selectors.dashboard_for(request.user, start=start, end=end)  # type: ignore[arg-type]
+    return render(request, "risk/dashboard.html", {"form": form, "data": data, "lanes": Lane.choices})
