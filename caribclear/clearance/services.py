@@ -128,7 +128,8 @@ def _check_vessel(actor: User, vessel: Vessel | None) -> dict[str, str]:
     return {}
 
 
-def _check_port(port: Port | None) -> dict[str, str]:
+def check_port(port: Port | None) -> dict[str, str]:
+    """Errors (as {"port": message}) unless the port is a port of entry of an active member."""
     if port is None:
         return {"port": _("Choose the port of entry.")}
     if (
@@ -264,32 +265,25 @@ def _apply(notification: Notification, data: Mapping[str, Any]) -> None:
         notification.administration_id = port.administration_id
 
 
-def _validate_draft(actor: User, notification: Notification, people: Sequence[Aboard]) -> None:
+def _validate(actor: User, notification: Notification, people: Sequence[Aboard], *, complete: bool) -> None:
+    """Raise every error at once: those that stop a draft from being kept and, when `complete`, those
+    that stop the notification from being filed with the administration."""
+    vessel = getattr(notification, "vessel", None) if notification.vessel_id else None
     errors: dict[str, str] = {}
-    errors.update(
-        _check_vessel(actor, getattr(notification, "vessel", None) if notification.vessel_id else None)
-    )
+    errors.update(_check_vessel(actor, vessel))
     if notification.kind not in Kind.values:
         errors["kind"] = _("Choose arrival or departure.")
-    errors.update(_check_port(notification.port if notification.port_id else None))
+    errors.update(check_port(notification.port if notification.port_id else None))
     errors.update(check_expected_at(notification.expected_at))
-    errors.update(_check_people(actor, people, complete=False))
+    errors.update(_check_people(actor, people, complete=complete))
     for field, message in _normalise(notification).items():
         errors.setdefault(field, message)
-    _raise(errors)
-
-
-def _validate_complete(actor: User, notification: Notification) -> None:
-    """Everything a notification needs before it is filed with the administration."""
-    people = _people_of(notification)
-    errors: dict[str, str] = {}
-    errors.update(_check_vessel(actor, notification.vessel))
-    errors.update(_check_port(notification.port))
-    errors.update(check_expected_at(notification.expected_at))
-    errors.update(_check_people(actor, people, complete=True))
-    errors.update(_check_declaration(notification))
-    if notification.purpose == "" and notification.kind == Kind.ARRIVAL:
-        errors["purpose"] = _("Choose the purpose of the visit.")
+    if complete:
+        if vessel is not None:
+            for field, message in _check_declaration(notification).items():
+                errors.setdefault(field, message)
+        if notification.purpose == "" and notification.kind == Kind.ARRIVAL:
+            errors.setdefault("purpose", _("Choose the purpose of the visit."))
     _raise(errors)
 
 
@@ -488,7 +482,7 @@ def notification_create(
         raise PermissionDenied
     notification = Notification(account=actor, status=Status.DRAFT)
     _apply(notification, data)
-    _validate_draft(actor, notification, people)
+    _validate(actor, notification, people, complete=submit)
     _new_with_reference(notification)
     _set_people(notification, people)
     audit_record(
@@ -518,7 +512,7 @@ def notification_update(
         raise ValidationError(_("Only a draft can be changed this way; a submitted notification is amended."))
     _apply(notification, data)
     current = _people_of(notification) if people is None else people
-    _validate_draft(actor, notification, current)
+    _validate(actor, notification, current, complete=submit)
     notification.save()
     if people is not None:
         _set_people(notification, people)
@@ -540,7 +534,7 @@ def notification_submit(*, actor: User, notification: Notification) -> Notificat
     notification = _lock_own(actor, notification)
     if notification.status != Status.DRAFT:
         raise ValidationError(_("This notification has already been submitted."))
-    _validate_complete(actor, notification)
+    _validate(actor, notification, _people_of(notification), complete=True)
     set_status(notification, Status.SUBMITTED)
     notification.submitted_at = timezone.now()
     notification.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -581,10 +575,9 @@ def notification_amend(
     _ensure_amendable(notification)
     _apply(notification, data)
     current = _people_of(notification) if people is None else people
-    _validate_draft(actor, notification, current)
+    _validate(actor, notification, current, complete=True)
     if people is not None:
         _set_people(notification, people)
-    _validate_complete(actor, notification)
     set_status(notification, Status.SUBMITTED)
     notification.save()
     audit_record(
