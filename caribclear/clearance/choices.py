@@ -32,8 +32,9 @@ PIPELINE: dict[str, frozenset[str]] = {
     ),
     Status.IN_PROGRESS: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.CLEARED, Status.REFUSED}),
     Status.REFERRED: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.CLEARED, Status.REFUSED}),
-    Status.CLEARED: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.REFUSED}),
-    Status.REFUSED: frozenset({Status.IN_PROGRESS, Status.REFERRED, Status.CLEARED}),
+    # An officer may record their agency's decision again (new remarks): the status may stay the same.
+    Status.CLEARED: frozenset({Status.CLEARED, Status.IN_PROGRESS, Status.REFERRED, Status.REFUSED}),
+    Status.REFUSED: frozenset({Status.REFUSED, Status.IN_PROGRESS, Status.REFERRED, Status.CLEARED}),
     Status.CANCELLED: frozenset(),
 }
 # An operator may change or cancel a notification only while no agency has decided on it.

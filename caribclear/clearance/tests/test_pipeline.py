@@ -69,3 +69,9 @@ def test_port_health_decides_only_when_illness_or_animals_are_declared():
 )
 def test_overall_status_follows_from_every_agencys_decision(decisions, required, expected):
     assert overall_status(decisions, required) == expected
+
+
+@pytest.mark.parametrize("status", [Status.CLEARED, Status.REFUSED, Status.REFERRED, Status.IN_PROGRESS])
+def test_a_decided_notification_may_be_decided_again_to_the_same_status(status):
+    notification = Notification(status=status)
+    assert set_status(notification, status) is False
