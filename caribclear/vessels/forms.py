@@ -71,20 +71,6 @@ MRZ_HELP = _(
 )
 
 
-class MrzForm(forms.Form):
-    mrz = MrzField(label=_("Machine-readable zone (MRZ)"), help_text=MRZ_HELP)
-
-    result: MrzResult | None = None
-
-    def clean_mrz(self) -> str:
-        text: str = self.cleaned_data["mrz"]
-        try:
-            self.result = parse_mrz(text)
-        except MrzError as error:
-            raise ValidationError(error.message, code=error.field) from None
-        return self.result.text
-
-
 class ExpiryWarningMixin:
     """An expired document can be saved (the list must be accurate) but the operator is told."""
 

@@ -273,6 +273,17 @@ def _date(text: str, *, label: Any, line: int, position: int, past: bool) -> dt.
     return parsed
 
 
+def _checker(cls: Any, code: str) -> Any:
+    """The mrz package's checker for this format; it raises on some malformed input, which we report."""
+    try:
+        return cls(code)
+    except Exception as error:  # its errors are a family of its own classes plus ValueError/TypeError
+        raise MrzError(
+            _("This does not look like a machine-readable zone: %(reason)s") % {"reason": error},
+            field="format",
+        ) from None
+
+
 def _check(value: str, digit: str, *, field: str, line: int, position: int) -> CheckDigitFailure | None:
     expected = hash_string(value)
     # ICAO allows "<" as the check digit of an empty optional-data field.
@@ -316,7 +327,7 @@ def parse_mrz(text: str) -> MrzResult:
     checker: Any
     failures: list[CheckDigitFailure | None]
     if fmt == "TD3":
-        checker = TD3CodeChecker(code)
+        checker = _checker(TD3CodeChecker, code)
         l1, l2 = lines
         number_field, number_digit, number_pos = l2[0:9], l2[9], 10
         nationality_code, birth, sex, expiry = l2[10:13], l2[13:19], l2[20], l2[21:27]
@@ -332,7 +343,7 @@ def parse_mrz(text: str) -> MrzResult:
         identifier = l1[5:44]
         document_number = number_field
     elif fmt == "TD2":
-        checker = TD2CodeChecker(code)
+        checker = _checker(TD2CodeChecker, code)
         l1, l2 = lines
         number_field, number_digit = l2[0:9], l2[9]
         nationality_code, birth, sex, expiry = l2[10:13], l2[13:19], l2[20], l2[21:27]
@@ -347,7 +358,7 @@ def parse_mrz(text: str) -> MrzResult:
         identifier = l1[5:36]
         document_number = number_field
     else:
-        checker = TD1CodeChecker(code)
+        checker = _checker(TD1CodeChecker, code)
         l1, l2, l3 = lines
         number_field, number_digit = l1[5:14], l1[14]
         optional_1 = l1[15:30]

@@ -503,9 +503,9 @@ def people_import(*, actor: User, rows: list[ImportRow], source: str = "") -> Im
                 outcome.updated.append(person)
             except ValidationError as error:
                 for key, messages in error.message_dict.items():
-                    errors.setdefault(f"row {row.row}: {key}", []).extend(messages)
+                    errors.setdefault(f"{row.row}:{key}", []).extend(messages)
         if errors:
-            # Nothing of this list is kept: the whole transaction rolls back.
+            # Keys are "<row>:<field>". Nothing of this list is kept: the whole transaction rolls back.
             raise ValidationError(errors)
         audit_record(
             actor=actor,

@@ -27,7 +27,7 @@ from .forms import (
     document_mrz_initial,
     mrz_initial,
 )
-from .imports import COLUMNS, ImportErrors, read_people_file, template_csv
+from .imports import COLUMNS, ImportErrors, RowError, read_people_file, template_csv
 from .models import Person, TravelDocument, Vessel
 
 
@@ -352,6 +352,18 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 # Bulk upload -----------------------------------------------------------------------------------------
 
 
+def _row_errors(error: ValidationError) -> list[RowError]:
+    """people_import's errors ("<row>:<field>" keys) as rows of the error table."""
+    if not hasattr(error, "error_dict"):
+        return [RowError(0, "", message) for message in error.messages]
+    rows = []
+    for key, messages_ in error.message_dict.items():
+        row, _sep, name = key.partition(":")
+        for message in messages_:
+            rows.append(RowError(int(row) if row.isdigit() else 0, name, message))
+    return rows
+
+
 @operator_required
 def people_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -369,7 +381,7 @@ def people_upload(request: HttpRequest) -> HttpResponse:
         except ImportErrors as error:
             errors = error.errors
         except ValidationError as error:
-            errors = [message for message in error.messages]
+            errors = _row_errors(error)
         else:
             messages.success(
                 request,

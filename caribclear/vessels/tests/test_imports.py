@@ -312,3 +312,23 @@ def test_upload_page_documents_headers_and_offers_templates(operator, client_for
 def test_not_a_workbook(operator, client_for):
     response = upload(client_for(operator), b"PK\x03\x04 garbage", "crew.xlsx")
     assert "could not be read as an Excel workbook" in response.content.decode()
+
+
+def test_service_rolls_back_the_whole_list_when_a_row_fails(operator):
+    from django.core.exceptions import ValidationError
+
+    from caribclear.vessels import services
+    from caribclear.vessels.services import ImportRow
+
+    from .factories import document_data, person_data
+
+    rows = [
+        ImportRow(row=2, person=person_data(surname="Good"), document=document_data(number="G1")),
+        ImportRow(
+            row=3, person=person_data(surname="Bad", nationality="QQ"), document=document_data(number="B1")
+        ),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.people_import(actor=operator, rows=rows)
+    assert list(caught.value.message_dict) == ["3:nationality"]
+    assert not Person.objects.exists() and not TravelDocument.objects.exists()

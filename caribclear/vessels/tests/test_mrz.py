@@ -235,3 +235,31 @@ def test_any_changed_digit_in_a_checked_field_is_an_error(doc: dict, data: st.Da
     changed = line2[:position] + new + line2[position + 1 :]
     with pytest.raises(MrzError):
         parse_mrz(line1 + "\n" + changed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.ascii_letters + string.digits + "<\n «-", max_size=100))
+def test_any_text_is_read_or_refused_with_mrz_error(text: str) -> None:
+    try:
+        parse_mrz(text)
+    except MrzError as error:
+        assert str(error)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([(2, 44), (2, 36), (3, 30)]), st.data())
+def test_any_right_shaped_text_is_read_or_refused_with_mrz_error(
+    shape: tuple[int, int], data: st.DataObject
+) -> None:
+    count, width = shape
+    alphabet = string.ascii_uppercase + string.digits + "<"
+    lines = [data.draw(st.text(alphabet=alphabet, min_size=width, max_size=width)) for _ in range(count)]
+    try:
+        parse_mrz("\n".join(lines))
+    except MrzError as error:
+        assert str(error)
+
+
+def test_all_digits_of_the_right_shape_is_an_mrz_error() -> None:
+    with pytest.raises(MrzError):
+        parse_mrz("0" * 44 + "\n" + "0" * 44)

@@ -19,6 +19,10 @@ def _urls(vessel: Vessel, person: Person) -> list[tuple[str, str]]:
     document = person.documents.first()
     assert weapon is not None and document is not None
     return [
+        ("get", reverse("vessels:list")),
+        ("get", reverse("vessels:vessel_create")),
+        ("get", reverse("vessels:person_create")),
+        ("get", reverse("vessels:people_upload")),
         ("get", reverse("vessels:vessel_detail", args=[vessel.pk])),
         ("get", reverse("vessels:vessel_edit", args=[vessel.pk])),
         ("post", reverse("vessels:vessel_edit", args=[vessel.pk])),
@@ -51,9 +55,15 @@ def test_other_operator_and_officials_get_404_everywhere(
     records, make_user, officer, administrator, client_for
 ):
     vessel, person = records
+    own_pages = {
+        reverse(n)
+        for n in ("vessels:list", "vessels:vessel_create", "vessels:person_create", "vessels:people_upload")
+    }
     for user in (make_user(), officer, administrator):
         client = client_for(user)
         for method, url in _urls(vessel, person):
+            if url in own_pages and user.is_operator:
+                continue  # another operator has these pages for their own records
             response = getattr(client, method)(url, {"name": "x", "restore": "1"})
             assert response.status_code == 404, (user, method, url)
     vessel.refresh_from_db()
@@ -279,3 +289,9 @@ def test_person_edit_and_archive(operator, client_for):
     client.post(reverse("vessels:person_archive", args=[person.pk]))
     person.refresh_from_db()
     assert person.is_archived
+
+
+def test_another_operator_list_shows_only_their_own(records, make_user, client_for):
+    body = client_for(make_user()).get(reverse("vessels:list")).content.decode()
+    assert "Sea Breeze" not in body and "ERIKSSON" not in body
+    assert "No vessels yet." in body
