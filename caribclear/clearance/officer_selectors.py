@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
-from caribclear.vessels.models import Weapon
+from caribclear.vessels.models import Person, TravelDocument, Weapon
 
 from .choices import Kind, PersonRole, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
@@ -30,6 +30,8 @@ EXPECTED_WINDOW = dt.timedelta(hours=72)
 LATE_ARRIVAL_GRACE = dt.timedelta(hours=24)
 # A cleared departure to another member stays "en route" this long, unless the vessel arrives first.
 EN_ROUTE_WINDOW = dt.timedelta(days=14)
+# A departure not cleared this long after its time was abandoned (the craft left or never came).
+OVERDUE_WINDOW = dt.timedelta(days=30)
 VOYAGE_HISTORY_LIMIT = 50
 
 PENDING = (Status.SUBMITTED, Status.IN_PROGRESS, Status.REFERRED)
@@ -136,15 +138,22 @@ def queue(
             next_port_country__in=member_territories_other_than(administration.code),
         ).exclude(Exists(arrived))
     elif tab == Tab.OVERDUE:
-        overstay = (
+        # Stays past their paired departure date: few, so fetched first as ids; that keeps the main
+        # query on the (administration, status, expected_at) index instead of a scan with a subplan.
+        overstay = list(
             _in_port(qs, now)
-            .filter(
-                paired_with__expected_at__lt=now,
-            )
+            .filter(paired_with__expected_at__lt=now)
             .exclude(paired_with__status__in=(Status.CLEARED, Status.CANCELLED))
+            .values_list("pk", flat=True)
         )
         qs = qs.filter(
-            Q(kind=Kind.DEPARTURE, status__in=PENDING, expected_at__lt=now) | Q(pk__in=overstay.values("pk"))
+            Q(
+                kind=Kind.DEPARTURE,
+                status__in=PENDING,
+                expected_at__lt=now,
+                expected_at__gte=now - OVERDUE_WINDOW,
+            )
+            | Q(pk__in=overstay)
         )
         order = ("expected_at", "id")
 
@@ -163,15 +172,20 @@ def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet
             | Q(vessel__mmsi=text)
         )
     if filters.person:
+        # Find the people and documents first (small tables, the document number is indexed), then
+        # their notifications through the (person, notification) and document indexes.
         text = filters.person.strip()
-        words = text.split()
         name_q = Q()
-        for word in words:
-            name_q &= Q(person__surname__icontains=word) | Q(person__given_names__icontains=word)
-        people = NotificationPerson.objects.filter(notification_id=OuterRef("pk")).filter(
-            Q(document__number__iexact=text.replace(" ", "")) | name_q
+        for word in text.split():
+            name_q &= Q(surname__icontains=word) | Q(given_names__icontains=word)
+        compact = text.replace(" ", "")
+        documents = TravelDocument.objects.filter(number__in={compact, compact.upper()})
+        by_name = NotificationPerson.objects.filter(person_id__in=Person.objects.filter(name_q).values("pk"))
+        by_document = NotificationPerson.objects.filter(document_id__in=documents.values("pk"))
+        # Two separate semi-joins: one OR inside a single subquery makes PostgreSQL scan every row.
+        qs = qs.filter(
+            Q(pk__in=by_name.values("notification_id")) | Q(pk__in=by_document.values("notification_id"))
         )
-        qs = qs.filter(Exists(people))
     if filters.port_id:
         qs = qs.filter(port_id=filters.port_id)
     if filters.status:
