@@ -256,13 +256,17 @@ def icao_to_iso(code: str) -> tuple[str | None, str | None]:
 
 def _date(text: str, *, label: Any, line: int, position: int, past: bool) -> dt.date:
     """YYMMDD to a date. A date of birth is never in the future ("740812" is 1974); an expiry date is
-    in this century."""
+    at most 50 years ahead."""
     try:
         if not text.isdigit():
             raise ValueError(text)
         yy, mm, dd = int(text[0:2]), int(text[2:4]), int(text[4:6])
+        today = dt.date.today()  # noqa: DTZ011
         parsed = dt.date(2000 + yy, mm, dd)
-        if past and parsed > dt.date.today():  # noqa: DTZ011
+        if past and parsed > today:
+            parsed = dt.date(1900 + yy, mm, dd)
+        elif not past and parsed.year > today.year + 50:
+            # No document is valid for 50 years: "991231" is an old document that expired in 1999.
             parsed = dt.date(1900 + yy, mm, dd)
     except ValueError:
         raise MrzError(

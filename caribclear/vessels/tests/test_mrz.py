@@ -119,6 +119,11 @@ def test_pasted_with_spaces_lowercase_and_one_line() -> None:
     assert parse_mrz(SPECIMEN_TD3.replace("\n", "")).format == "TD3"
 
 
+def test_old_expiry_is_last_century() -> None:
+    assert parse_mrz(td3(expiry="991231")).expiry_date == dt.date(1999, 12, 31)
+    assert parse_mrz(td3(expiry="351231")).expiry_date == dt.date(2035, 12, 31)
+
+
 def test_wrong_length_says_what_is_expected() -> None:
     with pytest.raises(MrzError) as caught:
         parse_mrz(SPECIMEN_TD3[:-1])
@@ -167,7 +172,7 @@ ISO = {
 }
 today = dt.date.today()  # noqa: DTZ011
 births = st.dates(min_value=today.replace(year=today.year - 99) + dt.timedelta(days=1), max_value=today)
-expiries = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
+expiries = st.dates(min_value=dt.date(today.year - 49, 1, 1), max_value=dt.date(today.year + 50, 12, 31))
 
 
 @st.composite
