@@ -412,7 +412,7 @@ class Generator:
         if kind == "transliteration":
             return bool(person.source_parts)
         if kind == "dob_swapped":
-            y, m, d = person.dob.split("-")
+            _y, m, d = person.dob.split("-")
             return not person.year_only and int(d) <= 12 and m != d
         if kind in ("dob_year_off",):
             return not person.year_only

@@ -6,6 +6,7 @@ The index is built once in the parent process; workers are forked from it so the
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -59,6 +60,10 @@ def screen_many(
         return
     chunks = [(list(queries[i : i + _CHUNK]), threshold, limit) for i in range(0, len(queries), _CHUNK)]
     _WORKER_INDEX = index
+    # Objects alive now (the index) leave the garbage collector's view, so that collections in the
+    # workers do not touch, and thereby copy, every page of the index they share with this process.
+    gc.collect()
+    gc.freeze()
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
@@ -66,6 +71,7 @@ def screen_many(
                 yield from result
     finally:
         _WORKER_INDEX = None
+        gc.unfreeze()
 
 
 class Progress:

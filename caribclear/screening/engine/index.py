@@ -38,8 +38,8 @@ from .normalize import (
     normalize_gender,
     normalize_identifier,
     phonetic,
-    skeleton,
-    spelling,
+    skeletons,
+    spellings,
 )
 
 #: Default alert threshold; see the benchmark README for how it was chosen.
@@ -91,10 +91,13 @@ def token_sim(a: str, b: str) -> float:
     if a.isdigit() or b.isdigit():
         return 0.0
     sim = (Levenshtein.normalized_similarity(a, b) + JaroWinkler.similarity(a, b)) / 2
-    sa, sb = spelling(a), spelling(b)
-    if sa != a or sb != b:  # romanised differently: compare the common spelling, slightly discounted
-        alt = (Levenshtein.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
-        sim = max(sim, 0.97 * alt)
+    if sim < 0.97:  # romanised differently? compare the spellings they may stand for, slightly discounted
+        for sa in spellings(a):
+            for sb in spellings(b):
+                if sa == sb:
+                    return max(sim, 0.97)
+                alt = (Levenshtein.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
+                sim = max(sim, 0.97 * alt)
     if sim < 0.95 and phonetic(a) == phonetic(b):
         sim = max(sim, 0.9 if min(len(a), len(b)) > 3 else 0.8)
     return sim
@@ -175,6 +178,9 @@ class Index:
         self._n = 1
         self._expand_cache: dict[str, tuple[tuple[int, float], ...]] = {}
         self._set_cache: dict[int, frozenset[int]] = {}
+        self._weight_cache: dict[str, float] = {}
+        self._name_weight_cache: dict[tuple[tuple[str, ...], int], tuple[float, ...]] = {}
+        self._union_cache: dict[str, frozenset[int]] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -205,9 +211,9 @@ class Index:
         index._postings = [array("i", p) for p in postings]
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
-            skel = skeleton(token)
-            if len(skel) >= 2:
-                index._phonetic.setdefault("s" + skel, []).append(tid)
+            for skel in skeletons(token):
+                if len(skel) >= 2:
+                    index._phonetic.setdefault("s" + skel, []).append(tid)
             if len(token) >= 4:
                 for d in _deletions(token):
                     index._deletes.setdefault(d, []).append(tid)
@@ -225,7 +231,14 @@ class Index:
     def weight(self, token: str, df: int | None = None) -> float:
         """Informativeness of a token: rare tokens weigh up to about twice as much as common ones."""
         if df is None:
-            df = self._df(token)
+            cached = self._weight_cache.get(token)
+            if cached is not None:
+                return cached
+            value = 1.0 + math.log(1.0 + self._n / (self._df(token) + 1)) / 4.0
+            if len(self._weight_cache) > 500_000:
+                self._weight_cache.clear()
+            self._weight_cache[token] = value
+            return value
         return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
 
     def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
@@ -239,7 +252,8 @@ class Index:
         if tid is not None:
             found.add(tid)
         found.update(self._phonetic.get("m" + phonetic(token), ()))
-        found.update(self._phonetic.get("s" + skeleton(token), ()))
+        for skel in skeletons(token):
+            found.update(self._phonetic.get("s" + skel, ()))
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
             for d in _deletions(token):
@@ -258,6 +272,34 @@ class Index:
             self._expand_cache.clear()
         self._expand_cache[token] = out
         return out
+
+    def _name_weights(self, tokens: tuple[str, ...], schema: int) -> tuple[float, ...]:
+        """Weights of an entity name's tokens (particles, generic words and initials weigh little)."""
+        key = (tokens, schema)
+        cached = self._name_weight_cache.get(key)
+        if cached is None:
+            cached = tuple(
+                MINOR_WEIGHT if len(t) == 1 or _is_minor(t, schema) else self.weight(t) for t in tokens
+            )
+            if len(self._name_weight_cache) > 300_000:
+                self._name_weight_cache.clear()
+            self._name_weight_cache[key] = cached
+        return cached
+
+    def _token_set(self, token: str) -> frozenset[int]:
+        """Entities with a token like ``token`` (the union of its expansions' postings)."""
+        cached = self._union_cache.get(token)
+        if cached is not None:
+            return cached
+        tids = [t for t, _ in self._expand(token)]
+        if len(tids) == 1:
+            result = self._posting_set(tids[0])
+        else:
+            result = frozenset().union(*(self._postings[t] for t in tids))
+        if len(self._union_cache) > 50_000:
+            self._union_cache.clear()
+        self._union_cache[token] = result
+        return result
 
     def _posting_set(self, tid: int) -> frozenset[int]:
         cached = self._set_cache.get(tid)
@@ -337,26 +379,31 @@ class Index:
         qnames = self._query_names(prep)
         matches: list[Match] = []
         for idx in self._chosen(prep, qnames, threshold):
-            match = self._score(prep, qnames, idx)
-            if match.score >= threshold:
+            match = self._score(prep, qnames, idx, threshold)
+            if match is not None and match.score >= threshold:
                 matches.append(match)
         matches.sort(key=lambda m: (-m.score, m.entity_id))
         return matches[:limit]
 
-    def _score(self, q: _Prepared, qnames: list[_QueryName], idx: int) -> Match:
+    def _score(self, q: _Prepared, qnames: list[_QueryName], idx: int, threshold: float) -> Match | None:
+        """Score entity ``idx`` against the query; ``None`` when it cannot reach ``threshold``."""
         e = self._prepared[idx]
-        entity = self.entities[idx]
-        best: tuple[float, str] = (0.0, "no name in common")
+        shared = sorted(set(q.ids) & set(e.ids))
+        best: _Alignment | None = None
         for qn in qnames:
             for tokens in e.names:
-                score, detail = qn.score_against(self, tokens, e.schema)
-                if score > best[0]:
-                    best = (score, detail)
-        name_score, name_detail = best
-        evidence: list[Evidence] = [Evidence("name", round(name_score, 4), name_detail)]
+                alignment = qn.align(self, tokens, e.schema)
+                if best is None or alignment.score > best.score:
+                    best = alignment
+        if best is None:
+            return None
+        name_score = best.score
+        if not shared and name_score + _MAX_BOOST < threshold:
+            return None
+        entity = self.entities[idx]
+        evidence: list[Evidence] = [Evidence("name", round(name_score, 4), best.describe())]
         score = name_score
 
-        shared = sorted(set(q.ids) & set(e.ids))
         if shared:
             kinds = ", ".join(f"{k} {v}" for k, v in shared)
             # an identical passport, IMO or MMSI number is enough to alert on its own
@@ -416,6 +463,11 @@ class _QueryName:
     total_weight: float
     free_weight: float
     initials: tuple[str, ...]
+    units: tuple[Unit, ...]
+    unit_sims: list[dict[str, float]]
+    unit_masks: tuple[int, ...]
+    unit_spans: tuple[int, ...]
+    unit_weights: tuple[float, ...]
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -434,35 +486,40 @@ class _QueryName:
                 weights.append(MINOR_WEIGHT)
                 free += MINOR_WEIGHT
                 continue
-            expansions = list(index._expand(tok))
-            for u in units:
-                if len(u.positions) > 1 and pos in u.positions:
-                    expansions.extend(index._expand(u.text))
             df = index._df(tok)
-            if not df and expansions:
-                df = max(len(index._postings[t]) for t, _ in expansions)
+            if not df:
+                expansions = index._expand(tok)
+                if expansions:
+                    df = max(len(index._postings[t]) for t, _ in expansions)
             w = index.weight(tok, df)
             weights.append(w)
-            tids = sorted({t for t, _ in expansions})
-            if len(tids) == 1:
-                s: frozenset[int] | set[int] = index._posting_set(tids[0])
-            else:
-                s = set()
-                for t in tids:
-                    s.update(index._posting_set(t))
+            s: frozenset[int] | set[int] = index._token_set(tok)
+            for u in units:
+                if len(u.positions) > 1 and pos in u.positions:
+                    joined = index._token_set(u.text)
+                    if joined:
+                        s = set(s) | joined
             key_weights.append(w)
             key_sets.append(s)
         if not key_weights:
             # a name made only of particles, initials or generic words: use them as keys after all
             for tok in tokens:
                 if len(tok) > 1:
-                    tids = sorted({t for t, _ in index._expand(tok)})
-                    s = set()
-                    for t in tids:
-                        s.update(index._posting_set(t))
                     key_weights.append(MINOR_WEIGHT)
-                    key_sets.append(s)
+                    key_sets.append(index._token_set(tok))
             free = sum(weights) - sum(key_weights) - INITIAL_WEIGHT * len(initials)
+        # similarities of each query unit to entity units, filled from the index's expansions and then
+        # memoised while this query is scored; a join ("+delacruz") must match closely
+        unit_sims = []
+        for u in units:
+            known: dict[str, float] = {}
+            if len(u.text) > 1 and not (len(u.positions) == 1 and _is_minor(u.text, schema)):
+                single = len(u.positions) == 1
+                for t, sim in index._expand(u.text):
+                    text = index._tokens[t]
+                    known[text] = sim if single or sim >= JOIN_MIN else 0.0
+                    known["+" + text] = sim if sim >= JOIN_MIN else 0.0
+            unit_sims.append(known)
         return cls(
             tokens=tokens,
             schema=schema,
@@ -472,6 +529,11 @@ class _QueryName:
             total_weight=sum(weights) or 1.0,
             free_weight=free,
             initials=tuple(initials),
+            units=units,
+            unit_sims=unit_sims,
+            unit_masks=tuple(sum(1 << p for p in u.positions) for u in units),
+            unit_spans=tuple(len(u.positions) for u in units),
+            unit_weights=tuple(sum(weights[p] for p in u.positions) for u in units),
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
@@ -485,61 +547,90 @@ class _QueryName:
                 hit += INITIAL_WEIGHT
         return hit / self.total_weight
 
-    def score_against(self, index: Index, etokens: tuple[str, ...], eschema: int) -> tuple[float, str]:
-        """Name similarity in [0, 1] and a readable account of how the tokens lined up."""
-        qunits = _units_of(self.tokens)
-        eunits = _units_of(etokens)
+    def align(self, index: Index, etokens: tuple[str, ...], eschema: int) -> _Alignment:
+        """Line this name's tokens up with an entity name's tokens, best pairs first (greedy)."""
+        qunits = self.units
+        eunits = _entity_units(etokens)
         pairs: list[tuple[float, int, int, int]] = []
-        for qi, qu in enumerate(qunits):
-            for ei, eu in enumerate(eunits):
-                sim = _unit_sim(qu, eu, self.tokens, etokens)
+        for qi, known in enumerate(self.unit_sims):
+            qspan = self.unit_spans[qi]
+            for ei, (key, _emask, espan, eu) in enumerate(eunits):
+                sim = known.get(key)
+                if sim is None:
+                    sim = known[key] = _unit_sim(qunits[qi], eu)
                 if sim >= TOKEN_MIN:
-                    span = len(qu.positions) + len(eu.positions)
-                    pairs.append((sim, span, qi, ei))
-        pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
-        q_used: set[int] = set()
-        e_used: set[int] = set()
-        matched: list[tuple[Unit, Unit, float]] = []
+                    pairs.append((-sim, -(qspan + espan), qi, ei))
+        pairs.sort()
+        q_used = e_used = 0
+        matched: list[tuple[int, int, float]] = []
         num = 0.0
-        for sim, _span, qi, ei in pairs:
-            qu, eu = qunits[qi], eunits[ei]
-            if q_used.intersection(qu.positions) or e_used.intersection(eu.positions):
+        for neg_sim, _span, qi, ei in pairs:
+            qmask, emask = self.unit_masks[qi], eunits[ei][1]
+            if qmask & q_used or emask & e_used:
                 continue
-            q_used.update(qu.positions)
-            e_used.update(eu.positions)
-            matched.append((qu, eu, sim))
-            num += sim * sum(self.weights[p] for p in qu.positions)
-        eweights = [
-            MINOR_WEIGHT if _is_minor(t, eschema) or len(t) == 1 else index.weight(t) for t in etokens
-        ]
-        unmatched_e = [p for p in range(len(etokens)) if p not in e_used]
-        den = sum(self.weights) + UNMATCHED_ENTITY_WEIGHT * sum(eweights[p] for p in unmatched_e)
-        score = num / den if den else 0.0
+            q_used |= qmask
+            e_used |= emask
+            matched.append((qi, ei, -neg_sim))
+            num += -neg_sim * self.unit_weights[qi]
+        extra = 0.0
+        eweights = index._name_weights(etokens, eschema)
+        for p, w in enumerate(eweights):
+            if not e_used >> p & 1:
+                extra += w
+        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
+        return _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
+
+
+@lru_cache(maxsize=200_000)
+def _entity_units(tokens: tuple[str, ...]) -> tuple[tuple[str, int, int, Unit], ...]:
+    """Units of an entity name with their memo key, position bit mask and span."""
+    out = []
+    for u in _units_of(tokens):
+        key = u.text if len(u.positions) == 1 else "+" + u.text
+        out.append((key, sum(1 << p for p in u.positions), len(u.positions), u))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Alignment:
+    score: float
+    query: _QueryName
+    etokens: tuple[str, ...]
+    matched: list[tuple[int, int, float]]
+    q_used: int
+    e_used: int
+
+    def describe(self) -> str:
+        """``maria=maria, garzia~garcia 0.88, list only: lopez``."""
+        eunits = _entity_units(self.etokens)
         parts = []
-        for qu, eu, sim in sorted(matched, key=lambda m: m[0].positions):
+        for qi, ei, sim in sorted(self.matched, key=lambda m: self.query.units[m[0]].positions):
+            qt, et = self.query.units[qi].text, eunits[ei][3].text
             if sim >= 1.0:
-                parts.append(f"{qu.text}={eu.text}")
-            elif len(qu.text) == 1 or len(eu.text) == 1:
-                parts.append(f"{qu.text}~{eu.text} initial")
+                parts.append(f"{qt}={et}")
+            elif len(qt) == 1 or len(et) == 1:
+                parts.append(f"{qt}~{et} initial")
             else:
-                parts.append(f"{qu.text}~{eu.text} {sim:.2f}")
-        missing_q = [self.tokens[p] for p in range(len(self.tokens)) if p not in q_used]
-        missing_e = [etokens[p] for p in unmatched_e]
+                parts.append(f"{qt}~{et} {sim:.2f}")
+        missing_q = [t for p, t in enumerate(self.query.tokens) if not self.q_used >> p & 1]
         if missing_q:
             parts.append("query only: " + " ".join(missing_q))
+        missing_e = [t for p, t in enumerate(self.etokens) if not self.e_used >> p & 1]
         if missing_e:
             parts.append("list only: " + " ".join(missing_e))
-        return score, ", ".join(parts)
+        return ", ".join(parts) or "no name in common"
 
 
-def _unit_sim(qu: Unit, eu: Unit, qtokens: tuple[str, ...], etokens: tuple[str, ...]) -> float:
+def _unit_sim(qu: Unit, eu: Unit) -> float:
     a, b = qu.text, eu.text
     if len(qu.positions) == 1 and len(eu.positions) == 1:
         if len(a) == 1 or len(b) == 1:
-            if a == b:
+            full = b if len(a) == 1 else a
+            if a[0] == b[0] and (a == b or full not in PARTICLES):
                 return INITIAL_SIM
-            if a[0] == b[0] and b not in PARTICLES:
-                return INITIAL_SIM
+            return 0.0
+        # pairs the index did not relate: only worth comparing when they start alike and are about as long
+        if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
             return 0.0
         return token_sim(a, b)
     if len(a) < 4 or len(b) < 4:

@@ -101,37 +101,63 @@ def phonetic(token: str) -> str:
 
 
 # Spelling habits of romanisation (English, French, German, ICAO...) reduced to one spelling each.
-# Applied in order: Kudryashova/Kudrjaschowa, Aisha/Aicha, Yudin/Ioudin, Qassim/Kassem, Evseeva/Ewseewa.
+# Applied in order: Kudryashova/Kudrjaschowa, Aisha/Ayesha, Yudin/Ioudin, Qassim/Kassem, Evseeva/Ewseewa.
 _SPELLING_RULES: tuple[tuple[str, str], ...] = (
     ("schtsch", "s"), ("shch", "s"), ("chtch", "s"), ("tsch", "c"), ("tch", "c"), ("sch", "s"),
-    ("sh", "s"), ("ch", "s"), ("kh", "h"), ("gh", "g"), ("dh", "d"), ("zh", "z"), ("dzh", "z"),
-    ("dj", "z"), ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("th", "t"), ("ck", "k"),
-    ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"), ("j", "i"),
-    ("z", "s"),
+    ("sh", "s"), ("kh", "h"), ("gh", "g"), ("dh", "d"), ("dzh", "z"), ("zh", "z"), ("dj", "z"),
+    ("ts", "c"), ("tz", "c"), ("cz", "c"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("q", "k"), ("x", "ks"),
+    ("w", "v"), ("oo", "u"), ("ee", "i"), ("y", "i"),
 )  # fmt: skip
+# Letters that mean different sounds in different conventions: "ch" is English ch (Likhachev), German kh
+# (Lichatschew) or French sh (Chahine); "j" is German/Dutch y (Jakuschewa) or French zh (Jdanov). Each
+# reading is kept as a separate spelling.
+_AMBIGUOUS: tuple[tuple[str, tuple[str, ...]], ...] = (("ch", ("c", "h", "s")), ("j", ("i", "z")))
+_OU_VOWEL = re.compile(r"ou(?=[aeiou])")  # French "ou" before a vowel is w: Aouad ~ Awad
+_ARTICLE_PREFIX = re.compile(r"^(?:el|ul)(?=[^aeiou])")  # Elmasry ~ Almasri
 _VOWELS = frozenset("aeiou")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=500_000)
-def spelling(token: str) -> str:
-    """One spelling for the ways a name is romanised (``Beljakowa`` and ``Beliakova`` -> ``beliakova``)."""
+def spellings(token: str) -> tuple[str, ...]:
+    """The spellings a romanised name may stand for (``Beljakowa`` and ``Beliakova`` share ``beliakova``).
+
+    Usually one; two to six when the token has an ambiguous ``ch`` or ``j``.
+    """
     if not token.isalpha():
-        return token
+        return (token,)
+    t = _ARTICLE_PREFIX.sub("al", _OU_VOWEL.sub("v", token))
     for a, b in _SPELLING_RULES:
-        if a in token:
-            token = token.replace(a, b)
-    return _DOUBLES.sub(r"\1", token)
+        if a in t:
+            t = t.replace(a, b)
+    variants = {t.replace("ou", "u")}
+    for a, readings in _AMBIGUOUS:
+        if a in t:
+            variants = {v.replace(a, r) for v in variants for r in readings}
+    return tuple(sorted({_DOUBLES.sub(r"\1", v.replace("z", "s")) for v in variants}))
+
+
+def spelling(token: str) -> str:
+    """The first of :func:`spellings`."""
+    return spellings(token)[0]
+
+
+def _skeleton(s: str) -> str:
+    head = "a" if s[0] in _VOWELS else s[0]
+    return _DOUBLES.sub(r"\1", head + "".join(c for c in s[1:] if c not in _VOWELS))
 
 
 @lru_cache(maxsize=500_000)
+def skeletons(token: str) -> tuple[str, ...]:
+    """Consonant skeletons of :func:`spellings`, blocking keys: ``Elmasry`` and ``Almasri`` -> ``almsr``."""
+    if not token.isalpha():
+        return (token,)
+    return tuple(sorted({_skeleton(s) for s in spellings(token) if s}))
+
+
 def skeleton(token: str) -> str:
-    """Consonant skeleton of :func:`spelling`, a blocking key: ``Elmasry`` and ``Almasri`` -> ``almsr``."""
-    s = spelling(token)
-    if not s or not s.isalpha():
-        return s
-    head = "a" if s[0] in _VOWELS else s[0]
-    return _DOUBLES.sub(r"\1", head + "".join(c for c in s[1:] if c not in _VOWELS))
+    """The first of :func:`skeletons`."""
+    return skeletons(token)[0]
 
 
 @dataclass(frozen=True, slots=True)
