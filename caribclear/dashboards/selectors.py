@@ -76,13 +76,14 @@ class SeizureSummary:
 def seizure_summary(*, user: Any, period: Period, top: int = 10) -> SeizureSummary:
     qs = seizures_in(user=user, period=period)
     by_commodity = _group(qs, "commodity")
-    by_month = list(
-        qs.order_by()
+    by_month: list[dict[str, Any]] = [
+        dict(row)
+        for row in qs.order_by()
         .annotate(month=TruncMonth("occurred_on"))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by("month")
-    )
+    ]
     return SeizureSummary(
         total=sum(r["count"] for r in by_commodity),
         total_value=float(sum((r["value"] or 0) for r in by_commodity)),
@@ -114,13 +115,14 @@ def clearance_volumes(*, period: Period) -> dict[str, Any]:
         .order_by("-count")
     )
     by_status = list(qs.order_by().values("status").annotate(count=Count("pk")).order_by("-count"))
-    by_month = list(
-        qs.order_by()
+    by_month: list[dict[str, Any]] = [
+        dict(row)
+        for row in qs.order_by()
         .annotate(month=TruncMonth("expected_at"))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by("month")
-    )
+    ]
     return {"by_member": by_member, "by_status": by_status, "by_month": by_month}
 
 

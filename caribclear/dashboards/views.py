@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from caribclear.accounts.models import User
 from caribclear.clearance.choices import Status
 from caribclear.core.permissions import official_required
 from caribclear.intel.access import read
@@ -21,6 +22,11 @@ from caribclear.intel.exports import pdf_document
 from . import selectors
 from .charts import bar_chart, column_chart
 from .forms import PeriodForm
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in official (the view guards ran before)."""
+    return cast(User, request.user)
 
 
 def _label(choices: Any, value: str) -> str:
@@ -42,9 +48,9 @@ def _month(value: Any) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
-    summary = selectors.seizure_summary(user=request.user, period=period)
+    summary = selectors.seizure_summary(user=_user(request), period=period)
     volumes = selectors.clearance_volumes(period=period)
-    hit_rates = selectors.risk_hit_rates(user=request.user, period=period)
+    hit_rates = selectors.risk_hit_rates(user=_user(request), period=period)
     commodity_rows = [(_label(Commodity, r["commodity"]), r["count"]) for r in summary.by_commodity]
     route_rows = [(_route(r), r["count"]) for r in summary.top_routes]
     concealment_rows = [
@@ -137,9 +143,9 @@ def threat_assessment(request: HttpRequest) -> HttpResponse:
     if export not in ("pdf", "csv") or not form.is_valid():
         return render(request, "dashboards/threat_assessment.html", {"form": form})
     period = form.period()
-    summary = selectors.seizure_summary(user=request.user, period=period, top=15)
+    summary = selectors.seizure_summary(user=_user(request), period=period, top=15)
     notable = read(
-        request.user, selectors.notable_seizures(user=request.user, period=period), via=ReadVia.REPORT
+        _user(request), selectors.notable_seizures(user=_user(request), period=period), via=ReadVia.REPORT
     )
     region = ", ".join(period.members) or _("whole region")
     title = _("Strategic threat assessment")
@@ -196,9 +202,9 @@ def threat_assessment(request: HttpRequest) -> HttpResponse:
                 "Prepared for %(who)s of %(administration)s. Built only from records this reader may see; "
                 "handle according to each record's TLP label."
             )
-            % {"who": request.user.email, "administration": request.user.administration}
+            % {"who": _user(request).email, "administration": _user(request).administration}
         ],
-    )  # type: ignore[union-attr]
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="threat-assessment-{stamp}.pdf"'
     return response

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 
@@ -100,8 +100,11 @@ def visible_records(user: Any, qs: QuerySet[R]) -> QuerySet[R]:
         return qs.none()
     personal = personal_q(user, qs.model)
     assert personal is not None
-    return qs.filter(condition).annotate(
-        personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+    return cast(
+        QuerySet[R],
+        qs.filter(condition).annotate(
+            personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+        ),
     )
 
 
@@ -112,8 +115,11 @@ def visible_to_administration(administration: Administration, qs: QuerySet[R]) -
         ~Q(legal_basis="")
         & Q(pk__in=_m2m_ids(model, "personal_released_to", "administration_id", administration.pk))
     )
-    return qs.filter(_member_q(model, administration.pk)).annotate(
-        personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+    return cast(
+        QuerySet[R],
+        qs.filter(_member_q(model, administration.pk)).annotate(
+            personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
+        ),
     )
 
 

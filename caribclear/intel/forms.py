@@ -250,10 +250,9 @@ class InformationRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         assert user.administration is not None
         self.fields["addressed_to"].queryset = _members(user.administration)  # type: ignore[attr-defined]
-        self.fields["tlp"].choices = [
-            (Tlp.AMBER, Tlp.AMBER.label),
-            (Tlp.AMBER_STRICT, Tlp.AMBER_STRICT.label),
-        ]  # type: ignore[attr-defined]
+        tlp = self.fields["tlp"]
+        assert isinstance(tlp, forms.ChoiceField)
+        tlp.choices = [(Tlp.AMBER, Tlp.AMBER.label), (Tlp.AMBER_STRICT, Tlp.AMBER_STRICT.label)]
 
 
 class AnswerForm(forms.Form):

@@ -7,6 +7,8 @@ decided in one place, `caribclear.intel.access`.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,6 +73,9 @@ class Operation(TimeStampedModel):
 
 class DisseminatedRecord(TimeStampedModel):
     """The handling label, grading and release of one intelligence record."""
+
+    record_type: ClassVar[str] = ""
+    objects: ClassVar[models.Manager[Any]]
 
     reference = models.CharField(_("reference"), max_length=9, unique=True)
     owner = models.ForeignKey(
@@ -274,7 +279,7 @@ class SeizureAttachment(TimeStampedModel):
         verbose_name_plural = _("photos and documents")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 class Alert(DisseminatedRecord):

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -197,7 +196,10 @@ def active_lookouts(*, administration: Administration, on: dt.date | None = None
     )
     result = []
     for alert in qs.order_by("pk"):
-        personal = bool(alert.personal_visible) or PersonalField.SUBJECT not in alert.personal_fields
+        personal = (
+            bool(getattr(alert, "personal_visible", False))
+            or PersonalField.SUBJECT not in alert.personal_fields
+        )
         names = (
             tuple(n for n in [" ".join(p for p in (alert.given_names, alert.surname) if p)] if n)
             if personal
@@ -210,7 +212,7 @@ def active_lookouts(*, administration: Administration, on: dt.date | None = None
                 title=alert.title,
                 names=names,
                 date_of_birth=alert.date_of_birth if personal else None,
-                nationality=(alert.nationality.code or "") if personal else "",
+                nationality=str(alert.nationality or "") if personal else "",
                 identifiers=tuple(i.strip() for i in alert.identifiers.split(";") if i.strip())
                 if personal
                 else (),
@@ -327,16 +329,6 @@ def seizure_counts(qs: QuerySet[Seizure], *by: str, top: int | None = None) -> l
         .order_by("-count")
     )
     return list(rows[:top] if top else rows)
-
-
-def seizure_counts_by_month(qs: QuerySet[Seizure]) -> list[dict[str, Any]]:
-    return list(
-        qs.order_by()
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
-    )
 
 
 RECORD_TYPES = {RecordType.SEIZURE: Seizure, RecordType.ALERT: Alert, RecordType.RFI: InformationRequest}

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from caribclear.accounts.models import Administration, User
 from caribclear.core.audit import audit_record
@@ -65,9 +66,11 @@ DISSEMINATION_FIELDS = (
 )
 
 
-def _require_official(actor: User) -> None:
-    if not actor.is_official or not actor.administration_id:
+def _require_official(actor: User) -> int:
+    """The actor's administration id; only officials of an administration write intelligence."""
+    if not actor.is_official or actor.administration_id is None:
         raise PermissionDenied
+    return actor.administration_id
 
 
 def _unique_reference(model: type[DisseminatedRecord]) -> str:
@@ -88,15 +91,16 @@ def _texts(record: DisseminatedRecord) -> tuple[str, str]:
         (personal if group in flagged else public).extend(str(p) for p in parts if p)
 
     if isinstance(record, Seizure):
+        vessel = record.vessel
         public += [
             record.description,
             record.get_commodity_display(),
             record.get_concealment_method_display(),
             record.port.name,
             record.port.locode,
-            str(record.route_origin.name or ""),
-            str(record.route_transit.name or ""),
-            str(record.route_destination.name or ""),
+            countries.name(record.route_origin) or "",
+            countries.name(record.route_transit) or "",
+            countries.name(record.route_destination) or "",
         ]
         for p in record.persons.all():
             put(PersonalField.PERSONS, p.surname, p.given_names, p.document_number)
@@ -105,11 +109,7 @@ def _texts(record: DisseminatedRecord) -> tuple[str, str]:
         put(
             PersonalField.CONVEYANCE,
             record.conveyance_identity,
-            *(
-                [record.vessel.name, record.vessel.registration_number, record.vessel.mmsi]
-                if record.vessel_id
-                else []
-            ),
+            *([vessel.name, vessel.registration_number, vessel.mmsi] if vessel is not None else []),
         )
         put(PersonalField.NARRATIVE, record.narrative)
     elif isinstance(record, Alert):
@@ -341,9 +341,9 @@ def _create_record(
     released_to: Iterable[Administration],
     personal_released_to: Iterable[Administration],
     recipients: Iterable[User],
-    default_personal: list[str],
+    default_personal: Sequence[str],
 ) -> R:
-    _require_official(actor)
+    administration_id = _require_official(actor)
     released_to, personal_released_to, recipients = (
         list(released_to),
         list(personal_released_to),
@@ -352,19 +352,17 @@ def _create_record(
     fields = dict(fields)
     fields.setdefault("personal_fields", list(default_personal))
     operation = fields.get("operation")
-    if operation is not None and not operation.members.filter(pk=actor.administration_id).exists():
+    if operation is not None and not operation.members.filter(pk=administration_id).exists():
         raise ValidationError({"operation": _("Your administration does not take part in this operation.")})
     _clean_dissemination(
-        owner_id=actor.administration_id,
-        tlp=fields.get("tlp", ""),  # type: ignore[arg-type]
+        owner_id=administration_id,
+        tlp=fields.get("tlp", ""),
         personal_released_to=personal_released_to,
         legal_basis=fields.get("legal_basis", ""),
         recipients=recipients,
         personal_fields=fields["personal_fields"],
     )
-    record = model(
-        reference=_unique_reference(model), owner_id=actor.administration_id, created_by=actor, **fields
-    )
+    record = model(reference=_unique_reference(model), owner_id=administration_id, created_by=actor, **fields)
     record.full_clean(exclude=["reference"])
     record.save()
     record.released_to.set([a for a in released_to if a.pk != actor.administration_id])
@@ -482,15 +480,15 @@ def _rfi_set_status(rfi: InformationRequest, status: str) -> None:
 @transaction.atomic
 def information_request_answer(*, actor: User, rfi: InformationRequest, text: str) -> InformationAnswer:
     """An official of an addressed administration answers."""
-    _require_official(actor)
+    administration_id = _require_official(actor)
     rfi = InformationRequest.objects.select_for_update().get(pk=rfi.pk)
-    if not rfi.released_to.filter(pk=actor.administration_id).exists():
+    if not rfi.released_to.filter(pk=administration_id).exists():
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Write the answer.")})
     _rfi_set_status(rfi, RfiStatus.ANSWERED)
     answer = InformationAnswer.objects.create(
-        request=rfi, administration_id=actor.administration_id, author=actor, text=text.strip()
+        request=rfi, administration_id=administration_id, author=actor, text=text.strip()
     )
     audit_record(actor=actor, action="intel.rfi_answered", obj=rfi)
     return answer
@@ -522,15 +520,16 @@ def operation_create(
     members: Iterable[Administration],
 ) -> Operation:
     """A supervisor opens an operation led by their administration, with the invited members."""
-    if not actor.is_supervisor or not actor.administration_id:
+    if not actor.is_supervisor or actor.administration is None:
         raise PermissionDenied
+    lead_id = _require_official(actor)
     operation = Operation(
         code=code,
         name=name,
         description=description,
         starts_on=starts_on,
         ends_on=ends_on,
-        lead_id=actor.administration_id,
+        lead_id=lead_id,
         created_by=actor,
     )
     operation.full_clean()

@@ -5,7 +5,7 @@ Every page that shows a record reads it through `access.read()`, which redacts a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from caribclear.accounts.models import User
 from caribclear.core.permissions import official_required, supervisor_required
 
 from . import selectors, services
@@ -55,6 +56,11 @@ LIST_FIELDS = [
 ]
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in official (the view guards ran before)."""
+    return cast(User, request.user)
+
+
 def _apply_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -81,7 +87,7 @@ def _filters(form: SearchForm) -> selectors.SeizureFilters:
 def seizure_list(request: HttpRequest) -> HttpResponse:
     """Search and list seizures; ?format=csv or ?format=pdf exports what the reader may see."""
     form = SearchForm(request.GET or None)
-    qs = selectors.seizure_search(user=request.user, filters=_filters(form))
+    qs = selectors.seizure_search(user=_user(request), filters=_filters(form))
     searching = any(v for k, v in request.GET.items() if k not in ("page", "format"))
     export = request.GET.get("format")
     if export in ("csv", "pdf"):
@@ -90,7 +96,7 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
                 "persons", "companies", "attachments", "released_to"
             )[:EXPORT_LIMIT]
         )
-        views = read(request.user, records, via=ReadVia.EXPORT)
+        views = read(_user(request), records, via=ReadVia.EXPORT)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if export == "csv":
             return seizures_csv(views, filename=f"seizures-{stamp}.csv")
@@ -98,14 +104,14 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
             views,
             title=_("Seizures"),
             subtitle=_("Exported %(when)s for %(who)s")
-            % {"when": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "who": request.user.email},
+            % {"when": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "who": _user(request).email},
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.pdf"'
         return response
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     views = read(
-        request.user, page.object_list, via=ReadVia.SEARCH if searching else ReadVia.LIST, only=LIST_FIELDS
+        _user(request), page.object_list, via=ReadVia.SEARCH if searching else ReadVia.LIST, only=LIST_FIELDS
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -124,8 +130,8 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def seizure_new(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = SeizureForm(request.POST or None, request.FILES or None, user=user)  # type: ignore[arg-type]
+    user = _user(request)
+    form = SeizureForm(request.POST or None, request.FILES or None, user=user)
     persons = PersonFormSet(request.POST or None, prefix="person")
     companies = CompanyFormSet(request.POST or None, prefix="company")
     if request.method == "POST" and form.is_valid() and persons.is_valid() and companies.is_valid():
@@ -136,7 +142,7 @@ def seizure_new(request: HttpRequest) -> HttpResponse:
         )
         try:
             seizure = services.seizure_create(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 fields=form.record_fields(),
                 released_to=form.cleaned_data["released_to"],
                 personal_released_to=form.cleaned_data["personal_released_to"],
@@ -156,24 +162,24 @@ def seizure_new(request: HttpRequest) -> HttpResponse:
 
 
 def _owner_context(request: HttpRequest, record: DisseminatedRecord) -> dict[str, Any]:
-    if request.user.administration_id != record.owner_id:  # type: ignore[union-attr]
+    if _user(request).administration_id != record.owner_id:
         return {}
-    log = list(selectors.access_log_for(user=request.user, record=record)[:200])
+    log = list(selectors.access_log_for(user=_user(request), record=record)[:200])
     readers = selectors.access_log_users(log)
     return {
         "is_owner": True,
         "access_rows": [(row, readers.get(row.user_id)) for row in log],
-        "changes": selectors.record_changes(user=request.user, record=record)[:20],
+        "changes": selectors.record_changes(user=_user(request), record=record)[:20],
     }
 
 
 @official_required
 def seizure_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    seizure = selectors.seizure_get(user=request.user, reference=reference)
-    [view] = read(request.user, [seizure], via=ReadVia.DETAIL)
+    seizure = selectors.seizure_get(user=_user(request), reference=reference)
+    [view] = read(_user(request), [seizure], via=ReadVia.DETAIL)
     voyages = []
     if view.data.get("vessel_id"):
-        voyages = selectors.voyage_history(user=request.user, vessel_id=view.data["vessel_id"])
+        voyages = selectors.voyage_history(user=_user(request), vessel_id=view.data["vessel_id"])
     return render(
         request,
         "intel/seizure_detail.html",
@@ -187,15 +193,18 @@ def seizure_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @official_required
-def seizure_attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    seizure = selectors.seizure_get(user=request.user, reference=reference)
-    [view] = read(request.user, [seizure], via=ReadVia.DETAIL, only=["reference", "attachments"])
+def seizure_attachment(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    seizure = selectors.seizure_get(user=_user(request), reference=reference)
+    [view] = read(_user(request), [seizure], via=ReadVia.DETAIL, only=["reference", "attachments"])
     if not any(a["id"] == pk for a in view.data.get("attachments", [])):
         raise Http404
     attachment = seizure.attachments.get(pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=(attachment.file.name or "").rsplit("/", 1)[-1],
     )
+    return cast(HttpResponse, response)
 
 
 # --- Alerts -----------------------------------------------------------------------------------------
@@ -204,10 +213,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     current = request.GET.get("current") == "1"
     page = Paginator(
-        selectors.alert_search(user=request.user, q=q, current_only=current), PAGE_SIZE
+        selectors.alert_search(user=_user(request), q=q, current_only=current), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     views = read(
-        request.user,
+        _user(request),
         page.object_list,
         via=ReadVia.SEARCH if q else ReadVia.LIST,
         only=["reference", "title", "subject_kind_label", "valid_from", "valid_until", "tlp", "owner"],
@@ -219,11 +228,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def alert_new(request: HttpRequest) -> HttpResponse:
-    form = AlertForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = AlertForm(request.POST or None, user=_user(request))
     if request.method == "POST" and form.is_valid():
         try:
             alert = services.alert_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 fields=form.record_fields(),
                 released_to=form.cleaned_data["released_to"],
                 personal_released_to=form.cleaned_data["personal_released_to"],
@@ -239,8 +248,8 @@ def alert_new(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def alert_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    alert = selectors.alert_get(user=request.user, reference=reference)
-    [view] = read(request.user, [alert], via=ReadVia.DETAIL)
+    alert = selectors.alert_get(user=_user(request), reference=reference)
+    [view] = read(_user(request), [alert], via=ReadVia.DETAIL)
     return render(
         request,
         "intel/alert_detail.html",
@@ -251,11 +260,11 @@ def alert_detail(request: HttpRequest, reference: str) -> HttpResponse:
 # --- Requests for information -----------------------------------------------------------------------
 @official_required
 def rfi_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.information_request_list(user=request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.information_request_list(user=_user(request)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     views = read(
-        request.user,
+        _user(request),
         page.object_list,
         via=ReadVia.LIST,
         only=["reference", "subject", "deadline", "status_label", "owner", "released_to"],
@@ -265,12 +274,12 @@ def rfi_list(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def rfi_new(request: HttpRequest) -> HttpResponse:
-    form = InformationRequestForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = InformationRequestForm(request.POST or None, user=_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             rfi = services.information_request_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 fields={k: data[k] for k in ("subject", "question", "deadline", "tlp")},
                 addressed_to=data["addressed_to"],
                 legal_basis=data["legal_basis"],
@@ -286,8 +295,8 @@ def rfi_new(request: HttpRequest) -> HttpResponse:
 
 @official_required
 def rfi_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    rfi = selectors.information_request_get(user=request.user, reference=reference)
-    user = request.user
+    rfi = selectors.information_request_get(user=_user(request), reference=reference)
+    user = _user(request)
     answer_form = AnswerForm(request.POST if request.POST.get("action") == "answer" else None)
     status_form = RfiStatusForm(request.POST if request.POST.get("action") == "status" else None)
     if request.method == "POST":
@@ -295,13 +304,13 @@ def rfi_detail(request: HttpRequest, reference: str) -> HttpResponse:
             if answer_form.is_bound and answer_form.is_valid():
                 services.information_request_answer(
                     actor=user, rfi=rfi, text=answer_form.cleaned_data["text"]
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("Answer sent."))
                 return redirect("intel:rfi_detail", reference=rfi.reference)
             if status_form.is_bound and status_form.is_valid():
                 services.information_request_set_status(
                     actor=user, rfi=rfi, status=status_form.cleaned_data["status"]
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("Status changed."))
                 return redirect("intel:rfi_detail", reference=rfi.reference)
         except PermissionDenied:
@@ -309,7 +318,9 @@ def rfi_detail(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(answer_form if answer_form.is_bound else status_form, error)
     [view] = read(user, [rfi], via=ReadVia.DETAIL)
-    addressed = rfi.released_to.filter(pk=user.administration_id).exists()  # type: ignore[union-attr]
+    addressed = (
+        user.administration_id is not None and rfi.released_to.filter(pk=user.administration_id).exists()
+    )
     return render(
         request,
         "intel/rfi_detail.html",
@@ -334,7 +345,7 @@ def _record(request: HttpRequest, record_type: str, reference: str) -> Dissemina
     }
     if record_type not in getters:
         raise Http404
-    record: DisseminatedRecord = getters[RecordType(record_type)](user=request.user, reference=reference)
+    record: DisseminatedRecord = getters[RecordType(record_type)](user=_user(request), reference=reference)
     return record
 
 
@@ -348,7 +359,7 @@ DETAIL_URLS = {
 @official_required
 def record_handling(request: HttpRequest, record_type: str, reference: str) -> HttpResponse:
     record = _record(request, record_type, reference)
-    if record.owner_id != request.user.administration_id:  # type: ignore[union-attr]
+    if record.owner_id != _user(request).administration_id:
         raise Http404
     choices = (
         ALERT_PERSONAL_CHOICES
@@ -371,14 +382,14 @@ def record_handling(request: HttpRequest, record_type: str, reference: str) -> H
     form = HandlingForm(
         request.POST or None,
         initial=initial,
-        administration=request.user.administration,  # type: ignore[union-attr]
+        administration=_user(request).administration,  # type: ignore[arg-type]
         personal_choices=choices,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             change = services.dissemination_change_request(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 record=record,
                 tlp=data["tlp"],
                 release_to_all=data["release_to_all"],
@@ -397,7 +408,7 @@ def record_handling(request: HttpRequest, record_type: str, reference: str) -> H
             else:
                 messages.success(request, _("Handling narrowed."))
             return redirect(DETAIL_URLS[RecordType(record_type)], reference=record.reference)
-    view = redact(request.user, record, only=["reference", "tlp_label"])
+    view = redact(_user(request), record, only=["reference", "tlp_label"])
     return render(
         request, "intel/handling_form.html", {"form": form, "view": view, "record_type": record_type}
     )
@@ -405,7 +416,7 @@ def record_handling(request: HttpRequest, record_type: str, reference: str) -> H
 
 @supervisor_required
 def change_list(request: HttpRequest) -> HttpResponse:
-    changes = selectors.pending_changes(user=request.user)
+    changes = selectors.pending_changes(user=_user(request))
     return render(
         request,
         "intel/change_list.html",
@@ -419,13 +430,13 @@ def change_list(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 @require_POST
 def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    change = selectors.change_get(user=request.user, pk=pk)
+    change = selectors.change_get(user=_user(request), pk=pk)
     try:
         if request.POST.get("decision") == "approve":
-            services.dissemination_change_approve(actor=request.user, change=change)  # type: ignore[arg-type]
+            services.dissemination_change_approve(actor=_user(request), change=change)
             messages.success(request, _("Change approved and applied."))
         else:
-            services.dissemination_change_reject(actor=request.user, change=change)  # type: ignore[arg-type]
+            services.dissemination_change_reject(actor=_user(request), change=change)
             messages.success(request, _("Change rejected."))
     except PermissionDenied:
         messages.error(request, _("A second official must decide: you cannot approve your own request."))
@@ -438,18 +449,18 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required
 def operation_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "intel/operation_list.html", {"operations": selectors.operations_for(user=request.user)}
+        request, "intel/operation_list.html", {"operations": selectors.operations_for(user=_user(request))}
     )
 
 
 @supervisor_required
 def operation_new(request: HttpRequest) -> HttpResponse:
-    form = OperationForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = OperationForm(request.POST or None, user=_user(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             operation = services.operation_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 code=data["code"],
                 name=data["name"],
                 description=data["description"],
@@ -467,14 +478,16 @@ def operation_new(request: HttpRequest) -> HttpResponse:
 @official_required
 def operation_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The operation's records the reader may see; ?format=pdf|csv is the operation report."""
-    operation = selectors.operation_get(user=request.user, code=code)
-    qs = selectors.seizure_search(user=request.user, filters=selectors.SeizureFilters(operation=operation.pk))
+    operation = selectors.operation_get(user=_user(request), code=code)
+    qs = selectors.seizure_search(
+        user=_user(request), filters=selectors.SeizureFilters(operation=operation.pk)
+    )
     export = request.GET.get("format")
     if export in ("csv", "pdf"):
         records = list(
             qs.select_related("port", "owner").prefetch_related("persons", "released_to")[:EXPORT_LIMIT]
         )
-        views = read(request.user, records, via=ReadVia.REPORT)
+        views = read(_user(request), records, via=ReadVia.REPORT)
         if export == "csv":
             return seizures_csv(views, filename=f"operation-{operation.code}.csv")
         totals = [[_("Commodity"), _("Seizures"), _("Estimated value (USD)")]] + [
@@ -503,7 +516,7 @@ def operation_detail(request: HttpRequest, code: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="operation-{operation.code}.pdf"'
         return response
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    views = read(request.user, page.object_list, via=ReadVia.LIST, only=LIST_FIELDS)
+    views = read(_user(request), page.object_list, via=ReadVia.LIST, only=LIST_FIELDS)
     return render(
         request,
         "intel/operation_detail.html",

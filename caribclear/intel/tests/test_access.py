@@ -34,7 +34,7 @@ def reads(user: User, seizure: Seizure, via: str | None = None) -> list[AccessLo
     return list(qs.filter(via=via) if via else qs)
 
 
-def api_client(user: User) -> tuple[Client, dict[str, str]]:
+def api_client(user: User) -> tuple[Client, dict[str, Any]]:
     _token, raw = api_token_create(user=user, name="test")
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 

@@ -54,7 +54,10 @@ def sign_in(page: Any, base: str, user: User) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_amber_seizure_shared_with_two_members(
-    live_server: Any, new_page: Callable[..., Any], make_user: Callable[..., User], audit_trail_flushable: None
+    live_server: Any,
+    new_page: Callable[..., Any],
+    make_user: Callable[..., User],
+    audit_trail_flushable: None,
 ) -> None:
     ports_of_entry_seed()
     antigua, barbados, lucia, kitts = (Administration.objects.get(code=c) for c in ("AG", "BB", "LC", "KN"))
