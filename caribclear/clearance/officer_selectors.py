@@ -301,9 +301,17 @@ def people_with_history(*, user: User, notification: Notification) -> list[Perso
     by_document = {
         (str(entry.document.issuing_state), entry.document.number.upper()): entry for entry in entries
     }
-    match = Q(person_id__in=by_person)
-    for state, number in by_document:
-        match |= Q(document__issuing_state=state, document__number__iexact=number)
+    # The same documents filed by other accounts, found on the document number index; then both
+    # lists are literal, so the history query below runs on the person and document indexes.
+    numbers = {number for _state, number in by_document} | {entry.document.number for entry in entries}
+    document_ids = [
+        pk
+        for pk, state, number in TravelDocument.objects.filter(number__in=numbers).values_list(
+            "pk", "issuing_state", "number"
+        )
+        if (state, number.upper()) in by_document
+    ]
+    match = Q(person_id__in=list(by_person)) | Q(document_id__in=document_ids)
     prefix = "notification__"
     rows = (
         NotificationPerson.objects.filter(match)
