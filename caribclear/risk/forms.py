@@ -74,7 +74,8 @@ def condition_formset(
         for c in (conditions or [])
     ]
     initial += [{}] * blank_rows
-    return ConditionFormSet(data, initial=initial, prefix="c")
+    formset: BaseConditionFormSet = ConditionFormSet(data, initial=initial, prefix="c")  # type: ignore[assignment]
+    return formset
 
 
 class CriterionForm(forms.Form):

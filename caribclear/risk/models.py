@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,13 +70,13 @@ class CriterionVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.number}"
 
-    def in_force(self, on: object | None = None) -> bool:
+    def in_force(self, on: dt.date | None = None) -> bool:
         day = on or timezone.localdate()
         return (
             self.is_active
             and self.valid_from <= day
             and (self.valid_until is None or day <= self.valid_until)
-        )  # type: ignore[operator]
+        )
 
 
 class RandomSelection(TimeStampedModel):

@@ -204,18 +204,18 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
             tp=Count("pk", filter=Q(disposition=Disposition.TRUE_MATCH)),
         )
     )
-    by_criterion = {row["criterion_id"]: row for row in firing_rows}
+    by_criterion: dict[int, dict[str, Any]] = {row["criterion_id"]: dict(row) for row in firing_rows}
     criteria = []
     for criterion in criteria_for(user):
-        row = by_criterion.get(criterion.pk, {})
+        crow = by_criterion.get(criterion.pk, {})
         criteria.append(
             Rate(
                 label=str(criterion),
                 assessed=assessed,
-                fired=row.get("fired", 0),
-                reviewed=row.get("reviewed", 0),
-                false_positives=row.get("fp", 0),
-                true_matches=row.get("tp", 0),
+                fired=crow.get("fired", 0),
+                reviewed=crow.get("reviewed", 0),
+                false_positives=crow.get("fp", 0),
+                true_matches=crow.get("tp", 0),
                 key=criterion.pk,
             )
         )
@@ -234,13 +234,12 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
             tp=Count("pk", filter=Q(disposition=HitDisposition.TRUE_MATCH)),
         )
     )
-    by_list = {row["watchlist_id"]: row for row in hit_rows}
+    by_list: dict[int, dict[str, Any]] = {row["watchlist_id"]: dict(row) for row in hit_rows}
     from caribclear.screening.selectors import watchlists_usable_by
 
     lists = []
     for watchlist in watchlists_usable_by(user.administration).order_by("name"):
-        row = by_list.get(watchlist.pk, {})
-        lists.append(_list_rate(watchlist, screened, row))
+        lists.append(_list_rate(watchlist, screened, by_list.get(watchlist.pk, {})))
     return Dashboard(
         start=start,
         end=end,
@@ -254,7 +253,7 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     )
 
 
-def _list_rate(watchlist: Watchlist, screened: int, row: dict[str, int]) -> Rate:
+def _list_rate(watchlist: Watchlist, screened: int, row: dict[str, Any]) -> Rate:
     return Rate(
         label=watchlist.name,
         assessed=screened,

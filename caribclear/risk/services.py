@@ -75,9 +75,11 @@ def _clean_criterion(
     }
 
 
-def _require_supervisor(actor: User) -> None:
+def _require_supervisor(actor: User) -> int:
+    """The supervisor's administration id; PermissionDenied for anyone else."""
     if not actor.is_supervisor or actor.administration_id is None:
         raise PermissionDenied
+    return actor.administration_id
 
 
 @transaction.atomic
@@ -94,7 +96,7 @@ def criterion_create(
     is_active: bool = True,
 ) -> Criterion:
     """A supervisor writes a criterion for their administration (version 1)."""
-    _require_supervisor(actor)
+    administration_id = _require_supervisor(actor)
     fields = _clean_criterion(
         name=name,
         documentation=documentation,
@@ -104,7 +106,7 @@ def criterion_create(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    criterion = Criterion.objects.create(administration_id=actor.administration_id)
+    criterion = Criterion.objects.create(administration_id=administration_id)
     version = CriterionVersion.objects.create(
         criterion=criterion,
         number=1,
@@ -192,7 +194,7 @@ def random_selection_set(
     *, actor: User, from_lane: str, to_lane: str, rate: Decimal, is_active: bool = True
 ) -> RandomSelection:
     """Set the share of ``from_lane`` notifications sent to ``to_lane``. A new rate starts a new seed."""
-    _require_supervisor(actor)
+    administration_id = _require_supervisor(actor)
     if (
         from_lane not in Lane.values
         or to_lane not in Lane.values
@@ -204,15 +206,15 @@ def random_selection_set(
         raise ValidationError({"rate": _("The share is between 0 and 100 per cent.")})
     selection = (
         RandomSelection.objects.select_for_update()
-        .filter(administration_id=actor.administration_id, from_lane=from_lane)
+        .filter(administration_id=administration_id, from_lane=from_lane)
         .first()
     )
-    before = None
+    before: dict[str, Any] | None = None
     if selection is None:
-        selection = RandomSelection(administration_id=actor.administration_id, from_lane=from_lane)
+        selection = RandomSelection(administration_id=administration_id, from_lane=from_lane)
     else:
         before = {"to_lane": selection.to_lane, "rate": str(selection.rate), "is_active": selection.is_active}
-    if before is None or Decimal(before["rate"]) != rate or before["to_lane"] != to_lane:
+    if before is None or Decimal(str(before["rate"])) != rate or before["to_lane"] != to_lane:
         selection.seed = secrets.token_hex(16)
         selection.sequence = 0
     selection.to_lane, selection.rate, selection.is_active = to_lane, rate, is_active

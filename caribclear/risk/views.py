@@ -98,9 +98,7 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
                 bound = {"kind": "firing", "pk": firing.pk, "data": request.POST}
                 form = FiringDispositionForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError(
-                        form.errors.get("note") or form.errors.get("disposition") or _("Check the form.")
-                    )
+                    raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
                 services.firing_dispose(actor=user, firing=firing, **form.cleaned_data)
                 messages.success(request, _("Your review of the criterion is recorded."))
                 return redirect(_next_or(request, here))
@@ -123,9 +121,10 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
     for item in [*panel.hits, *panel.firings]:
         kind = "hit" if hasattr(item, "entity_caption") else "firing"
         if bound.get("kind") == kind and bound.get("pk") == item.pk:
-            item.form_error = bound.get("error", "")  # type: ignore[union-attr]
-            item.form_note = bound["data"].get("note", "")  # type: ignore[union-attr]
-            item.form_disposition = bound["data"].get("disposition", "")  # type: ignore[union-attr]
+            # What the officer typed goes back into the form of this hit or criterion.
+            setattr(item, "form_error", bound.get("error", ""))  # noqa: B010
+            setattr(item, "form_note", bound["data"].get("note", ""))  # noqa: B010
+            setattr(item, "form_disposition", bound["data"].get("disposition", ""))  # noqa: B010
     return render(
         request,
         "risk/notification.html",

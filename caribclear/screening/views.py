@@ -120,14 +120,14 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     search = SearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     if watchlist.is_lookouts:
-        entries = None
         lookouts = selectors.lookouts_visible_to(user.administration).filter(watchlist=watchlist)
         if query:
             lookouts = lookouts.filter(name__icontains=query)
-        page = Paginator(lookouts.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+        page: Any = Paginator(lookouts.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     else:
-        entries = selectors.watchlist_entries(watchlist, search=query)
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = Paginator(selectors.watchlist_entries(watchlist, search=query), 50).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "screening/watchlist_detail.html",

@@ -205,7 +205,7 @@ def test_random_selection_rate_is_honoured_over_many_notifications(
     )
     RandomSelection.objects.filter(pk=selection.pk).update(seed="fixed-seed-for-the-test")
     vessel = vessel_make(account=operator)
-    lanes = Counter()
+    lanes: Counter[str] = Counter()
     first = None
     for _i in range(250):
         notification = notification_make(
@@ -219,6 +219,7 @@ def test_random_selection_rate_is_honoured_over_many_notifications(
     assert RandomSelection.objects.get(pk=selection.pk).sequence == 250
     # Each draw is recorded and reproducible from the seed and the sequence number.
     for assessment in Assessment.objects.all():
+        assert assessment.random_sequence is not None
         assert assessment.random_selected == random_draw(
             seed="fixed-seed-for-the-test", sequence=assessment.random_sequence, rate=Decimal(20)
         )
