@@ -452,9 +452,8 @@ def notification_replace(request: HttpRequest, reference: str, payload: Notifica
 @router.patch("/notifications/{reference}", response=NotificationOut, url_name="notification_amend")
 def notification_amend(request: HttpRequest, reference: str, payload: NotificationPatchIn) -> dict[str, Any]:
     """Change only the fields sent. After submission this is an amendment."""
-    fields = {
-        name: value for name, value in payload.model_dump(exclude_unset=True).items() if value is not None
-    }
+    dumped = payload.model_dump()  # nested objects whole: a declaration sent is answered in full
+    fields = {name: dumped[name] for name in payload.model_fields_set if dumped[name] is not None}
     return _change(request, reference, fields)
 
 

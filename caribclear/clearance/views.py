@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def notification_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     submitting = request.POST.get("action") == SUBMIT
-    form = NotificationForm(request.POST or None, user=user, submitting=submitting)
+    form = NotificationForm(_posted(request), user=user, submitting=submitting)
     if request.method == "POST" and form.is_valid():
         try:
             if form.is_visit:
@@ -82,7 +82,7 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("clearance:notification_detail", notification.reference)
     is_draft = notification.status == Status.DRAFT
     submitting = request.POST.get("action") == SUBMIT or not is_draft
-    form = NotificationForm(request.POST or None, user=user, instance=notification, submitting=submitting)
+    form = NotificationForm(_posted(request), user=user, instance=notification, submitting=submitting)
     if request.method == "POST" and form.is_valid():
         try:
             if is_draft:
@@ -143,7 +143,7 @@ def notification_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     if not selectors.can_change(notification):
         messages.warning(request, _("This notification can no longer be cancelled."))
         return redirect("clearance:notification_detail", notification.reference)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_cancel(
@@ -162,7 +162,7 @@ def notification_cancel(request: HttpRequest, reference: str) -> HttpResponse:
 @operator_required
 def start_from_last_voyage(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = StartFromLastVoyageForm(request.POST or None, user=user)
+    form = StartFromLastVoyageForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -186,6 +186,11 @@ def start_from_last_voyage(request: HttpRequest) -> HttpResponse:
 
 
 # --- Helpers -----------------------------------------------------------------------------------------
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one, so it shows its errors), None otherwise."""
+    return request.POST if request.method == "POST" else None
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:

@@ -258,8 +258,9 @@ def test_cancel(crew):
 def test_a_retried_create_gives_one_record_and_the_same_response(crew):
     api = Api(crew.operator)
     key = str(uuid.uuid4())
-    first = api.send("post", BASE, payload(crew, submit=True), key=key)
-    second = api.send("post", BASE, payload(crew, submit=True), key=key)
+    body = payload(crew, submit=True)
+    first = api.send("post", BASE, body, key=key)
+    second = api.send("post", BASE, body, key=key)
     assert first.status_code == second.status_code == 201
     assert second.content == first.content
     assert second["Idempotent-Replayed"] == "true"
@@ -273,3 +274,12 @@ def test_the_openapi_document_describes_the_notifications(crew):
     document = Api(crew.operator).get("/api/openapi.json").json()
     assert "/api/notifications/{reference}/status" in document["paths"]
     assert set(document["paths"]["/api/notifications/{reference}"]) == {"get", "put", "patch"}
+
+
+def test_a_patch_with_an_empty_declaration_answers_every_question_no(crew):
+    api = Api(crew.operator)
+    reference = api.send("post", BASE, payload(crew, declaration=None)).json()["reference"]
+    response = api.send("patch", f"{BASE}/{reference}", {"declaration": {}})
+    assert response.status_code == 200, response.content
+    assert response.json()["declaration"]["answered"] is True
+    assert response.json()["declaration"]["firearms"] is False
