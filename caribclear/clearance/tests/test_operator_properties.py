@@ -43,9 +43,14 @@ FIELDS = [
     "submit",
 ]
 
-texts = st.text(max_size=120) | st.sampled_from(["", "\x00", "AGSJO", "agsjo", "arrival", "departure", "XX", "ZZ"])
+texts = st.text(max_size=120) | st.sampled_from(
+    ["", "\x00", "AGSJO", "agsjo", "arrival", "departure", "XX", "ZZ"]
+)
+# Hypothesis takes naive bounds and adds the time zones itself (none, or any real one).
 datetimes = st.datetimes(
-    min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=st.none() | st.timezones()
+    min_value=dt.datetime(1, 1, 2),  # noqa: DTZ001
+    max_value=dt.datetime(9999, 12, 30),  # noqa: DTZ001
+    timezones=st.one_of(st.none(), st.timezones()),
 ).map(lambda value: value.isoformat())
 near_datetimes = st.integers(-10, 400).map(lambda days: later(days).isoformat())
 scalars = (
@@ -117,7 +122,9 @@ def assert_clear_answer(response: Any, allowed: set[int]) -> None:
         body = response.json()
         assert body["status"] == response.status_code
         if response.status_code == 422:
-            assert body["errors"] and all(isinstance(e["message"], str) and "field" in e for e in body["errors"])
+            assert body["errors"] and all(
+                isinstance(e["message"], str) and "field" in e for e in body["errors"]
+            )
 
 
 def test_random_bad_payloads_give_422_problem_json_never_500(crew):
@@ -190,7 +197,9 @@ def test_random_form_input_is_shown_back_with_errors_never_500(crew, client_for)
     ]
     form_values = (
         st.text(max_size=60).filter(lambda text: "\x00" not in text)
-        | st.sampled_from(["yes", "no", "visit", "arrival", "submit", "draft", "master", "AGSJO", "MQ", "1e400"])
+        | st.sampled_from(
+            ["yes", "no", "visit", "arrival", "submit", "draft", "master", "AGSJO", "MQ", "1e400"]
+        )
         | st.integers(-(2**70), 2**70).map(str)
         | near_datetimes.map(lambda value: value[:16])
     )
