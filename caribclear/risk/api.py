@@ -1,0 +1,222 @@
+"""API for officials: a notification's lane, reasons and watchlist hits; reviews of hits; lane overrides;
+and lookouts. Everything is restricted to the official's administration (anything else is 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from caribclear.accounts.models import Administration, User
+from caribclear.screening import selectors as screening_selectors
+from caribclear.screening.models import Hit
+from caribclear.screening.services import hit_dispose, lookout_create
+
+from . import selectors, services
+
+router = Router(tags=["risk and screening"])
+
+LaneName = Literal["green", "yellow", "red"]
+
+
+def _official(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not getattr(user, "is_official", False):
+        raise Http404
+    return user
+
+
+class FiringOut(Schema):
+    criterion_id: int
+    name: str
+    version: int
+    lane: str
+    weight: int
+    reason: str
+    documentation: str
+    disposition: str
+
+
+class HitOut(Schema):
+    id: int
+    subject_kind: str
+    subject: str
+    watchlist: str
+    listed_id: str
+    listed_name: str
+    score: Decimal
+    explanation: str
+    disposition: str
+    disposition_note: str
+
+
+class RiskOut(Schema):
+    reference: str
+    lane: str | None
+    criteria_lane: str | None
+    selected_at_random: bool
+    override_reason: str
+    assessed_at: dt.datetime | None
+    criteria: list[FiringOut]
+    hits: list[HitOut]
+
+
+def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
+    a = panel.assessment
+    return {
+        "reference": panel.notification.reference,
+        "lane": a.final_lane if a else None,
+        "criteria_lane": a.criteria_lane if a else None,
+        "selected_at_random": bool(a and a.random_selected),
+        "override_reason": a.override_reason if a else "",
+        "assessed_at": a.assessed_at if a else None,
+        "criteria": [
+            {
+                "criterion_id": f.criterion_id,
+                "name": f.version.name,
+                "version": f.version.number,
+                "lane": f.lane,
+                "weight": f.weight,
+                "reason": f.detail,
+                "documentation": f.version.documentation,
+                "disposition": f.disposition,
+            }
+            for f in panel.firings
+        ],
+        "hits": [
+            {
+                "id": h.pk,
+                "subject_kind": h.subject_kind,
+                "subject": h.subject_label,
+                "watchlist": h.watchlist.name,
+                "listed_id": h.entity_id,
+                "listed_name": h.entity_caption,
+                "score": h.score,
+                "explanation": h.explanation,
+                "disposition": h.disposition,
+                "disposition_note": h.disposition_note,
+            }
+            for h in panel.hits
+        ],
+    }
+
+
+@router.get("/notifications/{reference}", response=RiskOut, summary="A notification's lane, reasons and hits")
+def notification_risk(request: HttpRequest, reference: str) -> dict[str, Any]:
+    user = _official(request)
+    notification = selectors.notification_for_official(user, reference)
+    return _risk_out(selectors.risk_panel_for(notification, user))
+
+
+class DispositionIn(Schema):
+    disposition: Literal["true_match", "false_positive"]
+    note: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+@router.post("/hits/{hit_id}/disposition", response=HitOut, summary="Review a watchlist hit")
+def hit_disposition(request: HttpRequest, hit_id: int, payload: DispositionIn) -> dict[str, Any]:
+    user = _official(request)
+    try:
+        hit = screening_selectors.hit_for_user(user, hit_id)
+    except Hit.DoesNotExist as error:
+        raise Http404 from error
+    hit = hit_dispose(actor=user, hit=hit, disposition=payload.disposition, note=payload.note)
+    return {
+        "id": hit.pk,
+        "subject_kind": hit.subject_kind,
+        "subject": hit.subject_label,
+        "watchlist": hit.watchlist.name,
+        "listed_id": hit.entity_id,
+        "listed_name": hit.entity_caption,
+        "score": hit.score,
+        "explanation": hit.explanation,
+        "disposition": hit.disposition,
+        "disposition_note": hit.disposition_note,
+    }
+
+
+class OverrideIn(Schema):
+    lane: LaneName
+    reason: Annotated[str, Field(max_length=2000)]
+
+
+@router.post("/notifications/{reference}/lane", response=RiskOut, summary="Change a notification's lane")
+def notification_lane(request: HttpRequest, reference: str, payload: OverrideIn) -> dict[str, Any]:
+    user = _official(request)
+    notification = selectors.notification_for_official(user, reference)
+    services.lane_override(actor=user, notification=notification, lane=payload.lane, reason=payload.reason)
+    return _risk_out(selectors.risk_panel_for(notification, user))
+
+
+class LookoutIn(Schema):
+    kind: Literal["Person", "Vessel", "Organization"]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    reason: Annotated[str, Field(max_length=5000)]
+    aliases: list[Annotated[str, Field(max_length=200)]] = []
+    birth_date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD, YYYY-MM or YYYY")] = ""
+    nationalities: list[Annotated[str, Field(min_length=2, max_length=2)]] = []
+    gender: Literal["", "male", "female"] = ""
+    document_numbers: list[Annotated[str, Field(max_length=40)]] = []
+    flag: Annotated[str, Field(max_length=2)] = ""
+    imo_number: Annotated[str, Field(max_length=7)] = ""
+    mmsi: Annotated[str, Field(max_length=9)] = ""
+    call_sign: Annotated[str, Field(max_length=12)] = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    sharing: Literal["all", "named", "own"] = "all"
+    shared_with: list[
+        Annotated[str, Field(min_length=2, max_length=2, description="ISO code of a member")]
+    ] = []
+
+
+class LookoutOut(Schema):
+    reference: str
+    kind: str
+    name: str
+    administration: str
+    sharing: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    reason: str
+
+
+def _lookout_out(lookout: Any) -> dict[str, Any]:
+    return {
+        "reference": lookout.reference,
+        "kind": lookout.kind,
+        "name": lookout.name,
+        "administration": lookout.administration.code,
+        "sharing": lookout.sharing,
+        "valid_from": lookout.valid_from,
+        "valid_until": lookout.valid_until,
+        "reason": lookout.reason,
+    }
+
+
+@router.get(
+    "/lookouts", response=list[LookoutOut], summary="Lookouts in force that your administration may see"
+)
+def lookouts(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _official(request)
+    assert user.administration is not None
+    return [
+        _lookout_out(lk)
+        for lk in screening_selectors.lookouts_in_force(user.administration).order_by("-created_at")[:500]
+    ]
+
+
+@router.post("/lookouts", response={201: LookoutOut}, summary="Create a lookout (screened at once)")
+def lookout_new(request: HttpRequest, payload: LookoutIn) -> Status:
+    user = _official(request)
+    codes = [c.upper() for c in payload.shared_with]
+    members = list(Administration.objects.filter(code__in=codes))
+    if len(members) != len(set(codes)):
+        raise ValidationError({"shared_with": "Use the ISO codes of member administrations."})
+    data = payload.dict(exclude={"shared_with"})
+    lookout = lookout_create(actor=user, shared_with=members, **data)
+    return Status(201, _lookout_out(lookout))
