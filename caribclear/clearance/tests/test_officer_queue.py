@@ -9,11 +9,16 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.iso7064 import mod_37_36
 
-from caribclear.accounts.models import User
+from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Kind, Status
 from caribclear.clearance.models import Notification
+from caribclear.clearance.officer_forms import QueueFilterForm
 from caribclear.clearance.officer_selectors import QueueFilters, Tab, member_territories_other_than, queue
+from caribclear.core.refs import ALPHABET, BODY_LENGTH, format_reference
 from caribclear.reference.models import Port
 from caribclear.vessels.models import Vessel
 
@@ -270,3 +275,33 @@ def test_operators_and_anonymous_users_do_not_get_the_queue(
 ) -> None:
     assert client_for(operator).get(reverse("officer:queue")).status_code == 404
     assert client.get(reverse("officer:queue")).status_code == 302
+
+
+@given(
+    body=st.text(alphabet=ALPHABET, min_size=BODY_LENGTH, max_size=BODY_LENGTH),
+    separators=st.lists(
+        st.sampled_from(["", " ", "-", "  "]), min_size=BODY_LENGTH + 1, max_size=BODY_LENGTH + 1
+    ),
+    lower=st.booleans(),
+)
+def test_the_reference_box_accepts_any_spacing_and_case(
+    body: str, separators: list[str], lower: bool
+) -> None:
+    reference = format_reference(body + mod_37_36.calc_check_digit(body))
+    compact = reference.replace("-", "")
+    typed = "".join(sep + ch for sep, ch in zip(separators, compact, strict=True))
+    typed = typed.lower() if lower else typed
+    form = QueueFilterForm({"reference": typed}, administration=Administration.objects.get(code="AG"))
+    assert form.is_valid(), form.errors
+    assert form.to_filters().reference == reference
+
+
+@given(
+    body=st.text(alphabet=ALPHABET, min_size=BODY_LENGTH, max_size=BODY_LENGTH), position=st.integers(0, 7)
+)
+def test_the_reference_box_rejects_one_wrong_character(body: str, position: int) -> None:
+    compact = body + mod_37_36.calc_check_digit(body)
+    wrong = compact[:position] + ("2" if compact[position] != "2" else "3") + compact[position + 1 :]
+    form = QueueFilterForm({"reference": wrong}, administration=Administration.objects.get(code="AG"))
+    assert not form.is_valid()
+    assert "reference" in form.errors
