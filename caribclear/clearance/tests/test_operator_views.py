@@ -317,3 +317,23 @@ def test_ports_outside_the_members_are_not_accepted(crew, client_for):
     )
     assert "Select a valid choice" in response.content.decode()
     assert not Notification.objects.exists()
+
+
+def test_the_detail_page_takes_a_fixed_number_of_queries(crew, client_for, django_assert_max_num_queries):
+    notification = submitted(crew)
+    for n in range(3):
+        services.notification_amend(
+            actor=crew.operator, notification=notification, data={"last_port": f"Port {n}"}
+        )
+    client = client_for(crew.operator)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("clearance:notification_detail", args=[notification.reference]))
+    assert response.status_code == 200
+    assert "Version 4" in response.content.decode()
+
+
+def test_an_operator_without_a_vessel_is_sent_to_add_one(client_for, make_user):
+    newcomer = make_user(role=Role.OPERATOR)
+    html = client_for(newcomer).get(reverse("clearance:home")).content.decode()
+    assert reverse("vessels:list") in html
+    assert reverse("clearance:notification_new") not in html
