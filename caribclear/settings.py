@@ -188,6 +188,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Files ----------------------------------------------------------------------------------------
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("CARIBCLEAR_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("CARIBCLEAR_MEDIA_ROOT", VAR_DIR / "media"))
