@@ -35,6 +35,7 @@ class Gender(models.TextChoices):
 class SubjectKind(models.TextChoices):
     PERSON = "person", _("Person on board")
     VESSEL = "vessel", _("Vessel")
+    OWNER = "owner", _("Vessel owner")
 
 
 class Disposition(models.TextChoices):

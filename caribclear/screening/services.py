@@ -438,9 +438,13 @@ def lookout_create(
 
 @transaction.atomic
 def lookout_update(
-    *, actor: User, lookout: Lookout, shared_with: Sequence[Administration] = (), **changes: Any
+    *, actor: User, lookout: Lookout, shared_with: Sequence[Administration] | None = None, **changes: Any
 ) -> Lookout:
-    """Change a lookout of the actor's administration (each change a new revision; audited)."""
+    """Change a lookout of the actor's administration (each change a new revision; audited).
+
+    ``changes`` are the fields of :func:`lookout_create` to change; ``shared_with`` None keeps the named
+    administrations. Pending notifications of whoever used it before or uses it now are screened again.
+    """
     if not actor.is_official or lookout.administration_id != actor.administration_id:
         raise PermissionDenied
     lookout = Lookout.objects.select_for_update().get(pk=lookout.pk)
@@ -452,8 +456,11 @@ def lookout_update(
     current["flag"] = str(lookout.flag or "")
     fields = _lookout_fields(**(current | changes))
     _validate_lookout(fields)
+    named_before = list(lookout.shared_with.all())
+    if shared_with is None:
+        shared_with = named_before
     _check_sharing(fields["sharing"], shared_with, actor.administration)
-    before_sharing = (lookout.sharing, sorted(lookout.shared_with.values_list("pk", flat=True)))
+    before_sharing = (lookout.sharing, sorted(a.pk for a in named_before))
     before = {
         k: (str(v) if not isinstance(v, list) else v) for k, v in current.items() if str(fields[k]) != str(v)
     }
@@ -470,12 +477,12 @@ def lookout_update(
         data={"changed": sorted(before), "before": before, "revision": lookout.revision},
     )
     _rescreen_on_commit(
-        lookout_id=lookout.pk, also_administrations=administrations_before(before_sharing, lookout)
+        lookout_id=lookout.pk, also_administrations=_administrations_before(before_sharing, lookout)
     )
     return lookout
 
 
-def administrations_before(before: tuple[str, list[int]], lookout: Lookout) -> list[int]:
+def _administrations_before(before: tuple[str, list[int]], lookout: Lookout) -> list[int]:
     """Administrations that used a lookout before a sharing change (their hits must be withdrawn)."""
     sharing, named = before
     if sharing == Sharing.ALL:
@@ -600,12 +607,16 @@ _GENDERS = {"F": "female", "M": "male"}
 def notification_subjects(notification: Notification) -> list[Subject]:
     """The people on board and the vessel of a notification as engine queries."""
     subjects: list[Subject] = []
-    on_board = notification.people_on_board.select_related("person", "document").order_by("pk")
+    on_board = (
+        notification.people_on_board.select_related("person", "document")
+        .prefetch_related("person__documents")
+        .order_by("pk")
+    )
     for np in on_board:
         person = np.person
         identifiers: dict[str, tuple[str, ...]] = {}
         numbers = [n for n in [np.document.number if np.document_id else ""] if n]
-        numbers += [n for n in person.documents.values_list("number", flat=True) if n not in numbers]
+        numbers += [d.number for d in person.documents.all() if d.number and d.number not in numbers]
         if numbers:
             identifiers["passport"] = tuple(numbers)
         names = [f"{person.surname}, {person.given_names}".strip(", ")]
@@ -645,6 +656,16 @@ def notification_subjects(notification: Notification) -> list[Subject]:
             ),
         )
     )
+    if vessel.owner_name.strip():
+        # The registered owner, person or company: sanctions often name the owner, not the yacht.
+        subjects.append(
+            Subject(
+                kind=SubjectKind.OWNER,
+                key=f"owner:{vessel.pk}",
+                label=vessel.owner_name,
+                query=Entity(id=f"owner:{vessel.pk}", schema="LegalEntity", names=(vessel.owner_name,)),
+            )
+        )
     return subjects
 
 

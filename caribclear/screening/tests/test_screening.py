@@ -69,7 +69,9 @@ def test_listed_person_is_hit_after_submission_and_a_clean_traveller_is_not(
     assert hit.score >= un_list.threshold
     assert "CALLIXTE MBARUSHIMANA" in hit.explanation and hit.evidence
     run = ScreeningRun.objects.get(notification=notification)
-    assert run.subject_count == 3 and run.hit_count == 1 and run.reason == ScreeningReason.FILED
+    assert (
+        run.subject_count == 4 and run.hit_count == 1
+    )  # two people, the vessel and its owner and run.reason == ScreeningReason.FILED
     assert run.lists == [[un_list.pk, "v1"]]
 
 
@@ -223,3 +225,32 @@ def test_submitting_through_the_clearance_service_screens_after_commit(
         notification_submit(actor=operator, notification=draft)
     assert Hit.objects.filter(notification=draft, entity_id="un-CDi.010").exists()
     assert draft.risk_assessment.lane == "green"
+
+
+def test_the_vessel_and_its_owner_are_screened(
+    tmp_path: Path, ports: None, operator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "id,schema,name,mmsi\n"
+        "V-1,Vessel,Night Heron,\n"
+        "O-1,Organization,Shadow Reef Holdings Ltd,\n"
+        "V-2,Vessel,Completely Different Name,319000123\n",
+        encoding="utf-8",
+    )
+    watchlist = watchlist_create(actor=None, name="Local", source_format=SourceFormat.CSV, owner=None)
+    watchlist_import(actor=None, watchlist=watchlist, path=path)
+    by_name = voyage(
+        account=operator,
+        people=[],
+        vessel_fields={"name": "NIGHT HERON", "owner_name": "Shadow Reef Holdings Limited"},
+    )
+    by_mmsi = voyage(account=operator, people=[], vessel_fields={"name": "Sea Breeze", "mmsi": "319000123"})
+    for notification in (by_name, by_mmsi):
+        file(notification, django_capture_on_commit_callbacks)
+    assert set(Hit.objects.filter(notification=by_name).values_list("subject_kind", "entity_id")) == {
+        (SubjectKind.VESSEL, "V-1"),
+        (SubjectKind.OWNER, "O-1"),
+    }
+    hit = Hit.objects.get(notification=by_mmsi)
+    assert hit.entity_id == "V-2" and "319000123" in hit.explanation
