@@ -41,7 +41,7 @@ class Period:
 
 def seizures_in(*, user: Any, period: Period) -> QuerySet[Seizure]:
     """The seizures the reader may see in the period, at places of the chosen members, of the commodity."""
-    qs = visible_records(user, Seizure.objects.all()).filter(
+    qs = visible_records(user, Seizure.objects.all(), with_personal=False).filter(
         occurred_on__gte=period.date_from, occurred_on__lte=period.date_to
     )
     if period.members:

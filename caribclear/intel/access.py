@@ -93,11 +93,16 @@ def personal_q(user: Any, model: type[Model]) -> Q | None:
     )
 
 
-def visible_records(user: Any, qs: QuerySet[R]) -> QuerySet[R]:
-    """Restrict `qs` to what `user` may see, annotated with `personal_visible` for each record."""
+def visible_records(user: Any, qs: QuerySet[R], *, with_personal: bool = True) -> QuerySet[R]:
+    """Restrict `qs` to what `user` may see, annotated with `personal_visible` for each record.
+
+    Aggregates (charts, counts) pass `with_personal=False`: they never show personal fields.
+    """
     condition = visible_q(user, qs.model)
     if condition is None:
         return qs.none()
+    if not with_personal:
+        return qs.filter(condition)
     personal = personal_q(user, qs.model)
     assert personal is not None
     return cast(

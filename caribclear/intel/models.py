@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from caribclear.core.models import TimeStampedModel
+from caribclear.core.models import AppendOnlyError, TimeStampedModel
 
 from .choices import (
     AlertSubject,
@@ -388,6 +388,14 @@ class DisseminationChange(TimeStampedModel):
         return f"{self.record_type}:{self.record_id} {self.status}"
 
 
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")
+
+
 class AccessLog(models.Model):
     """One read of one record: who, when, which fields were shown, from which request. Append-only."""
 
@@ -415,6 +423,8 @@ class AccessLog(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.CharField(_("IP address"), max_length=45, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("record read")
@@ -423,3 +433,11 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.record_type}:{self.record_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")

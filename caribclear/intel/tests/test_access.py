@@ -272,3 +272,84 @@ def test_api_creates_a_seizure_owned_by_the_callers_administration(
         **headers,
     )
     assert bad.status_code == 422
+
+
+def test_the_access_log_is_append_only(seizure: Seizure, bb_officer: User) -> None:
+    from caribclear.core.models import AppendOnlyError
+
+    read_views = visible_records(bb_officer, Seizure.objects.all())
+    from ..access import read
+
+    read(bb_officer, list(read_views), via=ReadVia.DETAIL)
+    log = AccessLog.objects.get(user_id=bb_officer.pk)
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=log.pk).update(via="list")
+    with pytest.raises(AppendOnlyError):
+        log.save()
+
+
+def test_list_page_queries_do_not_grow_with_rows(
+    ports: None,
+    analyst: User,
+    barbados: Administration,
+    bb_officer: User,
+    client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _n in range(8):
+        seizure_make(actor=analyst, released_to=[barbados])
+    client = client_for(bb_officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("intel:seizure_list"))
+    assert page.content.decode().count("cocaine bricks") == 8
+    assert AccessLog.objects.filter(user_id=bb_officer.pk, via=ReadVia.LIST).count() == 8
+
+
+def test_alerts_through_pages_and_api(
+    analyst: User,
+    barbados: Administration,
+    bb_officer: User,
+    kn_officer: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    from .factories import alert_make
+
+    alert = alert_make(actor=analyst, tlp=Tlp.AMBER)
+    assert (
+        client_for(bb_officer).get(reverse("intel:alert_detail", args=[alert.reference])).status_code == 404
+    )
+    alert_b = alert_make(actor=analyst, tlp=Tlp.GREEN, title="Shared alert")
+    page = (
+        client_for(kn_officer).get(reverse("intel:alert_detail", args=[alert_b.reference])).content.decode()
+    )
+    assert "Shared alert" in page and "Okafor" not in page
+    assert (
+        "Okafor"
+        in client_for(analyst).get(reverse("intel:alert_detail", args=[alert_b.reference])).content.decode()
+    )
+    listing = client_for(kn_officer).get(reverse("intel:alert_list")).content.decode()
+    assert alert_b.reference in listing and alert.reference not in listing
+    api, headers = api_client(kn_officer)
+    assert api.get(f"/api/intel/alerts/{alert.reference}", **headers).status_code == 404
+    body = api.get(f"/api/intel/alerts/{alert_b.reference}", **headers).json()
+    assert body["data"]["title"] == "Shared alert" and "surname" not in body["data"]
+    created = api.post(
+        "/api/intel/alerts",
+        json.dumps(
+            {
+                "subject_kind": "vessel",
+                "title": "Grey catamaran",
+                "surname": "Sea Ghost",
+                "valid_from": "2026-01-01",
+                "valid_until": "2026-12-31",
+                "tlp": "GREEN",
+            }
+        ),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="alert-1",
+        **headers,
+    )
+    assert created.status_code == 201, created.content
+    assert AccessLog.objects.filter(user_id=kn_officer.pk, record_type="alert", via=ReadVia.API).count() == 2
