@@ -196,13 +196,18 @@ def test_crew_list_page_viewed_by_an_official_is_audited(
 
 
 def test_verification_page_says_valid_without_personal_data(
-    client: Client, operator: User, cleared_at: Callable[..., Notification]
+    client: Client,
+    operator: User,
+    cleared_at: Callable[..., Notification],
+    django_assert_max_num_queries: Any,
 ) -> None:
     notification = cleared_at()
-    response = client.get(reverse("documents:verify", args=[notification.verification_token]))
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("documents:verify", args=[notification.verification_token]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "VALID" in page and "NOT VALID" not in page
+    assert 'content="noindex' in page
     assert notification.reference in page and "Morning Star" in page and "St. John&#x27;s" in page
     for personal in (
         "Keel",

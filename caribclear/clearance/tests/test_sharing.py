@@ -254,3 +254,19 @@ def test_officials_without_two_factor_verification_are_sent_to_sign_in(
     for url in [reverse("officer:queue"), *record_urls(world["in_antigua"])]:
         response = client.get(url)
         assert response.status_code == 302 and reverse("accounts:login") in response["Location"], url
+
+
+def test_drafts_are_the_operators_alone(
+    world: dict[str, Any], operator: User, client_for: Callable[[User], Client]
+) -> None:
+    draft = notification_make(
+        account=operator, vessel=world["in_antigua"].vessel, port="AGSJO", status=Status.DRAFT
+    )
+    client = client_for(world["ag_officer"])
+    for url in record_urls(draft):
+        assert client.get(url).status_code == 404, url
+    for tab, _label in TABS:
+        response = client.get(reverse("officer:queue"), {"tab": tab, "reference": draft.reference})
+        assert list(response.context["page"].object_list) == []
+    history = client.get(reverse("officer:notification_detail", args=[world["in_antigua"].reference]))
+    assert all(record.status != Status.DRAFT for record in history.context["vessel_history"])
