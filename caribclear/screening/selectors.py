@@ -103,7 +103,7 @@ def hits_for_notification(notification_id: int) -> QuerySet[Hit]:
     """The current hits of a notification (callers have already checked the notification is visible)."""
     return (
         Hit.objects.filter(notification_id=notification_id, is_current=True)
-        .select_related("watchlist", "lookout", "disposed_by")
+        .select_related("watchlist", "lookout__administration", "disposed_by")
         .order_by("-score", "id")
     )
 

@@ -72,7 +72,7 @@ def test_officer_sees_lane_reasons_and_explained_hits(
     django_assert_max_num_queries: Any,
 ) -> None:
     client = client_for(officer)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get(url(screened))
     assert response.status_code == 200
     html = response.content.decode()
@@ -264,6 +264,7 @@ def test_dashboard_counts_hit_and_false_positive_rates(
     officer: User,
     outsider: User,
     client_for: Callable[[User], Client],
+    django_assert_max_num_queries: Any,
 ) -> None:
     from caribclear.risk.selectors import dashboard_for
     from caribclear.risk.services import firing_dispose
@@ -296,11 +297,12 @@ def test_dashboard_counts_hit_and_false_positive_rates(
     empty = dashboard_for(officer, start=today - dt.timedelta(days=30), end=today - dt.timedelta(days=1))
     assert empty.assessed == 0 and empty.criteria[0].hit_rate is None
 
-    html = (
-        client_for(officer)
-        .get(reverse("risk:dashboard"), {"start": today.isoformat(), "end": today.isoformat()})
-        .content.decode()
-    )
+    client = client_for(officer)
+    with django_assert_max_num_queries(16):
+        response = client.get(
+            reverse("risk:dashboard"), {"start": today.isoformat(), "end": today.isoformat()}
+        )
+    html = response.content.decode()
     assert "1 / 4" in html and "25%" in html and "100%" in html
     # Barbados sees its own (empty) figures, not Antigua's criteria.
     other = client_for(outsider).get(reverse("risk:dashboard")).content.decode()
