@@ -133,3 +133,10 @@ class WithdrawForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search names"), required=False, max_length=100)
+
+
+class WatchlistSettingsForm(SharingMixin, forms.Form):
+    sharing = forms.ChoiceField(label=_("Who may screen against it"), choices=Sharing.choices)
+    shared_with = _members()
+    threshold = forms.DecimalField(label=_("Alert threshold"), min_value=0.5, max_value=1, decimal_places=2)
+    is_active = forms.BooleanField(label=_("Screen notifications against this list"), required=False)

@@ -145,6 +145,55 @@ def watchlist_create(
     return watchlist
 
 
+@transaction.atomic
+def watchlist_update(
+    *,
+    actor: User,
+    watchlist: Watchlist,
+    sharing: str,
+    shared_with: Sequence[Administration] = (),
+    threshold: Decimal | float,
+    is_active: bool,
+) -> Watchlist:
+    """The owner administration's supervisor changes who may use a list, its threshold, or pauses it.
+
+    Pending notifications of whoever used it before or uses it now are screened again.
+    """
+    if not actor.is_supervisor or watchlist.owner_id is None or watchlist.owner_id != actor.administration_id:
+        raise PermissionDenied
+    _check_sharing(sharing, shared_with, watchlist.owner)
+    threshold = Decimal(str(threshold))
+    if not Decimal("0.5") <= threshold <= Decimal(1):
+        raise ValidationError({"threshold": _("The threshold is between 0.50 and 1.00.")})
+    watchlist = Watchlist.objects.select_for_update().get(pk=watchlist.pk)
+    used_before = selectors.administrations_using(watchlist=watchlist)
+    before = {
+        "sharing": watchlist.sharing,
+        "shared_with": sorted(watchlist.shared_with.values_list("code", flat=True)),
+        "threshold": str(watchlist.threshold),
+        "is_active": watchlist.is_active,
+    }
+    watchlist.sharing, watchlist.threshold, watchlist.is_active = sharing, threshold, is_active
+    watchlist.save(update_fields=["sharing", "threshold", "is_active", "updated_at"])
+    watchlist.shared_with.set(shared_with if sharing == Sharing.NAMED else [])
+    after = {
+        "sharing": sharing,
+        "shared_with": sorted(a.code for a in shared_with) if sharing == Sharing.NAMED else [],
+        "threshold": str(threshold),
+        "is_active": is_active,
+    }
+    audit_record(
+        actor=actor,
+        action="watchlist.update",
+        obj=watchlist,
+        summary=watchlist.name,
+        data={"before": before, "after": after},
+    )
+    if before != after:
+        _rescreen_on_commit(watchlist_id=watchlist.pk, also_administrations=used_before)
+    return watchlist
+
+
 def _diff_rows(ids: Iterable[str], captions: dict[str, str]) -> list[list[str]]:
     return [[entity_id, captions.get(entity_id, "")] for entity_id in sorted(ids)[:DIFF_LISTED]]
 

@@ -18,7 +18,14 @@ from caribclear.core.permissions import official_required, supervisor_required
 
 from . import selectors, services
 from .choices import SourceFormat
-from .forms import ListFilesForm, LookoutForm, SearchForm, WatchlistCreateForm, WithdrawForm
+from .forms import (
+    ListFilesForm,
+    LookoutForm,
+    SearchForm,
+    WatchlistCreateForm,
+    WatchlistSettingsForm,
+    WithdrawForm,
+)
 from .models import Lookout, Watchlist, WatchlistVersion
 
 
@@ -141,6 +148,48 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upload_form": upload_form,
         },
         status=400 if upload_form.errors else 200,
+    )
+
+
+@supervisor_required
+def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    watchlist = (
+        selectors.watchlists_usable_by(user.administration)
+        .filter(pk=pk, owner_id=user.administration_id)
+        .exclude(source_format=SourceFormat.LOOKOUTS)
+        .first()
+    )
+    if watchlist is None:
+        raise Http404
+    initial = {
+        "sharing": watchlist.sharing,
+        "shared_with": list(watchlist.shared_with.all()),
+        "threshold": watchlist.threshold,
+        "is_active": watchlist.is_active,
+    }
+    form = WatchlistSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.watchlist_update(
+                actor=user,
+                watchlist=watchlist,
+                sharing=data["sharing"],
+                shared_with=list(data["shared_with"]),
+                threshold=data["threshold"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The list's settings are saved."))
+            return redirect("screening:watchlist", pk=watchlist.pk)
+    return render(
+        request,
+        "screening/watchlist_settings.html",
+        {"form": form, "watchlist": watchlist},
+        status=400 if form.errors else 200,
     )
 
 

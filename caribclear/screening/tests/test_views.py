@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,11 +15,12 @@ from django.urls import reverse
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.core.models import AuditEvent
+from caribclear.risk.services import notification_filed
 from caribclear.screening.choices import Sharing, SourceFormat
-from caribclear.screening.models import Lookout, Watchlist
-from caribclear.screening.services import lookout_create, watchlist_create
+from caribclear.screening.models import Hit, Lookout, Watchlist
+from caribclear.screening.services import lookout_create, watchlist_create, watchlist_import
 
-from .helpers import WATCHLISTS
+from .helpers import WATCHLISTS, traveller, voyage
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +197,44 @@ def test_watchlist_list_shows_regional_lists_to_everyone(
 def test_anonymous_users_are_sent_to_sign_in(client: Client) -> None:
     response = client.get(reverse("screening:lookouts"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_owner_changes_sharing_and_the_other_administration_is_screened_again(
+    ports: None,
+    operator: User,
+    supervisor: User,
+    bb_officer: User,
+    barbados: Administration,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+) -> None:
+
+    watchlist = watchlist_create(
+        actor=supervisor,
+        name="Antigua watch",
+        source_format=SourceFormat.CSV,
+        owner=supervisor.administration,
+        sharing=Sharing.ALL,
+    )
+    listfile = tmp_path / "list.csv"
+    listfile.write_text("id,name,birth_date\nA-1,Trevor OSEI,1966-06-06\n", encoding="utf-8")
+    watchlist_import(actor=supervisor, watchlist=watchlist, path=listfile)
+    person = traveller(account=operator, surname="Osei", given_names="Trevor", born=dt.date(1966, 6, 6))
+    at_barbados = voyage(account=operator, people=[person], port="BBBGI")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_filed(notification=at_barbados)
+    hit = Hit.objects.get(notification=at_barbados)
+    assert hit.is_current
+
+    page = reverse("screening:watchlist_settings", args=[watchlist.pk])
+    assert client_for(bb_officer).get(page).status_code == 404
+    client = client_for(supervisor)
+    response = client.post(page, {"sharing": "named", "threshold": "0.80", "is_active": "on"})
+    assert response.status_code == 400 and "Name at least one" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page, {"sharing": "own", "threshold": "0.80", "is_active": "on"})
+    assert response.status_code == 302
+    hit.refresh_from_db()
+    assert not hit.is_current  # Barbados no longer screens against Antigua's list
+    assert AuditEvent.objects.filter(action="watchlist.update", object_id=str(watchlist.pk)).exists()
