@@ -19,6 +19,28 @@ from caribclear.accounts.models import Administration, User
 from caribclear.reference.services import ports_of_entry_seed
 
 
+@pytest.fixture(autouse=True)
+def _lift_audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a flush of every table. On SQLite that is a DELETE, which the
+    append-only audit triggers refuse; they are lifted just before the flush and come back with the
+    post_migrate signal the flush sends. (PostgreSQL flushes with TRUNCATE, which row triggers allow.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        marker is not None and marker.kwargs.get("transaction")
+    ) or "live_server" in request.fixturenames
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    from caribclear.core.db_triggers import uninstall
+
+    if connection.vendor == "sqlite":
+        uninstall(connection)
+
+
 @pytest.fixture
 def antigua(db: Any) -> Administration:
     return Administration.objects.get(code="AG")

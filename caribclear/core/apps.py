@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "caribclear.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .db_triggers import reinstall_after_migrate
+
+        post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="core_audit_triggers")
