@@ -303,3 +303,36 @@ def test_recording_a_seizure_through_the_form(
         seizure.source_reliability,
         seizure.information_grade,
     ) == ("1", "B")
+
+
+def test_every_page_opens_for_an_analyst(
+    ports: None, analyst: User, barbados: Administration, client_for: Callable[[User], Client]
+) -> None:
+    seizure = seizure_make(actor=analyst, released_to=[barbados])
+    alert = alert_make(actor=analyst)
+    client = client_for(analyst)
+    for name, args in [
+        ("intel:seizure_list", []),
+        ("intel:seizure_new", []),
+        ("intel:alert_list", []),
+        ("intel:alert_new", []),
+        ("intel:rfi_list", []),
+        ("intel:rfi_new", []),
+        ("intel:changes", []),
+        ("intel:operation_list", []),
+        ("intel:operation_new", []),
+        ("intel:handling", ["seizure", seizure.reference]),
+        ("intel:handling", ["alert", alert.reference]),
+        ("dashboards:home", []),
+        ("dashboards:threat_assessment", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    assert client.get(reverse("intel:handling", args=["nothing", seizure.reference])).status_code == 404
+
+
+def test_an_officer_cannot_open_the_approvals_or_operations_forms(
+    officer: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(officer)
+    assert client.get(reverse("intel:changes")).status_code == 404
+    assert client.get(reverse("intel:operation_new")).status_code == 404
