@@ -307,3 +307,42 @@ def test_dashboard_counts_hit_and_false_positive_rates(
     # Barbados sees its own (empty) figures, not Antigua's criteria.
     other = client_for(outsider).get(reverse("risk:dashboard")).content.decode()
     assert "Watchlist hit" not in other and "1 / 4" not in other
+
+
+def test_every_page_opens_for_a_supervisor(
+    screened: Notification, supervisor: User, client_for: Callable[[User], Client]
+) -> None:
+    from caribclear.screening.models import Lookout, Watchlist
+    from caribclear.screening.services import lookout_create
+
+    lookout_create(actor=supervisor, kind="Person", name="Some One", reason="Test")
+    criterion = Criterion.objects.get()
+    watchlist = Watchlist.objects.get(name="Regional wanted")
+    assert watchlist.current_version is not None
+    lookout = Lookout.objects.get()
+    client = client_for(supervisor)
+    pages = [
+        reverse("risk:criteria"),
+        reverse("risk:criterion_create"),
+        reverse("risk:criterion", args=[criterion.pk]),
+        reverse("risk:criterion_edit", args=[criterion.pk]),
+        reverse("risk:criterion_test", args=[criterion.pk]) + "?days=7",
+        reverse("risk:random_selection"),
+        reverse("risk:dashboard") + "?start=2026-01-01&end=2025-01-01",
+        reverse("risk:notification", args=[screened.reference]),
+        reverse("screening:watchlists"),
+        reverse("screening:watchlist_create"),
+        reverse("screening:watchlist", args=[watchlist.pk]) + "?q=dacosta",
+        reverse("screening:watchlist", args=[lookout.watchlist_id]),
+        reverse("screening:version", args=[watchlist.current_version.pk]),
+        reverse("screening:lookouts") + "?q=some",
+        reverse("screening:lookout_create"),
+        reverse("screening:lookout", args=[lookout.reference]),
+        reverse("screening:lookout_edit", args=[lookout.reference]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert b"</html>" in response.content
+    # A watchlist the supervisor's administration does not own has no settings page for them.
+    assert client.get(reverse("screening:watchlist_settings", args=[watchlist.pk])).status_code == 404
