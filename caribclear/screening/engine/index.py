@@ -181,6 +181,7 @@ class Index:
         self._weight_cache: dict[str, float] = {}
         self._name_weight_cache: dict[tuple[tuple[str, ...], int], tuple[float, ...]] = {}
         self._union_cache: dict[str, frozenset[int]] = {}
+        self._known_cache: dict[tuple[str, bool, bool], dict[str, float]] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -285,6 +286,27 @@ class Index:
                 self._name_weight_cache.clear()
             self._name_weight_cache[key] = cached
         return cached
+
+    def _known_sims(self, text: str, single: bool, schema: int) -> dict[str, float]:
+        """Similarities of a query unit to entity units ("+" marks a join of entity tokens).
+
+        Seeded from the expansions the index found and memoised as scoring compares it with more entity
+        units; the values depend only on the two texts, so the memo is shared by all queries.
+        """
+        minor = single and _is_minor(text, schema)
+        key = (text, single, minor)
+        known = self._known_cache.get(key)
+        if known is None:
+            known = {}
+            if len(text) > 1 and not minor:
+                for t, sim in self._expand(text):
+                    other = self._tokens[t]
+                    known[other] = sim if single or sim >= JOIN_MIN else 0.0
+                    known["+" + other] = sim if sim >= JOIN_MIN else 0.0
+            if len(self._known_cache) > 100_000:
+                self._known_cache.clear()
+            self._known_cache[key] = known
+        return known
 
     def _token_set(self, token: str) -> frozenset[int]:
         """Entities with a token like ``token`` (the union of its expansions' postings)."""
@@ -508,18 +530,7 @@ class _QueryName:
                     key_weights.append(MINOR_WEIGHT)
                     key_sets.append(index._token_set(tok))
             free = sum(weights) - sum(key_weights) - INITIAL_WEIGHT * len(initials)
-        # similarities of each query unit to entity units, filled from the index's expansions and then
-        # memoised while this query is scored; a join ("+delacruz") must match closely
-        unit_sims = []
-        for u in units:
-            known: dict[str, float] = {}
-            if len(u.text) > 1 and not (len(u.positions) == 1 and _is_minor(u.text, schema)):
-                single = len(u.positions) == 1
-                for t, sim in index._expand(u.text):
-                    text = index._tokens[t]
-                    known[text] = sim if single or sim >= JOIN_MIN else 0.0
-                    known["+" + text] = sim if sim >= JOIN_MIN else 0.0
-            unit_sims.append(known)
+        unit_sims = [index._known_sims(u.text, len(u.positions) == 1, schema) for u in units]
         return cls(
             tokens=tokens,
             schema=schema,

@@ -11,8 +11,8 @@ next token (``de la Cruz`` ~ ``Delacruz``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import jellyfish
 import pycountry
@@ -160,8 +160,7 @@ def skeleton(token: str) -> str:
     return skeletons(token)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """A token, or adjacent tokens written together, that can match one token on the other side."""
 
     text: str
