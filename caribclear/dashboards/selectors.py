@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from caribclear.intel.access import visible_records
 from caribclear.intel.models import Seizure
+from caribclear.reference.models import Port
 
 
 @dataclass
@@ -75,6 +77,13 @@ class SeizureSummary:
 
 def seizure_summary(*, user: Any, period: Period, top: int = 10) -> SeizureSummary:
     qs = seizures_in(user=user, period=period)
+    if connection.vendor == "postgresql":
+        return _summary_grouping_sets(qs, top=top)
+    return _summary_orm(qs, top=top)
+
+
+def _summary_orm(qs: QuerySet[Seizure], *, top: int) -> SeizureSummary:
+    """One query per breakdown (any database)."""
     by_commodity = _group(qs, "commodity")
     by_month: list[dict[str, Any]] = [
         dict(row)
@@ -93,6 +102,108 @@ def seizure_summary(*, user: Any, period: Period, top: int = 10) -> SeizureSumma
         top_concealment=_group(qs, "concealment_method", top=top),
         by_detection=_group(qs, "detection_method", top=top),
         top_places=_group(qs, "port__locode", "port__name", top=top),
+    )
+
+
+GROUPING_COLUMNS = (
+    "commodity",
+    "month",
+    "route_origin",
+    "route_destination",
+    "concealment_method",
+    "detection_method",
+    "port_id",
+)
+
+
+def _summary_grouping_sets(qs: QuerySet[Seizure], *, top: int) -> SeizureSummary:
+    """All the breakdowns in one scan of the visible rows (PostgreSQL GROUPING SETS).
+
+    The inner query is the ORM's own restricted queryset, so the visibility rule is exactly the one
+    every other read uses; only the grouping is written by hand.
+    """
+    inner = qs.order_by().values(
+        "commodity",
+        "occurred_on",
+        "route_origin",
+        "route_destination",
+        "concealment_method",
+        "detection_method",
+        "port_id",
+        "estimated_value_usd",
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    groupings = ", ".join(f"GROUPING({c}) AS g_{c}" for c in GROUPING_COLUMNS)
+    sql = f"""
+        SELECT {groupings}, {", ".join(GROUPING_COLUMNS)}, COUNT(*) AS count, SUM(estimated_value_usd) AS value
+        FROM (SELECT commodity, date_trunc('month', occurred_on)::date AS month, route_origin,
+                     route_destination, concealment_method, detection_method, port_id, estimated_value_usd
+              FROM ({inner_sql}) AS visible) AS v
+        GROUP BY GROUPING SETS ((commodity), (month), (route_origin, route_destination), (concealment_method),
+                                (detection_method), (port_id))
+    """  # noqa: S608 - the inner SQL is the ORM's, its values are passed as parameters
+    sets: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("commodity", "month", "route", "concealment", "detection", "port")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col[0] for col in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row["g_commodity"] == 0:
+                sets["commodity"].append(
+                    {"commodity": row["commodity"], "count": row["count"], "value": row["value"]}
+                )
+            elif row["g_month"] == 0:
+                sets["month"].append({"month": row["month"], "count": row["count"]})
+            elif row["g_route_origin"] == 0:
+                sets["route"].append(
+                    {
+                        "route_origin": row["route_origin"],
+                        "route_destination": row["route_destination"],
+                        "count": row["count"],
+                        "value": row["value"],
+                    }
+                )
+            elif row["g_concealment_method"] == 0:
+                sets["concealment"].append(
+                    {
+                        "concealment_method": row["concealment_method"],
+                        "count": row["count"],
+                        "value": row["value"],
+                    }
+                )
+            elif row["g_detection_method"] == 0:
+                sets["detection"].append(
+                    {
+                        "detection_method": row["detection_method"],
+                        "count": row["count"],
+                        "value": row["value"],
+                    }
+                )
+            else:
+                sets["port"].append({"port_id": row["port_id"], "count": row["count"], "value": row["value"]})
+
+    def ranked(rows: list[dict[str, Any]], *keys: str, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = sorted(rows, key=lambda r: tuple(str(r[k]) for k in keys))
+        rows = sorted(rows, key=lambda r: -r["count"])
+        return rows[:limit] if limit else rows
+
+    places = ranked(sets["port"], "port_id", limit=top)
+    ports = {p.pk: p for p in Port.objects.filter(pk__in=[r["port_id"] for r in places])}
+    for row in places:
+        port = ports[row.pop("port_id")]
+        row["port__locode"], row["port__name"] = port.locode, port.name
+    by_commodity = ranked(sets["commodity"], "commodity")
+    return SeizureSummary(
+        total=sum(r["count"] for r in by_commodity),
+        total_value=float(sum((r["value"] or 0) for r in by_commodity)),
+        by_commodity=by_commodity,
+        by_month=sorted(sets["month"], key=lambda r: r["month"]),
+        top_routes=ranked(sets["route"], "route_origin", "route_destination", limit=top),
+        top_concealment=ranked(sets["concealment"], "concealment_method", limit=top),
+        by_detection=ranked(sets["detection"], "detection_method", limit=top),
+        top_places=places,
     )
 
 

@@ -134,3 +134,17 @@ def test_charts_escape_labels_and_scale() -> None:
     assert str(bar_chart([], title="T")) == ""
     assert svg.count("<rect") == 2
     assert str(column_chart([("2026-01", 1), ("2026-02", 0)], title="M")).count("<rect") == 2
+
+
+def test_the_postgresql_single_scan_agrees_with_the_portable_queries(
+    seizures: None, people: dict[str, User]
+) -> None:
+    from django.db import connection
+
+    from ..selectors import _summary_grouping_sets, _summary_orm, seizures_in
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GROUPING SETS path is PostgreSQL only")
+    for user in people.values():
+        qs = seizures_in(user=user, period=Period.last_year())
+        assert _summary_grouping_sets(qs, top=10) == _summary_orm(qs, top=10)
