@@ -322,7 +322,8 @@ def crew_list_pdf(notification: Notification) -> bytes:
         ]
         rows.append([Paragraph(escape(str(value)), styles["cell"]) for value in values])
 
-    table = Table(rows, repeatRows=1)
+    widths = [10, 28, 35, 35, 12, 25, 24, 42, 22, 25]
+    table = Table(rows, repeatRows=1, colWidths=[w * mm for w in widths])
     table.setStyle(
         TableStyle(
             [

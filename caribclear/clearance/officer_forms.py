@@ -21,7 +21,7 @@ class QueueFilterForm(forms.Form):
     """Search and filters of the officer queue (a GET form: every field optional)."""
 
     reference = forms.CharField(
-        label=_("Reference"), required=False, max_length=20, help_text=_("For example K7PM-4QXB.")
+        label=_("Reference"), required=False, max_length=40, help_text=_("For example K7PM-4QXB.")
     )
     vessel = forms.CharField(
         label=_("Vessel"), required=False, max_length=100, help_text=_("Name, registration number or MMSI.")

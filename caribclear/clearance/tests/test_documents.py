@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pypdf
+import pypdfium2
 import pytest
 import segno
+import zxingcpp
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -115,6 +117,18 @@ def test_certificate_qr_code_encodes_the_verification_url(cleared_at: Callable[.
     assert url == settings.SITE_URL + f"/verify/{notification.verification_token}/"
     assert verification_qr(notification).matrix == segno.make(url, error="m", micro=False).matrix
     assert verification_qr(notification).error in ("M", "Q", "H")
+
+
+def test_the_qr_code_printed_on_the_certificate_decodes_to_the_verification_url(
+    operator: User, client_for: Callable[[User], Client], cleared_at: Callable[..., Notification]
+) -> None:
+    notification = cleared_at("MQFDF")
+    content = (
+        client_for(operator).get(reverse("documents:certificate", args=[notification.reference])).content
+    )
+    image = pypdfium2.PdfDocument(content)[0].render(scale=3).to_pil()
+    codes = zxingcpp.read_barcodes(image)
+    assert [code.text for code in codes] == [verification_url(notification)]
 
 
 def test_certificate_prints_the_verification_address(

@@ -5,12 +5,10 @@ decision to cleared; with immigration's clearance the certificate appears and ve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from importlib import import_module
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_otp.oath import totp
 
@@ -24,21 +22,6 @@ from ..models import Notification
 from .factories import clearances_make, notification_make, person_make, vessel_make
 
 PASSWORD = "correct horse battery staple"
-AUDIT_TRIGGERS = import_module("caribclear.core.migrations.0002_audit_append_only_triggers")
-
-
-@pytest.fixture
-def audit_trail_flushable(transactional_db: None) -> Iterator[None]:
-    """SQLite empties a transactional test's tables row by row, which the append-only audit triggers
-    refuse; the rows this test wrote are removed with the triggers lifted for that moment only."""
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in AUDIT_TRIGGERS.SQLITE_DOWN:
-                cursor.execute(statement)
-            cursor.execute("DELETE FROM core_auditevent")
-            for statement in AUDIT_TRIGGERS.SQLITE_UP:
-                cursor.execute(statement)
 
 
 def sign_in(page: Any, base: str, user: User) -> None:
@@ -60,7 +43,6 @@ def test_officer_refuses_without_reason_then_clears_on_a_phone(
     live_server: Any,
     new_page: Callable[..., Any],
     make_user: Callable[..., User],
-    audit_trail_flushable: None,
 ) -> None:
     ports_of_entry_seed()
     antigua = Administration.objects.get(code="AG")
