@@ -178,6 +178,7 @@ if not DEBUG:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["caribclear.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
