@@ -16,10 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import Administration, User
-from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose, Status
-from caribclear.clearance.models import Notification, NotificationPerson
-from caribclear.clearance.services import clearance_decide
-from caribclear.core.refs import new_reference
+from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
+from caribclear.clearance.models import Notification
+from caribclear.clearance.services import Aboard, clearance_decide, notification_create
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
@@ -125,63 +124,66 @@ class Command(BaseCommand):
             )
             crew.append((person, document))
 
-        def file(
-            kind: str, port: str, days: float, last: tuple[str, str], nxt: tuple[str, str], status: str
-        ) -> Notification:
-            port_obj = Port.objects.get(locode=port)
-            assert port_obj.administration is not None
-            notification = Notification.objects.create(
-                reference=new_reference(),
-                account=skipper,
-                vessel=vessel,
-                kind=kind,
-                administration=port_obj.administration,
-                port=port_obj,
-                expected_at=today + dt.timedelta(days=days),
-                last_port=last[0],
-                last_port_country=last[1],
-                next_port=nxt[0],
-                next_port_country=nxt[1],
-                purpose=Purpose.CRUISING,
-                declares_firearms=True,
-                status=status,
-                version=1,
-                submitted_at=today + dt.timedelta(days=days - 2),
-                declaration_details="One flare gun (Orion 12 gauge) with 12 cartridges.",
+        aboard = [
+            Aboard(
+                person=person, document=document, role=PersonRole.MASTER if index == 0 else PersonRole.CREW
             )
-            for index, (person, document) in enumerate(crew):
-                NotificationPerson.objects.create(
-                    notification=notification,
-                    person=person,
-                    document=document,
-                    role=PersonRole.MASTER if index == 0 else PersonRole.CREW,
+            for index, (person, document) in enumerate(crew)
+        ]
+        declaration = {
+            "declares_firearms": True,
+            "declares_currency": False,
+            "declares_alcohol_tobacco": False,
+            "declares_animals": False,
+            "declares_plants_food": False,
+            "declares_goods_for_sale": False,
+            "declares_illness": False,
+            "declaration_details": "One flare gun (Orion 12 gauge) with 12 cartridges.",
+        }
+
+        def file(
+            kind: str,
+            port: str,
+            days: float,
+            last: tuple[str, str],
+            nxt: tuple[str, str],
+            *,
+            submit: bool = True,
+        ) -> Notification:
+            """Filed through the operator's own services, so versions, audit and hooks are real."""
+            data = {
+                "vessel": vessel,
+                "kind": kind,
+                "port": Port.objects.get(locode=port),
+                "expected_at": today + dt.timedelta(days=max(days, 0.5)),
+                "last_port": last[0],
+                "last_port_country": last[1],
+                "next_port": nxt[0],
+                "next_port_country": nxt[1],
+                "purpose": Purpose.CRUISING,
+                "is_charter": False,
+                **declaration,
+            }
+            notification = notification_create(actor=skipper, data=data, people=aboard, submit=submit)
+            if days < 0:
+                # An earlier voyage: move it back in time as if it had been filed then.
+                Notification.objects.filter(pk=notification.pk).update(
+                    expected_at=today + dt.timedelta(days=days),
+                    submitted_at=today + dt.timedelta(days=days - 2),
                 )
+                notification.refresh_from_db()
             return notification
 
         by_email = {official.email: official for official in officials}
         # Earlier voyage, cleared in Barbados: regional history seen from Antigua.
-        earlier = file(
-            Kind.ARRIVAL, "BBBGI", -20, ("Las Palmas", "ES"), ("St. John's", "AG"), Status.SUBMITTED
-        )
-        clearance_decide(
-            actor=by_email["customs@barbados.demo"], notification=earlier, decision=Decision.CLEARED
-        )
-        clearance_decide(
-            actor=by_email["immigration@barbados.demo"], notification=earlier, decision=Decision.CLEARED
-        )
-        leaving = file(
-            Kind.DEPARTURE, "BBBGI", -12, ("Bridgetown", "BB"), ("St. John's", "AG"), Status.SUBMITTED
-        )
-        clearance_decide(
-            actor=by_email["customs@barbados.demo"], notification=leaving, decision=Decision.CLEARED
-        )
-        clearance_decide(
-            actor=by_email["immigration@barbados.demo"], notification=leaving, decision=Decision.CLEARED
-        )
+        for kind, days in ((Kind.ARRIVAL, -20), (Kind.DEPARTURE, -12)):
+            earlier = file(kind, "BBBGI", days, ("Las Palmas", "ES"), ("St. John's", "AG"))
+            for email in ("customs@barbados.demo", "immigration@barbados.demo"):
+                clearance_decide(actor=by_email[email], notification=earlier, decision=Decision.CLEARED)
         # Expected in Antigua tomorrow: waiting for the officers.
-        file(Kind.ARRIVAL, "AGSJO", 1, ("Bridgetown", "BB"), ("Castries", "LC"), Status.SUBMITTED)
+        file(Kind.ARRIVAL, "AGSJO", 1, ("Bridgetown", "BB"), ("Castries", "LC"))
         # A draft for the next leg.
-        file(Kind.DEPARTURE, "AGSJO", 6, ("St. John's", "AG"), ("Castries", "LC"), Status.DRAFT)
+        file(Kind.DEPARTURE, "AGSJO", 6, ("St. John's", "AG"), ("Castries", "LC"), submit=False)
 
     def _print(self, officials: list[User], skipper: User) -> None:
         write = self.stdout.write

@@ -1,0 +1,29 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caribclear.accounts.models import User
+from caribclear.clearance.models import Notification
+from caribclear.core.management.commands.seed_demo import OFFICIALS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_callbacks):
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    for email, *_rest in OFFICIALS:
+        assert email in printed
+        assert TOTPDevice.objects.filter(user__email=email, confirmed=True).exists()
+    assert "skipper@yacht.demo" in printed
+    statuses = sorted(Notification.objects.values_list("status", flat=True))
+    assert statuses == ["cleared", "cleared", "draft", "submitted"]
+    assert all(n.versions.exists() for n in Notification.objects.exclude(status="draft"))
+
+    counts = (User.objects.count(), Notification.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Notification.objects.count()) == counts
