@@ -48,8 +48,15 @@ def test_the_operator_gets_one_email_in_their_language_when_cleared(
     assert message.subject == f"{notification.reference} Sea Breeze: {cleared}"
     # Dates are written the Spanish way (Django ships these translations), e.g. "24 de noviembre de 2026".
     assert expected in message.body and " de " in expected
-    assert "CLEARED" in message.body
-    assert "Customs: Cleared" in message.body and "Immigration: Cleared" in message.body
+    with translation.override("es"):
+        decision = translation.gettext("Decision: CLEARED. Every agency has cleared your vessel.")
+        hello = translation.gettext("Hello %(name)s,") % {"name": "Ana"}
+    assert decision in message.body
+    assert message.body.startswith(hello)
+    assert hello == "Hola, Ana:"  # the Spanish catalogue ships with CaribClear
+    with translation.override("es"):
+        for agency in (Agency.CUSTOMS, Agency.IMMIGRATION):
+            assert f"- {agency.label}: {Status.CLEARED.label}" in message.body
     link = settings.SITE_URL + reverse("clearance:notification_detail", args=[notification.reference])
     assert link in message.body
 

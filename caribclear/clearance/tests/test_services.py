@@ -371,13 +371,14 @@ def test_a_draft_cannot_jump_to_cleared(crew):
 
 
 def test_a_visit_files_the_arrival_and_departure_together(crew):
+    departs_at = later(4)
     arrival, departure = services.visit_file(
-        actor=crew.operator, data=crew.data(expected_at=later(1)), people=crew.people(), departs_at=later(4)
+        actor=crew.operator, data=crew.data(expected_at=later(1)), people=crew.people(), departs_at=departs_at
     )
     assert (arrival.kind, departure.kind) == (Kind.ARRIVAL, Kind.DEPARTURE)
     assert arrival.paired_with == departure and departure.paired_with == arrival
     assert arrival.status == departure.status == Status.SUBMITTED
-    assert departure.port == arrival.port and departure.expected_at == later(4)
+    assert departure.port == arrival.port and departure.expected_at == departs_at
     assert departure.people_on_board.count() == 2
     assert departure.next_port == "Bridgetown"
 
