@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
@@ -246,7 +247,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
     if "vessel_id" in fields:
         vessel = selectors.vessels_for(user).filter(pk=fields["vessel_id"]).first()
         if vessel is None:
-            errors["vessel_id"] = "There is no such vessel among yours."
+            errors["vessel_id"] = _("There is no such vessel among yours.")
         data["vessel"] = vessel
     if "port" in fields:
         port = (
@@ -255,7 +256,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
             .first()
         )
         if port is None:
-            errors["port"] = "Unknown UN/LOCODE."
+            errors["port"] = _("Unknown UN/LOCODE.")
         else:
             errors.update(services.check_port(port))
         data["port"] = port
@@ -274,7 +275,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
         for index, row in enumerate(rows):
             person = found.get(row["person_id"])
             if person is None:
-                errors[f"people.{index}.person_id"] = "There is no such person among yours."
+                errors[f"people.{index}.person_id"] = _("There is no such person among yours.")
                 continue
             documents = list(person.documents.all())
             if row.get("document_id") is None:
@@ -282,7 +283,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
             else:
                 document = next((d for d in documents if d.pk == row["document_id"]), None)
             if document is None:
-                errors[f"people.{index}.document_id"] = "There is no such travel document of this person."
+                errors[f"people.{index}.document_id"] = _("There is no such travel document of this person.")
                 continue
             people.append(Aboard(person=person, document=document, role=row["role"]))
     if errors:
@@ -314,8 +315,12 @@ def _out(notification: Notification) -> dict[str, Any]:
     people = list(notification.people_on_board.all())
     on_date = notification.expected_at.date()
     warnings = [
-        f"The travel document {row.document.number} of {row.person.full_name} expires on "
-        f"{row.document.expiry_date.isoformat()}, before the expected date."
+        _("The travel document %(number)s of %(name)s expires on %(date)s, before the expected date.")
+        % {
+            "number": row.document.number,
+            "name": row.person.full_name,
+            "date": row.document.expiry_date.isoformat(),
+        }
         for row in people
         if row.document.expiry_date < on_date
     ]
@@ -380,7 +385,9 @@ def notification_list(
     queryset = selectors.notifications_for(_user(request))
     if status:
         if status not in Status.values:
-            raise ValidationError({"status": f"One of: {', '.join(Status.values)}."})
+            raise ValidationError(
+                {"status": _("One of: %(statuses)s.") % {"statuses": ", ".join(Status.values)}}
+            )
         queryset = queryset.filter(status=status)
     page = (
         queryset.select_related("vessel", "port", "administration", "paired_with")

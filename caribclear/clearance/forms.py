@@ -16,7 +16,7 @@ from caribclear.reference.models import Port
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from . import selectors
-from .choices import Kind, PersonRole, Purpose
+from .choices import Kind, PersonRole, Purpose, Status
 from .models import Notification
 from .services import DECLARATION_QUESTIONS, Aboard, check_expected_at
 
@@ -184,6 +184,10 @@ class NotificationForm(forms.Form):
             # A filed notification stays an arrival or a departure; a visit is only chosen when new.
             self.fields["kind"].choices = self.fields["kind"].choices[:2]  # type: ignore[attr-defined]
             del self.fields["departs_at"]
+            if instance.status != Status.DRAFT:
+                # An amendment keeps the vessel and the kind (see services.notification_amend).
+                for name in ("vessel", "kind"):
+                    self.fields[name].disabled = True
         self.people: list[Person] = list(selectors.people_for(user))
         self.people_errors: list[str] = []
         on_board = {row.person_id: row for row in instance.people_on_board.all()} if instance else {}

@@ -5,12 +5,14 @@ A notification another account filed is simply not found (404), for operators an
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -185,6 +187,12 @@ _ROLES = dict(PersonRole.choices)
 
 
 def _word(name: str, raw: str) -> Any:
+    if name == "expected_at" and raw:
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            return raw
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") + " UTC"
     if name in _CHOICES:
         return _CHOICES[name].get(raw, raw)
     if name.endswith("_country") and raw:

@@ -570,9 +570,25 @@ def notification_amend(
     data: Mapping[str, Any],
     people: Sequence[Aboard] | None = None,
 ) -> Notification:
-    """Change a submitted notification while no agency has decided: a new version with its changes."""
+    """Change a submitted notification while no agency has decided: a new version with its changes.
+    The vessel, arrival or departure, and the administration it was filed with stay as they are: for
+    another vessel or another member's port, cancel and file a new notification."""
     notification = _lock_own(actor, notification)
     _ensure_amendable(notification)
+    fixed = {
+        "vessel": (notification.vessel_id, getattr(data.get("vessel"), "pk", notification.vessel_id)),
+        "kind": (notification.kind, data.get("kind", notification.kind)),
+        "port": (
+            notification.administration_id,
+            getattr(data.get("port"), "administration_id", notification.administration_id),
+        ),
+    }
+    errors = {
+        field: _("This cannot be changed by an amendment: cancel this notification and file a new one.")
+        for field, (before, after) in fixed.items()
+        if before != after
+    }
+    _raise(errors)
     _apply(notification, data)
     current = _people_of(notification) if people is None else people
     _validate(actor, notification, current, complete=True)

@@ -283,3 +283,18 @@ def test_a_patch_with_an_empty_declaration_answers_every_question_no(crew):
     assert response.status_code == 200, response.content
     assert response.json()["declaration"]["answered"] is True
     assert response.json()["declaration"]["firearms"] is False
+
+
+def test_an_expired_passport_is_a_warning_not_an_error(crew):
+    document = crew.mate[1]
+    document.expiry_date = later(-5).date()
+    document.save()
+    response = Api(crew.operator).send("post", BASE, payload(crew, submit=True))
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "submitted"
+    assert [p["document_expired"] for p in body["people"] if p["person_id"] == crew.mate[0].pk] == [True]
+    assert body["warnings"] == [
+        f"The travel document {document.number} of Ben Mate expires on {document.expiry_date.isoformat()}, "
+        "before the expected date."
+    ]

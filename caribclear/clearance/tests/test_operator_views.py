@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.reference.models import Port
@@ -196,7 +196,17 @@ def test_amending_files_a_new_version_listed_on_the_page(crew, client_for):
     url = reverse("clearance:notification_change", args=[notification.reference])
     page = client.get(url).content.decode()
     assert 'value="Le Marin"' in page and "filed as an amendment" in page
-    response = client.post(url, form_data(crew, last_port="Deshaies", last_port_country="GP", action="amend"))
+    new_time = later(5)
+    response = client.post(
+        url,
+        form_data(
+            crew,
+            last_port="Deshaies",
+            last_port_country="GP",
+            expected_at=new_time.strftime(FORMAT),
+            action="amend",
+        ),
+    )
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.version == 2
@@ -204,6 +214,8 @@ def test_amending_files_a_new_version_listed_on_the_page(crew, client_for):
     assert "Version 2" in html and "Version 1" in html
     assert "Last port: Le Marin → Deshaies" in html
     assert "Country of last port: Martinique → Guadeloupe" in html
+    shown = formats.date_format(new_time.replace(second=0), "DATETIME_FORMAT")
+    assert f"→ {shown} UTC" in html
 
 
 def test_after_a_decision_the_operator_can_no_longer_change_or_cancel(crew, client_for, officer):

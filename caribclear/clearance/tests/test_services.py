@@ -484,3 +484,29 @@ def test_an_officer_of_another_administration_cannot_decide(crew, make_user, bar
     bajan = make_user(role=Role.OFFICER, administration=barbados, agency=Agency.CUSTOMS)
     with pytest.raises(PermissionDenied):
         services.clearance_decide(actor=bajan, notification=notification, decision=Decision.CLEARED)
+
+
+def test_an_amendment_keeps_the_vessel_kind_and_administration(crew):
+    notification = _submitted(crew)
+    other_vessel = vessel_make(account=crew.operator, name="Second Wind")
+    bridgetown = Port.objects.get(locode="BBBGI")
+    with pytest.raises(ValidationError) as excinfo:
+        services.notification_amend(
+            actor=crew.operator,
+            notification=notification,
+            data={"vessel": other_vessel, "kind": Kind.DEPARTURE, "port": bridgetown},
+        )
+    assert set(_errors(excinfo)) == {"vessel", "kind", "port"}
+    # Another port of the same administration is fine.
+    english_harbour = Port.objects.create(
+        locode="AGEHA",
+        country="AG",
+        name="English Harbour",
+        name_ascii="English Harbour",
+        is_port_of_entry=True,
+        administration=notification.administration,
+    )
+    amended = services.notification_amend(
+        actor=crew.operator, notification=notification, data={"port": english_harbour}
+    )
+    assert amended.port == english_harbour and amended.version == 2
