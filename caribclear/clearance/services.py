@@ -530,10 +530,23 @@ def notification_update(
 
 @transaction.atomic
 def notification_submit(*, actor: User, notification: Notification) -> Notification:
-    """File a draft with the administration of its port: full validation, version 1, hooks on commit."""
+    """File a draft with the administration of its port: full validation, version 1, hooks on commit.
+    The other half of a visit filed together, if still a draft, is submitted with it."""
     notification = _lock_own(actor, notification)
     if notification.status != Status.DRAFT:
         raise ValidationError(_("This notification has already been submitted."))
+    pair = (
+        Notification.objects.select_for_update()
+        .select_related("vessel", "port", "administration")
+        .filter(pk=notification.paired_with_id, status=Status.DRAFT)
+        .first()
+    )
+    if pair is not None:
+        _submit_one(actor, pair)
+    return _submit_one(actor, notification)
+
+
+def _submit_one(actor: User, notification: Notification) -> Notification:
     _validate(actor, notification, _people_of(notification), complete=True)
     set_status(notification, Status.SUBMITTED)
     notification.submitted_at = timezone.now()
@@ -673,8 +686,8 @@ def visit_file(
         summary=f"{arrival.reference} + {departure.reference} filed together",
     )
     if submit:
-        arrival = notification_submit(actor=actor, notification=arrival)
-        departure = notification_submit(actor=actor, notification=departure)
+        arrival = notification_submit(actor=actor, notification=arrival)  # the departure with it
+        departure.refresh_from_db()
     return arrival, departure
 
 

@@ -510,3 +510,19 @@ def test_an_amendment_keeps_the_vessel_kind_and_administration(crew):
         actor=crew.operator, notification=notification, data={"port": english_harbour}
     )
     assert amended.port == english_harbour and amended.version == 2
+
+
+def test_submitting_one_draft_of_a_visit_submits_both(crew):
+    arrival, departure = services.visit_file(
+        actor=crew.operator,
+        data=crew.data(expected_at=later(1)),
+        people=crew.people(),
+        departs_at=later(2),
+        submit=False,
+    )
+    assert arrival.status == departure.status == Status.DRAFT
+    services.notification_submit(actor=crew.operator, notification=departure)
+    arrival.refresh_from_db()
+    departure.refresh_from_db()
+    assert arrival.status == departure.status == Status.SUBMITTED
+    assert arrival.version == departure.version == 1
