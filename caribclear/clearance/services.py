@@ -538,7 +538,7 @@ def notification_submit(*, actor: User, notification: Notification) -> Notificat
     pair = (
         Notification.objects.select_for_update()
         .select_related("vessel", "port", "administration")
-        .filter(pk=notification.paired_with_id, status=Status.DRAFT)
+        .filter(paired_with=notification, status=Status.DRAFT)
         .first()
     )
     if pair is not None:
