@@ -1,22 +1,27 @@
 """The watchlist index: candidate generation, then scoring of the few candidates.
 
-Candidate generation works on the list's vocabulary, not on its entries. Every distinct name token has a
-posting list (the entries whose names contain it). A query token is expanded to the vocabulary tokens that
-look like it: the same token, the same Metaphone key (``Mohammed`` ~ ``Muhammad``), or one edit away on either
-side (a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). Each query token
-then stands for the union of the postings of its expansions.
+Candidate generation works on the list's vocabulary, not on its entries. Every distinct name token (and
+join of a particle or short token with its neighbour, ``delacruz``) has a posting list: the entries whose
+names contain it. A query token is expanded to the vocabulary tokens that look like it: the same token,
+the same Metaphone key (``Mohammed`` ~ ``Muhammad``), the same consonant skeleton of a common romanised
+spelling (``Kudryashova`` ~ ``Kudrjaschowa``, ``Elmasry`` ~ ``al-Masri``), or one edit away on either side
+(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). Each query token then
+stands for the union of the postings of its expansions.
 
 A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
 reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
 weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
 and a Garcia-like token, not at every Maria. Identifiers (passport, IMO, MMSI...) are looked up exactly.
 
-The candidates are then scored by :func:`Index.screen`: names token by token (see ``_name_score``), then
-dates of birth, identifiers, nationality and gender as evidence that raises or lowers the score.
+The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
+query token is paired greedily with its most similar entity token; the score is the weighted share of the
+query that matched, lightly penalised by entity tokens left over), then dates of birth, identifiers,
+nationality and gender as evidence that raises or lowers the score (``Index._score``).
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
 from collections.abc import Iterable
@@ -42,7 +47,7 @@ from .normalize import (
     spellings,
 )
 
-#: Default alert threshold; see the benchmark README for how it was chosen.
+#: Default alert threshold, chosen on the benchmark in bench/screening (see its RESULTS.md).
 DEFAULT_THRESHOLD = 0.80
 #: Most candidates scored in full per query (the ones that share the most weight with it).
 MAX_SCORED = 300
@@ -187,6 +192,18 @@ class Index:
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> Index:
         """Index the entities. Entity ids should be unique; order is kept for tie-breaks."""
+        # Building allocates millions of small objects and no cycles: without this, the cyclic garbage
+        # collector would walk the growing index again and again.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(entities)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, entities: Iterable[Entity]) -> Index:
         index = cls()
         vocab = index._vocab
         tokens = index._tokens
@@ -563,17 +580,50 @@ class _QueryName:
         qunits = self.units
         eunits = _entity_units(etokens)
         pairs: list[tuple[float, int, int, int]] = []
+        unknown: list[tuple[int, int]] = []
         for qi, known in enumerate(self.unit_sims):
             qspan = self.unit_spans[qi]
-            for ei, (key, _emask, espan, eu) in enumerate(eunits):
+            for ei, (key, _emask, espan, _eu) in enumerate(eunits):
                 sim = known.get(key)
                 if sim is None:
-                    sim = known[key] = _unit_sim(qunits[qi], eu)
-                if sim >= TOKEN_MIN:
+                    unknown.append((qi, ei))
+                elif sim >= TOKEN_MIN:
                     pairs.append((-sim, -(qspan + espan), qi, ei))
-        pairs.sort()
-        q_used = e_used = 0
         matched: list[tuple[int, int, float]] = []
+        q_used, e_used, num = self._greedy(pairs, eunits, matched, 0, 0)
+        if unknown:
+            # pairs the index did not relate (initials, particles, far spellings) are compared only
+            # where both sides are still unmatched
+            pairs = []
+            for qi, ei in unknown:
+                key, emask, espan, eu = eunits[ei]
+                if self.unit_masks[qi] & q_used or emask & e_used:
+                    continue
+                known = self.unit_sims[qi]
+                sim = known[key] = _unit_sim(qunits[qi], eu)
+                if sim >= TOKEN_MIN:
+                    pairs.append((-sim, -(self.unit_spans[qi] + espan), qi, ei))
+            if pairs:
+                q_used, e_used, more = self._greedy(pairs, eunits, matched, q_used, e_used)
+                num += more
+        extra = 0.0
+        eweights = index._name_weights(etokens, eschema)
+        for p, w in enumerate(eweights):
+            if not e_used >> p & 1:
+                extra += w
+        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
+        return _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
+
+    def _greedy(
+        self,
+        pairs: list[tuple[float, int, int, int]],
+        eunits: tuple[tuple[str, int, int, Unit], ...],
+        matched: list[tuple[int, int, float]],
+        q_used: int,
+        e_used: int,
+    ) -> tuple[int, int, float]:
+        """Take the most similar pairs first (then the widest, then by position) that use no token twice."""
+        pairs.sort()
         num = 0.0
         for neg_sim, _span, qi, ei in pairs:
             qmask, emask = self.unit_masks[qi], eunits[ei][1]
@@ -583,13 +633,7 @@ class _QueryName:
             e_used |= emask
             matched.append((qi, ei, -neg_sim))
             num += -neg_sim * self.unit_weights[qi]
-        extra = 0.0
-        eweights = index._name_weights(etokens, eschema)
-        for p, w in enumerate(eweights):
-            if not e_used >> p & 1:
-                extra += w
-        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
-        return _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
+        return q_used, e_used, num
 
 
 @lru_cache(maxsize=200_000)

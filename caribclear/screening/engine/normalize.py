@@ -88,10 +88,6 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-def is_particle(token: str) -> bool:
-    return token in PARTICLES
-
-
 @lru_cache(maxsize=500_000)
 def phonetic(token: str) -> str:
     """Metaphone key of a token (digits are kept as they are)."""
@@ -137,11 +133,6 @@ def spellings(token: str) -> tuple[str, ...]:
     return tuple(sorted({_DOUBLES.sub(r"\1", v.replace("z", "s")) for v in variants}))
 
 
-def spelling(token: str) -> str:
-    """The first of :func:`spellings`."""
-    return spellings(token)[0]
-
-
 def _skeleton(s: str) -> str:
     head = "a" if s[0] in _VOWELS else s[0]
     return _DOUBLES.sub(r"\1", head + "".join(c for c in s[1:] if c not in _VOWELS))
@@ -153,11 +144,6 @@ def skeletons(token: str) -> tuple[str, ...]:
     if not token.isalpha():
         return (token,)
     return tuple(sorted({_skeleton(s) for s in spellings(token) if s}))
-
-
-def skeleton(token: str) -> str:
-    """The first of :func:`skeletons`."""
-    return skeletons(token)[0]
 
 
 class Unit(NamedTuple):
