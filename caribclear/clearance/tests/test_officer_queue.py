@@ -305,3 +305,15 @@ def test_the_reference_box_rejects_one_wrong_character(body: str, position: int)
     form = QueueFilterForm({"reference": wrong}, administration=Administration.objects.get(code="AG"))
     assert not form.is_valid()
     assert "reference" in form.errors
+
+
+def test_the_port_filter_offers_only_the_administrations_ports(
+    officer: User, client_for: Callable[[User], Any], ports: None
+) -> None:
+    response = client_for(officer).get(reverse("officer:queue"))
+    ports_offered = set(response.context["form"].fields["port"].queryset.values_list("locode", flat=True))
+    assert ports_offered and all(locode.startswith("AG") for locode in ports_offered)
+    barbados_port = Port.objects.get(locode="BBBGI")
+    response = client_for(officer).get(reverse("officer:queue"), {"tab": "all", "port": barbados_port.pk})
+    assert "port" in response.context["form"].errors
+    assert list(response.context["page"].object_list) == []
