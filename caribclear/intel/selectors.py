@@ -25,6 +25,7 @@ from .models import (
     InformationRequest,
     Operation,
     Seizure,
+    SeizurePerson,
 )
 
 R = TypeVar("R", bound=DisseminatedRecord)
@@ -116,12 +117,11 @@ def seizure_search(*, user: Any, filters: SeizureFilters | None = None) -> Query
     personal = personal_q(user, Seizure) or Q(pk__in=[])
     if f.person.strip():
         term = f.person.strip()
+        # Prefix of the surname or given names, or the exact document number (indexed on PostgreSQL).
         names = (
-            Q(persons__surname__icontains=term)
-            | Q(persons__given_names__icontains=term)
-            | Q(persons__document_number__icontains=term)
+            Q(surname__istartswith=term) | Q(given_names__istartswith=term) | Q(document_number__iexact=term)
         )
-        matches = Seizure.objects.filter(names).values("pk")
+        matches = SeizurePerson.objects.filter(names).values("seizure_id")
         qs = qs.filter(
             Q(pk__in=matches) & (personal | ~Q(personal_fields__icontains=f'"{PersonalField.PERSONS.value}"'))
         )

@@ -3,12 +3,10 @@ officer sees it without personal fields; a third member's officer cannot find it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from importlib import import_module
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django_otp.oath import totp
 
 from caribclear.accounts.choices import Role
@@ -20,22 +18,6 @@ from caribclear.reference.services import ports_of_entry_seed
 from ..models import AccessLog, Seizure
 
 PASSWORD = "correct horse battery staple"
-AUDIT_TRIGGERS = import_module("caribclear.core.migrations.0002_audit_append_only_triggers")
-
-
-@pytest.fixture
-def audit_trail_flushable(transactional_db: None) -> Iterator[None]:
-    """A transactional test's database is emptied afterwards. PostgreSQL truncates (no row triggers fire);
-    SQLite deletes row by row, which the append-only audit triggers refuse, so the audit rows written
-    during this test are removed here with the triggers lifted for that moment only."""
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in AUDIT_TRIGGERS.SQLITE_DOWN:
-                cursor.execute(statement)
-            cursor.execute("DELETE FROM core_auditevent")
-            for statement in AUDIT_TRIGGERS.SQLITE_UP:
-                cursor.execute(statement)
 
 
 def sign_in(page: Any, base: str, user: User) -> None:
@@ -57,7 +39,6 @@ def test_amber_seizure_shared_with_two_members(
     live_server: Any,
     new_page: Callable[..., Any],
     make_user: Callable[..., User],
-    audit_trail_flushable: None,
 ) -> None:
     ports_of_entry_seed()
     antigua, barbados, lucia, kitts = (Administration.objects.get(code=c) for c in ("AG", "BB", "LC", "KN"))
