@@ -127,14 +127,14 @@ def seizure_search(*, user: Any, filters: SeizureFilters | None = None) -> Query
         )
     if f.vessel.strip():
         term = f.vessel.strip()
-        matches = Seizure.objects.filter(
+        vessel_matches = Seizure.objects.filter(
             Q(conveyance_identity__icontains=term)
             | Q(vessel__name__icontains=term)
             | Q(vessel__registration_number__iexact=term)
             | Q(vessel__mmsi=term)
         ).values("pk")
         qs = qs.filter(
-            Q(pk__in=matches)
+            Q(pk__in=vessel_matches)
             & (personal | ~Q(personal_fields__icontains=f'"{PersonalField.CONVEYANCE.value}"'))
         )
     return qs.order_by("-occurred_on", "-id")
