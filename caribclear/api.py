@@ -127,4 +127,9 @@ def register_routers() -> None:
 
 
 # (app, URL prefix) of the routers that make up the API; an app adds its line when it has a router.
-API_ROUTERS: list[tuple[str, str]] = [("clearance", "/"), ("vessels", "/"), ("intel", "/intel"), ("risk", "/risk")]
+API_ROUTERS: list[tuple[str, str]] = [
+    ("clearance", "/"),
+    ("vessels", "/"),
+    ("intel", "/intel"),
+    ("risk", "/risk"),
+]

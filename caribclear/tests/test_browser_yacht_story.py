@@ -69,7 +69,7 @@ def test_a_yacht_clears_in_from_registration_to_a_verified_certificate(
     page.fill("#id_password2", PASSWORD)
     page.click("button:has-text('Create account')")
     page.wait_for_selector("text=Check your e-mail")
-    link = re.search(r"https?://\S+/accounts/confirm/\S+", mail.outbox[-1].body)
+    link = re.search(r"https?://\S+/accounts/confirm/\S+", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
     page.goto(link[0])
     page.wait_for_selector("text=You can sign in now")

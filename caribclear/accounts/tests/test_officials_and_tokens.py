@@ -14,9 +14,15 @@ def test_an_administrator_adds_an_official_to_their_own_administration(
     client = client_for(administrator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-        "/accounts/officials/",
-            {"first_name": "Kemar", "last_name": "Joseph", "email": "kemar@ag.example", "role": "officer",
-             "agency": "immigration", "language": "en"},
+            "/accounts/officials/",
+            {
+                "first_name": "Kemar",
+                "last_name": "Joseph",
+                "email": "kemar@ag.example",
+                "role": "officer",
+                "agency": "immigration",
+                "language": "en",
+            },
         )
     assert response.status_code == 302
     official = User.objects.get(email="kemar@ag.example")
@@ -27,8 +33,12 @@ def test_an_administrator_adds_an_official_to_their_own_administration(
     assert AuditEvent.objects.filter(action="official.create", object_id=str(official.pk)).exists()
 
 
-def test_an_administrator_sees_and_manages_only_their_own_administration(client_for, administrator, barbados, make_user):
-    foreign = make_user(role=Role.OFFICER, administration=barbados, agency=Agency.CUSTOMS, email="x@bb.example")
+def test_an_administrator_sees_and_manages_only_their_own_administration(
+    client_for, administrator, barbados, make_user
+):
+    foreign = make_user(
+        role=Role.OFFICER, administration=barbados, agency=Agency.CUSTOMS, email="x@bb.example"
+    )
     client = client_for(administrator)
     assert b"x@bb.example" not in client.get("/accounts/officials/").content
     assert client.get(f"/accounts/officials/{foreign.pk}/").status_code == 404
@@ -43,14 +53,18 @@ def test_officers_and_operators_cannot_manage_officials(client_for, officer, ope
     assert client_for(operator).get("/accounts/officials/").status_code == 404
 
 
-def test_an_administrator_deactivates_an_official_and_cannot_lock_themselves_out(client_for, administrator, officer):
+def test_an_administrator_deactivates_an_official_and_cannot_lock_themselves_out(
+    client_for, administrator, officer
+):
     client = client_for(administrator)
     response = client.post(f"/accounts/officials/{officer.pk}/", {"role": "officer", "agency": "customs"})
     assert response.status_code == 302
     officer.refresh_from_db()
     assert not officer.is_active
-    response = client.post(f"/accounts/officials/{administrator.pk}/", {"role": "officer", "agency": "customs",
-                                                                      "is_active": "on"})
+    response = client.post(
+        f"/accounts/officials/{administrator.pk}/",
+        {"role": "officer", "agency": "customs", "is_active": "on"},
+    )
     assert "cannot remove your own administrator access" in response.content.decode()
 
 

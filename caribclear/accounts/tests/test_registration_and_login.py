@@ -31,7 +31,7 @@ def register(client: Client, capture, **overrides: str):
 
 
 def confirmation_link() -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", mail.outbox[-1].body)
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match[1]
 
@@ -68,8 +68,16 @@ def test_a_confirmation_link_works_once(client, django_capture_on_commit_callbac
     assert client.get(link).status_code == 400
 
 
-def test_registration_errors_are_field_level_and_keep_what_was_typed(client, operator, django_capture_on_commit_callbacks):
-    response = register(client, django_capture_on_commit_callbacks, email=operator.email, password2="something else entirely", phone="+1 268 555 0101")
+def test_registration_errors_are_field_level_and_keep_what_was_typed(
+    client, operator, django_capture_on_commit_callbacks
+):
+    response = register(
+        client,
+        django_capture_on_commit_callbacks,
+        email=operator.email,
+        password2="something else entirely",
+        phone="+1 268 555 0101",
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
@@ -80,7 +88,9 @@ def test_registration_errors_are_field_level_and_keep_what_was_typed(client, ope
 
 
 def test_weak_passwords_are_refused(client, django_capture_on_commit_callbacks):
-    response = register(client, django_capture_on_commit_callbacks, password1="password", password2="password")
+    response = register(
+        client, django_capture_on_commit_callbacks, password1="password", password2="password"
+    )
     assert "This password is too common." in response.content.decode()
 
 
@@ -97,7 +107,9 @@ def test_production_hashes_passwords_with_argon2(settings):
 def test_repeated_failed_logins_lock_the_account_even_with_the_right_password(client, operator):
     for _ in range(5):
         response = client.post("/accounts/login/", {"username": operator.email, "password": "wrong password"})
-    response = client.post("/accounts/login/", {"username": operator.email, "password": "correct horse battery staple"})
+    response = client.post(
+        "/accounts/login/", {"username": operator.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code == 429
     assert "locked" in response.content.decode().lower()
     assert "_auth_user_id" not in client.session
@@ -105,7 +117,9 @@ def test_repeated_failed_logins_lock_the_account_even_with_the_right_password(cl
 
 def test_an_official_must_enrol_an_authenticator_then_sign_in_with_a_code(client, officer, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    response = client.post("/accounts/login/", {"username": officer.email, "password": "correct horse battery staple"})
+    response = client.post(
+        "/accounts/login/", {"username": officer.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("/accounts/login/enrol/")
     assert "_auth_user_id" not in client.session  # the password alone does not sign an official in
 
@@ -113,7 +127,9 @@ def test_an_official_must_enrol_an_authenticator_then_sign_in_with_a_code(client
     assert b"<svg" in response.content  # the QR code to scan
     device = TOTPDevice.objects.get(user=officer, confirmed=False)
 
-    response = client.post("/accounts/login/enrol/", {"code": "000000" if totp(device.bin_key) != 0 else "111111"})
+    response = client.post(
+        "/accounts/login/enrol/", {"code": "000000" if totp(device.bin_key) != 0 else "111111"}
+    )
     assert "not right" in response.content.decode()
     response = client.post("/accounts/login/enrol/", {"code": f"{totp(device.bin_key):06d}"})
     assert response.status_code == 302
@@ -123,7 +139,9 @@ def test_an_official_must_enrol_an_authenticator_then_sign_in_with_a_code(client
 
     # Next time: password, then the code.
     client.logout()
-    response = client.post("/accounts/login/", {"username": officer.email, "password": "correct horse battery staple"})
+    response = client.post(
+        "/accounts/login/", {"username": officer.email, "password": "correct horse battery staple"}
+    )
     assert response["Location"].endswith("/accounts/login/verify/")
     device.refresh_from_db()
     device.last_t = -1  # allow the same time step again for this test

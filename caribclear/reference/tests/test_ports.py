@@ -46,7 +46,7 @@ def test_loading_keeps_member_territories_and_links_the_clearing_administration(
     path.write_bytes(UNLOCODE_SAMPLE)
     call_command("load_unlocode", str(path))
     assert set(Port.objects.values_list("locode", flat=True)) == {"AGSJO", "CWWIL", "MQFDF"}
-    assert Port.objects.get(locode="MQFDF").administration.code == "FR"
+    assert Port.objects.filter(locode="MQFDF", administration__code="FR").exists()
     assert Port.objects.get(locode="AGSJO").latitude == Decimal("17.11667")
     call_command("load_unlocode", str(path), "--all-countries")
     assert Port.objects.get(locode="DEHAM").administration is None
@@ -55,7 +55,9 @@ def test_loading_keeps_member_territories_and_links_the_clearing_administration(
 def test_reloading_updates_names_and_keeps_the_port_of_entry_flag(tmp_path):
     call_command("seed_ports_of_entry")
     path = tmp_path / "CodeListPart1.csv"
-    path.write_bytes(UNLOCODE_SAMPLE.replace(b"St. John's\",\"St. John's\",\"03", b"Saint John's\",\"Saint John's\",\"03"))
+    path.write_bytes(
+        UNLOCODE_SAMPLE.replace(b'St. John\'s","St. John\'s","03', b'Saint John\'s","Saint John\'s","03')
+    )
     call_command("load_unlocode", str(path))
     port = Port.objects.get(locode="AGSJO")
     assert port.name == "Saint John's" and port.is_port_of_entry
@@ -72,5 +74,5 @@ def test_the_seed_makes_ports_of_entry_for_members():
     call_command("seed_ports_of_entry")
     entry_ports = Port.objects.ports_of_entry()
     assert entry_ports.filter(locode="BBBGI", administration__code="BB").exists()
-    assert entry_ports.get(locode="PRSJU").administration.code == "US"
+    assert entry_ports.filter(locode="PRSJU", administration__code="US").exists()
     assert entry_ports.count() >= 40
