@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "caribclear.core.idempotency.IdempotencyMiddleware",
+    "caribclear.core.problems.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "caribclear.urls"

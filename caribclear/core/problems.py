@@ -41,3 +41,27 @@ def problem_response(
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+class ApiProblemMiddleware:
+    """Under /api/, an error answered by Django itself (an unknown URL, a method the endpoint does not
+    allow, a server error) still reaches the client as RFC 9457 problem JSON."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code < 400:
+            return response
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith(PROBLEM_CONTENT_TYPE):
+            return response
+        headers = {
+            name: response[name] for name in ("Allow", "Retry-After", "WWW-Authenticate") if name in response
+        }
+        detail = {
+            404: "There is no such endpoint or record.",
+            405: f"This endpoint does not accept {request.method}.",
+        }.get(response.status_code, "")
+        return problem_response(request, status=response.status_code, detail=detail, headers=headers)

@@ -103,3 +103,14 @@ def test_the_openapi_document_describes_the_api(client):
         "/api/notifications/{reference}/submit",
     ):
         assert path in document["paths"], path
+
+
+def test_an_unknown_endpoint_and_a_wrong_method_are_problems_too(client, auth):
+    response = client.get("/api/no-such-thing", **auth)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    response = client.delete("/api/vessels", **auth)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "GET" in response["Allow"]
+    assert json.loads(response.content)["status"] == 405
