@@ -23,6 +23,13 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
     statuses = sorted(Notification.objects.values_list("status", flat=True))
     assert statuses == ["cleared", "cleared", "draft", "submitted"]
     assert all(n.versions.exists() for n in Notification.objects.exclude(status="draft"))
+    # The crew member on the demo lookout raises a hit and the red lane on the arrival expected in Antigua.
+    from caribclear.risk.models import Assessment
+    from caribclear.screening.models import Hit
+
+    expected = Notification.objects.get(status="submitted")
+    assert Hit.objects.filter(notification=expected).exists()
+    assert Assessment.objects.get(notification=expected).lane == "red"
 
     counts = (User.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=io.StringIO())

@@ -21,6 +21,10 @@ from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
+from caribclear.risk.choices import Lane
+from caribclear.risk.services import criterion_create
+from caribclear.screening.choices import LookoutKind, Sharing
+from caribclear.screening.services import lookout_create
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 DEMO_PASSWORD = "caribclear-demo"  # noqa: S105 - printed for the local demo only
@@ -56,6 +60,7 @@ class Command(BaseCommand):
             officials = [self._official(*row) for row in OFFICIALS]
             skipper = self._user("skipper@yacht.demo", "Ana", "Marín", Role.OPERATOR, language="es")
             if not Notification.objects.filter(account=skipper).exists():
+                self._risk(officials)
                 self._voyages(skipper, officials)
         self._print(officials, skipper)
 
@@ -83,6 +88,37 @@ class Command(BaseCommand):
             defaults={"name": "Demo authenticator", "confirmed": True, "key": demo_key(email).hex()},
         )
         return user
+
+    def _risk(self, officials: list[User]) -> None:
+        """A regional lookout and two criteria of Antigua, so the first notification shows a lane and a hit."""
+        supervisor = next(o for o in officials if o.email == "supervisor@antigua.demo")
+        lookout_create(
+            actor=supervisor,
+            kind=LookoutKind.PERSON,
+            name="Daniel Okafor",
+            birth_date="1988-09-30",
+            nationalities=["GB"],
+            reason="Demo: wanted for questioning about undeclared cash (fictitious).",
+            sharing=Sharing.ALL,
+            source="Demo data",
+        )
+        criterion_create(
+            actor=supervisor,
+            name="Firearms on board",
+            lane=Lane.YELLOW,
+            weight=20,
+            documentation="Firearms or flare guns declared: check the serial numbers against the vessel's list and "
+            "seal them in the bonded locker for the stay.",
+            conditions=[{"field": "declares_firearms", "operator": "is_yes", "values": []}],
+        )
+        criterion_create(
+            actor=supervisor,
+            name="Lookout match",
+            lane=Lane.RED,
+            weight=50,
+            documentation="Someone on board matches a regional lookout: hold the vessel for a joint inspection.",
+            conditions=[{"field": "lookout_hit", "operator": "is_yes", "values": []}],
+        )
 
     def _voyages(self, skipper: User, officials: list[User]) -> None:
         today = timezone.now()
