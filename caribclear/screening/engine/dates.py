@@ -45,8 +45,11 @@ EXACT = 0.06
 YEAR_MONTH = 0.04
 YEAR_ONLY = 0.03
 NEAR = 0.0
+OTHER_DAY = -0.04
 YEAR_TYPO = -0.05
-TWO_YEARS = -0.12
+SAME_YEAR_ONLY = -0.08
+YEAR_NEAR_OTHER_DAY = -0.12
+TWO_YEARS = -0.20
 FAR = -0.30
 
 
@@ -80,15 +83,18 @@ def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
             if _one_digit_apart(qd, ed, 2):
                 return DateVerdict("dob_typo", NEAR, f"date of birth {shown}: day differs by one digit")
             detail = f"date of birth {shown}: same year and month, other day"
-            return DateVerdict("dob_day", NEAR - 0.02, detail)
+            return DateVerdict("dob_day", OTHER_DAY, detail)
         if qd is not None and ed is not None and qm == ed and qd == em:
             return DateVerdict("dob_swap", NEAR, f"date of birth {shown}: day and month swapped")
         if qd is not None and ed is not None and qd == ed and _one_digit_apart(qm, em, 2):
             return DateVerdict("dob_typo", NEAR, f"date of birth {shown}: month differs by one digit")
-        return DateVerdict("dob_year", NEAR, f"date of birth {shown}: same year only")
+        return DateVerdict("dob_year", SAME_YEAR_ONLY, f"date of birth {shown}: same year, other day")
     gap = abs(qy - ey)
     if gap == 1:
-        return DateVerdict("dob_year_near", NEAR, f"date of birth {shown}: one year apart")
+        if qm is None or em is None or same_md:
+            return DateVerdict("dob_year_near", NEAR, f"date of birth {shown}: one year apart")
+        detail = f"date of birth {shown}: one year apart, other day"
+        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, detail)
     if same_md and (_one_digit_apart(qy, ey, 4) or f"{qy:04d}"[:2] + f"{qy:04d}"[:1:-1] == f"{ey:04d}"):
         return DateVerdict("dob_typo", YEAR_TYPO, f"date of birth {shown}: same day, year typo?")
     if gap == 2:

@@ -53,6 +53,8 @@ DEFAULT_THRESHOLD = 0.80
 MAX_SCORED = 300
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
+#: Expansions at least this similar may count fully when bounding a candidate's score; others less.
+STRONG_SIM = 0.9
 #: Similarity a join of two tokens needs to match ("nasr allah" ~ "nasrallah").
 JOIN_MIN = 0.92
 #: Weight of an entity's name tokens that the query does not have (extra middle names, second surnames).
@@ -71,9 +73,9 @@ IDENTIFIER_MATCH = 0.50
 IDENTIFIER_FLOOR = 0.90
 #: The most any evidence other than identifiers can add; used to prune candidates.
 _MAX_BOOST = EXACT + NATIONALITY_MATCH
-#: A query token the index could not expand may still match fuzzily when scored: candidates need only this
-#: share of the weight the threshold asks for (2 of 3 equal tokens pass at the default threshold).
-_PRUNE_SLACK = 0.85
+#: A query token the index could not relate to an entity's tokens may still match fuzzily when scored
+#: (a far romanisation): when a name has three or more keys, the bound lets one missing key count this much.
+_MISSING_KEY_ALLOWANCE = 0.8
 _MAX_KEYS = 8
 
 _SCHEMA_CODE = {name: i for i, name in enumerate(SCHEMAS)}
@@ -103,7 +105,7 @@ def token_sim(a: str, b: str) -> float:
                     return max(sim, 0.97)
                 alt = (Levenshtein.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
                 sim = max(sim, 0.97 * alt)
-    if sim < 0.95 and phonetic(a) == phonetic(b):
+    if 0.65 <= sim < 0.95 and phonetic(a) == phonetic(b):
         sim = max(sim, 0.9 if min(len(a), len(b)) > 3 else 0.8)
     return sim
 
@@ -325,19 +327,23 @@ class Index:
             self._known_cache[key] = known
         return known
 
-    def _token_set(self, token: str) -> frozenset[int]:
-        """Entities with a token like ``token`` (the union of its expansions' postings)."""
-        cached = self._union_cache.get(token)
+    def _token_set(self, token: str, min_sim: float = 0.0) -> frozenset[int]:
+        """Entities with a token like ``token`` (the union of its expansions' postings).
+
+        With ``min_sim``, only expansions at least that similar count.
+        """
+        key = f"{min_sim}:{token}"
+        cached = self._union_cache.get(key)
         if cached is not None:
             return cached
-        tids = [t for t, _ in self._expand(token)]
+        tids = [t for t, sim in self._expand(token) if sim >= min_sim]
         if len(tids) == 1:
             result = self._posting_set(tids[0])
         else:
             result = frozenset().union(*(self._postings[t] for t in tids))
         if len(self._union_cache) > 50_000:
             self._union_cache.clear()
-        self._union_cache[token] = result
+        self._union_cache[key] = result
         return result
 
     def _posting_set(self, tid: int) -> frozenset[int]:
@@ -364,6 +370,8 @@ class Index:
         if not keys:
             return set()
         need = min_ratio * qname.total_weight - qname.free_weight - INITIAL_WEIGHT * len(qname.initials)
+        if len(qname.key_weights) >= 3:
+            need -= _MISSING_KEY_ALLOWANCE * max(qname.key_weights)
         total = sum(w for w, _ in keys)
         if total < need:
             return set()
@@ -389,7 +397,7 @@ class Index:
     # ------------------------------------------------------------------ screening
     def _chosen(self, prep: _Prepared, qnames: list[_QueryName], threshold: float) -> list[int]:
         """Entities worth scoring in full: those that can reach ``threshold``, plus identifier hits."""
-        min_ratio = max(0.0, threshold - _MAX_BOOST) * _PRUNE_SLACK
+        min_ratio = max(0.0, threshold - _MAX_BOOST)
         ub: dict[int, float] = {}
         for qn in qnames:
             for idx in self._candidates(qn, min_ratio):
@@ -499,6 +507,7 @@ class _QueryName:
     weights: tuple[float, ...]
     key_weights: list[float]
     key_sets: list[frozenset[int] | set[int]]
+    key_strong: list[frozenset[int] | set[int]]
     total_weight: float
     free_weight: float
     initials: tuple[str, ...]
@@ -513,6 +522,7 @@ class _QueryName:
         weights: list[float] = []
         key_weights: list[float] = []
         key_sets: list[frozenset[int] | set[int]] = []
+        key_strong: list[frozenset[int] | set[int]] = []
         free = 0.0
         initials: list[str] = []
         units = _units_of(tokens)
@@ -533,19 +543,23 @@ class _QueryName:
             w = index.weight(tok, df)
             weights.append(w)
             s: frozenset[int] | set[int] = index._token_set(tok)
+            strong: frozenset[int] | set[int] = index._token_set(tok, STRONG_SIM)
             for u in units:
                 if len(u.positions) > 1 and pos in u.positions:
-                    joined = index._token_set(u.text)
+                    joined = index._token_set(u.text, JOIN_MIN)
                     if joined:
                         s = set(s) | joined
+                        strong = set(strong) | joined
             key_weights.append(w)
             key_sets.append(s)
+            key_strong.append(strong)
         if not key_weights:
             # a name made only of particles, initials or generic words: use them as keys after all
             for tok in tokens:
                 if len(tok) > 1:
                     key_weights.append(MINOR_WEIGHT)
                     key_sets.append(index._token_set(tok))
+                    key_strong.append(index._token_set(tok, STRONG_SIM))
             free = sum(weights) - sum(key_weights) - INITIAL_WEIGHT * len(initials)
         unit_sims = [index._known_sims(u.text, len(u.positions) == 1, schema) for u in units]
         return cls(
@@ -554,6 +568,7 @@ class _QueryName:
             weights=tuple(weights),
             key_weights=key_weights,
             key_sets=key_sets,
+            key_strong=key_strong,
             total_weight=sum(weights) or 1.0,
             free_weight=free,
             initials=tuple(initials),
@@ -565,15 +580,26 @@ class _QueryName:
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
-        """Share of this name's weight that entity ``idx`` (with these names) can match at best."""
+        """The best name score entity ``idx`` (with these names) could reach, roughly and generously."""
         hit = self.free_weight
-        for w, s in zip(self.key_weights, self.key_sets, strict=True):
-            if idx in s:
+        missing = 0.0
+        for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
+            if idx in strong:
                 hit += w
+            elif idx in s:
+                hit += w * STRONG_SIM  # matched only by expansions less similar than that
+            else:
+                missing = max(missing, w)
+        if len(self.key_weights) >= 3:
+            hit += _MISSING_KEY_ALLOWANCE * missing
         for initial in self.initials:
             if any(t[0] == initial for name in names for t in name):
                 hit += INITIAL_WEIGHT
-        return hit / self.total_weight
+        # entity tokens beyond the query's count cannot all be matched: each weighs at least 1
+        n_query = len(self.tokens)
+        extra = min(sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in names) - n_query
+        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, extra)
+        return hit / den
 
     def align(self, index: Index, etokens: tuple[str, ...], eschema: int) -> _Alignment:
         """Line this name's tokens up with an entity name's tokens, best pairs first (greedy)."""
