@@ -62,7 +62,6 @@ def screen_many(
     _WORKER_INDEX = index
     # Objects alive now (the index) leave the garbage collector's view, so that collections in the
     # workers do not touch, and thereby copy, every page of the index they share with this process.
-    gc.collect()
     gc.freeze()
     try:
         ctx = multiprocessing.get_context("fork")

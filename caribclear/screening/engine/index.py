@@ -193,7 +193,12 @@ class Index:
     # ------------------------------------------------------------------ building
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> Index:
-        """Index the entities. Entity ids should be unique; order is kept for tie-breaks."""
+        """Index the entities. Entity ids should be unique; order is kept for tie-breaks.
+
+        A long-lived process that keeps the index may call ``gc.freeze()`` once it is built, so that the
+        garbage collector's full collections stop walking its millions of objects (``screen_many`` does
+        so before forking its workers).
+        """
         # Building allocates millions of small objects and no cycles: without this, the cyclic garbage
         # collector would walk the growing index again and again.
         was_enabled = gc.isenabled()
