@@ -11,8 +11,8 @@ Everything is generated from ``--seed``, so two runs with the same flags see the
 from __future__ import annotations
 
 import argparse
-import gc
 import csv
+import gc
 import json
 import os
 import random
