@@ -47,7 +47,7 @@ def seizures_in(*, user: Any, period: Period) -> QuerySet[Seizure]:
         occurred_on__gte=period.date_from, occurred_on__lte=period.date_to
     )
     if period.members:
-        qs = qs.filter(port__administration__code__in=period.members)
+        qs = qs.filter(port_id__in=Port.objects.filter(administration__code__in=period.members).values("pk"))
     if period.commodity:
         qs = qs.filter(commodity=period.commodity)
     return qs

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
+from caribclear.reference.models import Port
 
 from .access import personal_q, visible_records, visible_to_administration
 from .choices import PersonalField, RecordType
@@ -111,7 +112,9 @@ def seizure_search(*, user: Any, filters: SeizureFilters | None = None) -> Query
     if f.owner:
         qs = qs.filter(owner__code=f.owner)
     if f.administrations:
-        qs = qs.filter(port__administration__code__in=f.administrations)
+        qs = qs.filter(
+            port_id__in=Port.objects.filter(administration__code__in=f.administrations).values("pk")
+        )
     if f.operation:
         qs = qs.filter(operation_id=f.operation)
     personal = personal_q(user, Seizure) or Q(pk__in=[])

@@ -5,6 +5,7 @@ Every page that shows a record reads it through `access.read()`, which redacts a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -13,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,20 +41,41 @@ from .forms import (
 from .models import DisseminatedRecord
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+MAX_PAGE = 200
 
 
-class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP + 1 rows: a search matching more says "more than 10,000" and asks the
-    reader to narrow it, instead of counting a million rows on every page."""
+@dataclass
+class UncountedPage:
+    """A page of a search without a total count: counting every match of a rare filter means reading the
+    whole table, so the list asks for one row more than it shows and offers "Next" when it is there."""
 
-    @cached_property
-    def count(self) -> int:
-        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+    number: int
+    object_list: list[Any]
+    has_next: bool
 
     @property
-    def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def uncounted_page(qs: Any, number: str | None) -> UncountedPage:
+    try:
+        page = min(max(int(number or 1), 1), MAX_PAGE)
+    except ValueError:
+        page = 1
+    start = (page - 1) * PAGE_SIZE
+    rows = list(qs[start : start + PAGE_SIZE + 1])
+    return UncountedPage(number=page, object_list=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE)
 
 
 EXPORT_LIMIT = 5000
@@ -126,7 +147,7 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.pdf"'
         return response
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = uncounted_page(qs, request.GET.get("page"))
     views = read(
         _user(request), page.object_list, via=ReadVia.SEARCH if searching else ReadVia.LIST, only=LIST_FIELDS
     )
