@@ -74,8 +74,15 @@ def uncounted_page(qs: Any, number: str | None) -> UncountedPage:
     except ValueError:
         page = 1
     start = (page - 1) * PAGE_SIZE
-    rows = list(qs[start : start + PAGE_SIZE + 1])
-    return UncountedPage(number=page, object_list=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE)
+    # Choose the page's ids first (the filters and order can be answered from indexes alone), then read
+    # just those rows, still through the same restricted queryset.
+    ids = list(qs.values_list("pk", flat=True)[start : start + PAGE_SIZE + 1])
+    rows = {row.pk: row for row in qs.filter(pk__in=ids[:PAGE_SIZE])}
+    return UncountedPage(
+        number=page,
+        object_list=[rows[pk] for pk in ids[:PAGE_SIZE] if pk in rows],
+        has_next=len(ids) > PAGE_SIZE,
+    )
 
 
 EXPORT_LIMIT = 5000

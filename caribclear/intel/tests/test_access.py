@@ -353,3 +353,27 @@ def test_alerts_through_pages_and_api(
     )
     assert created.status_code == 201, created.content
     assert AccessLog.objects.filter(user_id=kn_officer.pk, record_type="alert", via=ReadVia.API).count() == 2
+
+
+def test_search_pages_without_a_count(
+    ports: None,
+    analyst: User,
+    barbados: Administration,
+    bb_officer: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    from ..views import PAGE_SIZE
+
+    for _n in range(PAGE_SIZE + 1):
+        seizure_make(actor=analyst, released_to=[barbados], persons=[])
+    seizure_make(actor=analyst, persons=[])  # not released: never on any page
+    client = client_for(bb_officer)
+    first = client.get(reverse("intel:seizure_list"))
+    assert len(first.context["views"]) == PAGE_SIZE and first.context["page"].has_next
+    second = client.get(reverse("intel:seizure_list"), {"page": "2"})
+    assert len(second.context["views"]) == 1 and not second.context["page"].has_next
+    shown = {v.data["reference"] for v in first.context["views"]} | {
+        v.data["reference"] for v in second.context["views"]
+    }
+    assert shown == set(Seizure.objects.filter(released_to=barbados).values_list("reference", flat=True))
+    assert client.get(reverse("intel:seizure_list"), {"page": "x"}).context["page"].number == 1
