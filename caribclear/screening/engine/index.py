@@ -411,10 +411,20 @@ class Index:
                     ub[idx] = bound
         schema = prep.schema
         prepared = self._prepared
-        ranked = sorted(
-            (i for i, b in ub.items() if b >= min_ratio and _compatible(prepared[i].schema, schema)),
-            key=lambda i: (-ub[i], i),
-        )[:MAX_SCORED]
+        # add what the other evidence can do at best: a date of birth years apart rules out a namesake
+        bounds: dict[int, float] = {}
+        for i, b in ub.items():
+            if b < min_ratio or not _compatible(prepared[i].schema, schema):
+                continue
+            bound = b + NATIONALITY_MATCH
+            if prep.dobs and prepared[i].dobs:
+                verdict = compare_birth_dates(prep.dobs, prepared[i].dobs)
+                bound += verdict.effect if verdict is not None else 0.0
+            if prep.gender and prepared[i].gender and prep.gender != prepared[i].gender:
+                bound += GENDER_MISMATCH
+            if bound >= threshold:
+                bounds[i] = bound
+        ranked = sorted(bounds, key=lambda i: (-bounds[i], i))[:MAX_SCORED]
         chosen = set(ranked)
         for pair in prep.ids:
             chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))

@@ -68,7 +68,10 @@ def entity_from_ftm(data: dict[str, Any]) -> Entity | None:
     if schema == "Vessel":
         nationalities += _strings(props, "flag")
     genders = _strings(props, "gender")
-    details = {"datasets": " ".join(d for d in data.get("datasets", []) if isinstance(d, str))}
+    datasets = data.get("datasets")
+    details = {
+        "datasets": " ".join(d for d in datasets if isinstance(d, str)) if isinstance(datasets, list) else ""
+    }
     for prop in ("topics", "program", "notes"):
         details[prop] = " | ".join(_strings(props, prop))
     return Entity(
