@@ -217,6 +217,9 @@ def test_operation_members_share_records_and_get_a_report(
         reverse("intel:operation_detail", args=["caribbean-shield"]), {"format": "pdf"}
     )
     assert pdf.content.startswith(b"%PDF")
+    from ..models import AccessLog
+
+    assert AccessLog.objects.filter(user_id=bb_officer.pk, record_id=seizure.pk, via="report").count() == 2
     with pytest.raises(ValidationError):
         seizure_make(actor=kn_officer, operation=operation)
 
