@@ -2,20 +2,14 @@
 charts never count a record they may not see); clearance volumes are counts per member, status and
 month, which are not personal and are shared with every official.
 
-Screening and criteria hit rates come from the risk engine through one documented interface:
-
-    caribclear.risk.selectors.hit_rate_summary(*, user, date_from, date_to) -> list[dict]
-        each dict: {"label": str, "checks": int, "hits": int}
-
-When that function does not exist (the risk engine has not shipped it), the section says so and shows
-no figures.
+Screening and criteria hit rates come from the risk engine's own selector
+(`caribclear.risk.selectors.dashboard_for`), for the reader's own administration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from django.db import connection
@@ -26,6 +20,7 @@ from django.utils import timezone
 from caribclear.intel.access import visible_records
 from caribclear.intel.models import Seizure
 from caribclear.reference.models import Port
+from caribclear.risk.selectors import Dashboard, dashboard_for
 
 
 @dataclass
@@ -237,17 +232,12 @@ def clearance_volumes(*, period: Period) -> dict[str, Any]:
     return {"by_member": by_member, "by_status": by_status, "by_month": by_month}
 
 
-def risk_hit_rates(*, user: Any, period: Period) -> list[dict[str, Any]] | None:
-    """Hit rates from the risk engine's documented selector, or None when it is not available."""
-    try:
-        module = import_module("caribclear.risk.selectors")
-    except ImportError:
+def risk_hit_rates(*, user: Any, period: Period) -> Dashboard | None:
+    """Per criterion and per watchlist: checks, hits and false positives of the reader's administration
+    in the period (None for a reader without an administration)."""
+    if not getattr(user, "is_official", False) or user.administration_id is None:
         return None
-    function = getattr(module, "hit_rate_summary", None)
-    if function is None:
-        return None
-    rows: list[dict[str, Any]] = list(function(user=user, date_from=period.date_from, date_to=period.date_to))
-    return rows
+    return dashboard_for(user, start=period.date_from, end=period.date_to)
 
 
 def notable_seizures(*, user: Any, period: Period, limit: int = 20) -> list[Seizure]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from importlib import import_module
 
 import pytest
 from django.test import Client
@@ -103,15 +102,36 @@ def test_clearance_volumes_per_member(
     ]
 
 
-def test_hit_rates_only_from_the_risk_engine_interface(
-    people: dict[str, User], client_for: Callable[[User], Client]
+def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
+    ports: None,
+    people: dict[str, User],
+    client_for: Callable[[User], Client],
+    operator: User,
 ) -> None:
-    html = client_for(people["kn"]).get(reverse("dashboards:home")).content.decode()
-    try:
-        available = hasattr(import_module("caribclear.risk.selectors"), "hit_rate_summary")
-    except ImportError:
-        available = False
-    assert ("Not available yet" in html) is not available
+    from caribclear.risk.services import criterion_create, notification_check
+
+    criterion_create(
+        actor=people["ag"],
+        name="Charter vessels",
+        documentation="Charters pay a cruising permit.",
+        conditions=[{"field": "is_charter", "operator": "is_yes", "values": []}],
+        lane="yellow",
+    )
+    vessel = vessel_make(account=operator)
+    soon = timezone.now() + dt.timedelta(days=1)
+    for charter in (True, False, False):
+        notification = notification_make(
+            account=operator, vessel=vessel, port="AGSJO", expected_at=soon, is_charter=charter
+        )
+        notification_check(notification_id=notification.pk)
+
+    page = client_for(people["ag"]).get(reverse("dashboards:home"))
+    row = next(r for r in page.context["hit_rates"].criteria if r.label.startswith("Charter vessels"))
+    assert (row.assessed, row.fired) == (3, 1)
+    assert "Charter vessels" in page.content.decode()
+    # Another member's official sees their own administration's figures, not Antigua's criteria.
+    other = client_for(people["bb"]).get(reverse("dashboards:home"))
+    assert "Charter vessels" not in other.content.decode()
 
 
 def test_threat_assessment_exports_only_visible_records_and_logs_them(
