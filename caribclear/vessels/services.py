@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
@@ -83,7 +83,12 @@ def _assign(instance: Model, data: Mapping[str, Any], allowed: Iterable[str]) ->
         if isinstance(value, str):
             value = value.strip()
         model_field = instance._meta.get_field(name)
-        if value is None and model_field.empty_strings_allowed and not model_field.null:
+        if (
+            value is None
+            and isinstance(model_field, models.Field)
+            and model_field.empty_strings_allowed
+            and not model_field.null
+        ):
             value = ""
         if getattr(instance, name) != value:
             setattr(instance, name, value)

@@ -25,10 +25,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from ..dates import parse_partial
 from ..errors import InputError
-from ..model import SCHEMAS, Entity, ListInfo
+from ..model import SCHEMAS, Entity, ListInfo, Schema
 from ..normalize import normalize_gender
 from .common import open_text, split_list, unique
 
@@ -91,7 +92,7 @@ def iter_lookouts(path: Path) -> Iterator[Entity]:
             }
             yield Entity(
                 id=entity_id,
-                schema=schema,
+                schema=cast(Schema, schema),
                 names=unique([name, *split_list(get.get("aliases"))]),
                 birth_dates=unique(dobs),
                 nationalities=unique(split_list(get.get("nationality"))),
