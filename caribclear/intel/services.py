@@ -135,6 +135,14 @@ def record_reindex(*, record: DisseminatedRecord) -> None:
     record.search_text, record.personal_text = public, personal
 
 
+def _screen_again_on_commit(record: DisseminatedRecord) -> None:
+    """An alert feeds screening: after commit, pending notifications it may (no longer) hit are re-screened."""
+    if isinstance(record, Alert):
+        from caribclear.screening.services import intel_alert_rescreen_on_commit
+
+        intel_alert_rescreen_on_commit(alert_id=record.pk)
+
+
 # --- Dissemination ----------------------------------------------------------------------------------
 def _clean_dissemination(
     *,
@@ -173,6 +181,7 @@ def _apply_dissemination(record: DisseminatedRecord, values: dict[str, Any]) -> 
     record.personal_released_to.set(values["personal_released_to"])
     record.recipients.set(values["recipients"])
     record_reindex(record=record)
+    _screen_again_on_commit(record)
 
 
 def _snapshot(record: DisseminatedRecord) -> dict[str, Any]:
@@ -434,6 +443,7 @@ def alert_create(
     )
     record_reindex(record=alert)
     audit_record(actor=actor, action="intel.alert_issued", obj=alert, summary=alert.reference)
+    _screen_again_on_commit(alert)
     return alert
 
 

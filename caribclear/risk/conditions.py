@@ -151,7 +151,7 @@ def notification_facts(notification: Notification) -> Facts:
         "currency_amount": [notification.currency_amount] if notification.currency_amount is not None else [],
         "watchlist_hit_score": [Decimal(h.score) for h in hits],
         "watchlist_hit_count": [Decimal(len(hits))],
-        "lookout_hit": [any(h.lookout_id is not None for h in hits)],
+        "lookout_hit": [any(h.is_lookout for h in hits)],
     }
     for key in (
         "declares_firearms",

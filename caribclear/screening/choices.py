@@ -9,7 +9,11 @@ class SourceFormat(models.TextChoices):
     CSL = "csl", _("US Consolidated Screening List (CSV)")
     CSV = "csv", _("Lookout CSV")
     LOOKOUTS = "lookouts", _("Regional lookouts (entered in CaribClear)")
+    INTEL = "intel", _("Intelligence alerts (released to the administration)")
 
+
+# Lists whose content is kept in CaribClear itself (each item says whom it is shared with), not imported.
+ENTERED_FORMATS = (SourceFormat.LOOKOUTS, SourceFormat.INTEL)
 
 # Formats that can be imported from a file (the engine's readers).
 FILE_FORMATS = (SourceFormat.OFAC, SourceFormat.UN, SourceFormat.FTM, SourceFormat.CSL, SourceFormat.CSV)

@@ -3,6 +3,11 @@
 Who may screen against a list is data: a list (or a lookout) carries its owner administration (none for a
 regional or global list such as OFAC or the UN list), a sharing mode and the members it is released to.
 One function decides it: :func:`caribclear.screening.selectors.watchlists_usable_by`.
+
+Intelligence alerts (``caribclear.intel``) are screened as one more source: each administration has an
+"Intelligence alerts" list of its own (format ``intel``, never shared) under which their hits are recorded;
+which alerts it holds is decided by the intel app's sharing rules, read through
+:func:`caribclear.screening.selectors.intel_lookouts`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,16 @@ from django_countries.fields import CountryField
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import Disposition, Gender, LookoutKind, ScreeningReason, Sharing, SourceFormat, SubjectKind
+from .choices import (
+    ENTERED_FORMATS,
+    Disposition,
+    Gender,
+    LookoutKind,
+    ScreeningReason,
+    Sharing,
+    SourceFormat,
+    SubjectKind,
+)
 
 
 class Watchlist(TimeStampedModel):
@@ -67,7 +81,12 @@ class Watchlist(TimeStampedModel):
                 fields=["owner"],
                 condition=models.Q(source_format=SourceFormat.LOOKOUTS),
                 name="one_lookout_list_per_administration",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=models.Q(source_format=SourceFormat.INTEL),
+                name="one_intel_alert_list_per_administration",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +94,12 @@ class Watchlist(TimeStampedModel):
 
     @property
     def is_lookouts(self) -> bool:
-        return self.source_format == SourceFormat.LOOKOUTS
+        """Entered in CaribClear (lookouts, intelligence alerts), not imported: each item says who uses it."""
+        return self.source_format in ENTERED_FORMATS
+
+    @property
+    def is_intel(self) -> bool:
+        return self.source_format == SourceFormat.INTEL
 
 
 class WatchlistVersion(models.Model):
@@ -263,6 +287,13 @@ class Hit(models.Model):
     lookout = models.ForeignKey(
         Lookout, null=True, blank=True, on_delete=models.SET_NULL, related_name="hits"
     )
+    alert_reference = models.CharField(
+        _("intelligence alert"),
+        max_length=9,
+        blank=True,
+        db_index=True,
+        help_text=_("The reference of the intelligence alert that matched, when it was one."),
+    )
     entity_id = models.CharField(_("listed id"), max_length=100)
     entity_caption = models.CharField(_("listed name"), max_length=300)
     subject_kind = models.CharField(_("who or what matched"), max_length=10, choices=SubjectKind.choices)
@@ -298,3 +329,8 @@ class Hit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_label} ~ {self.entity_caption} ({self.score})"
+
+    @property
+    def is_lookout(self) -> bool:
+        """The hit is on a regional lookout or an intelligence alert (someone asked to watch for it)."""
+        return self.lookout_id is not None or bool(self.alert_reference)

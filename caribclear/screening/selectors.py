@@ -8,13 +8,19 @@ shared with all are usable by every member.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
+from caribclear.intel.access import visible_to_administration
+from caribclear.intel.choices import PersonalField
+from caribclear.intel.models import Alert
+from caribclear.intel.selectors import Lookout as IntelLookout
+from caribclear.intel.selectors import active_lookouts
 
-from .choices import Sharing, SourceFormat
+from .choices import ENTERED_FORMATS, Sharing
 from .models import Hit, Lookout, Watchlist, WatchlistEntry, WatchlistVersion
 
 
@@ -38,7 +44,7 @@ def imported_watchlists_for_screening(administration: Administration) -> QuerySe
     """Imported lists to screen an administration's notifications against (active, with a version)."""
     return (
         watchlists_usable_by(administration)
-        .exclude(source_format=SourceFormat.LOOKOUTS)
+        .exclude(source_format__in=ENTERED_FORMATS)
         .filter(is_active=True, current_version__isnull=False)
         .order_by("pk")
     )
@@ -97,6 +103,57 @@ def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookou
     if record.sharing == Sharing.NAMED:
         ids |= set(record.shared_with.values_list("pk", flat=True))
     return sorted(i for i in ids if i is not None)
+
+
+# --- Intelligence alerts -----------------------------------------------------------------------------
+def intel_lookouts(administration: Administration, *, on: dt.date | None = None) -> list[IntelLookout]:
+    """The intelligence alerts in force that an administration may see, as the intel app releases them.
+
+    Names, date of birth, nationality and identifiers are empty where the administration may not see the
+    alert's subject (:func:`caribclear.intel.selectors.active_lookouts` decides; nothing else is read).
+    """
+    return active_lookouts(administration=administration, on=on or timezone.localdate())
+
+
+def intel_alerts_fingerprint(administration: Administration, *, on: dt.date | None = None) -> tuple[Any, ...]:
+    """A cheap key that changes whenever the set of alerts in force visible to an administration changes.
+
+    One aggregate query over the same visibility rule as :func:`intel_lookouts`: the day (validity
+    windows), how many alerts, the sum of their ids (one leaving as another arrives) and the latest change
+    (every change of an alert's content or release saves it).
+    """
+    day = on or timezone.localdate()
+    totals = (
+        visible_to_administration(
+            administration, Alert.objects.filter(valid_from__lte=day, valid_until__gte=day)
+        )
+        .order_by()
+        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
+    )
+    last = totals["last"]
+    return (day.isoformat(), totals["count"], totals["ids"] or 0, last.isoformat() if last else "")
+
+
+def administrations_screening_alert(alert_id: int) -> list[int]:
+    """Ids of the administrations whose screening an alert takes part in now (they may see its subject),
+    plus those with a current hit on it (a narrower release or an end must withdraw their hits)."""
+    alert = Alert.objects.filter(pk=alert_id).only("reference").first()
+    if alert is None:
+        return []
+    ids: set[int] = set(
+        Hit.objects.filter(alert_reference=alert.reference, is_current=True).values_list(
+            "notification__administration_id", flat=True
+        )
+    )
+    for administration in Administration.objects.order_by("pk"):
+        row = (
+            visible_to_administration(administration, Alert.objects.filter(pk=alert_id))
+            .values_list("personal_visible", "personal_fields")
+            .first()
+        )
+        if row is not None and (row[0] or PersonalField.SUBJECT not in row[1]):
+            ids.add(administration.pk)
+    return sorted(ids)
 
 
 def hits_for_notification(notification_id: int) -> QuerySet[Hit]:

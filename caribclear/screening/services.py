@@ -13,11 +13,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,15 +30,18 @@ from caribclear.clearance.choices import Status
 from caribclear.clearance.models import Notification
 from caribclear.core.audit import audit_record
 from caribclear.core.refs import new_reference
+from caribclear.intel.selectors import Lookout as IntelLookout
 
 from . import selectors
 from .choices import FILE_FORMATS, Disposition, ScreeningReason, Sharing, SourceFormat, SubjectKind
-from .engine import Entity, Index, InputError, read_watchlist
+from .engine import Entity, Evidence, Index, InputError, Match, read_watchlist
 from .engine.dates import parse_partial
-from .engine.normalize import name_tokens
+from .engine.index import IDENTIFIER_FLOOR
+from .engine.normalize import name_tokens, normalize_identifier
 from .models import Hit, Lookout, ScreeningRun, Watchlist, WatchlistEntry, WatchlistVersion
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Notifications still to be cleared, which a list change screens again.
 PENDING_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS)
@@ -161,6 +165,10 @@ def watchlist_update(
     """
     if not actor.is_supervisor or watchlist.owner_id is None or watchlist.owner_id != actor.administration_id:
         raise PermissionDenied
+    if watchlist.is_intel and sharing != Sharing.OWN:
+        raise ValidationError(
+            {"sharing": _("Intelligence alerts are shared by the intelligence release of each alert.")}
+        )
     _check_sharing(sharing, shared_with, watchlist.owner)
     threshold = Decimal(str(threshold))
     if not Decimal("0.5") <= threshold <= Decimal(1):
@@ -590,7 +598,8 @@ def lookout_entity(lookout: Lookout) -> Entity:
 
 # --- The index cache ------------------------------------------------------------------------------------
 class IndexCache:
-    """Built engine indexes, keyed by what they were built from (a list version, a set of lookout revisions).
+    """Built engine indexes, keyed by what they were built from (a list version, a set of lookout revisions,
+    the fingerprint of the intelligence alerts an administration sees).
 
     A key never changes meaning: a new version or revision makes a new key, so an entry is never stale;
     the least recently used ones are dropped beyond ``size``.
@@ -598,11 +607,11 @@ class IndexCache:
 
     def __init__(self, size: int = 16) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], Index] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
         self.builds = 0
 
-    def get(self, key: tuple[Any, ...], build: Any) -> Index:
+    def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
         with self._lock:
             index = self._items.get(key)
             if index is not None:
@@ -625,6 +634,10 @@ class IndexCache:
 index_cache = IndexCache()
 
 
+def _lookouts_index(lookouts: list[Lookout]) -> Index:
+    return Index.build(lookout_entity(lk) for lk in lookouts)
+
+
 def _version_index(watchlist: Watchlist) -> Index:
     version = watchlist.current_version
     assert version is not None
@@ -639,6 +652,138 @@ def _version_index(watchlist: Watchlist) -> Index:
             .iterator(chunk_size=2000)
         ),
     )
+
+
+# --- Intelligence alerts --------------------------------------------------------------------------------
+_ALERT_SCHEMAS = {"person": "Person", "vessel": "Vessel", "company": "Organization"}
+_DIGITS = frozenset("0123456789")
+
+
+def intel_list_for(administration: Administration) -> Watchlist:
+    """The administration's own "Intelligence alerts" list, under which hits on alerts are recorded.
+
+    It holds nothing itself: which alerts it screens is decided, each time, by the intel app's release of
+    each alert. It is never shared (another administration sees alerts through its own list).
+    """
+    watchlist, _created = Watchlist.objects.get_or_create(
+        owner=administration,
+        source_format=SourceFormat.INTEL,
+        defaults={
+            "name": _("Intelligence alerts of %(administration)s") % {"administration": administration.name},
+            "sharing": Sharing.OWN,
+            "description": _(
+                "Current intelligence alerts and lookouts that this administration may see, screened with "
+                "the names and identifiers their release lets it see. Each hit shows the alert's reference."
+            ),
+        },
+    )
+    return watchlist
+
+
+def _vessel_identifier(value: str) -> tuple[str, str]:
+    """(kind, number) of a vessel identifier written freely: "IMO 9187629", "MMSI 232001234", a call sign."""
+    cleaned = normalize_identifier("call_sign", value)
+    for prefix in ("IMO", "MMSI"):
+        if cleaned.startswith(prefix) and set(cleaned[len(prefix) :]) <= _DIGITS:
+            cleaned = cleaned[len(prefix) :]
+    if len(cleaned) == 7 and set(cleaned) <= _DIGITS:
+        return "imo", cleaned
+    if len(cleaned) == 9 and set(cleaned) <= _DIGITS:
+        return "mmsi", cleaned
+    return "call_sign", cleaned
+
+
+def intel_lookout_entity(lookout: IntelLookout) -> Entity | None:
+    """An intelligence alert as the engine sees it; None when there is nothing the reader may match on
+    (a pattern, or a subject whose personal details are not released to this administration)."""
+    schema = _ALERT_SCHEMAS.get(lookout.subject_kind)
+    if schema is None or not (lookout.names or lookout.identifiers):
+        return None
+    identifiers: dict[str, list[str]] = {}
+    for value in lookout.identifiers:
+        kind, number = _vessel_identifier(value) if schema == "Vessel" else ("passport", value)
+        identifiers.setdefault(kind, []).append(number)
+    return Entity(
+        id=lookout.reference,
+        schema=schema,  # type: ignore[arg-type]
+        names=lookout.names,
+        birth_dates=(lookout.date_of_birth.isoformat(),) if lookout.date_of_birth else (),
+        nationalities=(lookout.nationality,) if lookout.nationality else (),
+        identifiers={kind: tuple(values) for kind, values in identifiers.items()},
+        details={"title": lookout.title, "owner": lookout.owner, "tlp": lookout.tlp},
+    )
+
+
+@dataclass(frozen=True)
+class IntelIndex:
+    """The alerts an administration may match on, built once per fingerprint of what it may see."""
+
+    index: Index  # alerts with a name the reader may see
+    by_identifier: dict[tuple[str, str], tuple[str, ...]]  # alerts known by identifiers only
+    alerts: dict[str, IntelLookout]
+
+    @classmethod
+    def build(cls, lookouts: Iterable[IntelLookout]) -> IntelIndex:
+        named: list[Entity] = []
+        by_identifier: dict[tuple[str, str], list[str]] = {}
+        alerts: dict[str, IntelLookout] = {}
+        for lookout in lookouts:
+            entity = intel_lookout_entity(lookout)
+            if entity is None:
+                continue
+            alerts[lookout.reference] = lookout
+            if entity.names:
+                named.append(entity)
+                continue
+            for kind, values in entity.identifiers.items():
+                for value in values:
+                    key = (kind, normalize_identifier(kind, value))
+                    if key[1]:
+                        by_identifier.setdefault(key, []).append(entity.id)
+        return cls(
+            index=Index.build(named),
+            by_identifier={key: tuple(dict.fromkeys(ids)) for key, ids in by_identifier.items()},
+            alerts=alerts,
+        )
+
+    def __len__(self) -> int:
+        return len(self.alerts)
+
+    def screen(self, query: Entity, threshold: float) -> list[Match]:
+        """Named alerts through the engine; alerts known only by identifiers on an identical number."""
+        matches = self.index.screen(query, threshold=threshold, limit=MATCH_LIMIT)
+        found = {m.entity_id for m in matches}
+        for kind, values in query.identifiers.items():
+            for value in values:
+                number = normalize_identifier(kind, value)
+                for reference in self.by_identifier.get((kind, number), ()):
+                    if reference in found or threshold > IDENTIFIER_FLOOR:
+                        continue
+                    found.add(reference)
+                    detail = f"same identifier: {kind} {number}"
+                    matches.append(
+                        Match(
+                            entity_id=reference,
+                            score=IDENTIFIER_FLOOR,
+                            explanation=f"alert {reference} scored {IDENTIFIER_FLOOR:.2f}; {detail}",
+                            evidence=(Evidence("identifier", IDENTIFIER_FLOOR, detail),),
+                        )
+                    )
+        matches.sort(key=lambda m: (-m.score, m.entity_id))
+        return matches[:MATCH_LIMIT]
+
+
+def _intel_index(administration: Administration) -> tuple[tuple[Any, ...], IntelIndex] | None:
+    """The administration's alerts index, rebuilt only when what it may see changes; None if none."""
+    day = timezone.localdate()
+    fingerprint = selectors.intel_alerts_fingerprint(administration, on=day)
+    if not fingerprint[1]:
+        return None
+    index = index_cache.get(
+        ("intel", administration.pk, *fingerprint),
+        lambda: IntelIndex.build(selectors.intel_lookouts(administration, on=day)),
+    )
+    return fingerprint, index
 
 
 # --- Screening notifications ----------------------------------------------------------------------------
@@ -771,12 +916,25 @@ def notification_screen(*, notification: Notification, reason: str = ScreeningRe
         used.append([watchlist.pk, hashlib.sha256(repr(revisions).encode()).hexdigest()[:16]])
         index = index_cache.get(
             ("lookouts", watchlist.pk, revisions),
-            lambda ll=lookout_list: Index.build(lookout_entity(lk) for lk in ll),
+            partial(_lookouts_index, lookout_list),
         )
         by_entity = {lk.entity_id: lk for lk in lookout_list}
         for subject, match in _matches(index, subjects, float(watchlist.threshold)):
             lk = by_entity[match.entity_id]
             results.append((watchlist, subject, match, None, lk.pk, lk.name))
+
+    intel = _intel_index(administration)
+    if intel is not None and len(intel[1]):
+        fingerprint, alerts = intel
+        watchlist = intel_list_for(administration)
+        if watchlist.is_active:
+            used.append([watchlist.pk, hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]])
+            threshold = float(watchlist.threshold)
+            for subject in subjects:
+                for match in alerts.screen(subject.query, threshold):
+                    results.append(
+                        (watchlist, subject, match, None, None, alerts.alerts[match.entity_id].title)
+                    )
 
     run = ScreeningRun.objects.create(
         notification=notification,
@@ -798,6 +956,7 @@ def notification_screen(*, notification: Notification, reason: str = ScreeningRe
         values = {
             "entry_id": entry_id,
             "lookout_id": lookout_id,
+            "alert_reference": match.entity_id if watchlist.is_intel else "",
             "entity_caption": (caption or match.entity_id)[:300],
             "subject_kind": subject.kind,
             "subject_label": subject.label[:300],
@@ -886,6 +1045,27 @@ def notifications_rescreen(
     for notification_id in ids:
         check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.LIST_CHANGED)
     logger.info("re-screening %d pending notifications", len(ids))
+    return ids
+
+
+def intel_alert_rescreen_on_commit(*, alert_id: int) -> None:
+    """An intelligence alert was issued or its content or release changed (the intel app calls this inside
+    its transaction): once it commits, the pending notifications it may now hit, or no longer hits, are
+    screened again in the background."""
+    from .tasks import rescreen_intel_alert_task
+
+    transaction.on_commit(lambda: rescreen_intel_alert_task.enqueue(alert_id=alert_id))
+
+
+def notifications_rescreen_for_alert(*, alert_id: int) -> list[int]:
+    """Queue the pending notifications of the administrations an alert now screens for (they may see its
+    subject) and of those with a current hit on it, to be checked again."""
+    from caribclear.risk.tasks import check_notification_task
+
+    ids = pending_notifications(selectors.administrations_screening_alert(alert_id))
+    for notification_id in ids:
+        check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.LIST_CHANGED)
+    logger.info("re-screening %d pending notifications after intelligence alert %s", len(ids), alert_id)
     return ids
 
 

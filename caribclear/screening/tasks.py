@@ -19,3 +19,9 @@ def rescreen_task(
             watchlist_id=watchlist_id, lookout_id=lookout_id, also_administrations=also_administrations or []
         )
     )
+
+
+@task(queue_name="screening")
+def rescreen_intel_alert_task(alert_id: int) -> int:
+    """An intelligence alert was issued or its release changed: screen the pending notifications again."""
+    return len(services.notifications_rescreen_for_alert(alert_id=alert_id))
