@@ -333,3 +333,68 @@ def test_the_lookout_hit_criterion_fires_on_an_alert_hit(
     assessment = notification_check(notification_id=notification.pk)
     assert assessment is not None and assessment.lane == Lane.RED
     assert Firing.objects.filter(assessment=assessment, criterion=criterion, is_current=True).exists()
+
+
+def test_company_and_vessel_alerts_without_personal_subject_hit_every_member_they_reach(
+    ports: None, operator: User, analyst: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # GREEN, and the subject is not treated as personal: every member matches on the names.
+    company = issue(
+        analyst,
+        tlp=Tlp.GREEN,
+        subject_kind="company",
+        title="Charter company laundering cash",
+        surname="Heron Charters Ltd",
+        given_names="",
+        date_of_birth=None,
+        nationality="",
+        identifiers="",
+        personal_fields=[],
+    )
+    vessel = issue(
+        analyst,
+        tlp=Tlp.GREEN,
+        subject_kind="vessel",
+        title="Yacht seen at sea transfers",
+        surname="Blue Heron",
+        given_names="",
+        date_of_birth=None,
+        nationality="GB",
+        identifiers="",
+        personal_fields=[],
+    )
+    expired = issue(
+        analyst,
+        tlp=Tlp.GREEN,
+        personal_fields=[],
+        valid_from=timezone.localdate() - dt.timedelta(days=10),
+        valid_until=timezone.localdate() - dt.timedelta(days=1),
+    )
+    notification = voyage(
+        account=operator,
+        people=[okafor(operator)],
+        port="BBBGI",
+        vessel_fields={"name": "Blue Heron", "owner_name": "Heron Charters Ltd"},
+    )
+    file(notification, django_capture_on_commit_callbacks)
+    found = {(h.subject_kind, h.alert_reference) for h in alert_hits(notification)}
+    assert found == {("owner", company.reference), ("vessel", vessel.reference)}
+    assert expired.reference not in {h.alert_reference for h in Hit.objects.all()}
+
+
+def test_the_intelligence_alerts_list_is_never_shared_or_imported(
+    tmp_path: Any, make_user: Callable[..., User], barbados: Administration
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from caribclear.screening.services import intel_list_for, watchlist_import, watchlist_update
+
+    chief = make_user(role=Role.SUPERVISOR, administration=barbados, email="chief@bb.example")
+    watchlist = intel_list_for(barbados)
+    assert intel_list_for(barbados) == watchlist and watchlist.is_lookouts
+    with pytest.raises(ValidationError):
+        watchlist_update(actor=chief, watchlist=watchlist, sharing="all", threshold=0.8, is_active=True)
+    watchlist_update(actor=chief, watchlist=watchlist, sharing="own", threshold=0.9, is_active=True)
+    (tmp_path / "list.csv").write_text("name\nSomeone\n")
+    with pytest.raises(ValidationError):
+        watchlist_import(actor=chief, watchlist=watchlist, path=tmp_path / "list.csv")
