@@ -53,6 +53,8 @@ DEFAULT_THRESHOLD = 0.80
 MAX_SCORED = 300
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
+#: Token pairs less similar than this count for less than their similarity (see ``_credit``).
+CLOSE_SIM = 0.88
 #: Expansions at least this similar may count fully when bounding a candidate's score; others less.
 STRONG_SIM = 0.9
 #: Similarity a join of two tokens needs to match ("nasr allah" ~ "nasrallah").
@@ -673,8 +675,14 @@ class _QueryName:
             q_used |= qmask
             e_used |= emask
             matched.append((qi, ei, -neg_sim))
-            num += -neg_sim * self.unit_weights[qi]
+            num += _credit(-neg_sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+
+def _credit(sim: float) -> float:
+    """How much a token pair of this similarity counts: loose pairs (Lewis/Julian 0.73) count much less
+    than close ones (a typo, 0.88; a romanisation, 0.97)."""
+    return sim if sim >= CLOSE_SIM else max(0.0, sim - (CLOSE_SIM - sim))
 
 
 @lru_cache(maxsize=200_000)
