@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
-from stdnum.iso7064 import mod_37_36
+from stdnum.iso7064 import mod_37_2
 
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Kind, Status
@@ -287,7 +287,9 @@ def test_operators_and_anonymous_users_do_not_get_the_queue(
 def test_the_reference_box_accepts_any_spacing_and_case(
     body: str, separators: list[str], lower: bool
 ) -> None:
-    reference = format_reference(body + mod_37_36.calc_check_digit(body))
+    check = mod_37_2.calc_check_digit(body)
+    assume(check != "*")
+    reference = format_reference(body + check)
     compact = reference.replace("-", "")
     typed = "".join(sep + ch for sep, ch in zip(separators, compact, strict=True))
     typed = typed.lower() if lower else typed
@@ -300,7 +302,8 @@ def test_the_reference_box_accepts_any_spacing_and_case(
     body=st.text(alphabet=ALPHABET, min_size=BODY_LENGTH, max_size=BODY_LENGTH), position=st.integers(0, 7)
 )
 def test_the_reference_box_rejects_one_wrong_character(body: str, position: int) -> None:
-    compact = body + mod_37_36.calc_check_digit(body)
+    compact = body + mod_37_2.calc_check_digit(body)
+    assume("*" not in compact)
     wrong = compact[:position] + ("2" if compact[position] != "2" else "3") + compact[position + 1 :]
     form = QueueFilterForm({"reference": wrong}, administration=Administration.objects.get(code="AG"))
     assert not form.is_valid()

@@ -1,6 +1,7 @@
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from stdnum.iso7064 import mod_37_2
 
 from caribclear.core.refs import ALPHABET, InvalidReference, new_reference, parse_reference
 
@@ -18,10 +19,9 @@ def test_new_references_parse_back_to_themselves():
     st.integers(min_value=0, max_value=7),
     st.sampled_from(ALPHABET),
 )
-def test_a_single_mistyped_character_is_caught(body, position, replacement):
-    from stdnum.iso7064 import mod_37_36
-
-    compact = body + mod_37_36.calc_check_digit(body)
+def test_every_single_mistyped_character_is_caught(body, position, replacement):
+    compact = body + mod_37_2.calc_check_digit(body)
+    assume("*" not in compact)
     mistyped = compact[:position] + replacement + compact[position + 1 :]
     if mistyped == compact:
         return
@@ -30,10 +30,9 @@ def test_a_single_mistyped_character_is_caught(body, position, replacement):
 
 
 @given(st.text(alphabet=ALPHABET, min_size=7, max_size=7), st.integers(min_value=0, max_value=6))
-def test_two_swapped_neighbours_are_caught(body, position):
-    from stdnum.iso7064 import mod_37_36
-
-    compact = body + mod_37_36.calc_check_digit(body)
+def test_every_pair_of_swapped_neighbours_is_caught(body, position):
+    compact = body + mod_37_2.calc_check_digit(body)
+    assume("*" not in compact)
     swapped = compact[:position] + compact[position + 1] + compact[position] + compact[position + 2 :]
     if swapped == compact:
         return
