@@ -19,23 +19,12 @@ from caribclear.accounts.models import Administration, User
 from caribclear.reference.services import ports_of_entry_seed
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Transactional tests (browser tests among them) end by emptying every table, including the data
-    the migrations seed (member administrations). Serialized rollback restores it for the next one."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        live = "live_server" in getattr(item, "fixturenames", ())
-        if (marker is not None and marker.kwargs.get("transaction")) or live:
-            kwargs = dict(marker.kwargs) if marker is not None else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs))
-
-
 @pytest.fixture(autouse=True)
-def _lift_audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests end with a flush of every table. On SQLite that is a DELETE, which the
-    append-only audit triggers refuse: they are lifted just before the flush and put back when the next
-    transactional test starts. (PostgreSQL flushes with TRUNCATE, which row triggers allow.)"""
+def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests (browser tests among them) end by emptying every table. Before each one, the
+    data the migrations seed (the member administrations) and the audit triggers are put back; after it,
+    on SQLite, the append-only triggers are lifted so the flush (a DELETE there) can run. PostgreSQL
+    flushes with TRUNCATE, which row triggers allow."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         marker is not None and marker.kwargs.get("transaction")
@@ -46,9 +35,11 @@ def _lift_audit_triggers_for_flush(request: pytest.FixtureRequest) -> Iterator[N
     request.getfixturevalue("transactional_db")
     from django.db import connection
 
+    from caribclear.accounts.members import seed_members
     from caribclear.core.db_triggers import install, uninstall
 
     install(connection)
+    seed_members(Administration)
     yield
     if connection.vendor == "sqlite":
         uninstall(connection)

@@ -38,7 +38,7 @@ def sign_in(page: Any, base: str, user: User) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_officer_refuses_without_reason_then_clears_on_a_phone(
     live_server: Any,
     new_page: Callable[..., Any],

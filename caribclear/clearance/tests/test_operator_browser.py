@@ -33,7 +33,7 @@ QUESTIONS = [
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_skipper_files_an_arrival_on_a_phone(
     live_server: Any,
     new_page: Callable[..., Any],

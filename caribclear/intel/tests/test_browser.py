@@ -34,7 +34,7 @@ def sign_in(page: Any, base: str, user: User) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_amber_seizure_shared_with_two_members(
     live_server: Any,
     new_page: Callable[..., Any],
