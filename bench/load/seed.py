@@ -269,7 +269,9 @@ def main() -> None:
             }
         )
     references = list(
-        Notification.objects.filter(administration=antigua).values_list("reference", flat=True)[:5000]
+        Notification.objects.filter(administration=antigua)
+        .exclude(status=Status.DRAFT)
+        .values_list("reference", flat=True)[:5000]
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

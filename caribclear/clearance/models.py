@@ -90,6 +90,8 @@ class Notification(TimeStampedModel):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["administration", "status", "expected_at"]),
+            # The queue's "all" and "expected" tabs: an administration's notifications by date.
+            models.Index(fields=["administration", "expected_at"], name="clearance_notif_admin_expected"),
             models.Index(fields=["port", "status", "expected_at"]),
             models.Index(fields=["vessel", "expected_at"]),
             models.Index(fields=["account", "-created_at"]),

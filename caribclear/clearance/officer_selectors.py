@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
-from caribclear.vessels.models import Person, TravelDocument, Weapon
+from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 from .choices import Kind, PersonRole, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
@@ -33,6 +33,8 @@ EN_ROUTE_WINDOW = dt.timedelta(days=14)
 # A departure not cleared this long after its time was abandoned (the craft left or never came).
 OVERDUE_WINDOW = dt.timedelta(days=30)
 VOYAGE_HISTORY_LIMIT = 50
+# A vessel search looks at this many matching vessels at most (a name fragment shared by more is too vague).
+VESSEL_SEARCH_LIMIT = 1000
 
 PENDING = (Status.SUBMITTED, Status.IN_PROGRESS, Status.REFERRED)
 # People on board are listed master first, then crew, then passengers.
@@ -165,12 +167,15 @@ def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet
     if filters.reference:
         qs = qs.filter(reference=filters.reference)
     if filters.vessel:
+        # The matching vessels first (a small table), then their notifications through the
+        # (vessel, expected_at) index, rather than testing every notification's vessel.
         text = filters.vessel.strip()
-        qs = qs.filter(
-            Q(vessel__name__icontains=text)
-            | Q(vessel__registration_number__iexact=text)
-            | Q(vessel__mmsi=text)
+        vessel_ids = list(
+            Vessel.objects.filter(
+                Q(name__icontains=text) | Q(registration_number__iexact=text) | Q(mmsi=text)
+            ).values_list("pk", flat=True)[:VESSEL_SEARCH_LIMIT]
         )
+        qs = qs.filter(vessel_id__in=vessel_ids)
     if filters.person:
         # Find the people and documents first (small tables, the document number is indexed), then
         # their notifications through the (person, notification) and document indexes.

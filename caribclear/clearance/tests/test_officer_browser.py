@@ -10,31 +10,15 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import Administration, User
-from caribclear.conftest import totp_device_for
 from caribclear.reference.services import ports_of_entry_seed
+from caribclear.tests.browser import sign_in_official
 
 from ..choices import Decision, Status
 from ..models import Notification
 from .factories import clearances_make, notification_make, person_make, vessel_make
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page: Any, base: str, user: User) -> None:
-    device = totp_device_for(user)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Continue')")
-    page.wait_for_url("**/accounts/login/verify/**")
-    page.fill("#id_code", f"{totp(device.bin_key):06d}")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login" not in page.url
 
 
 @pytest.mark.browser
@@ -59,7 +43,7 @@ def test_officer_refuses_without_reason_then_clears_on_a_phone(
     )
     base = live_server.url
     page = new_page()
-    sign_in(page, base, officer)
+    sign_in_official(page, base, officer)
 
     page.goto(f"{base}/officer/")
     page.click(f"text={notification.reference}")

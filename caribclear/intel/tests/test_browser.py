@@ -7,30 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
-from caribclear.conftest import totp_device_for
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
+from caribclear.tests.browser import sign_in_official
 
 from ..models import AccessLog, Seizure
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page: Any, base: str, user: User) -> None:
-    device = totp_device_for(user)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Continue')")
-    page.wait_for_url("**/accounts/login/verify/**")
-    page.fill("#id_code", f"{totp(device.bin_key):06d}")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert "/accounts/login" not in page.url
 
 
 @pytest.mark.browser
@@ -48,7 +32,7 @@ def test_amber_seizure_shared_with_two_members(
     base = live_server.url
 
     owner_page = new_page(viewport={"width": 1280, "height": 900})
-    sign_in(owner_page, base, analyst)
+    sign_in_official(owner_page, base, analyst)
     owner_page.click("nav >> text=Intelligence")
     owner_page.click("text=Record a seizure")
     owner_page.fill("#id_occurred_on", "2026-03-14")
@@ -75,7 +59,7 @@ def test_amber_seizure_shared_with_two_members(
     assert "MOREAU" in owner_page.inner_text("#persons")
 
     reader_page = new_page()
-    sign_in(reader_page, base, reader)
+    sign_in_official(reader_page, base, reader)
     reader_page.goto(f"{base}/intel/")
     reader_page.click(f"text={seizure.reference}")
     body = reader_page.inner_text("main")
@@ -84,7 +68,7 @@ def test_amber_seizure_shared_with_two_members(
     assert reader_page.is_visible("#withheld")
 
     outsider_page = new_page()
-    sign_in(outsider_page, base, outsider)
+    sign_in_official(outsider_page, base, outsider)
     outsider_page.goto(f"{base}/intel/")
     outsider_page.fill("#id_q", "cocaine")
     outsider_page.click("form[role=search] button")
