@@ -246,5 +246,7 @@ LOGGING = {
 }
 
 # --- Domain settings ------------------------------------------------------------------------------
+# How long the officer queue keeps a tab's count (the list itself is always live).
+QUEUE_COUNT_CACHE_SECONDS = int(os.environ.get("CARIBCLEAR_QUEUE_COUNT_CACHE_SECONDS", "30"))
 # Currency declaration threshold (USD equivalent) above which the declaration must list the amount.
 CURRENCY_DECLARATION_THRESHOLD_USD = int(os.environ.get("CARIBCLEAR_CURRENCY_THRESHOLD_USD", "10000"))

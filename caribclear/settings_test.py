@@ -25,6 +25,7 @@ CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 AXES_FAILURE_LIMIT = 5
+QUEUE_COUNT_CACHE_SECONDS = 0  # counts always fresh in tests; the cached path has its own test
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,14 +32,29 @@ QUEUE_PAGE_SIZE = 50
 
 class CappedPaginator(Paginator):
     """Counts at most CAP rows: a busy tab answers at once, and says "more than 1,000" instead of
-    counting tens of thousands of records nobody pages through."""
+    counting tens of thousands of records nobody pages through. The count (not the list) is kept for
+    settings.QUEUE_COUNT_CACHE_SECONDS, so officers paging or refreshing a busy tab do not recount it."""
 
     CAP = 1000
+
+    def __init__(self, object_list: Any, per_page: int, *, count_key: str = "") -> None:
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
 
     @cached_property
     def count(self) -> int:
         capped: Any = self.object_list[: self.CAP + 1]
-        return int(capped.count())
+        seconds = getattr(settings, "QUEUE_COUNT_CACHE_SECONDS", 0)
+        if not seconds or not self.count_key:
+            return int(capped.count())
+        key = "queue-count:" + hashlib.sha256(self.count_key.encode()).hexdigest()
+        return int(cache.get_or_set(key, capped.count, seconds) or 0)
+
+    def page(self, number: Any) -> Any:
+        """A full page whatever the kept count says, so a list that grew since is never cut short."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return Page(self.object_list[bottom : bottom + self.per_page], number, self)
 
     @property
     def is_capped(self) -> bool:
@@ -78,7 +96,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         notifications = selectors.queue(user=user, tab=tab, filters=form.to_filters())
     else:
         notifications = selectors.notifications_for_official(user).none()
-    page = CappedPaginator(notifications, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters_key = sorted((k, v) for k, v in request.GET.items() if k != "page")
+    count_key = repr((user.administration_id, tab, filters_key))
+    page = CappedPaginator(notifications, QUEUE_PAGE_SIZE, count_key=count_key).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     filters_query = query.copy()

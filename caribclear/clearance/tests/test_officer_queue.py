@@ -338,3 +338,23 @@ def test_a_busy_tab_says_more_than_the_cap_instead_of_counting_everything(
     monkeypatch.setattr(CappedPaginator, "CAP", 10)
     html = client_for(officer).get(reverse("officer:queue"), {"tab": "expected"}).content.decode()
     assert "7 notifications" in html
+
+
+def test_a_tabs_count_is_kept_for_a_while_but_the_list_is_live(
+    officer: User,
+    client_for: Callable[[User], Any],
+    make: Callable[..., Notification],
+    settings: Any,
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.QUEUE_COUNT_CACHE_SECONDS = 60
+    make(A, SUB, 1)
+    client = client_for(officer)
+    assert client.get(reverse("officer:queue"), {"tab": "expected"}).context["page"].paginator.count == 1
+    newer = make(A, SUB, 2)
+    page = client.get(reverse("officer:queue"), {"tab": "expected"}).context["page"]
+    assert page.paginator.count == 1  # the kept count
+    assert newer in page.object_list  # the list itself is live
+    cache.clear()
