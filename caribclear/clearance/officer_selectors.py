@@ -32,7 +32,8 @@ LATE_ARRIVAL_GRACE = dt.timedelta(hours=24)
 EN_ROUTE_WINDOW = dt.timedelta(days=14)
 # A departure not cleared this long after its time was abandoned (the craft left or never came).
 OVERDUE_WINDOW = dt.timedelta(days=30)
-VOYAGE_HISTORY_LIMIT = 50
+# The latest voyages shown for the vessel and for each person: enough to see a pattern on one screen.
+VOYAGE_HISTORY_LIMIT = 20
 # A vessel search looks at this many matching vessels at most (a name fragment shared by more is too vague).
 VESSEL_SEARCH_LIMIT = 1000
 

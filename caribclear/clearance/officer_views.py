@@ -183,6 +183,7 @@ def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_decide": notification.status in DECIDABLE,
             "form": form,
             "vessel_history": selectors.vessel_voyage_history(user=user, notification=notification),
+            "history_limit": selectors.VOYAGE_HISTORY_LIMIT,
         },
         status=status,
     )
