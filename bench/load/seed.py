@@ -154,6 +154,15 @@ def main() -> None:
         )
     print(f"accounts, vessels, people: {time.perf_counter() - started:.1f}s")
 
+    used: set[str] = set()
+
+    def unique_reference() -> str:
+        # Random codes collide now and then at this volume (the services retry; a bulk insert cannot).
+        while (reference := new_reference()) in used:
+            pass
+        used.add(reference)
+        return reference
+
     crews = {
         op.pk: list(zip(people[i * 4 : (i + 1) * 4], documents[i * 4 : (i + 1) * 4], strict=True))
         for i, op in enumerate(operators)
@@ -180,7 +189,7 @@ def main() -> None:
                 )
                 rows.append(
                     Notification(
-                        reference=new_reference(),
+                        reference=unique_reference(),
                         account=operators[index],
                         vessel=vessels[index],
                         kind=rng.choice([Kind.ARRIVAL, Kind.DEPARTURE]),
