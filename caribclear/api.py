@@ -25,7 +25,12 @@ class ApiTokenAuth(HttpBearer):
     openapi_description = "A per-account token created under 'API tokens' (it starts with cc_)."
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_api_token(raw=token)
+        # A POST was already authenticated by the idempotency middleware: one token lookup per request.
+        user: User | None = (
+            request.api_token_user
+            if hasattr(request, "api_token_user")
+            else user_for_api_token(raw=token)
+        )
         if user is not None:
             request.user = user
         return user

@@ -169,6 +169,10 @@ def queue(
     return qs.select_related("vessel", "port", "paired_with").order_by(*order)
 
 
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet[Notification]:
     if filters.reference:
         qs = qs.filter(reference=filters.reference)
@@ -203,10 +207,12 @@ def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet
         qs = qs.filter(status=filters.status)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
+    # Whole days as a range of instants, so the (administration, expected_at) index serves the filter
+    # (a __date lookup casts every row's timestamp first).
     if filters.date_from:
-        qs = qs.filter(expected_at__date__gte=filters.date_from)
+        qs = qs.filter(expected_at__gte=_start_of_day(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(expected_at__date__lte=filters.date_to)
+        qs = qs.filter(expected_at__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
     return qs
 
 

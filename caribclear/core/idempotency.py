@@ -39,6 +39,8 @@ class IdempotencyMiddleware:
         if request.method != "POST" or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
         user = user_for_api_token(raw=_bearer(request))
+        # The API's own authentication reuses this lookup instead of reading the token again.
+        request.api_token_user = user  # type: ignore[attr-defined]
         if user is None:
             return self.get_response(request)  # the API answers 401 itself
         key = request.headers.get("Idempotency-Key", "").strip()

@@ -114,3 +114,17 @@ def test_an_unknown_endpoint_and_a_wrong_method_are_problems_too(client, auth):
     assert response["Content-Type"] == "application/problem+json"
     assert "GET" in response["Allow"]
     assert json.loads(response.content)["status"] == 405
+
+
+def test_a_post_reads_its_token_once(client, auth):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, auth, VESSEL).status_code == 201
+    token_reads = [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "accounts_apitoken" in q["sql"]
+    ]
+    assert len(token_reads) == 1
