@@ -27,9 +27,7 @@ class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         # A POST was already authenticated by the idempotency middleware: one token lookup per request.
         user: User | None = (
-            request.api_token_user
-            if hasattr(request, "api_token_user")
-            else user_for_api_token(raw=token)
+            request.api_token_user if hasattr(request, "api_token_user") else user_for_api_token(raw=token)
         )
         if user is not None:
             request.user = user

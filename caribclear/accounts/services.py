@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -16,16 +14,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.core.audit import audit_record
+from caribclear.core.mail import mail_user
 
 from .choices import OFFICIAL_ROLES, Agency, Role
 from .models import Administration, ApiToken, User, hash_token
 from .tokens import email_confirmation_token
-
-
-def _send_templated_mail(*, user: User, template: str, subject: str, context: dict[str, object]) -> None:
-    with translation.override(user.language):
-        body = render_to_string(template, {"user": user, "site_url": settings.SITE_URL, **context})
-        send_mail(str(subject), body, None, [user.email])
 
 
 def send_email_confirmation(*, user: User) -> None:
@@ -34,9 +27,7 @@ def send_email_confirmation(*, user: User) -> None:
     link = settings.SITE_URL + reverse("accounts:confirm_email", args=[uid, token])
     with translation.override(user.language):
         subject = _("Confirm your e-mail address for CaribClear")
-    _send_templated_mail(
-        user=user, template="accounts/email/confirm_email.txt", subject=subject, context={"link": link}
-    )
+    mail_user(user=user, template="accounts/email/confirm_email.txt", subject=subject, context={"link": link})
 
 
 @transaction.atomic
@@ -138,7 +129,7 @@ def send_set_password_link(*, user: User) -> None:
     link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
     with translation.override(user.language):
         subject = _("Your CaribClear official account")
-    _send_templated_mail(
+    mail_user(
         user=user, template="accounts/email/official_invite.txt", subject=subject, context={"link": link}
     )
 

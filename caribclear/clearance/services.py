@@ -30,15 +30,14 @@ from typing import Any
 import pycountry
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
+from caribclear.core.mail import mail_user
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
 from caribclear.vessels.choices import WeaponKind
@@ -768,28 +767,24 @@ def send_decision_email(*, notification_id: int) -> None:
         pk=notification_id
     )
     operator = notification.account
-    if not operator.email:
-        return
     with translation.override(operator.language):
         subject = _("%(reference)s %(vessel)s: %(status)s") % {
             "reference": notification.reference,
             "vessel": notification.vessel.name,
             "status": notification.get_status_display(),
         }
-        body = render_to_string(
-            "clearance/email/decided.txt",
-            {
-                "operator": operator,
-                "notification": notification,
-                "clearances": notification.clearances.all(),
-                "link": settings.SITE_URL
-                + reverse("clearance:notification_detail", args=[notification.reference]),
-            },
-        )
-    message = EmailMessage(
-        subject, body, None, [operator.email], headers={"Content-Language": operator.language}
+    mail_user(
+        user=operator,
+        subject=subject,
+        template="clearance/email/decided.txt",
+        context={
+            "operator": operator,
+            "notification": notification,
+            "clearances": notification.clearances.all(),
+            "link": settings.SITE_URL
+            + reverse("clearance:notification_detail", args=[notification.reference]),
+        },
     )
-    message.send()
 
 
 @transaction.atomic
