@@ -232,6 +232,7 @@ def certificate_pdf(notification: Notification) -> bytes:
                 b.value(lambda: f"{countries.name(vessel.flag)} — {vessel.registration_number}"),
             ),
             *([row(_("MMSI"), vessel.mmsi)] if vessel.mmsi else []),
+            *([row(_("IMO number"), f"IMO {vessel.imo_number}")] if vessel.imo_number else []),
             row(_("Port of entry"), f"{notification.port.name} ({notification.port.locode})"),
             row(_("Date"), b.value(lambda: _local_datetime(notification.expected_at))),
             row(_("People on board"), str(people_count)),

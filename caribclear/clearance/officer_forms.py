@@ -24,7 +24,10 @@ class QueueFilterForm(forms.Form):
         label=_("Reference"), required=False, max_length=40, help_text=_("For example K7PM-4QXB.")
     )
     vessel = forms.CharField(
-        label=_("Vessel"), required=False, max_length=100, help_text=_("Name, registration number or MMSI.")
+        label=_("Vessel"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, registration number, MMSI or IMO number."),
     )
     person = forms.CharField(
         label=_("Person on board"), required=False, max_length=100, help_text=_("Name or document number.")

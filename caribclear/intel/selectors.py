@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.models import Port
+from caribclear.vessels.identifiers import imo_number_compact
 
 from .access import personal_q, visible_records, visible_to_administration
 from .choices import PersonalField, RecordType
@@ -130,12 +131,16 @@ def seizure_search(*, user: Any, filters: SeizureFilters | None = None) -> Query
         )
     if f.vessel.strip():
         term = f.vessel.strip()
-        vessel_matches = Seizure.objects.filter(
+        vessel_q = (
             Q(conveyance_identity__icontains=term)
             | Q(vessel__name__icontains=term)
             | Q(vessel__registration_number__iexact=term)
             | Q(vessel__mmsi=term)
-        ).values("pk")
+        )
+        imo_number = imo_number_compact(term)  # "IMO 9074729" finds the vessel stored as 9074729
+        if imo_number.isdigit():
+            vessel_q |= Q(vessel__imo_number=imo_number)
+        vessel_matches = Seizure.objects.filter(vessel_q).values("pk")
         qs = qs.filter(
             Q(pk__in=vessel_matches)
             & (personal | ~Q(personal_fields__icontains=f'"{PersonalField.CONVEYANCE.value}"'))

@@ -110,6 +110,7 @@ def _texts(record: DisseminatedRecord) -> tuple[str, str]:
             PersonalField.CONVEYANCE,
             record.conveyance_identity,
             *([vessel.name, vessel.registration_number, vessel.mmsi] if vessel is not None else []),
+            *([f"IMO {vessel.imo_number}"] if vessel is not None and vessel.imo_number else []),
         )
         put(PersonalField.NARRATIVE, record.narrative)
     elif isinstance(record, Alert):

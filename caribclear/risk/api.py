@@ -163,7 +163,9 @@ class LookoutIn(Schema):
     gender: Literal["", "male", "female"] = ""
     document_numbers: list[Annotated[str, Field(max_length=40)]] = []
     flag: Annotated[str, Field(max_length=2)] = ""
-    imo_number: Annotated[str, Field(max_length=7)] = ""
+    imo_number: Annotated[
+        str, Field(max_length=20, description="Seven digits with a valid check digit; 'IMO 9074729' accepted")
+    ] = ""
     mmsi: Annotated[str, Field(max_length=9)] = ""
     call_sign: Annotated[str, Field(max_length=12)] = ""
     valid_from: dt.date | None = None

@@ -111,7 +111,11 @@ class LookoutForm(SharingMixin, forms.Form):
     flag = forms.ChoiceField(
         label=_("Flag (vessels, optional)"), choices=[("", "—"), *countries], required=False
     )
-    imo_number = forms.CharField(label=_("IMO number (optional)"), max_length=7, required=False)
+    imo_number = forms.CharField(
+        label=_("IMO number (optional)"),
+        max_length=20,  # "IMO 9074729" as written; the service keeps the seven digits and checks them
+        required=False,
+    )
     mmsi = forms.CharField(label=_("MMSI (optional)"), max_length=9, required=False)
     call_sign = forms.CharField(label=_("Call sign (optional)"), max_length=12, required=False)
     reason = forms.CharField(

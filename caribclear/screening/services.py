@@ -31,6 +31,7 @@ from caribclear.clearance.models import Notification
 from caribclear.core.audit import audit_record
 from caribclear.core.refs import new_reference
 from caribclear.intel.selectors import Lookout as IntelLookout
+from caribclear.vessels.identifiers import imo_number_compact, validate_imo_number
 
 from . import selectors
 from .choices import FILE_FORMATS, Disposition, ScreeningReason, Sharing, SourceFormat, SubjectKind
@@ -356,8 +357,11 @@ def _validate_lookout(fields: dict[str, Any]) -> None:
         errors["birth_date"] = _("Write the date of birth as YYYY-MM-DD, YYYY-MM or YYYY.")
     if fields["valid_until"] and fields["valid_from"] and fields["valid_until"] < fields["valid_from"]:
         errors["valid_until"] = _("The lookout must end after it starts.")
-    if fields["imo_number"] and not (fields["imo_number"].isdigit() and len(fields["imo_number"]) == 7):
-        errors["imo_number"] = _("An IMO number has seven digits.")
+    if fields["imo_number"]:
+        try:
+            validate_imo_number(fields["imo_number"])  # seven digits and the check digit, as on vessels
+        except ValidationError as error:
+            errors["imo_number"] = error.messages[0]
     if fields["mmsi"] and not (fields["mmsi"].isdigit() and len(fields["mmsi"]) == 9):
         errors["mmsi"] = _("An MMSI has exactly nine digits.")
     if errors:
@@ -414,7 +418,7 @@ def _lookout_fields(
         "gender": gender or "",
         "document_numbers": _lines(document_numbers),
         "flag": flag or "",
-        "imo_number": (imo_number or "").replace("IMO", "").strip(),
+        "imo_number": imo_number_compact(imo_number),
         "mmsi": (mmsi or "").strip(),
         "call_sign": (call_sign or "").strip().upper(),
         "reason": reason.strip(),

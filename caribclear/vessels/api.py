@@ -39,6 +39,10 @@ def Text(max_length: int) -> Any:
 
 Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166 alpha-2 code, e.g. BB")]
 VESSEL_TYPES = "sailing_yacht, motor_yacht, catamaran, trimaran, superyacht, fishing or other"
+IMO_NUMBER = (
+    "IMO ship identification number, if the vessel has one: seven digits whose last is the check digit. "
+    "'IMO 9074729' is accepted and stored as 9074729; empty for none."
+)
 DOCUMENT_TYPES = "P passport, I identity card, S seafarer's document, O other"
 Measure = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, allow_inf_nan=False)]
 
@@ -61,6 +65,7 @@ class VesselIn(Schema):
     port_of_registry: Text(100)  # type: ignore[valid-type]
     call_sign: Text(12) = ""  # type: ignore[valid-type]
     mmsi: Text(9) = Field("", description="Nine digits")  # type: ignore[valid-type]
+    imo_number: Text(20) = Field("", description=IMO_NUMBER)  # type: ignore[valid-type]
     hull_id: Text(20) = ""  # type: ignore[valid-type]
     length_m: Measure
     gross_tonnage: Measure | None = None
@@ -84,6 +89,7 @@ class VesselPatchIn(Schema):
     port_of_registry: Text(100) | None = None  # type: ignore[valid-type]
     call_sign: Text(12) | None = None  # type: ignore[valid-type]
     mmsi: Text(9) | None = None  # type: ignore[valid-type]
+    imo_number: Text(20) | None = Field(None, description=IMO_NUMBER)  # type: ignore[valid-type]
     hull_id: Text(20) | None = None  # type: ignore[valid-type]
     length_m: Measure | None = None
     gross_tonnage: Measure | None = None
@@ -128,6 +134,7 @@ class VesselOut(Schema):
     port_of_registry: str
     call_sign: str
     mmsi: str
+    imo_number: str = Field(description="Seven digits without the IMO prefix, or empty")
     hull_id: str
     length_m: Decimal
     gross_tonnage: Decimal | None

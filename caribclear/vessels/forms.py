@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .choices import DocumentType, PersonCategory
+from .identifiers import imo_number_compact, validate_imo_number
 from .models import Person, TravelDocument, Vessel, Weapon
 from .mrz import MrzError, MrzResult, parse_mrz
 from .services import PERSON_FIELDS, VESSEL_FIELDS, WEAPON_FIELDS
@@ -26,12 +27,31 @@ def _country_choices() -> list[tuple[str, Any]]:
     return [("", _("Choose a country")), *countries]
 
 
+class ImoNumberField(forms.CharField):
+    """An IMO number as people write it ("IMO 9074729", "imo9074729"), cleaned to the seven digits kept and
+    checked with its check digit. One clear message beside the field, not a generic "too long" as well."""
+
+    default_validators = [validate_imo_number]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["max_length"] = None  # the validator wants exactly seven digits, after the prefix is gone
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return imo_number_compact(super().to_python(value))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "maxlength": "20"}  # room for "IMO" and spaces
+
+
 class VesselForm(forms.ModelForm):
     class Meta:
         model = Vessel
         fields = VESSEL_FIELDS
+        field_classes = {"imo_number": ImoNumberField}
         widgets = {
             "mmsi": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 9, "autocomplete": "off"}),
+            "imo_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "length_m": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
             "gross_tonnage": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
             "owner_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
@@ -39,6 +59,10 @@ class VesselForm(forms.ModelForm):
         }
         help_texts = {
             "mmsi": _("Maritime Mobile Service Identity: nine digits, from your ship station licence."),
+            "imo_number": _(
+                "IMO ship identification number: seven digits, e.g. IMO 9074729, as on the certificate of "
+                "registry. Leave it empty if the vessel has none, as many pleasure craft do."
+            ),
             "hull_id": _("Hull identification number (HIN), e.g. the 12 or 14 characters on the transom."),
             "call_sign": _("Radio call sign, if any."),
         }

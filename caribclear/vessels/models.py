@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from caribclear.core.models import TimeStampedModel
 
 from .choices import DocumentType, PersonCategory, Sex, VesselType, WeaponKind
+from .identifiers import validate_imo_number
 
 mmsi_validator = RegexValidator(r"^\d{9}$", _("An MMSI has exactly nine digits."))
 
@@ -27,6 +28,8 @@ class Vessel(TimeStampedModel):
     port_of_registry = models.CharField(_("port of registry"), max_length=100)
     call_sign = models.CharField(_("call sign"), max_length=12, blank=True)
     mmsi = models.CharField(_("MMSI"), max_length=9, blank=True, validators=[mmsi_validator])
+    # Optional: many pleasure craft have none. Stored as the seven digits, without the "IMO" prefix.
+    imo_number = models.CharField(_("IMO number"), max_length=7, blank=True, validators=[validate_imo_number])
     hull_id = models.CharField(_("hull identification number"), max_length=20, blank=True)
     length_m = models.DecimalField(
         _("length overall (m)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(1)]
@@ -60,7 +63,11 @@ class Vessel(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("vessel")
         verbose_name_plural = _("vessels")
-        indexes = [models.Index(fields=["registration_number"]), models.Index(fields=["mmsi"])]
+        indexes = [
+            models.Index(fields=["registration_number"]),
+            models.Index(fields=["mmsi"]),
+            models.Index(fields=["imo_number"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.flag} {self.registration_number})"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
 
+from .identifiers import imo_number_compact, validate_imo_number
 from .models import Person, TravelDocument, Vessel, Weapon
 
 VESSEL_FIELDS = (
@@ -31,6 +32,7 @@ VESSEL_FIELDS = (
     "port_of_registry",
     "call_sign",
     "mmsi",
+    "imo_number",
     "hull_id",
     "length_m",
     "gross_tonnage",
@@ -107,12 +109,19 @@ def _validate_vessel(vessel: Vessel) -> None:
     vessel.registration_number = vessel.registration_number.strip().upper()
     vessel.call_sign = _upper_compact(vessel.call_sign)
     vessel.mmsi = "".join(vessel.mmsi.split())
+    vessel.imo_number = imo_number_compact(vessel.imo_number)
     vessel.hull_id = _upper_compact(vessel.hull_id)
     errors: dict[str, list[str]] = {}
     try:
-        vessel.full_clean(exclude=["account"])
+        # The IMO number is checked on its own below: one message, not "too long" beside "seven digits".
+        vessel.full_clean(exclude=["account", "imo_number"])
     except ValidationError as error:
         errors.update(error.message_dict)
+    if vessel.imo_number:
+        try:
+            validate_imo_number(vessel.imo_number)
+        except ValidationError as error:
+            errors["imo_number"] = error.messages
     if vessel.mmsi and "mmsi" not in errors and vessel.mmsi[0] not in "234567":
         errors.setdefault("mmsi", []).append(
             _("A ship's MMSI starts with its country's maritime identification digits (2 to 7), e.g. 3xx.")

@@ -38,9 +38,14 @@ def pdf_text(content: bytes) -> str:
 def cleared_at(ports: None, operator: User) -> Callable[..., Notification]:
     """A cleared arrival at a port (UN/LOCODE) with two people on board and two agency decisions."""
 
-    def build(locode: str = "AGSJO", status: str = Status.CLEARED) -> Notification:
+    def build(locode: str = "AGSJO", status: str = Status.CLEARED, imo_number: str = "") -> Notification:
         vessel = vessel_make(
-            account=operator, name="Morning Star", flag="GB", registration_number="SSR 12345"
+            account=operator,
+            name="Morning Star",
+            flag="GB",
+            registration_number="SSR 12345",
+            mmsi="235000777",
+            imo_number=imo_number,
         )
         notification = notification_make(
             account=operator,
@@ -91,6 +96,17 @@ def test_certificate_pdf_has_vessel_port_date_reference_and_decisions(
     assert "Keel" not in text and "K0000001" not in text
     # English only for an English-speaking member: no "label / label".
     assert "United Kingdom" in text and " / United Kingdom" not in text
+    # A yacht without an IMO number (most of them) has no such line.
+    assert "235000777" in text and "IMO" not in text
+
+
+def test_certificate_lists_the_imo_number_of_a_vessel_that_has_one(
+    operator: User, client_for: Callable[[User], Client], cleared_at: Callable[..., Notification]
+) -> None:
+    notification = cleared_at("DOSDQ", imo_number="9074729")
+    response = client_for(operator).get(reverse("documents:certificate", args=[notification.reference]))
+    text = " ".join(pdf_text(response.content).split())
+    assert "Número IMO IMO number IMO 9074729" in text
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def voyage(ports: None, operator: User, make_user: Callable[..., User]) -> dict[str, Any]:
     """A vessel cleared in Barbados last month, now arriving in Antigua; one of the crew also sailed
     on another operator's boat (the same passport), to Saint Lucia."""
-    vessel = vessel_make(account=operator, name="Blue Heron", mmsi="235111222")
+    vessel = vessel_make(account=operator, name="Blue Heron", mmsi="235111222", imo_number="9074729")
     Weapon.objects.create(
         vessel=vessel, kind="firearm", make="Mossberg", model="500", serial_number="MB-4411"
     )
@@ -98,7 +98,7 @@ def test_detail_shows_vessel_people_declaration_and_versions(
     response = client_for(officer).get(detail_url(voyage["current"]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Blue Heron" in page and "235111222" in page
+    assert "Blue Heron" in page and "235111222" in page and "IMO 9074729" in page
     assert "Mossberg" in page and "MB-4411" in page
     assert "HARBOUR" in page and "GB7654321" in page
     assert "One shotgun in the locker." in page

@@ -180,7 +180,13 @@ def test_all_tab_lists_everything_of_the_administration_but_drafts(
 
 
 def test_search_and_filters(officer: User, operator: User, make: Callable[..., Notification]) -> None:
-    boat = vessel_make(account=operator, name="Wind Dancer", registration_number="GBR-777", mmsi="235000111")
+    boat = vessel_make(
+        account=operator,
+        name="Wind Dancer",
+        registration_number="GBR-777",
+        mmsi="235000111",
+        imo_number="9074729",
+    )
     crew = person_make(
         account=operator, surname="Marlowe", given_names="Philippa", document_number="X1234567"
     )
@@ -191,6 +197,8 @@ def test_search_and_filters(officer: User, operator: User, make: Callable[..., N
     assert refs(officer, Tab.ALL, vessel="dancer") == {target.reference}
     assert refs(officer, Tab.ALL, vessel="gbr-777") == {target.reference}
     assert refs(officer, Tab.ALL, vessel="235000111") == {target.reference}
+    assert refs(officer, Tab.ALL, vessel="IMO 9074729") == {target.reference}
+    assert refs(officer, Tab.ALL, vessel="9074729") == {target.reference}
     assert refs(officer, Tab.ALL, person="marlowe") == {target.reference}
     assert refs(officer, Tab.ALL, person="Philippa Marlowe") == {target.reference}
     assert refs(officer, Tab.ALL, person="x1234567") == {target.reference}

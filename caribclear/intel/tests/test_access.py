@@ -144,6 +144,25 @@ def test_search_by_person_never_matches_withheld_personal_data(
     assert seizure_search(user=analyst, filters=SeizureFilters(q="Moreau")).get() == seizure
 
 
+def test_a_seized_vessel_is_found_by_its_imo_number_where_its_identity_may_be_seen(
+    ports: None, analyst: User, operator: User, barbados: Administration, bb_officer: User
+) -> None:
+    from caribclear.clearance.tests.factories import vessel_make
+
+    vessel = vessel_make(account=operator, name="Lady Ines", imo_number="9074729")
+    seizure = seizure_make(actor=analyst, vessel=vessel, released_to=[barbados])
+    for typed in ("9074729", "IMO 9074729", "imo9074729"):
+        assert seizure_search(user=analyst, filters=SeizureFilters(vessel=typed)).get() == seizure, typed
+    assert seizure_search(user=analyst, filters=SeizureFilters(q="IMO 9074729")).get() == seizure
+    assert seizure_search(user=analyst, filters=SeizureFilters(q="9074729")).get() == seizure
+    assert not seizure_search(user=analyst, filters=SeizureFilters(vessel="9187629")).exists()
+    assert not seizure_search(user=analyst, filters=SeizureFilters(vessel="IMO")).exists()
+    # Barbados sees the seizure but not the conveyance's identity: the IMO number finds nothing there.
+    assert seizure_search(user=bb_officer, filters=SeizureFilters(q="cocaine")).get() == seizure
+    assert not seizure_search(user=bb_officer, filters=SeizureFilters(vessel="9074729")).exists()
+    assert not seizure_search(user=bb_officer, filters=SeizureFilters(q="9074729")).exists()
+
+
 def test_personal_fields_released_with_a_legal_basis(
     ports: None, analyst: User, barbados: Administration, bb_officer: User, kn_officer: User
 ) -> None:

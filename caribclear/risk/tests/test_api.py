@@ -116,3 +116,7 @@ def test_lookouts_by_api(officer: User, make_user: Callable[..., User], barbados
     assert jm.get("/lookouts").json() == []
     bad = api.post("/lookouts", {"kind": "Person", "name": "X", "reason": "", "sharing": "all"})
     assert bad.status_code == 422
+    vessel = {"kind": "Vessel", "name": "Night Heron", "reason": "Drug run", "imo_number": "IMO 9187620"}
+    bad = api.post("/lookouts", vessel)
+    assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["imo_number"]
+    assert api.post("/lookouts", vessel | {"imo_number": "IMO 9187629"}).status_code == 201

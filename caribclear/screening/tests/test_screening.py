@@ -254,3 +254,63 @@ def test_the_vessel_and_its_owner_are_screened(
     }
     hit = Hit.objects.get(notification=by_mmsi)
     assert hit.entity_id == "V-2" and "319000123" in hit.explanation
+
+
+def test_a_vessel_is_hit_by_its_imo_number_whatever_its_name(
+    tmp_path: Path, ports: None, operator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "id,schema,name,imo_number\nV-9,Vessel,Completely Different Name,IMO 9187629\n", encoding="utf-8"
+    )
+    watchlist = watchlist_create(actor=None, name="Local", source_format=SourceFormat.CSV, owner=None)
+    watchlist_import(actor=None, watchlist=watchlist, path=path)
+    listed = voyage(account=operator, people=[], vessel_fields={"name": "Lady Ines", "imo_number": "9187629"})
+    # Another vessel without an IMO number (most yachts) and one with another IMO number: no hit.
+    unlisted = voyage(account=operator, people=[], vessel_fields={"name": "Sea Breeze", "imo_number": ""})
+    other = voyage(account=operator, people=[], vessel_fields={"name": "Blue Note", "imo_number": "9074729"})
+    for notification in (listed, unlisted, other):
+        file(notification, django_capture_on_commit_callbacks)
+
+    hit = Hit.objects.get(notification=listed)
+    assert (hit.subject_kind, hit.subject_label, hit.entity_id) == (SubjectKind.VESSEL, "Lady Ines", "V-9")
+    assert "9187629" in hit.explanation
+    assert any(e["kind"] == "identifier" and "imo 9187629" in e["detail"].lower() for e in hit.evidence)
+    assert not Hit.objects.filter(notification__in=[unlisted, other]).exists()
+
+
+def test_a_yacht_with_the_imo_number_of_a_sanctioned_tanker_is_hit_on_the_ofac_list(
+    tmp_path: Path, ports: None, operator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    ofac = watchlist_create(actor=None, name="OFAC", source_format=SourceFormat.OFAC, owner=None)
+    watchlist_import(actor=None, watchlist=ofac, path=ofac_copy(tmp_path))
+    # ARTAVIL, ent_num 15036: "Vessel Registration Identification IMO 9187629" in the SDN remarks.
+    notification = voyage(
+        account=operator, people=[], vessel_fields={"name": "Sea Breeze", "imo_number": "9187629", "mmsi": ""}
+    )
+    file(notification, django_capture_on_commit_callbacks)
+    hit = Hit.objects.get(notification=notification, subject_kind=SubjectKind.VESSEL)
+    assert hit.entity_id == "ofac-15036" and "9187629" in hit.explanation
+
+
+def test_a_lookout_on_an_imo_number_hits_the_vessel_and_an_impossible_number_is_refused(
+    ports: None, operator: User, officer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    notification = voyage(account=operator, people=[], vessel_fields={"imo_number": "9074729"})
+    file(notification, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError) as caught:
+        lookout_create(
+            actor=officer, kind="Vessel", name="Night Heron", imo_number="IMO 9074728", reason="Drug run"
+        )
+    assert list(caught.value.message_dict) == ["imo_number"]
+    assert "check digit" in caught.value.message_dict["imo_number"][0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lookout = lookout_create(
+            actor=officer, kind="Vessel", name="Night Heron", imo_number="imo 9074729", reason="Drug run"
+        )
+    assert lookout.imo_number == "9074729"
+    hit = Hit.objects.get(notification=notification, lookout=lookout)
+    assert hit.subject_kind == SubjectKind.VESSEL and "9074729" in hit.explanation

@@ -163,6 +163,35 @@ def test_officer_creates_a_lookout_shared_with_named_members(
     assert Lookout.objects.get().withdrawn_at is not None
 
 
+def test_a_lookout_with_an_impossible_imo_number_is_refused_beside_the_field(
+    officer: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(officer)
+    data = {
+        "kind": "Vessel",
+        "name": "Night Heron",
+        "imo_number": "IMO 9187620",
+        "mmsi": "319000123",
+        "reason": "Reported drug run",
+        "valid_from": "2026-01-01",
+        "sharing": "all",
+    }
+    response = client.post(reverse("screening:lookout_create"), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == ["imo_number"] and "check digit" in form.errors["imo_number"][0]
+    html = response.content.decode()
+    assert 'id="id_imo_number_error"' in html
+    for typed in ("Night Heron", "IMO 9187620", "319000123"):
+        assert f'value="{typed}"' in html
+    assert ">\nReported drug run</textarea>" in html
+    assert not Lookout.objects.exists()
+
+    response = client.post(reverse("screening:lookout_create"), data | {"imo_number": "IMO 9187629"})
+    assert response.status_code == 302
+    assert Lookout.objects.get().imo_number == "9187629"
+
+
 def test_lookout_service_for_other_apps(officer: User, barbados: Administration) -> None:
     lookout = lookout_create(
         actor=officer,

@@ -93,6 +93,43 @@ def test_vessel_validation_problem_shape(api):
     assert not Vessel.objects.exists()
 
 
+def test_vessel_imo_number_is_normalised_and_shown(api):
+    response = api.post("/vessels", {**VESSEL, "imo_number": "IMO 9074729"})
+    assert response.status_code == 201, response.content
+    vessel = response.json()
+    assert vessel["imo_number"] == "9074729"
+    assert api.get(f"/vessels/{vessel['id']}").json()["imo_number"] == "9074729"
+    assert api.get("/vessels").json()[0]["imo_number"] == "9074729"
+    cleared = api.patch(f"/vessels/{vessel['id']}", {"imo_number": None})
+    assert cleared.status_code == 200 and cleared.json()["imo_number"] == ""
+    assert api.post("/vessels", {**VESSEL, "registration_number": "AG-78"}).json()["imo_number"] == ""
+
+
+def test_vessel_imo_number_with_a_wrong_check_digit_is_a_problem_naming_the_field(api):
+    response = api.post("/vessels", {**VESSEL, "imo_number": "IMO 9074728"})
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"].endswith("validation-error")
+    assert [e["field"] for e in problem["errors"]] == ["imo_number"]
+    assert "check digit" in problem["errors"][0]["message"]
+    assert not Vessel.objects.exists()
+
+    vessel = api.post("/vessels", {**VESSEL, "imo_number": "9187629"}).json()
+    response = api.patch(f"/vessels/{vessel['id']}", {"imo_number": "9187620", "hull_colour": "Red"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["imo_number"]
+    kept = api.get(f"/vessels/{vessel['id']}").json()
+    assert (kept["imo_number"], kept["hull_colour"]) == ("9187629", "")
+
+
+def test_openapi_documents_the_imo_number(api):
+    schemas = api.client.get("/api/openapi.json").json()["components"]["schemas"]
+    for name in ("VesselIn", "VesselPatchIn", "VesselOut"):
+        assert "imo_number" in schemas[name]["properties"], name
+    assert "check digit" in schemas["VesselIn"]["properties"]["imo_number"]["description"]
+
+
 def test_person_create_with_documents_get_update(api):
     response = api.post("/people", PERSON)
     assert response.status_code == 201, response.content

@@ -97,6 +97,26 @@ def test_vessel_form_field_errors() -> None:
     )
 
 
+def test_vessel_form_takes_the_imo_number_as_written_and_keeps_the_digits() -> None:
+    data = {
+        "name": "Lady Ines",
+        "vessel_type": "motor_yacht",
+        "flag": "KY",
+        "registration_number": "KY-745123",
+        "port_of_registry": "George Town",
+        "imo_number": "IMO 9074729",
+        "length_m": "48.2",
+        "masts": "0",
+        "owner_name": "Ines Holdings Ltd",
+    }
+    form = VesselForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["imo_number"] == "9074729"
+    assert 'maxlength="20"' in str(form["imo_number"])  # room to type the prefix
+    too_long = VesselForm({**data, "imo_number": "IMO 90747290"})
+    assert too_long.errors["imo_number"] == ["An IMO number has seven digits, e.g. IMO 9074729."]
+
+
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_import_dates_in_every_documented_spelling(day: dt.date) -> None:
     for text in (

@@ -35,6 +35,8 @@ def test_vessel_create_normalises_and_audits(operator) -> None:
     [
         ("mmsi", "12345678", "nine digits"),
         ("mmsi", "912345678", "2 to 7"),
+        ("imo_number", "IMO 9074728", "check digit"),
+        ("imo_number", "907472", "seven digits"),
         ("length_m", Decimal("0.5"), ""),
         ("flag", "QQ", ""),
         ("vessel_type", "submarine", ""),
@@ -47,6 +49,24 @@ def test_vessel_field_errors(operator, field, value, fragment) -> None:
     assert field in caught.value.message_dict
     assert fragment in " ".join(caught.value.message_dict[field])
     assert not Vessel.objects.exists()
+
+
+def test_imo_number_is_kept_as_seven_digits_whatever_the_spelling(operator) -> None:
+    vessel = make_vessel(operator, imo_number="IMO 9074729")
+    vessel.refresh_from_db()
+    assert vessel.imo_number == "9074729"
+    services.vessel_update(actor=operator, vessel=vessel, data={"imo_number": " imo9187629 "})
+    vessel.refresh_from_db()
+    assert vessel.imo_number == "9187629"
+    services.vessel_update(actor=operator, vessel=vessel, data={"imo_number": None})
+    vessel.refresh_from_db()
+    assert vessel.imo_number == ""  # a vessel without one, as most pleasure craft
+
+
+def test_too_long_imo_number_gets_one_message(operator) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_vessel(operator, imo_number="12345678")
+    assert caught.value.message_dict["imo_number"] == ["An IMO number has seven digits, e.g. IMO 9074729."]
 
 
 def test_same_registration_twice_is_refused_until_archived(operator) -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from caribclear.vessels.models import Person, Vessel
 
@@ -123,6 +124,46 @@ def test_create_vessel_with_field_errors_keeps_input(operator, client_for):
     response = client.post(reverse("vessels:vessel_create"), data)
     vessel = Vessel.objects.get()
     assert response["Location"] == reverse("vessels:vessel_detail", args=[vessel.pk])
+
+
+def test_imo_number_with_a_wrong_check_digit_is_shown_beside_the_field_and_nothing_is_lost(
+    operator, client_for
+):
+    client = client_for(operator)
+    data = {
+        "name": "Lady Ines",
+        "vessel_type": "motor_yacht",
+        "flag": "KY",
+        "registration_number": "KY-745123",
+        "port_of_registry": "George Town",
+        "call_sign": "ZCDL7",
+        "mmsi": "319123400",
+        "imo_number": "IMO 9074728",
+        "length_m": "48.2",
+        "gross_tonnage": "499",
+        "masts": "0",
+        "owner_name": "Ines Holdings Ltd",
+        "hull_colour": "Dark blue",
+    }
+    response = client.post(reverse("vessels:vessel_create"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["imo_number"]
+    assert "check digit" in form.errors["imo_number"][0]
+    body = response.content.decode()
+    assert f'<p class="error" id="id_imo_number_error">{escape(form.errors["imo_number"][0])}</p>' in body
+    for typed in ("IMO 9074728", "Lady Ines", "KY-745123", "ZCDL7", "319123400", "Dark blue"):
+        assert f'value="{typed}"' in body
+    assert not Vessel.objects.exists()
+
+    data["imo_number"] = "imo 9074729"
+    response = client.post(reverse("vessels:vessel_create"), data)
+    vessel = Vessel.objects.get()
+    assert vessel.imo_number == "9074729"
+    page = client.get(response["Location"]).content.decode()
+    assert "IMO 9074729" in page
+    edit = client.get(reverse("vessels:vessel_edit", args=[vessel.pk])).content.decode()
+    assert 'value="9074729"' in edit
 
 
 def test_archive_and_restore_vessel(operator, client_for):
