@@ -4,12 +4,16 @@ Dates are ISO 8601 strings, possibly partial: ``"1971"``, ``"1971-05"`` or ``"19
 query's dates with an entity's gives one :class:`DateVerdict`, the most favourable over all pairs: an exact
 match raises the score, a typo, swapped day and month or a year off by one leave it almost unchanged, and a
 date many years apart lowers it strongly.
+
+Each verdict also says how far the dates agree (:class:`Agreement`). The index uses that to weigh an inexact
+name: a name one letter off is tolerated when the date confirms it, but not when the date too is off.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -33,11 +37,25 @@ def parse_partial(value: str) -> PartialDate | None:
     return (year, month, day)
 
 
+class Agreement(Enum):
+    """How far two dates of birth agree, from confirming each other to being different dates."""
+
+    #: identical, or the same year and month where one side gives no day
+    CONFIRMS = "confirms"
+    #: the same year, where one side gives only the year (one person in 65 or so shares it)
+    WEAK = "weak"
+    #: one recording error apart: a digit, swapped day and month, or the year off by one
+    TOLERATED = "tolerated"
+    #: different dates: other day and month, or years apart
+    DIFFERS = "differs"
+
+
 @dataclass(frozen=True, slots=True)
 class DateVerdict:
     kind: str
     effect: float
     detail: str
+    agreement: Agreement
 
 
 # Effects in score points. Tuned on the benchmark in bench/screening (see its README).
@@ -47,6 +65,7 @@ YEAR_ONLY = 0.03
 NEAR = 0.0
 OTHER_DAY = -0.04
 YEAR_TYPO = -0.05
+YEAR_NEAR_PARTIAL = -0.02
 SAME_YEAR_ONLY = -0.08
 YEAR_NEAR_OTHER_DAY = -0.12
 TWO_YEARS = -0.20
@@ -70,36 +89,44 @@ def _fmt(d: PartialDate) -> str:
 def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
     qy, qm, qd = q
     ey, em, ed = e
-    shown = f"{_fmt(q)} vs {_fmt(e)}"
+    shown = f"date of birth {_fmt(q)} vs {_fmt(e)}"
+    confirms, weak, tolerated, differs = (
+        Agreement.CONFIRMS,
+        Agreement.WEAK,
+        Agreement.TOLERATED,
+        Agreement.DIFFERS,
+    )
     same_md = qm is not None and em is not None and qm == em and (qd is None or ed is None or qd == ed)
     if qy == ey:
         if qm is None or em is None:
-            return DateVerdict("dob_year", YEAR_ONLY, f"date of birth {shown}: same year")
+            return DateVerdict("dob_year", YEAR_ONLY, f"{shown}: same year", weak)
         if qm == em:
             if qd is None or ed is None:
-                return DateVerdict("dob_month", YEAR_MONTH, f"date of birth {shown}: same year and month")
+                return DateVerdict("dob_month", YEAR_MONTH, f"{shown}: same year and month", confirms)
             if qd == ed:
-                return DateVerdict("dob_exact", EXACT, f"date of birth {shown}: identical")
+                return DateVerdict("dob_exact", EXACT, f"{shown}: identical", confirms)
             if _one_digit_apart(qd, ed, 2):
-                return DateVerdict("dob_typo", NEAR, f"date of birth {shown}: day differs by one digit")
-            detail = f"date of birth {shown}: same year and month, other day"
-            return DateVerdict("dob_day", OTHER_DAY, detail)
+                return DateVerdict("dob_typo", NEAR, f"{shown}: day differs by one digit", tolerated)
+            return DateVerdict("dob_day", OTHER_DAY, f"{shown}: same year and month, other day", differs)
         if qd is not None and ed is not None and qm == ed and qd == em:
-            return DateVerdict("dob_swap", NEAR, f"date of birth {shown}: day and month swapped")
+            return DateVerdict("dob_swap", NEAR, f"{shown}: day and month swapped", tolerated)
         if qd is not None and ed is not None and qd == ed and _one_digit_apart(qm, em, 2):
-            return DateVerdict("dob_typo", NEAR, f"date of birth {shown}: month differs by one digit")
-        return DateVerdict("dob_year", SAME_YEAR_ONLY, f"date of birth {shown}: same year, other day")
+            return DateVerdict("dob_typo", NEAR, f"{shown}: month differs by one digit", tolerated)
+        return DateVerdict("dob_year", SAME_YEAR_ONLY, f"{shown}: same year, other day", differs)
     gap = abs(qy - ey)
     if gap == 1:
-        if qm is None or em is None or same_md:
-            return DateVerdict("dob_year_near", NEAR, f"date of birth {shown}: one year apart")
-        detail = f"date of birth {shown}: one year apart, other day"
-        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, detail)
+        if qm is None or em is None:
+            detail = f"{shown}: one year apart (one gives the year only)"
+            return DateVerdict("dob_year_near", YEAR_NEAR_PARTIAL, detail, tolerated)
+        if same_md:
+            return DateVerdict("dob_year_near", NEAR, f"{shown}: one year apart", tolerated)
+        detail = f"{shown}: one year apart, other day"
+        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, detail, differs)
     if same_md and (_one_digit_apart(qy, ey, 4) or f"{qy:04d}"[:2] + f"{qy:04d}"[:1:-1] == f"{ey:04d}"):
-        return DateVerdict("dob_typo", YEAR_TYPO, f"date of birth {shown}: same day, year typo?")
+        return DateVerdict("dob_typo", YEAR_TYPO, f"{shown}: same day, year typo?", tolerated)
     if gap == 2:
-        return DateVerdict("dob_far", TWO_YEARS, f"date of birth {shown}: two years apart")
-    return DateVerdict("dob_far", FAR, f"date of birth {shown}: {gap} years apart")
+        return DateVerdict("dob_far", TWO_YEARS, f"{shown}: two years apart", differs)
+    return DateVerdict("dob_far", FAR, f"{shown}: {gap} years apart", differs)
 
 
 def compare_birth_dates(

@@ -31,7 +31,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from .dates import EXACT, PartialDate, compare_birth_dates, parse_partial
+from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_partial
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
     GENERIC_WORDS,
@@ -57,6 +57,10 @@ TOKEN_MIN = 0.70
 CLOSE_SIM = 0.88
 #: Expansions at least this similar may count fully when bounding a candidate's score; others less.
 STRONG_SIM = 0.9
+#: Spellings with the same Metaphone key gain this much similarity, up to the cap (lower for short tokens).
+PHONETIC_BUMP = 0.10
+PHONETIC_CAP = 0.90
+PHONETIC_CAP_SHORT = 0.80
 #: Similarity a join of two tokens needs to match ("nasr allah" ~ "nasrallah").
 JOIN_MIN = 0.92
 #: Weight of an entity's name tokens that the query does not have (extra middle names, second surnames).
@@ -67,6 +71,20 @@ MINOR_WEIGHT = 0.1
 INITIAL_WEIGHT = 0.6
 #: Similarity of an initial to a name starting with that letter.
 INITIAL_SIM = 0.85
+#: What an inexact name (a letter off, a name only the query has) costs when the date of birth does not
+#: confirm it. Alone, each difference is tolerated; together they are what tells two people apart in a long
+#: list (``Collin Simpson`` born 1994-10-02 is not ``Colin Simpson`` born 1994-06-15).
+INEXACT_NAME_DATE = {
+    Agreement.CONFIRMS: 0.0,
+    Agreement.WEAK: -0.04,
+    Agreement.TOLERATED: -0.06,
+    Agreement.DIFFERS: -0.15,
+}
+_INEXACT_NAME_DATE_TEXT = {
+    Agreement.WEAK: "name not exact and the date of birth gives the year only",
+    Agreement.TOLERATED: "name not exact and the date of birth one error off: two differences together",
+    Agreement.DIFFERS: "name not exact and another date of birth",
+}
 NATIONALITY_MATCH = 0.02
 NATIONALITY_MISMATCH = -0.04
 GENDER_MISMATCH = -0.10
@@ -107,8 +125,11 @@ def token_sim(a: str, b: str) -> float:
                     return max(sim, 0.97)
                 alt = (Levenshtein.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
                 sim = max(sim, 0.97 * alt)
-    if 0.65 <= sim < 0.95 and phonetic(a) == phonetic(b):
-        sim = max(sim, 0.9 if min(len(a), len(b)) > 3 else 0.8)
+    # the same Metaphone key says the difference is one of spelling more than of sound: worth a bump, not
+    # a verdict (Guzman and Cosman share a key too)
+    cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
+    if 0.65 <= sim < cap and phonetic(a) == phonetic(b):
+        sim = min(cap, sim + PHONETIC_BUMP)
     return sim
 
 
@@ -479,6 +500,10 @@ class Index:
         if verdict is not None:
             evidence.append(Evidence(verdict.kind, verdict.effect, verdict.detail))
             score += verdict.effect
+            penalty = INEXACT_NAME_DATE[verdict.agreement]
+            if penalty and not best.exact:
+                evidence.append(Evidence("name_and_dob", penalty, _INEXACT_NAME_DATE_TEXT[verdict.agreement]))
+                score += penalty
 
         if q.countries and e.countries:
             common = sorted(q.countries & e.countries)
@@ -703,6 +728,14 @@ class _Alignment:
     matched: list[tuple[int, int, float]]
     q_used: int
     e_used: int
+
+    @property
+    def exact(self) -> bool:
+        """Every name part of the query found as written (the list may have more: a middle name)."""
+        if any(sim < 1.0 for _qi, _ei, sim in self.matched):
+            return False
+        weights = self.query.weights
+        return all(self.q_used >> p & 1 or weights[p] <= MINOR_WEIGHT for p in range(len(weights)))
 
     def describe(self) -> str:
         """``maria=maria, garzia~garcia 0.88, list only: lopez``."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from caribclear.screening.engine.dates import compare_birth_dates, parse_partial
+from caribclear.screening.engine.dates import Agreement, compare_birth_dates, parse_partial
 
 
 def test_parse_partial() -> None:
@@ -53,3 +53,32 @@ def test_best_pair_wins_and_missing_dates_say_nothing() -> None:
     v = compare_birth_dates(q, e)  # type: ignore[arg-type]
     assert v is not None and v.kind == "dob_exact"
     assert compare_birth_dates((), e) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "entity", "agreement"),
+    [
+        ("1970-03-05", "1970-03-05", Agreement.CONFIRMS),
+        ("1970-03", "1970-03-05", Agreement.CONFIRMS),
+        ("1970-03-05", "1970", Agreement.WEAK),
+        ("1970-05-03", "1970-03-05", Agreement.TOLERATED),  # day and month swapped
+        ("1970-03-15", "1970-03-05", Agreement.TOLERATED),  # one digit of the day
+        ("1971-03-05", "1970-03-05", Agreement.TOLERATED),  # the year off by one
+        ("1971-03-05", "1970", Agreement.TOLERATED),  # the year off by one, one side gives only the year
+        ("1970-03-22", "1970-03-05", Agreement.DIFFERS),  # another day of the month
+        ("1970-10-02", "1970-06-15", Agreement.DIFFERS),  # another day of the year
+        ("1971-10-02", "1970-06-15", Agreement.DIFFERS),
+        ("1990-06-01", "1970-03-05", Agreement.DIFFERS),
+    ],
+)
+def test_agreement(query: str, entity: str, agreement: Agreement) -> None:
+    qd, ed = parse_partial(query), parse_partial(entity)
+    assert qd is not None and ed is not None
+    v = compare_birth_dates((qd,), (ed,))
+    assert v is not None and v.agreement is agreement
+
+
+def test_a_year_off_against_a_year_only_date_costs_a_little() -> None:
+    kind, effect = verdict("1969-10-26", "1968")
+    assert kind == "dob_year_near"
+    assert verdict("1968-10-26", "1968")[1] > effect > verdict("1969-10-26", "1968-03-01")[1]

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine.index import token_sim
 
 LIST = [
     Entity("es-1", "Person", ("GARCIA LOPEZ, Maria Jose",), ("1970-03-05",), ("CU",), "female"),
@@ -123,6 +124,36 @@ def test_candidates_do_not_include_unrelated_entries() -> None:
     found = {e.id for e in index().candidates(person("Maria Garcia"))}
     assert "es-1" in found
     assert not found & {"ru-1", "nl-1", "v-1", "o-1"}
+
+
+def test_an_inexact_name_needs_its_date_of_birth_to_agree() -> None:
+    ix = Index.build(
+        [
+            Entity("en-3", "Person", ("Colin Simpson",), ("1994-06-11",), ("BS",), "male"),
+            Entity("en-4", "Person", ("Damian Cosman",), ("1965",), ("GY",), "male"),
+        ]
+    )
+    # a letter off, and the date of birth confirms it: found
+    assert ids(ix.screen(person("Collin Simpson", "1994-06-11"))) == ["en-3"]
+    # a letter off, and the date of birth one recording error off (day and month swapped): still found
+    swapped = ix.screen(person("Collin Simpson", "1994-11-06"))
+    assert ids(swapped) == ["en-3"]
+    assert "two differences together" in swapped[0].explanation
+    # a letter off and another day of the same year: another person, not an alert...
+    assert ix.screen(person("Collin Simpson", "1994-10-02")) == []
+    other = ix.screen(person("Collin Simpson", "1994-10-02"), threshold=0.0)[0]
+    assert "name not exact and another date of birth" in other.explanation
+    # ...but the exact name born the same year still is
+    assert ids(ix.screen(person("Colin Simpson", "1994-10-02"))) == ["en-3"]
+    # no date of birth on the query: the name alone decides
+    assert ids(ix.screen(person("Collin Simpson"))) == ["en-3"]
+
+
+def test_sounding_alike_is_a_bump_not_a_match() -> None:
+    assert token_sim("mohammed", "muhammad") >= 0.9
+    assert token_sim("maria", "mary") >= 0.9
+    assert token_sim("guzman", "cosman") < 0.85  # same Metaphone key, different names
+    assert token_sim("real", "raul") < 0.8
 
 
 QUERIES = st.sampled_from(
