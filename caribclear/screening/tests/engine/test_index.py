@@ -188,3 +188,9 @@ def test_name_order_does_not_matter(parts: list[str]) -> None:
     matches = index().screen(person(" ".join(parts), "1970-03-05"))
     assert ids(matches)[:1] == ["es-1"]
     assert matches[0].score == index().screen(person("Maria Jose Garcia Lopez", "1970-03-05"))[0].score
+
+
+def test_two_letters_typed_in_the_wrong_order_are_one_typo() -> None:
+    ix = Index.build([Entity("en-5", "Person", ("Tom Mayo",), ("1948",), ("GY",), "male")])
+    assert token_sim("maoy", "mayo") >= 0.8
+    assert ids(ix.screen(person("Tom Maoy", "1948-12-16", nationalities=("GY",)))) == ["en-5"]
