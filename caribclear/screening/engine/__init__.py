@@ -7,7 +7,7 @@
 """
 
 from .batch import DEFAULT_LIMIT, ScreenSummary, screen_file, screen_many
-from .errors import InputError
+from .errors import InputError, WorkerError
 from .formats import FORMATS, detect_format, iter_queries, read_watchlist
 from .index import DEFAULT_THRESHOLD, Index
 from .model import SCHEMAS, Entity, Evidence, ListInfo, Match, Schema
@@ -25,6 +25,7 @@ __all__ = [
     "Match",
     "Schema",
     "ScreenSummary",
+    "WorkerError",
     "detect_format",
     "iter_queries",
     "read_watchlist",

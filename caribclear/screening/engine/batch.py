@@ -1,7 +1,9 @@
 """Screening many queries: on all cores, with progress, from files to a JSON-lines file.
 
 The index is built once in the parent process; workers are forked from it so they share its memory
-(copy-on-write) instead of each building or unpickling their own. Results come back in input order.
+(copy-on-write) instead of each building or unpickling their own. Results come back in input order. If a
+worker dies (the operating system ends it for want of memory, say), the run stops with a
+:class:`WorkerError` instead of waiting for its results forever.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InputError
+from .errors import InputError, WorkerError
 from .formats import iter_queries, read_watchlist
 from .index import DEFAULT_THRESHOLD, Index
 from .model import Entity, ListInfo, Match
@@ -64,10 +68,19 @@ def screen_many(
     # workers do not touch, and thereby copy, every page of the index they share with this process.
     gc.freeze()
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for result in pool.imap(_screen_chunk, chunks):
+        # With "fork", the executor starts all its workers before any thread of its own.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            for result in pool.map(_screen_chunk, chunks):
                 yield from result
+        except BrokenProcessPool as exc:
+            raise WorkerError(
+                f"a screening worker process died before finishing (one of {workers}); most often the "
+                "system ended it for want of memory: run again with fewer workers or more memory"
+            ) from exc
+        finally:
+            # a caller that stops reading early does not wait for the chunks nobody will read
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _WORKER_INDEX = None
         gc.unfreeze()

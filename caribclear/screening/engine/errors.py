@@ -1,4 +1,4 @@
-"""Errors about input files, precise enough for a person to fix the file."""
+"""Errors about input files, precise enough for a person to fix the file, and about runs that cannot finish."""
 
 from __future__ import annotations
 
@@ -14,3 +14,11 @@ class InputError(ValueError):
         self.message = message
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class WorkerError(RuntimeError):
+    """A worker process died before it finished its share of the queries: the run has no complete result.
+
+    Most often the operating system ended it for want of memory (each worker shares the index with its
+    parent until it writes to it): fewer workers, or a machine with more memory, will finish.
+    """

@@ -109,3 +109,20 @@ def test_help_documents_the_default_threshold() -> None:
     text = Command().create_parser("manage.py", "screen_file").format_help()
     assert "default 0.8" in text
     assert "--watchlist-format" in text
+
+
+def test_a_worker_killed_for_memory_is_a_clear_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alarm: None
+) -> None:
+    from caribclear.screening.engine import batch
+    from caribclear.screening.tests.engine.test_batch import _killed_like_out_of_memory
+
+    manifest = tmp_path / "big.csv"
+    rows = [f"Q{i},Keisha Brown,1988-04-02,JM,F" for i in range(1000)]
+    manifest.write_text("id,name,birth_date,nationality,gender\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(batch, "_screen_chunk", _killed_like_out_of_memory)
+    with pytest.raises(CommandError, match=r"worker process died.*fewer workers or more memory"):
+        run(
+            "--watchlist", str(WATCHLISTS / "ofac_sdn.csv"), "--queries", str(manifest),
+            "--out", str(tmp_path / "out.jsonl"), "--workers", "2", "--quiet",
+        )  # fmt: skip

@@ -12,7 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caribclear.screening.engine import DEFAULT_LIMIT, DEFAULT_THRESHOLD, FORMATS, InputError, screen_file
+from caribclear.screening.engine import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    FORMATS,
+    InputError,
+    WorkerError,
+    screen_file,
+)
 
 
 def _threshold(value: str) -> float:
@@ -92,7 +99,7 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 progress=None if options["quiet"] else sys.stderr,
             )
-        except InputError as exc:
+        except (InputError, WorkerError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{summary.queries} queries screened against {summary.watchlist.entity_count} entities: "

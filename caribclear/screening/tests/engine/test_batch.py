@@ -2,11 +2,22 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
-from caribclear.screening.engine import Entity, Index, InputError, screen_file, screen_many
+from caribclear.screening.engine import (
+    Entity,
+    Index,
+    InputError,
+    Match,
+    WorkerError,
+    batch,
+    screen_file,
+    screen_many,
+)
 
 QUERIES = (
     "id,name,birth_date,nationality,gender\n"
@@ -77,3 +88,23 @@ def test_parallel_results_equal_sequential_ones() -> None:
     parallel = list(screen_many(index, queries, workers=2))
     assert parallel == sequential
     assert all(ms and ms[0].entity_id == entities[i % len(entities)].id for i, ms in enumerate(parallel))
+
+
+_screen_chunk = batch._screen_chunk
+
+
+def _killed_like_out_of_memory(args: tuple[list[Entity], float, int]) -> list[list[Match]]:
+    """A worker's share of the queries, ended by SIGKILL as the kernel's out-of-memory killer does."""
+    if any(q.id == "Q250" for q in args[0]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _screen_chunk(args)
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, alarm: None
+) -> None:
+    index = Index.build([Entity("E1", "Person", ("Maria Garcia",), ("1970-03-05",))])
+    queries = [Entity(f"Q{i}", "Person", ("Maria Garcia",)) for i in range(1000)]
+    monkeypatch.setattr(batch, "_screen_chunk", _killed_like_out_of_memory)
+    with pytest.raises(WorkerError, match=r"died before finishing.*fewer workers"):
+        list(screen_many(index, queries, workers=2))
