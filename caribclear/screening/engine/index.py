@@ -67,6 +67,9 @@ JOIN_MIN = 0.92
 UNMATCHED_ENTITY_WEIGHT = 0.2
 #: Weight of particles (van, de, al...) and generic words (ltd, company...).
 MINOR_WEIGHT = 0.1
+#: Particles that are also given names. First in a name ("Ben Hobbs"), such a word is the given name more
+#: often than the Arabic or Hebrew "son of"; left unmatched there, it is a given name that differs.
+GIVEN_NAME_PARTICLES = frozenset({"ben"})
 #: Weight of a single-letter initial in the query.
 INITIAL_WEIGHT = 0.6
 #: Similarity of an initial to a name starting with that letter.
@@ -684,7 +687,17 @@ class _QueryName:
             if not e_used >> p & 1:
                 extra += w
         den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
-        return _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
+        given_name_differs = False
+        if len(self.tokens) > 1 and self.tokens[0] in GIVEN_NAME_PARTICLES and not q_used & 1:
+            # "Ben Hobbs" against "Darius Hobbs": where the list has a name of its own left over, the
+            # query's "Ben" is a given name that differs, and weighs as much as the one it stands against
+            leftover = [w for p, w in enumerate(eweights) if not e_used >> p & 1 and w > MINOR_WEIGHT]
+            if leftover:
+                den += max(leftover) - self.weights[0]
+                given_name_differs = True
+        alignment = _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
+        alignment.given_name_differs = given_name_differs
+        return alignment
 
     def _greedy(
         self,
@@ -732,11 +745,13 @@ class _Alignment:
     matched: list[tuple[int, int, float]]
     q_used: int
     e_used: int
+    #: the query's first word, a particle that is also a given name, stands against another given name
+    given_name_differs: bool = False
 
     @property
     def exact(self) -> bool:
         """Every name part of the query found as written (the list may have more: a middle name)."""
-        if any(sim < 1.0 for _qi, _ei, sim in self.matched):
+        if self.given_name_differs or any(sim < 1.0 for _qi, _ei, sim in self.matched):
             return False
         weights = self.query.weights
         return all(self.q_used >> p & 1 or weights[p] <= MINOR_WEIGHT for p in range(len(weights)))

@@ -194,3 +194,21 @@ def test_two_letters_typed_in_the_wrong_order_are_one_typo() -> None:
     ix = Index.build([Entity("en-5", "Person", ("Tom Mayo",), ("1948",), ("GY",), "male")])
     assert token_sim("maoy", "mayo") >= 0.8
     assert ids(ix.screen(person("Tom Maoy", "1948-12-16", nationalities=("GY",)))) == ["en-5"]
+
+
+def test_ben_first_in_a_name_is_a_given_name() -> None:
+    ix = Index.build(
+        [
+            Entity("en-6", "Person", ("Darius Hobbs",), ("1995-01-05",), ("BS",), "male"),
+            Entity("en-7", "Person", ("Ben Hobbs",), ("1961-03-02",), ("BS",), "male"),
+            Entity("tn-1", "Person", ("Zine el-Abidine Ben Ali",), ("1936-09-03",), ("TN",), "male"),
+        ]
+    )
+    # Ben is not Darius, though both are called Hobbs and born the same day
+    assert ix.screen(person("Ben Hobbs", "1995-01-05")) == []
+    weak = ix.screen(person("Ben Hobbs", "1995-01-05"), threshold=0.0)
+    assert "query only: ben, list only: darius" in next(m for m in weak if m.entity_id == "en-6").explanation
+    assert ids(ix.screen(person("Ben Hobbs", "1961-03-02"))) == ["en-7"]
+    # "ben" as the Arabic "son of" still joins the name it belongs to, first or not
+    assert ids(ix.screen(person("BEN ALI ZINE EL ABIDINE", "1936-09-03"))) == ["tn-1"]
+    assert ids(ix.screen(person("Zine el Abidine Benali", "1936-09-03"))) == ["tn-1"]
