@@ -10,7 +10,7 @@ from caribclear.vessels.forms import DocumentForm, PersonCreateForm, VesselForm,
 from caribclear.vessels.imports import parse_country, parse_date
 from caribclear.vessels.mrz import parse_mrz
 
-from .factories import td3
+from .factories import td3, vessel_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,17 +98,7 @@ def test_vessel_form_field_errors() -> None:
 
 
 def test_vessel_form_takes_the_imo_number_as_written_and_keeps_the_digits() -> None:
-    data = {
-        "name": "Lady Ines",
-        "vessel_type": "motor_yacht",
-        "flag": "KY",
-        "registration_number": "KY-745123",
-        "port_of_registry": "George Town",
-        "imo_number": "IMO 9074729",
-        "length_m": "48.2",
-        "masts": "0",
-        "owner_name": "Ines Holdings Ltd",
-    }
+    data = vessel_data(imo_number="IMO 9074729")
     form = VesselForm(data)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["imo_number"] == "9074729"

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from caribclear.vessels.models import Person, Vessel
 
-from .factories import make_person, make_vessel, td3
+from .factories import make_person, make_vessel, td3, vessel_data
 
 pytestmark = pytest.mark.django_db
 
@@ -130,21 +130,7 @@ def test_imo_number_with_a_wrong_check_digit_is_shown_beside_the_field_and_nothi
     operator, client_for
 ):
     client = client_for(operator)
-    data = {
-        "name": "Lady Ines",
-        "vessel_type": "motor_yacht",
-        "flag": "KY",
-        "registration_number": "KY-745123",
-        "port_of_registry": "George Town",
-        "call_sign": "ZCDL7",
-        "mmsi": "319123400",
-        "imo_number": "IMO 9074728",
-        "length_m": "48.2",
-        "gross_tonnage": "499",
-        "masts": "0",
-        "owner_name": "Ines Holdings Ltd",
-        "hull_colour": "Dark blue",
-    }
+    data = vessel_data(imo_number="IMO 9074728")
     response = client.post(reverse("vessels:vessel_create"), data)
     assert response.status_code == 200
     form = response.context["form"]
@@ -152,7 +138,7 @@ def test_imo_number_with_a_wrong_check_digit_is_shown_beside_the_field_and_nothi
     assert "check digit" in form.errors["imo_number"][0]
     body = response.content.decode()
     assert f'<p class="error" id="id_imo_number_error">{escape(form.errors["imo_number"][0])}</p>' in body
-    for typed in ("IMO 9074728", "Lady Ines", "KY-745123", "ZCDL7", "319123400", "Dark blue"):
+    for typed in ("IMO 9074728", "Sea Breeze", "BB-1234", "8PAB2", "314123456", "White"):
         assert f'value="{typed}"' in body
     assert not Vessel.objects.exists()
 
