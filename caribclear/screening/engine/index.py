@@ -35,6 +35,7 @@ from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_par
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
     GENERIC_WORDS,
+    GIVEN_NAME_PARTICLES,
     PARTICLES,
     Unit,
     country_code,
@@ -67,9 +68,6 @@ JOIN_MIN = 0.92
 UNMATCHED_ENTITY_WEIGHT = 0.2
 #: Weight of particles (van, de, al...) and generic words (ltd, company...).
 MINOR_WEIGHT = 0.1
-#: Particles that are also given names. First in a name ("Ben Hobbs"), such a word is the given name more
-#: often than the Arabic or Hebrew "son of"; left unmatched there, it is a given name that differs.
-GIVEN_NAME_PARTICLES = frozenset({"ben"})
 #: Weight of a single-letter initial in the query.
 INITIAL_WEIGHT = 0.6
 #: Similarity of an initial to a name starting with that letter.
@@ -77,16 +75,14 @@ INITIAL_SIM = 0.85
 #: What an inexact name (a letter off, a name only the query has) costs when the date of birth does not
 #: confirm it. Alone, each difference is tolerated; together they are what tells two people apart in a long
 #: list (``Collin Simpson`` born 1994-10-02 is not ``Colin Simpson`` born 1994-06-15).
-INEXACT_NAME_DATE = {
-    Agreement.CONFIRMS: 0.0,
-    Agreement.WEAK: -0.04,
-    Agreement.TOLERATED: -0.06,
-    Agreement.DIFFERS: -0.15,
-}
-_INEXACT_NAME_DATE_TEXT = {
-    Agreement.WEAK: "name not exact and the date of birth gives the year only",
-    Agreement.TOLERATED: "name not exact and the date of birth one error off: two differences together",
-    Agreement.DIFFERS: "name not exact and another date of birth",
+INEXACT_NAME_DATE: dict[Agreement, tuple[float, str]] = {
+    Agreement.CONFIRMS: (0.0, ""),
+    Agreement.WEAK: (-0.04, "name not exact and the date of birth gives the year only"),
+    Agreement.TOLERATED: (
+        -0.06,
+        "name not exact and the date of birth one error off: two differences together",
+    ),
+    Agreement.DIFFERS: (-0.15, "name not exact and another date of birth"),
 }
 NATIONALITY_MATCH = 0.02
 NATIONALITY_MISMATCH = -0.04
@@ -507,9 +503,9 @@ class Index:
         if verdict is not None:
             evidence.append(Evidence(verdict.kind, verdict.effect, verdict.detail))
             score += verdict.effect
-            penalty = INEXACT_NAME_DATE[verdict.agreement]
+            penalty, why = INEXACT_NAME_DATE[verdict.agreement]
             if penalty and not best.exact:
-                evidence.append(Evidence("name_and_dob", penalty, _INEXACT_NAME_DATE_TEXT[verdict.agreement]))
+                evidence.append(Evidence("name_and_dob", penalty, why))
                 score += penalty
 
         if q.countries and e.countries:
@@ -687,17 +683,20 @@ class _QueryName:
             if not e_used >> p & 1:
                 extra += w
         den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
-        given_name_differs = False
-        if len(self.tokens) > 1 and self.tokens[0] in GIVEN_NAME_PARTICLES and not q_used & 1:
-            # "Ben Hobbs" against "Darius Hobbs": where the list has a name of its own left over, the
-            # query's "Ben" is a given name that differs, and weighs as much as the one it stands against
+        # A particle that is also a given name ("Ben"), left unmatched where the list name has a name of its
+        # own left over, was that given name, not "son of": it differs, and weighs as much as that name
+        # ("Ben Hobbs", "HOBBS<<BEN" against "Darius Hobbs"). Dropped where nothing is left, it was a particle.
+        stands_for_name = [
+            p for p, t in enumerate(self.tokens) if t in GIVEN_NAME_PARTICLES and not q_used >> p & 1
+        ]
+        if stands_for_name and len(self.tokens) > 1:
             leftover = [w for p, w in enumerate(eweights) if not e_used >> p & 1 and w > MINOR_WEIGHT]
             if leftover:
-                den += max(leftover) - self.weights[0]
-                given_name_differs = True
-        alignment = _Alignment(num / den if den else 0.0, self, etokens, matched, q_used, e_used)
-        alignment.given_name_differs = given_name_differs
-        return alignment
+                den += max(leftover) - self.weights[stands_for_name[0]]
+            else:
+                stands_for_name = []
+        score = num / den if den else 0.0
+        return _Alignment(score, self, etokens, matched, q_used, e_used, bool(stands_for_name))
 
     def _greedy(
         self,
@@ -745,7 +744,7 @@ class _Alignment:
     matched: list[tuple[int, int, float]]
     q_used: int
     e_used: int
-    #: the query's first word, a particle that is also a given name, stands against another given name
+    #: a particle of the query that is also a given name ("Ben") stands against another given name
     given_name_differs: bool = False
 
     @property

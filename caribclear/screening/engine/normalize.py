@@ -30,6 +30,10 @@ PARTICLES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+#: Particles that are also given names: "Ben" is the English or Dutch name as often as the Arabic or Hebrew
+#: "son of". Which one it is shows only against another name (see ``_QueryName.align`` in the index).
+GIVEN_NAME_PARTICLES: frozenset[str] = frozenset({"ben"})
+
 #: Words of organisation and vessel names that say what kind of thing it is rather than which one.
 GENERIC_WORDS: frozenset[str] = frozenset(
     {
