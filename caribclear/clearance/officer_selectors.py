@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
-from caribclear.vessels.identifiers import imo_number_compact
+from caribclear.vessels.identifiers import imo_number_q
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 from .choices import Kind, PersonRole, Status
@@ -181,10 +181,9 @@ def apply_filters(qs: QuerySet[Notification], filters: QueueFilters) -> QuerySet
         # The matching vessels first (a small table), then their notifications through the
         # (vessel, expected_at) index, rather than testing every notification's vessel.
         text = filters.vessel.strip()
-        vessel_q = Q(name__icontains=text) | Q(registration_number__iexact=text) | Q(mmsi=text)
-        imo_number = imo_number_compact(text)  # "IMO 9074729" as well as 9074729
-        if imo_number.isdigit():
-            vessel_q |= Q(imo_number=imo_number)
+        vessel_q = (
+            Q(name__icontains=text) | Q(registration_number__iexact=text) | Q(mmsi=text) | imo_number_q(text)
+        )
         vessel_ids = list(Vessel.objects.filter(vessel_q).values_list("pk", flat=True)[:VESSEL_SEARCH_LIMIT])
         qs = qs.filter(vessel_id__in=vessel_ids)
     if filters.person:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.models import Port
-from caribclear.vessels.identifiers import imo_number_compact
+from caribclear.vessels.identifiers import imo_number_q
 
 from .access import personal_q, visible_records, visible_to_administration
 from .choices import PersonalField, RecordType
@@ -136,10 +136,8 @@ def seizure_search(*, user: Any, filters: SeizureFilters | None = None) -> Query
             | Q(vessel__name__icontains=term)
             | Q(vessel__registration_number__iexact=term)
             | Q(vessel__mmsi=term)
+            | imo_number_q(term, "vessel__imo_number")
         )
-        imo_number = imo_number_compact(term)  # "IMO 9074729" finds the vessel stored as 9074729
-        if imo_number.isdigit():
-            vessel_q |= Q(vessel__imo_number=imo_number)
         vessel_matches = Seizure.objects.filter(vessel_q).values("pk")
         qs = qs.filter(
             Q(pk__in=vessel_matches)

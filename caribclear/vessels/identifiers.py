@@ -11,6 +11,7 @@ vessels, lookouts and searches clean what was typed.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from stdnum import imo as stdnum_imo
 
@@ -39,3 +40,10 @@ def validate_imo_number(value: str) -> None:
         raise ValidationError(IMO_NUMBER_FORMAT_MESSAGE, code="imo_number_format")
     if not stdnum_imo.is_valid(value):
         raise ValidationError(IMO_NUMBER_CHECK_DIGIT_MESSAGE, code="imo_number_check_digit")
+
+
+def imo_number_q(text: str, field: str = "imo_number") -> Q:
+    """A filter on ``field`` for an IMO number typed into a search box ("IMO 9074729" as well as the
+    digits), or an empty filter when the text is not one."""
+    number = imo_number_compact(text)
+    return Q(**{field: number}) if number.isdigit() else Q()

@@ -132,7 +132,6 @@ class Command(BaseCommand):
             call_sign="EA1234",
             mmsi="224123450",
             # No IMO number: a 13-metre, 14-tonne cruising yacht has none (they go to larger ships).
-            imo_number="",
             hull_id="ESBEN12345C818",
             length_m=Decimal("13.40"),
             gross_tonnage=Decimal("14.20"),
