@@ -561,6 +561,8 @@ class _QueryName:
     unit_masks: tuple[int, ...]
     unit_spans: tuple[int, ...]
     unit_weights: tuple[float, ...]
+    #: positions of words that may be a particle or a given name ("ben"), in a name of more than one word
+    name_particles: tuple[int, ...]
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -622,6 +624,9 @@ class _QueryName:
             unit_masks=tuple(sum(1 << p for p in u.positions) for u in units),
             unit_spans=tuple(len(u.positions) for u in units),
             unit_weights=tuple(sum(weights[p] for p in u.positions) for u in units),
+            name_particles=tuple(p for p, t in enumerate(tokens) if t in GIVEN_NAME_PARTICLES)
+            if len(tokens) > 1
+            else (),
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
@@ -686,10 +691,8 @@ class _QueryName:
         # A particle that is also a given name ("Ben"), left unmatched where the list name has a name of its
         # own left over, was that given name, not "son of": it differs, and weighs as much as that name
         # ("Ben Hobbs", "HOBBS<<BEN" against "Darius Hobbs"). Dropped where nothing is left, it was a particle.
-        stands_for_name = [
-            p for p, t in enumerate(self.tokens) if t in GIVEN_NAME_PARTICLES and not q_used >> p & 1
-        ]
-        if stands_for_name and len(self.tokens) > 1:
+        stands_for_name = [p for p in self.name_particles if not q_used >> p & 1]
+        if stands_for_name:
             leftover = [w for p, w in enumerate(eweights) if not e_used >> p & 1 and w > MINOR_WEIGHT]
             if leftover:
                 den += max(leftover) - self.weights[stands_for_name[0]]
