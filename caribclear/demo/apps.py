@@ -1,8 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
+    # No verbose name: nothing shows this app to a user (no admin), and its commands speak English only.
     name = "caribclear.demo"
     label = "demo"
-    verbose_name = _("Demo")
