@@ -1,1 +1,55 @@
-"""Passenger and crew list readers: PAXLST (UN/EDIFACT) and CSV/XLSX for small operators."""
+"""Passenger and crew list readers: PAXLST (UN/EDIFACT) and CSV/XLSX for small operators.
+
+``read_passenger_list(data, format="auto")`` is the entry point the passengers app and the
+``import_passenger_list`` command use; it never raises on bad input: the result carries the errors.
+"""
+
+from __future__ import annotations
+
+from caribclear.edifact.detect import detect_format
+from caribclear.edifact.limits import MAX_BYTES, check_size
+from caribclear.edifact.model import Issue, ReadError, Where
+from caribclear.edifact.reader import read_interchanges
+
+from .model import Flight, Leg, PassengerList, PassengerListResult, Person, TravelDocument
+from .paxlst import read_paxlst
+from .table import read_table
+
+FORMATS = ("auto", "paxlst", "csv", "xlsx")
+
+__all__ = [
+    "FORMATS",
+    "Flight",
+    "Leg",
+    "PassengerList",
+    "PassengerListResult",
+    "Person",
+    "TravelDocument",
+    "read_passenger_list",
+]
+
+
+def read_passenger_list(data: bytes, format: str = "auto", *, max_bytes: int | None = MAX_BYTES) -> PassengerListResult:  # noqa: A002 - the contract's name
+    """Read a passenger or crew list file; the result's ``errors`` say why a file is rejected."""
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        result = PassengerListResult(format=fmt)
+        result.errors.append(Issue("format", f"Unknown format {format!r}; one of {', '.join(FORMATS)}.", Where()))
+        return result
+    try:
+        check_size(data, max_bytes)
+        if fmt == "auto":
+            fmt = detect_format(data, family="passengers")
+        if fmt in ("csv", "xlsx"):
+            return read_table(data, fmt)
+        if fmt != "paxlst":
+            raise ReadError("format", f"This is a {fmt} file, not a passenger list.", Where(line=1))
+        return read_paxlst(read_interchanges(data, max_bytes=None))
+    except ReadError as exc:
+        result = PassengerListResult(format=fmt)
+        result.errors.append(exc.issue)
+        return result
+    except Exception as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
+        result = PassengerListResult(format=fmt)
+        result.errors.append(Issue("internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()))
+        return result
