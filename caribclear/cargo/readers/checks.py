@@ -140,7 +140,7 @@ def _is_consolidation(consignment: Consignment) -> bool:
 
 
 def _check_item(item: GoodsItem, consolidation: bool, warnings: list[Issue], errors: list[Issue]) -> None:
-    if is_vague(item.description) or (not consolidation and item.description.lower().startswith("consolidat")):
+    if is_vague(item.description) or item.description.lower().startswith("consolidat"):
         if consolidation:
             warnings.append(
                 Issue(
