@@ -15,8 +15,6 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def check_size(data: bytes, max_bytes: int | None = MAX_BYTES) -> None:
     if max_bytes is not None and len(data) > max_bytes:
-        raise ReadError(
-            "too_large", f"The file has {len(data)} bytes; at most {max_bytes} are read.", None
-        )
+        raise ReadError("too_large", f"The file has {len(data)} bytes; at most {max_bytes} are read.", None)
     if not data or not data.strip():
         raise ReadError("empty", "The file is empty.", None)

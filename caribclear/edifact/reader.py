@@ -49,7 +49,7 @@ class Separators:
 
     @classmethod
     def from_una(cls, chars: str, where: Where) -> Separators:
-        component, element, decimal, release, repetition, terminator = chars
+        component, element, decimal, release, repetition, terminator = (chars[i] for i in range(6))
         release = "" if release == " " else release
         repetition = "" if repetition == " " else repetition
         used = [component, element, terminator] + ([release] if release else [])
@@ -151,7 +151,13 @@ def _segments(clean: str, start: int, seps: Separators) -> Iterator[tuple[int, s
             pos = end + 1
         return
     pattern = re.compile(
-        "((?:[^" + re.escape(release + term) + "]|" + re.escape(release) + ".)*)(?:" + re.escape(term) + "|$)",
+        "((?:[^"
+        + re.escape(release + term)
+        + "]|"
+        + re.escape(release)
+        + ".)*)(?:"
+        + re.escape(term)
+        + "|$)",
         re.DOTALL,
     )
     pos = start
@@ -272,9 +278,7 @@ class _Builder:
         if self.message is None:
             self.ignored_outside += 1
             if self.ignored_outside <= 3:
-                self.warn(
-                    "outside_message", f"Segment {tag} outside any message was ignored.", seg.where()
-                )
+                self.warn("outside_message", f"Segment {tag} outside any message was ignored.", seg.where())
             return
         seg.position = len(self.message) + 1
         self.message.append(seg)
@@ -347,7 +351,9 @@ class _Builder:
     def _check_count(self, seg: Segment, tag: str, actual: int, what: str) -> None:
         declared = seg.get(1).strip()
         if not declared.isdigit():
-            self.warn("count_missing", f"{tag} gives no count of {what} ({declared!r}).", seg.where(f"{tag} 1"))
+            self.warn(
+                "count_missing", f"{tag} gives no count of {what} ({declared!r}).", seg.where(f"{tag} 1")
+            )
         elif int(declared) != actual:
             self.warn(
                 "count_mismatch",
@@ -409,7 +415,7 @@ def _read_one(clean: str, start: int, source: _Text, builder: _Builder) -> int:
         seps = Separators.from_una(chars, Where(line=source.line_of(start), segment="UNA"))
         pos = start + 9
     else:
-        seps = Separators(*DEFAULT_SEPARATORS[:4], "", DEFAULT_SEPARATORS[5])
+        seps = Separators(":", "+", ".", "?", "", "'")
         if re.match(r"UNB\+UNO[A-Z]:4", clean[start : start + 12]):
             seps = Separators(":", "+", ".", "?", "*", "'")
         pos = start

@@ -39,7 +39,7 @@ __all__ = [
 
 def read_manifest(
     data: bytes,
-    format: str = "auto",  # noqa: A002 - the contract's name
+    format: str = "auto",
     *,
     awmds_schema: str | Path | None = None,
     max_bytes: int | None = MAX_BYTES,
@@ -48,7 +48,9 @@ def read_manifest(
     fmt = format.lower()
     if fmt not in FORMATS:
         result = ManifestResult(format=fmt)
-        result.errors.append(Issue("format", f"Unknown format {format!r}; one of {', '.join(FORMATS)}.", Where()))
+        result.errors.append(
+            Issue("format", f"Unknown format {format!r}; one of {', '.join(FORMATS)}.", Where())
+        )
         return result
     try:
         check_size(data, max_bytes)
@@ -61,7 +63,9 @@ def read_manifest(
             root = parse_xml(data)
             if fmt == "awmds":
                 if root.tag != "Awmds":
-                    raise ReadError("xml_root", f"An AWMDS file begins with <Awmds>, not <{root.tag}>.", root.where())
+                    raise ReadError(
+                        "xml_root", f"An AWMDS file begins with <Awmds>, not <{root.tag}>.", root.where()
+                    )
                 result.errors.extend(validate_awmds(data, awmds_schema))
                 read_awmds(root, result)
             else:
@@ -72,7 +76,13 @@ def read_manifest(
         result = ManifestResult(format=fmt)
         result.errors.append(exc.issue)
         return result
-    except Exception as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
+    except (
+        Exception
+    ) as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
         result = ManifestResult(format=fmt)
-        result.errors.append(Issue("internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()))
+        result.errors.append(
+            Issue(
+                "internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()
+            )
+        )
         return result

@@ -20,7 +20,7 @@ import xmlschema
 from caribclear.edifact.model import Issue, Where
 
 from .checks import check_manifest, decimal_or_none, int_or_none
-from .model import Consignment, Container, Conveyance, GoodsItem, Manifest, ManifestResult, Party, PortCall
+from .model import Consignment, Container, GoodsItem, Manifest, ManifestResult, Party, PortCall
 from .xmltree import Node
 
 _MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air"}
@@ -52,7 +52,9 @@ def _trader(node: Node | None, prefix: str, role: str) -> Party | None:
 def read_awmds(root: Node, result: ManifestResult) -> None:
     general = root.find("General_segment")
     if general is None:
-        result.errors.append(Issue("xml_missing", "AWMDS without General_segment.", Where(element="/Awmds/General_segment")))
+        result.errors.append(
+            Issue("xml_missing", "AWMDS without General_segment.", Where(element="/Awmds/General_segment"))
+        )
         return
     ident = general.find("General_segment_id")
     transport = general.find("Transport_information")
@@ -82,7 +84,11 @@ def read_awmds(root: Node, result: ManifestResult) -> None:
     places = general.find("Load_unload_place")
     if places is not None:
         c.itinerary = [
-            PortCall(port=places.value("Place_of_departure_code"), function="departure", departure=_date(ident.value("Date_of_departure")) if ident else None),
+            PortCall(
+                port=places.value("Place_of_departure_code"),
+                function="departure",
+                departure=_date(ident.value("Date_of_departure")) if ident else None,
+            ),
             PortCall(port=places.value("Place_of_destination_code"), function="arrival", arrival=c.date),
         ]
     totals = general.find("Totals_segment")
@@ -104,8 +110,18 @@ def _bol(bol: Node) -> Consignment:
         where=bol.where(),
     )
     nature = bol.value("Bol_id/Bol_nature")
-    cons.references = {k: v for k, v in (("line_number", bol.value("Bol_id/Line_number")), ("bol_nature", nature), ("unique_carrier_reference", bol.value("Bol_id/Unique_carrier_reference"))) if v}
-    cons.level = "house" if cons.master_bill or bol.value("Bol_id/Bol_type_code").upper().startswith("H") else "master"
+    cons.references = {
+        k: v
+        for k, v in (
+            ("line_number", bol.value("Bol_id/Line_number")),
+            ("bol_nature", nature),
+            ("unique_carrier_reference", bol.value("Bol_id/Unique_carrier_reference")),
+        )
+        if v
+    }
+    cons.level = (
+        "house" if cons.master_bill or bol.value("Bol_id/Bol_type_code").upper().startswith("H") else "master"
+    )
     places = bol.find("Load_unload_place")
     if places is not None:
         for tag, name in (
@@ -120,20 +136,30 @@ def _bol(bol: Node) -> Consignment:
                 cons.places[name] = places.value(tag).upper()
     traders = bol.find("Traders_segment")
     if traders is not None:
-        for node_tag, prefix, role in (("Exporter", "Exporter", "consignor"), ("Consignee", "Consignee", "consignee"), ("Notify", "Notify", "notify")):
+        for node_tag, prefix, role in (
+            ("Exporter", "Exporter", "consignor"),
+            ("Consignee", "Consignee", "consignee"),
+            ("Notify", "Notify", "notify"),
+        ):
             party = _trader(traders.find(node_tag), prefix, role)
             if party:
                 cons.parties.append(party)
         ff = traders.find("FreightForwarder")
         if ff is not None and ff.value("FFName"):
-            cons.parties.append(Party(role="forwarder", name=ff.value("FFName"), identifier=ff.value("FFId"), where=ff.where()))
+            cons.parties.append(
+                Party(
+                    role="forwarder", name=ff.value("FFName"), identifier=ff.value("FFId"), where=ff.where()
+                )
+            )
     for ctn in bol.findall("ctn_segment"):
         empty_full = ctn.value("Empty_Full").upper()
         cons.containers.append(
             Container(
                 number=ctn.value("Ctn_reference"),
                 size_type=ctn.value("Type_of_container"),
-                full=None if not empty_full else not empty_full.startswith("E") and empty_full not in ("MTY", "4"),
+                full=None
+                if not empty_full
+                else not empty_full.startswith("E") and empty_full not in ("MTY", "4"),
                 seals=[s for s in (ctn.value("Marks1"), ctn.value("Marks2"), ctn.value("Marks3")) if s],
                 where=ctn.where(),
             )
@@ -166,7 +192,11 @@ def _check_totals(manifest: Manifest, result: ManifestResult) -> None:
     declared = int_or_none(manifest.declared_totals.get("Total_number_of_bols", ""))
     if declared is not None and declared != len(manifest.consignments):
         result.warnings.append(
-            Issue("count_mismatch", f"Total_number_of_bols says {declared}; the file has {len(manifest.consignments)}.", Where(element="/Awmds/General_segment/Totals_segment/Total_number_of_bols"))
+            Issue(
+                "count_mismatch",
+                f"Total_number_of_bols says {declared}; the file has {len(manifest.consignments)}.",
+                Where(element="/Awmds/General_segment/Totals_segment/Total_number_of_bols"),
+            )
         )
 
 
@@ -199,7 +229,11 @@ def write_awmds(manifest: Manifest, *, customs_office: str = "", departure: date
     ident = _sub(general, "General_segment_id")
     _sub(ident, "Customs_office_code", _cut(customs_office or manifest.customs_office, 5, "XXXXX") or "XXXXX")
     _sub(ident, "Voyage_number", _cut(c.voyage or manifest.reference, 17, "UNKNOWN") or "UNKNOWN")
-    dep = departure or next((p.departure.date() for p in c.itinerary if p.departure), None) or (c.date.date() if c.date else date(1970, 1, 1))
+    dep = (
+        departure
+        or next((p.departure.date() for p in c.itinerary if p.departure), None)
+        or (c.date.date() if c.date else date(1970, 1, 1))
+    )
     _sub(ident, "Date_of_departure", dep.isoformat())
     arrival = next((p.arrival for p in c.itinerary if p.arrival), None)
     if arrival is not None:
@@ -242,8 +276,16 @@ def _write_bol(root: ET.Element, cons: Consignment, line: int) -> None:
     ident = _sub(bol, "Bol_id")
     _sub(ident, "Bol_reference", _cut(cons.bill_number, 17, f"LINE{line}"))
     _sub(ident, "Line_number", line)
-    _sub(ident, "Bol_nature", cons.references.get("bol_nature") if cons.references.get("bol_nature") in ("22", "23", "24", "28") else "23")
-    _sub(ident, "Bol_type_code", _cut(cons.document_code, 3, "HSB" if cons.level == "house" else "BL") or "BL")
+    _sub(
+        ident,
+        "Bol_nature",
+        cons.references.get("bol_nature")
+        if cons.references.get("bol_nature") in ("22", "23", "24", "28")
+        else "23",
+    )
+    _sub(
+        ident, "Bol_type_code", _cut(cons.document_code, 3, "HSB" if cons.level == "house" else "BL") or "BL"
+    )
     if cons.master_bill:
         _sub(ident, "Master_bol_ref_number", _cut(cons.master_bill, 17))
     places = _sub(bol, "Load_unload_place")
@@ -259,7 +301,11 @@ def _write_bol(root: ET.Element, cons: Consignment, line: int) -> None:
     ):
         _sub(places, tag, _cut(value, 5))
     traders = _sub(bol, "Traders_segment")
-    for tag, prefix, role in (("Exporter", "Exporter", "consignor"), ("Notify", "Notify", "notify"), ("Consignee", "Consignee", "consignee")):
+    for tag, prefix, role in (
+        ("Exporter", "Exporter", "consignor"),
+        ("Notify", "Notify", "notify"),
+        ("Consignee", "Consignee", "consignee"),
+    ):
         party = _party_of(cons, role)
         if tag == "Exporter":
             ff = _party_of(cons, "forwarder")
@@ -267,7 +313,9 @@ def _write_bol(root: ET.Element, cons: Consignment, line: int) -> None:
         if party and party.identifier:
             _sub(node, f"{prefix}_code", _cut(party.identifier, 17))
         name = party.name if party else ""
-        address = ", ".join(v for v in ((party.address, party.city, party.postcode, party.country) if party else ()) if v)
+        address = ", ".join(
+            v for v in ((party.address, party.city, party.postcode, party.country) if party else ()) if v
+        )
         _sub(node, f"{prefix}_name", _cut(name, 150, "UNKNOWN" if tag != "Notify" else ""))
         _sub(node, f"{prefix}_address", _cut(address, 255, "UNKNOWN" if tag != "Notify" else ""))
         if tag == "Exporter" and ff is not None:
@@ -298,10 +346,10 @@ def _write_bol(root: ET.Element, cons: Consignment, line: int) -> None:
             refs = _sub(goods, "Container_item_references")
             _sub(refs, "Ctn_item_reference", _cut(number, 17))
         _sub(goods, "Num_of_ctn_for_this_bol", len(cons.containers))
-    value = _sub(bol, "Value_segment")
+    value_segment = _sub(bol, "Value_segment")
     priced = next((g for g in cons.goods if g.value is not None), None)
     if priced is not None:
-        customs = _sub(value, "Customs_segment")
+        customs = _sub(value_segment, "Customs_segment")
         _sub(customs, "Customs_value", _num(priced.value))
         if priced.currency:
             _sub(customs, "Customs_currency", _cut(priced.currency, 3))
@@ -317,7 +365,11 @@ def validate_awmds(data: bytes, schema_path: str | Path | None) -> list[Issue]:
     for error in schema.iter_errors(resource):
         line = getattr(error, "sourceline", None)
         issues.append(
-            Issue("awmds_schema", str(error.reason or error.message), Where(line=line if isinstance(line, int) else None, element=error.path or "/Awmds"))
+            Issue(
+                "awmds_schema",
+                str(error.reason or error.message),
+                Where(line=line if isinstance(line, int) else None, element=error.path or "/Awmds"),
+            )
         )
         if len(issues) >= 50:
             break

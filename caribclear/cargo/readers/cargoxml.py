@@ -26,7 +26,13 @@ _PARTIES = {
     "NotifyParty": "notify",
     "AssociatedParty": "other:associated",
 }
-_NOTE_SUBJECT = {"SHP": "consignor", "CNE": "consignee", "NFY": "notify", "FFW": "forwarder", "AGT": "forwarder"}
+_NOTE_SUBJECT = {
+    "SHP": "consignor",
+    "CNE": "consignee",
+    "NFY": "notify",
+    "FFW": "forwarder",
+    "AGT": "forwarder",
+}
 _LB = Decimal("0.45359237")
 
 
@@ -80,15 +86,32 @@ def _parties(consignment_node: Node) -> list[Party]:
 
 
 def _movements(node: Node, conveyance: Conveyance) -> None:
-    for movement in node.findall("SpecifiedLogisticsTransportMovement") or node.findall("LogisticsTransportMovement"):
+    for movement in node.findall("SpecifiedLogisticsTransportMovement") or node.findall(
+        "LogisticsTransportMovement"
+    ):
         flight = movement.value("ID").replace(" ", "").upper()
-        carrier = movement.value("UsedLogisticsTransportMeans/Name") or movement.value("UsedLogisticsTransportMeans/ID")
+        carrier = movement.value("UsedLogisticsTransportMeans/Name") or movement.value(
+            "UsedLogisticsTransportMeans/ID"
+        )
         departure = movement.find("DepartureEvent")
         arrival = movement.find("ArrivalEvent")
         dep_port = departure.value("OccurrenceDepartureLocation/ID") if departure else ""
         arr_port = arrival.value("OccurrenceArrivalLocation/ID") if arrival else ""
-        dep_time = _iso_datetime(departure.value("ScheduledOccurrenceDateTime") or departure.value("DepartureOccurrenceDateTime")) if departure else None
-        arr_time = _iso_datetime(arrival.value("ScheduledOccurrenceDateTime") or arrival.value("ArrivalOccurrenceDateTime")) if arrival else None
+        dep_time = (
+            _iso_datetime(
+                departure.value("ScheduledOccurrenceDateTime")
+                or departure.value("DepartureOccurrenceDateTime")
+            )
+            if departure
+            else None
+        )
+        arr_time = (
+            _iso_datetime(
+                arrival.value("ScheduledOccurrenceDateTime") or arrival.value("ArrivalOccurrenceDateTime")
+            )
+            if arrival
+            else None
+        )
         if not conveyance.voyage:
             conveyance.mode = "air"
             conveyance.voyage = flight
@@ -96,7 +119,9 @@ def _movements(node: Node, conveyance: Conveyance) -> None:
             conveyance.date = dep_time
             conveyance.where = movement.where()
         if dep_port:
-            conveyance.itinerary.append(PortCall(port=dep_port.upper(), function="departure", departure=dep_time))
+            conveyance.itinerary.append(
+                PortCall(port=dep_port.upper(), function="departure", departure=dep_time)
+            )
         if arr_port:
             conveyance.itinerary.append(PortCall(port=arr_port.upper(), function="arrival", arrival=arr_time))
 
@@ -138,10 +163,19 @@ def _consignment(node: Node, number: str, level: str, item_tag: str, consolidati
     if destination:
         cons.places["discharge"] = destination.upper()
     cons.total_packages = int_or_none(node.value("TotalPieceQuantity"))
-    cons.total_gross_mass_kg = _weight(node.find("IncludedTareGrossWeightMeasure") or node.find("GrossWeightMeasure"))
+    cons.total_gross_mass_kg = _weight(
+        node.find("IncludedTareGrossWeightMeasure") or node.find("GrossWeightMeasure")
+    )
     cons.goods = _items(node, item_tag)
     if not cons.goods and node.value("SummaryDescription"):
-        cons.goods = [GoodsItem(description=node.value("SummaryDescription"), package_count=cons.total_packages, gross_mass_kg=cons.total_gross_mass_kg, where=node.where())]
+        cons.goods = [
+            GoodsItem(
+                description=node.value("SummaryDescription"),
+                package_count=cons.total_packages,
+                gross_mass_kg=cons.total_gross_mass_kg,
+                where=node.where(),
+            )
+        ]
     first = cons.goods[0].description.upper() if cons.goods else ""
     if consolidation or first.startswith("CONSOL"):
         cons.references["consolidation"] = "yes"
@@ -161,11 +195,21 @@ def read_xfwb(root: Node, result: ManifestResult) -> None:
         where=root.where(),
     )
     if master is None:
-        result.errors.append(Issue("xml_missing", "The waybill has no MasterConsignment.", Where(element=root.path() + "/MasterConsignment")))
+        result.errors.append(
+            Issue(
+                "xml_missing",
+                "The waybill has no MasterConsignment.",
+                Where(element=root.path() + "/MasterConsignment"),
+            )
+        )
         return
-    consolidation = any(n.value("ContentCode") == "C" for n in (header.findall("IncludedHeaderNote") if header else []))
+    consolidation = any(
+        n.value("ContentCode") == "C" for n in (header.findall("IncludedHeaderNote") if header else [])
+    )
     _movements(master, manifest.conveyance)
-    manifest.consignments.append(_consignment(master, number, "master", "IncludedMasterConsignmentItem", consolidation))
+    manifest.consignments.append(
+        _consignment(master, number, "master", "IncludedMasterConsignmentItem", consolidation)
+    )
     _finish(manifest, result)
 
 
@@ -182,7 +226,13 @@ def read_xfzb(root: Node, result: ManifestResult) -> None:
     )
     houses = list(root.iter("IncludedHouseConsignment"))
     if master is None or not houses:
-        result.errors.append(Issue("xml_missing", "The house waybill has no IncludedHouseConsignment.", Where(element=root.path())))
+        result.errors.append(
+            Issue(
+                "xml_missing",
+                "The house waybill has no IncludedHouseConsignment.",
+                Where(element=root.path()),
+            )
+        )
         return
     master_number = master.value("TransportContractDocument/ID")
     _movements(master, manifest.conveyance)
@@ -191,8 +241,13 @@ def read_xfzb(root: Node, result: ManifestResult) -> None:
         cons = _consignment(house, number, "house", "IncludedHouseConsignmentItem", False)
         cons.master_bill = master_number
         if not cons.places:
-            origin, destination = master.value("OriginLocation/ID"), master.value("FinalDestinationLocation/ID")
-            cons.places.update({k: v.upper() for k, v in (("loading", origin), ("discharge", destination)) if v})
+            origin, destination = (
+                master.value("OriginLocation/ID"),
+                master.value("FinalDestinationLocation/ID"),
+            )
+            cons.places.update(
+                {k: v.upper() for k, v in (("loading", origin), ("discharge", destination)) if v}
+            )
         manifest.consignments.append(cons)
     _finish(manifest, result)
 
@@ -211,7 +266,13 @@ def read_xffm(root: Node, result: ManifestResult) -> None:
         port = point.value("OccurrenceArrivalLocation/ID")
         if port:
             manifest.conveyance.itinerary.append(
-                PortCall(port=port.upper(), function="arrival", arrival=_iso_datetime(point.value("ScheduledOccurrenceDateTime") or point.value("ArrivalOccurrenceDateTime")))
+                PortCall(
+                    port=port.upper(),
+                    function="arrival",
+                    arrival=_iso_datetime(
+                        point.value("ScheduledOccurrenceDateTime") or point.value("ArrivalOccurrenceDateTime")
+                    ),
+                )
             )
     for cargo in root.iter("AssociatedTransportCargo"):
         uld = cargo.value("UtilizedUnitLoadTransportEquipment/ID")
@@ -219,10 +280,18 @@ def read_xffm(root: Node, result: ManifestResult) -> None:
             number = node.value("TransportContractDocument/ID")
             cons = _consignment(node, number, "master", "IncludedMasterConsignmentItem", False)
             if uld:
-                cons.containers.append(Container(number=uld, size_type=cargo.value("UtilizedUnitLoadTransportEquipment/CharacteristicCode"), where=cargo.where()))
+                cons.containers.append(
+                    Container(
+                        number=uld,
+                        size_type=cargo.value("UtilizedUnitLoadTransportEquipment/CharacteristicCode"),
+                        where=cargo.where(),
+                    )
+                )
             manifest.consignments.append(cons)
     if not manifest.consignments:
-        result.warnings.append(Issue("no_consignments", "The flight manifest lists no consignment.", root.where()))
+        result.warnings.append(
+            Issue("no_consignments", "The flight manifest lists no consignment.", root.where())
+        )
     _finish(manifest, result)
 
 

@@ -48,7 +48,9 @@ _FILLER = re.compile(
     r"\b(?:of|the|and|in|on|with|for|per|as|attached|list|invoice|manifest|packages?|pkgs?|pieces?|pcs|"
     r"pallets?|plts?|cartons?|ctns?|boxes|box|bags?|x|\d+)\b|[^\w\s]"
 )
-_TERMS = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(VAGUE_TERMS, key=len, reverse=True)) + r")\b")
+_TERMS = re.compile(
+    r"\b(?:" + "|".join(re.escape(t) for t in sorted(VAGUE_TERMS, key=len, reverse=True)) + r")\b"
+)
 _CONTAINER = re.compile(r"[A-Z]{3}[UJZR]\d{7}\Z")
 
 
@@ -111,7 +113,13 @@ def check_container(container: Container, strict: bool) -> Issue | None:
     return None
 
 
-def check_manifest(manifest: Manifest, warnings: list[Issue], errors: list[Issue], *, strict_containers: set[int] | None = None) -> None:
+def check_manifest(
+    manifest: Manifest,
+    warnings: list[Issue],
+    errors: list[Issue],
+    *,
+    strict_containers: set[int] | None = None,
+) -> None:
     """Add the shared checks' findings to ``warnings`` and ``errors``."""
     strict = strict_containers or set()
     for container in manifest.all_containers():
@@ -123,7 +131,9 @@ def check_manifest(manifest: Manifest, warnings: list[Issue], errors: list[Issue
     for consignment in manifest.consignments:
         consolidation = _is_consolidation(consignment)
         if not consignment.bill_number:
-            warnings.append(Issue("no_bill_number", "A consignment has no bill or waybill number.", consignment.where))
+            warnings.append(
+                Issue("no_bill_number", "A consignment has no bill or waybill number.", consignment.where)
+            )
         for item in consignment.goods:
             _check_item(item, consolidation, warnings, errors)
             if not item.hs_code:
@@ -131,7 +141,11 @@ def check_manifest(manifest: Manifest, warnings: list[Issue], errors: list[Issue
                 first_no_hs = first_no_hs or item.where
     if no_hs:
         warnings.append(
-            Issue("no_hs_code", f"{no_hs} goods item(s) have no HS code (the first is here).", first_no_hs or Where())
+            Issue(
+                "no_hs_code",
+                f"{no_hs} goods item(s) have no HS code (the first is here).",
+                first_no_hs or Where(),
+            )
         )
 
 
@@ -161,14 +175,20 @@ def _check_item(item: GoodsItem, consolidation: bool, warnings: list[Issue], err
     if item.hs_code:
         digits = re.sub(r"[\s.]", "", item.hs_code)
         if not digits.isdigit() or len(digits) < 6:
-            errors.append(Issue("hs_code", f"HS code {item.hs_code!r} must have at least 6 digits.", item.where))
+            errors.append(
+                Issue("hs_code", f"HS code {item.hs_code!r} must have at least 6 digits.", item.where)
+            )
         else:
             item.hs_code = digits
     if item.un_number and not re.fullmatch(r"\d{4}", item.un_number):
         errors.append(Issue("un_number", f"UN number {item.un_number!r} must be 4 digits.", item.where))
     if item.package_kind and not re.fullmatch(r"[A-Z0-9]{2}", item.package_kind):
         warnings.append(
-            Issue("package_kind", f"Package kind {item.package_kind!r} is not a UN/ECE Rec. 21 code.", item.where)
+            Issue(
+                "package_kind",
+                f"Package kind {item.package_kind!r} is not a UN/ECE Rec. 21 code.",
+                item.where,
+            )
         )
     if item.gross_mass_kg is not None and item.gross_mass_kg < 0:
         errors.append(Issue("gross_mass", "A negative gross mass.", item.where))

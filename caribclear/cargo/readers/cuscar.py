@@ -17,7 +17,7 @@ from caribclear.edifact.dates import parse_dtm
 from caribclear.edifact.model import EdifactFile, Issue, Message, Segment, Where
 
 from .checks import check_manifest, decimal_or_none, int_or_none
-from .model import Consignment, Container, Conveyance, GoodsItem, Manifest, ManifestResult, Party, PortCall
+from .model import Consignment, Container, GoodsItem, Manifest, ManifestResult, Party, PortCall
 
 PARTY_ROLES = {
     "CZ": "consignor",
@@ -62,19 +62,32 @@ MASTER_DOCS = {"705", "706", "707", "710", "740", "741", "780", "785", "AWB", "M
 HOUSE_DOCS = {"714", "703", "BH", "HWB", "HAWB", "HBL"}
 BILL_REFS = ("BM", "BH", "MB", "AWB", "AAM", "BN", "HWB", "CN")
 MODES = {"1": "sea", "2": "rail", "3": "road", "4": "air", "5": "post", "8": "inland water"}
-_KG = {"KGM": Decimal(1), "KG": Decimal(1), "K": Decimal(1), "KGS": Decimal(1), "": Decimal(1),
-       "LBR": Decimal("0.45359237"), "LB": Decimal("0.45359237"), "L": Decimal("0.45359237"),
-       "TNE": Decimal(1000), "MT": Decimal(1000)}
+_KG = {
+    "KGM": Decimal(1),
+    "KG": Decimal(1),
+    "K": Decimal(1),
+    "KGS": Decimal(1),
+    "": Decimal(1),
+    "LBR": Decimal("0.45359237"),
+    "LB": Decimal("0.45359237"),
+    "L": Decimal("0.45359237"),
+    "TNE": Decimal(1000),
+    "MT": Decimal(1000),
+}
 
 
 def read_cargo_edifact(edi: EdifactFile, expected: str = "") -> ManifestResult:
     """Manifests from the CUSCAR and IFCSUM messages of an interchange file."""
     fmt = expected or "cuscar"
-    result = ManifestResult(format=fmt, interchanges=edi.interchanges, warnings=list(edi.warnings), errors=list(edi.errors))
+    result = ManifestResult(
+        format=fmt, interchanges=edi.interchanges, warnings=list(edi.warnings), errors=list(edi.errors)
+    )
     for message in edi.messages:
         kind = message.type or fmt.upper()
         if kind not in ("CUSCAR", "IFCSUM", "CUSREP", "IFTMCS"):
-            result.warnings.append(Issue("not_manifest", f"A {kind} message was skipped.", message.segments[0].where()))
+            result.warnings.append(
+                Issue("not_manifest", f"A {kind} message was skipped.", message.segments[0].where())
+            )
             continue
         manifest = _read_message(message, kind.lower(), result)
         result.manifests.append(manifest)
@@ -120,7 +133,9 @@ def _dtm(seg: Segment, st: _State, result: ManifestResult) -> None:
     parsed = parse_dtm(value, fmt)
     if parsed is None:
         if value and st.consignment is None:
-            result.warnings.append(Issue("bad_date", f"Unreadable date/time {value!r}.", seg.where("DTM 1.2")))
+            result.warnings.append(
+                Issue("bad_date", f"Unreadable date/time {value!r}.", seg.where("DTM 1.2"))
+            )
         return
     if st.consignment is not None:
         return
@@ -147,7 +162,12 @@ def _tdt(seg: Segment, st: _State, result: ManifestResult) -> None:
     c.mode = c.mode or MODES.get(mode[:1], mode)
     c.carrier_code = c.carrier_code or seg.get(5, 1).strip()
     c.carrier_name = c.carrier_name or seg.get(5, 4).strip()
-    ident, code_list, name, nationality = seg.get(8, 1).strip(), seg.get(8, 2), seg.get(8, 4).strip(), seg.get(8, 5)
+    ident, code_list, name, nationality = (
+        seg.get(8, 1).strip(),
+        seg.get(8, 2),
+        seg.get(8, 4).strip(),
+        seg.get(8, 5),
+    )
     c.vessel_name = c.vessel_name or name
     c.flag = c.flag or nationality.strip().upper()
     if ident:
@@ -385,7 +405,11 @@ def _check_totals(manifest: Manifest, result: ManifestResult) -> None:
     declared = int_or_none(totals.get("cnt_11", ""))
     if declared is not None and declared != packages:
         result.warnings.append(
-            Issue("count_mismatch", f"CNT+11 says {declared} packages; the goods items add up to {packages}.", manifest.where)
+            Issue(
+                "count_mismatch",
+                f"CNT+11 says {declared} packages; the goods items add up to {packages}.",
+                manifest.where,
+            )
         )
     for cons in manifest.consignments:
         if cons.total_packages is not None:

@@ -226,13 +226,20 @@ class ManifestResult:
         consignments = self.consignments
         goods = [g for c in consignments for g in c.goods]
         containers = [c for m in self.manifests for c in m.all_containers()]
-        parties = [p for m in self.manifests for p in m.parties] + [p for c in consignments for p in c.parties]
+        parties = [p for m in self.manifests for p in m.parties] + [
+            p for c in consignments for p in c.parties
+        ]
         return {
             "format": self.format,
             "ok": self.ok,
             "interchanges": [i.to_json() for i in self.interchanges],
             "messages": [
-                {"reference": m.message_reference, "document": m.reference, "format": m.format, "where": m.where.to_json()}
+                {
+                    "reference": m.message_reference,
+                    "document": m.reference,
+                    "format": m.format,
+                    "where": m.where.to_json(),
+                }
                 for m in self.manifests
             ],
             "conveyances": [m.conveyance.to_json() for m in self.manifests],

@@ -73,7 +73,9 @@ def parse_xml(data: bytes) -> Node:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if len(stack) >= 100:
-            raise ReadError("xml_depth", "The XML nests deeper than 100 elements.", Where(line=parser.CurrentLineNumber))
+            raise ReadError(
+                "xml_depth", "The XML nests deeper than 100 elements.", Where(line=parser.CurrentLineNumber)
+            )
         node = Node(_local(name), {_local(k): v for k, v in attrs.items()}, parser.CurrentLineNumber)
         if stack:
             node.parent = stack[-1]
@@ -90,7 +92,11 @@ def parse_xml(data: bytes) -> Node:
             stack[-1].parts.append(text)
 
     def refuse_dtd(*args: object) -> None:
-        raise ReadError("xml_dtd", "The XML file declares a DTD or entities, which are not accepted.", Where(line=parser.CurrentLineNumber))
+        raise ReadError(
+            "xml_dtd",
+            "The XML file declares a DTD or entities, which are not accepted.",
+            Where(line=parser.CurrentLineNumber),
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -109,4 +115,3 @@ def parse_xml(data: bytes) -> Node:
     if not root:
         raise ReadError("xml_empty", "The XML file has no element.", Where(line=1))
     return root[0]
-

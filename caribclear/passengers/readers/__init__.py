@@ -29,12 +29,16 @@ __all__ = [
 ]
 
 
-def read_passenger_list(data: bytes, format: str = "auto", *, max_bytes: int | None = MAX_BYTES) -> PassengerListResult:  # noqa: A002 - the contract's name
+def read_passenger_list(
+    data: bytes, format: str = "auto", *, max_bytes: int | None = MAX_BYTES
+) -> PassengerListResult:
     """Read a passenger or crew list file; the result's ``errors`` say why a file is rejected."""
     fmt = format.lower()
     if fmt not in FORMATS:
         result = PassengerListResult(format=fmt)
-        result.errors.append(Issue("format", f"Unknown format {format!r}; one of {', '.join(FORMATS)}.", Where()))
+        result.errors.append(
+            Issue("format", f"Unknown format {format!r}; one of {', '.join(FORMATS)}.", Where())
+        )
         return result
     try:
         check_size(data, max_bytes)
@@ -49,7 +53,13 @@ def read_passenger_list(data: bytes, format: str = "auto", *, max_bytes: int | N
         result = PassengerListResult(format=fmt)
         result.errors.append(exc.issue)
         return result
-    except Exception as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
+    except (
+        Exception
+    ) as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
         result = PassengerListResult(format=fmt)
-        result.errors.append(Issue("internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()))
+        result.errors.append(
+            Issue(
+                "internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()
+            )
+        )
         return result

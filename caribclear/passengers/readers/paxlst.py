@@ -98,11 +98,15 @@ def _read_message(message: Message, result: PassengerListResult) -> PassengerLis
             if qualifier == "329":
                 person.date_of_birth = parse_date(value, fmt, past=True)
                 if person.date_of_birth is None and value:
-                    result.warnings.append(Issue("bad_date", f"Unreadable date of birth {value!r}.", seg.where("DTM 1.2")))
+                    result.warnings.append(
+                        Issue("bad_date", f"Unreadable date of birth {value!r}.", seg.where("DTM 1.2"))
+                    )
             elif qualifier in ("36", "182") and document is not None:
                 parsed = parse_date(value, fmt)
                 if parsed is None and value:
-                    result.warnings.append(Issue("bad_date", f"Unreadable document date {value!r}.", seg.where("DTM 1.2")))
+                    result.warnings.append(
+                        Issue("bad_date", f"Unreadable document date {value!r}.", seg.where("DTM 1.2"))
+                    )
                 if qualifier == "36":
                     document.expiry = parsed
                 else:
@@ -213,7 +217,9 @@ def _leg_time(seg: Segment, flight: Flight, leg: Leg | None, result: PassengerLi
     parsed = parse_dtm(value, fmt)
     if parsed is None:
         if value:
-            result.warnings.append(Issue("bad_date", f"Unreadable date/time {value!r}.", seg.where("DTM 1.2")))
+            result.warnings.append(
+                Issue("bad_date", f"Unreadable date/time {value!r}.", seg.where("DTM 1.2"))
+            )
         return
     if leg is None:
         leg = Leg()
@@ -255,7 +261,9 @@ def _count(seg: Segment, lst: PassengerList) -> None:
 def _check(lst: PassengerList, result: PassengerListResult, message: Message) -> None:
     unh = message.segments[0]
     if not lst.flight.conveyance_reference and not lst.flight.carrier:
-        result.errors.append(Issue("no_flight", "The message names no flight or voyage (TDT).", unh.where("TDT")))
+        result.errors.append(
+            Issue("no_flight", "The message names no flight or voyage (TDT).", unh.where("TDT"))
+        )
     for declared, actual, what in (
         (lst.declared_passengers, lst.passengers, "passengers"),
         (lst.declared_crew, lst.crew, "crew members"),
@@ -263,7 +271,11 @@ def _check(lst: PassengerList, result: PassengerListResult, message: Message) ->
         if declared is not None and declared != actual:
             cnt = next((s for s in message.segments if s.tag == "CNT"), unh)
             result.warnings.append(
-                Issue("count_mismatch", f"CNT says {declared} {what}; the message lists {actual}.", cnt.where("CNT 1.2"))
+                Issue(
+                    "count_mismatch",
+                    f"CNT says {declared} {what}; the message lists {actual}.",
+                    cnt.where("CNT 1.2"),
+                )
             )
     if not lst.people:
         result.warnings.append(Issue("no_people", "The message lists nobody.", unh.where()))

@@ -111,7 +111,13 @@ def _date(text: str) -> date | None:
 
 
 def _datetime(text: str) -> datetime | None:
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"):
+    for fmt in (
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ):
         try:
             return datetime.strptime(text, fmt)  # noqa: DTZ007 - local time of the port
         except ValueError:
@@ -125,23 +131,31 @@ def read_table(data: bytes, fmt: str) -> PassengerListResult:
     try:
         rows = read_rows_xlsx(data) if fmt == "xlsx" else read_rows_csv(data)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
-        result.errors.append(Issue("unreadable", f"The {fmt.upper()} file cannot be opened: {exc}", Where(row=1)))
+        result.errors.append(
+            Issue("unreadable", f"The {fmt.upper()} file cannot be opened: {exc}", Where(row=1))
+        )
         return result
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         result.errors.append(Issue("empty", "The file has no rows.", Where(row=1)))
         return result
     if len(rows) > _MAX_ROWS + 1:
-        result.errors.append(Issue("too_many_rows", f"At most {_MAX_ROWS} people per file.", Where(row=_MAX_ROWS + 2)))
+        result.errors.append(
+            Issue("too_many_rows", f"At most {_MAX_ROWS} people per file.", Where(row=_MAX_ROWS + 2))
+        )
         return result
     header = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in rows[0]]
     index = {name: i for i, name in enumerate(header) if name in COLUMNS}
     for name in REQUIRED:
         if name not in index:
-            result.errors.append(Issue("missing_column", f"The header has no column {name!r}.", Where(row=1, column=name)))
+            result.errors.append(
+                Issue("missing_column", f"The header has no column {name!r}.", Where(row=1, column=name))
+            )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
-        result.warnings.append(Issue("unknown_columns", f"Columns ignored: {', '.join(unknown)}.", Where(row=1)))
+        result.warnings.append(
+            Issue("unknown_columns", f"Columns ignored: {', '.join(unknown)}.", Where(row=1))
+        )
     if result.errors:
         return result
     lists: dict[tuple[str, str, str], PassengerList] = {}
