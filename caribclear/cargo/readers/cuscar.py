@@ -203,7 +203,12 @@ def _rff(seg: Segment, st: _State, result: ManifestResult) -> None:
         return
     cons = st.consignment
     cons.references.setdefault(qualifier, value)
-    if qualifier in ("MB", "AWB") and cons.level == "house":
+    if qualifier in ("BH", "HWB") and cons.level == "master":
+        # A house bill under the transport document named by CNI (or by an earlier master reference).
+        cons.master_bill = cons.master_bill or cons.bill_number
+        cons.bill_number = value
+        cons.level = "house"
+    elif qualifier in ("MB", "AWB") and cons.level == "house":
         cons.master_bill = cons.master_bill or value
     elif qualifier in BILL_REFS and not cons.bill_number:
         cons.bill_number = value
@@ -322,7 +327,7 @@ def _mea(seg: Segment, st: _State, result: ManifestResult) -> None:
 
 def _dgs(seg: Segment, st: _State, result: ManifestResult) -> None:
     if st.item is not None:
-        st.item.un_number = seg.get(4, 1).strip()
+        st.item.un_number = seg.get(3, 1).strip()  # DGS: regulation, C205 hazard class, C234 UNDG number
 
 
 def _moa(seg: Segment, st: _State, result: ManifestResult) -> None:
