@@ -22,6 +22,7 @@ on clean interchanges.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,16 +83,11 @@ class _Text:
     """The file's text with its line breaks taken out, and the way back to each original line."""
 
     def __init__(self, text: str, keep_newlines: bool) -> None:
-        starts: list[int] = []  # offset in `clean` where each original line begins
-        pieces: list[str] = []
-        offset = 0
+        pieces = _LINE_BREAK.split(text)
         joiner = "\n" if keep_newlines else ""
-        for piece in _LINE_BREAK.split(text):
-            starts.append(offset)
-            pieces.append(piece)
-            offset += len(piece) + len(joiner)
+        # Offset in `clean` where each original line begins.
+        self._starts = list(itertools.accumulate((len(p) + len(joiner) for p in pieces[:-1]), initial=0))
         self.clean = joiner.join(pieces)
-        self._starts = starts
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)
@@ -421,15 +417,21 @@ def _read_one(clean: str, start: int, source: _Text, builder: _Builder) -> int:
         pos = start
     controls = set(_CONTROLS) - {seps.component, seps.element, seps.terminator, seps.release, seps.repetition}
     strip_chars = " \t" + "".join(controls)
+    has_control = re.compile("[" + re.escape("".join(sorted(controls))) + "]").search if controls else None
+    drop_controls = {ord(c): None for c in controls}
     saw_unb = False
+    line_of = source.line_of
     for offset, raw in _segments(clean, pos, seps):
-        lead = len(raw) - len(raw.lstrip(strip_chars))
-        body = raw[lead:]
-        if not body.strip(strip_chars):
-            continue
-        line = source.line_of(offset + lead)
-        if any(c in body for c in controls):
-            body = body.translate({ord(c): None for c in controls})
+        if raw[:1].isalpha():  # the usual case: the segment's tag right after the terminator
+            lead, body = 0, raw
+        else:
+            lead = len(raw) - len(raw.lstrip(strip_chars))
+            body = raw[lead:]
+            if not body.strip(strip_chars):
+                continue
+        line = line_of(offset + lead)
+        if has_control is not None and has_control(body):
+            body = body.translate(drop_controls)
         elements = parse_segment(body, seps)
         tag = elements[0][0].strip().upper() if elements and elements[0] else ""
         if not _TAG.match(tag):
@@ -446,6 +448,11 @@ def _read_one(clean: str, start: int, source: _Text, builder: _Builder) -> int:
                 break
             continue
         seg = Segment(tag, elements[1:], line)
+        message = builder.message
+        if message is not None and tag[:2] != "UN":  # the usual case: a segment of the open message
+            seg.position = len(message) + 1
+            message.append(seg)
+            continue
         if tag == "UNB":
             if saw_unb and builder.interchange is None:
                 return offset + lead  # the next interchange (same separators)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from caribclear.edifact.detect import detect_format
+from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.limits import MAX_BYTES, check_size
 from caribclear.edifact.model import Issue, ReadError, Where
 from caribclear.edifact.reader import read_interchanges
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-def read_manifest(
+def _read_manifest(
     data: bytes,
     format: str = "auto",
     *,
@@ -86,3 +87,17 @@ def read_manifest(
             )
         )
         return result
+
+
+def read_manifest(
+    data: bytes,
+    format: str = "auto",
+    *,
+    awmds_schema: str | Path | None = None,
+    max_bytes: int | None = MAX_BYTES,
+) -> ManifestResult:
+    """Read a cargo manifest file. ``awmds_schema``: UNCTAD's AWMDS XSD, to validate AWMDS files against.
+
+    Never raises on bad input: the result's ``errors`` say why a file is rejected, each with where."""
+    with collector_paused():
+        return _read_manifest(data, format, awmds_schema=awmds_schema, max_bytes=max_bytes)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from caribclear.edifact.detect import detect_format
+from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.limits import MAX_BYTES, check_size
 from caribclear.edifact.model import Issue, ReadError, Where
 from caribclear.edifact.reader import read_interchanges
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-def read_passenger_list(
+def _read_passenger_list(
     data: bytes, format: str = "auto", *, max_bytes: int | None = MAX_BYTES
 ) -> PassengerListResult:
     """Read a passenger or crew list file; the result's ``errors`` say why a file is rejected."""
@@ -63,3 +64,14 @@ def read_passenger_list(
             )
         )
         return result
+
+
+def read_passenger_list(
+    data: bytes,
+    format: str = "auto",
+    *,
+    max_bytes: int | None = MAX_BYTES,
+) -> PassengerListResult:
+    """Read a passenger or crew list file; never raises on bad input: the result's ``errors`` say why."""
+    with collector_paused():
+        return _read_passenger_list(data, format, max_bytes=max_bytes)
