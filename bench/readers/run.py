@@ -17,14 +17,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from stdnum import iso6346  # noqa: E402
+from stdnum import iso6346
 
-from caribclear.cargo.readers import read_manifest  # noqa: E402
-from caribclear.passengers.readers import read_passenger_list  # noqa: E402
+from caribclear.cargo.readers import read_manifest
+from caribclear.passengers.readers import read_passenger_list
 
-SURNAMES = ["SMITH", "GARCIA", "MULLER", "ROSSI", "DUBOIS", "JOHNSON", "NGUYEN", "SILVA", "KOWALSKI", "O?'BRIEN"]
+SURNAMES = [
+    "SMITH",
+    "GARCIA",
+    "MULLER",
+    "ROSSI",
+    "DUBOIS",
+    "JOHNSON",
+    "NGUYEN",
+    "SILVA",
+    "KOWALSKI",
+    "O?'BRIEN",
+]
 GIVEN = ["ANA", "JOHN", "MARIE", "LUCA", "SOFIA", "DAVID", "AMINA", "PETER", "CHLOE", "RAJ"]
-GOODS = ["RUM IN GLASS BOTTLES", "FROZEN CHICKEN LEGS", "CEMENT IN BAGS", "USED CAR TYRES", "LAPTOP COMPUTERS", "CANNED TUNA"]
+GOODS = [
+    "RUM IN GLASS BOTTLES",
+    "FROZEN CHICKEN LEGS",
+    "CEMENT IN BAGS",
+    "USED CAR TYRES",
+    "LAPTOP COMPUTERS",
+    "CANNED TUNA",
+]
 
 
 def paxlst(n: int, rng: random.Random) -> bytes:
