@@ -378,7 +378,13 @@ def read_interchanges(data: bytes, *, max_bytes: int | None = MAX_BYTES) -> Edif
     check_size(data, max_bytes)
     text = decode(data)
     una = text.find("UNA")
-    newline_terminated = una >= 0 and len(text) > una + 8 and text[una + 8] in "\r\n"
+    # A newline as segment terminator: the sixth character of an unbroken UNA service string.
+    newline_terminated = (
+        una >= 0
+        and len(text) > una + 8
+        and text[una + 8] in "\r\n"
+        and not any(c in "\r\n" for c in text[una + 3 : una + 8])
+    )
     source = _Text(text, keep_newlines=newline_terminated)
     clean = source.clean
     result = EdifactFile()

@@ -72,6 +72,10 @@ def _read_manifest(
             else:
                 XML_READERS[fmt](root, result)
             return result
+        if fmt in ("csv", "xlsx"):
+            raise ReadError(
+                "format", f"Cargo manifests in {fmt.upper()} are not read yet (no template).", Where(line=1)
+            )
         raise ReadError("format", f"This looks like a {fmt} file, not a cargo manifest.", Where(line=1))
     except ReadError as exc:
         result = ManifestResult(format=fmt)

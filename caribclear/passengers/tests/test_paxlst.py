@@ -2,6 +2,9 @@
 
 from datetime import date, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from caribclear.edifact.tests.fixtures import shared_file
 from caribclear.passengers.readers import read_passenger_list
 
@@ -146,3 +149,35 @@ def test_a_cargo_file_is_not_a_passenger_list():
 def test_garbage_is_rejected_with_a_reason():
     result = read_passenger_list(b"\x00\x01\x02 hello")
     assert not result.ok and result.errors
+
+
+_SEPARATORS = list("!#$%&()*+,:;<=>?@[]^_`{|}~'\\-")  # not '/', which the list has in its data
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SEPARATORS), min_size=4, max_size=4, unique=True),
+    st.integers(min_value=1, max_value=90),
+    st.sampled_from(["\r\n", "\n"]),
+    st.text(alphabet=" \t", max_size=3),
+)
+def test_any_separators_any_wrapping_read_the_same_people(chars, width, newline, indent):
+    comp, elem, rel, term = chars
+    body = PROGRESSIVE.replace("\n", "").removeprefix("UNA:+.? '")
+    table = {ord(":"): comp, ord("+"): elem, ord("'"): term}
+    text = "UNA" + comp + elem + "." + rel + " " + term + body.translate(table)
+    wrapped = newline.join(
+        indent + text[i : i + width] if i == 0 else text[i : i + width] for i in range(0, len(text), width)
+    )
+    result = read_passenger_list(("QU BGIXXBW\r\n.BWAPI 010900\r\n" + wrapped).encode())
+    assert result.ok
+    (lst,) = result.lists
+    assert [(p.surname, p.given_names, p.role) for p in lst.people] == [
+        ("GARCIA MARQUEZ", "ANA MARIA", "passenger"),
+        ("SMITH", "JOHN", "passenger"),
+        ("JONES", "MARY", "crew"),
+    ]
+    assert [(leg.departure_port, leg.arrival_port) for leg in lst.flight.legs] == [
+        ("POS", "BGI"),
+        ("BGI", "ANU"),
+    ]
