@@ -13,7 +13,9 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -116,7 +118,7 @@ def cuscar(n: int, rng: random.Random) -> bytes:
     return ("\r\n".join(s + "'" for s in segs) + "\r\n").encode()
 
 
-def timed(label: str, fn, repeat: int) -> None:  # type: ignore[no-untyped-def]
+def timed(label: str, fn: Callable[[], Any], repeat: int) -> None:
     best = best_cpu = float("inf")
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
