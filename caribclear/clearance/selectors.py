@@ -21,7 +21,7 @@ from caribclear.accounts.models import User
 from caribclear.core.refs import InvalidReference, parse_reference
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
-from caribclear.vessels.models import Person, Vessel
+from caribclear.vessels.models import Vessel
 
 from .choices import OPERATOR_EDITABLE, Decision, Kind, PersonRole, Purpose, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
@@ -60,16 +60,6 @@ def notification_for(user: User, reference: str) -> Notification:
     return notification
 
 
-def vessels_for(user: User) -> QuerySet[Vessel]:
-    """The operator's own vessels that can sail (not archived)."""
-    return vessel_selectors.vessels_for(user)
-
-
-def people_for(user: User) -> QuerySet[Person]:
-    """The operator's own people (not archived), with their travel documents (newest expiry first)."""
-    return vessel_selectors.people_for(user)
-
-
 def ports_of_entry() -> QuerySet[Port]:
     """Ports where a member administration clears craft, grouped by administration for choosing."""
     return (
@@ -83,7 +73,7 @@ def ports_of_entry() -> QuerySet[Port]:
 def vessels_with_a_voyage(user: User) -> QuerySet[Vessel]:
     """The operator's vessels with a filed (not cancelled) notification to start a new one from."""
     return (
-        vessels_for(user)
+        vessel_selectors.vessels_for(user)
         .filter(
             notifications__status__in=[s for s in Status.values if s not in (Status.DRAFT, Status.CANCELLED)]
         )
@@ -222,9 +212,3 @@ def version_changes(version: NotificationVersion) -> list[Change]:
         )
         for c in version.changes
     ]
-
-
-def expired_on_board(notification: Notification) -> list[NotificationPerson]:
-    """People on board whose document has expired by the expected date (uses the prefetched rows)."""
-    on_date = notification.expected_at.date()
-    return [row for row in notification.people_on_board.all() if row.document.expiry_date < on_date]

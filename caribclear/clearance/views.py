@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
 from caribclear.core.permissions import operator_required
+from caribclear.vessels import selectors as vessel_selectors
 
 from . import selectors, services
 from .choices import Status
+from .expiry import expired_on_board
 from .forms import CancelForm, NotificationForm, StartFromLastVoyageForm
 from .models import Notification
 
@@ -39,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "clearance/operator/home.html",
         {
             "groups": selectors.my_voyages(user),
-            "has_vessels": selectors.vessels_for(user).exists(),
+            "has_vessels": vessel_selectors.vessels_for(user).exists(),
             "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
         },
     )
@@ -230,7 +232,7 @@ def _detail_context(notification: Notification) -> dict[str, Any]:
         "people": list(notification.people_on_board.all()),
         "agencies": selectors.agency_statuses(notification),
         "versions": [(version, selectors.version_changes(version)) for version in versions],
-        "expired": selectors.expired_on_board(notification),
+        "expired": expired_on_board(notification),
         "can_change": selectors.can_change(notification),
         "is_draft": notification.status == Status.DRAFT,
         "is_cleared": notification.status == Status.CLEARED,

@@ -259,7 +259,7 @@ def test_only_the_owner_may_write(crew, make_user, officer):
 def test_a_reference_collision_draws_again(crew, monkeypatch):
     first = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     drawn = iter([first.reference, first.reference, "K7PM-4QXB"])
-    monkeypatch.setattr(services, "new_reference", lambda: next(drawn))
+    monkeypatch.setattr(services.notifications, "new_reference", lambda: next(drawn))
     second = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     assert second.reference == "K7PM-4QXB"
 
