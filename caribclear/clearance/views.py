@@ -23,6 +23,7 @@ from .choices import Status
 from .expiry import expired_on_board
 from .forms import CancelForm, NotificationForm, StartFromLastVoyageForm
 from .models import Notification
+from .versions import version_changes
 
 SUBMIT = "submit"
 
@@ -231,7 +232,7 @@ def _detail_context(notification: Notification) -> dict[str, Any]:
         "notification": notification,
         "people": list(notification.people_on_board.all()),
         "agencies": selectors.agency_statuses(notification),
-        "versions": [(version, selectors.version_changes(version)) for version in versions],
+        "versions": [(version, version_changes(version)) for version in versions],
         "expired": expired_on_board(notification),
         "can_change": selectors.can_change(notification),
         "is_draft": notification.status == Status.DRAFT,
