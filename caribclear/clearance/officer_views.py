@@ -171,6 +171,7 @@ def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ),
             "own_clearance": own,
             "can_decide": notification.status in DECIDABLE,
+            "Status": Status,
             "form": form,
             "vessel_history": selectors.vessel_voyage_history(user=user, notification=notification),
             "history_limit": selectors.VOYAGE_HISTORY_LIMIT,

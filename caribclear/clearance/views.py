@@ -44,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "groups": selectors.my_voyages(user),
             "has_vessels": vessel_selectors.vessels_for(user).exists(),
             "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
+            "Status": Status,
         },
     )
 
@@ -72,7 +73,9 @@ def notification_new(request: HttpRequest) -> HttpResponse:
         else:
             _done(request, notification, submitted=submitting)
             return redirect("clearance:notification_detail", notification.reference)
-    return render(request, "clearance/operator/form.html", {"form": form, "notification": None})
+    return render(
+        request, "clearance/operator/form.html", {"form": form, "notification": None, "Status": Status}
+    )
 
 
 @operator_required
@@ -115,7 +118,11 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
                     % {"version": notification.version},
                 )
             return redirect("clearance:notification_detail", notification.reference)
-    return render(request, "clearance/operator/form.html", {"form": form, "notification": notification})
+    return render(
+        request,
+        "clearance/operator/form.html",
+        {"form": form, "notification": notification, "Status": Status},
+    )
 
 
 @operator_required
@@ -238,4 +245,5 @@ def _detail_context(notification: Notification) -> dict[str, Any]:
         "is_draft": notification.status == Status.DRAFT,
         "is_cleared": notification.status == Status.CLEARED,
         "problems": [],
+        "Status": Status,
     }

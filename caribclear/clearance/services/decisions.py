@@ -39,6 +39,7 @@ def send_decision_email(*, notification_id: int) -> None:
         context={
             "operator": operator,
             "notification": notification,
+            "Status": Status,
             "clearances": notification.clearances.all(),
             "link": settings.SITE_URL
             + reverse("clearance:notification_detail", args=[notification.reference]),
