@@ -13,7 +13,7 @@ from caribclear.core.pipeline import InvalidTransition, Pipeline
 from .choices import PIPELINE, Decision, Status
 from .models import Notification
 
-__all__ = ["NOTIFICATION_STATUS", "InvalidTransition", "overall_status", "required_agencies", "set_status"]
+__all__ = ["NOTIFICATION_STATUS", "InvalidTransition", "overall_status", "required_agencies"]
 
 NOTIFICATION_STATUS = Pipeline(
     "status", PIPELINE, message=_("This notification is %(status)s: it cannot move to %(requested)s.")
@@ -41,9 +41,3 @@ def overall_status(decisions: Mapping[str, str], required: list[str]) -> str:
     if values - {Decision.PENDING}:
         return Status.IN_PROGRESS
     return Status.SUBMITTED
-
-
-def set_status(notification: Notification, status: str) -> bool:
-    """Check and set the status without recording it (raises InvalidTransition); whether it changed.
-    Services move stored notifications with `NOTIFICATION_STATUS.move`, which records the move."""
-    return NOTIFICATION_STATUS.apply(notification, status)

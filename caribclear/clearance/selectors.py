@@ -18,7 +18,7 @@ from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import Vessel
 
-from .choices import OPERATOR_EDITABLE, Decision, Status
+from .choices import DECIDED, OPERATOR_EDITABLE, Decision, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
 from .pipeline import required_agencies
 
@@ -118,9 +118,6 @@ def can_change(notification: Notification) -> bool:
     return notification.status in OPERATOR_EDITABLE and all(
         c.decision == Decision.PENDING for c in notification.clearances.all()
     )
-
-
-DECIDED = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
 
 
 def my_voyages(user: User) -> dict[str, list[Notification]]:

@@ -26,7 +26,7 @@ does not stop the others, nor undo the submission. Register hooks once, e.g. in 
 """
 
 from ..expiry import expired_on_board as expired_documents
-from .decisions import DECIDED_STATUSES, clearance_decide, send_decision_email
+from .decisions import clearance_decide, send_decision_email
 from .filing import (
     DECLARATION_FIELDS,
     DECLARATION_QUESTIONS,
@@ -49,7 +49,6 @@ from .notifications import (
 from .versions import SNAPSHOT_FIELDS, changes_between, notification_submitted_hooks, snapshot
 
 __all__ = [
-    "DECIDED_STATUSES",
     "DECLARATION_FIELDS",
     "DECLARATION_QUESTIONS",
     "EDITABLE_FIELDS",

@@ -13,11 +13,9 @@ from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
 from caribclear.core.mail import mail_user
 
-from ..choices import DECIDABLE, Decision, Status
+from ..choices import DECIDABLE, DECIDED, Decision, Status
 from ..models import AgencyClearance, Notification
 from ..pipeline import NOTIFICATION_STATUS, overall_status, required_agencies
-
-DECIDED_STATUSES = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
 
 
 def send_decision_email(*, notification_id: int) -> None:
@@ -81,7 +79,7 @@ def clearance_decide(
     changed = NOTIFICATION_STATUS.move(
         notification, new_status, actor=actor, note=f"{actor.agency}: {decision}"
     )
-    notification.decided_at = clearance.decided_at if new_status in DECIDED_STATUSES else None
+    notification.decided_at = clearance.decided_at if new_status in DECIDED else None
     notification.save(update_fields=["status", "decided_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -96,6 +94,6 @@ def clearance_decide(
             "status": new_status,
         },
     )
-    if changed and new_status in DECIDED_STATUSES:
+    if changed and new_status in DECIDED:
         transaction.on_commit(lambda: send_decision_email(notification_id=notification.pk))
     return clearance

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from ..choices import PIPELINE, Decision, Status
 from ..models import Notification
-from ..pipeline import NOTIFICATION_STATUS, InvalidTransition, overall_status, required_agencies, set_status
+from ..pipeline import NOTIFICATION_STATUS, InvalidTransition, overall_status, required_agencies
+
+set_status = NOTIFICATION_STATUS.apply  # check and set, recording nothing: for unsaved notifications
 
 CUSTOMS, IMMIGRATION, PORT_HEALTH = "customs", "immigration", "port_health"
 
