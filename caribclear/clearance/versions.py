@@ -298,7 +298,7 @@ def filed_version(notification: Notification, number: int | None = None) -> File
         raise LookupError(number)
     data: dict[str, Any] = chosen.snapshot or {}
     previous = next((v for v in versions if v.number < chosen.number), None)
-    before: dict[str, Any] = previous.snapshot or {} if previous is not None else {}
+    before: dict[str, Any] = (previous.snapshot or {}) if previous is not None else {}
     lacks: list[Any] = []
 
     filed = _filed_notification(notification, data)
