@@ -251,6 +251,9 @@ class ManifestResult:
                 "containers": len(containers),
                 "parties": len(parties),
             },
+            "goods_items": [
+                {"bill_number": c.bill_number, **g.to_json()} for c in consignments for g in c.goods
+            ],
             "containers": [c.to_json() for c in containers],
             "parties": [p.to_json() for p in parties],
             "warnings": [w.to_json() for w in self.warnings],

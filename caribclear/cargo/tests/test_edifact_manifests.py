@@ -152,6 +152,12 @@ def test_a_container_ship_manifest_with_everything_a_person_checks():
     data = result.to_json()
     assert data["counts"]["containers"] == 3 and data["counts"]["goods_items"] == 4
     assert all("where" in e and e["where"]["line"] for e in data["errors"])
+    assert [(g["bill_number"], g["hs_code"]) for g in data["goods_items"]] == [
+        ("MEDUDO123456", "220840"),
+        ("MEDUDO123456", ""),
+        ("MEDUDO123456", "2207"),
+        ("HB-77", ""),
+    ]
 
 
 def test_the_same_manifest_without_the_group_and_with_a_wrong_count_is_read_with_warnings():

@@ -142,8 +142,20 @@ def _read_message(message: Message, result: PassengerListResult) -> PassengerLis
             document = None
         elif tag == "GEI" and seg.get(2).upper() in ("ZZZ", "TRANSIT"):
             person.in_transit = True
+    if not flight.conveyance_reference and message.common_access_reference:
+        # No flight in TDT: UNH's common access reference carries it (flight/date/time, e.g. BW484/261201/1000).
+        _flight_from_reference(message.common_access_reference, flight)
     _check(lst, result, message)
     return lst
+
+
+def _flight_from_reference(reference: str, flight: Flight) -> None:
+    number = reference.split("/")[0].strip().upper().replace(" ", "")
+    m = _FLIGHT.match(number)
+    if m:
+        flight.conveyance_reference = number
+        flight.carrier = flight.carrier or m.group(1)
+        flight.number = m.group(2)
 
 
 def _first_repetition(value: str) -> str:

@@ -181,3 +181,10 @@ def test_any_separators_any_wrapping_read_the_same_people(chars, width, newline,
         ("POS", "BGI"),
         ("BGI", "ANU"),
     ]
+
+
+def test_a_list_without_tdt_takes_its_flight_from_the_unh_reference():
+    text = PROGRESSIVE.replace("TDT+20+BW484+++BW'\n", "").replace("UNT+32+1", "UNT+31+1")
+    result = read_passenger_list(text.encode())
+    assert result.ok and result.warnings == []
+    assert (result.lists[0].flight.carrier, result.lists[0].flight.number) == ("BW", "484")
