@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -39,6 +40,28 @@ def _members(exclude: Administration | None = None) -> Any:
     return qs.exclude(pk=exclude.pk) if exclude else qs
 
 
+def _names(items: Any) -> str:
+    return ", ".join(str(item) for item in items)
+
+
+def _choice_value(field: forms.BoundField) -> Any:
+    """What a field holds now: its cleaned value once the form is checked (None when it did not clean),
+    else its initial value."""
+    form = field.form
+    if form.is_bound:
+        form.errors  # noqa: B018 - checks the form once, if nobody did yet
+        return getattr(form, "cleaned_data", {}).get(field.name)
+    return form.get_initial_for_field(field.field, field.name)
+
+
+def _as_objects(field: forms.BoundField) -> list[Any]:
+    value = _choice_value(field) or []
+    queryset = field.field.queryset  # type: ignore[attr-defined]
+    if value and not hasattr(next(iter(value)), "pk"):
+        value = queryset.filter(pk__in=[getattr(v, "pk", v) for v in value])
+    return sorted(value, key=str)
+
+
 class DisseminationMixin(forms.Form):
     """Label, release and personal-data release, shared by every record's form."""
 
@@ -65,6 +88,97 @@ class DisseminationMixin(forms.Form):
     def setup_dissemination(self, administration: Administration) -> None:
         self.fields["released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
         self.fields["personal_released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        tlp = data.get("tlp")
+        named = data.get("released_to")
+        if tlp == Tlp.AMBER and not named and not data.get("release_to_all") and "released_to" in data:
+            self.add_error(
+                "released_to",
+                _(
+                    "TLP:AMBER is released to nobody: tick the administrations under “Released to”, "
+                    "or choose TLP:AMBER+STRICT to keep it to your administration."
+                ),
+            )
+        if tlp == Tlp.AMBER_STRICT and not named and data.get("release_to_all") and "released_to" in data:
+            self.add_error(
+                "released_to",
+                _(
+                    "TLP:AMBER+STRICT is released by name only (“all member administrations” does "
+                    "not count): tick the administrations under “Released to”."
+                ),
+            )
+        return data
+
+    def sharing_summary(self) -> list[str]:
+        """What saving would share, in plain words: who sees the record, and who its personal parts."""
+        tlp = _choice_value(self["tlp"])
+        if not tlp:
+            return []
+        to_all = bool(_choice_value(self["release_to_all"])) if "release_to_all" in self.fields else False
+        named = _as_objects(self["released_to"])
+        operation = _choice_value(self["operation"]) if "operation" in self.fields else None
+        label = Tlp(tlp).value
+        if tlp in (Tlp.CLEAR, Tlp.GREEN) or (tlp == Tlp.AMBER and to_all):
+            who = gettext("every member administration")
+        elif tlp == Tlp.RED:
+            recipients = [
+                e.strip()
+                for e in str(self.data.get("recipients", "") or self.initial.get("recipients", "")).split(",")
+            ]
+            recipients = [e for e in recipients if e]
+            who = (
+                gettext("your administration and the named recipients %(names)s")
+                % {"names": ", ".join(recipients)}
+                if recipients
+                else gettext("your administration only (no named recipient yet)")
+            )
+        elif named:
+            who = gettext("your administration and %(names)s") % {"names": _names(named)}
+        elif tlp == Tlp.AMBER:
+            who = ""
+        else:
+            who = gettext("your administration only")
+        lines = [
+            gettext("%(label)s: visible to %(who)s.") % {"label": f"TLP:{label}", "who": who}
+            if who
+            else gettext("%(label)s: released to nobody yet. Tick the administrations under “Released to”.")
+            % {"label": f"TLP:{label}"}
+        ]
+        if operation is not None and tlp != Tlp.RED:
+            lines.append(
+                gettext("Also visible to the members of operation %(operation)s.")
+                % {"operation": getattr(operation, "code", operation)}
+            )
+        personal = [
+            str(dict(self.fields["personal_fields"].choices).get(v, v))
+            for v in _choice_value(self["personal_fields"]) or []
+        ]  # type: ignore[attr-defined]
+        personal_to = _as_objects(self["personal_released_to"])
+        if not personal:
+            lines.append(
+                gettext("Personal fields: none marked; every part is shown to whoever sees the record.")
+            )
+        elif personal_to:
+            lines.append(
+                ngettext(
+                    "Personal field (%(fields)s): released to %(names)s.",
+                    "Personal fields (%(fields)s): released to %(names)s.",
+                    len(personal),
+                )
+                % {"fields": ", ".join(personal), "names": _names(personal_to)}
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "Personal field (%(fields)s): none released; only your administration sees it.",
+                    "Personal fields (%(fields)s): none released; only your administration sees them.",
+                    len(personal),
+                )
+                % {"fields": ", ".join(personal)}
+            )
+        return lines
 
     def clean_recipients(self) -> list[User]:
         emails = [e.strip() for e in self.cleaned_data.get("recipients", "").split(",") if e.strip()]
