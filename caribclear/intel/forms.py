@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import Administration, User
+from caribclear.core.forms import bound_objects, bound_value
 
 from .choices import (
     ALERT_PERSONAL_DEFAULT,
@@ -42,24 +43,6 @@ def _members(exclude: Administration | None = None) -> Any:
 
 def _names(items: Any) -> str:
     return ", ".join(str(item) for item in items)
-
-
-def _choice_value(field: forms.BoundField) -> Any:
-    """What a field holds now: its cleaned value once the form is checked (None when it did not clean),
-    else its initial value."""
-    form = field.form
-    if form.is_bound:
-        form.errors  # noqa: B018 - checks the form once, if nobody did yet
-        return getattr(form, "cleaned_data", {}).get(field.name)
-    return form.get_initial_for_field(field.field, field.name)
-
-
-def _as_objects(field: forms.BoundField) -> list[Any]:
-    value = _choice_value(field) or []
-    queryset = field.field.queryset  # type: ignore[attr-defined]
-    if value and not hasattr(next(iter(value)), "pk"):
-        value = queryset.filter(pk__in=[getattr(v, "pk", v) for v in value])
-    return sorted(value, key=str)
 
 
 class DisseminationMixin(forms.Form):
@@ -113,12 +96,12 @@ class DisseminationMixin(forms.Form):
 
     def sharing_summary(self) -> list[str]:
         """What saving would share, in plain words: who sees the record, and who its personal parts."""
-        tlp = _choice_value(self["tlp"])
+        tlp = bound_value(self["tlp"])
         if not tlp:
             return []
-        to_all = bool(_choice_value(self["release_to_all"])) if "release_to_all" in self.fields else False
-        named = _as_objects(self["released_to"])
-        operation = _choice_value(self["operation"]) if "operation" in self.fields else None
+        to_all = bool(bound_value(self["release_to_all"])) if "release_to_all" in self.fields else False
+        named = bound_objects(self["released_to"])
+        operation = bound_value(self["operation"]) if "operation" in self.fields else None
         label = Tlp(tlp).value
         if tlp in (Tlp.CLEAR, Tlp.GREEN) or (tlp == Tlp.AMBER and to_all):
             who = gettext("every member administration")
@@ -153,9 +136,9 @@ class DisseminationMixin(forms.Form):
             )
         personal = [
             str(dict(self.fields["personal_fields"].choices).get(v, v))
-            for v in _choice_value(self["personal_fields"]) or []
+            for v in bound_value(self["personal_fields"]) or []
         ]  # type: ignore[attr-defined]
-        personal_to = _as_objects(self["personal_released_to"])
+        personal_to = bound_objects(self["personal_released_to"])
         if not personal:
             lines.append(
                 gettext("Personal fields: none marked; every part is shown to whoever sees the record.")
