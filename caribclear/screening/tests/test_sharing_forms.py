@@ -42,9 +42,8 @@ def test_lookout_review_names_the_administrations_and_saves_nothing(
     data = LOOKOUT | {"sharing": "named", "shared_with": [jamaica.pk, barbados.pk]}
     review = client.post(url, data | {"action": "review"})
     assert review.status_code == 200 and not Lookout.objects.exists()
-    assert (
-        f"Screened against by your administration and {barbados.name}, {jamaica.name}."
-        in _summary(review.content.decode())
+    assert f"Screened against by your administration and {barbados.name}, {jamaica.name}." in _summary(
+        review.content.decode()
     )
     assert client.post(url, data).status_code == 302
     assert sorted(Lookout.objects.get().shared_with.values_list("code", flat=True)) == ["BB", "JM"]
