@@ -49,7 +49,7 @@ PANEL = colors.HexColor("#eef3f6")
 PREVIOUS = colors.HexColor("#9fb8c6")
 
 # FIRST TLP 2.0: the label is written in its colour on a black background.
-TLP_COLOURS = {
+TLP_COLOURS: dict[str, Any] = {
     Tlp.RED: colors.HexColor("#FF2B2B"),
     Tlp.AMBER: colors.HexColor("#FFC000"),
     Tlp.AMBER_STRICT: colors.HexColor("#FFC000"),
@@ -67,7 +67,7 @@ HEADING_ROOM = 45 * mm
 
 
 def _tlp_meaning(tlp: str) -> str:
-    return {
+    meanings: dict[str, str] = {
         Tlp.RED: _("For the named recipients only; no further disclosure."),
         Tlp.AMBER_STRICT: _("Limited disclosure: within the recipient's own administration only."),
         Tlp.AMBER: _(
@@ -76,7 +76,8 @@ def _tlp_meaning(tlp: str) -> str:
         ),
         Tlp.GREEN: _("Community-wide: may be shared among the member administrations, not published."),
         Tlp.CLEAR: _("Disclosure is not limited among the member administrations."),
-    }[tlp]
+    }
+    return meanings[tlp]
 
 
 class Heading(Paragraph):

@@ -134,10 +134,8 @@ class DisseminationMixin(forms.Form):
                 gettext("Also visible to the members of operation %(operation)s.")
                 % {"operation": getattr(operation, "code", operation)}
             )
-        personal = [
-            str(dict(self.fields["personal_fields"].choices).get(v, v))
-            for v in bound_value(self["personal_fields"]) or []
-        ]  # type: ignore[attr-defined]
+        names = dict(self.fields["personal_fields"].choices)  # type: ignore[attr-defined]
+        personal = [str(names.get(v, v)) for v in bound_value(self["personal_fields"]) or []]
         personal_to = bound_objects(self["personal_released_to"])
         if not personal:
             lines.append(
