@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -558,11 +559,11 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
                     _("Commodity"),
                     _("Seizures"),
                     _("Previous period"),
-                    _("Change"),
+                    pgettext("trend", "Change"),
                     _("Estimated value (USD)"),
                 ],
                 _rows_with_trend(commodities, value=True),
-                [50 * mm, 22 * mm, 26 * mm, 30 * mm, width - 128 * mm],
+                [46 * mm, 26 * mm, 28 * mm, 30 * mm, width - 130 * mm],
                 (1, 2, 3, 4),
                 styles,
             )
@@ -582,9 +583,15 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
         )
         story.append(
             _table(
-                [_("Route"), _("Seizures"), _("Previous period"), _("Change"), _("Estimated value (USD)")],
+                [
+                    _("Route"),
+                    _("Seizures"),
+                    _("Previous period"),
+                    pgettext("trend", "Change"),
+                    _("Estimated value (USD)"),
+                ],
                 _rows_with_trend(routes, value=True),
-                [62 * mm, 20 * mm, 26 * mm, 28 * mm, width - 136 * mm],
+                [56 * mm, 26 * mm, 28 * mm, 30 * mm, width - 140 * mm],
                 (1, 2, 3, 4),
                 styles,
             )
@@ -606,9 +613,9 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
         if rows:
             story.append(
                 _table(
-                    [_("Method"), _("Seizures"), _("Previous period"), _("Change")],
+                    [_("Method"), _("Seizures"), _("Previous period"), pgettext("trend", "Change")],
                     _rows_with_trend(rows),
-                    [70 * mm, 26 * mm, 30 * mm, width - 126 * mm],
+                    [64 * mm, 26 * mm, 30 * mm, width - 120 * mm],
                     (1, 2, 3),
                     styles,
                 )
@@ -668,7 +675,7 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
                     _("Label"),
                 ],
                 notable,
-                [22 * mm, 19 * mm, 24 * mm, 32 * mm, 18 * mm, 19 * mm, 19 * mm, width - 153 * mm],
+                [22 * mm, 25 * mm, 22 * mm, 30 * mm, 17 * mm, 18 * mm, 17 * mm, width - 151 * mm],
                 (4, 5),
                 styles,
             )

@@ -207,8 +207,8 @@ def test_trends_compare_with_the_previous_period_of_the_same_length(
         report = build_report(user=people["author"], period=Period(today - dt.timedelta(days=364), today))
         tobacco = next(r for r in report.by_commodity() if r.label == "Tobacco")
         drugs = next(r for r in report.by_commodity() if r.label == "Drugs")
-    assert (tobacco.count, tobacco.previous, tobacco.change) == (1, 1, "no change")
-    assert (drugs.count, drugs.previous, drugs.change) == (1, 0, "+1 (none before)")
+        assert (tobacco.count, tobacco.previous, tobacco.change) == (1, 1, "no change")
+        assert (drugs.count, drugs.previous, drugs.change) == (1, 0, "+1 (none before)")
     assert report.previous.total == 1 and report.summary.total == 2
 
 
