@@ -349,6 +349,28 @@ class InformationRequestForm(forms.ModelForm):
         assert isinstance(tlp, forms.ChoiceField)
         tlp.choices = [(Tlp.AMBER, Tlp.AMBER.label), (Tlp.AMBER_STRICT, Tlp.AMBER_STRICT.label)]
 
+    def sharing_summary(self) -> list[str]:
+        """Who will see the request, and whether its question's personal data goes with it."""
+        tlp = bound_value(self["tlp"]) or Tlp.AMBER
+        addressed = bound_objects(self["addressed_to"])
+        if not addressed:
+            return [
+                gettext("Addressed to nobody yet: tick the administrations under “%(label)s”.")
+                % {"label": self.fields["addressed_to"].label}
+            ]
+        names = _names(addressed)
+        lines = [
+            gettext("%(label)s: visible to %(who)s.")
+            % {"label": f"TLP:{tlp}", "who": gettext("your administration and %(names)s") % {"names": names}}
+        ]
+        if bound_value(self["include_personal"]):
+            lines.append(gettext("Personal data in the question: released to %(names)s.") % {"names": names})
+        else:
+            lines.append(
+                gettext("Personal data in the question: none released; write the question without it.")
+            )
+        return lines
+
 
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -331,7 +331,7 @@ def rfi_list(request: HttpRequest) -> HttpResponse:
 @official_required
 def rfi_new(request: HttpRequest) -> HttpResponse:
     form = InformationRequestForm(request.POST or None, user=_user(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         data = form.cleaned_data
         try:
             rfi = services.information_request_create(

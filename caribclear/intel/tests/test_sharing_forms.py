@@ -159,3 +159,27 @@ def test_every_group_of_boxes_is_a_fieldset_with_its_legend_first(
         group = html.split(f'id="id_{name}_group"')[1].split("</fieldset>")[0]
         assert group.index(f"<legend>{legend}</legend>") < group.index('type="checkbox"')
         assert f'name="{name}"' in group
+
+
+def test_a_request_for_information_says_who_will_read_it(
+    analyst: User, barbados: Administration, client_for: Callable[[User], Client]
+) -> None:
+    from ..models import InformationRequest
+
+    url = reverse("intel:rfi_new")
+    data = {
+        "subject": "Blue Heron",
+        "question": "Has the yacht Blue Heron called at your ports?",
+        "tlp": "AMBER",
+        "addressed_to": [barbados.pk],
+        "action": "review",
+    }
+    review = client_for(analyst).post(url, data)
+    text = _text(review.content.decode(), "sharing-summary")
+    assert f"TLP:AMBER: visible to your administration and {barbados.name}." in text
+    assert "Personal data in the question: none released" in text
+    assert not InformationRequest.objects.exists()
+    shared = client_for(analyst).post(url, data | {"include_personal": "on", "legal_basis": "MoU 2024"})
+    assert f"Personal data in the question: released to {barbados.name}." in _text(
+        shared.content.decode(), "sharing-summary"
+    )
