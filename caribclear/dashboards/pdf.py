@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -418,6 +418,10 @@ def _figure(drawing: Drawing, caption: str, styles: dict[str, ParagraphStyle]) -
 
 
 # --- The document -------------------------------------------------------------------------------------
+def _seizures(count: int) -> str:
+    return ngettext("%(count)s seizure", "%(count)s seizures", count) % {"count": fmt_number(count)}
+
+
 def _at_a_glance(report: AssessmentReport, width: float, styles: dict[str, ParagraphStyle]) -> Table:
     summary, previous = report.summary, report.previous
     commodities = report.by_commodity()
@@ -432,12 +436,12 @@ def _at_a_glance(report: AssessmentReport, width: float, styles: dict[str, Parag
         (
             commodities[0].label if commodities and commodities[0].count else "—",
             _("most seized commodity"),
-            _("%(count)s seizures") % {"count": fmt_number(commodities[0].count)} if commodities else "",
+            _seizures(commodities[0].count) if commodities else "",
         ),
         (
             routes[0].label if routes else "—",
             _("most frequent route"),
-            _("%(count)s seizures") % {"count": fmt_number(routes[0].count)} if routes else "",
+            _seizures(routes[0].count) if routes else "",
         ),
     ]
     cells = []
@@ -659,9 +663,9 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
             styles["note"],
         )
     )
-    story += _heading(_("Annex: largest seizures"), styles["h1"])
     notable = report.notable_rows()
-    if notable:
+    if notable:  # an annex only when there is something in it
+        story += _heading(_("Annex: largest seizures"), styles["h1"])
         story.append(
             _table(
                 [
@@ -680,9 +684,6 @@ def _story(report: AssessmentReport, width: float) -> list[Flowable]:
                 styles,
             )
         )
-    else:
-        story.append(Paragraph(_esc(_("Nothing to report.")), styles["body"]))
-
     return story
 
 
