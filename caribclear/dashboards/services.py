@@ -1,5 +1,5 @@
 """Writes on strategic threat assessments: draft, edit, submit, return, approve (a second official),
-release. Each is audited; each status change follows `ASSESSMENT_PIPELINE`."""
+release. Each is audited; each status change goes through `ASSESSMENT_STATUS` (the status history)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
+from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
 from caribclear.intel.choices import TLP_RANK
 
 from .choices import ASSESSMENT_PIPELINE, AssessmentStatus
 from .models import ThreatAssessment
 
+ASSESSMENT_STATUS = Pipeline(
+    "status",
+    ASSESSMENT_PIPELINE,
+    message=_lazy("A report that is %(status)s cannot become %(requested)s."),
+)
 NARRATIVE = ("key_judgements", "assessment", "outlook", "recommendations")
 EDITABLE = ("title", "date_from", "date_to", "members", "commodity", "tlp", *NARRATIVE)
 
@@ -50,15 +57,6 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
-
-
-def _move(assessment: ThreatAssessment, status: str) -> None:
-    if status not in ASSESSMENT_PIPELINE[assessment.status]:
-        raise ValidationError(
-            _("A report that is %(now)s cannot become %(next)s.")
-            % {"now": assessment.get_status_display(), "next": AssessmentStatus(status).label}
-        )
-    assessment.status = status
 
 
 def _locked(assessment: ThreatAssessment) -> ThreatAssessment:
@@ -120,7 +118,7 @@ def assessment_submit(*, actor: User, assessment: ThreatAssessment) -> ThreatAss
             raise PermissionDenied
         if not assessment.key_judgements.strip():
             raise ValidationError({"key_judgements": _("Write the key judgements before submitting.")})
-        _move(assessment, AssessmentStatus.SUBMITTED)
+        ASSESSMENT_STATUS.move(assessment, AssessmentStatus.SUBMITTED, actor=actor)
         assessment.submitted_at = timezone.now()
         assessment.returned_note = ""
         assessment.save(update_fields=["status", "submitted_at", "returned_note", "updated_at"])
@@ -144,7 +142,7 @@ def assessment_return(*, actor: User, assessment: ThreatAssessment, note: str) -
         raise ValidationError({"note": _("Say what should change.")})
     with transaction.atomic():
         assessment = _locked(assessment)
-        _move(assessment, AssessmentStatus.DRAFT)
+        ASSESSMENT_STATUS.move(assessment, AssessmentStatus.DRAFT, actor=actor, note=note.strip())
         assessment.returned_note = note.strip()[:500]
         assessment.save(update_fields=["status", "returned_note", "updated_at"])
         audit_record(
@@ -162,7 +160,7 @@ def assessment_approve(*, actor: User, assessment: ThreatAssessment) -> ThreatAs
     _require_second_official(actor, assessment)
     with transaction.atomic():
         assessment = _locked(assessment)
-        _move(assessment, AssessmentStatus.APPROVED)
+        ASSESSMENT_STATUS.move(assessment, AssessmentStatus.APPROVED, actor=actor)
         assessment.approved_by = actor
         assessment.approved_at = timezone.now()
         assessment.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
@@ -179,7 +177,7 @@ def assessment_release(*, actor: User, assessment: ThreatAssessment) -> ThreatAs
         raise PermissionDenied
     with transaction.atomic():
         assessment = _locked(assessment)
-        _move(assessment, AssessmentStatus.RELEASED)
+        ASSESSMENT_STATUS.move(assessment, AssessmentStatus.RELEASED, actor=actor)
         assessment.released_at = timezone.now()
         assessment.save(update_fields=["status", "released_at", "updated_at"])
         audit_record(

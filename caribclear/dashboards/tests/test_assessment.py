@@ -236,6 +236,13 @@ def test_approval_needs_a_second_official(seizures: None, people: dict[str, User
     assert released.status == AssessmentStatus.RELEASED
     with pytest.raises(ValidationError):
         services.assessment_release(actor=author, assessment=released)
+    from caribclear.core.pipeline import status_history
+
+    assert [c.to_status for c in status_history(assessment).order_by("pk")] == [
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.APPROVED,
+        AssessmentStatus.RELEASED,
+    ]
     actions = list(
         AuditEvent.objects.filter(object_id=str(assessment.pk), action__startswith="threat_assessment.")
         .order_by("at", "pk")
