@@ -379,11 +379,13 @@ def read_interchanges(data: bytes, *, max_bytes: int | None = MAX_BYTES) -> Edif
     text = decode(data)
     una = text.find("UNA")
     # A newline as segment terminator: the sixth character of an unbroken UNA service string.
+    # A line broken right before the terminator looks the same; then the terminator, not UNB, follows it.
     newline_terminated = (
         una >= 0
         and len(text) > una + 8
         and text[una + 8] in "\r\n"
         and not any(c in "\r\n" for c in text[una + 3 : una + 8])
+        and text[una + 9 :].lstrip("\r\n").startswith("UN")
     )
     source = _Text(text, keep_newlines=newline_terminated)
     clean = source.clean

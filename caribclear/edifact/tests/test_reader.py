@@ -168,3 +168,10 @@ def test_the_real_type_b_file_a_wrapped_at_64_characters():
     assert cnt.get(1, 2) == "47"  # "CNT+42:4" / "7'" joined across the line break
     codes = [w.code for w in result.warnings]
     assert codes == ["envelope", "count_mismatch", "envelope"]
+
+
+def test_a_line_broken_just_before_the_una_terminator_is_not_a_newline_terminator():
+    text = "UNA:+.? \r\n'UNB+UNOA:4+S+R+261201:1200+9'UNH+1+CUSCAR:D:95B:UN'BGM+85+X'UNT+3+1'UNZ+1+9'"
+    result = read_interchanges(text.encode())
+    assert result.errors == [] and result.warnings == []
+    assert [s.tag for s in result.messages[0].segments] == ["UNH", "BGM", "UNT"]

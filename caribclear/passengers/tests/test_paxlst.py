@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from caribclear.edifact.tests.fixtures import shared_file
@@ -155,6 +155,9 @@ _SEPARATORS = list("!#$%&()*+,:;<=>?@[]^_`{|}~'\\-")  # not '/', which the list 
 
 
 @settings(max_examples=60, deadline=None)
+@example(
+    ["!", "#", "$", "%"], 8, "\r\n", ""
+)  # found by hypothesis: the UNA line broken right before its terminator
 @given(
     st.lists(st.sampled_from(_SEPARATORS), min_size=4, max_size=4, unique=True),
     st.integers(min_value=1, max_value=90),
