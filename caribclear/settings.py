@@ -7,6 +7,8 @@ embedded SQLite demo and a PostgreSQL production site. See README.md for the var
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,9 +34,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("CARIBCLEAR_DEBUG", False)
 
 _DEV_SECRET = "insecure-development-key-only-for-the-local-demo-and-tests"  # noqa: S105
+#: Management commands that sign, encrypt and serve nothing: they run without a web secret (a throwaway one).
+SECRETLESS_COMMANDS = frozenset({"screen_file"})
 SECRET_KEY = os.environ.get("CARIBCLEAR_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("Set CARIBCLEAR_SECRET_KEY (or CARIBCLEAR_DEBUG=1 for a local demo).")
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in SECRETLESS_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        raise SystemExit("Set CARIBCLEAR_SECRET_KEY (or CARIBCLEAR_DEBUG=1 for a local demo).")
 
 ALLOWED_HOSTS = env_list("CARIBCLEAR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CARIBCLEAR_CSRF_TRUSTED_ORIGINS")
