@@ -330,8 +330,8 @@ class Index:
                     index._deletes.setdefault(d, []).append(tid)
             if len(token) >= TWO_EDITS_MIN:
                 for gone in _deletions2(token) - _deletions(token):
-                    key = _key2(gone)
-                    two[key >> 24].append(key << 32 | tid)
+                    hashed = _key2(gone)
+                    two[hashed >> 24].append(hashed << 32 | tid)
         # sorted bucket by bucket (by the hash's top byte), never holding all the keys as Python ints
         index._deletes2 = array("Q")
         for bucket in two:
