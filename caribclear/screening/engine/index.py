@@ -563,14 +563,15 @@ class Index:
         born = [self._born[k] for k in days if k in self._born]
         if not born:
             return []
-        tokens: set[int] = set()
-        for qn in qnames:
-            for w, strong in zip(qn.key_weights, qn.key_strong, strict=True):
-                if w > MINOR_WEIGHT:
-                    tokens.update(strong)
+        strong = [
+            s for qn in qnames for w, s in zip(qn.key_weights, qn.key_strong, strict=True) if w > MINOR_WEIGHT
+        ]
         prepared = self._prepared
         out = {
-            i for block in born for i in block if i in tokens and _compatible(prepared[i].schema, prep.schema)
+            i
+            for block in born
+            for i in block
+            if _compatible(prepared[i].schema, prep.schema) and any(i in s for s in strong)
         }
         return sorted(out)[:MAX_BORN]
 
