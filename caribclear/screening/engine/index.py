@@ -173,24 +173,15 @@ def _day_key(year: int, month: int, day: int) -> int:
 
 
 def _near_days(date: PartialDate) -> set[int]:
-    """Keys of the full dates one recording error from ``date`` (and itself): a digit of the day or month,
-    day and month swapped, the year one off. Empty for a partial date."""
+    """Keys of ``date`` and of the full dates it is most often mistaken for: day and month swapped, the
+    year one off. Empty for a partial date. (A damaged name needs the date exact to be confirmed; the near
+    dates let the scorer see a name the index would otherwise have missed for a date typed wrong.)"""
     y, m, d = date
     if m is None or d is None:
         return set()
     out = {_day_key(y, m, d), _day_key(y - 1, m, d), _day_key(y + 1, m, d)}
     if d <= 12:
         out.add(_day_key(y, d, m))
-    for i in range(2):
-        for digit in "0123456789":
-            day = f"{d:02d}"
-            dd = int(day[:i] + digit + day[i + 1 :])
-            if 1 <= dd <= 31:
-                out.add(_day_key(y, m, dd))
-            month = f"{m:02d}"
-            mm = int(month[:i] + digit + month[i + 1 :])
-            if 1 <= mm <= 12:
-                out.add(_day_key(y, mm, d))
     return out
 
 
@@ -390,25 +381,35 @@ class Index:
         found.update(self._phonetic.get("m" + phonetic(token), ()))
         for skel in skeletons(token):
             found.update(self._phonetic.get("s" + skel, ()))
+        # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
+        # three or four edits away, which the one-edit index never proposed). Only for a token the list does
+        # not have: a name written as listed has its one-edit neighbours, and looking further for each
+        # would cost every query.
+        two = tid is None
+        far: set[int] = set()
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
-            found.update(self._deleted2(token))
+            if two:
+                far.update(self._deleted2(token))
             for d in _deletions(token):
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
                 if len(token) >= 4:
                     found.update(self._deletes.get(d, ()))
-                if len(token) >= TWO_EDITS_MIN - 1:
-                    found.update(self._deleted2(d))
-            if len(token) >= TWO_EDITS_MIN:
+                if two and len(token) >= TWO_EDITS_MIN - 1:
+                    far.update(self._deleted2(d))
+            if two and len(token) >= TWO_EDITS_MIN:
                 # two letters fewer: the list's token, or one or two of its deletions
                 for d in _deletions2(token) - _deletions(token):
-                    found.update(self._deletes.get(d, ()))
-                    found.update(self._deleted2(d))
+                    far.update(self._deletes.get(d, ()))
+                    far.update(self._deleted2(d))
                     t = vocab.get(d)
                     if t is not None:
-                        found.add(t)
+                        far.add(t)
+        far -= found
+        tokens = self._tokens
+        found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
         result = []
         for t in sorted(found):
             sim = token_sim(token, self._tokens[t])
@@ -563,16 +564,14 @@ class Index:
         born = [self._born[k] for k in days if k in self._born]
         if not born:
             return []
-        strong = [
-            s for qn in qnames for w, s in zip(qn.key_weights, qn.key_strong, strict=True) if w > MINOR_WEIGHT
-        ]
+        out: set[int] = set()
+        for qn in qnames:
+            for w, strong in zip(qn.key_weights, qn.key_strong, strict=True):
+                if w > MINOR_WEIGHT:
+                    for block in born:
+                        out |= strong.intersection(block)
         prepared = self._prepared
-        out = {
-            i
-            for block in born
-            for i in block
-            if _compatible(prepared[i].schema, prep.schema) and any(i in s for s in strong)
-        }
+        out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
         return sorted(out)[:MAX_BORN]
 
     def candidates(self, query: Entity, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
