@@ -18,6 +18,7 @@ from caribclear.core.permissions import official_required, supervisor_required
 
 from . import selectors, services
 from .choices import SourceFormat
+from .engine.figures import threshold_figures
 from .forms import (
     ListFilesForm,
     LookoutForm,
@@ -146,6 +147,7 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "can_upload": can_upload,
             "upload_form": upload_form,
+            "threshold_figure": figures.at(watchlist.threshold) if (figures := threshold_figures()) else None,
         },
         status=400 if upload_form.errors else 200,
     )
@@ -185,10 +187,16 @@ def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The list's settings are saved."))
             return redirect("screening:watchlist", pk=watchlist.pk)
+    figures = threshold_figures()
     return render(
         request,
         "screening/watchlist_settings.html",
-        {"form": form, "watchlist": watchlist},
+        {
+            "form": form,
+            "watchlist": watchlist,
+            "figures": figures,
+            "current_figure": figures.at(watchlist.threshold) if figures else None,
+        },
         status=400 if form.errors else 200,
     )
 
