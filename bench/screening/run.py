@@ -335,7 +335,13 @@ def sweep_table(
 
 def write_figures(args: argparse.Namespace, listed: int, queries: int, table: list[dict[str, float]]) -> None:
     """The figures the watchlist page shows beside the threshold, with how and when they were measured."""
-    command = "python bench/screening/run.py " + " ".join(sys.argv[1:])
+    argv, skip = [], False
+    for a in sys.argv[1:]:  # where the JSON report went is of this machine, not of the figures
+        if skip or a == "--json" or a.startswith("--json="):
+            skip = a == "--json"
+            continue
+        argv.append(a)
+    command = "python bench/screening/run.py " + " ".join(argv)
     data = {
         "command": command.strip(),
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
