@@ -7,24 +7,26 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import User
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
+from caribclear.vessels.choices import PersonCategory
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from . import selectors
 from .choices import Kind, PersonRole, Purpose, Status
 from .models import Notification
-from .services import DECLARATION_QUESTIONS, Aboard, check_expected_at
+from .services import DECLARATION_QUESTIONS, Aboard, check_complete, check_expected_at
 
 VISIT = "visit"
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 NOT_ON_BOARD = ""
+MASTER_RANKS = {"master", "captain", "skipper", "capitán", "capitaine", "kapitein", "schipper"}
 
 
 def _yes_no(label: Any, hint: Any = "", required: bool = False) -> forms.TypedChoiceField:
@@ -58,13 +60,25 @@ def port_choices() -> list[tuple[Any, Any]]:
     return [("", _("Choose a port of entry")), *groups.items()]
 
 
+def usual_roles(people: list[Person]) -> dict[int, str]:
+    """Who is on board unless the captain says otherwise, on a new notification: the crew on the list
+    (a captain files with the crew aboard and picks the passengers), the one whose rank is master,
+    captain or skipper as master. Passengers change from trip to trip, so they start not on board."""
+    crew = [person for person in people if person.category == PersonCategory.CREW]
+    roles = {person.pk: str(PersonRole.CREW) for person in crew}
+    masters = [person for person in crew if person.rank.strip().lower() in MASTER_RANKS]
+    if len(masters) == 1:
+        roles[masters[0].pk] = str(PersonRole.MASTER)
+    return roles
+
+
 def country_choices() -> list[tuple[str, Any]]:
     return [("", _("Choose a country")), *((code, name) for code, name in countries)]
 
 
 def document_label(document: TravelDocument) -> str:
     label = f"{document.get_document_type_display()} {document.issuing_state} {document.number}"
-    expiry = document.expiry_date.isoformat()
+    expiry = formats.date_format(document.expiry_date, "SHORT_DATE_FORMAT")
     if document.is_expired:
         return str(_("%(document)s (expired %(date)s)") % {"document": label, "date": expiry})
     return str(_("%(document)s (valid to %(date)s)") % {"document": label, "date": expiry})
@@ -193,6 +207,7 @@ class NotificationForm(forms.Form):
         self.people_errors: list[str] = []
         on_board = {row.person_id: row for row in instance.people_on_board.all()} if instance else {}
         role_choices = [(NOT_ON_BOARD, _("Not on board")), *PersonRole.choices]
+        usual = usual_roles(self.people) if instance is None else {}
         for person in self.people:
             row = on_board.get(person.pk)
             role_label = _("Role of %(name)s") % {"name": person.full_name}
@@ -202,7 +217,7 @@ class NotificationForm(forms.Form):
                 widget=forms.Select(attrs={"aria-label": role_label}),
                 choices=role_choices,
                 required=False,
-                initial=row.role if row else NOT_ON_BOARD,
+                initial=row.role if row else usual.get(person.pk, NOT_ON_BOARD),
             )
             documents = list(person.documents.all())
             self.fields[f"document_{person.pk}"] = forms.ChoiceField(
@@ -236,10 +251,12 @@ class NotificationForm(forms.Form):
                 if name in self.fields and data.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Answer yes or no."))
         people: list[Aboard] = []
+        roles: list[str] = []
         for person in self.people:
             role = data.get(f"role_{person.pk}") or NOT_ON_BOARD
             if role == NOT_ON_BOARD:
                 continue
+            roles.append(role)
             documents = {str(d.pk): d for d in person.documents.all()}
             document = documents.get(data.get(f"document_{person.pk}") or "")
             if document is None:
@@ -251,7 +268,40 @@ class NotificationForm(forms.Form):
                 continue
             people.append(Aboard(person=person, document=document, role=role))
         data["people"] = people
+        if self.submitting:
+            self._check_complete(data, roles)
         return data
+
+    def _check_complete(self, data: dict[str, Any], roles: list[str]) -> None:
+        """Every error of a filing in one round trip: the people and the declaration's consistency are
+        checked by the same rules the services apply, even when other fields are still wrong."""
+        masters = roles.count(PersonRole.MASTER)
+        if not roles:
+            self.people_errors.append(str(_("Add at least one person on board.")))
+        elif masters == 0:
+            self.people_errors.append(str(_("Say who is the master (captain).")))
+        elif masters > 1:
+            self.people_errors.append(str(_("Only one person on board can be the master.")))
+        for message in self.people_errors:
+            self.add_error(None, message)
+        kind = data.get("kind")
+        probe = Notification(
+            kind=Kind.ARRIVAL if kind == VISIT else (kind or ""),
+            purpose=data.get("purpose") or "",
+            currency_amount=data.get("currency_amount"),
+            currency_code=(data.get("currency_code") or "").strip(),
+            declaration_details=data.get("declaration_details") or "",
+        )
+        vessel = data.get("vessel") or (self.instance.vessel if self.instance is not None else None)
+        if vessel is not None:
+            probe.vessel = vessel
+        answers = {name: data.get(name) for name in DECLARATION_QUESTIONS}
+        for name, value in answers.items():
+            setattr(probe, name, bool(value))
+        probe.declaration_answered = all(value is not None for value in answers.values())
+        for field, message in check_complete(probe).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
 
     def voyage_data(self) -> dict[str, Any]:
         """What the services take: model fields only; unanswered yes/no questions are left out."""

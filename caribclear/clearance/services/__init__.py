@@ -33,7 +33,9 @@ from .filing import (
     EDITABLE_FIELDS,
     VOYAGE_FIELDS,
     Aboard,
+    check_complete,
     check_expected_at,
+    check_people,
     check_port,
 )
 from .notifications import (
@@ -56,7 +58,9 @@ __all__ = [
     "VOYAGE_FIELDS",
     "Aboard",
     "changes_between",
+    "check_complete",
     "check_expected_at",
+    "check_people",
     "check_port",
     "clearance_decide",
     "expired_documents",
