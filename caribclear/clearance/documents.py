@@ -235,7 +235,7 @@ def certificate_pdf(notification: Notification) -> bytes:
     people_count = len(notification.people_on_board.all())
     story: list[Flowable] = [
         Paragraph(escape(b.text(_("Clearance certificate"))), styles["title"]),
-        Paragraph(escape(notification.administration.name), styles["subtitle"]),
+        Paragraph(escape(b.value(lambda: notification.administration.display_name)), styles["subtitle"]),
         Spacer(1, 6 * mm),
     ]
     facts = Table(
@@ -383,7 +383,7 @@ def crew_list_pdf(notification: Notification) -> bytes:
     )
     story: list[Flowable] = [
         Paragraph(escape(heading), styles["title"]),
-        Paragraph(escape(notification.administration.name), styles["subtitle"]),
+        Paragraph(escape(b.value(lambda: notification.administration.display_name)), styles["subtitle"]),
         Paragraph(escape(subtitle), styles["subtitle"]),
         Spacer(1, 6 * mm),
         table,

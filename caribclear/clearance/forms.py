@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +15,7 @@ from django_countries import countries
 
 from caribclear.accounts.models import User
 from caribclear.reference.models import Port
+from caribclear.reference.timezones import port_localize, port_time, port_zone, zone_label
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.choices import PersonCategory
 from caribclear.vessels.models import Person, TravelDocument, Vessel
@@ -25,6 +28,18 @@ from .services import DECLARATION_QUESTIONS, Aboard, check_complete, check_expec
 VISIT = "visit"
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Times are typed day first, as in every language shipped; ISO and the browsers' own forms are read too.
+TYPED_FORMAT = "%d/%m/%Y %H:%M"
+TYPED_INPUT_FORMATS = [
+    TYPED_FORMAT,
+    "%d/%m/%Y %H.%M",
+    "%d-%m-%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%y %H:%M",
+    "%Y-%m-%d %H:%M",
+    DATETIME_FORMAT,
+    "%Y-%m-%d %H:%M:%S",
+]
 NOT_ON_BOARD = ""
 MASTER_RANKS = {"master", "captain", "skipper", "capitán", "capitaine", "kapitein", "schipper"}
 
@@ -41,23 +56,75 @@ def _yes_no(label: Any, hint: Any = "", required: bool = False) -> forms.TypedCh
     )
 
 
-def _datetime(label: Any, hint: Any, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed as the port's clock reads it, in a plain text box people can type in (the
+    browsers' date-time pickers differ by browser and show month-first dates to some). The value stays
+    naive until the form knows the port (`NotificationForm.clean` puts it on the port's clock)."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        with timezone.override(dt.UTC):
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed is not None else None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.strftime(TYPED_FORMAT)
+        return value
+
+
+def _datetime(label: Any, hint: Any, required: bool = True) -> LocalDateTimeField:
+    return LocalDateTimeField(
         label=label,
         help_text=hint,
         required=required,
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        input_formats=TYPED_INPUT_FORMATS,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "placeholder": "24/12/2026 14:30"}
+        ),
     )
 
 
+def _localize(form: forms.Form, data: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Put each typed time on the chosen port's clock; without a port it cannot be read, so say so."""
+    port = data.get("port")
+    for name in names:
+        value = data.get(name)
+        if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+            continue
+        if isinstance(port, Port):
+            data[name] = port_localize(value, port)
+        else:
+            del data[name]
+            if "port" not in form.errors:
+                form.add_error(name, _("Choose the port of entry: the time is its local time."))
+
+
+def port_label(port: Port, now: dt.datetime | None = None) -> str:
+    """`St. John's (AGSJO), AST, UTC-4`; a port in a territory its administration clears for another
+    (Martinique for France) names the territory: `Fort-de-France, Martinique (FRFDF), ...`."""
+    assert port.administration is not None
+    moment = now or timezone.now()
+    place = port.name
+    if str(port.country) != port.administration.code:
+        place = f"{port.name}, {port.country.name}"
+    return f"{place} ({port.locode}), {zone_label(port_zone(port), moment)}"
+
+
 def port_choices() -> list[tuple[Any, Any]]:
-    """Ports of entry grouped by member administration, for a <select> with <optgroup>s."""
+    """Ports of entry grouped by member administration (named in the reader's language, in alphabetical
+    order of that name), for a <select> with <optgroup>s; each port with its clock."""
     groups: dict[str, list[tuple[str, str]]] = {}
+    now = timezone.now()
     for port in selectors.ports_of_entry():
         assert port.administration is not None
-        groups.setdefault(port.administration.name, []).append((port.locode, f"{port.name} ({port.locode})"))
-    return [("", _("Choose a port of entry")), *groups.items()]
+        groups.setdefault(port.administration.display_name, []).append((port.locode, port_label(port, now)))
+    ordered = sorted(groups.items(), key=lambda item: collation_key(item[0]))
+    return [("", _("Choose a port of entry")), *ordered]
+
+
+def collation_key(text: str) -> str:
+    """Sort as people read: accents and case do not move a name (Cuba, Curaçao, Dominica)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def usual_roles(people: list[Person]) -> dict[int, str]:
@@ -107,11 +174,14 @@ class NotificationForm(forms.Form):
         label=_("Port of entry"), help_text=_("Where you clear in or out."), choices=port_choices
     )
     expected_at = _datetime(
-        _("Expected date and time"), _("Arrival or departure, in UTC. For example 2026-12-24 14:30.")
+        _("Expected date and time"),
+        _(
+            "Arrival or departure, in the local time of the port. Day, month, year, then the time: for example 24/12/2026 14:30."
+        ),
     )
     departs_at = _datetime(
         _("Departure date and time"),
-        _("Only for a short stay filed together: when you leave, in UTC."),
+        _("Only for a short stay filed together: when you leave, in the local time of the port."),
         required=False,
     )
     last_port = forms.CharField(label=_("Last port"), max_length=100, required=False)
@@ -203,6 +273,7 @@ class NotificationForm(forms.Form):
                 # An amendment keeps the vessel and the kind (see services.notification_amend).
                 for name in ("vessel", "kind"):
                     self.fields[name].disabled = True
+        self._name_the_clock()
         self.people: list[Person] = list(vessel_selectors.people_for(user))
         self.people_errors: list[str] = []
         on_board = {row.person_id: row for row in instance.people_on_board.all()} if instance else {}
@@ -228,6 +299,21 @@ class NotificationForm(forms.Form):
                 initial=str(row.document_id) if row else (str(documents[0].pk) if documents else ""),
             )
 
+    def _name_the_clock(self) -> None:
+        """Once the port is known (a draft, an amendment, a post with errors), the time's hint says whose
+        clock it is: "Local time at St. John's (AST, UTC-4)"."""
+        locode = self.data.get("port") if self.is_bound else self.initial.get("port")
+        port = selectors.ports_of_entry().filter(locode=locode).first() if locode else None
+        if port is None:
+            return
+        clock = _("Local time at %(port)s (%(zone)s).") % {
+            "port": port.name,
+            "zone": zone_label(port_zone(port), timezone.now()),
+        }
+        for name in ("expected_at", "departs_at"):
+            if name in self.fields:
+                self.fields[name].help_text = f"{clock} {_('For example 24/12/2026 14:30.')}"
+
     # --- Parsing ---------------------------------------------------------------------------------
 
     def clean_port(self) -> Port | None:
@@ -239,6 +325,7 @@ class NotificationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        _localize(self, data, ("expected_at", "departs_at"))
         for name in ("expected_at", "departs_at"):
             if data.get(name) is not None:
                 problem = check_expected_at(data[name]).get("expected_at")
@@ -386,7 +473,7 @@ def initial_from(notification: Notification) -> dict[str, Any]:
         "vessel": notification.vessel_id,
         "kind": notification.kind,
         "port": notification.port.locode,
-        "expected_at": timezone.localtime(notification.expected_at).strftime(DATETIME_FORMAT),
+        "expected_at": port_time(notification.expected_at, notification.port).strftime(TYPED_FORMAT),
         "last_port": notification.last_port,
         "last_port_country": str(notification.last_port_country),
         "next_port": notification.next_port,
@@ -416,13 +503,21 @@ class StartFromLastVoyageForm(forms.Form):
         initial=Kind.ARRIVAL,
     )
     port = forms.ChoiceField(label=_("Port of entry"), choices=port_choices)
-    expected_at = _datetime(_("Expected date and time"), _("In UTC. For example 2026-12-24 14:30."))
+    expected_at = _datetime(
+        _("Expected date and time"),
+        _("In the local time of the port. For example 24/12/2026 14:30."),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vessel"].queryset = selectors.vessels_with_a_voyage(user)  # type: ignore[attr-defined]
 
     clean_port = NotificationForm.clean_port
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _localize(self, data, ("expected_at",))
+        return data
 
 
 class CancelForm(forms.Form):

@@ -223,7 +223,10 @@ def _done(request: HttpRequest, notification: Notification, *, submitted: bool) 
         messages.success(
             request,
             _("Submitted to %(administration)s. Your reference is %(reference)s.")
-            % {"administration": notification.administration.name, "reference": notification.reference},
+            % {
+                "administration": notification.administration.display_name,
+                "reference": notification.reference,
+            },
         )
     else:
         messages.success(

@@ -124,11 +124,13 @@ def port_localize(value: dt.datetime, port: Port) -> dt.datetime:
 
 def datetime_text(value: dt.datetime | None, zone: dt.tzinfo, format_name: str = "DATETIME_FORMAT") -> str:
     """A time in the active language's format, on the clock of `zone`, with the zone written after it:
-    `3 Dec 2026, 14:30 (AST, UTC-4)`. The one way every page, e-mail and PDF writes a time."""
+    `3 Dec 2026, 14:30 (AST, UTC-4)`, or `3 Dec 2026, 18:30 UTC`. The one way every page, e-mail and PDF writes a time."""
     if value is None:
         return ""
     local = value.astimezone(zone)
-    return f"{formats.date_format(local, format_name)} ({zone_label(zone, value)})"
+    label = zone_label(zone, value)
+    text = formats.date_format(local, format_name)
+    return f"{text} UTC" if label == "UTC" else f"{text} ({label})"
 
 
 def port_datetime_text(value: dt.datetime | None, port: Port, format_name: str = "DATETIME_FORMAT") -> str:
