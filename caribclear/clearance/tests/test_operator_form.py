@@ -54,3 +54,40 @@ def test_crew_on_the_list_start_on_board_and_passengers_do_not(crew, client_for)
     assert form[f"role_{master.pk}"].value() == PersonRole.MASTER
     assert form[f"role_{crew.mate[0].pk}"].value() == PersonRole.CREW
     assert form[f"role_{guest.pk}"].value() == ""
+
+
+def test_captains_type_the_ports_local_time_and_see_it_with_its_zone(crew, client_for):
+    """St. John's keeps Atlantic Standard Time (UTC-4): 14:30 typed there is 18:30 UTC."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ..models import Notification
+
+    day = (timezone.now() + dt.timedelta(days=3)).date()
+    typed = f"{day:%d/%m/%Y} 14:30"
+    client = client_for(crew.operator)
+    response = client.post(reverse("clearance:notification_new"), form_data(crew, expected_at=typed))
+    assert response.status_code == 302, response.context["form"].errors
+    notification = Notification.objects.get(account=crew.operator)
+    assert notification.expected_at == dt.datetime.combine(day, dt.time(18, 30), tzinfo=dt.UTC)
+    page = client.get(response["Location"]).content.decode()
+    assert "14:30 (AST, UTC-4)" in page
+    # Changing it, the form gives back the time as typed and says whose clock it is.
+    change = client.get(reverse("clearance:notification_change", args=[notification.reference]))
+    assert change.context["form"]["expected_at"].value() == typed
+    assert "Local time at St. John&#x27;s (AST, UTC-4)." in change.content.decode()
+
+
+def test_the_port_list_gives_each_port_its_zone_under_its_administration(crew, client_for):
+    page = client_for(crew.operator).get(reverse("clearance:notification_new")).content.decode()
+    assert '<optgroup label="Antigua and Barbuda">' in page
+    assert "St. John&#x27;s (AGSJO), AST, UTC-4" in page
+
+
+def test_a_time_without_a_port_is_not_guessed(crew, client_for):
+    response = client_for(crew.operator).post(
+        reverse("clearance:notification_new"), form_data(crew, port="", expected_at="24/12/2026 14:30")
+    )
+    form = response.context["form"]
+    assert "port" in form.errors and "expected_at" not in form.cleaned_data
