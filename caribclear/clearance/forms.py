@@ -22,6 +22,7 @@ from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from . import selectors
 from .choices import Kind, PersonRole, Purpose, Status
+from .expiry import document_expired, travel_day
 from .models import Notification
 from .services import DECLARATION_QUESTIONS, Aboard, check_complete, check_expected_at
 
@@ -41,6 +42,7 @@ TYPED_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
 ]
 NOT_ON_BOARD = ""
+EXPIRING_DAYS = 183
 MASTER_RANKS = {"master", "captain", "skipper", "capitán", "capitaine", "kapitein", "schipper"}
 
 
@@ -452,6 +454,33 @@ class NotificationForm(forms.Form):
 
     def declaration_fields(self) -> Iterator[forms.BoundField]:
         return self.section(self.DECLARATION)
+
+    def document_warnings(self) -> list[dict[str, Any]]:
+        """Travel documents of the people chosen that are expired on the day of the voyage, or expire
+        within EXPIRING_DAYS after it (several members want six months' validity), for the chosen port
+        and date, by the same rule as the officer's page (`clearance/expiry.py`)."""
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is not None:
+            port, when = cleaned.get("port"), cleaned.get("expected_at")
+        elif self.instance is not None:
+            port, when = self.instance.port, self.instance.expected_at
+        else:
+            return []
+        if not isinstance(port, Port) or not isinstance(when, dt.datetime) or when.tzinfo is None:
+            return []
+        day = travel_day(when, port)
+        warnings = []
+        for row in self.people_rows():
+            if not row["role"].value():
+                continue
+            chosen = str(row["document"].value() or "")
+            document = next((d for d in row["person"].documents.all() if str(d.pk) == chosen), None)
+            if document is None:
+                continue
+            expired = document_expired(document.expiry_date, day)
+            if expired or document.expiry_date <= day + dt.timedelta(days=EXPIRING_DAYS):
+                warnings.append({"person": row["person"], "document": document, "expired": expired})
+        return warnings
 
     def people_rows(self) -> list[dict[str, Any]]:
         return [

@@ -91,3 +91,68 @@ def test_a_time_without_a_port_is_not_guessed(crew, client_for):
     )
     form = response.context["form"]
     assert "port" in form.errors and "expected_at" not in form.cleaned_data
+
+
+def test_submitting_sends_a_receipt_in_the_captains_language_and_the_page_opens_as_the_receipt(
+    crew, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ..models import Notification
+
+    crew.operator.language = "es"
+    crew.operator.save()
+    client = client_for(crew.operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("clearance:notification_new"), form_data(crew))
+    notification = Notification.objects.get(account=crew.operator)
+    receipts = [m for m in mail.outbox if notification.reference in m.subject]
+    assert len(receipts) == 1
+    body = receipts[0].body
+    assert receipts[0].extra_headers["Content-Language"] == "es"
+    assert notification.reference in body and "AGSJO" in body and "(AST, UTC-4)" in body
+    assert "Antigua y Barbuda" in receipts[0].subject
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="receipt"' in page and notification.reference in page
+    # Once: the notification's page is the ordinary page the next time.
+    assert 'id="receipt"' not in client.get(response["Location"]).content.decode()
+
+
+def test_a_draft_shows_documents_that_expire_before_the_voyage_and_a_cleared_one_does_not(
+    crew, client_for, officer, make_user, antigua
+):
+    import datetime as dt
+
+    from caribclear.accounts.choices import Agency, Role
+
+    from .. import services
+    from ..choices import Decision
+
+    notification = services.notification_create(
+        actor=crew.operator, data=crew.data(), people=crew.people(), submit=False
+    )
+    document = crew.mate[1]
+    document.expiry_date = notification.expected_at.date() - dt.timedelta(days=1)
+    document.save()
+    client = client_for(crew.operator)
+    change = client.get(reverse("clearance:notification_change", args=[notification.reference]))
+    page = change.content.decode()
+    assert 'id="document-warnings"' in page and document.number in page
+    assert "expired on the day of the voyage" in page
+    # A passport expiring within six months of the voyage is a warning too.
+    document.expiry_date = notification.expected_at.date() + dt.timedelta(days=60)
+    document.save()
+    page = client.get(
+        reverse("clearance:notification_change", args=[notification.reference])
+    ).content.decode()
+    assert "expires within six months of the voyage" in page
+
+    document.expiry_date = notification.expected_at.date() - dt.timedelta(days=1)
+    document.save()
+    notification = services.notification_submit(actor=crew.operator, notification=notification)
+    detail = reverse("clearance:notification_detail", args=[notification.reference])
+    assert "will have expired by the expected date" in client.get(detail).content.decode()
+    immigration = make_user(role=Role.OFFICER, administration=antigua, agency=Agency.IMMIGRATION)
+    services.clearance_decide(actor=officer, notification=notification, decision=Decision.CLEARED)
+    services.clearance_decide(actor=immigration, notification=notification, decision=Decision.CLEARED)
+    assert "will have expired by the expected date" not in client.get(detail).content.decode()
