@@ -27,6 +27,7 @@ from .versions import version_changes
 
 SUBMIT = "submit"
 RECEIPT = "clearance.receipt"
+SAVED_FROM = "clearance.saved_from"
 
 
 def _user(request: HttpRequest) -> User:
@@ -113,6 +114,7 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
             if is_draft:
                 _done(request, notification, submitted=submitting)
             else:
+                request.session[SAVED_FROM] = request.path
                 messages.success(
                     request,
                     _("Amendment filed: this is now version %(version)s.")
@@ -133,6 +135,7 @@ def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context["receipt"] = request.session.get(RECEIPT) == notification.reference
     if context["receipt"]:
         del request.session[RECEIPT]
+    context["saved_from"] = request.session.pop(SAVED_FROM, "")
     return render(request, "clearance/operator/detail.html", context)
 
 
@@ -224,6 +227,8 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 
 def _done(request: HttpRequest, notification: Notification, *, submitted: bool) -> None:
+    # The server has what was typed: the page that follows tells the phone to drop its local copy.
+    request.session[SAVED_FROM] = request.path
     if submitted:
         # The notification's page opens as the receipt (reference, port, time, what happens next), once.
         request.session[RECEIPT] = notification.reference
