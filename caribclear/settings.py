@@ -193,6 +193,9 @@ FORMAT_MODULE_PATH = ["caribclear.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# django-countries 9 takes ISO 3166's short names, some of which nobody uses in English ("Naoero",
+# "Netherlands (Kingdom of the)"): the names people write, translated by our own catalogues.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "NL": _("Netherlands")}
 LANGUAGE_COOKIE_NAME = "caribclear_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True

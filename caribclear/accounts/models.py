@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from caribclear.core.models import TimeStampedModel
 
@@ -31,7 +33,16 @@ class Administration(models.Model):
         verbose_name_plural = _("member administrations")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The member's name in the reader's language: its own (English) name in English, elsewhere the
+        country's name as django-countries translates it (every member's code is an ISO 3166 country)."""
+        language = (translation.get_language() or "en").split("-")[0]
+        if language == "en":
+            return self.name
+        return str(countries.name(self.code)) or self.name
 
     @property
     def language_list(self) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
@@ -129,8 +130,13 @@ def my_voyages(user: User) -> dict[str, list[Notification]]:
         .prefetch_related("clearances")
         .order_by("-expected_at", "-id")[:200]
     )
+    # The nearest date first: what is coming up soonest, then what is past, the most recent first.
+    now = timezone.now()
+    fetched = list(notifications)
+    upcoming = sorted((n for n in fetched if n.expected_at >= now), key=lambda n: (n.expected_at, n.pk))
+    past = [n for n in fetched if n.expected_at < now]
     groups: dict[str, list[Notification]] = {"drafts": [], "open": [], "decided": [], "cancelled": []}
-    for n in notifications:
+    for n in [*upcoming, *past]:
         n.agencies = agency_statuses(n)  # type: ignore[attr-defined]
         if n.status == Status.DRAFT:
             groups["drafts"].append(n)

@@ -45,6 +45,8 @@ class ImoNumberField(forms.CharField):
 
 
 class VesselForm(forms.ModelForm):
+    mark_required = True  # the form's required fields carry a mark (includes/field.html)
+
     class Meta:
         model = Vessel
         fields = VESSEL_FIELDS

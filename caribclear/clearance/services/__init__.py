@@ -10,7 +10,8 @@ One module per subject; every public name is importable from here:
   paired) and `notification_start_from_last_voyage`;
 - `versions`: every submission and amendment freezes the whole notification in a `NotificationVersion`
   with the list of what changed since the version before (`snapshot`, `changes_between`);
-- `decisions`: the officer's `clearance_decide` and the e-mail that tells the operator.
+- `decisions`: the officer's `clearance_decide` and the e-mail that tells the operator;
+- `receipts`: the e-mail that tells the captain their notification was received.
 
 Status moves go through the notification's pipeline (`clearance.pipeline.NOTIFICATION_STATUS`), which
 records each in the status history and the audit trail.
@@ -33,7 +34,9 @@ from .filing import (
     EDITABLE_FIELDS,
     VOYAGE_FIELDS,
     Aboard,
+    check_complete,
     check_expected_at,
+    check_people,
     check_port,
 )
 from .notifications import (
@@ -46,6 +49,7 @@ from .notifications import (
     notification_update,
     visit_file,
 )
+from .receipts import send_receipt_email
 from .versions import SNAPSHOT_FIELDS, changes_between, notification_submitted_hooks, snapshot
 
 __all__ = [
@@ -56,7 +60,9 @@ __all__ = [
     "VOYAGE_FIELDS",
     "Aboard",
     "changes_between",
+    "check_complete",
     "check_expected_at",
+    "check_people",
     "check_port",
     "clearance_decide",
     "expired_documents",
@@ -69,6 +75,7 @@ __all__ = [
     "notification_submitted_hooks",
     "notification_update",
     "send_decision_email",
+    "send_receipt_email",
     "snapshot",
     "visit_file",
 ]

@@ -16,6 +16,7 @@ from caribclear.core.audit import audit_record
 
 from ..models import Notification, NotificationVersion
 from .filing import DECLARATION_FIELDS, people_of
+from .receipts import send_receipt_email
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +189,12 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
 
 
 def _run_submitted_hooks(notification_id: int) -> None:
+    """After the commit that filed a version: the captain's receipt first, then the other capabilities'
+    hooks. Neither a failed e-mail nor a failed hook undoes the filing or stops the others."""
+    try:
+        send_receipt_email(notification_id=notification_id)
+    except Exception:
+        logger.exception("receipt e-mail failed for notification %s", notification_id)
     for hook in list(notification_submitted_hooks):
         try:
             hook(notification_id)
