@@ -40,7 +40,7 @@ class Administration(models.Model):
     )
 
     objects = MemberManager()
-    organisations = models.Manager()
+    organisations = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["name"]

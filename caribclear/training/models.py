@@ -109,6 +109,9 @@ class ProgrammeCourse(models.Model):
             models.UniqueConstraint(fields=["programme", "course"], name="course_once_per_programme")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.course_id}"
+
 
 class Intake(TimeStampedModel):
     """One run of a course: dates, mode, venue, tutors and seats per member."""
