@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caribclear.accounts.choices import Agency, Role
+from caribclear.accounts.choices import OFFICIAL_ROLES, Agency, Role
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.services import ports_of_entry_seed
 
@@ -77,7 +77,7 @@ def make_user(db: Any) -> Callable[..., User]:
     ) -> User:
         n = next(counter)
         email = email or f"{role}{n}@example.org"
-        if role != Role.OPERATOR and not agency:
+        if role in OFFICIAL_ROLES and not agency:
             agency = Agency.CUSTOMS
         user = User(
             username=email.lower(),
