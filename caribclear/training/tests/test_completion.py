@@ -54,7 +54,7 @@ def test_a_complete_programme_has_every_core_course_and_the_credits(rule, taken)
 def test_the_programme_certificate_follows_the_last_course_that_completes_it(
     programme, courses, make_intake, enrol, antigua_officer, tutor
 ):
-    intro, terms, integrity = courses
+    intro, terms, _integrity = courses
     # An elective passed first: credits, but not the core course.
     services.result_record(
         actor=tutor,
