@@ -27,7 +27,9 @@ def moodle_csv(rows: list[list[str]]) -> bytes:
 def intake(courses, make_intake, enrol, antigua_officer, make_user, antigua):
     intake = make_intake(courses[1])
     enrol(intake, antigua_officer)
-    second = make_user(role="officer", administration=antigua, email="marlon@ag.example", staff_number="AG-0107")
+    second = make_user(
+        role="officer", administration=antigua, email="marlon@ag.example", staff_number="AG-0107"
+    )
     enrol(intake, second)
     return intake
 
@@ -79,12 +81,16 @@ def test_the_xlsx_export_reads_the_same(intake, tutor, client_for):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER)
-    sheet.append(["Kendra", "Joseph", "AG-0042", "", "", "kendra@ag.example", 80, 70, 76.5, "1 December 2026"])
+    sheet.append(
+        ["Kendra", "Joseph", "AG-0042", "", "", "kendra@ag.example", 80, 70, 76.5, "1 December 2026"]
+    )
     sheet.append(["Nobody", "Here", "XX-1", "", "", "nobody@example.org", 80, 70, 76.5, "1 December 2026"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = post(client_for(tutor), intake, "grades.xlsx", buffer.getvalue())
-    assert response.status_code == 400 and "nobody@example.org is not a participant" in response.content.decode()
+    assert (
+        response.status_code == 400 and "nobody@example.org is not a participant" in response.content.decode()
+    )
 
 
 def test_a_huge_or_foreign_file_is_refused_before_reading(intake, tutor, client_for):
