@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.choices import OFFICIAL_ROLES
+from caribclear.accounts.models import User
 
 from . import selectors
 from .choices import Mode
@@ -39,7 +40,9 @@ class IntakeForm(forms.Form):
 
 
 class NominateForm(forms.Form):
-    official = forms.ModelChoiceField(label=_("Official"), queryset=None)  # type: ignore[arg-type]
+    official: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Official"), queryset=User.objects.none()
+    )
 
     def __init__(self, *args: Any, user: Any, intake: Intake, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -87,7 +87,9 @@ class Programme(TimeStampedModel):
         default=Decimal(50),
         validators=GRADE_VALIDATORS,
     )
-    courses = models.ManyToManyField(Course, through="ProgrammeCourse", related_name="programmes")
+    courses: models.ManyToManyField[Course, ProgrammeCourse] = models.ManyToManyField(
+        Course, through="ProgrammeCourse", related_name="programmes"
+    )
 
     class Meta:
         ordering = ["code"]

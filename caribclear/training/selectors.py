@@ -78,6 +78,15 @@ def nominable_officials(*, user: User, intake: Intake) -> QuerySet[User]:
     )
 
 
+def officials_of(*, user: User) -> QuerySet[User]:
+    """An administrator's officials (for their training records)."""
+    if not user.is_administrator or user.administration_id is None:
+        return User.objects.none()
+    return User.objects.filter(administration_id=user.administration_id, role__in=OFFICIAL_ROLES).order_by(
+        "last_name", "first_name"
+    )
+
+
 def tutor_candidates() -> QuerySet[User]:
     return User.objects.filter(is_active=True).exclude(role="operator").order_by("last_name", "first_name")
 

@@ -325,14 +325,12 @@ def officials(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Requirement saved."))
             return redirect("training:officials")
-    people = User.objects.filter(
-        administration_id=user.administration_id, role__in=["officer", "supervisor", "administrator"]
-    )
+    people = selectors.officials_of(user=user)
     return render(
         request,
         "training/officials.html",
         {
-            "officials": people.order_by("last_name"),
+            "officials": people,
             "requirements": selectors.requirements_for(user=user),
             "form": form,
         },

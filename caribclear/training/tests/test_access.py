@@ -78,7 +78,7 @@ def test_the_secretariat_is_never_a_member(secretariat, antigua, officer):
     assert not Administration.objects.filter(code=secretariat.code).exists()
     form = AlertForm(user=officer)
     form.setup_dissemination(antigua)
-    choices = [str(a) for a in form.fields["released_to"].queryset]
+    choices = [str(a) for a in form.fields["released_to"].queryset]  # type: ignore[attr-defined]
     assert len(choices) == 38 and "CCLEC Secretariat" not in choices
 
 
@@ -134,3 +134,20 @@ def test_only_the_secretariat_opens_intakes_and_sees_regional_figures(
     assert response.status_code == 200 and "The intake cannot end before it starts." in body
     assert "Give the venue of the in-person days." in body
     assert client_for(staff).get("/training/figures/?format=csv").status_code == 200
+
+
+def test_the_demo_has_the_programme_and_a_finished_intake_with_credentials(
+    django_capture_on_commit_callbacks,
+):
+    import io
+
+    from django.core.management import call_command
+
+    from caribclear.training.models import Credential, Intake, Programme
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    programme = Programme.objects.get(code="CCMP-C")
+    assert programme.programme_courses.count() == 5
+    assert Intake.objects.get(code="CCM101-2026-1").status == "finished"
+    assert Credential.objects.filter(course__code="CCM101").count() == 2
