@@ -137,7 +137,7 @@ def test_only_the_secretariat_opens_intakes_and_sees_regional_figures(
 
 
 def test_the_demo_has_the_programme_and_a_finished_intake_with_credentials(
-    django_capture_on_commit_callbacks,
+    db, django_capture_on_commit_callbacks
 ):
     import io
 
