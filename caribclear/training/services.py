@@ -265,10 +265,11 @@ def _seats_taken(enrolment: Enrolment) -> int:
 def enrolment_confirm(*, actor: User, enrolment: Enrolment) -> Enrolment:
     """The secretariat confirms a nomination; past the member's seats it goes on the waiting list."""
     _require_secretariat(actor)
+    # The intake's row is locked first, so two confirmations for one member cannot both take the last seat.
+    Intake.objects.select_for_update().get(pk=enrolment.intake_id)
     enrolment = (
         Enrolment.objects.select_for_update().select_related("intake", "official").get(pk=enrolment.pk)
     )
-    Intake.objects.select_for_update().filter(pk=enrolment.intake_id).exists()  # one confirmation at a time
     if enrolment.intake.status not in (IntakeStatus.OPEN, IntakeStatus.RUNNING):
         raise ValidationError(_("Nominations can be confirmed only while the intake is open or running."))
     full = _seats_taken(enrolment) >= enrolment.intake.seats_per_member
