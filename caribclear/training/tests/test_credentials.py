@@ -136,3 +136,23 @@ def test_only_the_holder_their_administrator_and_the_secretariat_download_it(
     assert client_for(administrator).get(url).status_code == 200
     assert client_for(staff).get(url).status_code == 200
     assert Client().get(url).status_code == 302  # to the sign-in page
+
+
+def test_the_api_lists_the_callers_credentials_with_the_signed_badge(
+    credential, antigua_officer, make_user, barbados
+):
+    from caribclear.accounts.models import ApiToken, hash_token
+
+    def token_for(user):
+        raw = ApiToken.generate()
+        ApiToken.objects.create(user=user, name="HR system", key_hash=hash_token(raw), hint=raw[:8])
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    response = Client().get("/api/training/credentials", **token_for(antigua_officer))
+    assert response.status_code == 200
+    [item] = response.json()
+    assert item["status"] == "valid" and item["open_badge_jwt"] == credential.signed_jwt
+    other = make_user(role="officer", administration=barbados)
+    assert Client().get("/api/training/credentials", **token_for(other)).json() == []
+    operator = make_user()
+    assert Client().get("/api/training/credentials", **token_for(operator)).status_code == 404
