@@ -151,3 +151,21 @@ def test_the_demo_has_the_programme_and_a_finished_intake_with_credentials(
     assert programme.programme_courses.count() == 5
     assert Intake.objects.get(code="CCM101-2026-1").status == "finished"
     assert Credential.objects.filter(course__code="CCM101").count() == 2
+
+
+def test_the_first_secretariat_staff_are_created_from_the_command_line(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    from caribclear.accounts.models import User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "training_account", "secretariat", "head@cclec.example", "Ann", "Lee", stdout=io.StringIO()
+        )
+    user = User.objects.get(email="head@cclec.example")
+    assert user.is_secretariat and not user.is_official and user.administration.code == "XC"
+    assert mailoutbox and "head@cclec.example" in mailoutbox[-1].to
