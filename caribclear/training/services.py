@@ -551,6 +551,7 @@ def evaluation_submit(
     *, actor: User, enrolment: Enrolment, outcomes_achieved: int, rating: int, comments: str = ""
 ) -> Evaluation:
     """A participant evaluates the course they took, once."""
+    enrolment = Enrolment.objects.select_related("intake").get(pk=enrolment.pk)
     if enrolment.official_id != actor.pk or enrolment.status != EnrolmentStatus.CONFIRMED:
         raise PermissionDenied
     if enrolment.intake.status not in (IntakeStatus.RUNNING, IntakeStatus.FINISHED):
