@@ -60,7 +60,26 @@ def test_the_secretariat_gets_not_found_on_every_operational_page(staff, client_
         seen[path] = client.post(path).status_code if status == 405 else status  # a POST-only route
     assert {p: s for p, s in seen.items() if s != 404} == {}
     assert client.get("/audit/").status_code == 404
-    assert client.get("/api/intel/seizures", HTTP_AUTHORIZATION="Bearer nothing").status_code in (401, 404)
+
+
+def test_the_secretariats_api_token_reads_no_operational_record(staff):
+    from django.test import Client
+
+    from caribclear.accounts.models import ApiToken, hash_token
+
+    raw = ApiToken.generate()
+    ApiToken.objects.create(user=staff, name="reporting", key_hash=hash_token(raw), hint=raw[:8])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    # Intelligence and risk: not found. Notifications: only an operator's own, so none.
+    # Vessels and people: operators' only.
+    for path in ("/api/intel/seizures", "/api/intel/alerts", "/api/risk/notifications/X1"):
+        response = Client().get(path, **auth)
+        assert response.status_code == 404, (path, response.status_code)
+    assert Client().get("/api/notifications", **auth).json()["items"] == []
+    for path in ("/api/vessels", "/api/people"):
+        response = Client().get(path, **auth)
+        assert response.status_code == 404, (path, response.status_code)
+    assert Client().get("/api/training/intakes", **auth).status_code == 200
 
 
 def test_the_secretariat_lands_on_training_and_signs_in_with_a_second_factor(staff, client):
