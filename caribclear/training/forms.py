@@ -9,7 +9,7 @@ from caribclear.accounts.choices import OFFICIAL_ROLES
 from caribclear.accounts.models import User
 
 from . import selectors
-from .choices import Mode
+from .choices import Level, Mode
 from .models import Course, Intake, Programme
 
 
@@ -36,6 +36,56 @@ class IntakeForm(forms.Form):
             self.add_error("ends_on", _("The intake cannot end before it starts."))
         if data.get("mode") in (Mode.IN_PERSON, Mode.BLENDED) and not data.get("venue"):
             self.add_error("venue", _("Give the venue of the in-person days."))
+        return data
+
+
+class CourseForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    credits = forms.DecimalField(label=_("Credits"), min_value=0, max_value=100, decimal_places=1, initial=3)
+    hours = forms.IntegerField(label=_("Hours of study"), min_value=0, max_value=2000, initial=45)
+    pass_mark = forms.DecimalField(
+        label=_("Pass mark (%)"), min_value=0, max_value=100, decimal_places=2, initial=50
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Learning outcomes"), widget=forms.Textarea, required=False, help_text=_("One per line.")
+    )
+    delivering_partner = forms.CharField(label=_("Delivering partner"), max_length=200, required=False)
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("Prerequisites"), queryset=Course.objects.all(), required=False
+    )
+
+    def clean_learning_outcomes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["learning_outcomes"].splitlines() if line.strip()]
+
+
+class ProgrammeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    delivering_partner = forms.CharField(label=_("Delivering partner"), max_length=200, required=False)
+    required_credits = forms.DecimalField(
+        label=_("Credits required"), min_value=0, max_value=500, decimal_places=1
+    )
+    minimum_grade = forms.DecimalField(
+        label=_("Minimum grade in each course (%)"), min_value=0, max_value=100, decimal_places=2, initial=50
+    )
+    core = forms.ModelMultipleChoiceField(
+        label=_("Core courses"), queryset=Course.objects.all(), required=False
+    )
+    electives = forms.ModelMultipleChoiceField(
+        label=_("Elective courses"), queryset=Course.objects.all(), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        core, electives = set(data.get("core") or []), set(data.get("electives") or [])
+        if core & electives:
+            self.add_error("electives", _("A course is either core or elective, not both."))
+        if not core and not electives:
+            self.add_error("core", _("Choose the programme's courses."))
         return data
 
 

@@ -22,10 +22,12 @@ from .choices import EnrolmentStatus, IntakeStatus
 from .credentials import status_list_jwt
 from .documents import certificate_pdf
 from .forms import (
+    CourseForm,
     EvaluationForm,
     ImportForm,
     IntakeForm,
     NominateForm,
+    ProgrammeForm,
     RequirementForm,
     ResultForm,
     RevokeForm,
@@ -70,6 +72,34 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request,
         "training/catalogue.html",
         {"programmes": selectors.programmes(), "courses": selectors.courses()},
+    )
+
+
+def _create(request: HttpRequest, form_class: Any, create: Any, title: Any, done: Any) -> HttpResponse:
+    user = _user(request)
+    if not user.is_secretariat:
+        raise Http404
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("training:catalogue")
+    return render(request, "training/create.html", {"form": form, "title": title})
+
+
+@login_required
+def course_new(request: HttpRequest) -> HttpResponse:
+    return _create(request, CourseForm, services.course_create, _("Add a course"), _("The course is added."))
+
+
+@login_required
+def programme_new(request: HttpRequest) -> HttpResponse:
+    return _create(
+        request, ProgrammeForm, services.programme_create, _("Add a programme"), _("The programme is added.")
     )
 
 

@@ -75,3 +75,42 @@ def test_regional_figures_count_trained_and_certified_officials_per_member_and_y
     assert lines[1] == "2026,Antigua and Barbuda,2,2,1,100,50"
     page = client_for(staff).get("/training/figures/").content.decode()
     assert "<svg" in page and "Antigua and Barbuda" in page
+
+
+def test_the_secretariat_adds_courses_and_a_programme(staff, administrator, client_for):
+    client = client_for(staff)
+    for code, title in (("CCM201", "Risk Management"), ("CCM202", "Customs Valuation")):
+        response = client.post(
+            "/training/catalogue/courses/new/",
+            {"code": code, "title": title, "credits": "3", "hours": "45", "pass_mark": "50",
+             "learning_outcomes": "Apply the WTO Valuation Agreement\n\nExplain transaction value"},
+        )  # fmt: skip
+        assert response.status_code == 302
+    again = client.post(
+        "/training/catalogue/courses/new/",
+        {"code": "ccm201", "title": "Again", "credits": "3", "hours": "45", "pass_mark": "50"},
+    )
+    assert "Course with this Code already exists." in again.content.decode()
+    from caribclear.training.models import Course, Programme
+
+    first, second = Course.objects.order_by("code")
+    assert second.outcome_list == ["Apply the WTO Valuation Agreement", "Explain transaction value"]
+    clash = client.post(
+        "/training/catalogue/programmes/new/",
+        {"code": "DCM", "title": "Diploma", "level": "diploma", "required_credits": "6", "minimum_grade": "50",
+         "core": [first.pk], "electives": [first.pk, second.pk]},
+    )  # fmt: skip
+    assert "A course is either core or elective, not both." in clash.content.decode()
+    response = client.post(
+        "/training/catalogue/programmes/new/",
+        {"code": "DCM", "title": "Diploma in Customs Management", "level": "diploma", "required_credits": "6",
+         "minimum_grade": "60", "core": [first.pk], "electives": [second.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    programme = Programme.objects.get(code="DCM")
+    assert [(link.course.code, link.is_core) for link in programme.programme_courses.all()] == [
+        ("CCM201", True),
+        ("CCM202", False),
+    ]
+    assert "Diploma in Customs Management" in client.get("/training/catalogue/").content.decode()
+    assert client_for(administrator).get("/training/catalogue/courses/new/").status_code == 404
