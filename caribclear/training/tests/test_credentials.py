@@ -150,9 +150,9 @@ def test_the_api_lists_the_callers_credentials_with_the_signed_badge(
 
     response = Client().get("/api/training/credentials", **token_for(antigua_officer))
     assert response.status_code == 200
-    [item] = response.json()
+    [item] = response.json()["items"]
     assert item["status"] == "valid" and item["open_badge_jwt"] == credential.signed_jwt
     other = make_user(role="officer", administration=barbados)
-    assert Client().get("/api/training/credentials", **token_for(other)).json() == []
+    assert Client().get("/api/training/credentials", **token_for(other)).json()["items"] == []
     operator = make_user()
     assert Client().get("/api/training/credentials", **token_for(operator)).status_code == 404
