@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from caribclear.core.pipeline import Pipeline
+
 
 class Level(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate")
@@ -23,13 +25,17 @@ class IntakeStatus(models.TextChoices):
 
 
 # The intake's pipeline: which statuses may follow each one.
-INTAKE_NEXT: dict[str, tuple[str, ...]] = {
-    IntakeStatus.PLANNED: (IntakeStatus.OPEN, IntakeStatus.CANCELLED),
-    IntakeStatus.OPEN: (IntakeStatus.RUNNING, IntakeStatus.CANCELLED),
-    IntakeStatus.RUNNING: (IntakeStatus.FINISHED,),
-    IntakeStatus.FINISHED: (),
-    IntakeStatus.CANCELLED: (),
-}
+INTAKE_STATUS = Pipeline(
+    "status",
+    {
+        IntakeStatus.PLANNED: (IntakeStatus.OPEN, IntakeStatus.CANCELLED),
+        IntakeStatus.OPEN: (IntakeStatus.RUNNING, IntakeStatus.CANCELLED),
+        IntakeStatus.RUNNING: (IntakeStatus.FINISHED,),
+        IntakeStatus.FINISHED: (),
+        IntakeStatus.CANCELLED: (),
+    },
+    message=_("An intake that is %(status)s cannot become %(requested)s."),
+)
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -40,22 +46,27 @@ class EnrolmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-ENROLMENT_NEXT: dict[str, tuple[str, ...]] = {
-    EnrolmentStatus.NOMINATED: (
-        EnrolmentStatus.CONFIRMED,
-        EnrolmentStatus.WAITLISTED,
-        EnrolmentStatus.DECLINED,
-        EnrolmentStatus.WITHDRAWN,
-    ),
-    EnrolmentStatus.WAITLISTED: (
-        EnrolmentStatus.CONFIRMED,
-        EnrolmentStatus.DECLINED,
-        EnrolmentStatus.WITHDRAWN,
-    ),
-    EnrolmentStatus.CONFIRMED: (EnrolmentStatus.WITHDRAWN,),
-    EnrolmentStatus.DECLINED: (),
-    EnrolmentStatus.WITHDRAWN: (),
-}
+# A place on an intake, from nomination to confirmation (or the waiting list, a refusal, a withdrawal).
+ENROLMENT_STATUS = Pipeline(
+    "status",
+    {
+        EnrolmentStatus.NOMINATED: (
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.WAITLISTED,
+            EnrolmentStatus.DECLINED,
+            EnrolmentStatus.WITHDRAWN,
+        ),
+        EnrolmentStatus.WAITLISTED: (
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.DECLINED,
+            EnrolmentStatus.WITHDRAWN,
+        ),
+        EnrolmentStatus.CONFIRMED: (EnrolmentStatus.WITHDRAWN,),
+        EnrolmentStatus.DECLINED: (),
+        EnrolmentStatus.WITHDRAWN: (),
+    },
+    message=_("A nomination that is %(status)s cannot become %(requested)s."),
+)
 
 
 class Outcome(models.TextChoices):

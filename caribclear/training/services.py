@@ -18,8 +18,8 @@ from caribclear.accounts.models import Administration, User
 from caribclear.core.audit import audit_record
 
 from .choices import (
-    ENROLMENT_NEXT,
-    INTAKE_NEXT,
+    ENROLMENT_STATUS,
+    INTAKE_STATUS,
     CredentialKind,
     EnrolmentStatus,
     IntakeStatus,
@@ -176,21 +176,8 @@ def intake_open(
 def intake_set_status(*, actor: User, intake: Intake, status: str) -> Intake:
     _require_secretariat(actor)
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
-    if status not in INTAKE_NEXT[intake.status]:
-        raise ValidationError(
-            _("An intake that is %(current)s cannot become %(next)s.")
-            % {"current": intake.get_status_display(), "next": IntakeStatus(status).label}
-        )
-    previous = intake.status
-    intake.status = status
-    intake.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="training.intake.status",
-        obj=intake,
-        summary=f"{intake.code}: {previous} -> {status}",
-        data={"from": previous, "to": status},
-    )
+    if INTAKE_STATUS.move(intake, status, actor=actor):
+        intake.save(update_fields=["status", "updated_at"])
     return intake
 
 
@@ -236,21 +223,8 @@ def enrolment_nominate(*, actor: User, intake: Intake, official: User) -> Enrolm
 
 
 def _set_enrolment_status(actor: User, enrolment: Enrolment, status: str) -> None:
-    if status not in ENROLMENT_NEXT[enrolment.status]:
-        raise ValidationError(
-            _("A nomination that is %(current)s cannot become %(next)s.")
-            % {"current": enrolment.get_status_display(), "next": EnrolmentStatus(status).label}
-        )
-    previous = enrolment.status
-    enrolment.status = status
-    enrolment.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="training.enrolment.status",
-        obj=enrolment,
-        summary=f"{enrolment.official.email} on {enrolment.intake.code}: {previous} -> {status}",
-        data={"from": previous, "to": status},
-    )
+    if ENROLMENT_STATUS.move(enrolment, status, actor=actor):
+        enrolment.save(update_fields=["status", "updated_at"])
 
 
 def _seats_taken(enrolment: Enrolment) -> int:

@@ -17,7 +17,7 @@ from caribclear.accounts.models import User
 from caribclear.core.permissions import login_required
 
 from . import selectors, services
-from .choices import EnrolmentStatus, IntakeStatus
+from .choices import INTAKE_STATUS, EnrolmentStatus, IntakeStatus
 from .credentials import status_list_jwt
 from .documents import certificate_pdf
 from .forms import (
@@ -129,7 +129,7 @@ def _intake_context(request: HttpRequest, user: User, code: str) -> dict[str, An
         "nominate_form": NominateForm(user=user, intake=intake)
         if user.is_administrator and intake.status == IntakeStatus.OPEN
         else None,
-        "next_statuses": [IntakeStatus(s) for s in services.INTAKE_NEXT[intake.status]]
+        "next_statuses": [IntakeStatus(s) for s in IntakeStatus.values if s in INTAKE_STATUS[intake.status]]
         if user.is_secretariat
         else [],
         "evaluations": selectors.evaluation_summary(intake=intake)
