@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "caribclear.risk",
     "caribclear.intel",
     "caribclear.dashboards",
+    "caribclear.training",
     "caribclear.demo",
 ]
 
@@ -263,3 +264,7 @@ LOGGING = {
 QUEUE_COUNT_CACHE_SECONDS = int(os.environ.get("CARIBCLEAR_QUEUE_COUNT_CACHE_SECONDS", "30"))
 # Currency declaration threshold (USD equivalent) above which the declaration must list the amount.
 CURRENCY_DECLARATION_THRESHOLD_USD = int(os.environ.get("CARIBCLEAR_CURRENCY_THRESHOLD_USD", "10000"))
+# Training credentials (Open Badges 3.0) are signed with this private EC P-256 key (a JWK as JSON).
+# Without it, a key is generated into CREDENTIAL_KEY_FILE (the demo only; never in production).
+CREDENTIAL_SIGNING_KEY = os.environ.get("CARIBCLEAR_CREDENTIAL_KEY", "")
+CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk" if DEBUG else None

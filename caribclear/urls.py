@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("caribclear.clearance.document_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
+    path("", include("caribclear.training.urls")),
 ]
 
 if settings.DEBUG:

@@ -13,11 +13,22 @@ from django_countries import countries
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import OFFICIAL_ROLES, Agency, Role
+from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role
+
+
+class MemberManager(models.Manager["Administration"]):
+    """The default manager: member administrations only, so every list, choice, count and sharing form
+    that starts from `Administration.objects` leaves out the secretariat (and later organisations)."""
+
+    def get_queryset(self) -> models.QuerySet[Administration]:
+        return super().get_queryset().filter(kind=OrganisationKind.MEMBER)
 
 
 class Administration(models.Model):
-    """A CCLEC member customs administration: the tenant that owns officials and the data they create."""
+    """An organisation in the platform. Usually a CCLEC member customs administration: the tenant that
+    owns officials and the data they create. `kind` tells the regional secretariat apart; it has staff
+    but is never a member: `Administration.objects` leaves it out, `Administration.organisations` has all.
+    """
 
     code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -26,9 +37,16 @@ class Administration(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active member"), default=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.MEMBER
+    )
+
+    objects = MemberManager()
+    organisations = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "organisations"
         verbose_name = _("member administration")
         verbose_name_plural = _("member administrations")
 
@@ -47,6 +65,10 @@ class Administration(models.Model):
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(";") if code]
+
+    @property
+    def is_member(self) -> bool:
+        return self.kind == OrganisationKind.MEMBER
 
     @property
     def document_language(self) -> str:
@@ -78,6 +100,12 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The administration's own number for an official."),
+    )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     objects = CaribClearUserManager()  # type: ignore[misc]
@@ -89,7 +117,8 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="official_has_administration_and_agency",
-                condition=Q(role=Role.OPERATOR, administration__isnull=True, agency="")
+                condition=Q(role__in=[Role.OPERATOR, Role.TUTOR], administration__isnull=True, agency="")
+                | Q(role=Role.SECRETARIAT, administration__isnull=False, agency="")
                 | (
                     Q(role__in=[r.value for r in OFFICIAL_ROLES], administration__isnull=False)
                     & ~Q(agency="")
@@ -108,6 +137,16 @@ class User(AbstractUser):
     @property
     def is_official(self) -> bool:
         return self.role in OFFICIAL_ROLES
+
+    @property
+    def is_secretariat(self) -> bool:
+        """Staff of the regional secretariat: training programmes and regional figures, no member's records."""
+        return self.role == Role.SECRETARIAT
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Everyone but yacht operators signs in with an authenticator code too."""
+        return self.role != Role.OPERATOR
 
     @property
     def is_supervisor(self) -> bool:

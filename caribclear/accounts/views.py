@@ -105,7 +105,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 None,
                 _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one."),
             )
-        elif user.is_official:
+        elif user.needs_second_factor:
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_NEXT] = _safe_next(request, next_url)
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
