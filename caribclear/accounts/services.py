@@ -178,6 +178,19 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
 
 
 @transaction.atomic
+def totp_device_disable(*, user: User, code: str) -> bool:
+    """An operator turns two-step sign-in off, proving it with a current code. Officials cannot."""
+    if not user.is_operator:
+        raise PermissionDenied
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action="account.disable_2fa", obj=user)
+    return True
+
+
+@transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token and its secret; the secret is never stored and cannot be shown again."""
     if not name.strip():

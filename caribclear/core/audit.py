@@ -32,6 +32,7 @@ def audit_record(
         summary=summary[:500],
         data=data or {},
         request_id=info.request_id if info else "",
+        client_request_id=info.client_request_id if info else "",
         ip=info.ip if info else "",
         user_agent=info.user_agent if info else "",
         method=info.method if info else "",

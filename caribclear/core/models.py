@@ -52,6 +52,7 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_request_id = models.CharField(_("client's request id"), max_length=64, blank=True)
     ip = models.CharField(_("IP address"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     method = models.CharField(max_length=10, blank=True)
