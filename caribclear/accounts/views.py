@@ -215,7 +215,9 @@ def security(request: HttpRequest) -> HttpResponse:
             ):
                 messages.success(request, _("Two-step sign-in is on: from now on we ask for a code."))
                 return redirect("accounts:security")
-            form.add_error("code", _("That code is not right. Check the time on your phone and try the current code."))
+            form.add_error(
+                "code", _("That code is not right. Check the time on your phone and try the current code.")
+            )
         if action == "disable" and enabled and form.is_valid():
             if services.totp_device_disable(user=user, code=form.cleaned_data["code"]):
                 messages.success(request, _("Two-step sign-in is off."))

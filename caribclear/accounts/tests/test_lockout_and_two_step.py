@@ -86,7 +86,9 @@ def test_an_operator_turns_on_two_step_sign_in_and_is_then_asked_for_a_code(clie
     device = TOTPDevice.objects.get(user=operator, confirmed=False)
     response = client.post("/accounts/security/", {"action": "confirm", "code": wrong_code(device)})
     assert "not right" in response.content.decode()
-    response = client.post("/accounts/security/", {"action": "confirm", "code": f"{totp(device.bin_key):06d}"})
+    response = client.post(
+        "/accounts/security/", {"action": "confirm", "code": f"{totp(device.bin_key):06d}"}
+    )
     assert response.status_code == 302
     assert "Two-step sign-in is on" in client.get("/accounts/security/").content.decode()
     assert AuditEvent.objects.filter(action="account.enrol_2fa", object_id=str(operator.pk)).exists()
