@@ -22,7 +22,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from caribclear.core.permissions import administrator_required, login_required
 
 from . import selectors, services
-from .lockout import account_locked, address_locked, second_step_failed
 from .forms import (
     ApiTokenForm,
     LanguageForm,
@@ -32,6 +31,7 @@ from .forms import (
     OtpForm,
     RegistrationForm,
 )
+from .lockout import account_locked, address_locked, second_step_failed
 from .models import User
 from .tokens import email_confirmation_token
 

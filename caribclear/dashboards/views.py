@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django_countries import countries
 
 from caribclear.accounts.models import User
 from caribclear.clearance.choices import Status
+from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import official_required
 from caribclear.intel.access import read
 from caribclear.intel.choices import Commodity, ConcealmentMethod, DetectionMethod, ReadVia
@@ -184,9 +184,7 @@ def threat_assessment(request: HttpRequest) -> HttpResponse:
     sections.append((_("Largest seizures"), notable_rows))
     stamp = timezone.now().strftime("%Y%m%d")
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="threat-assessment-{stamp}.csv"'
-        writer = csv.writer(response)
+        response, writer = csv_response(f"threat-assessment-{stamp}.csv")
         writer.writerow([title, subtitle])
         for heading, rows in sections:
             writer.writerow([])

@@ -90,7 +90,6 @@ class SeizureForm(DisseminationMixin, forms.ModelForm):
     photo_caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
     class Meta:
-
         formfield_callback = bounded_formfield
         model = Seizure
         fields = [
@@ -162,7 +161,6 @@ class AlertForm(DisseminationMixin, forms.ModelForm):
     )
 
     class Meta:
-
         formfield_callback = bounded_formfield
         model = Alert
         fields = [
@@ -249,7 +247,6 @@ class InformationRequestForm(forms.ModelForm):
     )
 
     class Meta:
-
         formfield_callback = bounded_formfield
         model = InformationRequest
         fields = ["subject", "question", "deadline", "tlp", "legal_basis"]
@@ -282,7 +279,6 @@ class OperationForm(forms.ModelForm):
     )
 
     class Meta:
-
         formfield_callback = bounded_formfield
         model = Operation
         fields = ["code", "name", "description", "starts_on", "ends_on"]

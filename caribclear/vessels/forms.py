@@ -221,7 +221,6 @@ class DocumentForm(ExpiryWarningMixin, forms.ModelForm):
     mrz = MrzField(label=_("Machine-readable zone (MRZ)"), help_text=MRZ_HELP, required=False)
 
     class Meta:
-
         formfield_callback = bounded_formfield
         model = TravelDocument
         fields = ("mrz", "document_type", "number", "issuing_state", "expiry_date")

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from caribclear.core.csv_export import csv_writer
+
 from .choices import DocumentType, PersonCategory, Sex
 from .mrz import icao_to_iso
 from .services import ImportRow
@@ -200,7 +202,7 @@ def template_headers(category: str) -> list[str]:
 
 def template_csv(category: str) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(template_headers(category))
+    csv_writer(buffer).writerow(template_headers(category))
     return buffer.getvalue()
 
 
