@@ -87,8 +87,7 @@ class MrzField(forms.CharField):
             "spellcheck": "false",
             "autocapitalize": "characters",
             "autocomplete": "off",
-            "class": "mrz",
-            "style": "font-family: monospace",
+            "class": "mrz mono",
         }
     )
 
