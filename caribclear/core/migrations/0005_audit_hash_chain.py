@@ -41,4 +41,8 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when'),
         ),
         migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
+        migrations.AlterModelOptions(
+            name='auditevent',
+            options={'base_manager_name': 'objects', 'ordering': ['-at', '-id'], 'verbose_name': 'audit event', 'verbose_name_plural': 'audit trail'},
+        ),
     ]

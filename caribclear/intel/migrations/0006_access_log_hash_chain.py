@@ -38,4 +38,8 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='when'),
         ),
         migrations.RunPython(chain_existing_rows, migrations.RunPython.noop),
+        migrations.AlterModelOptions(
+            name='accesslog',
+            options={'base_manager_name': 'objects', 'ordering': ['-at', '-id'], 'verbose_name': 'record read', 'verbose_name_plural': 'access log'},
+        ),
     ]
