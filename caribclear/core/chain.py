@@ -64,11 +64,16 @@ def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: s
     if not connection.in_atomic_block:
         raise RuntimeError("chain_rows must run inside the transaction that inserts the rows")
     if connection.vendor == "postgresql":
+        # One round trip: the function takes the lock, then reads the head with a snapshot taken after
+        # it (see db_triggers.POSTGRES_CHAIN_HEAD), so it sees every row committed before.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-    prev = (
-        model._base_manager.using(alias).order_by("-pk").values_list("row_hash", flat=True).first() or GENESIS
-    )
+            cursor.execute("SELECT caribclear_chain_head(%s, %s)", [model._meta.db_table, ADVISORY_LOCK_KEY])
+            prev = cursor.fetchone()[0] or GENESIS
+    else:
+        prev = (
+            model._base_manager.using(alias).order_by("-pk").values_list("row_hash", flat=True).first()
+            or GENESIS
+        )
     for row in rows:
         row.prev_hash = prev  # type: ignore[attr-defined]
         row.row_hash = prev = link(prev, row)  # type: ignore[attr-defined]

@@ -39,6 +39,19 @@ POSTGRES_FUNCTION = f"""CREATE OR REPLACE FUNCTION caribclear_append_only() RETU
    BEGIN RAISE EXCEPTION '{MESSAGE}: % refused on %', TG_OP, TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;"""
 
 
+# The head of a chain, read under the chains' transaction-scoped lock. A VOLATILE function takes a new
+# snapshot for each statement in it, so the SELECT sees every row committed before the lock was granted
+# (one statement `SELECT pg_advisory_xact_lock(...), (SELECT ...)` would not: its snapshot is older).
+POSTGRES_CHAIN_HEAD = """CREATE OR REPLACE FUNCTION caribclear_chain_head(tbl regclass, lock_key bigint)
+   RETURNS text AS $$
+   DECLARE head text;
+   BEGIN
+     PERFORM pg_advisory_xact_lock(lock_key);
+     EXECUTE format('SELECT row_hash FROM %s ORDER BY id DESC LIMIT 1', tbl) INTO head;
+     RETURN head;
+   END; $$ LANGUAGE plpgsql VOLATILE;"""
+
+
 def _postgres_up(table: str) -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
@@ -70,6 +83,7 @@ def install(connection: BaseDatabaseWrapper, tables: tuple[str, ...] | None = No
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_FUNCTION)
+            cursor.execute(POSTGRES_CHAIN_HEAD)
         for table in _tables(connection, tables):
             statements = _postgres_up(table) if connection.vendor == "postgresql" else _sqlite_up(table)
             for statement in statements if connection.vendor in ("postgresql", "sqlite") else []:

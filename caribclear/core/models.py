@@ -39,7 +39,7 @@ class ChainedQuerySet(models.QuerySet[Any]):
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
-        with transaction.atomic(using=self.db):
+        with transaction.atomic(using=self.db, savepoint=False):
             chain_rows(self.model, objs, self.db)
             return super().bulk_create(objs, *args, **kwargs)
 
@@ -57,7 +57,7 @@ class ChainedModel(models.Model):
         if self.pk is not None:
             raise AppendOnlyError(f"{self._meta.verbose_name_plural} is append-only.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=using, savepoint=False):
             chain_rows(type(self), [self], using)
             super().save(*args, **kwargs)
 
