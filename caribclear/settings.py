@@ -159,6 +159,8 @@ AXES_USERNAME_CALLABLE = "caribclear.accounts.lockout.normalised_username"
 AXES_CLIENT_IP_CALLABLE = "caribclear.core.clientip.axes_client_ip"
 # Beside it, one address may fail this many sign-ins (over all accounts) within the lock-out period.
 CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT", "50"))
+# Registrations (new or of an address that has an account) from one address per hour.
+CARIBCLEAR_REGISTRATION_IP_LIMIT = int(os.environ.get("CARIBCLEAR_REGISTRATION_IP_LIMIT", "20"))
 # Behind a reverse proxy: the header it writes the client's address into, and how many proxies of
 # yours stand in front of the application (the client is read that many entries from the right).
 CARIBCLEAR_TRUSTED_PROXY_HEADER = os.environ.get("CARIBCLEAR_TRUSTED_PROXY_HEADER", "")

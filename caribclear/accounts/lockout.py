@@ -7,11 +7,13 @@ authenticator code) reports its failures to the same counter (`second_step_faile
 
 Beside the per-account lock-out, one address may fail at most `CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT` times
 within the lock-out period, over all accounts (a guesser spreading over many accounts); the limit is
-high because a marina or a port office puts many people behind one public address.
+high because a marina or a port office puts many people behind one public address. Registrations are
+limited per address too (`CARIBCLEAR_REGISTRATION_IP_LIMIT` an hour).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -56,3 +58,19 @@ def address_locked(request: HttpRequest) -> bool:
         total=Sum("failures_since_start")
     )["total"]
     return (failures or 0) >= limit
+
+
+REGISTRATION_ACTIONS = ("account.register", "account.register_existing")
+
+
+def registrations_exhausted(request: HttpRequest) -> bool:
+    """Registrations from one address in the last hour (from the audit trail, so every process and
+    machine counts the same) reached CARIBCLEAR_REGISTRATION_IP_LIMIT."""
+    from caribclear.core.models import AuditEvent
+
+    limit = settings.CARIBCLEAR_REGISTRATION_IP_LIMIT
+    if limit <= 0:
+        return False
+    since = timezone.now() - timedelta(hours=1)
+    recent = AuditEvent.objects.filter(at__gte=since, action__in=REGISTRATION_ACTIONS, ip=client_ip(request))
+    return recent.count() >= limit

@@ -31,7 +31,7 @@ from .forms import (
     OtpForm,
     RegistrationForm,
 )
-from .lockout import account_locked, address_locked, second_step_failed
+from .lockout import account_locked, address_locked, registrations_exhausted, second_step_failed
 from .models import User
 from .tokens import email_confirmation_token
 
@@ -47,6 +47,9 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and registrations_exhausted(request):
+        form.add_error(None, _("Too many accounts were registered from your network. Try again in an hour."))
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -116,3 +116,27 @@ def test_an_operator_turns_on_two_step_sign_in_and_is_then_asked_for_a_code(clie
     client.logout()
     assert post_login(client, operator.email, RIGHT).status_code == 302
     assert client.session["_auth_user_id"] == str(operator.pk)
+
+
+def test_registrations_from_one_address_are_limited(client, settings, django_capture_on_commit_callbacks):
+    settings.CARIBCLEAR_REGISTRATION_IP_LIMIT = 3
+
+    def register(email: str, remote: str = "127.0.0.1"):
+        data = {
+            "first_name": "Marie",
+            "last_name": "Dubois",
+            "email": email,
+            "phone": "",
+            "language": "en",
+            "password1": "Trade winds 2026!",
+            "password2": "Trade winds 2026!",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            return Client(REMOTE_ADDR=remote).post("/accounts/register/", data)
+
+    for n in range(3):
+        assert register(f"sailor{n}@example.org").status_code == 200
+    refused = register("sailor9@example.org")
+    assert refused.status_code == 429
+    assert "Try again in an hour" in refused.content.decode()
+    assert register("sailor9@example.org", remote="203.0.113.5").status_code == 200
