@@ -21,7 +21,7 @@ def chain_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_audit_client_request_id'),
+        ('core', '0005_audit_client_request_id'),
     ]
 
     operations = [
