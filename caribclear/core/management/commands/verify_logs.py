@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from caribclear.core.chain import verify_chain
-from caribclear.core.models import AuditEvent
-from caribclear.intel.models import AccessLog
+from caribclear.core.models import ChainedModel
 
 
 class Command(BaseCommand):
@@ -23,7 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, database: str = "default", **options: Any) -> None:
         broken = []
-        for model in (AuditEvent, AccessLog):
+        # Every hash-chained log of every app (the audit trail, the intelligence access log...).
+        chained = sorted(
+            (model for model in apps.get_models() if issubclass(model, ChainedModel)),
+            key=lambda model: model._meta.db_table,
+        )
+        for model in chained:
             result = verify_chain(model, using=database)
             if result.ok:
                 self.stdout.write(
