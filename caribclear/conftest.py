@@ -22,9 +22,8 @@ from caribclear.reference.services import ports_of_entry_seed
 @pytest.fixture(autouse=True)
 def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (browser tests among them) end by emptying every table. Before each one, the
-    data the migrations seed (the member administrations) and the audit triggers are put back; after it,
-    on SQLite, the append-only triggers are lifted so the flush (a DELETE there) can run. PostgreSQL
-    flushes with TRUNCATE, which row triggers allow."""
+    data the migrations seed (the member administrations) and the logs' triggers are put back; after it,
+    the append-only triggers are lifted so the flush (DELETE on SQLite, TRUNCATE on PostgreSQL) can run."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         marker is not None and marker.kwargs.get("transaction")
@@ -42,8 +41,7 @@ def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[Non
     seed_members(Administration)
     seed_secretariat(Administration)
     yield
-    if connection.vendor == "sqlite":
-        uninstall(connection)
+    uninstall(connection)
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "caribclear.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "caribclear.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,9 +162,20 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CARIBCLEAR_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CARIBCLEAR_LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Lock-out is per account, not per address: a port office or a marina shares one public IP address, and
-# locking it would shut out every officer or sailor behind it. Hence the silenced axes.W006 below.
+# locking it would shut out every officer or sailor behind it. Hence the silenced axes.W006 below. The
+# account is the e-mail address as sign-in matches it (any case, outer spaces ignored).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "caribclear.accounts.lockout.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "caribclear.core.clientip.axes_client_ip"
+# Beside it, one address may fail this many sign-ins (over all accounts) within the lock-out period.
+CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT", "50"))
+# Registrations (new or of an address that has an account) from one address per hour.
+CARIBCLEAR_REGISTRATION_IP_LIMIT = int(os.environ.get("CARIBCLEAR_REGISTRATION_IP_LIMIT", "20"))
+# Behind a reverse proxy: the header it writes the client's address into, and how many proxies of
+# yours stand in front of the application (the client is read that many entries from the right).
+CARIBCLEAR_TRUSTED_PROXY_HEADER = os.environ.get("CARIBCLEAR_TRUSTED_PROXY_HEADER", "")
+CARIBCLEAR_TRUSTED_PROXY_COUNT = int(os.environ.get("CARIBCLEAR_TRUSTED_PROXY_COUNT", "1"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

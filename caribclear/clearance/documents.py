@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
-from caribclear.core.audit import audit_record
+from caribclear.core.audit import audit_record, audit_records
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_datetime_text, utc_datetime_text
 from caribclear.vessels.choices import DocumentType
@@ -91,14 +91,18 @@ def audit_travel_document_views(
     """One audit event per travel document an official is shown (detail page, crew list)."""
     if not getattr(actor, "is_official", False):
         return
-    for entry in entries:
-        audit_record(
-            actor=actor,
-            action="travel_document.view",
-            obj=entry.document,
-            summary=f"{notification.reference}: {entry.document}",
-            data={"notification": notification.reference, "person_id": entry.person_id},
-        )
+    audit_records(
+        actor=actor,
+        action="travel_document.view",
+        items=[
+            (
+                entry.document,
+                f"{notification.reference}: {entry.document}",
+                {"notification": notification.reference, "person_id": entry.person_id},
+            )
+            for entry in entries
+        ],
+    )
 
 
 # --- Shared PDF helpers --------------------------------------------------------------------------------
