@@ -8,21 +8,17 @@ Operator side: `notification_create` and `notification_update` (drafts), `notifi
 Every submission and amendment freezes the whole notification in a `NotificationVersion` with the list
 of what changed since the version before.
 
-Hooks for other capabilities (screening, risk): append a callable to `notification_submitted_hooks`::
-
-    from caribclear.clearance.services import notification_submitted_hooks
-    notification_submitted_hooks.append(lambda notification_id: screen_task.enqueue(notification_id))
-
-Each hook is called with the notification's id after the transaction that submitted or amended it has
-committed (`transaction.on_commit`), once per submission or amendment. A hook that raises is logged and
-does not stop the others, nor undo the submission. Register hooks once, e.g. in an AppConfig.ready().
+A notification is a declaration (`clearance/declaration.py`): its first filing makes its
+`core.Declaration`, and each filing, amendment and cancellation sends `declaration_filed`,
+`declaration_amended` or `declaration_cancelled` (`caribclear.core.declarations`) after commit, robustly: a
+receiver that raises is logged and does not stop the others, nor undo the filing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -37,6 +33,12 @@ from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
+from caribclear.core.declarations import (
+    declaration_amended,
+    declaration_cancelled,
+    declaration_filed,
+    send_on_commit,
+)
 from caribclear.core.mail import mail_user
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
@@ -44,15 +46,13 @@ from caribclear.vessels.choices import WeaponKind
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from .choices import DECIDABLE, OPERATOR_EDITABLE, Decision, Kind, PersonRole, Status
+from .declaration import notification_declaration_sync
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
 from .pipeline import overall_status, required_agencies, set_status
 
 logger = logging.getLogger(__name__)
 
 DECIDED_STATUSES = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
-
-# Called with the notification id after each submission or amendment has committed (see the docstring).
-notification_submitted_hooks: list[Callable[[int], None]] = []
 
 # A notification may be filed a few days late (a craft that arrived at a weekend), not for last year.
 EXPECTED_AT_PAST_LIMIT = dt.timedelta(days=3)
@@ -403,16 +403,6 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
 # --- Side effects ----------------------------------------------------------------------------------
 
 
-def _run_submitted_hooks(notification_id: int) -> None:
-    for hook in list(notification_submitted_hooks):
-        try:
-            hook(notification_id)
-        except Exception:
-            logger.exception(
-                "notification_submitted hook %r failed for notification %s", hook, notification_id
-            )
-
-
 def _record_version(*, actor: User, notification: Notification, action: str) -> NotificationVersion:
     data = snapshot(notification)
     previous = notification.versions.order_by("-number").first()
@@ -435,8 +425,8 @@ def _record_version(*, actor: User, notification: Notification, action: str) -> 
         summary=f"{notification.reference} version {version.number}",
         data={"version": version.number, "changes": [c["field"] for c in changes]},
     )
-    notification_id = notification.pk
-    transaction.on_commit(lambda: _run_submitted_hooks(notification_id))
+    declaration, first = notification_declaration_sync(notification)
+    send_on_commit(declaration_filed if first else declaration_amended, declaration)
     return version
 
 
@@ -529,7 +519,7 @@ def notification_update(
 
 @transaction.atomic
 def notification_submit(*, actor: User, notification: Notification) -> Notification:
-    """File a draft with the administration of its port: full validation, version 1, hooks on commit.
+    """File a draft with the administration of its port: full validation, version 1, events on commit.
     The other half of a visit filed together, if still a draft, is submitted with it."""
     notification = _lock_own(actor, notification)
     if notification.status != Status.DRAFT:
@@ -639,6 +629,8 @@ def notification_cancel(*, actor: User, notification: Notification, reason: str 
         summary=f"{notification.reference} cancelled",
         data={"reason": reason.strip()[:500]},
     )
+    if notification.declaration is not None:
+        send_on_commit(declaration_cancelled, notification.declaration)
     pair = notification.paired_with
     if (
         notification.kind == Kind.ARRIVAL

@@ -1,5 +1,8 @@
-"""API for officials: a notification's lane, reasons and watchlist hits; reviews of hits; lane overrides;
+"""API for officials: a declaration's lane, reasons and watchlist hits; reviews of hits; lane overrides;
 and lookouts. Everything is restricted to the official's administration (anything else is 404).
+
+A declaration is addressed by its kind's slug and its reference: ``/risk/notifications/{reference}`` for a
+yacht notification.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class RiskOut(Schema):
 def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
     a = panel.assessment
     return {
-        "reference": panel.notification.reference,
+        "reference": panel.declaration.reference,
         "lane": a.final_lane if a else None,
         "criteria_lane": a.criteria_lane if a else None,
         "selected_at_random": bool(a and a.random_selected),
@@ -106,11 +109,12 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
     }
 
 
-@router.get("/notifications/{reference}", response=RiskOut, summary="A notification's lane, reasons and hits")
-def notification_risk(request: HttpRequest, reference: str) -> dict[str, Any]:
+@router.get("/{kind}/{reference}", response=RiskOut, summary="A declaration's lane, reasons and hits")
+def declaration_risk(request: HttpRequest, kind: str, reference: str) -> dict[str, Any]:
+    """``kind`` is the kind of declaration as in officers' URLs: ``notifications`` for yacht notifications."""
     user = _official(request)
-    notification = selectors.notification_for_official(user, reference)
-    return _risk_out(selectors.risk_panel_for(notification, user))
+    declaration, _kind, _record = selectors.declaration_for_official(user, kind, reference)
+    return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
 class DispositionIn(Schema):
@@ -145,12 +149,12 @@ class OverrideIn(Schema):
     reason: Annotated[str, Field(max_length=2000)]
 
 
-@router.post("/notifications/{reference}/lane", response=RiskOut, summary="Change a notification's lane")
-def notification_lane(request: HttpRequest, reference: str, payload: OverrideIn) -> dict[str, Any]:
+@router.post("/{kind}/{reference}/lane", response=RiskOut, summary="Change a declaration's lane")
+def declaration_lane(request: HttpRequest, kind: str, reference: str, payload: OverrideIn) -> dict[str, Any]:
     user = _official(request)
-    notification = selectors.notification_for_official(user, reference)
-    services.lane_override(actor=user, notification=notification, lane=payload.lane, reason=payload.reason)
-    return _risk_out(selectors.risk_panel_for(notification, user))
+    declaration, _kind, _record = selectors.declaration_for_official(user, kind, reference)
+    services.lane_override(actor=user, declaration=declaration, lane=payload.lane, reason=payload.reason)
+    return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
 class LookoutIn(Schema):

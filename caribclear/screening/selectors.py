@@ -41,7 +41,7 @@ def watchlists_usable_by(administration: Administration | None) -> QuerySet[Watc
 
 
 def imported_watchlists_for_screening(administration: Administration) -> QuerySet[Watchlist]:
-    """Imported lists to screen an administration's notifications against (active, with a version)."""
+    """Imported lists to screen an administration's declarations against (active, with a version)."""
     return (
         watchlists_usable_by(administration)
         .exclude(source_format__in=ENTERED_FORMATS)
@@ -69,7 +69,7 @@ def watchlist_entries(watchlist: Watchlist, *, search: str = "") -> QuerySet[Wat
 
 
 def lookouts_visible_to(administration: Administration | None) -> QuerySet[Lookout]:
-    """Lookouts an administration's officials may see (and that screen its notifications)."""
+    """Lookouts an administration's officials may see (and that screen its declarations)."""
     if administration is None:
         return Lookout.objects.none()
     ids = Lookout.objects.filter(_shared_with(administration.pk, owner_field="administration_id")).values(
@@ -93,7 +93,7 @@ def lookout_for_user(user: User, reference: str) -> Lookout:
 
 
 def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookout | None = None) -> list[int]:
-    """Ids of the administrations whose notifications screen against a list or a lookout."""
+    """Ids of the administrations whose declarations screen against a list or a lookout."""
     record = lookout if lookout is not None else watchlist
     assert record is not None
     owner_id = record.administration_id if isinstance(record, Lookout) else record.owner_id
@@ -142,7 +142,7 @@ def administrations_screening_alert(alert_id: int) -> list[int]:
         return []
     ids: set[int] = set(
         Hit.objects.filter(alert_reference=alert.reference, is_current=True).values_list(
-            "notification__administration_id", flat=True
+            "declaration__administration_id", flat=True
         )
     )
     for administration in Administration.objects.order_by("pk"):
@@ -156,19 +156,19 @@ def administrations_screening_alert(alert_id: int) -> list[int]:
     return sorted(ids)
 
 
-def hits_for_notification(notification_id: int) -> QuerySet[Hit]:
-    """The current hits of a notification (callers have already checked the notification is visible)."""
+def hits_for_declaration(declaration_id: int) -> QuerySet[Hit]:
+    """The current hits of a declaration (callers have already checked the declaration is visible)."""
     return (
-        Hit.objects.filter(notification_id=notification_id, is_current=True)
+        Hit.objects.filter(declaration_id=declaration_id, is_current=True)
         .select_related("watchlist", "lookout__administration", "disposed_by")
         .order_by("-score", "id")
     )
 
 
 def hit_for_user(user: User, pk: int) -> Hit:
-    """A hit on a notification of the official's administration; Hit.DoesNotExist otherwise."""
+    """A hit on a declaration of the official's administration; Hit.DoesNotExist otherwise."""
     if not user.is_official or user.administration_id is None:
         raise Hit.DoesNotExist
-    return Hit.objects.select_related("notification", "watchlist").get(
-        pk=pk, notification__administration_id=user.administration_id
+    return Hit.objects.select_related("declaration", "watchlist").get(
+        pk=pk, declaration__administration_id=user.administration_id
     )

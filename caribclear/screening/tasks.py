@@ -13,9 +13,9 @@ def rescreen_task(
     lookout_id: int | None = None,
     also_administrations: list[int] | None = None,
 ) -> int:
-    """A list or lookout changed: queue its users' pending notifications to be screened again."""
+    """A list or lookout changed: ask for its users' open declarations to be screened again."""
     return len(
-        services.notifications_rescreen(
+        services.declarations_rescreen(
             watchlist_id=watchlist_id, lookout_id=lookout_id, also_administrations=also_administrations or []
         )
     )
@@ -23,5 +23,5 @@ def rescreen_task(
 
 @task(queue_name="screening")
 def rescreen_intel_alert_task(alert_id: int) -> int:
-    """An intelligence alert was issued or its release changed: screen the pending notifications again."""
-    return len(services.notifications_rescreen_for_alert(alert_id=alert_id))
+    """An intelligence alert was issued or its release changed: screen the open declarations again."""
+    return len(services.declarations_rescreen_for_alert(alert_id=alert_id))
