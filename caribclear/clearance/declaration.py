@@ -203,6 +203,12 @@ class NotificationKind(DeclarationKind):
             date=record.expected_at,
         )
 
+    def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
+        notifications = Notification.objects.filter(declaration_id__in=list(declaration_ids)).select_related(
+            "vessel", "port"
+        )
+        return {n.declaration_id: self.summary(n) for n in notifications if n.declaration_id is not None}
+
     def checkable(self, record: Notification) -> bool:
         return record.status not in (Status.DRAFT, Status.CANCELLED)
 

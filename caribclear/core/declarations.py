@@ -10,7 +10,8 @@ A kind says:
 - ``load(ids)``: the declaring records behind declarations, fetched in one go;
 - ``subjects(record)``: the people, vessels and companies to screen, with their identifiers;
 - ``fact_specs`` and ``facts(record)``: what risk criteria may test (named, typed, labelled);
-- ``summary(record)``: how an officer sees it (title, details, date, the URL of its page);
+- ``summary(record)`` (and ``summaries(ids)``): how an officer sees it (title, details, date, the URL of its
+  page);
 - ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed.
 
 The declaring app also creates the :class:`~caribclear.core.models.Declaration` row when it files a record
@@ -118,6 +119,10 @@ class DeclarationKind:
 
     def summary(self, record: Any) -> Summary:
         raise NotImplementedError
+
+    def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
+        """The summaries of declarations, by id; override to fetch less than ``load`` does."""
+        return {pk: self.summary(record) for pk, record in self.load(declaration_ids).items()}
 
     def checkable(self, record: Any) -> bool:
         """Whether it is screened and assessed now (filed, not withdrawn)."""

@@ -113,7 +113,7 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
 def declaration_risk(request: HttpRequest, kind: str, reference: str) -> dict[str, Any]:
     """``kind`` is the kind of declaration as in officers' URLs: ``notifications`` for yacht notifications."""
     user = _official(request)
-    declaration, _kind, _record = selectors.declaration_for_official(user, kind, reference)
+    declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
     return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
@@ -152,7 +152,7 @@ class OverrideIn(Schema):
 @router.post("/{kind}/{reference}/lane", response=RiskOut, summary="Change a declaration's lane")
 def declaration_lane(request: HttpRequest, kind: str, reference: str, payload: OverrideIn) -> dict[str, Any]:
     user = _official(request)
-    declaration, _kind, _record = selectors.declaration_for_official(user, kind, reference)
+    declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
     services.lane_override(actor=user, declaration=declaration, lane=payload.lane, reason=payload.reason)
     return _risk_out(selectors.risk_panel_for(declaration, user))
 

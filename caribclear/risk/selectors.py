@@ -32,9 +32,9 @@ def _sees(user: User, declaration: Declaration) -> bool:
 
 def declaration_for_official(
     user: User, slug: str, reference: str
-) -> tuple[Declaration, DeclarationKind, Any]:
+) -> tuple[Declaration, DeclarationKind, Summary]:
     """A declaration of the official's administration, by its kind's slug and reference, with its kind and
-    declaring record; 404 otherwise (missing and not yours alike)."""
+    summary; 404 otherwise (missing and not yours alike)."""
     try:
         kind = declarations.kind_by_slug(slug)
     except declarations.UnknownKind:
@@ -46,10 +46,10 @@ def declaration_for_official(
     )
     if declaration is None or not _sees(user, declaration):
         raise Http404
-    record = kind.load([declaration.pk]).get(declaration.pk)
-    if record is None:
+    summary = kind.summaries([declaration.pk]).get(declaration.pk)
+    if summary is None:
         raise Http404
-    return declaration, kind, record
+    return declaration, kind, summary
 
 
 @dataclass

@@ -48,7 +48,7 @@ def _errors(error: ValidationError) -> str:
 def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse:
     """The risk panel of one declaration; POSTs here record dispositions, lane overrides, re-screening."""
     user: User = request.user  # type: ignore[assignment]
-    declaration, registered, record = selectors.declaration_for_official(user, kind, reference)
+    declaration, registered, summary = selectors.declaration_for_official(user, kind, reference)
     here = reverse("risk:declaration", args=[registered.slug, declaration.reference])
     override_form = OverrideForm()
     bound: dict[str, Any] = {}
@@ -111,7 +111,6 @@ def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse
                 bound["error"] = _errors(error)
         status = 400
 
-    summary = registered.summary(record)
     panel = selectors.risk_panel_for(declaration, user, summary=summary)
     for item in [*panel.hits, *panel.firings]:
         item_kind = "hit" if hasattr(item, "entity_caption") else "firing"

@@ -108,7 +108,7 @@ def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
     client_for: Callable[[User], Client],
     operator: User,
 ) -> None:
-    from caribclear.risk.services import criterion_create, notification_check
+    from caribclear.risk.services import criterion_create, declaration_check
 
     criterion_create(
         actor=people["ag"],
@@ -123,7 +123,7 @@ def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
         notification = notification_make(
             account=operator, vessel=vessel, port="AGSJO", expected_at=soon, is_charter=charter
         )
-        notification_check(notification_id=notification.pk)
+        declaration_check(declaration_id=notification.declaration_id)
 
     page = client_for(people["ag"]).get(reverse("dashboards:home"))
     row = next(r for r in page.context["hit_rates"].criteria if r.label.startswith("Charter vessels"))
