@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clearance", "0004_notification_declaration"),
+        ("clearance", "0005_notification_declaration_data"),
         ("core", "0004_declaration"),
         ("risk", "0001_initial"),
     ]
