@@ -30,6 +30,20 @@ class Migration(migrations.Migration):
             name="declaration_version",
             field=models.PositiveIntegerField(verbose_name="declaration version"),
         ),
+        migrations.AlterField(
+            model_name="hit",
+            name="subject_kind",
+            field=models.CharField(
+                choices=[
+                    ("person", "Person on board"),
+                    ("vessel", "Vessel"),
+                    ("owner", "Vessel owner"),
+                    ("company", "Company"),
+                ],
+                max_length=10,
+                verbose_name="who or what matched",
+            ),
+        ),
         migrations.AddConstraint(
             model_name="hit",
             constraint=models.UniqueConstraint(
