@@ -4,7 +4,8 @@
 - :mod:`.lookouts`: regional lookouts entered by officials;
 - :mod:`.indexes`: engine indexes cached per list version, lookout revisions and intelligence alerts;
 - :mod:`.runs`: screening a declaration (its subjects come from its kind's registration);
-- :mod:`.rechecks`: which open declarations a change of a list must screen again (sent as a signal);
+- :mod:`.rechecks`: which open declarations a change of a list must screen again (sent as a signal; the
+  tasks that run it are in :mod:`caribclear.screening.tasks`);
 - :mod:`.dispositions`: officers' reviews of hits.
 
 The engine (``caribclear.screening.engine``) does the matching; these modules store what it reads and the
@@ -27,7 +28,6 @@ from .lookouts import lookout_create, lookout_entity, lookout_list_for, lookout_
 from .rechecks import (
     declarations_rescreen,
     declarations_rescreen_for_alert,
-    intel_alert_rescreen_on_commit,
     open_declarations,
     recheck_request,
 )
@@ -50,7 +50,6 @@ __all__ = [
     "file_sha256",
     "hit_dispose",
     "index_cache",
-    "intel_alert_rescreen_on_commit",
     "intel_list_for",
     "intel_lookout_entity",
     "lookout_create",

@@ -16,11 +16,11 @@ from caribclear.core.audit import audit_record
 from caribclear.core.refs import new_reference
 from caribclear.vessels.identifiers import imo_number_compact, validate_imo_number
 
+from .. import tasks
 from ..choices import Sharing, SourceFormat
 from ..engine import Entity
 from ..engine.dates import parse_partial
 from ..models import Lookout, Watchlist
-from .rechecks import rescreen_on_commit
 from .watchlists import _check_sharing
 
 
@@ -190,7 +190,7 @@ def lookout_create(
         summary=f"{lookout.reference} {lookout.name}",
         data={"kind": kind, "sharing": sharing, "shared_with": [a.code for a in shared_with]},
     )
-    rescreen_on_commit(lookout_id=lookout.pk)
+    tasks.rescreen_on_commit(lookout_id=lookout.pk)
     return lookout
 
 
@@ -234,7 +234,7 @@ def lookout_update(
         summary=f"{lookout.reference} revision {lookout.revision}",
         data={"changed": sorted(before), "before": before, "revision": lookout.revision},
     )
-    rescreen_on_commit(
+    tasks.rescreen_on_commit(
         lookout_id=lookout.pk, also_administrations=_administrations_before(before_sharing, lookout)
     )
     return lookout
@@ -267,7 +267,7 @@ def lookout_withdraw(*, actor: User, lookout: Lookout, reason: str) -> Lookout:
         summary=lookout.reference,
         data={"reason": reason},
     )
-    rescreen_on_commit(lookout_id=lookout.pk)
+    tasks.rescreen_on_commit(lookout_id=lookout.pk)
     return lookout
 
 

@@ -2,15 +2,14 @@
 
 Screening finds the declarations concerned (each kind says which of its declarations are still open) and
 sends :data:`caribclear.screening.signals.recheck_requested`; whoever orchestrates "screen, then assess"
-receives it (screening never imports risk).
+receives it (screening never imports risk). The background tasks that call these, and the helpers that
+queue them after a commit, are in :mod:`caribclear.screening.tasks`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-
-from django.db import transaction
 
 from caribclear.core import declarations
 
@@ -44,22 +43,6 @@ def recheck_request(*, declaration_ids: Sequence[int], reason: str) -> None:
             )
 
 
-def rescreen_on_commit(
-    *,
-    watchlist_id: int | None = None,
-    lookout_id: int | None = None,
-    also_administrations: Sequence[int] = (),
-) -> None:
-    from ..tasks import rescreen_task
-
-    def enqueue() -> None:
-        rescreen_task.enqueue(
-            watchlist_id=watchlist_id, lookout_id=lookout_id, also_administrations=list(also_administrations)
-        )
-
-    transaction.on_commit(enqueue)
-
-
 def declarations_rescreen(
     *,
     watchlist_id: int | None = None,
@@ -78,15 +61,6 @@ def declarations_rescreen(
     recheck_request(declaration_ids=ids, reason=ScreeningReason.LIST_CHANGED)
     logger.info("re-screening %d open declarations", len(ids))
     return ids
-
-
-def intel_alert_rescreen_on_commit(*, alert_id: int) -> None:
-    """An intelligence alert was issued or its content or release changed (the intel app calls this inside
-    its transaction): once it commits, the open declarations it may now hit, or no longer hits, are
-    screened again in the background."""
-    from ..tasks import rescreen_intel_alert_task
-
-    transaction.on_commit(lambda: rescreen_intel_alert_task.enqueue(alert_id=alert_id))
 
 
 def declarations_rescreen_for_alert(*, alert_id: int) -> list[int]:

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.models import Administration, User
 from caribclear.core.audit import audit_record
 
-from .. import selectors
+from .. import selectors, tasks
 from ..choices import FILE_FORMATS, Sharing
 from ..engine import Entity, InputError, read_watchlist
 from ..models import Watchlist, WatchlistEntry, WatchlistVersion
 from .entities import content_hash, entity_to_data, file_sha256, search_name
-from .rechecks import rescreen_on_commit
 
 #: Entries listed in a version's diff, per kind (the counts are always complete).
 DIFF_LISTED = 2000
@@ -128,7 +127,7 @@ def watchlist_update(
         data={"before": before, "after": after},
     )
     if before != after:
-        rescreen_on_commit(watchlist_id=watchlist.pk, also_administrations=used_before)
+        tasks.rescreen_on_commit(watchlist_id=watchlist.pk, also_administrations=used_before)
     return watchlist
 
 
@@ -251,5 +250,5 @@ def watchlist_import(
         },
     )
     if version.has_changes:
-        rescreen_on_commit(watchlist_id=watchlist.pk)
+        tasks.rescreen_on_commit(watchlist_id=watchlist.pk)
     return version
