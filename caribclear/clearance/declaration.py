@@ -251,9 +251,9 @@ def notification_declaration_sync(notification: Notification) -> tuple[Declarati
         notification.declaration = declaration
         notification.save(update_fields=["declaration", "updated_at"])
         return declaration, True
-    declaration = notification.declaration
-    assert declaration is not None
-    if declaration.version != notification.version:
-        declaration.version = notification.version
-        declaration.save(update_fields=["version", "updated_at"])
-    return declaration, False
+    existing = notification.declaration
+    assert existing is not None
+    if existing.version != notification.version:
+        existing.version = notification.version
+        existing.save(update_fields=["version", "updated_at"])
+    return existing, False

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from caribclear.accounts.models import User
+from caribclear.core.models import Declaration
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
 from caribclear.vessels.models import Person, TravelDocument, Vessel
@@ -109,6 +110,12 @@ def notification_make(
     if status != Status.DRAFT:
         notification_declaration_sync(notification)  # filed: screening and risk know it as a declaration
     return notification
+
+
+def declaration_of(notification: Notification) -> Declaration:
+    """The declaration of a filed notification (screening and risk take the declaration)."""
+    assert notification.declaration is not None, "only a filed notification is a declaration"
+    return notification.declaration
 
 
 def clearances_make(notification: Notification, decisions: dict[str, str]) -> None:

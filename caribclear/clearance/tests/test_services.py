@@ -13,6 +13,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from caribclear.accounts.choices import Agency, Role
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.core.declarations import declaration_amended, declaration_cancelled, declaration_filed
 from caribclear.core.models import AuditEvent
 from caribclear.reference.models import Port
@@ -327,8 +328,9 @@ def test_amending_keeps_every_version_with_a_list_of_changes(crew, django_captur
         )
     assert seen == [notification.declaration_id]
     assert notification.status == Status.SUBMITTED and notification.version == 2
-    notification.declaration.refresh_from_db()
-    assert notification.declaration.version == 2
+    declaration = declaration_of(notification)
+    declaration.refresh_from_db()
+    assert declaration.version == 2
     assert list(notification.versions.values_list("number", flat=True)) == [2, 1]
     changes = {c["field"]: c for c in notification.versions.get(number=2).changes}
     assert changes["last_port"] == {"field": "last_port", "old": "Le Marin", "new": "Deshaies"}

@@ -15,6 +15,7 @@ from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.accounts.services import api_token_create
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.risk.models import Assessment
 from caribclear.risk.services import declaration_assess
 from caribclear.screening.choices import SourceFormat
@@ -52,8 +53,8 @@ def hit_notification(ports: None, operator: User, tmp_path: Any) -> Notification
     watchlist_import(actor=None, watchlist=watchlist, path=path)
     person = traveller(account=operator, surname="DaCosta", given_names="Marlon", born=dt.date(1971, 2, 3))
     notification = voyage(account=operator, people=[person])
-    declaration_screen(declaration=notification.declaration)
-    declaration_assess(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_assess(declaration=declaration_of(notification))
     return notification
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.risk.choices import Lane
 from caribclear.risk.models import Assessment, Criterion, CriterionVersion, Firing
 from caribclear.risk.services import criterion_create, declaration_assess
@@ -56,8 +57,8 @@ def screened(ports: None, operator: User, supervisor: User, tmp_path: Any) -> No
     person = traveller(account=operator, surname="DaCosta", given_names="Marlon", born=dt.date(1971, 2, 3))
     clean = traveller(account=operator, surname="Lindqvist", given_names="Ebba", sex="F")
     notification = voyage(account=operator, people=[person, clean])
-    declaration_screen(declaration=notification.declaration)
-    declaration_assess(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_assess(declaration=declaration_of(notification))
     return notification
 
 
@@ -274,8 +275,8 @@ def test_dashboard_counts_hit_and_false_positive_rates(
         notification = voyage(
             account=operator, people=[traveller(account=operator, surname="Nobody", given_names="Neil")]
         )
-        declaration_screen(declaration=notification.declaration)
-        declaration_assess(declaration=notification.declaration)
+        declaration_screen(declaration=declaration_of(notification))
+        declaration_assess(declaration=declaration_of(notification))
     hit_dispose(
         actor=officer,
         hit=Hit.objects.get(declaration=screened.declaration),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.intel.choices import ChangeStatus, Tlp
 from caribclear.intel.models import Alert, DisseminationChange
@@ -89,7 +90,7 @@ def okafor(operator: User, **fields: Any) -> Any:
 
 def file(notification: Notification, capture: Callable[..., Any]) -> None:
     with capture(execute=True):
-        send_on_commit(declaration_filed, notification.declaration)
+        send_on_commit(declaration_filed, declaration_of(notification))
 
 
 def alert_hits(notification: Notification) -> list[Hit]:
@@ -201,7 +202,9 @@ def test_issuing_widening_and_narrowing_an_alert_screens_pending_notifications_a
     with django_capture_on_commit_callbacks(execute=True):
         alert = issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     assert [h.alert_reference for h in alert_hits(at_barbados)] == [alert.reference]
-    assert at_barbados.declaration.screening_runs.latest("started_at").reason == ScreeningReason.LIST_CHANGED
+    assert (
+        declaration_of(at_barbados).screening_runs.latest("started_at").reason == ScreeningReason.LIST_CHANGED
+    )
     assert not Hit.objects.filter(
         declaration__notification__in=[at_lucia, arrived]
     ).exists()  # not released; arrived
@@ -253,9 +256,9 @@ def test_the_alert_index_is_built_once_per_set_of_visible_alerts(
     index_cache.clear()
     issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     notification = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    declaration_screen(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
     builds = index_cache.builds
-    declaration_screen(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
     assert index_cache.builds == builds
     # Another alert released to Barbados changes what it sees: the index is built again, once.
     issue(
@@ -266,8 +269,8 @@ def test_the_alert_index_is_built_once_per_set_of_visible_alerts(
         given_names="Kofi",
         identifiers="",
     )
-    declaration_screen(declaration=notification.declaration)
-    declaration_screen(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_screen(declaration=declaration_of(notification))
     assert index_cache.builds == builds + 1
     assert len(alert_hits(notification)) == 1
 
@@ -305,7 +308,7 @@ def test_officers_see_the_alert_hit_in_the_risk_panel_and_review_it(
     )
     assert response.status_code == 302
     # Screening again keeps the review.
-    declaration_screen(declaration=notification.declaration, reason=ScreeningReason.MANUAL)
+    declaration_screen(declaration=declaration_of(notification), reason=ScreeningReason.MANUAL)
     hit.refresh_from_db()
     assert (hit.disposition, hit.disposed_by, hit.is_current) == (
         Disposition.FALSE_POSITIVE,
@@ -330,12 +333,12 @@ def test_the_lookout_hit_criterion_fires_on_an_alert_hit(
         lane=Lane.RED,
     )
     clean = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    assessment = declaration_check(declaration_id=clean.declaration_id)
+    assessment = declaration_check(declaration_id=declaration_of(clean).pk)
     assert assessment is not None and assessment.lane == Lane.GREEN
 
     issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     notification = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    assessment = declaration_check(declaration_id=notification.declaration_id)
+    assessment = declaration_check(declaration_id=declaration_of(notification).pk)
     assert assessment is not None and assessment.lane == Lane.RED
     assert Firing.objects.filter(assessment=assessment, criterion=criterion, is_current=True).exists()
 

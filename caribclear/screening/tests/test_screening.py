@@ -14,6 +14,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Status
 from caribclear.clearance.declaration import notification_declaration_sync
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.screening.choices import Disposition, ScreeningReason, Sharing, SourceFormat, SubjectKind
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
@@ -43,7 +44,7 @@ def un_list(db: Any) -> Watchlist:
 def file(notification: Notification, capture: Callable[..., Any]) -> None:
     """What the clearance app sends when a notification is submitted or amended."""
     with capture(execute=True):
-        send_on_commit(declaration_filed, notification.declaration)
+        send_on_commit(declaration_filed, declaration_of(notification))
 
 
 def test_listed_person_is_hit_after_submission_and_a_clean_traveller_is_not(
@@ -105,13 +106,13 @@ def test_screening_again_reuses_the_built_index_and_keeps_dispositions(
     )
     notification = voyage(account=operator, people=[listed])
     index_cache.clear()
-    declaration_screen(declaration=notification.declaration)
+    declaration_screen(declaration=declaration_of(notification))
     builds = index_cache.builds
     hit = Hit.objects.get(declaration=notification.declaration)
     hit_dispose(
         actor=officer, hit=hit, disposition=Disposition.FALSE_POSITIVE, note="Different person: checked DOB"
     )
-    declaration_screen(declaration=notification.declaration, reason=ScreeningReason.MANUAL)
+    declaration_screen(declaration=declaration_of(notification), reason=ScreeningReason.MANUAL)
     assert index_cache.builds == builds
     hit.refresh_from_db()
     assert hit.disposition == Disposition.FALSE_POSITIVE and hit.is_current
@@ -234,7 +235,7 @@ def test_submitting_through_the_clearance_service_screens_after_commit(
         notification_submit(actor=operator, notification=draft)
     draft.refresh_from_db()
     assert Hit.objects.filter(declaration=draft.declaration, entity_id="un-CDi.010").exists()
-    assert draft.declaration.risk_assessment.lane == "green"
+    assert declaration_of(draft).risk_assessment.lane == "green"
 
 
 def test_the_vessel_and_its_owner_are_screened(

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.core.models import AuditEvent
 from caribclear.screening.choices import Sharing, SourceFormat
@@ -252,7 +253,7 @@ def test_owner_changes_sharing_and_the_other_administration_is_screened_again(
     person = traveller(account=operator, surname="Osei", given_names="Trevor", born=dt.date(1966, 6, 6))
     at_barbados = voyage(account=operator, people=[person], port="BBBGI")
     with django_capture_on_commit_callbacks(execute=True):
-        send_on_commit(declaration_filed, at_barbados.declaration)
+        send_on_commit(declaration_filed, declaration_of(at_barbados))
     hit = Hit.objects.get(declaration=at_barbados.declaration)
     assert hit.is_current
 
