@@ -15,22 +15,31 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import Administration, User
+from caribclear.core.api_kit import Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
 from caribclear.screening.services import hit_dispose, lookout_create
 
 from . import selectors, services
 
-router = Router(tags=["risk and screening"])
+router = Router(tags=["risk and screening"], auth=official_token)
 
 LaneName = Literal["green", "yellow", "red"]
+KindSlug = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^[a-z0-9-]+$",
+        description="The kind of declaration, as in officers' URLs: notifications for yacht notifications",
+    ),
+]
 
 
 def _official(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not getattr(user, "is_official", False):
-        raise Http404
+    assert isinstance(user, User) and user.is_official  # the router's auth lets only officials in
     return user
 
 
@@ -110,8 +119,7 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
 
 
 @router.get("/{kind}/{reference}", response=RiskOut, summary="A declaration's lane, reasons and hits")
-def declaration_risk(request: HttpRequest, kind: str, reference: str) -> dict[str, Any]:
-    """``kind`` is the kind of declaration as in officers' URLs: ``notifications`` for yacht notifications."""
+def declaration_risk(request: HttpRequest, kind: KindSlug, reference: Reference) -> dict[str, Any]:
     user = _official(request)
     declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
     return _risk_out(selectors.risk_panel_for(declaration, user))
@@ -119,11 +127,11 @@ def declaration_risk(request: HttpRequest, kind: str, reference: str) -> dict[st
 
 class DispositionIn(Schema):
     disposition: Literal["true_match", "false_positive"]
-    note: Annotated[str, Field(min_length=1, max_length=2000)]
+    note: Text(2000, min_length=1)  # type: ignore[valid-type]
 
 
 @router.post("/hits/{hit_id}/disposition", response=HitOut, summary="Review a watchlist hit")
-def hit_disposition(request: HttpRequest, hit_id: int, payload: DispositionIn) -> dict[str, Any]:
+def hit_disposition(request: HttpRequest, hit_id: Id, payload: DispositionIn) -> dict[str, Any]:
     user = _official(request)
     try:
         hit = screening_selectors.hit_for_user(user, hit_id)
@@ -146,11 +154,13 @@ def hit_disposition(request: HttpRequest, hit_id: int, payload: DispositionIn) -
 
 class OverrideIn(Schema):
     lane: LaneName
-    reason: Annotated[str, Field(max_length=2000)]
+    reason: Text(2000)  # type: ignore[valid-type]
 
 
 @router.post("/{kind}/{reference}/lane", response=RiskOut, summary="Change a declaration's lane")
-def declaration_lane(request: HttpRequest, kind: str, reference: str, payload: OverrideIn) -> dict[str, Any]:
+def declaration_lane(
+    request: HttpRequest, kind: KindSlug, reference: Reference, payload: OverrideIn
+) -> dict[str, Any]:
     user = _official(request)
     declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
     services.lane_override(actor=user, declaration=declaration, lane=payload.lane, reason=payload.reason)
@@ -159,9 +169,9 @@ def declaration_lane(request: HttpRequest, kind: str, reference: str, payload: O
 
 class LookoutIn(Schema):
     kind: Literal["Person", "Vessel", "Organization"]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    reason: Annotated[str, Field(max_length=5000)]
-    aliases: list[Annotated[str, Field(max_length=200)]] = []
+    name: Text(200, min_length=1)  # type: ignore[valid-type]
+    reason: Text(5000)  # type: ignore[valid-type]
+    aliases: list[Text(200)] = []  # type: ignore[valid-type]
     birth_date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD, YYYY-MM or YYYY")] = ""
     nationalities: list[Annotated[str, Field(min_length=2, max_length=2)]] = []
     gender: Literal["", "male", "female"] = ""
