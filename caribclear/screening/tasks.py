@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django_tasks import task
 
-from .services.rechecks import declarations_rescreen, declarations_rescreen_for_alert
+from .rechecks import declarations_rescreen, declarations_rescreen_for_alert
 
 
 @task(queue_name="screening")

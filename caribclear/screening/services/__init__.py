@@ -4,11 +4,10 @@
 - :mod:`.lookouts`: regional lookouts entered by officials;
 - :mod:`.indexes`: engine indexes cached per list version, lookout revisions and intelligence alerts;
 - :mod:`.runs`: screening a declaration (its subjects come from its kind's registration);
-- :mod:`.rechecks`: which open declarations a change of a list must screen again (sent as a signal; the
-  tasks that run it are in :mod:`caribclear.screening.tasks`);
 - :mod:`.dispositions`: officers' reviews of hits.
 
-The engine (``caribclear.screening.engine``) does the matching; these modules store what it reads and the
+Which open declarations a change of a list must screen again is :mod:`caribclear.screening.rechecks` (sent as
+a signal, run by :mod:`caribclear.screening.tasks`). The engine (``caribclear.screening.engine``) does the matching; these modules store what it reads and the
 hits it finds.
 """
 
@@ -25,12 +24,6 @@ from .indexes import (
     intel_lookout_entity,
 )
 from .lookouts import lookout_create, lookout_entity, lookout_list_for, lookout_update, lookout_withdraw
-from .rechecks import (
-    declarations_rescreen,
-    declarations_rescreen_for_alert,
-    open_declarations,
-    recheck_request,
-)
 from .runs import Subject, declaration_screen, declaration_subjects, subject_query
 from .watchlists import DIFF_LISTED, watchlist_create, watchlist_import, watchlist_update
 
@@ -43,8 +36,6 @@ __all__ = [
     "content_hash",
     "declaration_screen",
     "declaration_subjects",
-    "declarations_rescreen",
-    "declarations_rescreen_for_alert",
     "entity_from_data",
     "entity_to_data",
     "file_sha256",
@@ -57,8 +48,6 @@ __all__ = [
     "lookout_list_for",
     "lookout_update",
     "lookout_withdraw",
-    "open_declarations",
-    "recheck_request",
     "search_name",
     "subject_query",
     "watchlist_create",

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from caribclear.core import declarations
 
-from .. import selectors
-from ..choices import ScreeningReason
-from ..models import Lookout, Watchlist
-from ..signals import recheck_requested
+from . import selectors
+from .choices import ScreeningReason
+from .models import Lookout, Watchlist
+from .signals import recheck_requested
 
 logger = logging.getLogger(__name__)
 
