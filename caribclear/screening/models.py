@@ -7,7 +7,8 @@ One function decides it: :func:`caribclear.screening.selectors.watchlists_usable
 Intelligence alerts (``caribclear.intel``) are screened as one more source: each administration has an
 "Intelligence alerts" list of its own (format ``intel``, never shared) under which their hits are recorded;
 which alerts it holds is decided by the intel app's sharing rules, read through
-:func:`caribclear.screening.selectors.intel_lookouts`.
+:func:`caribclear.screening.selectors.intel_lookouts` (the intel app registers itself as the source,
+see :mod:`caribclear.screening.alerts`).
 """
 
 from __future__ import annotations

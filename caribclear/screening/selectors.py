@@ -10,16 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
-from caribclear.intel.access import visible_to_administration
-from caribclear.intel.choices import PersonalField
-from caribclear.intel.models import Alert
-from caribclear.intel.selectors import Lookout as IntelLookout
-from caribclear.intel.selectors import active_lookouts
 
+from .alerts import AlertRecord, alert_source
 from .choices import ENTERED_FORMATS, Sharing
 from .models import Hit, Lookout, Watchlist, WatchlistEntry, WatchlistVersion
 
@@ -106,53 +102,37 @@ def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookou
 
 
 # --- Intelligence alerts -----------------------------------------------------------------------------
-def intel_lookouts(administration: Administration, *, on: dt.date | None = None) -> list[IntelLookout]:
-    """The intelligence alerts in force that an administration may see, as the intel app releases them.
+def intel_lookouts(administration: Administration, *, on: dt.date | None = None) -> list[AlertRecord]:
+    """The intelligence alerts in force that an administration may see, as their owner releases them.
 
     Names, date of birth, nationality and identifiers are empty where the administration may not see the
-    alert's subject (:func:`caribclear.intel.selectors.active_lookouts` decides; nothing else is read).
+    alert's subject (the registered source decides, see :mod:`caribclear.screening.alerts`).
     """
-    return active_lookouts(administration=administration, on=on or timezone.localdate())
+    source = alert_source()
+    return source.alerts(administration, on=on or timezone.localdate()) if source else []
 
 
 def intel_alerts_fingerprint(administration: Administration, *, on: dt.date | None = None) -> tuple[Any, ...]:
-    """A cheap key that changes whenever the set of alerts in force visible to an administration changes.
-
-    One aggregate query over the same visibility rule as :func:`intel_lookouts`: the day (validity
-    windows), how many alerts, the sum of their ids (one leaving as another arrives) and the latest change
-    (every change of an alert's content or release saves it).
-    """
+    """A cheap key that changes whenever the set of alerts in force visible to an administration changes
+    (the day, how many, and what identifies their content); how many is the second item."""
     day = on or timezone.localdate()
-    totals = (
-        visible_to_administration(
-            administration, Alert.objects.filter(valid_from__lte=day, valid_until__gte=day)
-        )
-        .order_by()
-        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
-    )
-    last = totals["last"]
-    return (day.isoformat(), totals["count"], totals["ids"] or 0, last.isoformat() if last else "")
+    source = alert_source()
+    return source.fingerprint(administration, on=day) if source else (day.isoformat(), 0, 0, "")
 
 
 def administrations_screening_alert(alert_id: int) -> list[int]:
     """Ids of the administrations whose screening an alert takes part in now (they may see its subject),
     plus those with a current hit on it (a narrower release or an end must withdraw their hits)."""
-    alert = Alert.objects.filter(pk=alert_id).only("reference").first()
-    if alert is None:
+    source = alert_source()
+    reference = source.reference_of(alert_id) if source else None
+    if source is None or reference is None:
         return []
     ids: set[int] = set(
-        Hit.objects.filter(alert_reference=alert.reference, is_current=True).values_list(
+        Hit.objects.filter(alert_reference=reference, is_current=True).values_list(
             "declaration__administration_id", flat=True
         )
     )
-    for administration in Administration.objects.order_by("pk"):
-        row = (
-            visible_to_administration(administration, Alert.objects.filter(pk=alert_id))
-            .values_list("personal_visible", "personal_fields")
-            .first()
-        )
-        if row is not None and (row[0] or PersonalField.SUBJECT not in row[1]):
-            ids.add(administration.pk)
+    ids |= set(source.administrations_seeing_subject(alert_id))
     return sorted(ids)
 
 

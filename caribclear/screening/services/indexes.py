@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import Administration
-from caribclear.intel.selectors import Lookout as IntelLookout
 
 from .. import selectors
+from ..alerts import AlertRecord
 from ..choices import Sharing, SourceFormat
 from ..engine import Entity, Evidence, Index, Match
 from ..engine.index import IDENTIFIER_FLOOR
@@ -125,7 +125,7 @@ def _vessel_identifier(value: str) -> tuple[str, str]:
     return "call_sign", cleaned
 
 
-def intel_lookout_entity(lookout: IntelLookout) -> Entity | None:
+def intel_lookout_entity(lookout: AlertRecord) -> Entity | None:
     """An intelligence alert as the engine sees it; None when there is nothing the reader may match on
     (a pattern, or a subject whose personal details are not released to this administration)."""
     schema = _ALERT_SCHEMAS.get(lookout.subject_kind)
@@ -152,13 +152,13 @@ class IntelIndex:
 
     index: Index  # alerts with a name the reader may see
     by_identifier: dict[tuple[str, str], tuple[str, ...]]  # alerts known by identifiers only
-    alerts: dict[str, IntelLookout]
+    alerts: dict[str, AlertRecord]
 
     @classmethod
-    def build(cls, lookouts: Iterable[IntelLookout]) -> IntelIndex:
+    def build(cls, lookouts: Iterable[AlertRecord]) -> IntelIndex:
         named: list[Entity] = []
         by_identifier: dict[tuple[str, str], list[str]] = {}
-        alerts: dict[str, IntelLookout] = {}
+        alerts: dict[str, AlertRecord] = {}
         for lookout in lookouts:
             entity = intel_lookout_entity(lookout)
             if entity is None:
