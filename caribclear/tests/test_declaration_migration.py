@@ -19,8 +19,8 @@ from caribclear.risk.models import Assessment, Criterion, Firing, LaneOverride
 from caribclear.screening.models import Hit, ScreeningRun
 
 BEFORE = [
-    ("core", "0003_idempotencyrecord"),
-    ("clearance", "0003_notification_clearance_notif_admin_expected"),
+    ("core", "0004_status_history"),
+    ("clearance", "0004_versions_keep_person_names"),
     ("screening", "0003_intel_alerts"),
     ("risk", "0001_initial"),
 ]

@@ -11,8 +11,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clearance", "0005_notification_declaration_data"),
-        ("core", "0004_declaration"),
+        ("clearance", "0006_notification_declaration_data"),
+        ("core", "0005_declaration"),
         ("risk", "0001_initial"),
     ]
 

@@ -1,5 +1,5 @@
 """Every filed notification becomes a declaration (``core.Declaration``) that screening and risk point at:
-the link here, the declarations in 0005 (a separate transaction, so PostgreSQL never alters a table with
+the link here, the declarations in 0006 (a separate transaction, so PostgreSQL never alters a table with
 rows updated in the same transaction)."""
 
 import django.db.models.deletion
@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clearance", "0003_notification_clearance_notif_admin_expected"),
-        ("core", "0004_declaration"),
+        ("clearance", "0004_versions_keep_person_names"),
+        ("core", "0005_declaration"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_seed_members"),
-        ("core", "0003_idempotencyrecord"),
+        ("core", "0004_status_history"),
     ]
 
     operations = [

@@ -51,6 +51,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clearance", "0004_notification_declaration")]
+    dependencies = [("clearance", "0005_notification_declaration")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
