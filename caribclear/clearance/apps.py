@@ -6,3 +6,11 @@ class ClearanceConfig(AppConfig):
     name = "caribclear.clearance"
     label = "clearance"
     verbose_name = _("Clearance")
+
+    def ready(self) -> None:
+        # The yacht notification is a kind of declaration: screened and assessed through its registration.
+        from caribclear.core.declarations import register
+
+        from .declaration import NotificationKind
+
+        register(NotificationKind())

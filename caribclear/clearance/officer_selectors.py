@@ -223,7 +223,7 @@ def notification_for_official(*, user: User, reference: str) -> Notification:
     for any other administration's notification."""
     qs = (
         notifications_for_official(user)
-        .select_related("vessel", "port", "administration", "account", "paired_with")
+        .select_related("vessel", "port", "administration", "account", "paired_with", "declaration")
         .prefetch_related(
             Prefetch(
                 "people_on_board",

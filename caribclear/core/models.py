@@ -164,3 +164,38 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}:{self.record_id} {self.field} {self.from_status} -> {self.to_status}"
+
+
+class Declaration(models.Model):
+    """Anything an administration receives, screens and assesses: a yacht notification, later a cargo
+    consignment or a passenger on a list. Screening runs, hits and risk assessments point here, never at
+    the declaring app's own record; ``kind`` names the registration (:mod:`caribclear.core.declarations`)
+    that says how to read the record behind it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    reference = models.CharField(_("reference"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("filed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference"], name="unique_declaration_reference")
+        ]
+        # An administration's declarations of one kind, newest first (worklists, "test on recent").
+        indexes = [
+            models.Index(fields=["administration", "kind", "-created_at"], name="core_decl_admin_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"

@@ -16,14 +16,10 @@ One module per subject; every public name is importable from here:
 Status moves go through the notification's pipeline (`clearance.pipeline.NOTIFICATION_STATUS`), which
 records each in the status history and the audit trail.
 
-Hooks for other capabilities (screening, risk): append a callable to `notification_submitted_hooks`::
-
-    from caribclear.clearance.services import notification_submitted_hooks
-    notification_submitted_hooks.append(lambda notification_id: screen_task.enqueue(notification_id))
-
-Each hook is called with the notification's id after the transaction that submitted or amended it has
-committed (`transaction.on_commit`), once per submission or amendment. A hook that raises is logged and
-does not stop the others, nor undo the submission. Register hooks once, e.g. in an AppConfig.ready().
+A notification is a declaration (`clearance/declaration.py`): its first filing makes its
+`core.Declaration`, and each filing, amendment and cancellation sends `declaration_filed`,
+`declaration_amended` or `declaration_cancelled` (`caribclear.core.declarations`) after commit, robustly: a
+receiver that raises is logged and does not stop the others, nor undo the filing.
 """
 
 from ..expiry import expired_on_board as expired_documents
@@ -50,7 +46,7 @@ from .notifications import (
     visit_file,
 )
 from .receipts import send_receipt_email
-from .versions import SNAPSHOT_FIELDS, changes_between, notification_submitted_hooks, snapshot
+from .versions import SNAPSHOT_FIELDS, changes_between, snapshot
 
 __all__ = [
     "DECLARATION_FIELDS",
@@ -72,7 +68,6 @@ __all__ = [
     "notification_create",
     "notification_start_from_last_voyage",
     "notification_submit",
-    "notification_submitted_hooks",
     "notification_update",
     "send_decision_email",
     "send_receipt_email",
