@@ -3,19 +3,19 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .choices import OFFICIAL_ROLES
+from caribclear.core.visibility import visible
+
 from .models import ApiToken, User, hash_token
+from .visibility import MANAGE
 
 
 def officials_for_administrator(*, actor: User) -> QuerySet[User]:
     """The officials an administrator may manage: those of their own administration, nobody else."""
-    if not actor.is_administrator or actor.administration_id is None:
-        return User.objects.none()
-    return User.objects.filter(administration_id=actor.administration_id, role__in=OFFICIAL_ROLES)
+    return visible(actor, User, MANAGE)
 
 
 def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    return visible(user, ApiToken)
 
 
 def user_for_api_token(*, raw: str) -> User | None:

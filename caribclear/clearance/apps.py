@@ -6,3 +6,6 @@ class ClearanceConfig(AppConfig):
     name = "caribclear.clearance"
     label = "clearance"
     verbose_name = _("Clearance")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

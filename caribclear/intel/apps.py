@@ -6,3 +6,6 @@ class IntelConfig(AppConfig):
     name = "caribclear.intel"
     label = "intel"
     verbose_name = _("Intelligence")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -12,6 +12,7 @@ class RiskConfig(AppConfig):
         # after commit, with the notification's id).
         from caribclear.clearance.services import notification_submitted_hooks
 
+        from . import visibility  # noqa: F401 - registers who may see this app's records
         from .services import notification_submitted
 
         if notification_submitted not in notification_submitted_hooks:

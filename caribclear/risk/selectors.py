@@ -14,6 +14,7 @@ from django.utils import timezone
 from caribclear.accounts.models import User
 from caribclear.clearance.models import Notification
 from caribclear.clearance.officer_selectors import notifications_for_official
+from caribclear.core.visibility import get_visible_or_404, is_official, visible
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.selectors import hits_for_notification
@@ -63,7 +64,8 @@ def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
     ):
         raise Http404
     assessment = (
-        Assessment.objects.filter(notification_id=notification.pk)
+        visible(user, Assessment)
+        .filter(notification_id=notification.pk)
         .select_related("overridden_by", "random_selection")
         .prefetch_related(
             Prefetch(
@@ -83,7 +85,8 @@ def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
         firings=list(assessment.firings.all()) if assessment else [],
         hits=list(hits_for_notification(notification.pk)),
         overrides=list(assessment.overrides.all()) if assessment else [],
-        last_run=ScreeningRun.objects.filter(notification_id=notification.pk)
+        last_run=visible(user, ScreeningRun)
+        .filter(notification_id=notification.pk)
         .order_by("-started_at", "-pk")
         .first(),
         can_act=True,
@@ -92,10 +95,8 @@ def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
 
 # --- Criteria -------------------------------------------------------------------------------------------
 def criteria_for(user: User) -> QuerySet[Criterion]:
-    if not user.is_official or user.administration_id is None:
-        return Criterion.objects.none()
     return (
-        Criterion.objects.filter(administration_id=user.administration_id)
+        visible(user, Criterion)
         .select_related("current_version", "current_version__created_by")
         .order_by("pk")
     )
@@ -108,14 +109,23 @@ def criterion_for(user: User, pk: int) -> Criterion:
     return criterion
 
 
+def firing_for(user: User, *, notification: Notification, pk: Any) -> Firing:
+    """A current firing on a notification the user may see; 404 otherwise."""
+    qs = Firing.objects.filter(assessment__notification=notification, is_current=True).select_related(
+        "assessment__notification"
+    )
+    try:
+        return get_visible_or_404(user, qs, pk=int(pk or 0))
+    except ValueError:
+        raise Http404 from None
+
+
 def criterion_versions(criterion: Criterion) -> QuerySet[CriterionVersion]:
     return criterion.versions.select_related("created_by").order_by("-number")
 
 
 def random_selections_for(user: User) -> QuerySet[RandomSelection]:
-    if not user.is_official or user.administration_id is None:
-        return RandomSelection.objects.none()
-    return RandomSelection.objects.filter(administration_id=user.administration_id).order_by("from_lane")
+    return visible(user, RandomSelection).order_by("from_lane")
 
 
 @dataclass
@@ -181,13 +191,12 @@ class Dashboard:
 def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     """Hit rates and false-positive rates per criterion and per list, for notifications of the official's
     administration first assessed (criteria) or screened (lists) between two dates, inclusive."""
-    if not user.is_official or user.administration_id is None:
+    if not is_official(user):
         raise Http404
-    admin_id = user.administration_id
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 
-    assessments = Assessment.objects.filter(administration_id=admin_id, created_at__gte=lo, created_at__lt=hi)
+    assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
     for lane, override in assessments.values_list("lane", "override_lane"):
@@ -220,12 +229,13 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
             )
         )
 
-    screened_ids = ScreeningRun.objects.filter(
-        administration_id=admin_id, started_at__gte=lo, started_at__lt=hi
-    ).values("notification_id")
+    screened_ids = (
+        visible(user, ScreeningRun).filter(started_at__gte=lo, started_at__lt=hi).values("notification_id")
+    )
     screened = Notification.objects.filter(pk__in=screened_ids).count()
     hit_rows = (
-        Hit.objects.filter(notification_id__in=screened_ids, is_current=True)
+        visible(user, Hit)
+        .filter(notification_id__in=screened_ids, is_current=True)
         .values("watchlist_id")
         .annotate(
             fired=Count("notification", distinct=True),

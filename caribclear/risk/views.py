@@ -27,7 +27,6 @@ from .forms import (
     condition_formset,
     operator_help,
 )
-from .models import Firing
 from .tasks import check_notification_task
 
 
@@ -84,17 +83,7 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Your review of the hit is recorded."))
                 return redirect(_next_or(request, here))
             elif action == "dispose_firing":
-                firing = (
-                    Firing.objects.filter(
-                        pk=request.POST.get("firing") or 0,
-                        assessment__notification=notification,
-                        is_current=True,
-                    )
-                    .select_related("assessment__notification")
-                    .first()
-                )
-                if firing is None:
-                    raise Http404
+                firing = selectors.firing_for(user, notification=notification, pk=request.POST.get("firing"))
                 bound = {"kind": "firing", "pk": firing.pk, "data": request.POST}
                 form = FiringDispositionForm(request.POST)
                 if not form.is_valid():
