@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -106,7 +107,7 @@ def get_visible_or_404(
     restricted = restrict(reader, queryset, action)
     try:
         return restricted.get(**lookup)
-    except (restricted.model.DoesNotExist, restricted.model.MultipleObjectsReturned, ValueError):
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError):
         raise Http404 from None
 
 

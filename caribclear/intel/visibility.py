@@ -130,12 +130,11 @@ def attachments(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
 
 @register(Operation)
 def operations(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
-    if not is_official(reader):
+    own = administration_id(reader)
+    if not is_official(reader) or own is None:
         return qs.none()
     return qs.filter(
-        pk__in=Operation.members.through.objects.filter(administration_id=administration_id(reader)).values(
-            "operation_id"
-        )
+        pk__in=Operation.members.through.objects.filter(administration_id=own).values("operation_id")
     )
 
 

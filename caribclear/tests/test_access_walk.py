@@ -473,6 +473,7 @@ class Route:
     name: str  # namespace:url_name
     params: dict[str, str]  # name -> converter class name
     api_methods: set[str] = field(default_factory=set)  # for API routes: the methods the API declares
+    opened: list[bool] = field(default_factory=list)  # whether each owner could open the page
 
     @property
     def namespace(self) -> str:
@@ -573,8 +574,11 @@ def _clients(world: World) -> dict[str, Client]:
     return clients
 
 
-def _request(client: Client, method: str, path: str, token: str, *, api: bool, data: Any = None) -> Any:
-    """One request in its own savepoint, rolled back: the walk's records stay as they were."""
+def _request(
+    client: Client, method: str, path: str, token: str, *, api: bool, data: Any = None
+) -> tuple[Any, str | None]:
+    """One request in its own savepoint, rolled back: the walk's records stay as they were. Returns the
+    response and, for a write, the records' fingerprint just after it."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     after = None
     with transaction.atomic():
@@ -590,8 +594,7 @@ def _request(client: Client, method: str, path: str, token: str, *, api: bool, d
             response = client.post(path, data or {}, headers=headers)
             after = fingerprint()
         transaction.set_rollback(True)
-    response.after = after
-    return response
+    return response, after
 
 
 def _body(response: Any) -> str:
@@ -628,7 +631,7 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
             variants = [{}] if record else [{}, SEARCH]
             owner_opened = False
             for query in variants if get_allowed else []:
-                response = _request(client, "GET", path, token, api=route.is_api, data=query)
+                response, _after = _request(client, "GET", path, token, api=route.is_api, data=query)
                 walked += 1
                 where = f"GET {path}{'?…' if query else ''} as {reader.key or 'anonymous'}"
                 if response.status_code >= 500:
@@ -644,17 +647,17 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
                     failures.append(f"{where}: {response.status_code}, not 'not found'")
                 if record and reader.owner and response.status_code == 405:
                     # A page that only takes POST: the owner's POST (rolled back) must find the record.
-                    response = _request(client, "POST", path, token, api=route.is_api)
+                    response, _after = _request(client, "POST", path, token, api=route.is_api)
                 if record and reader.owner and response.status_code not in (404, 405):
                     owner_opened = True
             if record and reader.owner:
                 # Either owner (the operator or the official) opens it; checked after both below.
-                route.__dict__.setdefault("opened", []).append(owner_opened)
+                route.opened.append(owner_opened)
             if not record or reader.owner:
                 continue
             for method in writes:
-                body = API_BODIES.get(f"{method} {route.path}", {}) if route.is_api else {}
-                response = _request(client, method, path, token, api=route.is_api, data=body)
+                payload = API_BODIES.get(f"{method} {route.path}", {}) if route.is_api else {}
+                response, after = _request(client, method, path, token, api=route.is_api, data=payload)
                 walked += 1
                 where = f"{method} {path} as {reader.key or 'anonymous'}"
                 if response.status_code >= 500:
@@ -663,9 +666,9 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
                     failures.append(f"{where}: 422: give API_BODIES['{method} {route.path}'] a valid body")
                 elif response.status_code not in (302, 401, 404, 405):
                     failures.append(f"{where}: {response.status_code}, not 'not found'")
-                if response.after != before:
+                if after != before:
                     failures.append(f"{where}: changed records")
-        if record and get_allowed and not any(route.__dict__.get("opened", [])):
+        if record and get_allowed and not any(route.opened):
             failures.append(
                 f"GET {path}: its owners ({OWNER}) cannot open it either: PARAMS fills "
                 f"{route.name} with the wrong record, so the walk proves nothing there"
