@@ -1,7 +1,8 @@
 """The REST API for agents' systems and apps: one NinjaAPI, token auth, RFC 9457 errors.
 
-Each app adds its router in `register_routers()`; the OpenAPI 3 document is at /api/openapi.json and
-the interactive documentation at /api/docs.
+Each app adds its router in `register_routers()`; routers declare their role (`accounts.api_auth`) and
+build on the kit in `core.api_kit`. The OpenAPI 3 document is at /api/openapi.json and the interactive
+documentation at /api/docs.
 """
 
 from __future__ import annotations
@@ -11,37 +12,22 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
-from caribclear.accounts.models import User
-from caribclear.accounts.selectors import user_for_api_token
+from caribclear.accounts.api_auth import any_token
+from caribclear.core.api_kit import ProblemApi
 from caribclear.core.problems import problem_response
 
-
-class ApiTokenAuth(HttpBearer):
-    openapi_description = "A per-account token created under 'API tokens' (it starts with cc_)."
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        # A POST was already authenticated by the idempotency middleware: one token lookup per request.
-        user: User | None = (
-            request.api_token_user if hasattr(request, "api_token_user") else user_for_api_token(raw=token)
-        )
-        if user is not None:
-            request.user = user
-        return user
-
-
-api = NinjaAPI(
+api = ProblemApi(
     title="CaribClear API",
     version="1",
     description=(
         "Vessels, people on board and advance arrival/departure notifications for the CCLEC member "
-        "administrations. Every POST needs an `Idempotency-Key` header; errors are RFC 9457 problem JSON."
+        "administrations. Every POST needs an `Idempotency-Key` header; errors are RFC 9457 problem JSON "
+        "(`application/problem+json`); a record the caller may not see is a 404, like a missing one."
     ),
-    auth=ApiTokenAuth(),
+    auth=any_token,  # each router narrows it to a role
     urls_namespace="api",
 )
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "caribclear.risk",
     "caribclear.intel",
     "caribclear.dashboards",
+    "caribclear.demo",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "caribclear.core.idempotency.IdempotencyMiddleware",
     "caribclear.core.problems.ApiProblemMiddleware",
 ]
+# How the idempotency middleware (in core, which imports no app) finds the account behind an API token.
+CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
 
 ROOT_URLCONF = "caribclear.urls"
 

@@ -7,53 +7,42 @@ not allow (amending after a decision, submitting twice) is a 409 problem. Times 
 taken as UTC.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the parameters of an endpoint wrapped by @paginate are
+# read at run time by django-ninja, so their types must be real objects, not strings.
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
-from pydantic import AfterValidator
+from ninja.pagination import paginate
 
+from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
+from caribclear.core.api_kit import Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
 from caribclear.reference.models import Port
 
 from . import selectors, services
-from .choices import Status
+from .choices import Kind, PersonRole, Purpose, Status
 from .models import Notification
 from .services import Aboard
 
-router = Router(tags=["notifications"])
+router = Router(tags=["notifications"], auth=operator_token)
 
 T = TypeVar("T")
-MAX_ID = 2**63 - 1
 
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Str2 = Annotated[str, Field(max_length=2), AfterValidator(_no_nul)]
-Str3 = Annotated[str, Field(max_length=3), AfterValidator(_no_nul)]
-Str5 = Annotated[str, Field(max_length=5), AfterValidator(_no_nul)]
-Str10 = Annotated[str, Field(max_length=10), AfterValidator(_no_nul)]
-Str20 = Annotated[str, Field(max_length=20), AfterValidator(_no_nul)]
-Str100 = Annotated[str, Field(max_length=100), AfterValidator(_no_nul)]
-Str500 = Annotated[str, Field(max_length=500), AfterValidator(_no_nul)]
-Str4000 = Annotated[str, Field(max_length=4000), AfterValidator(_no_nul)]
-
-
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Str2 = Annotated[str, Field(max_length=2), NoNul]
+Str3 = Annotated[str, Field(max_length=3), NoNul]
+Str5 = Annotated[str, Field(max_length=5), NoNul]
+Str100 = Annotated[str, Field(max_length=100), NoNul]
+Str500 = Annotated[str, Field(max_length=500), NoNul]
+PurposeOrNone = Purpose | Literal[""]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_inf_nan=False)]
 
 
@@ -63,7 +52,7 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_i
 class PersonOnBoardIn(Schema):
     person_id: Id
     document_id: Id | None = Field(None, description="Their newest travel document when left out.")
-    role: Str10 = Field(description="master, crew or passenger")
+    role: PersonRole
 
 
 class DeclarationIn(Schema):
@@ -78,19 +67,19 @@ class DeclarationIn(Schema):
     plants_food: bool = False
     goods_for_sale: bool = False
     illness: bool = False
-    details: Str4000 = ""
+    details: LongText = ""
 
 
 class NotificationIn(Schema):
     vessel_id: Id
-    kind: Str10 = Field(description="arrival or departure")
+    kind: Kind
     port: Str5 = Field(description="UN/LOCODE of a member's port of entry, e.g. AGSJO")
     expected_at: dt.datetime
     last_port: Str100 = ""
     last_port_country: Str2 = Field("", description="ISO 3166 alpha-2")
     next_port: Str100 = ""
     next_port_country: Str2 = ""
-    purpose: Str20 = ""
+    purpose: PurposeOrNone = ""
     is_charter: bool = False
     people: list[PersonOnBoardIn] = Field(default_factory=list, max_length=500)
     declaration: DeclarationIn | None = None
@@ -106,14 +95,14 @@ class NotificationCreateIn(NotificationIn):
 
 class NotificationPatchIn(Schema):
     vessel_id: Id | None = None
-    kind: Str10 | None = None
+    kind: Kind | None = None
     port: Str5 | None = None
     expected_at: dt.datetime | None = None
     last_port: Str100 | None = None
     last_port_country: Str2 | None = None
     next_port: Str100 | None = None
     next_port_country: Str2 | None = None
-    purpose: Str20 | None = None
+    purpose: PurposeOrNone | None = None
     is_charter: bool | None = None
     people: list[PersonOnBoardIn] | None = Field(None, max_length=500)
     declaration: DeclarationIn | None = None
@@ -157,9 +146,9 @@ class DeclarationOut(Schema):
 class NotificationOut(Schema):
     reference: str
     url: str
-    status: str
+    status: Status
     version: int
-    kind: str
+    kind: Kind
     vessel_id: int
     vessel_name: str
     port: str
@@ -181,14 +170,13 @@ class NotificationOut(Schema):
     warnings: list[str]
 
 
-class NotificationListOut(Schema):
-    count: int
-    items: list[NotificationOut]
+class NotificationFilter(FilterSchema):
+    status: Status | None = Field(None, description="Only notifications in this status")
 
 
 class StatusOut(Schema):
     reference: str
-    status: str
+    status: Status
     version: int
     decided_at: dt.datetime | None
     agencies: list[AgencyOut]
@@ -374,27 +362,19 @@ def _fresh(user: User, notification: Notification) -> dict[str, Any]:
 # --- Endpoints ---------------------------------------------------------------------------------------
 
 
-@router.get("/notifications", response=NotificationListOut, url_name="notification_list")
-def notification_list(
-    request: HttpRequest,
-    status: Annotated[str | None, Query(description="Only notifications in this status")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> dict[str, Any]:
+@router.get("/notifications", response=list[NotificationOut], url_name="notification_list")
+@paginate(LimitOffset)
+def notification_list(request: HttpRequest, filters: Query[NotificationFilter]) -> Mapped[dict[str, Any]]:
     """Your notifications, the next expected first."""
     queryset = selectors.notifications_for(_user(request))
-    if status:
-        if status not in Status.values:
-            raise ValidationError(
-                {"status": _("One of: %(statuses)s.") % {"statuses": ", ".join(Status.values)}}
-            )
-        queryset = queryset.filter(status=status)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
     page = (
         queryset.select_related("vessel", "port", "administration", "paired_with")
         .prefetch_related("people_on_board__person", "people_on_board__document", "clearances")
-        .order_by("-expected_at", "-id")[offset : offset + limit]
+        .order_by("-expected_at", "-id")
     )
-    return {"count": queryset.count(), "items": [_out(n) for n in page]}
+    return Mapped(page, lambda notifications: [_out(n) for n in notifications])
 
 
 @router.post(
@@ -426,7 +406,7 @@ def notification_create(request: HttpRequest, response: HttpResponse, payload: N
 
 
 @router.get("/notifications/{reference}", response=NotificationOut, url_name="notification_get")
-def notification_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+def notification_get(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     return _out(selectors.notification_for(_user(request), reference))
 
 
@@ -450,14 +430,24 @@ def _change(request: HttpRequest, reference: str, fields: Mapping[str, Any]) -> 
     return _fresh(user, notification)
 
 
-@router.put("/notifications/{reference}", response=NotificationOut, url_name="notification_replace")
-def notification_replace(request: HttpRequest, reference: str, payload: NotificationIn) -> dict[str, Any]:
+@router.put(
+    "/notifications/{reference}",
+    response={200: NotificationOut, 409: Problem},
+    url_name="notification_replace",
+)
+def notification_replace(
+    request: HttpRequest, reference: Reference, payload: NotificationIn
+) -> dict[str, Any]:
     """Replace the whole notification (people on board included). After submission this is an amendment."""
     return _change(request, reference, payload.model_dump())
 
 
-@router.patch("/notifications/{reference}", response=NotificationOut, url_name="notification_amend")
-def notification_amend(request: HttpRequest, reference: str, payload: NotificationPatchIn) -> dict[str, Any]:
+@router.patch(
+    "/notifications/{reference}", response={200: NotificationOut, 409: Problem}, url_name="notification_amend"
+)
+def notification_amend(
+    request: HttpRequest, reference: Reference, payload: NotificationPatchIn
+) -> dict[str, Any]:
     """Change only the fields sent. After submission this is an amendment."""
     dumped = payload.model_dump()  # nested objects whole: a declaration sent is answered in full
     fields = {name: dumped[name] for name in payload.model_fields_set if dumped[name] is not None}
@@ -465,7 +455,7 @@ def notification_amend(request: HttpRequest, reference: str, payload: Notificati
 
 
 @router.post("/notifications/{reference}/submit", response=NotificationOut, url_name="notification_submit")
-def notification_submit(request: HttpRequest, reference: str) -> dict[str, Any]:
+def notification_submit(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     user = _user(request)
     notification = selectors.notification_for(user, reference)
     _call(lambda: services.notification_submit(actor=user, notification=notification))
@@ -474,7 +464,7 @@ def notification_submit(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 @router.post("/notifications/{reference}/cancel", response=NotificationOut, url_name="notification_cancel")
 def notification_cancel(
-    request: HttpRequest, reference: str, payload: CancelIn | None = None
+    request: HttpRequest, reference: Reference, payload: CancelIn | None = None
 ) -> dict[str, Any]:
     user = _user(request)
     notification = selectors.notification_for(user, reference)
@@ -484,7 +474,7 @@ def notification_cancel(
 
 
 @router.get("/notifications/{reference}/status", response=StatusOut, url_name="notification_status")
-def notification_status(request: HttpRequest, reference: str) -> dict[str, Any]:
+def notification_status(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     """The overall status and each agency's decision (customs, immigration, port health when required)."""
     notification = selectors.notification_for(_user(request), reference)
     return {

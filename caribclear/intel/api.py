@@ -4,17 +4,19 @@ Every read is logged; a record the caller may not see is 404. Personal parts the
 absent from the answer and named in `withheld`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the parameters of an endpoint wrapped by @paginate are
+# read at run time by django-ninja, so their types must be real objects, not strings.
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from caribclear.accounts.models import Administration
+from caribclear.accounts.api_auth import official_token
+from caribclear.accounts.models import Administration, User
+from caribclear.core.api_kit import LimitOffset, Mapped, Reference, Text
 from caribclear.reference.models import Port
 
 from . import selectors, services
@@ -34,8 +36,17 @@ from .choices import (
     Unit,
 )
 
-router = Router(tags=["intelligence"])
-MAX_PAGE = 200
+router = Router(tags=["intelligence"], auth=official_token)
+
+
+class ResultsPage(LimitOffset):
+    """The kit's paging, answering `{count, results}` as this API always has."""
+
+    items_attribute = "results"
+
+    class Output(Schema):
+        results: list[Any]
+        count: int
 
 
 class DisseminationIn(Schema):
@@ -52,7 +63,7 @@ class DisseminationIn(Schema):
     personal_fields: list[PersonalField] | None = None
 
 
-class PersonIn(Schema):
+class SeizurePersonIn(Schema):
     surname: str
     given_names: str = ""
     date_of_birth: dt.date | None = None
@@ -61,7 +72,7 @@ class PersonIn(Schema):
     role: str = ""
 
 
-class CompanyIn(Schema):
+class SeizureCompanyIn(Schema):
     name: str
     country: str = ""
     registration_number: str = ""
@@ -85,8 +96,8 @@ class SeizureIn(DisseminationIn):
     conveyance: Conveyance
     conveyance_identity: str = ""
     narrative: str = ""
-    persons: list[PersonIn] = Field(default_factory=list)
-    companies: list[CompanyIn] = Field(default_factory=list)
+    persons: list[SeizurePersonIn] = Field(default_factory=list)
+    companies: list[SeizureCompanyIn] = Field(default_factory=list)
 
 
 class AlertIn(DisseminationIn):
@@ -112,9 +123,20 @@ class RecordOut(Schema):
     withheld: list[str] = Field(description="Personal parts not released to the caller")
 
 
-class PageOut(Schema):
-    count: int
-    results: list[RecordOut]
+class SeizureFilter(FilterSchema):
+    q: Text(200) = Field("", description="Words anywhere in the seizure")  # type: ignore[valid-type]
+    commodity: Commodity | None = None
+    origin: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's origin")  # type: ignore[valid-type]
+    destination: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's destination")  # type: ignore[valid-type]
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    person: Text(200) = Field("", description="A name or document number of a person involved")  # type: ignore[valid-type]
+    vessel: Text(200) = Field("", description="A vessel's name, registration or IMO number")  # type: ignore[valid-type]
+
+
+class AlertFilter(FilterSchema):
+    q: Text(200) = ""  # type: ignore[valid-type]
+    current: bool = Field(False, description="Only alerts valid today")
 
 
 def _out(view: RecordView) -> dict[str, Any]:
@@ -154,52 +176,42 @@ def _dissemination(payload: DisseminationIn) -> dict[str, Any]:
     return {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items()}
 
 
-def _official(request: HttpRequest) -> Any:
+def _official(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not user.is_official:
-        raise PermissionDenied
+    assert isinstance(user, User) and user.is_official  # the router's auth lets only officials in
     return user
 
 
-@router.get("/seizures", response=PageOut, summary="Search seizures the caller may see")
-def seizures_list(
-    request: HttpRequest,
-    q: str = "",
-    commodity: str = "",
-    origin: str = "",
-    destination: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    person: str = "",
-    vessel: str = "",
-    limit: int = Query(50, le=MAX_PAGE, ge=1),
-    offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
+def _read(user: User) -> Any:
+    """Turns a page of records into answers, logging the read of exactly those records."""
+    return lambda page: [_out(v) for v in read(user, page, via=ReadVia.API)]
+
+
+@router.get("/seizures", response=list[RecordOut], summary="Search seizures the caller may see")
+@paginate(ResultsPage)
+def seizures_list(request: HttpRequest, filters: Query[SeizureFilter]) -> Mapped[dict[str, Any]]:
     user = _official(request)
-    filters = selectors.SeizureFilters(
-        q=q,
-        commodity=commodity,
-        origin=origin.upper(),
-        destination=destination.upper(),
-        date_from=date_from,
-        date_to=date_to,
-        person=person,
-        vessel=vessel,
+    criteria = selectors.SeizureFilters(
+        q=filters.q,
+        commodity=filters.commodity or "",
+        origin=filters.origin.upper(),
+        destination=filters.destination.upper(),
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        person=filters.person,
+        vessel=filters.vessel,
     )
-    qs = selectors.seizure_search(user=user, filters=filters)
-    page = list(
-        qs.prefetch_related("persons", "companies", "attachments", "released_to").select_related(
-            "operation", "vessel"
-        )[offset : offset + limit]
+    qs = selectors.seizure_search(user=user, filters=criteria)
+    page = qs.prefetch_related("persons", "companies", "attachments", "released_to").select_related(
+        "operation", "vessel"
     )
-    views = read(user, page, via=ReadVia.API)
-    return {"count": qs.count(), "results": [_out(v) for v in views]}
+    return Mapped(page, _read(user))
 
 
 @router.get(
     "/seizures/{reference}", response=RecordOut, summary="One seizure, as far as the caller may see it"
 )
-def seizure_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+def seizure_get(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     user = _official(request)
     [view] = read(user, [selectors.seizure_get(user=user, reference=reference)], via=ReadVia.API)
     return _out(view)
@@ -249,26 +261,16 @@ def seizure_create(request: HttpRequest, payload: SeizureIn) -> Status[dict[str,
     return Status(201, _out(view))
 
 
-@router.get("/alerts", response=PageOut, summary="Alerts and lookouts the caller may see")
-def alerts_list(
-    request: HttpRequest,
-    q: str = "",
-    current: bool = False,
-    limit: int = Query(50, le=MAX_PAGE, ge=1),
-    offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
+@router.get("/alerts", response=list[RecordOut], summary="Alerts and lookouts the caller may see")
+@paginate(ResultsPage)
+def alerts_list(request: HttpRequest, filters: Query[AlertFilter]) -> Mapped[dict[str, Any]]:
     user = _official(request)
-    qs = selectors.alert_search(user=user, q=q, current_only=current)
-    views = read(
-        user,
-        list(qs.select_related("operation").prefetch_related("released_to")[offset : offset + limit]),
-        via=ReadVia.API,
-    )
-    return {"count": qs.count(), "results": [_out(v) for v in views]}
+    qs = selectors.alert_search(user=user, q=filters.q, current_only=filters.current)
+    return Mapped(qs.select_related("operation").prefetch_related("released_to"), _read(user))
 
 
 @router.get("/alerts/{reference}", response=RecordOut, summary="One alert, as far as the caller may see it")
-def alert_get(request: HttpRequest, reference: str) -> dict[str, Any]:
+def alert_get(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     user = _official(request)
     [view] = read(user, [selectors.alert_get(user=user, reference=reference)], via=ReadVia.API)
     return _out(view)

@@ -260,12 +260,6 @@ def change_get(*, user: Any, pk: int) -> DisseminationChange:
         raise Http404 from None
 
 
-def record_for_change(change: DisseminationChange) -> DisseminatedRecord:
-    from .services import MODELS
-
-    return MODELS[change.record_type].objects.get(pk=change.record_id)
-
-
 def record_changes(*, user: Any, record: DisseminatedRecord) -> QuerySet[DisseminationChange]:
     return pending_changes(user=user).filter(record_type=type(record).record_type, record_id=record.pk)
 

@@ -12,22 +12,23 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import Administration, User
+from caribclear.core.api_kit import Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
 from caribclear.screening.services import hit_dispose, lookout_create
 
 from . import selectors, services
 
-router = Router(tags=["risk and screening"])
+router = Router(tags=["risk and screening"], auth=official_token)
 
 LaneName = Literal["green", "yellow", "red"]
 
 
 def _official(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not getattr(user, "is_official", False):
-        raise Http404
+    assert isinstance(user, User) and user.is_official  # the router's auth lets only officials in
     return user
 
 
@@ -107,7 +108,7 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
 
 
 @router.get("/notifications/{reference}", response=RiskOut, summary="A notification's lane, reasons and hits")
-def notification_risk(request: HttpRequest, reference: str) -> dict[str, Any]:
+def notification_risk(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     user = _official(request)
     notification = selectors.notification_for_official(user, reference)
     return _risk_out(selectors.risk_panel_for(notification, user))
@@ -115,11 +116,11 @@ def notification_risk(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 class DispositionIn(Schema):
     disposition: Literal["true_match", "false_positive"]
-    note: Annotated[str, Field(min_length=1, max_length=2000)]
+    note: Text(2000, min_length=1)  # type: ignore[valid-type]
 
 
 @router.post("/hits/{hit_id}/disposition", response=HitOut, summary="Review a watchlist hit")
-def hit_disposition(request: HttpRequest, hit_id: int, payload: DispositionIn) -> dict[str, Any]:
+def hit_disposition(request: HttpRequest, hit_id: Id, payload: DispositionIn) -> dict[str, Any]:
     user = _official(request)
     try:
         hit = screening_selectors.hit_for_user(user, hit_id)
@@ -142,11 +143,11 @@ def hit_disposition(request: HttpRequest, hit_id: int, payload: DispositionIn) -
 
 class OverrideIn(Schema):
     lane: LaneName
-    reason: Annotated[str, Field(max_length=2000)]
+    reason: Text(2000)  # type: ignore[valid-type]
 
 
 @router.post("/notifications/{reference}/lane", response=RiskOut, summary="Change a notification's lane")
-def notification_lane(request: HttpRequest, reference: str, payload: OverrideIn) -> dict[str, Any]:
+def notification_lane(request: HttpRequest, reference: Reference, payload: OverrideIn) -> dict[str, Any]:
     user = _official(request)
     notification = selectors.notification_for_official(user, reference)
     services.lane_override(actor=user, notification=notification, lane=payload.lane, reason=payload.reason)
@@ -155,9 +156,9 @@ def notification_lane(request: HttpRequest, reference: str, payload: OverrideIn)
 
 class LookoutIn(Schema):
     kind: Literal["Person", "Vessel", "Organization"]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    reason: Annotated[str, Field(max_length=5000)]
-    aliases: list[Annotated[str, Field(max_length=200)]] = []
+    name: Text(200, min_length=1)  # type: ignore[valid-type]
+    reason: Text(5000)  # type: ignore[valid-type]
+    aliases: list[Text(200)] = []  # type: ignore[valid-type]
     birth_date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD, YYYY-MM or YYYY")] = ""
     nationalities: list[Annotated[str, Field(min_length=2, max_length=2)]] = []
     gender: Literal["", "male", "female"] = ""

@@ -9,36 +9,24 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator
 
+from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
+from caribclear.core.api_kit import Id, Text
 from caribclear.core.problems import problem_response
 
 from . import selectors, services
+from .choices import DocumentType, PersonCategory, Sex, VesselType, WeaponKind
 from .models import Person, TravelDocument, Vessel, Weapon
 from .mrz import MrzCheckDigitError, MrzError, parse_mrz
 
-router = Router(tags=["vessels and people"])
-
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def Text(max_length: int) -> Any:
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+router = Router(tags=["vessels and people"], auth=operator_token)  # officials have no vessels or people
 
 
 Country = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166 alpha-2 code, e.g. BB")]
-VESSEL_TYPES = "sailing_yacht, motor_yacht, catamaran, trimaran, superyacht, fishing or other"
 IMO_NUMBER = (
     "IMO ship identification number, if the vessel has one: seven digits whose last is the check digit. "
     "'IMO 9074729' is accepted and stored as 9074729; empty for none."
@@ -49,8 +37,7 @@ Measure = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, allow_i
 
 def _user(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not getattr(user, "is_operator", False):
-        raise Http404  # officials have no vessels or people lists of their own
+    assert isinstance(user, User) and user.is_operator  # the router's auth lets only operators in
     return user
 
 
@@ -59,7 +46,7 @@ def _user(request: HttpRequest) -> User:
 
 class VesselIn(Schema):
     name: Text(100)  # type: ignore[valid-type]
-    vessel_type: Text(20) = Field(description=VESSEL_TYPES)  # type: ignore[valid-type]
+    vessel_type: VesselType
     flag: Country
     registration_number: Text(40)  # type: ignore[valid-type]
     port_of_registry: Text(100)  # type: ignore[valid-type]
@@ -83,7 +70,7 @@ class VesselIn(Schema):
 
 class VesselPatchIn(Schema):
     name: Text(100) | None = None  # type: ignore[valid-type]
-    vessel_type: Text(20) | None = None  # type: ignore[valid-type]
+    vessel_type: VesselType | None = None
     flag: Country | None = None
     registration_number: Text(40) | None = None  # type: ignore[valid-type]
     port_of_registry: Text(100) | None = None  # type: ignore[valid-type]
@@ -107,7 +94,7 @@ class VesselPatchIn(Schema):
 
 
 class WeaponIn(Schema):
-    kind: Text(20) = Field("firearm", description="firearm, ammunition, flare_gun or other")  # type: ignore[valid-type]
+    kind: WeaponKind = WeaponKind.FIREARM
     make: Text(60) = ""  # type: ignore[valid-type]
     model: Text(60) = ""  # type: ignore[valid-type]
     serial_number: Text(60) = ""  # type: ignore[valid-type]
@@ -153,7 +140,7 @@ class VesselOut(Schema):
 
 
 class DocumentIn(Schema):
-    document_type: Text(1) = Field("P", description=DOCUMENT_TYPES)  # type: ignore[valid-type]
+    document_type: DocumentType = Field(DocumentType.PASSPORT, description=DOCUMENT_TYPES)
     number: Text(20)  # type: ignore[valid-type]
     issuing_state: Country
     expiry_date: dt.date
@@ -173,11 +160,11 @@ class DocumentOut(Schema):
 class PersonIn(Schema):
     surname: Text(100)  # type: ignore[valid-type]
     given_names: Text(150) = ""  # type: ignore[valid-type]
-    sex: Text(1) = Field(description="F, M or X")  # type: ignore[valid-type]
+    sex: Sex = Field(description="F, M or X")
     date_of_birth: dt.date
     place_of_birth: Text(100) = ""  # type: ignore[valid-type]
     nationality: Country
-    category: Text(10) = Field("crew", description="crew or passenger")  # type: ignore[valid-type]
+    category: PersonCategory = PersonCategory.CREW
     rank: Text(60) = ""  # type: ignore[valid-type]
     port_of_embarkation: Text(100) = ""  # type: ignore[valid-type]
     port_of_disembarkation: Text(100) = ""  # type: ignore[valid-type]
@@ -188,11 +175,11 @@ class PersonIn(Schema):
 class PersonPatchIn(Schema):
     surname: Text(100) | None = None  # type: ignore[valid-type]
     given_names: Text(150) | None = None  # type: ignore[valid-type]
-    sex: Text(1) | None = None  # type: ignore[valid-type]
+    sex: Sex | None = None
     date_of_birth: dt.date | None = None
     place_of_birth: Text(100) | None = None  # type: ignore[valid-type]
     nationality: Country | None = None
-    category: Text(10) | None = None  # type: ignore[valid-type]
+    category: PersonCategory | None = None
     rank: Text(60) | None = None  # type: ignore[valid-type]
     port_of_embarkation: Text(100) | None = None  # type: ignore[valid-type]
     port_of_disembarkation: Text(100) | None = None  # type: ignore[valid-type]

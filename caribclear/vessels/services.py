@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -417,15 +417,7 @@ def document_update(*, actor: User, document: TravelDocument, data: Mapping[str,
 def document_remove(*, actor: User, document: TravelDocument) -> None:
     """Remove a document entered by mistake. One used on a notification stays (it is on record)."""
     _require_owner(actor, document.person.account_id)
-    from caribclear.clearance.models import NotificationPerson
-
     with transaction.atomic():
-        if NotificationPerson.objects.filter(document=document).exists():
-            raise ValidationError(
-                _(
-                    "This document was used on a notification and stays on record. Add the new document instead."
-                )
-            )
         audit_record(
             actor=actor,
             action="vessels.document_remove",
@@ -433,7 +425,15 @@ def document_remove(*, actor: User, document: TravelDocument) -> None:
             summary=str(document),
             data={"person": document.person_id},
         )
-        document.delete()
+        try:
+            # A filing that used it protects it (vessels knows no declaring app: the PROTECT says so).
+            document.delete()
+        except ProtectedError:
+            raise ValidationError(
+                _(
+                    "This document was used on a notification and stays on record. Add the new document instead."
+                )
+            ) from None
 
 
 # Bulk import ---------------------------------------------------------------------------------------

@@ -146,6 +146,24 @@ def test_document_twice_for_same_person_is_refused(operator) -> None:
     assert TravelDocument.objects.count() == 1
 
 
+def test_a_document_used_on_a_notification_stays_and_an_unused_one_goes(operator, ports) -> None:
+    from caribclear.clearance.tests.factories import notification_make, person_make, vessel_make
+
+    vessel = vessel_make(account=operator)
+    used = person_make(account=operator)
+    notification_make(account=operator, vessel=vessel, port="AGSJO", people=[used])
+    with pytest.raises(ValidationError) as caught:
+        services.document_remove(actor=operator, document=used[1])
+    assert "stays on record" in " ".join(caught.value.messages)
+    assert TravelDocument.objects.filter(pk=used[1].pk).exists()
+    assert not AuditEvent.objects.filter(action="vessels.document_remove").exists()
+
+    _person, unused = person_make(account=operator)
+    services.document_remove(actor=operator, document=unused)
+    assert not TravelDocument.objects.filter(pk=unused.pk).exists()
+    assert AuditEvent.objects.filter(action="vessels.document_remove").count() == 1
+
+
 def test_weapons(operator) -> None:
     vessel = make_vessel(operator)
     with pytest.raises(ValidationError) as caught:

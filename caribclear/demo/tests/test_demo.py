@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.accounts.models import User
 from caribclear.clearance.models import Notification
-from caribclear.core.management.commands.seed_demo import OFFICIALS
+from caribclear.demo.management.commands.seed_demo import OFFICIALS
 
 pytestmark = pytest.mark.django_db
 
