@@ -27,9 +27,11 @@ from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
 from caribclear.core.api_kit import Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
 from caribclear.reference.models import Port
+from caribclear.vessels import selectors as vessel_selectors
 
 from . import selectors, services
 from .choices import Kind, PersonRole, Purpose, Status
+from .expiry import document_expired, travel_day
 from .models import Notification
 from .services import Aboard
 
@@ -233,7 +235,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
     errors: dict[str, str] = {}
     data: dict[str, Any] = {name: fields[name] for name in PLAIN_FIELDS if name in fields}
     if "vessel_id" in fields:
-        vessel = selectors.vessels_for(user).filter(pk=fields["vessel_id"]).first()
+        vessel = vessel_selectors.vessels_for(user).filter(pk=fields["vessel_id"]).first()
         if vessel is None:
             errors["vessel_id"] = _("There is no such vessel among yours.")
         data["vessel"] = vessel
@@ -257,7 +259,8 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
     if fields.get("people") is not None:
         rows = fields["people"]
         found = {
-            p.pk: p for p in selectors.people_for(user).filter(pk__in=[row["person_id"] for row in rows])
+            p.pk: p
+            for p in vessel_selectors.people_for(user).filter(pk__in=[row["person_id"] for row in rows])
         }
         people = []
         for index, row in enumerate(rows):
@@ -301,7 +304,7 @@ def _agencies(notification: Notification) -> list[dict[str, Any]]:
 
 def _out(notification: Notification) -> dict[str, Any]:
     people = list(notification.people_on_board.all())
-    on_date = notification.expected_at.date()
+    on_date = travel_day(notification.expected_at, notification.port)
     warnings = [
         _("The travel document %(number)s of %(name)s expires on %(date)s, before the expected date.")
         % {
@@ -310,7 +313,7 @@ def _out(notification: Notification) -> dict[str, Any]:
             "date": row.document.expiry_date.isoformat(),
         }
         for row in people
-        if row.document.expiry_date < on_date
+        if document_expired(row.document.expiry_date, on_date)
     ]
     n = notification
     return {
@@ -342,7 +345,7 @@ def _out(notification: Notification) -> dict[str, Any]:
                 "document_id": row.document_id,
                 "document_number": row.document.number,
                 "document_expiry": row.document.expiry_date,
-                "document_expired": row.document.expiry_date < on_date,
+                "document_expired": document_expired(row.document.expiry_date, on_date),
             }
             for row in people
         ],

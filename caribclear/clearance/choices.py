@@ -40,6 +40,8 @@ PIPELINE: dict[str, frozenset[str]] = {
 # An operator may change or cancel a notification only while no agency has decided on it.
 OPERATOR_EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED})
 DECIDABLE = frozenset({Status.SUBMITTED, Status.IN_PROGRESS, Status.REFERRED, Status.CLEARED, Status.REFUSED})
+# What the agencies' decisions end in (the operator is told; the notification is "decided").
+DECIDED = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
 
 
 class Decision(models.TextChoices):

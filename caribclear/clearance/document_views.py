@@ -12,6 +12,7 @@ from caribclear.core.permissions import login_required
 from . import officer_selectors as selectors
 from .choices import Status
 from .documents import audit_travel_document_views, certificate_pdf, crew_list_pdf
+from .expiry import expired_on_board
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -38,7 +39,12 @@ def _crew_list(request: HttpRequest, reference: str, *, as_pdf: bool) -> HttpRes
     response = render(
         request,
         "clearance/documents/crew_list.html",
-        {"notification": notification, "vessel": notification.vessel, "entries": entries},
+        {
+            "notification": notification,
+            "vessel": notification.vessel,
+            "entries": entries,
+            "expired": expired_on_board(notification),
+        },
     )
     response["Cache-Control"] = "private, no-store"
     return response

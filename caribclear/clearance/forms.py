@@ -13,6 +13,7 @@ from django_countries import countries
 
 from caribclear.accounts.models import User
 from caribclear.reference.models import Port
+from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from . import selectors
@@ -179,7 +180,7 @@ class NotificationForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = initial_from(instance)
         super().__init__(*args, **kwargs)
-        self.fields["vessel"].queryset = selectors.vessels_for(user)  # type: ignore[attr-defined]
+        self.fields["vessel"].queryset = vessel_selectors.vessels_for(user)  # type: ignore[attr-defined]
         if instance is not None:
             # A filed notification stays an arrival or a departure; a visit is only chosen when new.
             self.fields["kind"].choices = self.fields["kind"].choices[:2]  # type: ignore[attr-defined]
@@ -188,7 +189,7 @@ class NotificationForm(forms.Form):
                 # An amendment keeps the vessel and the kind (see services.notification_amend).
                 for name in ("vessel", "kind"):
                     self.fields[name].disabled = True
-        self.people: list[Person] = list(selectors.people_for(user))
+        self.people: list[Person] = list(vessel_selectors.people_for(user))
         self.people_errors: list[str] = []
         on_board = {row.person_id: row for row in instance.people_on_board.all()} if instance else {}
         role_choices = [(NOT_ON_BOARD, _("Not on board")), *PersonRole.choices]

@@ -24,7 +24,9 @@ from caribclear.vessels.identifiers import imo_number_q
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 from .choices import Kind, PersonRole, Status
+from .expiry import document_expired, travel_day
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
+from .versions import Change, FiledVersion, filed_version
 from .visibility import DOCUMENTS, SUMMARY, SUMMARY_FIELDS, VERIFY
 
 EXPECTED_WINDOW = dt.timedelta(hours=72)
@@ -290,21 +292,47 @@ def vessel_voyage_history(*, user: User, notification: Notification) -> list[Voy
 
 @dataclass
 class PersonOnBoard:
+    """One person on board as filed in the version shown, with their voyages at any member."""
+
     entry: NotificationPerson
     history: list[VoyageRecord] = field(default_factory=list)
+    # Expired on the day of the voyage as filed, by the one rule operators are warned by.
+    document_expired: bool = False
+    # Since the version before: what changed for this person, or whether they were added.
+    changed: dict[str, Change] = field(default_factory=dict)
+    is_new: bool = False
 
-    @property
-    def document_expired(self) -> bool:
-        return self.entry.document.is_expired
+
+def notification_as_filed(*, notification: Notification, version: int | None = None) -> FiledVersion:
+    """The notification as filed in one of its versions (default: the latest); 404 for another number."""
+    try:
+        return filed_version(notification, version)
+    except LookupError:
+        raise Http404 from None
 
 
-def people_with_history(*, user: User, notification: Notification) -> list[PersonOnBoard]:
-    """Each person on board with their voyages at any member, in one query for all of them.
+def people_with_history(
+    *, user: User, notification: Notification, filed: FiledVersion | None = None
+) -> list[PersonOnBoard]:
+    """Each person on board as filed (in `filed`, default the latest version) with their voyages at any
+    member, in one query for all of them.
 
     A person is the same traveller when it is the same person record, or when another account filed
     them with the same travel document (issuing state and number).
     """
-    entries = list(notification.people_on_board.all())
+    filed = filed or filed_version(notification)
+    day = travel_day(filed.filed.expected_at, filed.filed.port)
+    people = [
+        PersonOnBoard(
+            entry=p.entry,
+            document_expired=p.entry.document.expiry_date is not None
+            and document_expired(p.entry.document.expiry_date, day),
+            changed=p.changed,
+            is_new=p.is_new,
+        )
+        for p in filed.people
+    ]
+    entries = [p.entry for p in people]
     if not entries:
         return []
     by_person = {entry.person_id: entry for entry in entries}
@@ -342,15 +370,17 @@ def people_with_history(*, user: User, notification: Notification) -> list[Perso
         entry = by_person.get(row["person_id"]) or by_document.get(
             (row["document__issuing_state"], row["document__number"].upper())
         )
-        if entry is None or (entry.pk, row["notification_id"]) in seen:
+        if entry is None or (entry.person_id, row["notification_id"]) in seen:
             continue
-        if len(histories[entry.pk]) >= VOYAGE_HISTORY_LIMIT:
+        if len(histories[entry.person_id]) >= VOYAGE_HISTORY_LIMIT:
             continue
-        seen.add((entry.pk, row["notification_id"]))
-        histories[entry.pk].append(
+        seen.add((entry.person_id, row["notification_id"]))
+        histories[entry.person_id].append(
             _record(row, viewer_administration_id=user.administration_id, prefix=prefix)
         )
-    return [PersonOnBoard(entry=entry, history=histories[entry.pk]) for entry in entries]
+    for person in people:
+        person.history = histories[person.entry.person_id]
+    return people
 
 
 # --- Documents: certificates and crew lists -----------------------------------------------------------

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +26,7 @@ from .documents import audit_travel_document_views
 from .officer_forms import DecisionForm, QueueFilterForm
 from .pipeline import overall_status, required_agencies
 from .services import clearance_decide
+from .versions import version_changes
 
 QUEUE_PAGE_SIZE = 50
 
@@ -59,29 +60,6 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self.count > self.CAP
-
-
-def change_lines(changes: Any) -> list[str]:
-    """Readable lines for a version's recorded changes, whatever shape each change was stored in:
-    a sentence, or a mapping with the field and its old and new values."""
-    if isinstance(changes, dict):
-        changes = [
-            {"field": key, **value} if isinstance(value, dict) else {"field": key, "new": value}
-            for key, value in changes.items()
-        ]
-    lines = []
-    for change in changes or []:
-        if isinstance(change, dict):
-            label = change.get("label") or change.get("field") or ""
-            old = change.get("old", change.get("from", change.get("before")))
-            new = change.get("new", change.get("to", change.get("after")))
-            if old is None and new is None:
-                lines.append(str(label))
-            else:
-                lines.append(f"{label}: {'' if old is None else old} → {'' if new is None else new}")
-        else:
-            lines.append(str(change))
-    return lines
 
 
 @official_required
@@ -118,6 +96,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+def _version_number(request: HttpRequest) -> int | None:
+    """The version asked for (`?version=2`); None for the latest. Anything else is not found."""
+    raw = request.GET.get("version", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return int(raw)
 
 
 @official_required
@@ -161,19 +149,21 @@ def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
         for agency, label in Agency.choices
         if agency in required or agency in clearances
     ]
-    people = selectors.people_with_history(user=user, notification=notification)
+    filed = selectors.notification_as_filed(notification=notification, version=_version_number(request))
+    people = selectors.people_with_history(user=user, notification=notification, filed=filed)
     audit_travel_document_views(actor=user, notification=notification, entries=[p.entry for p in people])
     return render(
         request,
         "clearance/officer/detail.html",
         {
             "notification": notification,
-            "vessel": notification.vessel,
-            "weapons": list(notification.vessel.weapons.all()),
+            "filed": filed.filed,
+            "shown": filed,
+            "vessel": filed.vessel,
+            "weapons": filed.weapons,
             "people": people,
             "versions": [
-                {"version": version, "changes": change_lines(version.changes)}
-                for version in notification.versions.all()
+                {"version": version, "changes": version_changes(version)} for version in filed.versions
             ],
             "agency_rows": agency_rows,
             "pipeline_status": Status(
@@ -181,6 +171,7 @@ def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ),
             "own_clearance": own,
             "can_decide": notification.status in DECIDABLE,
+            "Status": Status,
             "form": form,
             "vessel_history": selectors.vessel_voyage_history(user=user, notification=notification),
             "history_limit": selectors.VOYAGE_HISTORY_LIMIT,

@@ -1,19 +1,23 @@
-"""The clearance state pipeline: which agencies must decide, and what their decisions add up to."""
+"""The clearance state pipeline: the moves a notification's status may make (`NOTIFICATION_STATUS`, a
+core pipeline over `choices.PIPELINE`), which agencies must decide, and what their decisions add up to."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from caribclear.accounts.choices import Agency
+from caribclear.core.pipeline import InvalidTransition, Pipeline
 
 from .choices import PIPELINE, Decision, Status
 from .models import Notification
 
+__all__ = ["NOTIFICATION_STATUS", "InvalidTransition", "overall_status", "required_agencies"]
 
-class InvalidTransition(Exception):
-    def __init__(self, current: str, requested: str) -> None:
-        super().__init__(f"A notification cannot go from {current!r} to {requested!r}.")
-        self.current, self.requested = current, requested
+NOTIFICATION_STATUS = Pipeline(
+    "status", PIPELINE, message=_("This notification is %(status)s: it cannot move to %(requested)s.")
+)
 
 
 def required_agencies(notification: Notification) -> list[str]:
@@ -37,12 +41,3 @@ def overall_status(decisions: Mapping[str, str], required: list[str]) -> str:
     if values - {Decision.PENDING}:
         return Status.IN_PROGRESS
     return Status.SUBMITTED
-
-
-def set_status(notification: Notification, status: str) -> bool:
-    """Move along the pipeline; raises InvalidTransition. Returns whether the status changed."""
-    if status not in PIPELINE[notification.status]:
-        raise InvalidTransition(notification.status, status)
-    changed = notification.status != status
-    notification.status = status
-    return changed

@@ -5,16 +5,11 @@ A notification another account filed is simply not found (404), for operators an
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import formats, timezone
-from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
@@ -22,9 +17,9 @@ from caribclear.core.refs import InvalidReference, parse_reference
 from caribclear.core.visibility import is_operator, visible
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
-from caribclear.vessels.models import Person, Vessel
+from caribclear.vessels.models import Vessel
 
-from .choices import OPERATOR_EDITABLE, Decision, Kind, PersonRole, Purpose, Status
+from .choices import DECIDED, OPERATOR_EDITABLE, Decision, Status
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
 from .pipeline import required_agencies
 
@@ -61,16 +56,6 @@ def notification_for(user: User, reference: str) -> Notification:
     return notification
 
 
-def vessels_for(user: User) -> QuerySet[Vessel]:
-    """The operator's own vessels that can sail (not archived)."""
-    return vessel_selectors.vessels_for(user)
-
-
-def people_for(user: User) -> QuerySet[Person]:
-    """The operator's own people (not archived), with their travel documents (newest expiry first)."""
-    return vessel_selectors.people_for(user)
-
-
 def ports_of_entry() -> QuerySet[Port]:
     """Ports where a member administration clears craft, grouped by administration for choosing."""
     return (
@@ -84,7 +69,7 @@ def ports_of_entry() -> QuerySet[Port]:
 def vessels_with_a_voyage(user: User) -> QuerySet[Vessel]:
     """The operator's vessels with a filed (not cancelled) notification to start a new one from."""
     return (
-        vessels_for(user)
+        vessel_selectors.vessels_for(user)
         .filter(
             notifications__status__in=[s for s in Status.values if s not in (Status.DRAFT, Status.CANCELLED)]
         )
@@ -136,9 +121,6 @@ def can_change(notification: Notification) -> bool:
     )
 
 
-DECIDED = frozenset({Status.CLEARED, Status.REFUSED, Status.REFERRED})
-
-
 def my_voyages(user: User) -> dict[str, list[Notification]]:
     """The operator's notifications in three groups for the home page: drafts, in hand, decided
     (cancelled ones at the end of the decided group). Each carries `.agencies` (agency_statuses)."""
@@ -160,72 +142,3 @@ def my_voyages(user: User) -> dict[str, list[Notification]]:
         else:
             groups["open"].append(n)
     return groups
-
-
-FIELD_LABELS: dict[str, Any] = {
-    "people": _("people on board"),
-    "people.role": _("role on board"),
-    "people.document": _("travel document"),
-    "declaration": _("declaration"),
-    "departs_at": _("departure date and time"),
-}
-
-
-def field_label(name: str) -> Any:
-    if name in FIELD_LABELS:
-        return FIELD_LABELS[name]
-    try:
-        return getattr(Notification._meta.get_field(name), "verbose_name", name)
-    except FieldDoesNotExist:
-        return name
-
-
-_CHOICES: dict[str, dict[str, Any]] = {
-    "kind": dict(Kind.choices),
-    "purpose": dict(Purpose.choices),
-}
-_ROLES = dict(PersonRole.choices)
-
-
-def _word(name: str, raw: str) -> Any:
-    if name == "expected_at" and raw:
-        try:
-            moment = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            return raw
-        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") + " UTC"
-    if name in _CHOICES:
-        return _CHOICES[name].get(raw, raw)
-    if name.endswith("_country") and raw:
-        return countries.name(raw) or raw
-    if raw in ("True", "False"):
-        return _("Yes") if raw == "True" else _("No")
-    if name.startswith("people"):
-        for code, label in _ROLES.items():
-            raw = raw.replace(f"({code})", f"({label})")
-    return raw
-
-
-@dataclass(frozen=True)
-class Change:
-    label: Any
-    old: Any
-    new: Any
-
-
-def version_changes(version: NotificationVersion) -> list[Change]:
-    """A version's changes in words: the field's label, and the old and new values as people read them."""
-    return [
-        Change(
-            label=field_label(c.get("field", "")),
-            old=_word(c.get("field", ""), str(c.get("old", ""))),
-            new=_word(c.get("field", ""), str(c.get("new", ""))),
-        )
-        for c in version.changes
-    ]
-
-
-def expired_on_board(notification: Notification) -> list[NotificationPerson]:
-    """People on board whose document has expired by the expected date (uses the prefetched rows)."""
-    on_date = notification.expected_at.date()
-    return [row for row in notification.people_on_board.all() if row.document.expiry_date < on_date]

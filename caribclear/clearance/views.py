@@ -16,11 +16,14 @@ from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
 from caribclear.core.permissions import operator_required
+from caribclear.vessels import selectors as vessel_selectors
 
 from . import selectors, services
 from .choices import Status
+from .expiry import expired_on_board
 from .forms import CancelForm, NotificationForm, StartFromLastVoyageForm
 from .models import Notification
+from .versions import version_changes
 
 SUBMIT = "submit"
 
@@ -39,8 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "clearance/operator/home.html",
         {
             "groups": selectors.my_voyages(user),
-            "has_vessels": selectors.vessels_for(user).exists(),
+            "has_vessels": vessel_selectors.vessels_for(user).exists(),
             "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
+            "Status": Status,
         },
     )
 
@@ -69,7 +73,9 @@ def notification_new(request: HttpRequest) -> HttpResponse:
         else:
             _done(request, notification, submitted=submitting)
             return redirect("clearance:notification_detail", notification.reference)
-    return render(request, "clearance/operator/form.html", {"form": form, "notification": None})
+    return render(
+        request, "clearance/operator/form.html", {"form": form, "notification": None, "Status": Status}
+    )
 
 
 @operator_required
@@ -112,7 +118,11 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
                     % {"version": notification.version},
                 )
             return redirect("clearance:notification_detail", notification.reference)
-    return render(request, "clearance/operator/form.html", {"form": form, "notification": notification})
+    return render(
+        request,
+        "clearance/operator/form.html",
+        {"form": form, "notification": notification, "Status": Status},
+    )
 
 
 @operator_required
@@ -229,10 +239,11 @@ def _detail_context(notification: Notification) -> dict[str, Any]:
         "notification": notification,
         "people": list(notification.people_on_board.all()),
         "agencies": selectors.agency_statuses(notification),
-        "versions": [(version, selectors.version_changes(version)) for version in versions],
-        "expired": selectors.expired_on_board(notification),
+        "versions": [(version, version_changes(version)) for version in versions],
+        "expired": expired_on_board(notification),
         "can_change": selectors.can_change(notification),
         "is_draft": notification.status == Status.DRAFT,
         "is_cleared": notification.status == Status.CLEARED,
         "problems": [],
+        "Status": Status,
     }

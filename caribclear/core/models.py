@@ -96,3 +96,34 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class StatusChange(models.Model):
+    """One move of a record's status (any app's record, by its kind and id): from, to, who, when, why.
+
+    Written only by `core.pipeline.Pipeline.move`; read as the history of one record."""
+
+    record_type = models.CharField(_("record type"), max_length=64)
+    record_id = models.CharField(_("record id"), max_length=64)
+    field = models.CharField(_("field"), max_length=40, default="status")
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["record_type", "record_id", "at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        indexes = [models.Index(fields=["record_type", "record_id", "at"], name="core_status_history_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id} {self.field} {self.from_status} -> {self.to_status}"

@@ -18,10 +18,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from caribclear.accounts.models import Administration, User
 from caribclear.core.audit import audit_record
+from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
 
 from .choices import (
@@ -478,14 +480,10 @@ def information_request_create(
     return rfi
 
 
-def _rfi_set_status(rfi: InformationRequest, status: str) -> None:
-    if status not in RFI_PIPELINE[rfi.status]:
-        raise ValidationError(
-            _("A request that is %(status)s cannot move to that status.")
-            % {"status": rfi.get_status_display()}
-        )
-    rfi.status = status
-    rfi.save(update_fields=["status", "updated_at"])
+# The moves of a request's status (`choices.RFI_PIPELINE`), checked and recorded by the core pipeline.
+RFI_STATUS = Pipeline(
+    "status", RFI_PIPELINE, message=gettext_lazy("A request that is %(status)s cannot move to that status.")
+)
 
 
 @transaction.atomic
@@ -497,7 +495,8 @@ def information_request_answer(*, actor: User, rfi: InformationRequest, text: st
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Write the answer.")})
-    _rfi_set_status(rfi, RfiStatus.ANSWERED)
+    RFI_STATUS.move(rfi, RfiStatus.ANSWERED, actor=actor)
+    rfi.save(update_fields=["status", "updated_at"])
     answer = InformationAnswer.objects.create(
         request=rfi, administration_id=administration_id, author=actor, text=text.strip()
     )
@@ -514,7 +513,8 @@ def information_request_set_status(
     if actor.administration_id != rfi.owner_id:
         raise PermissionDenied
     rfi = InformationRequest.objects.select_for_update().get(pk=rfi.pk)
-    _rfi_set_status(rfi, status)
+    RFI_STATUS.move(rfi, status, actor=actor)
+    rfi.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="intel.rfi_status", obj=rfi, data={"status": status})
     return rfi
 

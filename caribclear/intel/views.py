@@ -371,7 +371,8 @@ def rfi_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "intel/rfi_detail.html",
         {
             "view": view,
-            "rfi_status": rfi.status,
+            # Open to answers and status changes while the pipeline allows a move from its status.
+            "rfi_open": bool(services.RFI_STATUS[rfi.status]),
             "answers": selectors.information_answers(user=user, rfi=rfi),
             "answer_form": answer_form if addressed else None,
             "status_form": status_form,

@@ -15,7 +15,7 @@ from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import User
 from caribclear.clearance.choices import Decision, Kind, Status
 from caribclear.clearance.models import AgencyClearance, Notification, NotificationVersion
-from caribclear.clearance.officer_views import change_lines
+from caribclear.clearance.versions import version_changes
 from caribclear.core.models import AuditEvent
 from caribclear.vessels.models import Weapon
 
@@ -108,7 +108,9 @@ def test_detail_shows_vessel_people_declaration_and_versions(
     assert page.count("tag tag-red") == 1
     # Versions newest first, with their changes.
     assert [row["version"].number for row in response.context["versions"]] == [2, 1]
-    assert "expected_at: Monday → Tuesday" in page
+    # Each change in words: the field's label as the captain's form shows it, not its key.
+    assert "Expected date and time: Monday → Tuesday" in page
+    assert "expected_at" not in page
 
 
 def test_detail_shows_regional_history_but_nothing_else_of_other_members(
@@ -311,8 +313,19 @@ def test_a_cancelled_notification_cannot_be_decided(
     assert "there is nothing to decide" in response.content.decode()
 
 
-def test_change_lines_reads_the_shapes_changes_are_stored_in() -> None:
-    assert change_lines([{"field": "port", "old": "AGSJO", "new": "AGFAL"}]) == ["port: AGSJO → AGFAL"]
-    assert change_lines(["Added a passenger"]) == ["Added a passenger"]
-    assert change_lines({"purpose": {"old": "", "new": "charter"}}) == ["purpose:  → charter"]
-    assert change_lines(None) == []
+def test_version_changes_read_the_shape_changes_are_stored_in() -> None:
+    # Services store changes as [{"field", "old", "new"}] (the only shape written); pages read them in
+    # words: the field's label and each value as the captain entered it.
+    version = NotificationVersion(
+        changes=[
+            {"field": "port", "old": "St. John's", "new": "Falmouth"},
+            {"field": "purpose", "old": "", "new": "charter"},
+            {"field": "expected_at", "old": "2026-12-10T14:00:00+00:00", "new": "2026-12-11T09:30:00+00:00"},
+        ]
+    )
+    assert [(str(c.label), str(c.old), str(c.new)) for c in version_changes(version)] == [
+        ("port of entry", "St. John's", "Falmouth"),
+        ("purpose of visit", "", "Charter"),
+        ("expected date and time", "10 Dec 2026, 14:00 UTC", "11 Dec 2026, 09:30 UTC"),
+    ]
+    assert version_changes(NotificationVersion(changes=[])) == []

@@ -15,7 +15,7 @@ from caribclear.vessels.models import TravelDocument, Weapon
 from .. import services
 from ..choices import Decision, Kind, PersonRole, Status
 from ..models import Notification, NotificationVersion
-from ..pipeline import InvalidTransition, set_status
+from ..pipeline import NOTIFICATION_STATUS, InvalidTransition
 from ..services import Aboard
 from .factories import person_make, vessel_make
 from .operator_fixtures import crew_fixture, later  # noqa: F401
@@ -259,7 +259,7 @@ def test_only_the_owner_may_write(crew, make_user, officer):
 def test_a_reference_collision_draws_again(crew, monkeypatch):
     first = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     drawn = iter([first.reference, first.reference, "K7PM-4QXB"])
-    monkeypatch.setattr(services, "new_reference", lambda: next(drawn))
+    monkeypatch.setattr(services.notifications, "new_reference", lambda: next(drawn))
     second = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     assert second.reference == "K7PM-4QXB"
 
@@ -358,13 +358,13 @@ def test_a_cancelled_notification_goes_nowhere(crew):
     with pytest.raises(ValidationError):
         services.notification_amend(actor=crew.operator, notification=notification, data={"last_port": "X"})
     with pytest.raises(InvalidTransition):
-        set_status(notification, Status.SUBMITTED)
+        NOTIFICATION_STATUS.move(notification, Status.SUBMITTED, actor=crew.operator)
 
 
 def test_a_draft_cannot_jump_to_cleared(crew):
     draft = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
     with pytest.raises(InvalidTransition):
-        set_status(draft, Status.CLEARED)
+        NOTIFICATION_STATUS.move(draft, Status.CLEARED, actor=crew.operator)
 
 
 # --- A short stay filed as one visit ------------------------------------------------------------------------

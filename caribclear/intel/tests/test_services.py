@@ -16,6 +16,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Status
 from caribclear.clearance.tests.factories import notification_make, vessel_make
 from caribclear.core.models import AuditEvent
+from caribclear.core.pipeline import status_history
 
 from ..access import visible_records
 from ..choices import ChangeStatus, RfiStatus, Tlp
@@ -182,6 +183,38 @@ def test_request_for_information_pipeline(
     with pytest.raises(ValidationError):
         information_request_set_status(actor=analyst, rfi=rfi, status=RfiStatus.OPEN)
     assert InformationRequest.objects.get().status == RfiStatus.CLOSED
+
+
+def test_request_for_information_moves_are_in_its_status_history_and_a_bad_move_is_a_form_error(
+    analyst: User,
+    barbados: Administration,
+    bb_officer: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    rfi = information_request_create(
+        actor=analyst,
+        fields={
+            "subject": "Vessel Blue Heron",
+            "question": "Seen?",
+            "deadline": timezone.localdate() + dt.timedelta(days=7),
+        },
+        addressed_to=[barbados],
+    )
+    information_request_answer(actor=bb_officer, rfi=rfi, text="Yes, in May.")
+    information_request_set_status(actor=analyst, rfi=rfi, status=RfiStatus.CLOSED)
+    assert [(c.from_status, c.to_status, c.actor) for c in status_history(rfi)] == [
+        (RfiStatus.OPEN, RfiStatus.ANSWERED, bb_officer),
+        (RfiStatus.ANSWERED, RfiStatus.CLOSED, analyst),
+    ]
+    assert AuditEvent.objects.filter(action="status.change", object_id=str(rfi.pk)).count() == 2
+    # Reopening a closed request is not a move the pipeline allows: the form says so, nothing changes.
+    response = client_for(analyst).post(
+        reverse("intel:rfi_detail", args=[rfi.reference]), {"action": "status", "status": RfiStatus.OPEN}
+    )
+    assert response.status_code == 200
+    assert "A request that is Closed cannot move to that status." in response.content.decode()
+    assert InformationRequest.objects.get().status == RfiStatus.CLOSED
+    assert len(status_history(rfi)) == 2
 
 
 def test_operation_members_share_records_and_get_a_report(
