@@ -43,3 +43,72 @@ class PeriodForm(forms.Form):
             members=[a.code for a in data.get("members") or []],
             commodity=data.get("commodity") or "",
         )
+
+
+class AssessmentForm(forms.ModelForm):
+    """The report's period, region and label, and the analyst's narrative."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members (region)"),
+        queryset=Administration.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
+        help_text=_("None chosen: the whole region."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        from .models import ThreatAssessment
+
+        model = ThreatAssessment
+        fields = [
+            "title",
+            "date_from",
+            "date_to",
+            "commodity",
+            "tlp",
+            "key_judgements",
+            "assessment",
+            "outlook",
+            "recommendations",
+        ]
+        widgets = {
+            "date_from": DATE,
+            "date_to": DATE,
+            "key_judgements": forms.Textarea(attrs={"rows": 5}),
+            "assessment": forms.Textarea(attrs={"rows": 10}),
+            "outlook": forms.Textarea(attrs={"rows": 5}),
+            "recommendations": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    field_order = ["title", "date_from", "date_to", "members", "commodity", "tlp"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            kwargs.setdefault("initial", {})["members"] = list(
+                Administration.objects.filter(code__in=instance.members)
+            )
+        super().__init__(*args, **kwargs)
+        if instance is None or not instance.pk:
+            default = Period.last_year()
+            self.fields["date_from"].initial = default.date_from
+            self.fields["date_to"].initial = default.date_to
+            self.fields["title"].initial = _("Strategic threat assessment")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["members"] = sorted(a.code for a in self.cleaned_data["members"])
+        return data
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -248,3 +248,41 @@ def notable_seizures(*, user: Any, period: Period, limit: int = 20) -> list[Seiz
         .prefetch_related("persons", "companies", "attachments", "released_to")
         .order_by("-estimated_value_usd", "-id")[:limit]
     )
+
+
+# --- Strategic threat assessments ------------------------------------------------------------------------
+def previous_period(period: Period) -> Period:
+    """The period of the same length just before `period`, same region and commodity (for trends)."""
+    length = period.date_to - period.date_from
+    date_to = period.date_from - dt.timedelta(days=1)
+    return Period(
+        date_from=date_to - length, date_to=date_to, members=list(period.members), commodity=period.commodity
+    )
+
+
+def source_labels(*, user: Any, periods: list[Period]) -> set[str]:
+    """The TLP labels of the records a report for `user` is built from (the visible seizures of each period)."""
+    labels: set[str] = set()
+    for period in periods:
+        labels.update(
+            seizures_in(user=user, period=period).order_by().values_list("tlp", flat=True).distinct()
+        )
+    return labels
+
+
+def assessments_for(*, user: Any) -> QuerySet[Any]:
+    """The threat assessments of the reader's administration (officials only; anyone else sees none)."""
+    from .models import ThreatAssessment
+
+    if not getattr(user, "is_official", False) or user.administration_id is None:
+        return ThreatAssessment.objects.none()
+    return ThreatAssessment.objects.filter(administration_id=user.administration_id).select_related(
+        "author", "approved_by", "administration"
+    )
+
+
+def assessment_get(*, user: Any, reference: str) -> Any:
+    """One assessment the reader may see; any other is not found (404)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(assessments_for(user=user), reference=reference)

@@ -5,23 +5,26 @@ from __future__ import annotations
 import csv
 from typing import Any, cast
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_countries import countries
+from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
 from caribclear.clearance.choices import Status
 from caribclear.core.permissions import official_required
-from caribclear.intel.access import read
-from caribclear.intel.choices import Commodity, ConcealmentMethod, DetectionMethod, ReadVia
-from caribclear.intel.exports import pdf_document
+from caribclear.intel.choices import Commodity, ConcealmentMethod
 
-from . import selectors
+from . import selectors, services
 from .charts import bar_chart, column_chart
-from .forms import PeriodForm
+from .choices import AssessmentStatus
+from .forms import AssessmentForm, PeriodForm, ReturnForm
+from .models import ThreatAssessment
+from .pdf import assessment_pdf
+from .report import AssessmentReport, build_report, csv_rows
 
 
 def _user(request: HttpRequest) -> User:
@@ -87,124 +90,154 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/home.html", context)
 
 
-def _assessment_sections(summary: selectors.SeizureSummary) -> list[tuple[str, list[list[Any]]]]:
-    return [
-        (
-            _("Seizures by commodity"),
-            [[_("Commodity"), _("Seizures"), _("Estimated value (USD)")]]
-            + [
-                [_label(Commodity, r["commodity"]), r["count"], r["value"] or 0] for r in summary.by_commodity
-            ],
-        ),
-        (
-            _("Seizures by month"),
-            [[_("Month"), _("Seizures")]] + [[_month(r["month"]), r["count"]] for r in summary.by_month],
-        ),
-        (
-            _("Top routes"),
-            [[_("Origin"), _("Destination"), _("Seizures"), _("Estimated value (USD)")]]
-            + [
-                [
-                    countries.name(r["route_origin"]) or "?",
-                    countries.name(r["route_destination"]) or "?",
-                    r["count"],
-                    r["value"] or 0,
-                ]
-                for r in summary.top_routes
-            ],
-        ),
-        (
-            _("Top concealment methods"),
-            [[_("Method"), _("Seizures")]]
-            + [
-                [_label(ConcealmentMethod, r["concealment_method"]), r["count"]]
-                for r in summary.top_concealment
-            ],
-        ),
-        (
-            _("Detection methods"),
-            [[_("Method"), _("Seizures")]]
-            + [[_label(DetectionMethod, r["detection_method"]), r["count"]] for r in summary.by_detection],
-        ),
-        (
-            _("Places"),
-            [[_("Port"), _("Seizures")]]
-            + [[f"{r['port__name']} ({r['port__locode']})", r["count"]] for r in summary.top_places],
-        ),
-    ]
+def _neutral(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula."""
+    text = value if isinstance(value, str) else None
+    return "'" + text if text and text[:1] in ("=", "+", "-", "@") else value
+
+
+def _export(report: AssessmentReport, export: str, name: str) -> HttpResponse:
+    if export == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        writer = csv.writer(response)
+        writer.writerows([[_neutral(c) for c in row] for row in csv_rows(report)])
+        return response
+    response = HttpResponse(assessment_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 @official_required
 def threat_assessment(request: HttpRequest) -> HttpResponse:
-    """Strategic threat assessment for a period and region: ?format=pdf or csv; built only from what the
-    reader may see (aggregates through the visibility rule; notable seizures redacted and logged)."""
+    """The administration's threat assessments, and a quick one for any period and region: ?format=pdf or
+    csv exports it at once, marked DRAFT (only an approved, saved report exports as final). Built only
+    from what the reader may see (aggregates through the visibility rule; largest seizures redacted and
+    logged)."""
     form = PeriodForm(request.GET or None)
     export = request.GET.get("format")
-    if export not in ("pdf", "csv") or not form.is_valid():
-        return render(request, "dashboards/threat_assessment.html", {"form": form})
-    period = form.period()
-    summary = selectors.seizure_summary(user=_user(request), period=period, top=15)
-    notable = read(
-        _user(request), selectors.notable_seizures(user=_user(request), period=period), via=ReadVia.REPORT
+    if export in ("pdf", "csv") and form.is_valid():
+        report = build_report(user=_user(request), period=form.period())
+        return _export(report, export, f"threat-assessment-draft-{timezone.now():%Y%m%d}")
+    return render(
+        request,
+        "dashboards/threat_assessment.html",
+        {"form": form, "assessments": selectors.assessments_for(user=_user(request))[:50]},
     )
-    region = ", ".join(period.members) or _("whole region")
-    title = _("Strategic threat assessment")
-    subtitle = _("%(start)s to %(end)s — %(region)s — %(count)s seizures, estimated value USD %(value)s") % {
-        "start": date_format(period.date_from),
-        "end": date_format(period.date_to),
-        "region": region,
-        "count": summary.total,
-        "value": f"{summary.total_value:,.0f}",
-    }
-    sections = _assessment_sections(summary)
-    notable_rows = [
-        [
-            _("Reference"),
-            _("Date"),
-            _("Place"),
-            _("Commodity"),
-            _("Quantity"),
-            _("Value (USD)"),
-            _("Route"),
-            _("Label"),
-        ]
-    ] + [
-        [
-            v.data["reference"],
-            v.data["occurred_on"],
-            v.data["port_label"],
-            v.data["description"],
-            f"{v.data['quantity']} {v.data['unit_label']}",
-            v.data["estimated_value_usd"],
-            f"{v.data['route_origin'] or '?'} → {v.data['route_destination'] or '?'}",
-            v.data["tlp"],
-        ]
-        for v in notable
-    ]
-    sections.append((_("Largest seizures"), notable_rows))
-    stamp = timezone.now().strftime("%Y%m%d")
-    if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="threat-assessment-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([title, subtitle])
-        for heading, rows in sections:
-            writer.writerow([])
-            writer.writerow([heading])
-            writer.writerows(rows)
-        return response
-    pdf = pdf_document(
-        title=title,
-        subtitle=subtitle,
-        sections=sections,
-        notes=[
-            _(
-                "Prepared for %(who)s of %(administration)s. Built only from records this reader may see; "
-                "handle according to each record's TLP label."
-            )
-            % {"who": _user(request).email, "administration": _user(request).administration}
-        ],
+
+
+@official_required
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_create(actor=_user(request), **form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Draft %(reference)s saved.") % {"reference": assessment.reference})
+            return redirect("dashboards:assessment", reference=assessment.reference)
+    return render(request, "dashboards/assessment_form.html", {"form": form})
+
+
+def _period(assessment: ThreatAssessment) -> selectors.Period:
+    return selectors.Period(
+        date_from=assessment.date_from,
+        date_to=assessment.date_to,
+        members=list(assessment.members),
+        commodity=assessment.commodity,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="threat-assessment-{stamp}.pdf"'
-    return response
+
+
+@official_required
+def assessment_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """A saved assessment: its narrative (editable while a draft), its status and the next steps."""
+    user = _user(request)
+    assessment = selectors.assessment_get(user=user, reference=reference)
+    editable = assessment.status == AssessmentStatus.DRAFT
+    form = AssessmentForm(request.POST or None, instance=assessment) if editable else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.assessment_update(actor=user, assessment=assessment, **form.values())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("dashboards:assessment", reference=assessment.reference)
+    second_official = user.is_supervisor and user.pk != assessment.author_id
+    return render(
+        request,
+        "dashboards/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "return_form": ReturnForm(),
+            "can_submit": editable and user.pk == assessment.author_id,
+            "can_decide": assessment.status == AssessmentStatus.SUBMITTED and second_official,
+            "waits_for_second": assessment.status == AssessmentStatus.SUBMITTED and not second_official,
+            "can_release": assessment.status == AssessmentStatus.APPROVED
+            and (user.is_supervisor or user.pk == assessment.author_id),
+        },
+    )
+
+
+ACTIONS = {
+    "submit": services.assessment_submit,
+    "approve": services.assessment_approve,
+    "release": services.assessment_release,
+}
+
+
+@official_required
+@require_POST
+def assessment_action(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    assessment = selectors.assessment_get(user=user, reference=reference)
+    action = request.POST.get("action", "")
+    try:
+        if action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Say what should change before returning the report."))
+                return redirect("dashboards:assessment", reference=reference)
+            services.assessment_return(actor=user, assessment=assessment, note=form.cleaned_data["note"])
+            messages.success(request, _("Returned to its author."))
+        elif action in ACTIONS:
+            ACTIONS[action](actor=user, assessment=assessment)
+            done = {
+                "submit": _("Submitted: a second official approves it before release."),
+                "approve": _("Approved: it now exports as final."),
+                "release": _("Released."),
+            }
+            messages.success(request, done[action])
+        else:
+            raise Http404
+    except PermissionDenied:
+        messages.error(
+            request, _("A second official must approve: not the author, a supervisor of the administration.")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("dashboards:assessment", reference=reference)
+
+
+@official_required
+def assessment_export(request: HttpRequest, reference: str) -> HttpResponse:
+    """The saved assessment as PDF or CSV for this reader; marked DRAFT until it is approved."""
+    assessment = selectors.assessment_get(user=_user(request), reference=reference)
+    export = request.GET.get("format", "pdf")
+    if export not in ("pdf", "csv"):
+        raise Http404
+    report = build_report(user=_user(request), period=_period(assessment), assessment=assessment)
+    suffix = "" if assessment.is_final else "-draft"
+    return _export(report, export, f"threat-assessment-{assessment.reference}{suffix}")

@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import Administration, User
+from caribclear.core.forms import bound_objects, bound_value
 
 from .choices import (
     ALERT_PERSONAL_DEFAULT,
@@ -39,6 +41,10 @@ def _members(exclude: Administration | None = None) -> Any:
     return qs.exclude(pk=exclude.pk) if exclude else qs
 
 
+def _names(items: Any) -> str:
+    return ", ".join(str(item) for item in items)
+
+
 class DisseminationMixin(forms.Form):
     """Label, release and personal-data release, shared by every record's form."""
 
@@ -65,6 +71,95 @@ class DisseminationMixin(forms.Form):
     def setup_dissemination(self, administration: Administration) -> None:
         self.fields["released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
         self.fields["personal_released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        tlp = data.get("tlp")
+        named = data.get("released_to")
+        if tlp == Tlp.AMBER and not named and not data.get("release_to_all") and "released_to" in data:
+            self.add_error(
+                "released_to",
+                _(
+                    "TLP:AMBER is released to nobody: tick the administrations under “Released to”, "
+                    "or choose TLP:AMBER+STRICT to keep it to your administration."
+                ),
+            )
+        if tlp == Tlp.AMBER_STRICT and not named and data.get("release_to_all") and "released_to" in data:
+            self.add_error(
+                "released_to",
+                _(
+                    "TLP:AMBER+STRICT is released by name only (“all member administrations” does "
+                    "not count): tick the administrations under “Released to”."
+                ),
+            )
+        return data
+
+    def sharing_summary(self) -> list[str]:
+        """What saving would share, in plain words: who sees the record, and who its personal parts."""
+        tlp = bound_value(self["tlp"])
+        if not tlp:
+            return []
+        to_all = bool(bound_value(self["release_to_all"])) if "release_to_all" in self.fields else False
+        named = bound_objects(self["released_to"])
+        operation = bound_value(self["operation"]) if "operation" in self.fields else None
+        label = Tlp(tlp).value
+        if tlp in (Tlp.CLEAR, Tlp.GREEN) or (tlp == Tlp.AMBER and to_all):
+            who = gettext("every member administration")
+        elif tlp == Tlp.RED:
+            recipients = [
+                e.strip()
+                for e in str(self.data.get("recipients", "") or self.initial.get("recipients", "")).split(",")
+            ]
+            recipients = [e for e in recipients if e]
+            who = (
+                gettext("your administration and the named recipients %(names)s")
+                % {"names": ", ".join(recipients)}
+                if recipients
+                else gettext("your administration only (no named recipient yet)")
+            )
+        elif named:
+            who = gettext("your administration and %(names)s") % {"names": _names(named)}
+        elif tlp == Tlp.AMBER:
+            who = ""
+        else:
+            who = gettext("your administration only")
+        lines = [
+            gettext("%(label)s: visible to %(who)s.") % {"label": f"TLP:{label}", "who": who}
+            if who
+            else gettext("%(label)s: released to nobody yet. Tick the administrations under “Released to”.")
+            % {"label": f"TLP:{label}"}
+        ]
+        if operation is not None and tlp != Tlp.RED:
+            lines.append(
+                gettext("Also visible to the members of operation %(operation)s.")
+                % {"operation": getattr(operation, "code", operation)}
+            )
+        names = dict(self.fields["personal_fields"].choices)  # type: ignore[attr-defined]
+        personal = [str(names.get(v, v)) for v in bound_value(self["personal_fields"]) or []]
+        personal_to = bound_objects(self["personal_released_to"])
+        if not personal:
+            lines.append(
+                gettext("Personal fields: none marked; every part is shown to whoever sees the record.")
+            )
+        elif personal_to:
+            lines.append(
+                ngettext(
+                    "Personal field (%(fields)s): released to %(names)s.",
+                    "Personal fields (%(fields)s): released to %(names)s.",
+                    len(personal),
+                )
+                % {"fields": ", ".join(personal), "names": _names(personal_to)}
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "Personal field (%(fields)s): none released; only your administration sees it.",
+                    "Personal fields (%(fields)s): none released; only your administration sees them.",
+                    len(personal),
+                )
+                % {"fields": ", ".join(personal)}
+            )
+        return lines
 
     def clean_recipients(self) -> list[User]:
         emails = [e.strip() for e in self.cleaned_data.get("recipients", "").split(",") if e.strip()]
@@ -253,6 +348,28 @@ class InformationRequestForm(forms.ModelForm):
         tlp = self.fields["tlp"]
         assert isinstance(tlp, forms.ChoiceField)
         tlp.choices = [(Tlp.AMBER, Tlp.AMBER.label), (Tlp.AMBER_STRICT, Tlp.AMBER_STRICT.label)]
+
+    def sharing_summary(self) -> list[str]:
+        """Who will see the request, and whether its question's personal data goes with it."""
+        tlp = bound_value(self["tlp"]) or Tlp.AMBER
+        addressed = bound_objects(self["addressed_to"])
+        if not addressed:
+            return [
+                gettext("Addressed to nobody yet: tick the administrations under “%(label)s”.")
+                % {"label": self.fields["addressed_to"].label}
+            ]
+        names = _names(addressed)
+        lines = [
+            gettext("%(label)s: visible to %(who)s.")
+            % {"label": f"TLP:{tlp}", "who": gettext("your administration and %(names)s") % {"names": names}}
+        ]
+        if bound_value(self["include_personal"]):
+            lines.append(gettext("Personal data in the question: released to %(names)s.") % {"names": names})
+        else:
+            lines.append(
+                gettext("Personal data in the question: none released; write the question without it.")
+            )
+        return lines
 
 
 class AnswerForm(forms.Form):

@@ -114,6 +114,11 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _reviewing(request: HttpRequest) -> bool:
+    """A sharing form posted to see who would see the record, not to save it."""
+    return request.POST.get("action") == "review"
+
+
 def _filters(form: SearchForm) -> selectors.SeizureFilters:
     data = form.cleaned_data if form.is_valid() else {}
     return selectors.SeizureFilters(
@@ -179,7 +184,13 @@ def seizure_new(request: HttpRequest) -> HttpResponse:
     form = SeizureForm(request.POST or None, request.FILES or None, user=user)
     persons = PersonFormSet(request.POST or None, prefix="person")
     companies = CompanyFormSet(request.POST or None, prefix="company")
-    if request.method == "POST" and form.is_valid() and persons.is_valid() and companies.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and persons.is_valid()
+        and companies.is_valid()
+        and not _reviewing(request)
+    ):
         files = (
             [(form.cleaned_data["photo"], form.cleaned_data["photo_caption"])]
             if form.cleaned_data["photo"]
@@ -274,7 +285,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 @official_required
 def alert_new(request: HttpRequest) -> HttpResponse:
     form = AlertForm(request.POST or None, user=_user(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         try:
             alert = services.alert_create(
                 actor=_user(request),
@@ -320,7 +331,7 @@ def rfi_list(request: HttpRequest) -> HttpResponse:
 @official_required
 def rfi_new(request: HttpRequest) -> HttpResponse:
     form = InformationRequestForm(request.POST or None, user=_user(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         data = form.cleaned_data
         try:
             rfi = services.information_request_create(
@@ -431,7 +442,7 @@ def record_handling(request: HttpRequest, record_type: str, reference: str) -> H
         administration=_user(request).administration,  # type: ignore[arg-type]
         personal_choices=choices,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         data = form.cleaned_data
         try:
             change = services.dissemination_change_request(

@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import Administration
+from caribclear.core.forms import bound_objects, bound_value
 
 from .choices import FILE_FORMATS, Gender, LookoutKind, Sharing
 
@@ -27,11 +29,47 @@ def _members() -> forms.ModelMultipleChoiceField:
 
 
 class SharingMixin(forms.Form):
+    """Who may screen against a list or lookout: every member, named members, or the owner only.
+
+    ``administration`` is the owner's (the user's) administration, so the summary can leave it out of the
+    named ones."""
+
+    def __init__(self, *args: Any, administration: Administration | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.administration = administration
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("sharing") == Sharing.NAMED and not data.get("shared_with"):
             self.add_error("shared_with", _("Name at least one member administration."))
         return data
+
+    def sharing_summary(self) -> list[str]:
+        """What saving would share, in plain words."""
+        sharing = bound_value(self["sharing"])
+        named = [a for a in bound_objects(self["shared_with"]) if a != self.administration]
+        if sharing == Sharing.ALL:
+            lines = [gettext("Screened against by every member administration.")]
+        elif sharing == Sharing.NAMED and named:
+            lines = [
+                gettext("Screened against by your administration and %(names)s.")
+                % {"names": ", ".join(str(a) for a in named)}
+            ]
+        elif sharing == Sharing.NAMED:
+            lines = [
+                gettext("Shared with nobody yet: tick the administrations under “%(label)s”.")
+                % {"label": self.fields["shared_with"].label}
+            ]
+        elif sharing == Sharing.OWN:
+            lines = [gettext("Screened against by your administration only.")]
+        else:
+            return []
+        if named and sharing != Sharing.NAMED:
+            lines.append(
+                gettext("The administrations ticked (%(names)s) are not used unless you choose “%(choice)s”.")
+                % {"names": ", ".join(str(a) for a in named), "choice": Sharing.NAMED.label}
+            )
+        return lines
 
 
 class ListFilesForm(forms.Form):

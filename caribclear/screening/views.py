@@ -37,6 +37,11 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _reviewing(request: HttpRequest) -> bool:
+    """A sharing form posted to see who would screen against the list, not to save it."""
+    return request.POST.get("action") == "review"
+
+
 def _save_uploads(directory: Path, fmt: str, files: dict[str, UploadedFile | None]) -> tuple[Path, str]:
     """Write the uploaded files where the engine's reader expects them; return the list file's path."""
     main = files["file"]
@@ -72,8 +77,10 @@ def watchlists(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 def watchlist_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = WatchlistCreateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = WatchlistCreateForm(
+        request.POST or None, request.FILES or None, administration=user.administration
+    )
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         data = form.cleaned_data
         try:
             with transaction.atomic():
@@ -161,8 +168,8 @@ def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "threshold": watchlist.threshold,
         "is_active": watchlist.is_active,
     }
-    form = WatchlistSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = WatchlistSettingsForm(request.POST or None, initial=initial, administration=user.administration)
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         data = form.cleaned_data
         try:
             services.watchlist_update(
@@ -231,8 +238,8 @@ def _lookout_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 @official_required
 def lookout_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = LookoutForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = LookoutForm(request.POST or None, administration=user.administration)
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         try:
             lookout = services.lookout_create(actor=user, **_lookout_kwargs(form.cleaned_data))
         except ValidationError as error:
@@ -295,8 +302,8 @@ def lookout_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "sharing": lookout.sharing,
         "shared_with": list(lookout.shared_with.all()),
     }
-    form = LookoutForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = LookoutForm(request.POST or None, initial=initial, administration=user.administration)
+    if request.method == "POST" and form.is_valid() and not _reviewing(request):
         try:
             services.lookout_update(actor=user, lookout=lookout, **_lookout_kwargs(form.cleaned_data))
         except ValidationError as error:
