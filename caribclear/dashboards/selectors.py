@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from caribclear.core.visibility import visible
+from caribclear.core.visibility import get_visible_or_404, visible
 from caribclear.intel.models import Seizure
 from caribclear.intel.visibility import AGGREGATE
 from caribclear.reference.models import Port
@@ -274,15 +274,9 @@ def assessments_for(*, user: Any) -> QuerySet[Any]:
     """The threat assessments of the reader's administration (officials only; anyone else sees none)."""
     from .models import ThreatAssessment
 
-    if not getattr(user, "is_official", False) or user.administration_id is None:
-        return ThreatAssessment.objects.none()
-    return ThreatAssessment.objects.filter(administration_id=user.administration_id).select_related(
-        "author", "approved_by", "administration"
-    )
+    return visible(user, ThreatAssessment).select_related("author", "approved_by", "administration")
 
 
 def assessment_get(*, user: Any, reference: str) -> Any:
     """One assessment the reader may see; any other is not found (404)."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(assessments_for(user=user), reference=reference)
+    return get_visible_or_404(user, assessments_for(user=user), reference=reference)

@@ -47,6 +47,7 @@ from caribclear.clearance.pipeline import required_agencies
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
 from caribclear.conftest import sign_in
 from caribclear.core.visibility import registered_models
+from caribclear.dashboards.services import assessment_create
 from caribclear.intel.choices import Tlp
 from caribclear.intel.services import (
     alert_create,
@@ -84,6 +85,7 @@ OFFICIAL_KINDS = (
     "lookout",
     "criterion",
     "officer",
+    "assessment",
 )
 
 
@@ -256,6 +258,12 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
             "tlp": Tlp.AMBER,
         },
     )
+    assessment = assessment_create(
+        actor=admin,
+        title=marker("assessment", code),
+        date_from=timezone.localdate() - dt.timedelta(days=365),
+        date_to=timezone.localdate(),
+    )
     kitts = Administration.objects.get(code="KN")
     rfi = information_request_create(
         actor=admin,
@@ -290,6 +298,7 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
         "alert": alert,
         "rfi": rfi,
         "change": change,
+        "assessment": assessment,
         "officer": users[f"officer_{code}"],
     }
 
@@ -418,6 +427,8 @@ PARAMS: dict[str, Param] = {
     "intel:handling.reference": Param(_ref("seizure")),
     "intel:change_decide.pk": Param(_pk("change")),
     "intel:operation_detail.code": Param(lambda refs: refs["operation"].code),
+    # dashboards
+    "dashboards.reference": Param(_ref("assessment")),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
@@ -456,6 +467,12 @@ API_BODIES: dict[str, dict[str, Any]] = {
 }
 
 # Every list is also walked searching for the markers' common stem, and asked for its export.
+# Form bodies for pages that only take POST and answer an unknown request "not found" whoever asks: the
+# walk posts these (rolled back), so the owners' answer shows the record is found and another's is a 404.
+FORM_BODIES: dict[str, dict[str, Any]] = {
+    "dashboards:assessment_action": {"action": "submit"},
+}
+
 SEARCH = {
     "q": "zorblax",
     "vessel": "zorblax",
@@ -647,7 +664,8 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
                     failures.append(f"{where}: {response.status_code}, not 'not found'")
                 if record and reader.owner and response.status_code == 405:
                     # A page that only takes POST: the owner's POST (rolled back) must find the record.
-                    response, _after = _request(client, "POST", path, token, api=route.is_api)
+                    form = FORM_BODIES.get(route.name)
+                    response, _after = _request(client, "POST", path, token, api=route.is_api, data=form)
                 if record and reader.owner and response.status_code not in (404, 405):
                     owner_opened = True
             if record and reader.owner:
@@ -656,7 +674,11 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
             if not record or reader.owner:
                 continue
             for method in writes:
-                payload = API_BODIES.get(f"{method} {route.path}", {}) if route.is_api else {}
+                payload = (
+                    API_BODIES.get(f"{method} {route.path}", {})
+                    if route.is_api
+                    else FORM_BODIES.get(route.name, {})
+                )
                 response, after = _request(client, method, path, token, api=route.is_api, data=payload)
                 walked += 1
                 where = f"{method} {path} as {reader.key or 'anonymous'}"
