@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -69,10 +68,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
+    user = selectors.user_from_confirmation_link(uidb64)
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     services.user_confirm_email(user=user)
@@ -82,9 +78,7 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        user = User.objects.filter(
-            email__iexact=request.POST.get("email", ""), email_confirmed_at__isnull=True
-        ).first()
+        user = selectors.unconfirmed_account(request.POST.get("email", ""))
         if user is not None:
             services.send_email_confirmation(user=user)
         # The same answer whether or not the address has an account, so nobody can probe for accounts.
@@ -98,7 +92,7 @@ def _locked_out(request: HttpRequest) -> HttpResponse:
 
 
 def _has_authenticator(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return selectors.authenticator_devices(user, confirmed=True).exists()
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -132,7 +126,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def _pending_user(request: HttpRequest) -> User:
     user_id = request.session.get(PENDING_USER)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = selectors.pending_login_user(user_id)
     if user is None:
         raise Http404
     return user
@@ -154,7 +148,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (account_locked(request, user.email) or address_locked(request)):
         return _locked_out(request)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        for device in selectors.authenticator_devices(user, confirmed=True):
             verified, _reason = device.verify_is_allowed()
             if not verified:
                 form.add_error("code", _("Too many wrong codes. Wait a minute and try again."))
@@ -175,9 +169,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         user = _pending_user(request)
     except Http404:
         return redirect("accounts:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if selectors.authenticator_devices(user, confirmed=True).exists():
         return redirect("accounts:verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or services.totp_device_start(
+    device = selectors.authenticator_devices(user, confirmed=False).first() or services.totp_device_start(
         user=user
     )
     form = OtpForm(request.POST or None)

@@ -14,3 +14,4 @@ class ClearanceConfig(AppConfig):
         from .declaration import NotificationKind
 
         register(NotificationKind())
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
-from caribclear.core.audit import audit_record, audit_records
+from caribclear.core.audit import audit_records
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_datetime_text, utc_datetime_text
 from caribclear.vessels.choices import DocumentType

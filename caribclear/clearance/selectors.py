@@ -15,6 +15,7 @@ from django.utils import timezone
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
 from caribclear.core.refs import InvalidReference, parse_reference
+from caribclear.core.visibility import is_operator, visible
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import Vessel
@@ -26,9 +27,9 @@ from .pipeline import required_agencies
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     """The notifications an operator filed. Officials see none here (they use the officer queue)."""
-    if not user.is_authenticated or not getattr(user, "is_operator", False):
+    if not is_operator(user):
         return Notification.objects.none()
-    return Notification.objects.filter(account=user)
+    return visible(user, Notification)
 
 
 def notification_for(user: User, reference: str) -> Notification:

@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     summary = selectors.seizure_summary(user=_user(request), period=period)
-    volumes = selectors.clearance_volumes(period=period)
+    volumes = selectors.clearance_volumes(user=_user(request), period=period)
     hit_rates = selectors.risk_hit_rates(user=_user(request), period=period)
     commodity_rows = [(_label(Commodity, r["commodity"]), r["count"]) for r in summary.by_commodity]
     route_rows = [(_route(r), r["count"]) for r in summary.top_routes]

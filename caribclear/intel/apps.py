@@ -14,3 +14,4 @@ class IntelConfig(AppConfig):
         from .screening import IntelAlerts
 
         register_alert_source(IntelAlerts())
+        from . import visibility  # noqa: F401 - registers who may see this app's records

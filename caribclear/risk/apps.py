@@ -9,6 +9,7 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # Screen, then assess, every declaration filed or amended, and again when a list it uses changes.
+        from . import visibility  # noqa: F401 - registers who may see this app's records
         from .receivers import connect
 
         connect()

@@ -15,6 +15,7 @@ from caribclear.accounts.models import User
 from caribclear.core import declarations
 from caribclear.core.declarations import DeclarationKind, Summary
 from caribclear.core.models import Declaration
+from caribclear.core.visibility import get_visible_or_404, is_official, visible
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.selectors import hits_for_declaration
@@ -79,7 +80,8 @@ def risk_panel_for(
     if declaration is None or not _sees(user, declaration):
         raise Http404
     assessment = (
-        Assessment.objects.filter(declaration_id=declaration.pk)
+        visible(user, Assessment)
+        .filter(declaration_id=declaration.pk)
         .select_related("overridden_by", "random_selection")
         .prefetch_related(
             Prefetch(
@@ -105,7 +107,8 @@ def risk_panel_for(
         firings=list(assessment.firings.all()) if assessment else [],
         hits=list(hits_for_declaration(declaration.pk)),
         overrides=list(assessment.overrides.all()) if assessment else [],
-        last_run=ScreeningRun.objects.filter(declaration_id=declaration.pk)
+        last_run=visible(user, ScreeningRun)
+        .filter(declaration_id=declaration.pk)
         .order_by("-started_at", "-pk")
         .first(),
         can_act=True,
@@ -114,10 +117,8 @@ def risk_panel_for(
 
 # --- Criteria -------------------------------------------------------------------------------------------
 def criteria_for(user: User) -> QuerySet[Criterion]:
-    if not user.is_official or user.administration_id is None:
-        return Criterion.objects.none()
     return (
-        Criterion.objects.filter(administration_id=user.administration_id)
+        visible(user, Criterion)
         .select_related("current_version", "current_version__created_by")
         .order_by("pk")
     )
@@ -130,14 +131,23 @@ def criterion_for(user: User, pk: int) -> Criterion:
     return criterion
 
 
+def firing_for(user: User, *, declaration: Declaration, pk: Any) -> Firing:
+    """A current firing on a declaration the user may see; 404 otherwise."""
+    qs = Firing.objects.filter(assessment__declaration=declaration, is_current=True).select_related(
+        "assessment__declaration"
+    )
+    try:
+        return get_visible_or_404(user, qs, pk=int(pk or 0))
+    except ValueError:
+        raise Http404 from None
+
+
 def criterion_versions(criterion: Criterion) -> QuerySet[CriterionVersion]:
     return criterion.versions.select_related("created_by").order_by("-number")
 
 
 def random_selections_for(user: User) -> QuerySet[RandomSelection]:
-    if not user.is_official or user.administration_id is None:
-        return RandomSelection.objects.none()
-    return RandomSelection.objects.filter(administration_id=user.administration_id).order_by("from_lane")
+    return visible(user, RandomSelection).order_by("from_lane")
 
 
 @dataclass
@@ -216,13 +226,12 @@ class Dashboard:
 def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     """Hit rates and false-positive rates per criterion and per list, for declarations of the official's
     administration first assessed (criteria) or screened (lists) between two dates, inclusive."""
-    if not user.is_official or user.administration_id is None:
+    if not is_official(user):
         raise Http404
-    admin_id = user.administration_id
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 
-    assessments = Assessment.objects.filter(administration_id=admin_id, created_at__gte=lo, created_at__lt=hi)
+    assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
     for lane, override in assessments.values_list("lane", "override_lane"):
@@ -255,12 +264,13 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
             )
         )
 
-    screened_ids = ScreeningRun.objects.filter(
-        administration_id=admin_id, started_at__gte=lo, started_at__lt=hi
-    ).values("declaration_id")
+    screened_ids = (
+        visible(user, ScreeningRun).filter(started_at__gte=lo, started_at__lt=hi).values("declaration_id")
+    )
     screened = Declaration.objects.filter(pk__in=screened_ids).count()
     hit_rows = (
-        Hit.objects.filter(declaration_id__in=screened_ids, is_current=True)
+        visible(user, Hit)
+        .filter(declaration_id__in=screened_ids, is_current=True)
         .values("watchlist_id")
         .annotate(
             fired=Count("declaration", distinct=True),

@@ -29,7 +29,6 @@ from .forms import (
     condition_formset,
     operator_help,
 )
-from .models import Firing
 from .tasks import check_declaration_task
 
 
@@ -80,17 +79,7 @@ def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse
                 messages.success(request, _("Your review of the hit is recorded."))
                 return redirect(_next_or(request, here))
             elif action == "dispose_firing":
-                firing = (
-                    Firing.objects.filter(
-                        pk=request.POST.get("firing") or 0,
-                        assessment__declaration=declaration,
-                        is_current=True,
-                    )
-                    .select_related("assessment__declaration")
-                    .first()
-                )
-                if firing is None:
-                    raise Http404
+                firing = selectors.firing_for(user, declaration=declaration, pk=request.POST.get("firing"))
                 bound = {"kind": "firing", "pk": firing.pk, "data": request.POST}
                 form = FiringDispositionForm(request.POST)
                 if not form.is_valid():

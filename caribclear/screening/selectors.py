@@ -14,26 +14,19 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
+from caribclear.core.visibility import get_visible_or_404, visible
 
 from .alerts import AlertRecord, alert_source
-from .choices import ENTERED_FORMATS, Sharing
+from .choices import ENTERED_FORMATS, Sharing, SourceFormat
 from .models import Hit, Lookout, Watchlist, WatchlistEntry, WatchlistVersion
-
-
-def _shared_with(administration_id: int | None, *, owner_field: str) -> Q:
-    return (
-        Q(**{owner_field: administration_id})
-        | Q(sharing=Sharing.ALL)
-        | Q(sharing=Sharing.NAMED, shared_with__id=administration_id)
-    )
+from .visibility import CHANGE
 
 
 def watchlists_usable_by(administration: Administration | None) -> QuerySet[Watchlist]:
     """Every list (imported or lookouts) an administration's officials may see and screen against."""
     if administration is None:
         return Watchlist.objects.none()
-    ids = Watchlist.objects.filter(_shared_with(administration.pk, owner_field="owner_id")).values("pk")
-    return Watchlist.objects.filter(pk__in=ids).select_related("owner", "current_version")
+    return visible(administration, Watchlist).select_related("owner", "current_version")
 
 
 def imported_watchlists_for_screening(administration: Administration) -> QuerySet[Watchlist]:
@@ -49,6 +42,19 @@ def imported_watchlists_for_screening(administration: Administration) -> QuerySe
 def watchlist_for_user(user: User, pk: int) -> Watchlist:
     """One list the user may see; raises Watchlist.DoesNotExist otherwise (views turn it into a 404)."""
     return watchlists_usable_by(user.administration).get(pk=pk)
+
+
+def watchlist_to_change(user: User, pk: int) -> Watchlist:
+    """An imported list of the user's own administration (its settings); 404 otherwise."""
+    qs = Watchlist.objects.exclude(source_format=SourceFormat.LOOKOUTS)
+    return get_visible_or_404(user, qs, action=CHANGE, pk=pk)
+
+
+def version_for_user(user: User, pk: int) -> WatchlistVersion:
+    """One imported version of a list the user may see; 404 otherwise."""
+    return get_visible_or_404(
+        user, WatchlistVersion.objects.select_related("watchlist", "imported_by"), pk=pk
+    )
 
 
 def watchlist_versions(watchlist: Watchlist) -> QuerySet[WatchlistVersion]:
@@ -68,10 +74,7 @@ def lookouts_visible_to(administration: Administration | None) -> QuerySet[Looko
     """Lookouts an administration's officials may see (and that screen its declarations)."""
     if administration is None:
         return Lookout.objects.none()
-    ids = Lookout.objects.filter(_shared_with(administration.pk, owner_field="administration_id")).values(
-        "pk"
-    )
-    return Lookout.objects.filter(pk__in=ids).select_related("administration", "watchlist", "created_by")
+    return visible(administration, Lookout).select_related("administration", "watchlist", "created_by")
 
 
 def lookouts_in_force(administration: Administration, *, on: dt.date | None = None) -> QuerySet[Lookout]:
@@ -86,6 +89,12 @@ def lookouts_in_force(administration: Administration, *, on: dt.date | None = No
 
 def lookout_for_user(user: User, reference: str) -> Lookout:
     return lookouts_visible_to(user.administration).get(reference=reference)
+
+
+def lookout_to_change(user: User, reference: str) -> Lookout:
+    """A lookout of the user's own administration (to edit or withdraw); 404 otherwise."""
+    qs = Lookout.objects.select_related("administration", "watchlist", "created_by")
+    return get_visible_or_404(user, qs, action=CHANGE, reference=reference)
 
 
 def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookout | None = None) -> list[int]:
@@ -147,8 +156,4 @@ def hits_for_declaration(declaration_id: int) -> QuerySet[Hit]:
 
 def hit_for_user(user: User, pk: int) -> Hit:
     """A hit on a declaration of the official's administration; Hit.DoesNotExist otherwise."""
-    if not user.is_official or user.administration_id is None:
-        raise Hit.DoesNotExist
-    return Hit.objects.select_related("declaration", "watchlist").get(
-        pk=pk, declaration__administration_id=user.administration_id
-    )
+    return visible(user, Hit).select_related("declaration", "watchlist").get(pk=pk)
