@@ -121,4 +121,5 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("vessels", "/"),
     ("intel", "/intel"),
     ("risk", "/risk"),
+    ("training", "/training"),
 ]

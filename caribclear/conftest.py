@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caribclear.accounts.choices import Agency, Role
+from caribclear.accounts.choices import OFFICIAL_ROLES, Agency, Role
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.services import ports_of_entry_seed
 
@@ -22,9 +22,8 @@ from caribclear.reference.services import ports_of_entry_seed
 @pytest.fixture(autouse=True)
 def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (browser tests among them) end by emptying every table. Before each one, the
-    data the migrations seed (the member administrations) and the audit triggers are put back; after it,
-    on SQLite, the append-only triggers are lifted so the flush (a DELETE there) can run. PostgreSQL
-    flushes with TRUNCATE, which row triggers allow."""
+    data the migrations seed (the member administrations) and the logs' triggers are put back; after it,
+    the append-only triggers are lifted so the flush (DELETE on SQLite, TRUNCATE on PostgreSQL) can run."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (
         marker is not None and marker.kwargs.get("transaction")
@@ -35,14 +34,14 @@ def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[Non
     request.getfixturevalue("transactional_db")
     from django.db import connection
 
-    from caribclear.accounts.members import seed_members
+    from caribclear.accounts.members import seed_members, seed_secretariat
     from caribclear.core.db_triggers import install, uninstall
 
     install(connection)
     seed_members(Administration)
+    seed_secretariat(Administration)
     yield
-    if connection.vendor == "sqlite":
-        uninstall(connection)
+    uninstall(connection)
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def make_user(db: Any) -> Callable[..., User]:
     ) -> User:
         n = next(counter)
         email = email or f"{role}{n}@example.org"
-        if role != Role.OPERATOR and not agency:
+        if role in OFFICIAL_ROLES and not agency:
             agency = Agency.CUSTOMS
         user = User(
             username=email.lower(),
@@ -126,7 +125,7 @@ def totp_device_for(user: User) -> TOTPDevice:
 def sign_in(client: Client, user: User) -> Client:
     """Sign a user in; officials also pass two-factor verification, as after a real TOTP login."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    if user.is_official:
+    if user.needs_second_factor:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
         session.save()

@@ -7,6 +7,8 @@ embedded SQLite demo and a PostgreSQL production site. See README.md for the var
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,9 +34,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("CARIBCLEAR_DEBUG", False)
 
 _DEV_SECRET = "insecure-development-key-only-for-the-local-demo-and-tests"  # noqa: S105
+#: Management commands that sign, encrypt and serve nothing: they run without a web secret (a throwaway one).
+SECRETLESS_COMMANDS = frozenset({"screen_file"})
 SECRET_KEY = os.environ.get("CARIBCLEAR_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("Set CARIBCLEAR_SECRET_KEY (or CARIBCLEAR_DEBUG=1 for a local demo).")
+    if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in SECRETLESS_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        raise SystemExit("Set CARIBCLEAR_SECRET_KEY (or CARIBCLEAR_DEBUG=1 for a local demo).")
 
 ALLOWED_HOSTS = env_list("CARIBCLEAR_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CARIBCLEAR_CSRF_TRUSTED_ORIGINS")
@@ -65,11 +72,13 @@ INSTALLED_APPS = [
     "caribclear.risk",
     "caribclear.intel",
     "caribclear.dashboards",
+    "caribclear.training",
     "caribclear.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "caribclear.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "caribclear.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,9 +162,20 @@ AXES_FAILURE_LIMIT = int(os.environ.get("CARIBCLEAR_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CARIBCLEAR_LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Lock-out is per account, not per address: a port office or a marina shares one public IP address, and
-# locking it would shut out every officer or sailor behind it. Hence the silenced axes.W006 below.
+# locking it would shut out every officer or sailor behind it. Hence the silenced axes.W006 below. The
+# account is the e-mail address as sign-in matches it (any case, outer spaces ignored).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "caribclear.accounts.lockout.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "caribclear.core.clientip.axes_client_ip"
+# Beside it, one address may fail this many sign-ins (over all accounts) within the lock-out period.
+CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CARIBCLEAR_LOGIN_IP_FAILURE_LIMIT", "50"))
+# Registrations (new or of an address that has an account) from one address per hour.
+CARIBCLEAR_REGISTRATION_IP_LIMIT = int(os.environ.get("CARIBCLEAR_REGISTRATION_IP_LIMIT", "20"))
+# Behind a reverse proxy: the header it writes the client's address into, and how many proxies of
+# yours stand in front of the application (the client is read that many entries from the right).
+CARIBCLEAR_TRUSTED_PROXY_HEADER = os.environ.get("CARIBCLEAR_TRUSTED_PROXY_HEADER", "")
+CARIBCLEAR_TRUSTED_PROXY_COUNT = int(os.environ.get("CARIBCLEAR_TRUSTED_PROXY_COUNT", "1"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -186,6 +206,9 @@ FORMAT_MODULE_PATH = ["caribclear.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# django-countries 9 takes ISO 3166's short names, some of which nobody uses in English ("Naoero",
+# "Netherlands (Kingdom of the)"): the names people write, translated by our own catalogues.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "NL": _("Netherlands")}
 LANGUAGE_COOKIE_NAME = "caribclear_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -253,3 +276,7 @@ LOGGING = {
 QUEUE_COUNT_CACHE_SECONDS = int(os.environ.get("CARIBCLEAR_QUEUE_COUNT_CACHE_SECONDS", "30"))
 # Currency declaration threshold (USD equivalent) above which the declaration must list the amount.
 CURRENCY_DECLARATION_THRESHOLD_USD = int(os.environ.get("CARIBCLEAR_CURRENCY_THRESHOLD_USD", "10000"))
+# Training credentials (Open Badges 3.0) are signed with this private EC P-256 key (a JWK as JSON).
+# Without it, a key is generated into CREDENTIAL_KEY_FILE (the demo only; never in production).
+CREDENTIAL_SIGNING_KEY = os.environ.get("CARIBCLEAR_CREDENTIAL_KEY", "")
+CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk" if DEBUG else None

@@ -30,3 +30,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# A credential signing key generated for the tests, kept under var/ (never committed).
+CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk"  # noqa: F405

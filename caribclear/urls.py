@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from caribclear.api import api, register_routers
@@ -20,9 +19,8 @@ urlpatterns = [
     path("", include("caribclear.clearance.document_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
+    path("", include("caribclear.training.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
+# served by a view of its app that applies the visibility rules (intel attachments:
+# `intel:seizure_attachment`). Do not let a web server serve MEDIA_ROOT either.

@@ -50,7 +50,9 @@ def main() -> None:
     from caribclear.accounts.models import Administration, User
     from caribclear.accounts.services import api_token_create
     from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose, Status
+    from caribclear.clearance.declaration import KEY as NOTIFICATION_KIND
     from caribclear.clearance.models import AgencyClearance, Notification, NotificationPerson
+    from caribclear.core.models import Declaration
     from caribclear.core.refs import new_reference
     from caribclear.reference.models import Port
     from caribclear.reference.services import ports_of_entry_seed
@@ -208,6 +210,21 @@ def main() -> None:
                     )
                 )
             created = Notification.objects.bulk_create(rows)
+            # Filed notifications are declarations (as filing through the services makes them).
+            filed = [n for n in created if n.status != Status.DRAFT]
+            declarations = Declaration.objects.bulk_create(
+                Declaration(
+                    kind=NOTIFICATION_KIND,
+                    administration_id=n.administration_id,
+                    reference=n.reference,
+                    version=n.version,
+                    created_at=n.submitted_at,
+                )
+                for n in filed
+            )
+            for notification, declaration in zip(filed, declarations, strict=True):
+                notification.declaration = declaration
+            Notification.objects.bulk_update(filed, ["declaration"], batch_size=1000)
             on_board, decisions = [], []
             for notification in created:
                 crew = crews[notification.account_id]

@@ -25,6 +25,7 @@ VARIANTS = (
     "exact",
     "typo",
     "two_typos",
+    "space_typo",
     "reordered",
     "comma_form",
     "drop_middle",
@@ -359,6 +360,24 @@ class Generator:
         words[i] = w
         return " ".join(words)
 
+    def _space_typo(self, text: str) -> str:
+        """A typo at a word's edge: a letter moved across a space, or a stray letter typed before a word."""
+        r = self.rng
+        words = text.split(" ")
+        i = r.randrange(len(words))
+        if len(words) >= 2 and r.random() < 0.6:
+            i = min(i, len(words) - 2)
+            a, b = words[i], words[i + 1]
+            if r.random() < 0.5 and len(a) > 2:
+                words[i], words[i + 1] = a[:-1], a[-1] + b
+            elif len(b) > 2:
+                words[i], words[i + 1] = a + b[0], b[1:]
+            else:
+                words[i] = r.choice("abcdefghijklmnopqrstuvwxyz") + a
+        else:
+            words[i] = r.choice("abcdefghijklmnopqrstuvwxyz") + words[i]
+        return " ".join(words)
+
     def variant(self, person: Person, kind: str) -> tuple[str, str | None]:
         """A query (name, date of birth) that must find ``person``."""
         r = self.rng
@@ -374,6 +393,8 @@ class Generator:
                 name = " ".join(words)
             else:
                 name = self._typo(self._typo(name))
+        elif kind == "space_typo":
+            name = self._space_typo(name)
         elif kind == "reordered":
             name = " ".join(person.surnames + person.given)
         elif kind == "comma_form":

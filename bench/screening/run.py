@@ -24,11 +24,14 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+BENCH_REPO = Path(__file__).resolve().parents[2]
+#: the checkout whose engine is measured: this one, or another named by SCREENING_ENGINE_REPO (to measure an
+#: older engine on the same data, in the same run conditions)
+REPO = Path(os.environ.get("SCREENING_ENGINE_REPO", BENCH_REPO)).resolve()
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,6 +40,13 @@ from generate import CLEAN, VARIANTS, Generator, Person  # noqa: E402
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, screen_file  # noqa: E402
 from caribclear.screening.engine.batch import screen_many  # noqa: E402
 
+#: thresholds a supervisor may choose for a list (0.50 to 1.00), as swept for the watchlist page
+SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
+RAPIDFUZZ_SWEEP = (70, 75, 80, 85, 90, 95, 100)
+LOGIC_V2_SWEEP = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+#: variants that differ only by their date of birth: without one they are the exact name again
+DOB_ONLY = ("dob_missing", "dob_swapped", "dob_year_off")
+FIGURES_FILE = BENCH_REPO / "caribclear" / "screening" / "engine" / "threshold_figures.json"
 RAPIDFUZZ_CUTOFF = 85
 LOGIC_V2_THRESHOLD = 0.70  # yente's default cut-off for logic-v2
 
@@ -179,7 +189,8 @@ def evaluate(queries: list[Query], hits: dict[str, set[str]]) -> dict[str, dict[
 
 def run_rapidfuzz(
     listed: list[Person], queries: list[Query], cutoff: int
-) -> tuple[dict[str, set[str]], float]:
+) -> tuple[dict[str, dict[str, float]], float]:
+    """Every listed person scoring at least ``cutoff`` for each query, with the best score of their names."""
     from rapidfuzz import fuzz, process, utils
 
     names: list[str] = []
@@ -190,7 +201,7 @@ def run_rapidfuzz(
             names.append(utils.default_process(n))
             owners.append(p.id)
     qnames = [utils.default_process(q.name) for q in queries]
-    hits: dict[str, set[str]] = {}
+    hits: dict[str, dict[str, float]] = {}
     t = time.perf_counter()
     step = 200
     for start in range(0, len(qnames), step):
@@ -203,12 +214,15 @@ def run_rapidfuzz(
             workers=-1,
         )
         for row_i, row in enumerate(matrix):
-            cols = row.nonzero()[0]
-            hits[queries[start + row_i].id] = {owners[c] for c in cols}
+            found: dict[str, float] = {}
+            for c in row.nonzero()[0]:
+                found[owners[c]] = max(found.get(owners[c], 0.0), float(row[c]))
+            hits[queries[start + row_i].id] = found
     return hits, time.perf_counter() - t
 
 
-def run_logic_v2(index: Index, queries: list[Query]) -> tuple[dict[str, set[str]], float, int, str]:
+def run_logic_v2(index: Index, queries: list[Query]) -> tuple[dict[str, dict[str, float]], float, int, str]:
+    """logic-v2's score of each candidate the engine proposes (at 0.5) for each query."""
     try:
         from followthemoney import model
         from nomenklatura.matching import LogicV2
@@ -229,19 +243,114 @@ def run_logic_v2(index: Index, queries: list[Query]) -> tuple[dict[str, set[str]
             proxy.add("gender", e.gender)
         return proxy
 
-    hits: dict[str, set[str]] = {}
+    hits: dict[str, dict[str, float]] = {}
     pairs = 0
     t = time.perf_counter()
     for q in queries:
         qe = q.entity()
         qp = ftm(qe)
-        found = set()
+        found: dict[str, float] = {}
         for cand in index.candidates(qe, threshold=0.5):
             pairs += 1
-            if LogicV2.compare(qp, ftm(cand), config).score >= LOGIC_V2_THRESHOLD:
-                found.add(cand.id)
+            found[cand.id] = LogicV2.compare(qp, ftm(cand), config).score
         hits[q.id] = found
     return hits, time.perf_counter() - t, pairs, "ok"
+
+
+def at(scores: dict[str, dict[str, float]], cutoff: float) -> dict[str, set[str]]:
+    """The matches at or above ``cutoff``."""
+    return {qid: {e for e, sc in found.items() if sc >= cutoff} for qid, found in scores.items()}
+
+
+def engine_scores(results: list[list], queries: list[Query]) -> dict[str, dict[str, float]]:
+    return {q.id: {m.entity_id: m.score for m in ms} for q, ms in zip(queries, results, strict=True)}
+
+
+def without_dob(queries: list[Query]) -> list[Query]:
+    """The same queries without their date of birth (the variants of the date itself left out)."""
+    return [replace(q, dob=None) for q in queries if q.category not in DOB_ONLY]
+
+
+def lowest_variant(ev: dict[str, dict[str, float]]) -> tuple[str, float]:
+    cats = [c for c in VARIANTS if c in ev]
+    worst = min(cats, key=lambda c: ev[c]["recall"])
+    return worst, ev[worst]["recall"]
+
+
+def equal_recall(
+    name: str,
+    base: dict[str, dict[str, float]],
+    cutoffs: tuple[float, ...],
+    engine: dict[str, dict[str, float]],
+    queries: list[Query],
+) -> list[str]:
+    """For each cutoff of a reference scorer, the engine's alerts at the highest threshold whose recall is
+    at least the scorer's (queries without a date of birth)."""
+    lines = []
+    engine_evs = {t: evaluate(queries, at(engine, t)) for t in SWEEP}
+    for c in cutoffs:
+        ev = evaluate(queries, at(base, c))
+        recall = ev["ALL VARIANTS"]["recall"]
+        ok = [t for t in SWEEP if engine_evs[t]["ALL VARIANTS"]["recall"] >= recall]
+        row = (
+            f"{name} >= {c}: recall {recall:.3f}, alerts/1000 random {ev['clean_random']['alerts_per_1000']:.1f}, "
+            f"same surname {ev['clean_same_surname']['alerts_per_1000']:.1f}"
+        )
+        if ok:
+            t = max(ok)
+            e = engine_evs[t]
+            row += (
+                f" | caribclear >= {t}: recall {e['ALL VARIANTS']['recall']:.3f}, alerts/1000 random "
+                f"{e['clean_random']['alerts_per_1000']:.1f}, same surname "
+                f"{e['clean_same_surname']['alerts_per_1000']:.1f}"
+            )
+        else:
+            row += " | caribclear: no threshold reaches that recall"
+        lines.append(row)
+    return lines
+
+
+def sweep_table(
+    queries: list[Query], nodob: list[Query], scores: dict[str, dict[str, dict[str, float]]]
+) -> list[dict[str, float]]:
+    table = []
+    for t in SWEEP:
+        ev = evaluate(queries, at(scores["dob"], t))
+        ev_n = evaluate(nodob, at(scores["no_dob"], t))
+        table.append(
+            {
+                "threshold": t,
+                "recall": round(ev["ALL VARIANTS"]["recall"], 4),
+                "lowest": round(lowest_variant(ev)[1], 4),
+                "alerts_random": round(ev["clean_random"]["alerts_per_1000"], 2),
+                "alerts_same_surname": round(ev["clean_same_surname"]["alerts_per_1000"], 2),
+                "recall_no_dob": round(ev_n["ALL VARIANTS"]["recall"], 4),
+                "lowest_no_dob": round(lowest_variant(ev_n)[1], 4),
+                "alerts_random_no_dob": round(ev_n["clean_random"]["alerts_per_1000"], 2),
+                "alerts_same_surname_no_dob": round(ev_n["clean_same_surname"]["alerts_per_1000"], 2),
+            }
+        )
+    return table
+
+
+def write_figures(args: argparse.Namespace, listed: int, queries: int, table: list[dict[str, float]]) -> None:
+    """The figures the watchlist page shows beside the threshold, with how and when they were measured."""
+    argv, skip = [], False
+    for a in sys.argv[1:]:  # where the JSON report went is of this machine, not of the figures
+        if skip or a == "--json" or a.startswith("--json="):
+            skip = a == "--json"
+            continue
+        argv.append(a)
+    command = "python bench/screening/run.py " + " ".join(argv)
+    data = {
+        "command": command.strip(),
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "seed": args.seed,
+        "list_size": listed,
+        "queries": queries,
+        "thresholds": table,
+    }
+    FIGURES_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 def write_inputs(folder: Path, listed: list[Person], queries: list[Query]) -> tuple[Path, Path]:
@@ -307,8 +416,15 @@ def main() -> None:
     ap.add_argument("--no-baselines", action="store_true", help="skip rapidfuzz and logic-v2")
     ap.add_argument("--no-screen-file", action="store_true", help="skip the end-to-end screen_file run")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep (skipped with --full)")
+    ap.add_argument(
+        "--write-figures",
+        action="store_true",
+        help="write the sweep to caribclear/screening/engine/threshold_figures.json (the watchlist page's)",
+    )
     args = ap.parse_args()
     full = args.full
+    args.no_sweep = args.no_sweep or full
     defaults = {
         "list_size": 1_000_000 if full else 100_000,
         "per_variant": 2000 if full else 250,
@@ -378,6 +494,26 @@ def main() -> None:
     print(f"single-query latency (CPU time, one core, cold caches): median {p50:.2f} ms, p95 {p95:.2f} ms")
 
     results = {"caribclear": evaluate(queries, engine_hits)}
+    # the same queries without a date of birth
+    nodob = without_dob(queries)
+    clock = Clock()
+    nodob_results = list(screen_many(index, [q.entity() for q in nodob], args.threshold, 50, args.workers))
+    print(f"without a date of birth: {len(nodob):,} queries in {clock.wall():.1f}s wall")
+    nodob_hits = at(engine_scores(nodob_results, nodob), args.threshold)
+    results["caribclear, no DOB"] = evaluate(nodob, nodob_hits)
+    del nodob_results
+    sweep_scores: dict[str, dict[str, dict[str, float]]] = {}
+    if not args.no_sweep:
+        # every threshold a supervisor may choose: screen once at the lowest, then count at each
+        low = min(SWEEP)
+        clock = Clock()
+        sweep_scores["dob"] = engine_scores(list(screen_many(index, qents, low, 50, args.workers)), queries)
+        sweep_scores["no_dob"] = engine_scores(
+            list(screen_many(index, [q.entity() for q in nodob], low, 50, args.workers)), nodob
+        )
+        print(
+            f"threshold sweep (all queries at {low}, with and without a date of birth): {clock.wall():.1f}s"
+        )
     speed: dict[str, object] = {
         "index_build_s": round(build, 2),
         "index_build_cpu_s": round(build_cpu, 2),
@@ -408,9 +544,11 @@ def main() -> None:
                     str(qf),
                 ]
                 cmd += ["--out", str(out), "--quiet"]
-                # the Django settings refuse to start without a secret key unless in local-demo mode
-                env = {**os.environ, "CARIBCLEAR_DEBUG": os.environ.get("CARIBCLEAR_DEBUG", "1")}
+                # as a command-line user runs it: screen_file needs no web secret (nor CARIBCLEAR_DEBUG)
                 clock = Clock()
+                env = dict(os.environ)
+                if REPO != BENCH_REPO:  # an older checkout's settings wanted a secret even here
+                    env.setdefault("CARIBCLEAR_DEBUG", "1")
                 proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env)
                 e2e, e2e_cpu = clock.wall(), clock.cpu()
                 how = "manage.py screen_file"
@@ -435,22 +573,40 @@ def main() -> None:
         if args.baseline_sample and args.baseline_sample < len(queries):
             base_q = random.Random(args.seed + 3).sample(queries, args.baseline_sample)
             print(f"reference scorers run on a sample of {len(base_q):,} queries")
-        rf_hits, rf_s = run_rapidfuzz(listed, base_q, RAPIDFUZZ_CUTOFF)
+        rf_scores, rf_s = run_rapidfuzz(listed, base_q, min(RAPIDFUZZ_SWEEP))
         print(
-            f"rapidfuzz cdist token_sort_ratio >= {RAPIDFUZZ_CUTOFF}: {len(base_q):,} queries in {rf_s:.1f}s"
+            f"rapidfuzz cdist token_sort_ratio >= {min(RAPIDFUZZ_SWEEP)}: {len(base_q):,} queries in {rf_s:.1f}s"
         )
-        results[f"rapidfuzz>={RAPIDFUZZ_CUTOFF}"] = evaluate(base_q, rf_hits)
+        results[f"rapidfuzz>={RAPIDFUZZ_CUTOFF}"] = evaluate(base_q, at(rf_scores, RAPIDFUZZ_CUTOFF))
         if base_q is not queries:
             results["caribclear(sample)"] = evaluate(base_q, engine_hits)
-        lv_hits, lv_s, pairs, status = run_logic_v2(index, base_q)
+        lv_scores, lv_s, pairs, status = run_logic_v2(index, base_q)
         if status == "ok":
             print(
-                f"nomenklatura logic-v2 >= {LOGIC_V2_THRESHOLD} on the engine's candidates: {pairs:,} pairs "
+                f"nomenklatura logic-v2 on the engine's candidates: {pairs:,} pairs "
                 f"in {lv_s:.1f}s ({1000 * lv_s / max(pairs, 1):.2f} ms/pair)"
             )
-            results[f"logic-v2>={LOGIC_V2_THRESHOLD}"] = evaluate(base_q, lv_hits)
+            results[f"logic-v2>={LOGIC_V2_THRESHOLD}"] = evaluate(base_q, at(lv_scores, LOGIC_V2_THRESHOLD))
         else:
             print(f"nomenklatura logic-v2: {status}")
+        # without a date of birth, on the same sample: rapidfuzz never looks at dates; logic-v2 does
+        base_nodob = without_dob(base_q)
+        nodob_ids = {q.id for q in base_nodob}
+        rf_nodob = {k: v for k, v in rf_scores.items() if k in nodob_ids}
+        comparison: list[str] = []
+        if sweep_scores:
+            engine_nodob = {k: v for k, v in sweep_scores["no_dob"].items() if k in nodob_ids}
+            comparison += equal_recall("rapidfuzz", rf_nodob, RAPIDFUZZ_SWEEP, engine_nodob, base_nodob)
+        if status == "ok":
+            lv_nodob, _seconds, _pairs, _status = run_logic_v2(index, base_nodob)
+            results[f"logic-v2>={LOGIC_V2_THRESHOLD}, no DOB"] = evaluate(
+                base_nodob, at(lv_nodob, LOGIC_V2_THRESHOLD)
+            )
+            if sweep_scores:
+                comparison += equal_recall("logic-v2", lv_nodob, LOGIC_V2_SWEEP, engine_nodob, base_nodob)
+        if base_q is not queries:
+            results["caribclear(sample), no DOB"] = evaluate(base_nodob, nodob_hits)
+        report["equal_recall_without_dob"] = comparison
         report["baselines"] = {
             "rapidfuzz_s": round(rf_s, 1),
             "logic_v2_s": round(lv_s, 1),
@@ -462,6 +618,28 @@ def main() -> None:
     )
     print(fmt_table(results))
     print()
+    if report.get("equal_recall_without_dob"):
+        print(
+            "without a date of birth, at equal recall (reference scorers' sample; the engine at the highest"
+        )
+        print("threshold whose recall is at least theirs):")
+        print("\n".join(str(x) for x in report["equal_recall_without_dob"]))  # type: ignore[attr-defined]
+        print()
+    if sweep_scores:
+        table = sweep_table(queries, nodob, sweep_scores)
+        print("what each threshold means (all queries; recall over all variants, lowest variant):")
+        for row in table:
+            print(
+                f"  {row['threshold']:.2f}: with DOB recall {row['recall']:.3f} (lowest {row['lowest']:.3f}), "
+                f"alerts/1000 random {row['alerts_random']:.1f}, same surname {row['alerts_same_surname']:.1f}; "
+                f"without DOB recall {row['recall_no_dob']:.3f}, alerts/1000 random "
+                f"{row['alerts_random_no_dob']:.1f}, same surname {row['alerts_same_surname_no_dob']:.1f}"
+            )
+        print()
+        report["thresholds"] = table
+        if args.write_figures:
+            write_figures(args, len(listed), len(queries), table)
+            print(f"wrote {FIGURES_FILE.relative_to(BENCH_REPO)}")
     print(f"peak resident memory of this process: {maxrss_mb():,.0f} MB")
     report["accuracy"] = results
     report["peak_rss_mb"] = round(maxrss_mb())

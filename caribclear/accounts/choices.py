@@ -7,9 +7,19 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    SECRETARIAT = "secretariat", _("Secretariat programme staff")
+    TUTOR = "tutor", _("External tutor")
 
 
+# Officials of a member administration: the only accounts that see its clearance and intelligence records.
 OFFICIAL_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR)
+
+
+class OrganisationKind(models.TextChoices):
+    """What an organisation in the platform is. Only members own officials and operational records."""
+
+    MEMBER = "member", _("Member administration")
+    SECRETARIAT = "secretariat", _("Regional secretariat")
 
 
 class Agency(models.TextChoices):

@@ -29,11 +29,8 @@ class RegistrationForm(forms.Form):
         strip=False,
     )
 
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+    # No check that the address is free: the answer must not tell who has an account (the service
+    # e-mails the owner of an existing account instead).
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -74,3 +74,16 @@ def seed_members(administration_model: Any) -> int:
         )
         created += int(was_created)
     return created
+
+
+# The CCLEC secretariat: an organisation beside the members, never one of them. Its code is from the
+# ISO 3166 user-assigned range (X*), so it cannot clash with a country's.
+SECRETARIAT = Member("CCLEC Secretariat", "XC", "en;es;fr;nl")
+
+
+def seed_secretariat(administration_model: Any) -> None:
+    """Create the secretariat (kind 'secretariat'). Used by a data migration and after test flushes."""
+    administration_model._base_manager.update_or_create(
+        code=SECRETARIAT.code,
+        defaults={"name": SECRETARIAT.name, "languages": SECRETARIAT.languages, "kind": "secretariat"},
+    )

@@ -7,15 +7,28 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import OFFICIAL_ROLES, Agency, Role
+from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role
+
+
+class MemberManager(models.Manager["Administration"]):
+    """The default manager: member administrations only, so every list, choice, count and sharing form
+    that starts from `Administration.objects` leaves out the secretariat (and later organisations)."""
+
+    def get_queryset(self) -> models.QuerySet[Administration]:
+        return super().get_queryset().filter(kind=OrganisationKind.MEMBER)
 
 
 class Administration(models.Model):
-    """A CCLEC member customs administration: the tenant that owns officials and the data they create."""
+    """An organisation in the platform. Usually a CCLEC member customs administration: the tenant that
+    owns officials and the data they create. `kind` tells the regional secretariat apart; it has staff
+    but is never a member: `Administration.objects` leaves it out, `Administration.organisations` has all.
+    """
 
     code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -24,18 +37,38 @@ class Administration(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active member"), default=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.MEMBER
+    )
+
+    objects = MemberManager()
+    organisations = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["name"]
+        base_manager_name = "organisations"
         verbose_name = _("member administration")
         verbose_name_plural = _("member administrations")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The member's name in the reader's language: its own (English) name in English, elsewhere the
+        country's name as django-countries translates it (every member's code is an ISO 3166 country)."""
+        language = (translation.get_language() or "en").split("-")[0]
+        if language == "en":
+            return self.name
+        return str(countries.name(self.code)) or self.name
 
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(";") if code]
+
+    @property
+    def is_member(self) -> bool:
+        return self.kind == OrganisationKind.MEMBER
 
     @property
     def document_language(self) -> str:
@@ -67,6 +100,12 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The administration's own number for an official."),
+    )
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     objects = CaribClearUserManager()  # type: ignore[misc]
@@ -78,7 +117,8 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="official_has_administration_and_agency",
-                condition=Q(role=Role.OPERATOR, administration__isnull=True, agency="")
+                condition=Q(role__in=[Role.OPERATOR, Role.TUTOR], administration__isnull=True, agency="")
+                | Q(role=Role.SECRETARIAT, administration__isnull=False, agency="")
                 | (
                     Q(role__in=[r.value for r in OFFICIAL_ROLES], administration__isnull=False)
                     & ~Q(agency="")
@@ -97,6 +137,16 @@ class User(AbstractUser):
     @property
     def is_official(self) -> bool:
         return self.role in OFFICIAL_ROLES
+
+    @property
+    def is_secretariat(self) -> bool:
+        """Staff of the regional secretariat: training programmes and regional figures, no member's records."""
+        return self.role == Role.SECRETARIAT
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Everyone but yacht operators signs in with an authenticator code too."""
+        return self.role != Role.OPERATOR
 
     @property
     def is_supervisor(self) -> bool:

@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .choices import OFFICIAL_ROLES
+from caribclear.core.visibility import visible
+
 from .models import ApiToken, User, hash_token
+from .visibility import MANAGE
 
 
 def officials_for_administrator(*, actor: User) -> QuerySet[User]:
     """The officials an administrator may manage: those of their own administration, nobody else."""
-    if not actor.is_administrator or actor.administration_id is None:
-        return User.objects.none()
-    return User.objects.filter(administration_id=actor.administration_id, role__in=OFFICIAL_ROLES)
+    return visible(actor, User, MANAGE)
 
 
 def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    return visible(user, ApiToken)
 
 
 def user_for_api_token(*, raw: str) -> User | None:
@@ -33,3 +36,27 @@ def user_for_api_token(*, raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Signing in: the account being proved (not records shown to a reader) ----------------------------------
+def user_from_confirmation_link(uidb64: str) -> User | None:
+    """The account an e-mail confirmation link names (the link's token is checked by the caller)."""
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+
+
+def unconfirmed_account(email: str) -> User | None:
+    """The account with this address still waiting for its confirmation, if any."""
+    return User.objects.filter(email__iexact=email, email_confirmed_at__isnull=True).first()
+
+
+def pending_login_user(user_id: int | None) -> User | None:
+    """The official who gave a right password in this session and still owes the second step."""
+    return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+
+
+def authenticator_devices(user: User, *, confirmed: bool) -> QuerySet[TOTPDevice]:
+    """The account's own authenticator devices (confirmed, or still being enrolled)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,13 +31,30 @@ def send_email_confirmation(*, user: User) -> None:
     mail_user(user=user, template="accounts/email/confirm_email.txt", subject=subject, context={"link": link})
 
 
+def send_registration_attempt_notice(*, user: User) -> None:
+    link = settings.SITE_URL + reverse("accounts:password_reset")
+    with translation.override(user.language):
+        subject = _("Someone tried to register with your e-mail address")
+    mail_user(
+        user=user, template="accounts/email/registration_attempt.txt", subject=subject, context={"link": link}
+    )
+
+
 @transaction.atomic
 def operator_register(
     *, email: str, password: str, first_name: str, last_name: str, language: str, phone: str = ""
-) -> User:
+) -> User | None:
+    """Creates an operator account and e-mails a confirmation link. If the address already has an account,
+    nothing is created and its owner is told by e-mail that someone tried to register with it: the
+    caller answers the same in both cases, so registration does not reveal which addresses have accounts.
+    Returns the new account, or None."""
     email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)  # the same work as a new account, so the answer takes as long
+        audit_record(actor=None, action="account.register_existing", obj=existing)
+        transaction.on_commit(lambda: send_registration_attempt_notice(user=existing))
+        return None
     user = User(
         username=email.lower(),
         email=email,
@@ -174,6 +192,19 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     audit_record(actor=user, action="account.enrol_2fa", obj=user)
+    return True
+
+
+@transaction.atomic
+def totp_device_disable(*, user: User, code: str) -> bool:
+    """An operator turns two-step sign-in off, proving it with a current code. Officials cannot."""
+    if not user.is_operator:
+        raise PermissionDenied
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_token(code):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action="account.disable_2fa", obj=user)
     return True
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/enrol/", views.enrol, name="enrol"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.set_language, name="language"),
+    path("security/", views.security, name="security"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("officials/", views.officials, name="officials"),

@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -31,6 +30,7 @@ from .forms import (
     OtpForm,
     RegistrationForm,
 )
+from .lockout import account_locked, address_locked, registrations_exhausted, second_step_failed
 from .models import User
 from .tokens import email_confirmation_token
 
@@ -46,6 +46,9 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and registrations_exhausted(request):
+        form.add_error(None, _("Too many accounts were registered from your network. Try again in an hour."))
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -65,10 +68,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
+    user = selectors.user_from_confirmation_link(uidb64)
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     services.user_confirm_email(user=user)
@@ -78,9 +78,7 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        user = User.objects.filter(
-            email__iexact=request.POST.get("email", ""), email_confirmed_at__isnull=True
-        ).first()
+        user = selectors.unconfirmed_account(request.POST.get("email", ""))
         if user is not None:
             services.send_email_confirmation(user=user)
         # The same answer whether or not the address has an account, so nobody can probe for accounts.
@@ -89,15 +87,25 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/resend_confirmation.html")
 
 
+def _locked_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", {"message": get_lockout_message()}, status=429)
+
+
+def _has_authenticator(user: User) -> bool:
+    return selectors.authenticator_devices(user, confirmed=True).exists()
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next")
+    if request.method == "POST" and address_locked(request):
+        return _locked_out(request)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
         if getattr(request, "axes_locked_out", False):
-            return render(request, "accounts/locked_out.html", {"message": get_lockout_message()}, status=429)
+            return _locked_out(request)
         if user is None or not isinstance(user, User):
             form.add_error(None, _("The e-mail address or password is not right."))
         elif user.is_operator and user.email_confirmed_at is None:
@@ -105,11 +113,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 None,
                 _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one."),
             )
-        elif user.is_official:
+        elif user.needs_second_factor or _has_authenticator(user):
+            # Officials, secretariat staff and tutors always; operators once they turned it on.
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_NEXT] = _safe_next(request, next_url)
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-            return redirect("accounts:verify" if has_device else "accounts:enrol")
+            return redirect("accounts:verify" if _has_authenticator(user) else "accounts:enrol")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return HttpResponseRedirect(_safe_next(request, next_url))
@@ -118,7 +126,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def _pending_user(request: HttpRequest) -> User:
     user_id = request.session.get(PENDING_USER)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = selectors.pending_login_user(user_id)
     if user is None:
         raise Http404
     return user
@@ -137,8 +145,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     except Http404:
         return redirect("accounts:login")
     form = OtpForm(request.POST or None)
+    if request.method == "POST" and (account_locked(request, user.email) or address_locked(request)):
+        return _locked_out(request)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        for device in selectors.authenticator_devices(user, confirmed=True):
             verified, _reason = device.verify_is_allowed()
             if not verified:
                 form.add_error("code", _("Too many wrong codes. Wait a minute and try again."))
@@ -146,6 +156,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(form.cleaned_data["code"]):
                 return _finish_official_login(request, user, device)
         else:
+            # A wrong code counts towards the account's lock-out like a wrong password.
+            second_step_failed(request, user.email)
+            if account_locked(request, user.email):
+                return _locked_out(request)
             form.add_error("code", _("That code is not right, or it has expired. Enter the current code."))
     return render(request, "accounts/verify.html", {"form": form})
 
@@ -155,27 +169,66 @@ def enrol(request: HttpRequest) -> HttpResponse:
         user = _pending_user(request)
     except Http404:
         return redirect("accounts:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if selectors.authenticator_devices(user, confirmed=True).exists():
         return redirect("accounts:verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or services.totp_device_start(
+    device = selectors.authenticator_devices(user, confirmed=False).first() or services.totp_device_start(
         user=user
     )
     form = OtpForm(request.POST or None)
+    if request.method == "POST" and (account_locked(request, user.email) or address_locked(request)):
+        return _locked_out(request)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(user=user, device=device, code=form.cleaned_data["code"]):
             return _finish_official_login(request, user, device)
+        second_step_failed(request, user.email)
         form.add_error(
             "code", _("That code is not right. Check the time on your phone and try the current code.")
         )
+    return render(request, "accounts/enrol.html", {"form": form, **_enrolment(device)})
+
+
+def _enrolment(device: TOTPDevice) -> dict[str, str]:
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP")
     base32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return {"qr_svg": qr_svg, "secret": " ".join(base32[i : i + 4] for i in range(0, len(base32), 4))}
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The account's sign-in settings: an operator may turn on (and off) a code from an authenticator app;
+    officials always sign in with one."""
+    user: User = request.user  # type: ignore[assignment]
+    enabled = _has_authenticator(user)
+    form = OtpForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and user.is_operator:
+        if action == "start" and not enabled:
+            services.totp_device_start(user=user)
+            return redirect("accounts:security")
+        if action == "confirm" and not enabled and form.is_valid():
+            device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+            if device is not None and services.totp_device_confirm(
+                user=user, device=device, code=form.cleaned_data["code"]
+            ):
+                messages.success(request, _("Two-step sign-in is on: from now on we ask for a code."))
+                return redirect("accounts:security")
+            form.add_error(
+                "code", _("That code is not right. Check the time on your phone and try the current code.")
+            )
+        if action == "disable" and enabled and form.is_valid():
+            if services.totp_device_disable(user=user, code=form.cleaned_data["code"]):
+                messages.success(request, _("Two-step sign-in is off."))
+                return redirect("accounts:security")
+            form.add_error("code", _("That code is not right, or it has expired. Enter the current code."))
+    pending = None if enabled else TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return render(
         request,
-        "accounts/enrol.html",
+        "accounts/security.html",
         {
             "form": form,
-            "qr_svg": qr_svg,
-            "secret": " ".join(base32[i : i + 4] for i in range(0, len(base32), 4)),
+            "enabled": enabled,
+            "pending": pending is not None,
+            **(_enrolment(pending) if pending is not None else {}),
         },
     )
 

@@ -6,3 +6,12 @@ class ClearanceConfig(AppConfig):
     name = "caribclear.clearance"
     label = "clearance"
     verbose_name = _("Clearance")
+
+    def ready(self) -> None:
+        # The yacht notification is a kind of declaration: screened and assessed through its registration.
+        from caribclear.core.declarations import register
+
+        from .declaration import NotificationKind
+
+        register(NotificationKind())
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -19,18 +19,20 @@ from xml.sax.saxutils import escape
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
-from caribclear.core.audit import audit_record
+from caribclear.core.audit import audit_records
+from caribclear.reference.models import Port
+from caribclear.reference.timezones import port_datetime_text, utc_datetime_text
 from caribclear.vessels.choices import DocumentType
 
 from .choices import Decision, Kind, PersonRole, Status
@@ -89,28 +91,46 @@ def audit_travel_document_views(
     """One audit event per travel document an official is shown (detail page, crew list)."""
     if not getattr(actor, "is_official", False):
         return
-    for entry in entries:
-        audit_record(
-            actor=actor,
-            action="travel_document.view",
-            obj=entry.document,
-            summary=f"{notification.reference}: {entry.document}",
-            data={"notification": notification.reference, "person_id": entry.person_id},
-        )
+    audit_records(
+        actor=actor,
+        action="travel_document.view",
+        items=[
+            (
+                entry.document,
+                f"{notification.reference}: {entry.document}",
+                {"notification": notification.reference, "person_id": entry.person_id},
+            )
+            for entry in entries
+        ],
+    )
 
 
 # --- Shared PDF helpers --------------------------------------------------------------------------------
 
 
-def _local_datetime(value: dt.datetime | None) -> str:
+def _port_datetime(value: dt.datetime | None, port: Port) -> str:
+    """A voyage's time on the port's clock with its zone, in the active language's format."""
+    return port_datetime_text(value, port)
+
+
+def _utc_datetime(value: dt.datetime | None) -> str:
+    """A time that belongs to no port (decided, cleared), in UTC and saying so."""
+    return utc_datetime_text(value)
+
+
+def _date(value: dt.date | None, language: str) -> str:
+    """Dates of birth and expiry: the document language's short date format, as on every page."""
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    with translation.override(language):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _iso_date(value: dt.date | None) -> str:
-    """Dates of birth and expiry on the crew list: ISO 8601, read the same way in every language."""
-    return value.isoformat() if value else ""
+def _master(notification: Notification) -> str:
+    for entry in notification.people_on_board.all():
+        if entry.role == PersonRole.MASTER:
+            return f"{entry.person.given_names} {entry.person.surname.upper()}".strip()
+    return ""
 
 
 class Bilingual:
@@ -211,7 +231,7 @@ def certificate_pdf(notification: Notification) -> bytes:
         decision = Decision(clearance.decision if clearance else Decision.PENDING)
         text = b.text(decision.label)
         if clearance and clearance.decided_at:
-            text += " — " + b.value(lambda c=clearance: _local_datetime(c.decided_at))
+            text += " — " + b.value(lambda c=clearance: _utc_datetime(c.decided_at))
         if clearance and clearance.remarks:
             text += "\n" + clearance.remarks
         decision_rows.append(row(Agency(agency).label, text))
@@ -219,7 +239,7 @@ def certificate_pdf(notification: Notification) -> bytes:
     people_count = len(notification.people_on_board.all())
     story: list[Flowable] = [
         Paragraph(escape(b.text(_("Clearance certificate"))), styles["title"]),
-        Paragraph(escape(notification.administration.name), styles["subtitle"]),
+        Paragraph(escape(b.value(lambda: notification.administration.display_name)), styles["subtitle"]),
         Spacer(1, 6 * mm),
     ]
     facts = Table(
@@ -234,11 +254,12 @@ def certificate_pdf(notification: Notification) -> bytes:
             *([row(_("MMSI"), vessel.mmsi)] if vessel.mmsi else []),
             *([row(_("IMO number"), f"IMO {vessel.imo_number}")] if vessel.imo_number else []),
             row(_("Port of entry"), f"{notification.port.name} ({notification.port.locode})"),
-            row(_("Date"), b.value(lambda: _local_datetime(notification.expected_at))),
+            row(_("Date"), b.value(lambda: _port_datetime(notification.expected_at, notification.port))),
+            row(_("Master"), _master(notification) or "—"),
             row(_("People on board"), str(people_count)),
             *decision_rows,
             row(_("Status"), b.text(Status(notification.status).label)),
-            row(_("Cleared on"), b.value(lambda: _local_datetime(notification.decided_at))),
+            row(_("Cleared on"), b.value(lambda: _utc_datetime(notification.decided_at))),
         ],
         colWidths=[55 * mm, 125 * mm],
     )
@@ -281,6 +302,27 @@ def certificate_pdf(notification: Notification) -> bytes:
     return _pdf(A4, f"{notification.reference} {vessel.name}", story)
 
 
+def _signature_lines(b: Bilingual, styles: dict[str, Any]) -> Flowable:
+    """Where the master signs the list as true, and the boarding officer as received (FAL form 5)."""
+    line = "_" * 38
+
+    def block(label: Any) -> list[Paragraph]:
+        return [
+            Paragraph(line, styles["cell"]),
+            Paragraph(b.markup(label), styles["small"]),
+            Spacer(1, 6 * mm),
+            Paragraph(line, styles["cell"]),
+            Paragraph(b.markup(_("Date and place")), styles["small"]),
+        ]
+
+    table = Table(
+        [[block(_("Signature of the master")), block(_("Signature and stamp of the officer"))]],
+        colWidths=[120 * mm, 120 * mm],
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([table])
+
+
 # --- Crew list ---------------------------------------------------------------------------------------------
 
 
@@ -315,11 +357,11 @@ def crew_list_pdf(notification: Notification) -> bytes:
             person.surname.upper(),
             person.given_names,
             person.sex,
-            _iso_date(person.date_of_birth),
+            _date(person.date_of_birth, language),
             str(person.nationality),
             f"{b.text(DocumentType(document.document_type).label)} {document.number}",
             str(document.issuing_state),
-            _iso_date(document.expiry_date),
+            _date(document.expiry_date, language),
         ]
         rows.append([Paragraph(escape(str(value)), styles["cell"]) for value in values])
 
@@ -339,15 +381,17 @@ def crew_list_pdf(notification: Notification) -> bytes:
         [
             vessel.name,
             f"{notification.port.name} ({notification.port.locode})",
-            b.value(lambda: _local_datetime(notification.expected_at)),
+            b.value(lambda: _port_datetime(notification.expected_at, notification.port)),
             notification.reference,
         ]
     )
     story: list[Flowable] = [
         Paragraph(escape(heading), styles["title"]),
-        Paragraph(escape(notification.administration.name), styles["subtitle"]),
+        Paragraph(escape(b.value(lambda: notification.administration.display_name)), styles["subtitle"]),
         Paragraph(escape(subtitle), styles["subtitle"]),
         Spacer(1, 6 * mm),
         table,
+        Spacer(1, 12 * mm),
+        _signature_lines(b, styles),
     ]
     return _pdf(landscape(A4), f"{notification.reference} {vessel.name}", story)

@@ -69,6 +69,16 @@ class Notification(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     verification_token = models.CharField(max_length=32, unique=True, default=new_verification_token)
+    # Made at the first filing: what screening and risk know the notification by (clearance/declaration.py).
+    declaration = models.OneToOneField(
+        "core.Declaration",
+        verbose_name=_("declaration"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="notification",
+    )
 
     # Declaration. `declaration_answered` is set when the operator has answered every question of this
     # version (a notification started from the last voyage has to be answered again before it is filed).

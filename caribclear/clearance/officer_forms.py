@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration
+from caribclear.core.forms import BoundedDateField
 from caribclear.core.refs import InvalidReference, parse_reference
 from caribclear.reference.models import Port
 
@@ -41,8 +42,8 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Arrival or departure"), required=False, choices=[("", _("Both")), *Kind.choices]
     )
-    date_from = forms.DateField(label=_("Expected from"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Expected until"), required=False, widget=DateInput)
+    date_from = BoundedDateField(label=_("Expected from"), required=False, widget=DateInput)
+    date_to = BoundedDateField(label=_("Expected until"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, administration: Administration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration, User
+from caribclear.core.visibility import get_visible_or_404, is_official, restrict, visible
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
 from caribclear.vessels.identifiers import imo_number_q
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
@@ -27,6 +28,7 @@ from .choices import Kind, PersonRole, Status
 from .expiry import document_expired, travel_day
 from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
 from .versions import Change, FiledVersion, filed_version
+from .visibility import DOCUMENTS, SUMMARY, SUMMARY_FIELDS, VERIFY
 
 EXPECTED_WINDOW = dt.timedelta(hours=72)
 # An arrival not yet decided stays on the "expected" tab this long after its expected time.
@@ -79,10 +81,11 @@ class QueueFilters:
 
 
 def notifications_for_official(user: User) -> QuerySet[Notification]:
-    """Everything an official may open in full: their own administration's notifications, not drafts."""
-    if not user.is_authenticated or not user.is_official or user.administration_id is None:
+    """Everything an official may open in full: their own administration's notifications, not drafts
+    (the rule: `clearance/visibility.py`)."""
+    if not is_official(user):
         return Notification.objects.none()
-    return Notification.objects.filter(administration_id=user.administration_id).exclude(status=Status.DRAFT)
+    return visible(user, Notification)
 
 
 def _stay_ended(now: dt.datetime) -> Exists:
@@ -223,7 +226,7 @@ def notification_for_official(*, user: User, reference: str) -> Notification:
     for any other administration's notification."""
     qs = (
         notifications_for_official(user)
-        .select_related("vessel", "port", "administration", "account", "paired_with")
+        .select_related("vessel", "port", "administration", "account", "paired_with", "declaration")
         .prefetch_related(
             Prefetch(
                 "people_on_board",
@@ -257,16 +260,7 @@ class VoyageRecord:
     reference: str = ""
 
 
-_HISTORY_FIELDS = (
-    "expected_at",
-    "port__name",
-    "port__locode",
-    "administration_id",
-    "administration__name",
-    "kind",
-    "status",
-    "reference",
-)
+_HISTORY_FIELDS = SUMMARY_FIELDS
 
 
 def _record(row: dict[str, Any], *, viewer_administration_id: int | None, prefix: str = "") -> VoyageRecord:
@@ -288,9 +282,9 @@ def _record(row: dict[str, Any], *, viewer_administration_id: int | None, prefix
 def vessel_voyage_history(*, user: User, notification: Notification) -> list[VoyageRecord]:
     """The vessel's clearance records at every member, newest first (not this one, not drafts)."""
     rows = (
-        Notification.objects.filter(vessel_id=notification.vessel_id)
+        visible(user, Notification, SUMMARY)
+        .filter(vessel_id=notification.vessel_id)
         .exclude(pk=notification.pk)
-        .exclude(status=Status.DRAFT)
         .order_by("-expected_at", "-id")
         .values(*_HISTORY_FIELDS)[:VOYAGE_HISTORY_LIMIT]
     )
@@ -359,9 +353,9 @@ def people_with_history(
     match = Q(person_id__in=list(by_person)) | Q(document_id__in=document_ids)
     prefix = "notification__"
     rows = (
-        NotificationPerson.objects.filter(match)
+        visible(user, NotificationPerson, SUMMARY)
+        .filter(match)
         .exclude(notification_id=notification.pk)
-        .exclude(notification__status=Status.DRAFT)
         .order_by("-notification__expected_at", "-notification_id")
         .values(
             "person_id",
@@ -395,14 +389,9 @@ def people_with_history(
 
 def notification_for_documents(*, user: User, reference: str) -> Notification:
     """A cleared notification for its filer or an official of its administration; 404 otherwise."""
-    if not user.is_authenticated:
-        raise Http404
-    if user.is_official:
-        qs = notifications_for_official(user)
-    else:
-        qs = Notification.objects.filter(account_id=user.pk)
-    qs = qs.filter(status=Status.CLEARED).select_related("vessel", "port", "administration", "account")
-    return get_object_or_404(
+    qs = Notification.objects.select_related("vessel", "port", "administration", "account")
+    return get_visible_or_404(
+        user,
         qs.prefetch_related(
             Prefetch(
                 "people_on_board",
@@ -412,14 +401,17 @@ def notification_for_documents(*, user: User, reference: str) -> Notification:
             ),
             Prefetch("clearances", queryset=AgencyClearance.objects.order_by("agency")),
         ),
+        action=DOCUMENTS,
         reference=reference,
     )
 
 
 def notification_by_token(token: str) -> Notification | None:
-    """The notification a certificate's QR code points at, for the public verification page."""
+    """The notification a certificate's QR code points at, for the public verification page (anyone
+    holding the token; the page shows no personal data)."""
     return (
-        Notification.objects.select_related("vessel", "port", "administration")
+        restrict(None, Notification.objects.all(), VERIFY)
+        .select_related("vessel", "port", "administration")
         .only(
             "reference",
             "kind",
@@ -432,6 +424,5 @@ def notification_by_token(token: str) -> Notification | None:
             "administration__name",
         )
         .filter(verification_token=token)
-        .exclude(status=Status.DRAFT)
         .first()
     )

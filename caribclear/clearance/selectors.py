@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
 from caribclear.core.refs import InvalidReference, parse_reference
+from caribclear.core.visibility import is_operator, visible
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import Vessel
@@ -25,9 +27,9 @@ from .pipeline import required_agencies
 
 def notifications_for(user: User) -> QuerySet[Notification]:
     """The notifications an operator filed. Officials see none here (they use the officer queue)."""
-    if not user.is_authenticated or not getattr(user, "is_operator", False):
+    if not is_operator(user):
         return Notification.objects.none()
-    return Notification.objects.filter(account=user)
+    return visible(user, Notification)
 
 
 def notification_for(user: User, reference: str) -> Notification:
@@ -129,8 +131,13 @@ def my_voyages(user: User) -> dict[str, list[Notification]]:
         .prefetch_related("clearances")
         .order_by("-expected_at", "-id")[:200]
     )
+    # The nearest date first: what is coming up soonest, then what is past, the most recent first.
+    now = timezone.now()
+    fetched = list(notifications)
+    upcoming = sorted((n for n in fetched if n.expected_at >= now), key=lambda n: (n.expected_at, n.pk))
+    past = [n for n in fetched if n.expected_at < now]
     groups: dict[str, list[Notification]] = {"drafts": [], "open": [], "decided": [], "cancelled": []}
-    for n in notifications:
+    for n in [*upcoming, *past]:
         n.agencies = agency_statuses(n)  # type: ignore[attr-defined]
         if n.status == Status.DRAFT:
             groups["drafts"].append(n)

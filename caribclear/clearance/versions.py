@@ -17,11 +17,12 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.reference.models import Port
+from caribclear.reference.timezones import datetime_text, port_zone
 from caribclear.vessels.choices import DocumentType, Sex, VesselType, WeaponKind
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
@@ -84,8 +85,9 @@ def field_label(name: str) -> Any:
         return name
 
 
-def words(name: str, value: Any) -> Any:
-    """A stored value (a code, an ISO date, True) as people read it."""
+def words(name: str, value: Any, zone: dt.tzinfo | None = None) -> Any:
+    """A stored value (a code, an ISO date, True) as people read it; a time on the clock of `zone` (the
+    port's) with the zone written after it, or in UTC saying so."""
     name = name.rpartition(".")[2]
     if value is None or value == "":
         return ""
@@ -97,7 +99,9 @@ def words(name: str, value: Any) -> Any:
             moment = dt.datetime.fromisoformat(raw)
         except ValueError:
             return raw
-        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") + " UTC"
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return datetime_text(moment, zone or dt.UTC)
     if name in _DATES:
         try:
             return formats.date_format(dt.date.fromisoformat(raw), "DATE_FORMAT")
@@ -126,12 +130,14 @@ class Change:
 def version_changes(version: NotificationVersion) -> list[Change]:
     """A version's changes in words: the field's label, and the old and new values as people read them."""
     result = []
+    zone = port_zone(version.notification.port) if version.notification_id else None
     for c in version.changes:
         name = c.get("field", "")
         label = field_label(name)
         if c.get("person"):
             label = _("%(field)s of %(person)s") % {"field": label, "person": c["person"]}
-        result.append(Change(label=label, old=words(name, c.get("old")), new=words(name, c.get("new"))))
+        old, new = words(name, c.get("old"), zone), words(name, c.get("new"), zone)
+        result.append(Change(label=label, old=old, new=new))
     return result
 
 
@@ -258,8 +264,8 @@ def _ordered(entries: list[NotificationPerson]) -> list[NotificationPerson]:
     )
 
 
-def _change(name: str, old: Any, new: Any) -> Change:
-    return Change(label=field_label(name), old=words(name, old), new=words(name, new))
+def _change(name: str, old: Any, new: Any, zone: dt.tzinfo | None = None) -> Change:
+    return Change(label=field_label(name), old=words(name, old, zone), new=words(name, new, zone))
 
 
 def _person_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Change]:
@@ -346,7 +352,7 @@ def filed_version(notification: Notification, number: int | None = None) -> File
     if previous is None:
         return result
     result.changed = {
-        name: _change(name, before[name], data[name])
+        name: _change(name, before[name], data[name], port_zone(notification.port))
         for name in VOYAGE_FIELDS
         if name in before and name in data and before[name] != data[name]
     }

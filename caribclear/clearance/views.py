@@ -19,13 +19,15 @@ from caribclear.core.permissions import operator_required
 from caribclear.vessels import selectors as vessel_selectors
 
 from . import selectors, services
-from .choices import Status
+from .choices import DECIDED, Status
 from .expiry import expired_on_board
 from .forms import CancelForm, NotificationForm, StartFromLastVoyageForm
 from .models import Notification
 from .versions import version_changes
 
 SUBMIT = "submit"
+RECEIPT = "clearance.receipt"
+SAVED_FROM = "clearance.saved_from"
 
 
 def _user(request: HttpRequest) -> User:
@@ -112,6 +114,7 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
             if is_draft:
                 _done(request, notification, submitted=submitting)
             else:
+                request.session[SAVED_FROM] = request.path
                 messages.success(
                     request,
                     _("Amendment filed: this is now version %(version)s.")
@@ -128,7 +131,12 @@ def notification_change(request: HttpRequest, reference: str) -> HttpResponse:
 @operator_required
 def notification_detail(request: HttpRequest, reference: str) -> HttpResponse:
     notification = selectors.notification_for(_user(request), reference)
-    return render(request, "clearance/operator/detail.html", _detail_context(notification))
+    context = _detail_context(notification)
+    context["receipt"] = request.session.get(RECEIPT) == notification.reference
+    if context["receipt"]:
+        del request.session[RECEIPT]
+    context["saved_from"] = request.session.pop(SAVED_FROM, "")
+    return render(request, "clearance/operator/detail.html", context)
 
 
 @require_POST
@@ -219,12 +227,11 @@ def _messages_of(error: ValidationError) -> list[str]:
 
 
 def _done(request: HttpRequest, notification: Notification, *, submitted: bool) -> None:
+    # The server has what was typed: the page that follows tells the phone to drop its local copy.
+    request.session[SAVED_FROM] = request.path
     if submitted:
-        messages.success(
-            request,
-            _("Submitted to %(administration)s. Your reference is %(reference)s.")
-            % {"administration": notification.administration.name, "reference": notification.reference},
-        )
+        # The notification's page opens as the receipt (reference, port, time, what happens next), once.
+        request.session[RECEIPT] = notification.reference
     else:
         messages.success(
             request,
@@ -240,7 +247,8 @@ def _detail_context(notification: Notification) -> dict[str, Any]:
         "people": list(notification.people_on_board.all()),
         "agencies": selectors.agency_statuses(notification),
         "versions": [(version, version_changes(version)) for version in versions],
-        "expired": expired_on_board(notification),
+        # A warning for the captain while it can still be acted on; gone once decided.
+        "expired": [] if notification.status in DECIDED else expired_on_board(notification),
         "can_change": selectors.can_change(notification),
         "is_draft": notification.status == Status.DRAFT,
         "is_cleared": notification.status == Status.CLEARED,

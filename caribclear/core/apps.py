@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .db_triggers import reinstall_after_migrate
+        from .visibility import register_core_rules
+
+        register_core_rules()
 
         post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="core_audit_triggers")

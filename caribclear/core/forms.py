@@ -1,10 +1,47 @@
-"""Helpers for forms that describe themselves (e.g. a sharing form's summary of who will see a record)."""
+"""Form fields and helpers shared by every app: a bounded date field, and helpers for forms that
+describe themselves (e.g. a sharing form's summary of who will see a record)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Dates people type, filter by or upload: anything outside these years is a typing mistake, and a date
+# near the ends of Python's calendar (9999-12-31) breaks the arithmetic of a period ("the day after").
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+class BoundedDateField(forms.DateField):
+    """A date field that refuses years before 1900 and after 2100 with an error beside the field."""
+
+    default_error_messages = {
+        "min_value": _("Enter a date in 1900 or later."),
+        "max_value": _("Enter a date in 2100 or earlier."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators.append(MinValueValidator(EARLIEST_DATE, self.error_messages["min_value"]))
+        self.validators.append(MaxValueValidator(LATEST_DATE, self.error_messages["max_value"]))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", "") == "date":
+            attrs.update({"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()})
+        return attrs
+
+
+def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """`Meta.formfield_callback` for model forms: every date of the model gets the bounded field."""
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", BoundedDateField)
+    return db_field.formfield(**kwargs)
 
 
 def bound_value(field: forms.BoundField) -> Any:

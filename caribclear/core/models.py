@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .chain import chain_rows
 
 
 class TimeStampedModel(models.Model):
@@ -19,22 +22,62 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit record."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+def hash_field(label: Any) -> models.CharField[str, str]:
+    return models.CharField(label, max_length=64, blank=True, default="", db_default="", editable=False)
+
+
+class ChainedQuerySet(models.QuerySet[Any]):
+    """The queryset of an append-only, hash-chained log (see `core.chain`)."""
+
+    label = "The log"
+
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The audit trail is append-only.")
+        raise AppendOnlyError(f"{self.label} is append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit trail is append-only.")
+        raise AppendOnlyError(f"{self.label} is append-only.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain_rows(self.model, objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
 
-class AuditEvent(models.Model):
+class ChainedModel(models.Model):
+    """An append-only row of a hash chain: saved once, never changed or deleted."""
+
+    prev_hash = hash_field(_("hash of the previous row"))
+    row_hash = hash_field(_("hash of this row"))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} is append-only.")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            chain_rows(type(self), [self], using)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} is append-only.")
+
+
+class AuditEventQuerySet(ChainedQuerySet):
+    label = "The audit trail"
+
+
+class AuditEvent(ChainedModel):
     """One thing an account did: who, when, to which record, from which request.
 
-    Append-only: the model refuses updates and deletes, and database triggers (see the migration) refuse
-    them too, so not even raw SQL from the application can rewrite history.
+    Append-only: the model refuses updates and deletes, and database triggers (`db_triggers`) refuse
+    them too, so not even raw SQL from the application can rewrite history; and hash-chained
+    (`core.chain`), so rewriting it with the triggers dropped is found by `manage.py verify_logs`.
     """
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -52,6 +95,7 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_request_id = models.CharField(_("client's request id"), max_length=64, blank=True)
     ip = models.CharField(_("IP address"), max_length=45, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
     method = models.CharField(max_length=10, blank=True)
@@ -60,6 +104,7 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"  # even Django's internal manager refuses to delete
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit trail")
@@ -67,14 +112,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The audit trail is append-only.")
 
 
 class IdempotencyRecord(models.Model):
@@ -127,3 +164,38 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}:{self.record_id} {self.field} {self.from_status} -> {self.to_status}"
+
+
+class Declaration(models.Model):
+    """Anything an administration receives, screens and assesses: a yacht notification, later a cargo
+    consignment or a passenger on a list. Screening runs, hits and risk assessments point here, never at
+    the declaring app's own record; ``kind`` names the registration (:mod:`caribclear.core.declarations`)
+    that says how to read the record behind it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    reference = models.CharField(_("reference"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("filed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference"], name="unique_declaration_reference")
+        ]
+        # An administration's declarations of one kind, newest first (worklists, "test on recent").
+        indexes = [
+            models.Index(fields=["administration", "kind", "-created_at"], name="core_decl_admin_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"

@@ -19,7 +19,7 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if getattr(user, "is_official", False) and not user.is_verified():  # type: ignore[attr-defined]
+            if getattr(user, "needs_second_factor", False) and not user.is_verified():  # type: ignore[attr-defined]
                 return redirect_to_login(request.get_full_path())
             if not check(user):
                 # A page for another role is "not found", like a record one may not see.

@@ -12,7 +12,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The start page for visitors; signed-in users go straight to their own work."""
     user = request.user
     if user.is_authenticated:
-        return redirect("clearance:home" if getattr(user, "is_operator", False) else "officer:queue")
+        if getattr(user, "is_operator", False):
+            return redirect("clearance:home")
+        return redirect("officer:queue" if getattr(user, "is_official", False) else "training:home")
     return render(request, "core/home.html")
 
 

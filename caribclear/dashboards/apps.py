@@ -6,3 +6,6 @@ class DashboardsConfig(AppConfig):
     name = "caribclear.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration
+from caribclear.core.forms import BoundedDateField, bounded_formfield
 from caribclear.intel.choices import Commodity
 
 from .selectors import Period
@@ -14,8 +15,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
     members = forms.ModelMultipleChoiceField(
         label=_("Members (region)"),
         queryset=Administration.objects.filter(is_active=True),
@@ -60,6 +61,7 @@ class AssessmentForm(forms.ModelForm):
     class Meta:
         from .models import ThreatAssessment
 
+        formfield_callback = bounded_formfield
         model = ThreatAssessment
         fields = [
             "title",

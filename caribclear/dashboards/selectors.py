@@ -1,6 +1,7 @@
-"""Read-only analytics. Intelligence figures come only from `intel.access.visible_records` (a reader's
-charts never count a record they may not see); clearance volumes are counts per member, status and
-month, which are not personal and are shared with every official.
+"""Read-only analytics, read through the visibility layer (`core.visibility`). Intelligence figures count
+only seizures the reader may see (intel's "aggregate" rule: a reader's charts never count a record they
+may not see); clearance volumes are counts per member, status and month, which are not personal and are
+shared with every official (clearance's "summary" rule).
 
 Screening and criteria hit rates come from the risk engine's own selector
 (`caribclear.risk.selectors.dashboard_for`), for the reader's own administration.
@@ -17,8 +18,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from caribclear.intel.access import visible_records
+from caribclear.core.visibility import get_visible_or_404, visible
 from caribclear.intel.models import Seizure
+from caribclear.intel.visibility import AGGREGATE
 from caribclear.reference.models import Port
 from caribclear.risk.selectors import Dashboard, dashboard_for
 
@@ -38,7 +40,7 @@ class Period:
 
 def seizures_in(*, user: Any, period: Period) -> QuerySet[Seizure]:
     """The seizures the reader may see in the period, at places of the chosen members, of the commodity."""
-    qs = visible_records(user, Seizure.objects.all(), with_personal=False).filter(
+    qs = visible(user, Seizure, AGGREGATE).filter(
         occurred_on__gte=period.date_from, occurred_on__lte=period.date_to
     )
     if period.members:
@@ -202,16 +204,14 @@ def _summary_grouping_sets(qs: QuerySet[Seizure], *, top: int) -> SeizureSummary
     )
 
 
-def clearance_volumes(*, period: Period) -> dict[str, Any]:
+def clearance_volumes(*, user: Any, period: Period) -> dict[str, Any]:
     """Notifications per member administration, status and month (no personal data)."""
-    from caribclear.clearance.choices import Status
     from caribclear.clearance.models import Notification
+    from caribclear.clearance.visibility import SUMMARY
 
     start = dt.datetime.combine(period.date_from, dt.time.min, tzinfo=dt.UTC)
     end = dt.datetime.combine(period.date_to, dt.time.max, tzinfo=dt.UTC)
-    qs = Notification.objects.exclude(status=Status.DRAFT).filter(
-        expected_at__gte=start, expected_at__lte=end
-    )
+    qs = visible(user, Notification, SUMMARY).filter(expected_at__gte=start, expected_at__lte=end)
     if period.members:
         qs = qs.filter(administration__code__in=period.members)
     by_member = list(
@@ -274,15 +274,9 @@ def assessments_for(*, user: Any) -> QuerySet[Any]:
     """The threat assessments of the reader's administration (officials only; anyone else sees none)."""
     from .models import ThreatAssessment
 
-    if not getattr(user, "is_official", False) or user.administration_id is None:
-        return ThreatAssessment.objects.none()
-    return ThreatAssessment.objects.filter(administration_id=user.administration_id).select_related(
-        "author", "approved_by", "administration"
-    )
+    return visible(user, ThreatAssessment).select_related("author", "approved_by", "administration")
 
 
 def assessment_get(*, user: Any, reference: str) -> Any:
     """One assessment the reader may see; any other is not found (404)."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(assessments_for(user=user), reference=reference)
+    return get_visible_or_404(user, assessments_for(user=user), reference=reference)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
 from caribclear.clearance.choices import Status
+from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import official_required
 from caribclear.intel.choices import Commodity, ConcealmentMethod
 
@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     summary = selectors.seizure_summary(user=_user(request), period=period)
-    volumes = selectors.clearance_volumes(period=period)
+    volumes = selectors.clearance_volumes(user=_user(request), period=period)
     hit_rates = selectors.risk_hit_rates(user=_user(request), period=period)
     commodity_rows = [(_label(Commodity, r["commodity"]), r["count"]) for r in summary.by_commodity]
     route_rows = [(_route(r), r["count"]) for r in summary.top_routes]
@@ -90,18 +90,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/home.html", context)
 
 
-def _neutral(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula."""
-    text = value if isinstance(value, str) else None
-    return "'" + text if text and text[:1] in ("=", "+", "-", "@") else value
-
-
 def _export(report: AssessmentReport, export: str, name: str) -> HttpResponse:
     if export == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerows([[_neutral(c) for c in row] for row in csv_rows(report)])
+        # The shared writer neutralises formulas in every cell (also after blanks, a tab or a CR).
+        response, writer = csv_response(f"{name}.csv")
+        writer.writerows(csv_rows(report))
         return response
     response = HttpResponse(assessment_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -1,96 +1,36 @@
-"""The one place that decides what a user may see of an intelligence record.
+"""What a reader sees of an intelligence record, and the log of every read.
 
-Every list, detail page, search, export, API call, map and chart of intelligence goes through
-`visible_records()` (which records) and `redact()` (which of their fields); every read that shows a
-record is written to the access log with `log_reads()`.
-
-The rule, for a user U who is an official of member administration A (operators and anonymous users see
-nothing at all):
-
-Existence and non-personal fields of record R are visible to U when any of these holds:
-  1. A owns R;
-  2. R is TLP:CLEAR or TLP:GREEN (shared with every member of the region);
-  3. R is TLP:AMBER and R is released to all members or to A;
-  4. R is TLP:AMBER+STRICT and R is released to A by name ("all members" does not count);
-  5. R is TLP:RED and U is one of R's named recipients;
-  6. R is not TLP:RED, belongs to an operation, and A takes part in that operation.
-Any other record does not exist for U: every view answers 404.
+Which records a reader may see at all, and whose personal parts, is the rule in `intel/visibility.py`
+(registered with the visibility layer in `core/visibility.py`); `visible_records()` applies it. This
+module decides which fields of a visible record are shown (`redact()`) and writes every read that shows
+a record to the access log (`log_reads()`); `read()` does both, and every list, detail page, search,
+export, API call, map and chart of intelligence goes through it.
 
 Personal fields are the parts of R listed in R.personal_fields (linked persons, companies, conveyance
-identity, narrative, photos and documents, the subject of an alert). U sees them only when R is visible
-and either
-  a. A owns R, or
-  b. R states a legal basis and A is in R.personal_released_to.
-Otherwise those parts are withheld and the reader is told that they are. Parts not listed as personal
-are shown to everyone who may see the record.
+identity, narrative, photos and documents, the subject of an alert). A reader who may not see them is
+told that they are withheld. Parts not listed as personal are shown to everyone who may see the record.
 
 Searching follows the same rule: text from personal parts only matches for readers who may see them,
 so a search cannot reveal a personal detail.
-
-For machine consumers acting for a whole administration (the screening watchlists), the same rules apply
-without rule 5: TLP:RED records reach only their owner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from caribclear.accounts.models import Administration
 from caribclear.core.context import current_request
+from caribclear.core.visibility import VIEW, restrict
 
-from .choices import PersonalField, ReadVia, Tlp
-from .models import AccessLog, Alert, DisseminatedRecord, InformationRequest, Operation, Seizure
+from .choices import PersonalField, ReadVia
+from .models import AccessLog, Alert, DisseminatedRecord, InformationRequest, Seizure
+from .visibility import AGGREGATE, personal_q
 
 R = TypeVar("R", bound=DisseminatedRecord)
-
-
-def _m2m_ids(model: type[Model], field_name: str, column: str, value: int) -> QuerySet[Any]:
-    """Ids of `model` rows whose M2M `field_name` holds `value` (an uncorrelated, hashable subquery)."""
-    through = model._meta.get_field(field_name).remote_field.through  # type: ignore[union-attr]
-    source = f"{model._meta.model_name}_id"
-    return through.objects.filter(**{column: value}).values(source)
-
-
-def _member_q(model: type[Model], administration_id: int) -> Q:
-    operations = Operation.members.through.objects.filter(administration_id=administration_id).values(
-        "operation_id"
-    )
-    return (
-        Q(owner_id=administration_id)
-        | Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
-        | Q(tlp=Tlp.AMBER, release_to_all=True)
-        | Q(
-            tlp__in=[Tlp.AMBER, Tlp.AMBER_STRICT],
-            pk__in=_m2m_ids(model, "released_to", "administration_id", administration_id),
-        )
-        | (~Q(tlp=Tlp.RED) & Q(operation_id__in=operations))
-    )
-
-
-def visible_q(user: Any, model: type[Model]) -> Q | None:
-    """The condition for records of `model` that `user` may see; None when the user may see none."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_official", False):
-        return None
-    if not user.administration_id:
-        return None
-    return _member_q(model, user.administration_id) | Q(
-        tlp=Tlp.RED, pk__in=_m2m_ids(model, "recipients", "user_id", user.pk)
-    )
-
-
-def personal_q(user: Any, model: type[Model]) -> Q | None:
-    """The condition for records whose personal fields `user` may see (on top of `visible_q`)."""
-    if visible_q(user, model) is None:
-        return None
-    administration_id = user.administration_id
-    return Q(owner_id=administration_id) | (
-        ~Q(legal_basis="")
-        & Q(pk__in=_m2m_ids(model, "personal_released_to", "administration_id", administration_id))
-    )
 
 
 def visible_records(user: Any, qs: QuerySet[R], *, with_personal: bool = True) -> QuerySet[R]:
@@ -98,34 +38,12 @@ def visible_records(user: Any, qs: QuerySet[R], *, with_personal: bool = True) -
 
     Aggregates (charts, counts) pass `with_personal=False`: they never show personal fields.
     """
-    condition = visible_q(user, qs.model)
-    if condition is None:
-        return qs.none()
-    if not with_personal:
-        return qs.filter(condition)
-    personal = personal_q(user, qs.model)
-    assert personal is not None
-    return cast(
-        QuerySet[R],
-        qs.filter(condition).annotate(
-            personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
-        ),
-    )
+    return restrict(user, qs, VIEW if with_personal else AGGREGATE)
 
 
 def visible_to_administration(administration: Administration, qs: QuerySet[R]) -> QuerySet[R]:
     """Restrict `qs` to what a whole administration may see (no TLP:RED unless it owns the record)."""
-    model = qs.model
-    personal = Q(owner_id=administration.pk) | (
-        ~Q(legal_basis="")
-        & Q(pk__in=_m2m_ids(model, "personal_released_to", "administration_id", administration.pk))
-    )
-    return cast(
-        QuerySet[R],
-        qs.filter(_member_q(model, administration.pk)).annotate(
-            personal_visible=ExpressionWrapper(personal, output_field=BooleanField())
-        ),
-    )
+    return restrict(administration, qs)
 
 
 def can_see_personal(user: Any, record: DisseminatedRecord) -> bool:

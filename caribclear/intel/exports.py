@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from caribclear.core.csv_export import csv_response
 
 from .access import RecordView
 
@@ -41,15 +42,12 @@ def _cell(value: Any) -> str:
             " ".join(str(v) for v in item.values() if v) if isinstance(item, dict) else str(item)
             for item in value
         )
-    text = "" if value is None else str(value)
-    # Neutralise spreadsheet formulas (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "" if value is None else str(value)
 
 
 def seizures_csv(views: Sequence[RecordView], *, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    # The shared writer neutralises spreadsheet formulas in every column (CSV injection).
+    response, writer = csv_response(filename)
     writer.writerow([*CSV_COLUMNS, "withheld"])
     for view in views:
         writer.writerow([_cell(view.data.get(c, "")) for c in CSV_COLUMNS] + [_cell(view.withheld)])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import Administration, User
-from caribclear.core.forms import bound_objects, bound_value
+from caribclear.core.forms import BoundedDateField, bound_objects, bound_value, bounded_formfield
 
 from .choices import (
     ALERT_PERSONAL_DEFAULT,
@@ -184,6 +184,7 @@ class SeizureForm(DisseminationMixin, forms.ModelForm):
     photo_caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
     class Meta:
+        formfield_callback = bounded_formfield
         model = Seizure
         fields = [
             "occurred_on",
@@ -227,6 +228,7 @@ class SeizureForm(DisseminationMixin, forms.ModelForm):
 
 class PersonForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded_formfield
         model = SeizurePerson
         fields = ["surname", "given_names", "date_of_birth", "nationality", "document_number", "role"]
         widgets = {"date_of_birth": DATE}
@@ -234,6 +236,7 @@ class PersonForm(forms.ModelForm):
 
 class CompanyForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded_formfield
         model = SeizureCompany
         fields = ["name", "country", "registration_number"]
 
@@ -252,6 +255,7 @@ class AlertForm(DisseminationMixin, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded_formfield
         model = Alert
         fields = [
             "subject_kind",
@@ -322,8 +326,8 @@ class SearchForm(forms.Form):
     destination = forms.ChoiceField(
         label=_("Destination"), choices=[("", _("Any")), *list(countries)], required=False
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
     person = forms.CharField(label=_("Person"), required=False)
     vessel = forms.CharField(label=_("Vessel"), required=False)
 
@@ -337,6 +341,7 @@ class InformationRequestForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded_formfield
         model = InformationRequest
         fields = ["subject", "question", "deadline", "tlp", "legal_basis"]
         widgets = {"deadline": DATE, "question": forms.Textarea(attrs={"rows": 5})}
@@ -390,6 +395,7 @@ class OperationForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded_formfield
         model = Operation
         fields = ["code", "name", "description", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from caribclear.core.models import AppendOnlyError, TimeStampedModel
+from caribclear.core.models import ChainedModel, ChainedQuerySet, TimeStampedModel
 
 from .choices import (
     AlertSubject,
@@ -388,18 +389,15 @@ class DisseminationChange(TimeStampedModel):
         return f"{self.record_type}:{self.record_id} {self.status}"
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLog"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The access log is append-only.")
+class AccessLogQuerySet(ChainedQuerySet):
+    label = "The access log"
 
 
-class AccessLog(models.Model):
-    """One read of one record: who, when, which fields were shown, from which request. Append-only."""
+class AccessLog(ChainedModel):
+    """One read of one record: who, when, which fields were shown, from which request. Append-only and
+    hash-chained like the audit trail (`core.chain`, triggers in `core.db_triggers`)."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -426,6 +424,7 @@ class AccessLog(models.Model):
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"  # even Django's internal manager refuses to delete
         ordering = ["-at", "-id"]
         verbose_name = _("record read")
         verbose_name_plural = _("access log")
@@ -433,11 +432,3 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.record_type}:{self.record_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The access log is append-only.")

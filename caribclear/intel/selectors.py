@@ -13,10 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
+from caribclear.core.visibility import visible
 from caribclear.reference.models import Port
 from caribclear.vessels.identifiers import imo_number_q
 
-from .access import personal_q, visible_records, visible_to_administration
+from .access import visible_records, visible_to_administration
 from .choices import PersonalField, RecordType
 from .models import (
     AccessLog,
@@ -29,6 +30,7 @@ from .models import (
     Seizure,
     SeizurePerson,
 )
+from .visibility import personal_q
 
 R = TypeVar("R", bound=DisseminatedRecord)
 
@@ -164,10 +166,7 @@ def information_request_list(*, user: Any) -> QuerySet[InformationRequest]:
 
 def information_answers(*, user: Any, rfi: InformationRequest) -> QuerySet[InformationAnswer]:
     """Answers seen by the asking administration, and by each answering administration for its own."""
-    qs = rfi.answers.select_related("administration", "author")
-    if user.administration_id == rfi.owner_id:
-        return qs
-    return qs.filter(administration_id=user.administration_id)
+    return visible(user, InformationAnswer).filter(request=rfi).select_related("administration", "author")
 
 
 @dataclass(frozen=True)
@@ -236,8 +235,10 @@ def access_log_for(*, user: Any, record: DisseminatedRecord) -> QuerySet[AccessL
     """Who read a record: only the owning administration may see it."""
     if not getattr(user, "is_official", False) or user.administration_id != record.owner_id:
         return AccessLog.objects.none()
-    return AccessLog.objects.filter(record_type=type(record).record_type, record_id=record.pk).order_by(
-        "-at", "-id"
+    return (
+        visible(user, AccessLog)
+        .filter(record_type=type(record).record_type, record_id=record.pk)
+        .order_by("-at", "-id")
     )
 
 
@@ -249,11 +250,7 @@ def access_log_users(rows: list[AccessLog]) -> dict[int, User]:
 
 
 def pending_changes(*, user: Any) -> QuerySet[DisseminationChange]:
-    if not getattr(user, "is_official", False):
-        return DisseminationChange.objects.none()
-    return DisseminationChange.objects.filter(owner_id=user.administration_id).select_related(
-        "requested_by", "decided_by"
-    )
+    return visible(user, DisseminationChange).select_related("requested_by", "decided_by")
 
 
 def change_get(*, user: Any, pk: int) -> DisseminationChange:
@@ -268,13 +265,7 @@ def record_changes(*, user: Any, record: DisseminatedRecord) -> QuerySet[Dissemi
 
 
 def operations_for(*, user: Any) -> QuerySet[Operation]:
-    if not getattr(user, "is_official", False):
-        return Operation.objects.none()
-    return (
-        Operation.objects.filter(members=user.administration_id)
-        .select_related("lead")
-        .prefetch_related("members")
-    )
+    return visible(user, Operation).select_related("lead").prefetch_related("members")
 
 
 def operation_get(*, user: Any, code: str) -> Operation:
@@ -301,9 +292,11 @@ def voyage_history(*, user: Any, vessel_id: int, limit: int = 20) -> list[Voyage
     from caribclear.clearance.choices import Status
     from caribclear.clearance.models import Notification
 
+    # Other administrations' notifications are shared as a summary only (clearance's "summary" rule).
     rows = (
-        Notification.objects.filter(vessel_id=vessel_id)
-        .exclude(status__in=[Status.DRAFT, Status.CANCELLED])
+        visible(user, Notification, "summary")
+        .filter(vessel_id=vessel_id)
+        .exclude(status=Status.CANCELLED)
         .select_related("port", "administration")
         .order_by("-expected_at")[:limit]
     )

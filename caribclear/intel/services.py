@@ -141,7 +141,7 @@ def record_reindex(*, record: DisseminatedRecord) -> None:
 def _screen_again_on_commit(record: DisseminatedRecord) -> None:
     """An alert feeds screening: after commit, pending notifications it may (no longer) hit are re-screened."""
     if isinstance(record, Alert):
-        from caribclear.screening.services import intel_alert_rescreen_on_commit
+        from caribclear.screening.tasks import intel_alert_rescreen_on_commit
 
         intel_alert_rescreen_on_commit(alert_id=record.pk)
 

@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Enter a time zone of the IANA database, e.g. America/Antigua."))
 
 
 class PortQuerySet(models.QuerySet["Port"]):
@@ -24,6 +32,16 @@ class Port(models.Model):
     status = models.CharField(_("status"), max_length=2, blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name, e.g. America/Antigua. Filled from the country (and the subdivision where a country "
+            "has several zones) when the port is loaded; change it where a port keeps another clock."
+        ),
+    )
     is_port_of_entry = models.BooleanField(_("yacht port of entry"), default=False, db_index=True)
     administration = models.ForeignKey(
         "accounts.Administration",

@@ -19,6 +19,7 @@ from caribclear.accounts.models import Administration
 from .models import Port
 from .seed import PORTS_OF_ENTRY
 from .territories import CLEARED_BY, administration_code_for
+from .timezones import zone_name_for
 
 _COORD = re.compile(r"^(\d{2})(\d{2})([NS])\s+(\d{3})(\d{2})([EW])$")
 
@@ -141,6 +142,7 @@ def unlocode_load(
                 status=row.status,
                 latitude=row.latitude,
                 longitude=row.longitude,
+                time_zone=zone_name_for(row.country, row.subdivision),
                 administration_id=administrations.get(administration_code_for(row.country)),
             )
         )
@@ -180,6 +182,7 @@ def ports_of_entry_seed() -> int:
                 "name": seed.name,
                 "name_ascii": _ascii(seed.name),
                 "function": "1",
+                "time_zone": zone_name_for(country),
                 "is_port_of_entry": True,
                 "administration": administrations.get(administration_code_for(country)),
             },

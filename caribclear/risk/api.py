@@ -1,5 +1,8 @@
-"""API for officials: a notification's lane, reasons and watchlist hits; reviews of hits; lane overrides;
+"""API for officials: a declaration's lane, reasons and watchlist hits; reviews of hits; lane overrides;
 and lookouts. Everything is restricted to the official's administration (anything else is 404).
+
+A declaration is addressed by its kind's slug and its reference: ``/risk/notifications/{reference}`` for a
+yacht notification.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ from . import selectors, services
 router = Router(tags=["risk and screening"], auth=official_token)
 
 LaneName = Literal["green", "yellow", "red"]
+KindSlug = Annotated[
+    str,
+    Field(
+        max_length=40,
+        pattern=r"^[a-z0-9-]+$",
+        description="The kind of declaration, as in officers' URLs: notifications for yacht notifications",
+    ),
+]
 
 
 def _official(request: HttpRequest) -> User:
@@ -70,7 +81,7 @@ class RiskOut(Schema):
 def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
     a = panel.assessment
     return {
-        "reference": panel.notification.reference,
+        "reference": panel.declaration.reference,
         "lane": a.final_lane if a else None,
         "criteria_lane": a.criteria_lane if a else None,
         "selected_at_random": bool(a and a.random_selected),
@@ -107,11 +118,11 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
     }
 
 
-@router.get("/notifications/{reference}", response=RiskOut, summary="A notification's lane, reasons and hits")
-def notification_risk(request: HttpRequest, reference: Reference) -> dict[str, Any]:
+@router.get("/{kind}/{reference}", response=RiskOut, summary="A declaration's lane, reasons and hits")
+def declaration_risk(request: HttpRequest, kind: KindSlug, reference: Reference) -> dict[str, Any]:
     user = _official(request)
-    notification = selectors.notification_for_official(user, reference)
-    return _risk_out(selectors.risk_panel_for(notification, user))
+    declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
+    return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
 class DispositionIn(Schema):
@@ -146,12 +157,14 @@ class OverrideIn(Schema):
     reason: Text(2000)  # type: ignore[valid-type]
 
 
-@router.post("/notifications/{reference}/lane", response=RiskOut, summary="Change a notification's lane")
-def notification_lane(request: HttpRequest, reference: Reference, payload: OverrideIn) -> dict[str, Any]:
+@router.post("/{kind}/{reference}/lane", response=RiskOut, summary="Change a declaration's lane")
+def declaration_lane(
+    request: HttpRequest, kind: KindSlug, reference: Reference, payload: OverrideIn
+) -> dict[str, Any]:
     user = _official(request)
-    notification = selectors.notification_for_official(user, reference)
-    services.lane_override(actor=user, notification=notification, lane=payload.lane, reason=payload.reason)
-    return _risk_out(selectors.risk_panel_for(notification, user))
+    declaration, _kind, _summary = selectors.declaration_for_official(user, kind, reference)
+    services.lane_override(actor=user, declaration=declaration, lane=payload.lane, reason=payload.reason)
+    return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
 class LookoutIn(Schema):

@@ -8,11 +8,8 @@ class RiskConfig(AppConfig):
     verbose_name = _("Risk")
 
     def ready(self) -> None:
-        # Screen and assess every notification after it is submitted or amended (the clearance hook runs
-        # after commit, with the notification's id).
-        from caribclear.clearance.services import notification_submitted_hooks
+        # Screen, then assess, every declaration filed or amended, and again when a list it uses changes.
+        from . import visibility  # noqa: F401 - registers who may see this app's records
+        from .receivers import connect
 
-        from .services import notification_submitted
-
-        if notification_submitted not in notification_submitted_hooks:
-            notification_submitted_hooks.append(notification_submitted)
+        connect()

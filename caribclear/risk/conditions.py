@@ -1,30 +1,37 @@
 """The declarative condition language of risk criteria: a field, an operator and values. No code is run.
 
-A criterion holds a list of conditions that must all be true (AND). Each field takes its values from a
-notification (see :func:`notification_facts`); a field can have several values (the nationalities of
-everyone on board), and then a condition is true when any value satisfies it (``not in``: when none
-is in the list).
+A criterion applies to one kind of declaration and holds a list of conditions that must all be true (AND).
+The fields a condition may test are the kind's registered facts (``DeclarationKind.fact_specs``, see
+:mod:`caribclear.core.declarations`) and the facts of screening every kind shares (:data:`HIT_FACTS`). A
+field can have several values (the nationalities of everyone on board), and then a condition is true when
+any value satisfies it (``not in``: when none is in the list).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from caribclear.clearance.choices import Kind, Purpose
-from caribclear.clearance.models import Notification
+from caribclear.core import declarations
+from caribclear.core.declarations import (
+    BOOL,
+    CHOICE,
+    COUNTRY,
+    DATE,
+    NUMBER,
+    TEXT,
+    Facts,
+    FactSpec,
+    fact,
+)
 from caribclear.screening.choices import Disposition as HitDisposition
-from caribclear.vessels.choices import VesselType
-
-COUNTRY, CHOICE, BOOL, NUMBER, TEXT = "country", "choice", "bool", "number", "text"
+from caribclear.screening.models import Hit
 
 OPERATORS: dict[str, Promise] = {
     "in": _("is one of"),
@@ -38,6 +45,9 @@ OPERATORS: dict[str, Promise] = {
     "lt": _("is less than"),
     "lte": _("is at most"),
     "between": _("is between (inclusive)"),
+    "on": _("is on"),
+    "before": _("is before"),
+    "after": _("is after"),
 }
 OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
     COUNTRY: ("in", "not_in"),
@@ -45,57 +55,37 @@ OPERATORS_BY_TYPE: dict[str, tuple[str, ...]] = {
     TEXT: ("in", "not_in", "contains"),
     BOOL: ("is_yes", "is_no"),
     NUMBER: ("eq", "gt", "gte", "lt", "lte", "between"),
+    DATE: ("on", "before", "after", "between"),
 }
 NO_VALUES = frozenset({"is_yes", "is_no"})
 
+#: What screening found, a fact of every kind of declaration.
+HIT_FACTS: tuple[FactSpec, ...] = (
+    fact("watchlist_hit_score", _("Score of a watchlist hit (0 to 1)"), NUMBER),
+    fact("watchlist_hit_count", _("Number of watchlist hits"), NUMBER),
+    fact("lookout_hit", _("Matches a regional lookout"), BOOL),
+)
 
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: Promise
-    type: str
-    choices: tuple[tuple[str, Any], ...] = ()
-
-
-def _field(key: str, label: Promise, type_: str, choices: Any = ()) -> Field:
-    return Field(key, label, type_, tuple((str(k), v) for k, v in choices))
+Fields = Mapping[str, FactSpec]
 
 
-FIELDS: dict[str, Field] = {
-    f.key: f
-    for f in (
-        _field("kind", _("Arrival or departure"), CHOICE, Kind.choices),
-        _field("port", _("Port of entry (UN/LOCODE)"), TEXT),
-        _field("last_port_country", _("Country of last port"), COUNTRY),
-        _field("next_port_country", _("Country of next port"), COUNTRY),
-        _field("last_port", _("Last port (name)"), TEXT),
-        _field("purpose", _("Purpose of visit"), CHOICE, Purpose.choices),
-        _field("is_charter", _("On charter"), BOOL),
-        _field("notice_hours", _("Hours of notice before arrival"), NUMBER),
-        _field("vessel_flag", _("Vessel flag"), COUNTRY),
-        _field("vessel_type", _("Vessel type"), CHOICE, VesselType.choices),
-        _field("vessel_length_m", _("Vessel length (m)"), NUMBER),
-        _field("vessel_gross_tonnage", _("Vessel gross tonnage"), NUMBER),
-        _field("vessel_name", _("Vessel name"), TEXT),
-        _field("people_count", _("Number of people on board"), NUMBER),
-        _field("person_nationality", _("Nationality of a person on board"), COUNTRY),
-        _field("person_age", _("Age of a person on board"), NUMBER),
-        _field("document_issuing_state", _("Issuing state of a travel document"), COUNTRY),
-        _field("declares_firearms", _("Declares firearms or ammunition"), BOOL),
-        _field("declares_currency", _("Declares currency above the threshold"), BOOL),
-        _field("currency_amount", _("Declared currency amount"), NUMBER),
-        _field("declares_alcohol_tobacco", _("Declares alcohol or tobacco above the allowance"), BOOL),
-        _field("declares_animals", _("Declares animals"), BOOL),
-        _field("declares_plants_food", _("Declares plants or food"), BOOL),
-        _field("declares_goods_for_sale", _("Declares goods for sale"), BOOL),
-        _field("declares_illness", _("Declares illness or death on board"), BOOL),
-        _field("watchlist_hit_score", _("Score of a watchlist hit (0 to 1)"), NUMBER),
-        _field("watchlist_hit_count", _("Number of watchlist hits"), NUMBER),
-        _field("lookout_hit", _("Matches a regional lookout"), BOOL),
-    )
-}
+def fields_for(kind: str) -> dict[str, FactSpec]:
+    """The fields criteria of a kind of declaration may test (an unknown kind has only the hit facts)."""
+    try:
+        specs = declarations.kind_of(kind).fact_specs
+    except declarations.UnknownKind:
+        specs = ()
+    return {f.name: f for f in (*specs, *HIT_FACTS)}
 
-Facts = dict[str, list[Any]]
+
+def hit_facts(hits: Iterable[Hit]) -> Facts:
+    """The shared facts of screening, from a declaration's hits (current ones, not false positives)."""
+    current = [h for h in hits if h.is_current and h.disposition != HitDisposition.FALSE_POSITIVE]
+    return {
+        "watchlist_hit_score": [Decimal(h.score) for h in current],
+        "watchlist_hit_count": [Decimal(len(current))],
+        "lookout_hit": [any(h.is_lookout for h in current)],
+    }
 
 
 def _number(value: Any) -> Decimal | None:
@@ -105,74 +95,25 @@ def _number(value: Any) -> Decimal | None:
         return None
 
 
-def _age(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def notification_facts(notification: Notification) -> Facts:
-    """Every field's values for one notification (people, documents and current hits included).
-
-    Prefetch ``people_on_board__person``, ``people_on_board__document`` and ``screening_hits`` (with
-    ``watchlist``) when computing facts for many notifications.
-    """
-    vessel = notification.vessel
-    on = (notification.expected_at or timezone.now()).date()
-    people = list(notification.people_on_board.all())
-    hits = [
-        h
-        for h in notification.screening_hits.all()
-        if h.is_current and h.disposition != HitDisposition.FALSE_POSITIVE
-    ]
-    notice = None
-    if notification.submitted_at and notification.expected_at:
-        notice = Decimal(
-            (notification.expected_at - notification.submitted_at).total_seconds() / 3600
-        ).quantize(Decimal("0.1"))
-    facts: Facts = {
-        "kind": [notification.kind],
-        "port": [notification.port.locode] if notification.port_id else [],
-        "last_port_country": [str(notification.last_port_country)] if notification.last_port_country else [],
-        "next_port_country": [str(notification.next_port_country)] if notification.next_port_country else [],
-        "last_port": [notification.last_port] if notification.last_port else [],
-        "purpose": [notification.purpose] if notification.purpose else [],
-        "is_charter": [notification.is_charter],
-        "notice_hours": [notice] if notice is not None else [],
-        "vessel_flag": [str(vessel.flag)] if vessel.flag else [],
-        "vessel_type": [vessel.vessel_type],
-        "vessel_length_m": [Decimal(vessel.length_m)] if vessel.length_m is not None else [],
-        "vessel_gross_tonnage": [Decimal(vessel.gross_tonnage)] if vessel.gross_tonnage is not None else [],
-        "vessel_name": [vessel.name],
-        "people_count": [Decimal(len(people))],
-        "person_nationality": sorted({str(np.person.nationality) for np in people if np.person.nationality}),
-        "person_age": [
-            Decimal(_age(np.person.date_of_birth, on)) for np in people if np.person.date_of_birth
-        ],
-        "document_issuing_state": sorted({str(np.document.issuing_state) for np in people if np.document_id}),
-        "currency_amount": [notification.currency_amount] if notification.currency_amount is not None else [],
-        "watchlist_hit_score": [Decimal(h.score) for h in hits],
-        "watchlist_hit_count": [Decimal(len(hits))],
-        "lookout_hit": [any(h.is_lookout for h in hits)],
-    }
-    for key in (
-        "declares_firearms",
-        "declares_currency",
-        "declares_alcohol_tobacco",
-        "declares_animals",
-        "declares_plants_food",
-        "declares_goods_for_sale",
-        "declares_illness",
-    ):
-        facts[key] = [bool(getattr(notification, key))]
-    return facts
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
 
 
 class ConditionError(ValueError):
     pass
 
 
-def validate_condition(condition: dict[str, Any]) -> dict[str, Any]:
-    """A clean condition ``{"field", "operator", "values"}``; raises ConditionError with a readable message."""
-    field = FIELDS.get(str(condition.get("field", "")))
+def validate_condition(condition: dict[str, Any], *, fields: Fields) -> dict[str, Any]:
+    """A clean condition ``{"field", "operator", "values"}`` on one of ``fields``; raises ConditionError
+    with a readable message."""
+    field = fields.get(str(condition.get("field", "")))
     if field is None:
         raise ConditionError(_("Choose a field."))
     operator = str(condition.get("operator", ""))
@@ -197,6 +138,14 @@ def validate_condition(condition: dict[str, Any]) -> dict[str, Any]:
             raise ConditionError(
                 _("Give two numbers (lowest, highest).") if wanted == 2 else _("Give one number.")
             )
+    elif field.type == DATE:
+        if any(_date(v) is None for v in values):
+            raise ConditionError(_("Give dates as YYYY-MM-DD."))
+        wanted = 2 if operator == "between" else 1
+        if len(values) != wanted:
+            raise ConditionError(
+                _("Give two dates (earliest, latest).") if wanted == 2 else _("Give one date.")
+            )
     elif field.type == COUNTRY:
         values = [v.upper() for v in values]
         unknown = [v for v in values if v not in dict(countries)]
@@ -213,28 +162,33 @@ def validate_condition(condition: dict[str, Any]) -> dict[str, Any]:
                 _("Not allowed: %(values)s (choose from %(allowed)s).")
                 % {"values": ", ".join(unknown), "allowed": ", ".join(sorted(allowed_values))}
             )
-    return {"field": field.key, "operator": operator, "values": values}
+    return {"field": field.name, "operator": operator, "values": values}
 
 
 def _text(value: Any) -> str:
     return str(value).strip().casefold()
 
 
-_COMPARE: dict[str, Callable[[Decimal, list[Decimal]], bool]] = {
+_COMPARE: dict[str, Callable[[Any, list[Any]], bool]] = {
     "eq": lambda v, w: v == w[0],
+    "on": lambda v, w: v == w[0],
     "gt": lambda v, w: v > w[0],
+    "after": lambda v, w: v > w[0],
     "gte": lambda v, w: v >= w[0],
     "lt": lambda v, w: v < w[0],
+    "before": lambda v, w: v < w[0],
     "lte": lambda v, w: v <= w[0],
     "between": lambda v, w: w[0] <= v <= w[1],
 }
 
 
-def evaluate_condition(condition: dict[str, Any], facts: Facts) -> tuple[bool, list[Any]]:
-    """Whether a (validated) condition holds, and the values of the notification that made it hold."""
-    field = FIELDS[condition["field"]]
+def evaluate_condition(condition: dict[str, Any], facts: Facts, *, fields: Fields) -> tuple[bool, list[Any]]:
+    """Whether a (validated) condition holds, and the values of the declaration that made it hold."""
+    field = fields.get(condition["field"])
+    if field is None:  # a field its kind no longer registers never holds
+        return False, []
     operator, wanted = condition["operator"], condition["values"]
-    values = facts.get(field.key, [])
+    values = facts.get(field.name, [])
     if operator == "is_yes":
         return any(v is True for v in values), []
     if operator == "is_no":
@@ -243,7 +197,13 @@ def evaluate_condition(condition: dict[str, Any], facts: Facts) -> tuple[bool, l
         limits = [_number(w) for w in wanted]
         if any(limit is None for limit in limits):
             return False, []
-        matched = [v for v in values if v is not None and _COMPARE[operator](Decimal(v), limits)]  # type: ignore[arg-type]
+        matched = [v for v in values if v is not None and _COMPARE[operator](Decimal(v), limits)]
+        return bool(matched), matched
+    if field.type == DATE:
+        days = [_date(w) for w in wanted]
+        if any(day is None for day in days):
+            return False, []
+        matched = [v for v in values if _date(v) is not None and _COMPARE[operator](_date(v), days)]
         return bool(matched), matched
     wanted_set = {_text(w) for w in wanted}
     if operator == "in":
@@ -257,8 +217,8 @@ def evaluate_condition(condition: dict[str, Any], facts: Facts) -> tuple[bool, l
     raise ConditionError(f"unknown operator {operator!r}")
 
 
-def describe_condition(condition: dict[str, Any]) -> str:
-    field = FIELDS.get(condition.get("field", ""))
+def describe_condition(condition: dict[str, Any], *, fields: Fields) -> str:
+    field = fields.get(condition.get("field", ""))
     label = str(field.label) if field else condition.get("field", "")
     operator = str(OPERATORS.get(condition.get("operator", ""), condition.get("operator", "")))
     values = condition.get("values") or []
@@ -267,16 +227,16 @@ def describe_condition(condition: dict[str, Any]) -> str:
     return f"{label} {operator} {', '.join(str(v) for v in values)}".strip()
 
 
-def evaluate(conditions: list[dict[str, Any]], facts: Facts) -> tuple[bool, str]:
+def evaluate(conditions: list[dict[str, Any]], facts: Facts, *, fields: Fields) -> tuple[bool, str]:
     """Whether every condition holds, with a sentence for the officer saying why."""
     if not conditions:
         return False, ""
     reasons: list[str] = []
     for condition in conditions:
-        ok, matched = evaluate_condition(condition, facts)
+        ok, matched = evaluate_condition(condition, facts, fields=fields)
         if not ok:
             return False, ""
-        text = describe_condition(condition)
+        text = describe_condition(condition, fields=fields)
         if matched:
             text += " (" + ", ".join(str(m) for m in matched[:5]) + ")"
         reasons.append(text)

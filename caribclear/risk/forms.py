@@ -8,19 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Disposition, Lane
-from .conditions import FIELDS, OPERATORS, OPERATORS_BY_TYPE, ConditionError, validate_condition
+from .conditions import OPERATORS, OPERATORS_BY_TYPE, ConditionError, Fields, validate_condition
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def _field_choices() -> list[tuple[str, Any]]:
-    return [("", _("Choose a field")), *((f.key, f.label) for f in FIELDS.values())]
-
-
 class ConditionForm(forms.Form):
-    field = forms.ChoiceField(label=_("Field"), choices=_field_choices, required=False)
+    """One condition on one of the fields of the criterion's kind of declaration (``fields``)."""
+
+    field = forms.ChoiceField(label=_("Field"), choices=(), required=False)
     operator = forms.ChoiceField(
         label=_("Comparison"), choices=[("", "—"), *OPERATORS.items()], required=False
     )
@@ -33,6 +31,14 @@ class ConditionForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, fields: Fields, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.condition_fields = fields
+        self.fields["field"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a field")),
+            *((f.name, f.label) for f in fields.values()),
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("field") and not data.get("operator") and not data.get("values"):
@@ -44,7 +50,8 @@ class ConditionForm(forms.Form):
                     "field": data.get("field"),
                     "operator": data.get("operator"),
                     "values": data.get("values", ""),
-                }
+                },
+                fields=self.condition_fields,
             )
         except ConditionError as error:
             raise forms.ValidationError(str(error)) from error
@@ -67,14 +74,20 @@ ConditionFormSet = forms.formset_factory(ConditionForm, formset=BaseConditionFor
 
 
 def condition_formset(
-    data: Any = None, conditions: list[dict[str, Any]] | None = None, blank_rows: int = 2
+    data: Any = None,
+    conditions: list[dict[str, Any]] | None = None,
+    blank_rows: int = 2,
+    *,
+    fields: Fields,
 ) -> BaseConditionFormSet:
     initial = [
         {"field": c["field"], "operator": c["operator"], "values": ", ".join(c.get("values", []))}
         for c in (conditions or [])
     ]
     initial += [{}] * blank_rows
-    formset: BaseConditionFormSet = ConditionFormSet(data, initial=initial, prefix="c")  # type: ignore[assignment]
+    formset: BaseConditionFormSet = ConditionFormSet(  # type: ignore[assignment]
+        data, initial=initial, prefix="c", form_kwargs={"fields": fields}
+    )
     return formset
 
 
@@ -163,6 +176,7 @@ def operator_help() -> list[tuple[str, str]]:
         "text": _("Text"),
         "bool": _("Yes/no"),
         "number": _("Numbers"),
+        "date": _("Dates (YYYY-MM-DD)"),
     }
     return [
         (str(names[t]), ", ".join(str(OPERATORS[o]) for o in ops)) for t, ops in OPERATORS_BY_TYPE.items()

@@ -1,4 +1,4 @@
-"""Risk criteria (with every version kept), random selection, and each notification's lane and reasons."""
+"""Risk criteria (with every version kept), random selection, and each declaration's lane and reasons."""
 
 from __future__ import annotations
 
@@ -24,12 +24,18 @@ class Criterion(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    kind = models.CharField(
+        _("applies to"),
+        max_length=64,
+        help_text=_("The kind of declaration whose facts the conditions test."),
+    )
     current_version = models.ForeignKey(
         "CriterionVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["administration", "kind"], name="risk_criterion_admin_kind")]
         verbose_name = _("risk criterion")
         verbose_name_plural = _("risk criteria")
 
@@ -123,10 +129,10 @@ class RandomSelection(TimeStampedModel):
 
 
 class Assessment(TimeStampedModel):
-    """A notification's lane: from the criteria that fired, random selection and an officer's override."""
+    """A declaration's lane: from the criteria that fired, random selection and an officer's override."""
 
-    notification = models.OneToOneField(
-        "clearance.Notification", on_delete=models.CASCADE, related_name="risk_assessment"
+    declaration = models.OneToOneField(
+        "core.Declaration", on_delete=models.CASCADE, related_name="risk_assessment"
     )
     administration = models.ForeignKey("accounts.Administration", on_delete=models.PROTECT, related_name="+")
     criteria_lane = models.CharField(_("lane from the criteria"), max_length=10, choices=Lane.choices)
@@ -147,7 +153,7 @@ class Assessment(TimeStampedModel):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
-    notification_version = models.PositiveIntegerField(default=0)
+    declaration_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-assessed_at"]
@@ -156,7 +162,7 @@ class Assessment(TimeStampedModel):
         indexes = [models.Index(fields=["administration", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.notification_id}: {self.final_lane}"
+        return f"{self.declaration_id}: {self.final_lane}"
 
     @property
     def final_lane(self) -> str:
@@ -164,7 +170,7 @@ class Assessment(TimeStampedModel):
 
 
 class Firing(models.Model):
-    """A criterion that fired on a notification, with the reason in words and the officer's verdict."""
+    """A criterion that fired on a declaration, with the reason in words and the officer's verdict."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="firings")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="firings")

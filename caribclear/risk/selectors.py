@@ -1,5 +1,5 @@
 """Reads of the risk app, restricted to the official's administration: the officer's panel on a
-notification, criteria, the criterion test, and the hit-rate dashboard."""
+declaration, criteria, the criterion test, and the hit-rate dashboard."""
 
 from __future__ import annotations
 
@@ -12,35 +12,54 @@ from django.http import Http404
 from django.utils import timezone
 
 from caribclear.accounts.models import User
-from caribclear.clearance.models import Notification
-from caribclear.clearance.officer_selectors import notifications_for_official
+from caribclear.core import declarations
+from caribclear.core.declarations import DeclarationKind, Summary
+from caribclear.core.models import Declaration
+from caribclear.core.visibility import get_visible_or_404, is_official, visible
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
-from caribclear.screening.selectors import hits_for_notification
+from caribclear.screening.selectors import hits_for_declaration
 
 from .choices import Disposition
-from .conditions import evaluate, notification_facts
+from .conditions import evaluate, fields_for, hit_facts
 from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
 
 
-def notification_for_official(user: User, reference: str) -> Notification:
-    """A notification of the official's administration (not a draft); 404 otherwise."""
-    notification = (
-        notifications_for_official(user)
-        .select_related("vessel", "port", "administration")
-        .filter(reference=reference)
+def _sees(user: User, declaration: Declaration) -> bool:
+    return bool(
+        user.is_authenticated and user.is_official and user.administration_id == declaration.administration_id
+    )
+
+
+def declaration_for_official(
+    user: User, slug: str, reference: str
+) -> tuple[Declaration, DeclarationKind, Summary]:
+    """A declaration of the official's administration, by its kind's slug and reference, with its kind and
+    summary; 404 otherwise (missing and not yours alike)."""
+    try:
+        kind = declarations.kind_by_slug(slug)
+    except declarations.UnknownKind:
+        raise Http404 from None
+    declaration = (
+        Declaration.objects.filter(kind=kind.key, reference=reference)
+        .select_related("administration")
         .first()
     )
-    if notification is None:
+    if declaration is None or not _sees(user, declaration):
         raise Http404
-    return notification
+    summary = kind.summaries([declaration.pk]).get(declaration.pk)
+    if summary is None:
+        raise Http404
+    return declaration, kind, summary
 
 
 @dataclass
 class RiskPanel:
-    """What the officer sees about a notification's risk: the lane, why, and the watchlist hits."""
+    """What the officer sees about a declaration's risk: the lane, why, and the watchlist hits."""
 
-    notification: Notification
+    declaration: Declaration
+    slug: str
+    summary: Summary | None
     assessment: Assessment | None
     lane: str
     firings: list[Firing] = field(default_factory=list)
@@ -54,16 +73,15 @@ class RiskPanel:
         return sum(1 for h in self.hits if h.disposition == HitDisposition.PENDING)
 
 
-def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
-    """The panel for an official of the notification's administration; 404 for anyone else."""
-    if (
-        not user.is_authenticated
-        or not user.is_official
-        or user.administration_id != notification.administration_id
-    ):
+def risk_panel_for(
+    declaration: Declaration | None, user: User, *, summary: Summary | None = None
+) -> RiskPanel:
+    """The panel for an official of the declaration's administration; 404 for anyone else."""
+    if declaration is None or not _sees(user, declaration):
         raise Http404
     assessment = (
-        Assessment.objects.filter(notification_id=notification.pk)
+        visible(user, Assessment)
+        .filter(declaration_id=declaration.pk)
         .select_related("overridden_by", "random_selection")
         .prefetch_related(
             Prefetch(
@@ -76,14 +94,21 @@ def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
         )
         .first()
     )
+    try:
+        slug = declarations.kind_of(declaration.kind).slug
+    except declarations.UnknownKind:
+        raise Http404 from None
     return RiskPanel(
-        notification=notification,
+        declaration=declaration,
+        slug=slug,
+        summary=summary,
         assessment=assessment,
         lane=assessment.final_lane if assessment else "",
         firings=list(assessment.firings.all()) if assessment else [],
-        hits=list(hits_for_notification(notification.pk)),
+        hits=list(hits_for_declaration(declaration.pk)),
         overrides=list(assessment.overrides.all()) if assessment else [],
-        last_run=ScreeningRun.objects.filter(notification_id=notification.pk)
+        last_run=visible(user, ScreeningRun)
+        .filter(declaration_id=declaration.pk)
         .order_by("-started_at", "-pk")
         .first(),
         can_act=True,
@@ -92,10 +117,8 @@ def risk_panel_for(notification: Notification, user: User) -> RiskPanel:
 
 # --- Criteria -------------------------------------------------------------------------------------------
 def criteria_for(user: User) -> QuerySet[Criterion]:
-    if not user.is_official or user.administration_id is None:
-        return Criterion.objects.none()
     return (
-        Criterion.objects.filter(administration_id=user.administration_id)
+        visible(user, Criterion)
         .select_related("current_version", "current_version__created_by")
         .order_by("pk")
     )
@@ -108,40 +131,62 @@ def criterion_for(user: User, pk: int) -> Criterion:
     return criterion
 
 
+def firing_for(user: User, *, declaration: Declaration, pk: Any) -> Firing:
+    """A current firing on a declaration the user may see; 404 otherwise."""
+    qs = Firing.objects.filter(assessment__declaration=declaration, is_current=True).select_related(
+        "assessment__declaration"
+    )
+    try:
+        return get_visible_or_404(user, qs, pk=int(pk or 0))
+    except ValueError:
+        raise Http404 from None
+
+
 def criterion_versions(criterion: Criterion) -> QuerySet[CriterionVersion]:
     return criterion.versions.select_related("created_by").order_by("-number")
 
 
 def random_selections_for(user: User) -> QuerySet[RandomSelection]:
-    if not user.is_official or user.administration_id is None:
-        return RandomSelection.objects.none()
-    return RandomSelection.objects.filter(administration_id=user.administration_id).order_by("from_lane")
+    return visible(user, RandomSelection).order_by("from_lane")
 
 
 @dataclass
 class TestRow:
-    notification: Notification
+    declaration: Declaration
+    summary: Summary
+    slug: str
     fired: bool
     detail: str
 
 
 def criterion_test(
-    *, user: User, conditions: list[dict[str, Any]], days: int = 30, limit: int = 200
+    *, user: User, kind: str, conditions: list[dict[str, Any]], days: int = 30, limit: int = 200
 ) -> list[TestRow]:
-    """Run conditions against the administration's notifications expected in the last ``days`` days (and
-    those still to come), newest first, without storing anything."""
+    """Run conditions against the administration's recent declarations of one kind (as the kind orders
+    them: for notifications, expected in the last ``days`` days and still to come), newest first, without
+    storing anything."""
+    if not user.is_official or user.administration_id is None:
+        return []
+    try:
+        registered = declarations.kind_of(kind)
+    except declarations.UnknownKind:
+        return []
     since = timezone.now() - dt.timedelta(days=days)
-    notifications = (
-        notifications_for_official(user)
-        .filter(expected_at__gte=since)
-        .select_related("vessel", "port")
-        .prefetch_related("people_on_board__person", "people_on_board__document", "screening_hits")
-        .order_by("-expected_at", "-pk")[:limit]
-    )
+    ids = registered.recent(user.administration_id, since=since, limit=limit)
+    found = Declaration.objects.in_bulk(ids)
+    records = registered.load(ids)
+    hits: dict[int, list[Hit]] = {}
+    for hit in Hit.objects.filter(declaration_id__in=ids, is_current=True):
+        hits.setdefault(hit.declaration_id, []).append(hit)
+    fields = fields_for(kind)
     rows = []
-    for notification in notifications:
-        fired, detail = evaluate(conditions, notification_facts(notification))
-        rows.append(TestRow(notification, fired, detail))
+    for pk in ids:
+        declaration, record = found.get(pk), records.get(pk)
+        if declaration is None or record is None or declaration.administration_id != user.administration_id:
+            continue
+        facts = registered.facts(record) | hit_facts(hits.get(pk, []))
+        fired, detail = evaluate(conditions, facts, fields=fields)
+        rows.append(TestRow(declaration, registered.summary(record), registered.slug, fired, detail))
     return rows
 
 
@@ -179,15 +224,14 @@ class Dashboard:
 
 
 def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
-    """Hit rates and false-positive rates per criterion and per list, for notifications of the official's
+    """Hit rates and false-positive rates per criterion and per list, for declarations of the official's
     administration first assessed (criteria) or screened (lists) between two dates, inclusive."""
-    if not user.is_official or user.administration_id is None:
+    if not is_official(user):
         raise Http404
-    admin_id = user.administration_id
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 
-    assessments = Assessment.objects.filter(administration_id=admin_id, created_at__gte=lo, created_at__lt=hi)
+    assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
     for lane, override in assessments.values_list("lane", "override_lane"):
@@ -220,15 +264,16 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
             )
         )
 
-    screened_ids = ScreeningRun.objects.filter(
-        administration_id=admin_id, started_at__gte=lo, started_at__lt=hi
-    ).values("notification_id")
-    screened = Notification.objects.filter(pk__in=screened_ids).count()
+    screened_ids = (
+        visible(user, ScreeningRun).filter(started_at__gte=lo, started_at__lt=hi).values("declaration_id")
+    )
+    screened = Declaration.objects.filter(pk__in=screened_ids).count()
     hit_rows = (
-        Hit.objects.filter(notification_id__in=screened_ids, is_current=True)
+        visible(user, Hit)
+        .filter(declaration_id__in=screened_ids, is_current=True)
         .values("watchlist_id")
         .annotate(
-            fired=Count("notification", distinct=True),
+            fired=Count("declaration", distinct=True),
             reviewed=Count("pk", filter=~Q(disposition=HitDisposition.PENDING)),
             fp=Count("pk", filter=Q(disposition=HitDisposition.FALSE_POSITIVE)),
             tp=Count("pk", filter=Q(disposition=HitDisposition.TRUE_MATCH)),

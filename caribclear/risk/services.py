@@ -1,9 +1,10 @@
-"""Writes of the risk app: criteria and their versions, random selection, assessing notifications,
+"""Writes of the risk app: criteria and their versions, random selection, assessing declarations,
 officers' lane overrides and dispositions.
 
-The check of a notification (``notification_check``) is the one background job run after a notification is
-submitted or amended, and again when a list it was screened against changes: screen (screening app), then
-evaluate the criteria, draw the random selection and set the lane.
+The check of a declaration (``declaration_check``) is the one place that orchestrates "screen, then
+assess": run in the background after a declaration is filed or amended, and again when a list it was
+screened against changes (see :mod:`caribclear.risk.receivers`): screen (screening app), then evaluate the
+criteria of its kind, draw the random selection and set the lane.
 """
 
 from __future__ import annotations
@@ -21,19 +22,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
-from caribclear.clearance.models import Notification
+from caribclear.core import declarations
 from caribclear.core.audit import audit_record
+from caribclear.core.models import Declaration
 from caribclear.screening.choices import ScreeningReason
-from caribclear.screening.services import notification_screen
+from caribclear.screening.models import Hit
+from caribclear.screening.services import declaration_screen
 
 from .choices import Disposition, Lane, lane_rank, worst_lane
-from .conditions import ConditionError, evaluate, notification_facts, validate_condition
+from .conditions import ConditionError, evaluate, fields_for, hit_facts, validate_condition
 from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
 
 
 # --- Criteria -------------------------------------------------------------------------------------------
+def criterion_kind(kind: str | None) -> str:
+    """The kind of declaration a new criterion applies to: the one given, or the only one registered."""
+    keys = [k.key for k in declarations.kinds()]
+    if kind is None and len(keys) == 1:
+        return keys[0]
+    if kind not in keys:
+        raise ValidationError({"kind": _("Choose what the criterion applies to.")})
+    return kind
+
+
 def _clean_criterion(
     *,
+    kind: str,
     name: str,
     documentation: str,
     conditions: list[dict[str, Any]],
@@ -59,7 +73,7 @@ def _clean_criterion(
         errors["conditions"] = _("Add at least one condition.")
     for i, condition in enumerate(conditions, start=1):
         try:
-            clean.append(validate_condition(condition))
+            clean.append(validate_condition(condition, fields=fields_for(kind)))
         except ConditionError as error:
             errors.setdefault("conditions", _("Condition %(n)s: %(error)s") % {"n": i, "error": error})
     if errors:
@@ -94,10 +108,14 @@ def criterion_create(
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
     is_active: bool = True,
+    kind: str | None = None,
 ) -> Criterion:
-    """A supervisor writes a criterion for their administration (version 1)."""
+    """A supervisor writes a criterion for their administration (version 1), for one kind of declaration
+    (``kind`` may be left out while only one kind is registered)."""
     administration_id = _require_supervisor(actor)
+    kind = criterion_kind(kind)
     fields = _clean_criterion(
+        kind=kind,
         name=name,
         documentation=documentation,
         conditions=conditions,
@@ -106,7 +124,7 @@ def criterion_create(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    criterion = Criterion.objects.create(administration_id=administration_id)
+    criterion = Criterion.objects.create(administration_id=administration_id, kind=kind)
     version = CriterionVersion.objects.create(
         criterion=criterion,
         number=1,
@@ -122,7 +140,7 @@ def criterion_create(
         action="risk.criterion_create",
         obj=criterion,
         summary=fields["name"],
-        data={"version": 1, **_jsonable(fields), "is_active": is_active},
+        data={"version": 1, "kind": kind, **_jsonable(fields), "is_active": is_active},
     )
     return criterion
 
@@ -152,6 +170,7 @@ def criterion_update(
         raise PermissionDenied
     criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
     fields = _clean_criterion(
+        kind=criterion.kind,
         name=name,
         documentation=documentation,
         conditions=conditions,
@@ -268,39 +287,41 @@ def _random_selection(assessment: Assessment, criteria_lane: str) -> tuple[str, 
     return (selection.to_lane if selected else criteria_lane), selected
 
 
-# --- Assessing notifications ----------------------------------------------------------------------------
-def criteria_in_force(administration_id: int, on: dt.date | None = None) -> list[CriterionVersion]:
+# --- Assessing declarations ----------------------------------------------------------------------------
+def criteria_in_force(administration_id: int, kind: str, on: dt.date | None = None) -> list[CriterionVersion]:
     day = on or timezone.localdate()
     versions = CriterionVersion.objects.filter(
         criterion__administration_id=administration_id,
+        criterion__kind=kind,
         criterion__current_version=F("pk"),
     ).select_related("criterion")
     return [v for v in versions.order_by("criterion_id") if v.in_force(day)]
 
 
-def _notification_for_facts(notification_id: int) -> Notification:
-    return (
-        Notification.objects.select_related("vessel", "port", "administration")
-        .prefetch_related("people_on_board__person", "people_on_board__document", "screening_hits")
-        .get(pk=notification_id)
-    )
+def declaration_facts(declaration: Declaration, record: Any, hits: list[Hit]) -> dict[str, list[Any]]:
+    """Every field's values for one declaration: its kind's facts and what screening found."""
+    return declarations.kind_of(declaration.kind).facts(record) | hit_facts(hits)
 
 
 @transaction.atomic
-def notification_assess(*, notification: Notification) -> Assessment:
-    """Evaluate the administration's criteria in force, draw random selection, and set the lane."""
-    notification = _notification_for_facts(notification.pk)
-    facts = notification_facts(notification)
+def declaration_assess(*, declaration: Declaration) -> Assessment:
+    """Evaluate the administration's criteria in force for the declaration's kind, draw random selection,
+    and set the lane."""
+    declaration = Declaration.objects.get(pk=declaration.pk)
+    record = declarations.record_of(declaration)
+    hits = list(Hit.objects.filter(declaration=declaration, is_current=True))
+    facts = declaration_facts(declaration, record, hits) if record is not None else hit_facts(hits)
+    fields = fields_for(declaration.kind)
     fired: list[tuple[CriterionVersion, str]] = []
-    for version in criteria_in_force(notification.administration_id):
-        ok, detail = evaluate(version.conditions, facts)
+    for version in criteria_in_force(declaration.administration_id, declaration.kind):
+        ok, detail = evaluate(version.conditions, facts, fields=fields)
         if ok:
             fired.append((version, detail))
     criteria_lane = worst_lane([v.lane for v, _detail in fired])
     assessment, created = Assessment.objects.select_for_update().get_or_create(
-        notification=notification,
+        declaration=declaration,
         defaults={
-            "administration_id": notification.administration_id,
+            "administration_id": declaration.administration_id,
             "criteria_lane": criteria_lane,
             "lane": criteria_lane,
         },
@@ -310,7 +331,7 @@ def notification_assess(*, notification: Notification) -> Assessment:
     assessment.criteria_lane, assessment.lane = criteria_lane, lane
     assessment.score = sum(v.weight for v, _detail in fired)
     assessment.assessed_at = timezone.now()
-    assessment.notification_version = notification.version
+    assessment.declaration_version = declaration.version
     assessment.save()
 
     existing = {f.criterion_id: f for f in assessment.firings.all()}
@@ -339,8 +360,8 @@ def notification_assess(*, notification: Notification) -> Assessment:
     audit_record(
         actor=None,
         action="risk.assess",
-        obj=notification,
-        summary=f"lane {assessment.final_lane}",
+        obj=declaration,
+        summary=f"{declaration.reference}: lane {assessment.final_lane}",
         data={
             "before": before,
             "criteria_lane": criteria_lane,
@@ -354,62 +375,49 @@ def notification_assess(*, notification: Notification) -> Assessment:
     return assessment
 
 
-def notification_check(*, notification_id: int, reason: str = ScreeningReason.FILED) -> Assessment | None:
-    """Screen a notification and assess it. Drafts and cancelled notifications are left alone."""
-    notification = Notification.objects.filter(pk=notification_id).first()
-    if notification is None or notification.status in ("draft", "cancelled"):
+def declaration_check(*, declaration_id: int, reason: str = ScreeningReason.FILED) -> Assessment | None:
+    """Screen a declaration, then assess it: the one place that does both. A declaration its kind does not
+    check now (a cancelled notification) or whose kind is not registered is left alone."""
+    declaration = Declaration.objects.filter(pk=declaration_id).first()
+    if declaration is None:
         return None
-    notification_screen(notification=notification, reason=reason)
-    return notification_assess(notification=notification)
-
-
-def notification_submitted(notification_id: int) -> None:
-    """The clearance app's submitted/amended hook (already after commit): check it in the background."""
-    from .tasks import check_notification_task
-
-    check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.FILED)
-
-
-def notification_filed(*, notification: Notification) -> None:
-    """Call after a notification is submitted or amended (inside the transaction): checks it after commit.
-
-    The clearance app calls :func:`notification_submitted` through its hook instead; this is for callers
-    that change a notification's content outside those services.
-    """
-    from .tasks import check_notification_task
-
-    notification_id = notification.pk
-    transaction.on_commit(
-        lambda: check_notification_task.enqueue(notification_id=notification_id, reason=ScreeningReason.FILED)
-    )
+    try:
+        kind = declarations.kind_of(declaration.kind)
+    except declarations.UnknownKind:
+        return None
+    record = declarations.record_of(declaration)
+    if record is None or not kind.checkable(record):
+        return None
+    declaration_screen(declaration=declaration, reason=reason)
+    return declaration_assess(declaration=declaration)
 
 
 # --- Officers' decisions --------------------------------------------------------------------------------
-def _require_official_of(actor: User, notification: Notification) -> None:
-    if not actor.is_official or actor.administration_id != notification.administration_id:
+def _require_official_of(actor: User, declaration: Declaration) -> None:
+    if not actor.is_official or actor.administration_id != declaration.administration_id:
         raise PermissionDenied
 
 
 @transaction.atomic
-def lane_override(*, actor: User, notification: Notification, lane: str, reason: str) -> Assessment:
+def lane_override(*, actor: User, declaration: Declaration, lane: str, reason: str) -> Assessment:
     """An officer sets the lane; the reason is required and the change is kept and audited."""
-    _require_official_of(actor, notification)
+    _require_official_of(actor, declaration)
     if lane not in Lane.values:
         raise ValidationError({"lane": _("Choose a lane.")})
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for changing the lane.")})
-    assessment = Assessment.objects.select_for_update().filter(notification=notification).first()
+    assessment = Assessment.objects.select_for_update().filter(declaration=declaration).first()
     if assessment is None:
         assessment = Assessment.objects.create(
-            notification=notification,
-            administration_id=notification.administration_id,
+            declaration=declaration,
+            administration_id=declaration.administration_id,
             criteria_lane=Lane.GREEN,
             lane=Lane.GREEN,
         )
     previous = assessment.final_lane
     if lane == previous:
-        raise ValidationError({"lane": _("The notification is already in this lane.")})
+        raise ValidationError({"lane": _("The declaration is already in this lane.")})
     assessment.override_lane, assessment.override_reason = lane, reason
     assessment.overridden_by, assessment.overridden_at = actor, timezone.now()
     assessment.save()
@@ -419,7 +427,7 @@ def lane_override(*, actor: User, notification: Notification, lane: str, reason:
     audit_record(
         actor=actor,
         action="risk.lane_override",
-        obj=notification,
+        obj=declaration,
         summary=f"{previous} -> {lane}",
         data={"from": previous, "to": lane, "reason": reason},
     )
@@ -429,7 +437,7 @@ def lane_override(*, actor: User, notification: Notification, lane: str, reason:
 @transaction.atomic
 def firing_dispose(*, actor: User, firing: Firing, disposition: str, note: str) -> Firing:
     """An officer records whether a criterion that fired was justified (audited)."""
-    _require_official_of(actor, firing.assessment.notification)
+    _require_official_of(actor, firing.assessment.declaration)
     if disposition not in (Disposition.TRUE_MATCH, Disposition.FALSE_POSITIVE):
         raise ValidationError({"disposition": _("Choose justified or false positive.")})
     note = note.strip()

@@ -10,7 +10,7 @@ from . import services
 
 
 @task(queue_name="screening")
-def check_notification_task(notification_id: int, reason: str = ScreeningReason.FILED) -> str | None:
-    """Screen a submitted or amended notification against the watchlists, then set its lane."""
-    assessment = services.notification_check(notification_id=notification_id, reason=reason)
+def check_declaration_task(declaration_id: int, reason: str = ScreeningReason.FILED) -> str | None:
+    """Screen a filed or amended declaration against the watchlists, then set its lane."""
+    assessment = services.declaration_check(declaration_id=declaration_id, reason=reason)
     return assessment.final_lane if assessment else None

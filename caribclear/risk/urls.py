@@ -5,7 +5,6 @@ from . import views
 app_name = "risk"
 
 urlpatterns = [
-    path("notifications/<str:reference>/", views.notification, name="notification"),
     path("criteria/", views.criteria, name="criteria"),
     path("criteria/new/", views.criterion_create, name="criterion_create"),
     path("criteria/<int:pk>/", views.criterion_detail, name="criterion"),
@@ -13,4 +12,6 @@ urlpatterns = [
     path("criteria/<int:pk>/test/", views.criterion_test, name="criterion_test"),
     path("random-selection/", views.random_selection, name="random_selection"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    # A declaration's risk panel, by its kind's slug: /risk/notifications/<reference>/ for yacht notifications.
+    path("<slug:kind>/<str:reference>/", views.declaration, name="declaration"),
 ]

@@ -11,13 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
+from caribclear.core import declarations
 from caribclear.core.permissions import official_required, supervisor_required
 from caribclear.screening.choices import ScreeningReason
+from caribclear.screening.selectors import hits_for_declaration
 from caribclear.screening.services import hit_dispose
 
 from . import selectors, services
 from .choices import Lane
-from .conditions import FIELDS, describe_condition
+from .conditions import describe_condition, fields_for
 from .forms import (
     CriterionForm,
     FiringDispositionForm,
@@ -27,8 +29,7 @@ from .forms import (
     condition_formset,
     operator_help,
 )
-from .models import Firing
-from .tasks import check_notification_task
+from .tasks import check_declaration_task
 
 
 def _next_or(request: HttpRequest, default: str) -> str:
@@ -43,11 +44,11 @@ def _errors(error: ValidationError) -> str:
 
 
 @official_required
-def notification(request: HttpRequest, reference: str) -> HttpResponse:
-    """The risk panel of one notification; POSTs here record dispositions, lane overrides, re-screening."""
+def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse:
+    """The risk panel of one declaration; POSTs here record dispositions, lane overrides, re-screening."""
     user: User = request.user  # type: ignore[assignment]
-    notification = selectors.notification_for_official(user, reference)
-    here = reverse("risk:notification", args=[notification.reference])
+    declaration, registered, summary = selectors.declaration_for_official(user, kind, reference)
+    here = reverse("risk:declaration", args=[registered.slug, declaration.reference])
     override_form = OverrideForm()
     bound: dict[str, Any] = {}
     status = 200
@@ -57,24 +58,18 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
             if action == "override":
                 override_form = OverrideForm(request.POST)
                 if override_form.is_valid():
-                    services.lane_override(
-                        actor=user, notification=notification, **override_form.cleaned_data
-                    )
+                    services.lane_override(actor=user, declaration=declaration, **override_form.cleaned_data)
                     messages.success(request, _("The lane is changed; your reason is recorded."))
                     return redirect(_next_or(request, here))
             elif action == "dispose_hit":
                 hit = next(
-                    (
-                        h
-                        for h in selectors.hits_for_notification(notification.pk)
-                        if str(h.pk) == request.POST.get("hit")
-                    ),
+                    (h for h in hits_for_declaration(declaration.pk) if str(h.pk) == request.POST.get("hit")),
                     None,
                 )
                 if hit is None:
                     raise Http404
                 bound = {"kind": "hit", "pk": hit.pk, "data": request.POST}
-                hit.notification = notification
+                hit.declaration = declaration
                 hit_dispose(
                     actor=user,
                     hit=hit,
@@ -84,17 +79,7 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Your review of the hit is recorded."))
                 return redirect(_next_or(request, here))
             elif action == "dispose_firing":
-                firing = (
-                    Firing.objects.filter(
-                        pk=request.POST.get("firing") or 0,
-                        assessment__notification=notification,
-                        is_current=True,
-                    )
-                    .select_related("assessment__notification")
-                    .first()
-                )
-                if firing is None:
-                    raise Http404
+                firing = selectors.firing_for(user, declaration=declaration, pk=request.POST.get("firing"))
                 bound = {"kind": "firing", "pk": firing.pk, "data": request.POST}
                 form = FiringDispositionForm(request.POST)
                 if not form.is_valid():
@@ -103,9 +88,7 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, _("Your review of the criterion is recorded."))
                 return redirect(_next_or(request, here))
             elif action == "rescreen":
-                check_notification_task.enqueue(
-                    notification_id=notification.pk, reason=ScreeningReason.MANUAL
-                )
+                check_declaration_task.enqueue(declaration_id=declaration.pk, reason=ScreeningReason.MANUAL)
                 messages.success(request, _("The notification is being screened again."))
                 return redirect(_next_or(request, here))
             else:
@@ -117,18 +100,25 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
                 bound["error"] = _errors(error)
         status = 400
 
-    panel = selectors.risk_panel_for(notification, user)
+    panel = selectors.risk_panel_for(declaration, user, summary=summary)
     for item in [*panel.hits, *panel.firings]:
-        kind = "hit" if hasattr(item, "entity_caption") else "firing"
-        if bound.get("kind") == kind and bound.get("pk") == item.pk:
+        item_kind = "hit" if hasattr(item, "entity_caption") else "firing"
+        if bound.get("kind") == item_kind and bound.get("pk") == item.pk:
             # What the officer typed goes back into the form of this hit or criterion.
             setattr(item, "form_error", bound.get("error", ""))  # noqa: B010
             setattr(item, "form_note", bound["data"].get("note", ""))  # noqa: B010
             setattr(item, "form_disposition", bound["data"].get("disposition", ""))  # noqa: B010
     return render(
         request,
-        "risk/notification.html",
-        {"notification": notification, "panel": panel, "override_form": override_form, "here": here},
+        "risk/declaration.html",
+        {
+            "declaration": declaration,
+            "kind": registered,
+            "summary": summary,
+            "panel": panel,
+            "override_form": override_form,
+            "here": here,
+        },
         status=status,
     )
 
@@ -137,25 +127,31 @@ def notification(request: HttpRequest, reference: str) -> HttpResponse:
 @official_required
 def criteria(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    labels = {k.key: k.label for k in declarations.kinds()}
     rows = [
         (
             criterion,
-            [describe_condition(c) for c in criterion.current_version.conditions]
+            [
+                describe_condition(c, fields=fields_for(criterion.kind))
+                for c in criterion.current_version.conditions
+            ]
             if criterion.current_version
             else [],
+            labels.get(criterion.kind, criterion.kind),
         )
         for criterion in selectors.criteria_for(user)
     ]
     return render(
         request,
         "risk/criteria.html",
-        {"rows": rows, "selections": selectors.random_selections_for(user)},
+        {"rows": rows, "selections": selectors.random_selections_for(user), "several_kinds": len(labels) > 1},
     )
 
 
 def _criterion_page(
     request: HttpRequest,
     *,
+    kind: declarations.DeclarationKind,
     form: CriterionForm,
     conditions: Any,
     criterion: Any = None,
@@ -171,7 +167,8 @@ def _criterion_page(
             "criterion": criterion,
             "tests": tests,
             "fired_count": sum(1 for t in tests if t.fired) if tests is not None else 0,
-            "fields": FIELDS.values(),
+            "kind": kind,
+            "fields": fields_for(kind.key).values(),
             "operator_help": operator_help(),
         },
         status=status,
@@ -188,8 +185,29 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _criterion_edit(request, selectors.criterion_for(request.user, pk))  # type: ignore[arg-type]
 
 
+def _kind_for_edit(request: HttpRequest, criterion: Any) -> declarations.DeclarationKind | None:
+    """The kind a criterion applies to: its own, the one chosen, or the only one registered."""
+    if criterion is not None:
+        key = criterion.kind
+    else:
+        key = request.POST.get("kind") or request.GET.get("kind") or ""
+        registered = declarations.kinds()
+        if not key and len(registered) == 1:
+            key = registered[0].key
+    try:
+        return declarations.kind_of(key)
+    except declarations.UnknownKind:
+        return None
+
+
 def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    kind = _kind_for_edit(request, criterion)
+    if kind is None:
+        if criterion is not None:
+            raise Http404
+        return render(request, "risk/criterion_kind.html", {"kinds": declarations.kinds()})
+    fields = fields_for(kind.key)
     version = criterion.current_version if criterion else None
     if request.method != "POST":
         initial = {}
@@ -205,19 +223,21 @@ def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
             }
         form = CriterionForm(initial=initial) if initial else CriterionForm()
         conditions = condition_formset(
-            conditions=version.conditions if version else [], blank_rows=2 if version else 3
+            conditions=version.conditions if version else [], blank_rows=2 if version else 3, fields=fields
         )
-        return _criterion_page(request, form=form, conditions=conditions, criterion=criterion)
+        return _criterion_page(request, kind=kind, form=form, conditions=conditions, criterion=criterion)
 
     form = CriterionForm(request.POST)
-    conditions = condition_formset(request.POST)
+    conditions = condition_formset(request.POST, fields=fields)
     valid = form.is_valid() & conditions.is_valid()
     if valid and request.POST.get("action") == "test":
-        tests = selectors.criterion_test(user=user, conditions=conditions.conditions())
-        return _criterion_page(request, form=form, conditions=conditions, criterion=criterion, tests=tests)
+        tests = selectors.criterion_test(user=user, kind=kind.key, conditions=conditions.conditions())
+        return _criterion_page(
+            request, kind=kind, form=form, conditions=conditions, criterion=criterion, tests=tests
+        )
     if valid:
         data = form.cleaned_data
-        fields = {
+        fields_data = {
             "name": data["name"],
             "documentation": data["documentation"],
             "conditions": conditions.conditions(),
@@ -229,11 +249,11 @@ def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
         }
         try:
             if criterion is None:
-                criterion = services.criterion_create(actor=user, **fields)
+                criterion = services.criterion_create(actor=user, kind=kind.key, **fields_data)
                 messages.success(request, _("The criterion is saved and applies to the next notifications."))
             else:
                 services.criterion_update(
-                    actor=user, criterion=criterion, change_note=data["change_note"], **fields
+                    actor=user, criterion=criterion, change_note=data["change_note"], **fields_data
                 )
                 messages.success(request, _("A new version of the criterion is saved."))
         except ValidationError as error:
@@ -241,21 +261,25 @@ def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("risk:criterion", pk=criterion.pk)
-    return _criterion_page(request, form=form, conditions=conditions, criterion=criterion, status=400)
+    return _criterion_page(
+        request, kind=kind, form=form, conditions=conditions, criterion=criterion, status=400
+    )
 
 
 @official_required
 def criterion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = selectors.criterion_for(request.user, pk)  # type: ignore[arg-type]
+    fields = fields_for(criterion.kind)
     versions = [
-        (v, [describe_condition(c) for c in v.conditions]) for v in selectors.criterion_versions(criterion)
+        (v, [describe_condition(c, fields=fields) for c in v.conditions])
+        for v in selectors.criterion_versions(criterion)
     ]
     return render(request, "risk/criterion_detail.html", {"criterion": criterion, "versions": versions})
 
 
 @official_required
 def criterion_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """Which recent notifications the criterion's current version would fire on."""
+    """Which recent declarations of its kind the criterion's current version would fire on."""
     user: User = request.user  # type: ignore[assignment]
     criterion = selectors.criterion_for(user, pk)
     version = criterion.current_version
@@ -264,14 +288,16 @@ def criterion_test(request: HttpRequest, pk: int) -> HttpResponse:
         days = max(1, min(365, int(request.GET.get("days", "30"))))
     except ValueError:
         days = 30
-    tests = selectors.criterion_test(user=user, conditions=version.conditions, days=days)
+    tests = selectors.criterion_test(user=user, kind=criterion.kind, conditions=version.conditions, days=days)
     return render(
         request,
         "risk/criterion_test.html",
         {
             "criterion": criterion,
             "version": version,
-            "descriptions": [describe_condition(c) for c in version.conditions],
+            "descriptions": [
+                describe_condition(c, fields=fields_for(criterion.kind)) for c in version.conditions
+            ],
             "tests": tests,
             "fired_count": sum(1 for t in tests if t.fired),
             "days": days,

@@ -6,3 +6,6 @@ class ScreeningConfig(AppConfig):
     name = "caribclear.screening"
     label = "screening"
     verbose_name = _("Screening")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -40,6 +40,7 @@ class SubjectKind(models.TextChoices):
     PERSON = "person", _("Person on board")
     VESSEL = "vessel", _("Vessel")
     OWNER = "owner", _("Vessel owner")
+    COMPANY = "company", _("Company")
 
 
 class Disposition(models.TextChoices):

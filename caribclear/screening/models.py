@@ -7,7 +7,8 @@ One function decides it: :func:`caribclear.screening.selectors.watchlists_usable
 Intelligence alerts (``caribclear.intel``) are screened as one more source: each administration has an
 "Intelligence alerts" list of its own (format ``intel``, never shared) under which their hits are recorded;
 which alerts it holds is decided by the intel app's sharing rules, read through
-:func:`caribclear.screening.selectors.intel_lookouts`.
+:func:`caribclear.screening.selectors.intel_lookouts` (the intel app registers itself as the source,
+see :mod:`caribclear.screening.alerts`).
 """
 
 from __future__ import annotations
@@ -248,14 +249,15 @@ class Lookout(TimeStampedModel):
 
 
 class ScreeningRun(models.Model):
-    """One screening of a notification's people and vessel against every list its administration uses."""
+    """One screening of a declaration's people, vessels and companies against every list its
+    administration uses."""
 
-    notification = models.ForeignKey(
-        "clearance.Notification", on_delete=models.CASCADE, related_name="screening_runs"
+    declaration = models.ForeignKey(
+        "core.Declaration", on_delete=models.CASCADE, related_name="screening_runs"
     )
     administration = models.ForeignKey("accounts.Administration", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=ScreeningReason.choices)
-    notification_version = models.PositiveIntegerField(_("notification version"))
+    declaration_version = models.PositiveIntegerField(_("declaration version"))
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     subject_count = models.PositiveIntegerField(_("people and vessels screened"), default=0)
@@ -267,16 +269,21 @@ class ScreeningRun(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = _("screening run")
         verbose_name_plural = _("screening runs")
+        indexes = [
+            # A declaration's latest run; an administration's runs in a period (hit-rate dashboard).
+            models.Index(fields=["declaration", "-started_at"], name="screening_run_decl_started"),
+            models.Index(fields=["administration", "started_at"], name="screening_run_admin_started"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.notification_id} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.declaration_id} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class Hit(models.Model):
-    """A person or the vessel of a notification that matched a watchlist entry or a lookout."""
+    """A person, vessel or company of a declaration that matched a watchlist entry or a lookout."""
 
-    notification = models.ForeignKey(
-        "clearance.Notification", on_delete=models.CASCADE, related_name="screening_hits"
+    declaration = models.ForeignKey(
+        "core.Declaration", on_delete=models.CASCADE, related_name="screening_hits"
     )
     watchlist = models.ForeignKey(
         Watchlist, verbose_name=_("list"), on_delete=models.PROTECT, related_name="hits"
@@ -322,7 +329,7 @@ class Hit(models.Model):
         verbose_name_plural = _("watchlist hits")
         constraints = [
             models.UniqueConstraint(
-                fields=["notification", "watchlist", "entity_id", "subject_key"], name="one_hit_per_pair"
+                fields=["declaration", "watchlist", "entity_id", "subject_key"], name="one_hit_per_pair"
             )
         ]
         indexes = [models.Index(fields=["watchlist", "first_seen_at"])]

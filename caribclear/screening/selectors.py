@@ -10,38 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.models import Administration, User
-from caribclear.intel.access import visible_to_administration
-from caribclear.intel.choices import PersonalField
-from caribclear.intel.models import Alert
-from caribclear.intel.selectors import Lookout as IntelLookout
-from caribclear.intel.selectors import active_lookouts
+from caribclear.core.visibility import get_visible_or_404, visible
 
-from .choices import ENTERED_FORMATS, Sharing
+from .alerts import AlertRecord, alert_source
+from .choices import ENTERED_FORMATS, Sharing, SourceFormat
 from .models import Hit, Lookout, Watchlist, WatchlistEntry, WatchlistVersion
-
-
-def _shared_with(administration_id: int | None, *, owner_field: str) -> Q:
-    return (
-        Q(**{owner_field: administration_id})
-        | Q(sharing=Sharing.ALL)
-        | Q(sharing=Sharing.NAMED, shared_with__id=administration_id)
-    )
+from .visibility import CHANGE
 
 
 def watchlists_usable_by(administration: Administration | None) -> QuerySet[Watchlist]:
     """Every list (imported or lookouts) an administration's officials may see and screen against."""
     if administration is None:
         return Watchlist.objects.none()
-    ids = Watchlist.objects.filter(_shared_with(administration.pk, owner_field="owner_id")).values("pk")
-    return Watchlist.objects.filter(pk__in=ids).select_related("owner", "current_version")
+    return visible(administration, Watchlist).select_related("owner", "current_version")
 
 
 def imported_watchlists_for_screening(administration: Administration) -> QuerySet[Watchlist]:
-    """Imported lists to screen an administration's notifications against (active, with a version)."""
+    """Imported lists to screen an administration's declarations against (active, with a version)."""
     return (
         watchlists_usable_by(administration)
         .exclude(source_format__in=ENTERED_FORMATS)
@@ -53,6 +42,19 @@ def imported_watchlists_for_screening(administration: Administration) -> QuerySe
 def watchlist_for_user(user: User, pk: int) -> Watchlist:
     """One list the user may see; raises Watchlist.DoesNotExist otherwise (views turn it into a 404)."""
     return watchlists_usable_by(user.administration).get(pk=pk)
+
+
+def watchlist_to_change(user: User, pk: int) -> Watchlist:
+    """An imported list of the user's own administration (its settings); 404 otherwise."""
+    qs = Watchlist.objects.exclude(source_format=SourceFormat.LOOKOUTS)
+    return get_visible_or_404(user, qs, action=CHANGE, pk=pk)
+
+
+def version_for_user(user: User, pk: int) -> WatchlistVersion:
+    """One imported version of a list the user may see; 404 otherwise."""
+    return get_visible_or_404(
+        user, WatchlistVersion.objects.select_related("watchlist", "imported_by"), pk=pk
+    )
 
 
 def watchlist_versions(watchlist: Watchlist) -> QuerySet[WatchlistVersion]:
@@ -69,13 +71,10 @@ def watchlist_entries(watchlist: Watchlist, *, search: str = "") -> QuerySet[Wat
 
 
 def lookouts_visible_to(administration: Administration | None) -> QuerySet[Lookout]:
-    """Lookouts an administration's officials may see (and that screen its notifications)."""
+    """Lookouts an administration's officials may see (and that screen its declarations)."""
     if administration is None:
         return Lookout.objects.none()
-    ids = Lookout.objects.filter(_shared_with(administration.pk, owner_field="administration_id")).values(
-        "pk"
-    )
-    return Lookout.objects.filter(pk__in=ids).select_related("administration", "watchlist", "created_by")
+    return visible(administration, Lookout).select_related("administration", "watchlist", "created_by")
 
 
 def lookouts_in_force(administration: Administration, *, on: dt.date | None = None) -> QuerySet[Lookout]:
@@ -92,8 +91,14 @@ def lookout_for_user(user: User, reference: str) -> Lookout:
     return lookouts_visible_to(user.administration).get(reference=reference)
 
 
+def lookout_to_change(user: User, reference: str) -> Lookout:
+    """A lookout of the user's own administration (to edit or withdraw); 404 otherwise."""
+    qs = Lookout.objects.select_related("administration", "watchlist", "created_by")
+    return get_visible_or_404(user, qs, action=CHANGE, reference=reference)
+
+
 def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookout | None = None) -> list[int]:
-    """Ids of the administrations whose notifications screen against a list or a lookout."""
+    """Ids of the administrations whose declarations screen against a list or a lookout."""
     record = lookout if lookout is not None else watchlist
     assert record is not None
     owner_id = record.administration_id if isinstance(record, Lookout) else record.owner_id
@@ -106,69 +111,49 @@ def administrations_using(*, watchlist: Watchlist | None = None, lookout: Lookou
 
 
 # --- Intelligence alerts -----------------------------------------------------------------------------
-def intel_lookouts(administration: Administration, *, on: dt.date | None = None) -> list[IntelLookout]:
-    """The intelligence alerts in force that an administration may see, as the intel app releases them.
+def intel_lookouts(administration: Administration, *, on: dt.date | None = None) -> list[AlertRecord]:
+    """The intelligence alerts in force that an administration may see, as their owner releases them.
 
     Names, date of birth, nationality and identifiers are empty where the administration may not see the
-    alert's subject (:func:`caribclear.intel.selectors.active_lookouts` decides; nothing else is read).
+    alert's subject (the registered source decides, see :mod:`caribclear.screening.alerts`).
     """
-    return active_lookouts(administration=administration, on=on or timezone.localdate())
+    source = alert_source()
+    return source.alerts(administration, on=on or timezone.localdate()) if source else []
 
 
 def intel_alerts_fingerprint(administration: Administration, *, on: dt.date | None = None) -> tuple[Any, ...]:
-    """A cheap key that changes whenever the set of alerts in force visible to an administration changes.
-
-    One aggregate query over the same visibility rule as :func:`intel_lookouts`: the day (validity
-    windows), how many alerts, the sum of their ids (one leaving as another arrives) and the latest change
-    (every change of an alert's content or release saves it).
-    """
+    """A cheap key that changes whenever the set of alerts in force visible to an administration changes
+    (the day, how many, and what identifies their content); how many is the second item."""
     day = on or timezone.localdate()
-    totals = (
-        visible_to_administration(
-            administration, Alert.objects.filter(valid_from__lte=day, valid_until__gte=day)
-        )
-        .order_by()
-        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("updated_at"))
-    )
-    last = totals["last"]
-    return (day.isoformat(), totals["count"], totals["ids"] or 0, last.isoformat() if last else "")
+    source = alert_source()
+    return source.fingerprint(administration, on=day) if source else (day.isoformat(), 0, 0, "")
 
 
 def administrations_screening_alert(alert_id: int) -> list[int]:
     """Ids of the administrations whose screening an alert takes part in now (they may see its subject),
     plus those with a current hit on it (a narrower release or an end must withdraw their hits)."""
-    alert = Alert.objects.filter(pk=alert_id).only("reference").first()
-    if alert is None:
+    source = alert_source()
+    reference = source.reference_of(alert_id) if source else None
+    if source is None or reference is None:
         return []
     ids: set[int] = set(
-        Hit.objects.filter(alert_reference=alert.reference, is_current=True).values_list(
-            "notification__administration_id", flat=True
+        Hit.objects.filter(alert_reference=reference, is_current=True).values_list(
+            "declaration__administration_id", flat=True
         )
     )
-    for administration in Administration.objects.order_by("pk"):
-        row = (
-            visible_to_administration(administration, Alert.objects.filter(pk=alert_id))
-            .values_list("personal_visible", "personal_fields")
-            .first()
-        )
-        if row is not None and (row[0] or PersonalField.SUBJECT not in row[1]):
-            ids.add(administration.pk)
+    ids |= set(source.administrations_seeing_subject(alert_id))
     return sorted(ids)
 
 
-def hits_for_notification(notification_id: int) -> QuerySet[Hit]:
-    """The current hits of a notification (callers have already checked the notification is visible)."""
+def hits_for_declaration(declaration_id: int) -> QuerySet[Hit]:
+    """The current hits of a declaration (callers have already checked the declaration is visible)."""
     return (
-        Hit.objects.filter(notification_id=notification_id, is_current=True)
+        Hit.objects.filter(declaration_id=declaration_id, is_current=True)
         .select_related("watchlist", "lookout__administration", "disposed_by")
         .order_by("-score", "id")
     )
 
 
 def hit_for_user(user: User, pk: int) -> Hit:
-    """A hit on a notification of the official's administration; Hit.DoesNotExist otherwise."""
-    if not user.is_official or user.administration_id is None:
-        raise Hit.DoesNotExist
-    return Hit.objects.select_related("notification", "watchlist").get(
-        pk=pk, notification__administration_id=user.administration_id
-    )
+    """A hit on a declaration of the official's administration; Hit.DoesNotExist otherwise."""
+    return visible(user, Hit).select_related("declaration", "watchlist").get(pk=pk)

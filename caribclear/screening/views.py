@@ -18,6 +18,7 @@ from caribclear.core.permissions import official_required, supervisor_required
 
 from . import selectors, services
 from .choices import SourceFormat
+from .engine.figures import threshold_figures
 from .forms import (
     ListFilesForm,
     LookoutForm,
@@ -26,7 +27,7 @@ from .forms import (
     WatchlistSettingsForm,
     WithdrawForm,
 )
-from .models import Lookout, Watchlist, WatchlistVersion
+from .models import Lookout, Watchlist
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -153,6 +154,7 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "can_upload": can_upload,
             "upload_form": upload_form,
+            "threshold_figure": figures.at(watchlist.threshold) if (figures := threshold_figures()) else None,
         },
         status=400 if upload_form.errors else 200,
     )
@@ -161,14 +163,7 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @supervisor_required
 def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    watchlist = (
-        selectors.watchlists_usable_by(user.administration)
-        .filter(pk=pk, owner_id=user.administration_id)
-        .exclude(source_format=SourceFormat.LOOKOUTS)
-        .first()
-    )
-    if watchlist is None:
-        raise Http404
+    watchlist = selectors.watchlist_to_change(user, pk)
     initial = {
         "sharing": watchlist.sharing,
         "shared_with": list(watchlist.shared_with.all()),
@@ -192,10 +187,16 @@ def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The list's settings are saved."))
             return redirect("screening:watchlist", pk=watchlist.pk)
+    figures = threshold_figures()
     return render(
         request,
         "screening/watchlist_settings.html",
-        {"form": form, "watchlist": watchlist},
+        {
+            "form": form,
+            "watchlist": watchlist,
+            "figures": figures,
+            "current_figure": figures.at(watchlist.threshold) if figures else None,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -203,14 +204,7 @@ def watchlist_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @official_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    usable = selectors.watchlists_usable_by(user.administration)
-    version = (
-        WatchlistVersion.objects.select_related("watchlist", "imported_by")
-        .filter(pk=pk, watchlist__in=usable)
-        .first()
-    )
-    if version is None:
-        raise Http404
+    version = selectors.version_for_user(user, pk)
     return render(
         request, "screening/version_detail.html", {"version": version, "watchlist": version.watchlist}
     )
@@ -297,9 +291,7 @@ def lookout_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @official_required
 def lookout_edit(request: HttpRequest, reference: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    lookout = _visible_lookout(user, reference)
-    if lookout.administration_id != user.administration_id:
-        raise Http404
+    lookout = selectors.lookout_to_change(user, reference)
     initial = {
         "kind": lookout.kind,
         "name": lookout.name,

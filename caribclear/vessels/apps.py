@@ -6,3 +6,6 @@ class VesselsConfig(AppConfig):
     name = "caribclear.vessels"
     label = "vessels"
     verbose_name = _("Vessels and people")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from caribclear.core.forms import BoundedDateField, bounded_formfield
+
 from .choices import DocumentType, PersonCategory
 from .identifiers import imo_number_compact, validate_imo_number
 from .models import Person, TravelDocument, Vessel, Weapon
@@ -45,7 +47,10 @@ class ImoNumberField(forms.CharField):
 
 
 class VesselForm(forms.ModelForm):
+    mark_required = True  # the form's required fields carry a mark (includes/field.html)
+
     class Meta:
+        formfield_callback = bounded_formfield
         model = Vessel
         fields = VESSEL_FIELDS
         field_classes = {"imo_number": ImoNumberField}
@@ -70,6 +75,7 @@ class VesselForm(forms.ModelForm):
 
 class WeaponForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded_formfield
         model = Weapon
         fields = WEAPON_FIELDS
         widgets = {"quantity": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1})}
@@ -83,8 +89,7 @@ class MrzField(forms.CharField):
             "spellcheck": "false",
             "autocapitalize": "characters",
             "autocomplete": "off",
-            "class": "mrz",
-            "style": "font-family: monospace",
+            "class": "mrz mono",
         }
     )
 
@@ -113,6 +118,7 @@ class ExpiryWarningMixin:
 
 class PersonForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded_formfield
         model = Person
         fields = PERSON_FIELDS
         widgets = {"date_of_birth": DateInput(), "category": forms.RadioSelect}
@@ -138,7 +144,7 @@ class PersonCreateForm(ExpiryWarningMixin, PersonForm):
     document_issuing_state = forms.ChoiceField(
         label=_("Issuing state"), choices=_country_choices, required=False
     )
-    document_expiry_date = forms.DateField(label=_("Expiry date"), widget=DateInput(), required=False)
+    document_expiry_date = BoundedDateField(label=_("Expiry date"), widget=DateInput(), required=False)
 
     field_order = ["mrz", *PERSON_FIELDS]
 
@@ -216,6 +222,7 @@ class DocumentForm(ExpiryWarningMixin, forms.ModelForm):
     mrz = MrzField(label=_("Machine-readable zone (MRZ)"), help_text=MRZ_HELP, required=False)
 
     class Meta:
+        formfield_callback = bounded_formfield
         model = TravelDocument
         fields = ("mrz", "document_type", "number", "issuing_state", "expiry_date")
         widgets = {"expiry_date": DateInput()}

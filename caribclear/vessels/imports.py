@@ -7,7 +7,6 @@ Nothing is saved here: `services.people_import()` saves a fully valid list in on
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -18,6 +17,9 @@ import pycountry
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+
+from caribclear.core.csv_export import csv_writer
+from caribclear.core.uploads import TooManyRows, UploadLimits, UploadRefused, iter_rows, read_upload
 
 from .choices import DocumentType, PersonCategory, Sex
 from .mrz import icao_to_iso
@@ -200,7 +202,7 @@ def template_headers(category: str) -> list[str]:
 
 def template_csv(category: str) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(template_headers(category))
+    csv_writer(buffer).writerow(template_headers(category))
     return buffer.getvalue()
 
 
@@ -236,48 +238,39 @@ class ReadResult:
 
 # Reading the raw table -------------------------------------------------------------------------------
 
-
-def _read_csv(data: bytes) -> list[tuple[int, list[Any]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return [(number, row) for number, row in enumerate(reader, start=1)]
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportErrors(
-            [RowError(0, "", _("This file could not be read as an Excel workbook (.xlsx)."))]
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()
+# The header and 500 people; bounds checked by the shared reader before anything big is read or parsed.
+UPLOAD_LIMITS = UploadLimits(
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS + 1,
+    max_blank_rows=100,
+    max_columns=60,
+    max_cell_chars=500,
+    max_uncompressed_bytes=20 * 1024 * 1024,
+)
 
 
 def read_table(upload: IO[bytes], name: str) -> list[tuple[int, list[Any]]]:
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ImportErrors([RowError(0, "", _("The file is larger than 2 MB. Split the list."))])
-    if name.lower().endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
+    """The rows with content, each with its number in the file; ImportErrors for a refused file."""
     if name.lower().endswith(".xls"):
         raise ImportErrors(
             [RowError(0, "", _("Old Excel files (.xls) cannot be read: save the list as .xlsx or .csv."))]
         )
-    return _read_csv(data)
+    try:
+        data = read_upload(upload, UPLOAD_LIMITS)
+        return list(iter_rows(data, name, UPLOAD_LIMITS))
+    except TooManyRows:
+        raise ImportErrors(
+            [
+                RowError(
+                    0,
+                    "",
+                    _("The file has more than %(max)s people; at most %(max)s at a time.")
+                    % {"max": MAX_ROWS},
+                )
+            ]
+        ) from None
+    except UploadRefused as refused:
+        raise ImportErrors([RowError(0, "", refused.message)]) from None
 
 
 # Values ----------------------------------------------------------------------------------------------

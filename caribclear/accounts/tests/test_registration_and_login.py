@@ -74,17 +74,41 @@ def test_registration_errors_are_field_level_and_keep_what_was_typed(
     response = register(
         client,
         django_capture_on_commit_callbacks,
-        email=operator.email,
+        email="not an address",
         password2="something else entirely",
         phone="+1 268 555 0101",
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert "An account with this e-mail address already exists." in html
+    assert "Enter a valid email address." in html
     assert "The two passwords are not the same." in html
     assert 'value="Dubois"' in html and 'value="+1 268 555 0101"' in html
     assert not User.objects.filter(last_name="Dubois").exists()
+
+
+def test_registration_does_not_reveal_which_addresses_have_accounts(
+    client, operator, officer, django_capture_on_commit_callbacks
+):
+    # Issue 15, finding 8. An address nobody uses, an operator's (in another case) and an official's:
+    # the same answer each time; the owners of the existing accounts are told by e-mail.
+    pages = []
+    for email in ["new-sailor@example.org", operator.email.upper(), officer.email]:
+        response = register(client, django_capture_on_commit_callbacks, email=email)
+        assert response.status_code == 200
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        pages.append(page.replace(email, "EMAIL"))
+    assert pages[0] == pages[1] == pages[2]
+    assert "already" not in pages[1]
+    assert User.objects.filter(email__iexact=operator.email).count() == 1
+    assert User.objects.get(pk=operator.pk).last_name != "Dubois"  # the existing account is untouched
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert "/accounts/confirm/" in str(by_recipient["new-sailor@example.org"].body)
+    for owner in (operator, officer):
+        notice = by_recipient[owner.email]
+        assert "tried to register" in notice.subject
+        assert "/accounts/confirm/" not in str(notice.body)
+        assert "/accounts/password/reset/" in str(notice.body)
 
 
 def test_weak_passwords_are_refused(client, django_capture_on_commit_callbacks):

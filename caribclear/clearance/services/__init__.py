@@ -10,19 +10,16 @@ One module per subject; every public name is importable from here:
   paired) and `notification_start_from_last_voyage`;
 - `versions`: every submission and amendment freezes the whole notification in a `NotificationVersion`
   with the list of what changed since the version before (`snapshot`, `changes_between`);
-- `decisions`: the officer's `clearance_decide` and the e-mail that tells the operator.
+- `decisions`: the officer's `clearance_decide` and the e-mail that tells the operator;
+- `receipts`: the e-mail that tells the captain their notification was received.
 
 Status moves go through the notification's pipeline (`clearance.pipeline.NOTIFICATION_STATUS`), which
 records each in the status history and the audit trail.
 
-Hooks for other capabilities (screening, risk): append a callable to `notification_submitted_hooks`::
-
-    from caribclear.clearance.services import notification_submitted_hooks
-    notification_submitted_hooks.append(lambda notification_id: screen_task.enqueue(notification_id))
-
-Each hook is called with the notification's id after the transaction that submitted or amended it has
-committed (`transaction.on_commit`), once per submission or amendment. A hook that raises is logged and
-does not stop the others, nor undo the submission. Register hooks once, e.g. in an AppConfig.ready().
+A notification is a declaration (`clearance/declaration.py`): its first filing makes its
+`core.Declaration`, and each filing, amendment and cancellation sends `declaration_filed`,
+`declaration_amended` or `declaration_cancelled` (`caribclear.core.declarations`) after commit, robustly: a
+receiver that raises is logged and does not stop the others, nor undo the filing.
 """
 
 from ..expiry import expired_on_board as expired_documents
@@ -33,7 +30,9 @@ from .filing import (
     EDITABLE_FIELDS,
     VOYAGE_FIELDS,
     Aboard,
+    check_complete,
     check_expected_at,
+    check_people,
     check_port,
 )
 from .notifications import (
@@ -46,7 +45,8 @@ from .notifications import (
     notification_update,
     visit_file,
 )
-from .versions import SNAPSHOT_FIELDS, changes_between, notification_submitted_hooks, snapshot
+from .receipts import send_receipt_email
+from .versions import SNAPSHOT_FIELDS, changes_between, snapshot
 
 __all__ = [
     "DECLARATION_FIELDS",
@@ -56,7 +56,9 @@ __all__ = [
     "VOYAGE_FIELDS",
     "Aboard",
     "changes_between",
+    "check_complete",
     "check_expected_at",
+    "check_people",
     "check_port",
     "clearance_decide",
     "expired_documents",
@@ -66,9 +68,9 @@ __all__ = [
     "notification_create",
     "notification_start_from_last_voyage",
     "notification_submit",
-    "notification_submitted_hooks",
     "notification_update",
     "send_decision_email",
+    "send_receipt_email",
     "snapshot",
     "visit_file",
 ]

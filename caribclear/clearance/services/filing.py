@@ -230,12 +230,26 @@ def validate(actor: User, notification: Notification, people: Sequence[Aboard], 
     for field, message in _normalise(notification).items():
         errors.setdefault(field, message)
     if complete:
-        if vessel is not None:
-            for field, message in _check_declaration(notification).items():
-                errors.setdefault(field, message)
-        if notification.purpose == "" and notification.kind == Kind.ARRIVAL:
-            errors.setdefault("purpose", _("Choose the purpose of the visit."))
+        for field, message in check_complete(notification).items():
+            errors.setdefault(field, message)
     raise_errors(errors)
+
+
+def check_complete(notification: Notification) -> dict[str, str]:
+    """What a notification needs to be filed beyond what a draft needs: the declaration answered and
+    consistent with the vessel, and the purpose of an arrival. The operator's form asks this too before
+    anything is saved, so that every error is shown in one round trip."""
+    errors: dict[str, str] = {}
+    if notification.vessel_id:
+        errors.update(_check_declaration(notification))
+    if notification.purpose == "" and notification.kind == Kind.ARRIVAL:
+        errors.setdefault("purpose", _("Choose the purpose of the visit."))
+    return errors
+
+
+def check_people(actor: User, people: Sequence[Aboard], *, complete: bool) -> dict[str, str]:
+    """The rules on the people on board (see `validate`), for a form that checks before it saves."""
+    return _check_people(actor, people, complete=complete)
 
 
 # --- Reading back what is stored ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
+from caribclear.core.declarations import declaration_cancelled, send_on_commit
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
 from caribclear.vessels.models import Person, TravelDocument, Vessel
@@ -121,7 +122,7 @@ def notification_update(
 
 @transaction.atomic
 def notification_submit(*, actor: User, notification: Notification) -> Notification:
-    """File a draft with the administration of its port: full validation, version 1, hooks on commit.
+    """File a draft with the administration of its port: full validation, version 1, events on commit.
     The other half of a visit filed together, if still a draft, is submitted with it."""
     notification = _lock_own(actor, notification)
     if notification.status != Status.DRAFT:
@@ -231,6 +232,8 @@ def notification_cancel(*, actor: User, notification: Notification, reason: str 
         summary=f"{notification.reference} cancelled",
         data={"reason": reason.strip()[:500]},
     )
+    if notification.declaration is not None:
+        send_on_commit(declaration_cancelled, notification.declaration)
     pair = notification.paired_with
     if (
         notification.kind == Kind.ARRIVAL

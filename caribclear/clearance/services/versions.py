@@ -1,11 +1,12 @@
 """Every submission and amendment freezes the whole notification in a `NotificationVersion`, with the
-list of what changed since the version before; then the hooks run (see the package's docstring)."""
+list of what changed since the version before; the first filing makes the notification's declaration, and
+each filing sends `declaration_filed` or `declaration_amended` after commit (see the package's docstring)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -13,15 +14,14 @@ from django.db import transaction
 
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
+from caribclear.core.declarations import declaration_amended, declaration_filed, send_on_commit
 
+from ..declaration import notification_declaration_sync
 from ..models import Notification, NotificationVersion
 from .filing import DECLARATION_FIELDS, people_of
+from .receipts import send_receipt_email
 
 logger = logging.getLogger(__name__)
-
-# Called with the notification id after each submission or amendment has committed (see the docstring).
-notification_submitted_hooks: list[Callable[[int], None]] = []
-
 # The fields a snapshot records, in the order changes are listed.
 SNAPSHOT_FIELDS = (
     "kind",
@@ -187,14 +187,12 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
 # --- Side effects ----------------------------------------------------------------------------------
 
 
-def _run_submitted_hooks(notification_id: int) -> None:
-    for hook in list(notification_submitted_hooks):
-        try:
-            hook(notification_id)
-        except Exception:
-            logger.exception(
-                "notification_submitted hook %r failed for notification %s", hook, notification_id
-            )
+def _send_receipt(notification_id: int) -> None:
+    """After the commit that filed a version: the captain's receipt. A failed e-mail never undoes the filing."""
+    try:
+        send_receipt_email(notification_id=notification_id)
+    except Exception:
+        logger.exception("receipt e-mail failed for notification %s", notification_id)
 
 
 def record_version(*, actor: User, notification: Notification, action: str) -> NotificationVersion:
@@ -220,5 +218,7 @@ def record_version(*, actor: User, notification: Notification, action: str) -> N
         data={"version": version.number, "changes": [c["field"] for c in changes]},
     )
     notification_id = notification.pk
-    transaction.on_commit(lambda: _run_submitted_hooks(notification_id))
+    transaction.on_commit(lambda: _send_receipt(notification_id))
+    declaration, first = notification_declaration_sync(notification)
+    send_on_commit(declaration_filed if first else declaration_amended, declaration)
     return version

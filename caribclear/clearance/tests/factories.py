@@ -13,11 +13,13 @@ from typing import Any
 from django.utils import timezone
 
 from caribclear.accounts.models import User
+from caribclear.core.models import Declaration
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from ..choices import Decision, Kind, PersonRole, Status
+from ..declaration import notification_declaration_sync
 from ..models import AgencyClearance, Notification, NotificationPerson
 
 _counter = itertools.count(1)
@@ -78,7 +80,8 @@ def notification_make(
     people: list[tuple[Person, TravelDocument]] | None = None,
     **fields: Any,
 ) -> Notification:
-    """A notification at a port (Port or UN/LOCODE); the first person given is the master."""
+    """A notification at a port (Port or UN/LOCODE); the first person given is the master. Filed ones
+    (any status but draft) have their declaration, as filing makes it."""
     if isinstance(port, str):
         port = Port.objects.get(locode=port)
     assert port.administration_id is not None, "a notification is filed at a member's port of entry"
@@ -104,7 +107,15 @@ def notification_make(
             document=document,
             role=PersonRole.MASTER if index == 0 else PersonRole.CREW,
         )
+    if status != Status.DRAFT:
+        notification_declaration_sync(notification)  # filed: screening and risk know it as a declaration
     return notification
+
+
+def declaration_of(notification: Notification) -> Declaration:
+    """The declaration of a filed notification (screening and risk take the declaration)."""
+    assert notification.declaration is not None, "only a filed notification is a declaration"
+    return notification.declaration
 
 
 def clearances_make(notification: Notification, decisions: dict[str, str]) -> None:

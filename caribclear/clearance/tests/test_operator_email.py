@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 
 from caribclear.accounts.choices import Agency, Role
+from caribclear.reference.timezones import port_time
 
 from .. import services
 from ..choices import Decision, Status
@@ -44,10 +45,14 @@ def test_the_operator_gets_one_email_in_their_language_when_cleared(
     assert message.extra_headers["Content-Language"] == "es"
     with translation.override("es"):
         cleared = str(Status.CLEARED.label)
-        expected = formats.date_format(timezone.localtime(notification.expected_at), "DATETIME_FORMAT")
+        # The time of the voyage on the port's clock, with its zone (St. John's keeps AST, UTC-4).
+        expected = formats.date_format(
+            port_time(notification.expected_at, notification.port), "DATETIME_FORMAT"
+        )
     assert message.subject == f"{notification.reference} Sea Breeze: {cleared}"
     # Dates are written the Spanish way (Django ships these translations), e.g. "24 de noviembre de 2026".
     assert expected in message.body and " de " in expected
+    assert f"{expected} (AST, UTC-4)" in message.body
     with translation.override("es"):
         decision = translation.gettext("Decision: CLEARED. Every agency has cleared your vessel.")
         hello = translation.gettext("Hello %(name)s,") % {"name": "Ana"}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -214,8 +215,11 @@ def test_amending_files_a_new_version_listed_on_the_page(crew, client_for):
     assert "Version 2" in html and "Version 1" in html
     assert "Last port: Le Marin → Deshaies" in html
     assert "Country of last port: Martinique → Guadeloupe" in html
+    # The time is typed on the port's clock (St. John's, AST) and shown on it, with the zone.
     shown = formats.date_format(new_time.replace(second=0), "DATETIME_FORMAT")
-    assert f"→ {shown} UTC" in html
+    assert f"→ {shown} (AST, UTC-4)" in html
+    typed = new_time.replace(second=0, tzinfo=None)
+    assert notification.expected_at == typed.replace(tzinfo=zoneinfo.ZoneInfo("America/Antigua"))
 
 
 def test_after_a_decision_the_operator_can_no_longer_change_or_cancel(crew, client_for, officer):

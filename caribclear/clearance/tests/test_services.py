@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import Signal
 from django.utils import timezone
 
 from caribclear.accounts.choices import Agency, Role
+from caribclear.clearance.tests.factories import declaration_of
+from caribclear.core.declarations import declaration_amended, declaration_cancelled, declaration_filed
 from caribclear.core.models import AuditEvent
 from caribclear.reference.models import Port
 from caribclear.vessels.models import TravelDocument, Weapon
@@ -48,20 +55,35 @@ def test_a_draft_gets_a_reference_and_needs_only_the_basics(crew):
     assert AuditEvent.objects.filter(action="notification.create", object_id=str(draft.pk)).exists()
 
 
-def test_submitting_files_version_one_and_runs_the_hooks_after_commit(
+@contextmanager
+def receiving(signal: Signal, receiver: Any) -> Iterator[None]:
+    signal.connect(receiver, dispatch_uid=f"test-{id(receiver)}")
+    try:
+        yield
+    finally:
+        signal.disconnect(dispatch_uid=f"test-{id(receiver)}")
+
+
+def test_submitting_files_version_one_and_sends_declaration_filed_after_commit(
     crew, django_capture_on_commit_callbacks
 ):
-    seen: list[int] = []
-    services.notification_submitted_hooks.append(seen.append)
-    try:
+    seen: list[tuple[int, str]] = []
+
+    def filed(*, declaration_id: int, kind: str, **kwargs: Any) -> None:
+        seen.append((declaration_id, kind))
+
+    with receiving(declaration_filed, filed):
         draft = services.notification_create(actor=crew.operator, data=crew.data(), people=crew.people())
+        assert draft.declaration_id is None  # a draft is not yet a declaration
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             notification = services.notification_submit(actor=crew.operator, notification=draft)
             assert seen == []  # nothing runs before the commit
-    finally:
-        services.notification_submitted_hooks.remove(seen.append)
-    assert len(callbacks) == 1
-    assert seen == [notification.pk]
+    assert len(callbacks) >= 1
+    declaration = notification.declaration
+    assert declaration is not None
+    assert seen == [(declaration.pk, "clearance.notification")]
+    assert (declaration.reference, declaration.version) == (notification.reference, 1)
+    assert declaration.administration_id == notification.administration_id
     assert notification.status == Status.SUBMITTED
     assert notification.submitted_at is not None
     version = notification.versions.get()
@@ -72,18 +94,40 @@ def test_submitting_files_version_one_and_runs_the_hooks_after_commit(
     assert AuditEvent.objects.filter(action="notification.submit", object_id=str(notification.pk)).exists()
 
 
-def test_a_failing_hook_does_not_undo_the_submission(crew, django_capture_on_commit_callbacks):
-    def broken(notification_id: int) -> None:
+def test_a_failing_receiver_is_logged_and_does_not_undo_the_filing(
+    crew, django_capture_on_commit_callbacks, caplog
+):
+    after: list[int] = []
+
+    def broken(**kwargs: Any) -> None:
         raise RuntimeError("screening is down")
 
-    services.notification_submitted_hooks.append(broken)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = _submitted(crew)
-    finally:
-        services.notification_submitted_hooks.remove(broken)
+    def later_receiver(*, declaration_id: int, **kwargs: Any) -> None:
+        after.append(declaration_id)
+
+    with (
+        receiving(declaration_filed, broken),
+        receiving(declaration_filed, later_receiver),
+        caplog.at_level(logging.ERROR),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notification = _submitted(crew)
     notification.refresh_from_db()
-    assert notification.status == Status.SUBMITTED
+    assert notification.status == Status.SUBMITTED and notification.version == 1
+    assert after == [notification.declaration_id]  # the receivers after the broken one still ran
+    assert "screening is down" in caplog.text and str(notification.declaration_id) in caplog.text
+
+
+def test_cancelling_sends_declaration_cancelled(crew, django_capture_on_commit_callbacks):
+    notification = _submitted(crew)
+    seen: list[int] = []
+
+    def cancelled(*, declaration_id: int, **kwargs: Any) -> None:
+        seen.append(declaration_id)
+
+    with receiving(declaration_cancelled, cancelled), django_capture_on_commit_callbacks(execute=True):
+        services.notification_cancel(actor=crew.operator, notification=notification, reason="Plans changed")
+    assert seen == [notification.declaration_id]
 
 
 def test_submitting_twice_is_refused(crew):
@@ -271,19 +315,22 @@ def test_amending_keeps_every_version_with_a_list_of_changes(crew, django_captur
     notification = _submitted(crew)
     new_time = later(3)
     seen: list[int] = []
-    services.notification_submitted_hooks.append(seen.append)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = services.notification_amend(
-                actor=crew.operator,
-                notification=notification,
-                data={"expected_at": new_time, "last_port": "Deshaies", "last_port_country": "GP"},
-                people=[crew.people()[0]],
-            )
-    finally:
-        services.notification_submitted_hooks.remove(seen.append)
-    assert seen == [notification.pk]
+
+    def amended(*, declaration_id: int, **kwargs: Any) -> None:
+        seen.append(declaration_id)
+
+    with receiving(declaration_amended, amended), django_capture_on_commit_callbacks(execute=True):
+        notification = services.notification_amend(
+            actor=crew.operator,
+            notification=notification,
+            data={"expected_at": new_time, "last_port": "Deshaies", "last_port_country": "GP"},
+            people=[crew.people()[0]],
+        )
+    assert seen == [notification.declaration_id]
     assert notification.status == Status.SUBMITTED and notification.version == 2
+    declaration = declaration_of(notification)
+    declaration.refresh_from_db()
+    assert declaration.version == 2
     assert list(notification.versions.values_list("number", flat=True)) == [2, 1]
     changes = {c["field"]: c for c in notification.versions.get(number=2).changes}
     assert changes["last_port"] == {"field": "last_port", "old": "Le Marin", "new": "Deshaies"}

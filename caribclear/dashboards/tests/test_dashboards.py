@@ -13,7 +13,7 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Status
-from caribclear.clearance.tests.factories import notification_make, vessel_make
+from caribclear.clearance.tests.factories import declaration_of, notification_make, vessel_make
 from caribclear.intel.choices import ReadVia, Tlp
 from caribclear.intel.models import AccessLog
 from caribclear.intel.tests.factories import seizure_make
@@ -108,7 +108,7 @@ def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
     client_for: Callable[[User], Client],
     operator: User,
 ) -> None:
-    from caribclear.risk.services import criterion_create, notification_check
+    from caribclear.risk.services import criterion_create, declaration_check
 
     criterion_create(
         actor=people["ag"],
@@ -123,7 +123,7 @@ def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
         notification = notification_make(
             account=operator, vessel=vessel, port="AGSJO", expected_at=soon, is_charter=charter
         )
-        notification_check(notification_id=notification.pk)
+        declaration_check(declaration_id=declaration_of(notification).pk)
 
     page = client_for(people["ag"]).get(reverse("dashboards:home"))
     row = next(r for r in page.context["hit_rates"].criteria if r.label.startswith("Charter vessels"))

@@ -28,8 +28,8 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
     from caribclear.screening.models import Hit
 
     expected = Notification.objects.get(status="submitted")
-    assert Hit.objects.filter(notification=expected).exists()
-    assert Assessment.objects.get(notification=expected).lane == "red"
+    assert Hit.objects.filter(declaration=expected.declaration).exists()
+    assert Assessment.objects.get(declaration=expected.declaration).lane == "red"
 
     counts = (User.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=io.StringIO())

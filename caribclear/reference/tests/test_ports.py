@@ -76,3 +76,21 @@ def test_the_seed_makes_ports_of_entry_for_members():
     assert entry_ports.filter(locode="BBBGI", administration__code="BB").exists()
     assert entry_ports.filter(locode="PRSJU", administration__code="US").exists()
     assert entry_ports.count() >= 40
+
+
+def test_ports_of_entry_keep_their_zone_and_a_changed_zone_is_the_one_used(db):
+    import datetime as dt
+
+    from caribclear.reference.models import Port
+    from caribclear.reference.services import ports_of_entry_seed
+    from caribclear.reference.timezones import port_datetime_text, port_zone
+
+    ports_of_entry_seed()
+    port = Port.objects.get(locode="AGSJO")
+    assert port.time_zone == "America/Antigua"
+    moment = dt.datetime(2026, 12, 3, 18, 30, tzinfo=dt.UTC)
+    assert port_datetime_text(moment, port) == "3 Dec 2026, 14:30 (AST, UTC-4)"
+    port.time_zone = "America/St_Johns"  # an administrator corrects a port's clock
+    port.save()
+    assert str(port_zone(port)) == "America/St_Johns"
+    assert port_datetime_text(moment, port) == "3 Dec 2026, 15:00 (NST, UTC-3:30)"

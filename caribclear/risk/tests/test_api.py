@@ -15,11 +15,12 @@ from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.accounts.services import api_token_create
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.risk.models import Assessment
-from caribclear.risk.services import notification_assess
+from caribclear.risk.services import declaration_assess
 from caribclear.screening.choices import SourceFormat
 from caribclear.screening.models import Hit, Lookout
-from caribclear.screening.services import notification_screen, watchlist_create, watchlist_import
+from caribclear.screening.services import declaration_screen, watchlist_create, watchlist_import
 from caribclear.screening.tests.helpers import traveller, voyage
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,8 @@ def hit_notification(ports: None, operator: User, tmp_path: Any) -> Notification
     watchlist_import(actor=None, watchlist=watchlist, path=path)
     person = traveller(account=operator, surname="DaCosta", given_names="Marlon", born=dt.date(1971, 2, 3))
     notification = voyage(account=operator, people=[person])
-    notification_screen(notification=notification)
-    notification_assess(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_assess(declaration=declaration_of(notification))
     return notification
 
 
@@ -77,14 +78,14 @@ def test_official_reads_reviews_and_changes_the_lane(hit_notification: Notificat
         f"/notifications/{hit_notification.reference}/lane", {"lane": "red", "reason": "Confirmed hit"}
     )
     assert response.status_code == 200 and response.json()["lane"] == "red"
-    assert Assessment.objects.get(notification=hit_notification).override_reason == "Confirmed hit"
+    assert Assessment.objects.get(declaration=hit_notification.declaration).override_reason == "Confirmed hit"
 
 
 def test_other_administrations_and_operators_get_404(
     hit_notification: Notification, operator: User, make_user: Callable[..., User], barbados: Administration
 ) -> None:
     outsider = Api(make_user(role=Role.OFFICER, administration=barbados))
-    hit = Hit.objects.get(notification=hit_notification)
+    hit = Hit.objects.get(declaration=hit_notification.declaration)
     assert outsider.get(f"/notifications/{hit_notification.reference}").status_code == 404
     assert (
         outsider.post(

@@ -14,21 +14,21 @@ from django.utils import timezone
 
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
-from caribclear.clearance.tests.factories import notification_make, vessel_make
+from caribclear.clearance.tests.factories import declaration_of, notification_make, vessel_make
 from caribclear.core.models import AuditEvent
 from caribclear.risk.choices import Disposition, Lane
 from caribclear.risk.models import Assessment, CriterionVersion, Firing, LaneOverride, RandomSelection
 from caribclear.risk.services import (
     criterion_create,
     criterion_update,
+    declaration_assess,
     firing_dispose,
     lane_override,
-    notification_assess,
     random_draw,
     random_selection_set,
 )
 from caribclear.screening.choices import SourceFormat
-from caribclear.screening.services import notification_screen, watchlist_create, watchlist_import
+from caribclear.screening.services import declaration_screen, watchlist_create, watchlist_import
 from caribclear.screening.tests.helpers import traveller, voyage
 
 pytestmark = pytest.mark.django_db
@@ -70,13 +70,13 @@ def test_criteria_set_the_lane_and_the_reasons(ports: None, operator: User, supe
     )
     only_firearms = voyage(account=operator, people=[person], declares_firearms=True)
 
-    assert notification_assess(notification=quiet).lane == Lane.GREEN
-    assessment = notification_assess(notification=both)
+    assert declaration_assess(declaration=declaration_of(quiet)).lane == Lane.GREEN
+    assessment = declaration_assess(declaration=declaration_of(both))
     assert (assessment.lane, assessment.criteria_lane, assessment.score) == (Lane.RED, Lane.RED, 80)
     firings = list(assessment.firings.order_by("-weight"))
     assert [f.version.name for f in firings] == ["Firearms on a charter", "Arrivals from Venezuela"]
     assert "Country of last port is one of VE (VE)" in firings[1].detail
-    assert notification_assess(notification=only_firearms).lane == Lane.GREEN
+    assert declaration_assess(declaration=declaration_of(only_firearms)).lane == Lane.GREEN
 
 
 def test_each_edit_is_a_new_version_and_old_firings_keep_theirs(
@@ -84,7 +84,7 @@ def test_each_edit_is_a_new_version_and_old_firings_keep_theirs(
 ) -> None:
     criterion = venezuela_rule(supervisor)
     notification = voyage(account=operator, people=[], last_port_country="VE")
-    first = notification_assess(notification=notification).firings.get()
+    first = declaration_assess(declaration=declaration_of(notification)).firings.get()
     assert first.version.number == 1
 
     version = criterion_update(
@@ -107,7 +107,7 @@ def test_each_edit_is_a_new_version_and_old_firings_keep_theirs(
     ]
     first.refresh_from_db()
     assert first.version.number == 1  # until the notification is assessed again
-    assessment = notification_assess(notification=notification)
+    assessment = declaration_assess(declaration=declaration_of(notification))
     assert assessment.lane == Lane.RED and assessment.firings.get().version == version
     assert AuditEvent.objects.filter(action="risk.criterion_update", object_id=str(criterion.pk)).exists()
 
@@ -124,14 +124,14 @@ def test_each_edit_is_a_new_version_and_old_firings_keep_theirs(
         valid_until=None,
         is_active=False,
     )
-    assessment = notification_assess(notification=notification)
+    assessment = declaration_assess(declaration=declaration_of(notification))
     assert assessment.lane == Lane.GREEN and not assessment.firings.filter(is_current=True).exists()
 
 
 def test_validity_dates_limit_when_a_criterion_applies(ports: None, operator: User, supervisor: User) -> None:
     venezuela_rule(supervisor, valid_from=timezone.localdate() + dt.timedelta(days=5))
     notification = voyage(account=operator, people=[], last_port_country="VE")
-    assert notification_assess(notification=notification).lane == Lane.GREEN
+    assert declaration_assess(declaration=declaration_of(notification)).lane == Lane.GREEN
 
 
 def test_criteria_are_written_by_supervisors_and_validated(officer: User, supervisor: User) -> None:
@@ -151,8 +151,8 @@ def test_criteria_of_another_administration_do_not_apply(
     venezuela_rule(bb_supervisor, lane=Lane.RED)
     at_antigua = voyage(account=operator, people=[], last_port_country="VE", port="AGSJO")
     at_barbados = voyage(account=operator, people=[], last_port_country="VE", port="BBBGI")
-    assert notification_assess(notification=at_antigua).lane == Lane.GREEN
-    assert notification_assess(notification=at_barbados).lane == Lane.RED
+    assert declaration_assess(declaration=declaration_of(at_antigua)).lane == Lane.GREEN
+    assert declaration_assess(declaration=declaration_of(at_barbados)).lane == Lane.RED
 
 
 def test_watchlist_hit_score_criterion_ignores_false_positives(
@@ -175,14 +175,14 @@ def test_watchlist_hit_score_criterion_ignores_false_positives(
     )
     person = traveller(account=operator, surname="DaCosta", given_names="Marlon", born=dt.date(1971, 2, 3))
     notification = voyage(account=operator, people=[person])
-    notification_screen(notification=notification)
-    assessment = notification_assess(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
+    assessment = declaration_assess(declaration=declaration_of(notification))
     assert assessment.lane == Lane.RED
-    hit = Hit.objects.get(notification=notification)
+    hit = Hit.objects.get(declaration=notification.declaration)
     hit_dispose(
         actor=officer, hit=hit, disposition="false_positive", note="Different father's name, seen passport"
     )
-    assert notification_assess(notification=notification).lane == Lane.GREEN
+    assert declaration_assess(declaration=declaration_of(notification)).lane == Lane.GREEN
 
 
 def test_random_draw_selects_exactly_the_rate_in_every_block() -> None:
@@ -211,7 +211,7 @@ def test_random_selection_rate_is_honoured_over_many_notifications(
         notification = notification_make(
             account=operator, vessel=vessel, port="AGSJO", expected_at=timezone.now() + dt.timedelta(days=1)
         )
-        assessment = notification_assess(notification=notification)
+        assessment = declaration_assess(declaration=declaration_of(notification))
         first = first or assessment
         lanes[assessment.lane] += 1
     # 20 % of 250 is 50; a seeded draw of 250 from blocks of 1,000 stays close to it.
@@ -225,7 +225,7 @@ def test_random_selection_rate_is_honoured_over_many_notifications(
         )
     # Assessing again does not draw again.
     assert first is not None
-    again = notification_assess(notification=first.notification)
+    again = declaration_assess(declaration=first.declaration)
     assert (again.random_sequence, again.lane) == (first.random_sequence, first.lane)
     assert RandomSelection.objects.get(pk=selection.pk).sequence == 250
 
@@ -237,12 +237,15 @@ def test_random_selection_only_sends_to_a_stricter_lane(supervisor: User) -> Non
 
 def test_override_requires_a_reason_and_is_audited(ports: None, operator: User, officer: User) -> None:
     notification = voyage(account=operator, people=[])
-    notification_assess(notification=notification)
+    declaration_assess(declaration=declaration_of(notification))
     with pytest.raises(ValidationError) as error:
-        lane_override(actor=officer, notification=notification, lane=Lane.RED, reason="  ")
+        lane_override(actor=officer, declaration=declaration_of(notification), lane=Lane.RED, reason="  ")
     assert "reason" in error.value.message_dict
     assessment = lane_override(
-        actor=officer, notification=notification, lane=Lane.RED, reason="Tip-off from the marina"
+        actor=officer,
+        declaration=declaration_of(notification),
+        lane=Lane.RED,
+        reason="Tip-off from the marina",
     )
     assert assessment.final_lane == Lane.RED and assessment.lane == Lane.GREEN
     override = LaneOverride.objects.get(assessment=assessment)
@@ -250,7 +253,7 @@ def test_override_requires_a_reason_and_is_audited(ports: None, operator: User, 
     event = AuditEvent.objects.get(action="risk.lane_override")
     assert event.data["reason"] == "Tip-off from the marina" and event.actor == officer
     # A re-assessment keeps the officer's lane.
-    assert notification_assess(notification=notification).final_lane == Lane.RED
+    assert declaration_assess(declaration=declaration_of(notification)).final_lane == Lane.RED
 
 
 def test_officials_of_another_administration_cannot_override(
@@ -259,7 +262,9 @@ def test_officials_of_another_administration_cannot_override(
     notification = voyage(account=operator, people=[])
     outsider = make_user(role=Role.OFFICER, administration=barbados)
     with pytest.raises(PermissionDenied):
-        lane_override(actor=outsider, notification=notification, lane=Lane.RED, reason="Curious")
+        lane_override(
+            actor=outsider, declaration=declaration_of(notification), lane=Lane.RED, reason="Curious"
+        )
 
 
 def test_firing_disposition_needs_a_note_and_is_audited(
@@ -267,7 +272,7 @@ def test_firing_disposition_needs_a_note_and_is_audited(
 ) -> None:
     venezuela_rule(supervisor)
     notification = voyage(account=operator, people=[], last_port_country="VE")
-    firing = notification_assess(notification=notification).firings.get()
+    firing = declaration_assess(declaration=declaration_of(notification)).firings.get()
     with pytest.raises(ValidationError):
         firing_dispose(actor=officer, firing=firing, disposition=Disposition.FALSE_POSITIVE, note="")
     firing_dispose(

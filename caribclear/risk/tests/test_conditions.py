@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -9,14 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from caribclear.clearance.declaration import KEY as NOTIFICATION
+from caribclear.core.declarations import DATE, fact
 from caribclear.risk.conditions import (
-    FIELDS,
     OPERATORS_BY_TYPE,
     ConditionError,
     evaluate,
     evaluate_condition,
+    fields_for,
     validate_condition,
 )
+
+# The yacht notification's fields, and a date field as another kind of declaration may register.
+FIELDS = {**fields_for(NOTIFICATION), "arrival_day": fact("arrival_day", "Day of arrival", DATE)}
 
 FACTS: dict[str, list[Any]] = {
     "last_port_country": ["VE"],
@@ -30,12 +36,15 @@ FACTS: dict[str, list[Any]] = {
     "person_age": [Decimal(17), Decimal(45)],
     "watchlist_hit_score": [Decimal("0.9100")],
     "notice_hours": [],
+    "arrival_day": [dt.date(2026, 12, 24)],
 }
 
 
 def holds(field: str, operator: str, values: Any = ()) -> bool:
-    condition = validate_condition({"field": field, "operator": operator, "values": list(values)})
-    return evaluate_condition(condition, FACTS)[0]
+    condition = validate_condition(
+        {"field": field, "operator": operator, "values": list(values)}, fields=FIELDS
+    )
+    return evaluate_condition(condition, FACTS, fields=FIELDS)[0]
 
 
 @pytest.mark.parametrize(
@@ -70,6 +79,11 @@ def holds(field: str, operator: str, values: Any = ()) -> bool:
         ("watchlist_hit_score", "gte", ["0.95"], False),
         ("notice_hours", "lt", ["24"], False),  # unknown values never satisfy a comparison
         ("notice_hours", "gte", ["0"], False),
+        ("arrival_day", "on", ["2026-12-24"], True),
+        ("arrival_day", "before", ["2026-12-24"], False),
+        ("arrival_day", "after", ["2026-12-23"], True),
+        ("arrival_day", "between", ["2026-12-20", "2026-12-31"], True),
+        ("arrival_day", "between", ["2027-01-01", "2027-01-31"], False),
     ],
 )
 def test_operators(field: str, operator: str, values: list[str], expected: bool) -> None:
@@ -85,22 +99,28 @@ def test_every_operator_of_every_field_type_is_covered() -> None:
                 values = ["JM"]
             if type_ == "choice":
                 values = [field.choices[0][0]]
-            condition = validate_condition({"field": field.key, "operator": operator, "values": values})
-            ok, _matched = evaluate_condition(condition, {})
+            if type_ == "date":
+                values = ["2026-01-01", "2026-02-01"] if operator == "between" else ["2026-01-01"]
+            condition = validate_condition(
+                {"field": field.name, "operator": operator, "values": values}, fields=FIELDS
+            )
+            ok, _matched = evaluate_condition(condition, {}, fields=FIELDS)
             assert ok is (operator == "not_in")
 
 
 def test_all_conditions_must_hold_and_the_reason_names_what_matched() -> None:
     conditions = [
-        validate_condition({"field": "last_port_country", "operator": "in", "values": "VE, CO"}),
-        validate_condition({"field": "person_age", "operator": "lt", "values": "18"}),
+        validate_condition(
+            {"field": "last_port_country", "operator": "in", "values": "VE, CO"}, fields=FIELDS
+        ),
+        validate_condition({"field": "person_age", "operator": "lt", "values": "18"}, fields=FIELDS),
     ]
-    fired, reason = evaluate(conditions, FACTS)
+    fired, reason = evaluate(conditions, FACTS, fields=FIELDS)
     assert fired
     assert "Country of last port is one of VE, CO (VE)" in reason and "(17)" in reason
-    conditions.append(validate_condition({"field": "is_charter", "operator": "is_no"}))
-    assert evaluate(conditions, FACTS) == (False, "")
-    assert evaluate([], FACTS) == (False, "")
+    conditions.append(validate_condition({"field": "is_charter", "operator": "is_no"}, fields=FIELDS))
+    assert evaluate(conditions, FACTS, fields=FIELDS) == (False, "")
+    assert evaluate([], FACTS, fields=FIELDS) == (False, "")
 
 
 @pytest.mark.parametrize(
@@ -114,31 +134,37 @@ def test_all_conditions_must_hold_and_the_reason_names_what_matched() -> None:
         ({"field": "vessel_length_m", "operator": "between", "values": ["1"]}, "two numbers"),
         ({"field": "vessel_length_m", "operator": "gt", "values": ["1", "2"]}, "one number"),
         ({"field": "purpose", "operator": "in", "values": ["smuggling"]}, "smuggling"),
+        ({"field": "arrival_day", "operator": "on", "values": ["24/12/2026"]}, "YYYY-MM-DD"),
+        ({"field": "arrival_day", "operator": "between", "values": ["2026-12-24"]}, "two dates"),
     ],
 )
 def test_invalid_conditions_are_refused_with_a_readable_message(
     condition: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(ConditionError, match=message):
-        validate_condition(condition)
+        validate_condition(condition, fields=FIELDS)
 
 
 @given(st.dictionaries(st.text(max_size=20), st.one_of(st.text(max_size=20), st.lists(st.text(max_size=5)))))
 def test_validation_never_crashes_on_arbitrary_input(raw: dict[str, Any]) -> None:
     try:
-        clean = validate_condition(raw)
+        clean = validate_condition(raw, fields=FIELDS)
     except ConditionError:
         return
     assert clean["field"] in FIELDS
-    evaluate_condition(clean, FACTS)
+    evaluate_condition(clean, FACTS, fields=FIELDS)
 
 
 @given(st.decimals(min_value=-1000, max_value=1000, allow_nan=False, places=2))
 def test_between_is_inclusive_and_consistent_with_gte_and_lte(x: Decimal) -> None:
     facts = {"vessel_length_m": [x]}
-    between = validate_condition({"field": "vessel_length_m", "operator": "between", "values": ["-10", "10"]})
-    gte = validate_condition({"field": "vessel_length_m", "operator": "gte", "values": ["-10"]})
-    lte = validate_condition({"field": "vessel_length_m", "operator": "lte", "values": ["10"]})
-    assert evaluate_condition(between, facts)[0] == (
-        evaluate_condition(gte, facts)[0] and evaluate_condition(lte, facts)[0]
+    between = validate_condition(
+        {"field": "vessel_length_m", "operator": "between", "values": ["-10", "10"]}, fields=FIELDS
+    )
+    gte = validate_condition(
+        {"field": "vessel_length_m", "operator": "gte", "values": ["-10"]}, fields=FIELDS
+    )
+    lte = validate_condition({"field": "vessel_length_m", "operator": "lte", "values": ["10"]}, fields=FIELDS)
+    assert evaluate_condition(between, facts, fields=FIELDS)[0] == (
+        evaluate_condition(gte, facts, fields=FIELDS)[0] and evaluate_condition(lte, facts, fields=FIELDS)[0]
     )

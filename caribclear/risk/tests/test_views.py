@@ -14,13 +14,14 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
 from caribclear.risk.choices import Lane
 from caribclear.risk.models import Assessment, Criterion, CriterionVersion, Firing
-from caribclear.risk.services import criterion_create, notification_assess
+from caribclear.risk.services import criterion_create, declaration_assess
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import SourceFormat
 from caribclear.screening.models import Hit
-from caribclear.screening.services import notification_screen, watchlist_create, watchlist_import
+from caribclear.screening.services import declaration_screen, watchlist_create, watchlist_import
 from caribclear.screening.tests.helpers import traveller, voyage
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +57,13 @@ def screened(ports: None, operator: User, supervisor: User, tmp_path: Any) -> No
     person = traveller(account=operator, surname="DaCosta", given_names="Marlon", born=dt.date(1971, 2, 3))
     clean = traveller(account=operator, surname="Lindqvist", given_names="Ebba", sex="F")
     notification = voyage(account=operator, people=[person, clean])
-    notification_screen(notification=notification)
-    notification_assess(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_assess(declaration=declaration_of(notification))
     return notification
 
 
 def url(notification: Notification) -> str:
-    return reverse("risk:notification", args=[notification.reference])
+    return reverse("risk:declaration", args=["notifications", notification.reference])
 
 
 def test_officer_sees_lane_reasons_and_explained_hits(
@@ -89,7 +90,7 @@ def test_other_administrations_and_operators_get_404(
 ) -> None:
     assert client_for(outsider).get(url(screened)).status_code == 404
     assert client_for(operator).get(url(screened)).status_code == 404
-    hit = Hit.objects.get(notification=screened)
+    hit = Hit.objects.get(declaration=screened.declaration)
     response = client_for(outsider).post(
         url(screened), {"action": "dispose_hit", "hit": hit.pk, "disposition": "false_positive", "note": "x"}
     )
@@ -101,7 +102,7 @@ def test_reviewing_a_hit_needs_a_note_and_keeps_what_was_typed(
     screened: Notification, officer: User, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(officer)
-    hit = Hit.objects.get(notification=screened)
+    hit = Hit.objects.get(declaration=screened.declaration)
     response = client.post(
         url(screened), {"action": "dispose_hit", "hit": hit.pk, "disposition": "false_positive", "note": ""}
     )
@@ -129,12 +130,12 @@ def test_lane_override_from_the_page_requires_a_reason(
     client = client_for(officer)
     response = client.post(url(screened), {"action": "override", "lane": "green", "reason": ""})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
-    assert Assessment.objects.get(notification=screened).override_lane == ""
+    assert Assessment.objects.get(declaration=screened.declaration).override_lane == ""
     response = client.post(
         url(screened), {"action": "override", "lane": "green", "reason": "Known local skipper"}
     )
     assert response.status_code == 302
-    assessment = Assessment.objects.get(notification=screened)
+    assessment = Assessment.objects.get(declaration=screened.declaration)
     assert assessment.final_lane == Lane.GREEN and assessment.override_reason == "Known local skipper"
     assert "Known local skipper" in client.get(url(screened)).content.decode()
 
@@ -142,7 +143,7 @@ def test_lane_override_from_the_page_requires_a_reason(
 def test_firing_review_from_the_page(
     screened: Notification, officer: User, client_for: Callable[[User], Client]
 ) -> None:
-    firing = Firing.objects.get(assessment__notification=screened)
+    firing = Firing.objects.get(assessment__declaration=screened.declaration)
     response = client_for(officer).post(
         url(screened),
         {
@@ -161,7 +162,7 @@ def test_panel_template_tag_renders_for_the_officer_page(
 ) -> None:
     from django.template import Context, Template
 
-    template = Template("{% load risk %}{% risk_panel notification %}")
+    template = Template("{% load risk %}{% risk_panel notification.declaration %}")
     request = rf.get("/officer/x/")
     request.user = officer
     html = template.render(Context({"request": request, "notification": screened}))
@@ -274,11 +275,11 @@ def test_dashboard_counts_hit_and_false_positive_rates(
         notification = voyage(
             account=operator, people=[traveller(account=operator, surname="Nobody", given_names="Neil")]
         )
-        notification_screen(notification=notification)
-        notification_assess(notification=notification)
+        declaration_screen(declaration=declaration_of(notification))
+        declaration_assess(declaration=declaration_of(notification))
     hit_dispose(
         actor=officer,
-        hit=Hit.objects.get(notification=screened),
+        hit=Hit.objects.get(declaration=screened.declaration),
         disposition="false_positive",
         note="Other man",
     )
@@ -329,7 +330,7 @@ def test_every_page_opens_for_a_supervisor(
         reverse("risk:criterion_test", args=[criterion.pk]) + "?days=7",
         reverse("risk:random_selection"),
         reverse("risk:dashboard") + "?start=2026-01-01&end=2025-01-01",
-        reverse("risk:notification", args=[screened.reference]),
+        reverse("risk:declaration", args=["notifications", screened.reference]),
         reverse("screening:watchlists"),
         reverse("screening:watchlist_create"),
         reverse("screening:watchlist", args=[watchlist.pk]) + "?q=dacosta",

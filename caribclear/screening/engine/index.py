@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import gc
 import math
+import zlib
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,14 +50,31 @@ from .normalize import (
     spellings,
 )
 
+#: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``): the
+#: symmetric-deletion index holds their two-letter deletions as well.
+TWO_EDITS_MIN = 7
 #: Default alert threshold, chosen on the benchmark in bench/screening (see its RESULTS.md).
 DEFAULT_THRESHOLD = 0.80
 #: Most candidates scored in full per query (the ones that share the most weight with it).
 MAX_SCORED = 300
+#: Whole names of at least this many letters (spaces removed) one edit apart are a typo; two edits need
+#: ``SPACELESS_MIN_TWO`` letters. Such a name scores ``SPACELESS_EXACT`` less ``SPACELESS_EDIT`` per edit.
+SPACELESS_MIN = 8
+SPACELESS_MIN_TWO = 12
+SPACELESS_EXACT = 0.97
+SPACELESS_EDIT = 0.05
+#: A name token left unmatched that the same date of birth shows to be a damaged list name (one or two
+#: typing errors) counts as a pair of this similarity.
+DAMAGED_SIM = 0.84
+#: Most candidates of the date-of-birth block scored per query.
+MAX_BORN = 200
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
 #: Token pairs less similar than this count for less than their similarity (see ``_credit``).
 CLOSE_SIM = 0.88
+#: Pairs less similar than this (``Chris`` ~ ``Cruz`` 0.78; a typo is about 0.85 or more) are a loose
+#: resemblance: they count only in the order of the name's other pairs.
+LOOSE_SIM = 0.82
 #: Expansions at least this similar may count fully when bounding a candidate's score; others less.
 STRONG_SIM = 0.9
 #: Spellings with the same Metaphone key gain this much similarity, up to the cap (lower for short tokens).
@@ -140,6 +159,32 @@ def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+def _key2(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+def _deletions2(token: str) -> set[str]:
+    """Every way to delete two letters (``parkinson`` -> ``rkinson``, ``pakinon``...)."""
+    return {d[:i] + d[i + 1 :] for d in _deletions(token) for i in range(len(d))}
+
+
+def _day_key(year: int, month: int, day: int) -> int:
+    return (year * 100 + month) * 100 + day
+
+
+def _near_days(date: PartialDate) -> set[int]:
+    """Keys of ``date`` and of the full dates it is most often mistaken for: day and month swapped, the
+    year one off. Empty for a partial date. (A damaged name needs the date exact to be confirmed; the near
+    dates let the scorer see a name the index would otherwise have missed for a date typed wrong.)"""
+    y, m, d = date
+    if m is None or d is None:
+        return set()
+    out = {_day_key(y, m, d), _day_key(y - 1, m, d), _day_key(y + 1, m, d)}
+    if d <= 12:
+        out.add(_day_key(y, d, m))
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def _units_of(tokens: tuple[str, ...]) -> tuple[Unit, ...]:
     return tuple(name_units(tokens))
@@ -206,8 +251,13 @@ class Index:
         self._tokens: list[str] = []
         self._postings: list[array[int]] = []
         self._deletes: dict[str, list[int]] = {}
+        #: two-letter deletions of long tokens, as sorted ``crc32(deletion) << 32 | token id``: a dict of
+        #: strings would take several times the memory for the millions of them on a large list
+        self._deletes2: array[int] = array("Q")
         self._phonetic: dict[str, list[int]] = {}
         self._ids: dict[tuple[str, str], list[int]] = {}
+        #: entities by full date of birth (see ``_day_key``): the date-of-birth block
+        self._born: dict[int, array[int]] = {}
         self._n = 1
         self._expand_cache: dict[str, tuple[tuple[int, float], ...]] = {}
         self._set_cache: dict[int, frozenset[int]] = {}
@@ -260,6 +310,7 @@ class Index:
             for pair in prep.ids:
                 index._ids.setdefault(pair, []).append(idx)
         index._postings = [array("i", p) for p in postings]
+        two = [array("Q") for _ in range(256)]
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
             for skel in skeletons(token):
@@ -268,6 +319,19 @@ class Index:
             if len(token) >= 4:
                 for d in _deletions(token):
                     index._deletes.setdefault(d, []).append(tid)
+            if len(token) >= TWO_EDITS_MIN:
+                for gone in _deletions2(token) - _deletions(token):
+                    hashed = _key2(gone)
+                    two[hashed >> 24].append(hashed << 32 | tid)
+        # sorted bucket by bucket (by the hash's top byte), never holding all the keys as Python ints
+        index._deletes2 = array("Q")
+        for bucket in two:
+            index._deletes2.extend(sorted(bucket))
+        del two
+        for idx, prep in enumerate(index._prepared):
+            for year, month, day in prep.dobs:
+                if month is not None and day is not None:
+                    index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
         index._n = max(1, len(index.entities))
         return index
 
@@ -292,6 +356,18 @@ class Index:
             return value
         return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
 
+    def _deleted2(self, text: str) -> list[int]:
+        """Ids of the long tokens that ``text`` is a two-letter deletion of (rarely, a crc32 collision more:
+        the similarity computed next weeds it out)."""
+        arr = self._deletes2
+        key = _key2(text) << 32
+        i = bisect_left(arr, key)
+        out = []
+        while i < len(arr) and arr[i] >> 32 == key >> 32:
+            out.append(arr[i] & 0xFFFFFFFF)
+            i += 1
+        return out
+
     def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary tokens similar to ``token``, with their similarity."""
         cached = self._expand_cache.get(token)
@@ -305,14 +381,35 @@ class Index:
         found.update(self._phonetic.get("m" + phonetic(token), ()))
         for skel in skeletons(token):
             found.update(self._phonetic.get("s" + skel, ()))
+        # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
+        # three or four edits away, which the one-edit index never proposed). Only for a token the list does
+        # not have: a name written as listed has its one-edit neighbours, and looking further for each
+        # would cost every query.
+        two = tid is None
+        far: set[int] = set()
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
+            if two:
+                far.update(self._deleted2(token))
             for d in _deletions(token):
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
                 if len(token) >= 4:
                     found.update(self._deletes.get(d, ()))
+                if two and len(token) >= TWO_EDITS_MIN - 1:
+                    far.update(self._deleted2(d))
+            if two and len(token) >= TWO_EDITS_MIN:
+                # two letters fewer: the list's token, or one or two of its deletions
+                for d in _deletions2(token) - _deletions(token):
+                    far.update(self._deletes.get(d, ()))
+                    far.update(self._deleted2(d))
+                    t = vocab.get(d)
+                    if t is not None:
+                        far.add(t)
+        far -= found
+        tokens = self._tokens
+        found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
         result = []
         for t in sorted(found):
             sim = token_sim(token, self._tokens[t])
@@ -452,9 +549,30 @@ class Index:
                 bounds[i] = bound
         ranked = sorted(bounds, key=lambda i: (-bounds[i], i))[:MAX_SCORED]
         chosen = set(ranked)
+        chosen.update(self._born_block(prep, qnames))
         for pair in prep.ids:
             chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
         return sorted(chosen)
+
+    def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
+        """The date-of-birth block: entities born on the query's date of birth or one recording error from
+        it that share any one strong name token with the query (``Kerry Pakqrkinson`` born 1974-12-04 gets
+        to ``Kerry Parkinson`` born that day, whatever became of the surname). The scorer decides."""
+        days: set[int] = set()
+        for date in prep.dobs:
+            days |= _near_days(date)
+        born = [self._born[k] for k in days if k in self._born]
+        if not born:
+            return []
+        out: set[int] = set()
+        for qn in qnames:
+            for w, strong in zip(qn.key_weights, qn.key_strong, strict=True):
+                if w > MINOR_WEIGHT:
+                    for block in born:
+                        out |= strong.intersection(block)
+        prepared = self._prepared
+        out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
+        return sorted(out)[:MAX_BORN]
 
     def candidates(self, query: Entity, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
         """The entities :meth:`screen` would score in full for ``query`` (for comparing scorers)."""
@@ -481,16 +599,26 @@ class Index:
         for qn in qnames:
             for tokens in e.names:
                 alignment = qn.align(self, tokens, e.schema)
+                if alignment.damaged():
+                    alignment.spaceless()
                 if best is None or alignment.score > best.score:
                     best = alignment
         if best is None:
             return None
+        verdict = compare_birth_dates(q.dobs, e.dobs)
+        rescue: tuple[float, str] | None = None
+        if verdict is not None and verdict.kind == "dob_exact" and best.damaged():
+            rescue = best.rescue(self, e.schema)
         name_score = best.score
-        if not shared and name_score + _MAX_BOOST < threshold:
+        gain = rescue[0] if rescue else 0.0
+        if not shared and name_score + gain + _MAX_BOOST < threshold:
             return None
         entity = self.entities[idx]
         evidence: list[Evidence] = [Evidence("name", round(name_score, 4), best.describe())]
         score = name_score
+        if rescue:
+            evidence.append(Evidence("name_and_dob", round(gain, 4), rescue[1]))
+            score += gain
 
         if shared:
             kinds = ", ".join(f"{k} {v}" for k, v in shared)
@@ -499,7 +627,6 @@ class Index:
             evidence.append(Evidence("identifier", round(boosted - score, 4), f"same identifier: {kinds}"))
             score = boosted
 
-        verdict = compare_birth_dates(q.dobs, e.dobs)
         if verdict is not None:
             evidence.append(Evidence(verdict.kind, verdict.effect, verdict.detail))
             score += verdict.effect
@@ -682,6 +809,8 @@ class _QueryName:
             if pairs:
                 q_used, e_used, more = self._greedy(pairs, eunits, matched, q_used, e_used)
                 num += more
+        if len(matched) > 1:
+            q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
@@ -699,7 +828,38 @@ class _QueryName:
             else:
                 stands_for_name = []
         score = num / den if den else 0.0
-        return _Alignment(score, self, etokens, matched, q_used, e_used, bool(stands_for_name))
+        return _Alignment(score, self, etokens, matched, q_used, e_used, bool(stands_for_name), num, den)
+
+    def _drop_crossing(
+        self,
+        eunits: tuple[tuple[str, int, int, Unit], ...],
+        matched: list[tuple[int, int, float]],
+        q_used: int,
+        e_used: int,
+        num: float,
+    ) -> tuple[int, int, float]:
+        """A loose pair of names (``Chris`` ~ ``Cruz`` 0.78) counts only where it stands in the same order as
+        the close pairs: across one (``Chris Allan`` against ``Allan Cruz``) it is another name, not a
+        misspelling of this one. Initials are left alone (``Smith, J.`` for ``John Smith``)."""
+        units = self.units
+        close = [
+            (units[qi].positions[0], eunits[ei][3].positions[0])
+            for qi, ei, sim in matched
+            if sim >= LOOSE_SIM
+        ]
+        if not close:
+            return q_used, e_used, num
+        for m in list(matched):
+            qi, ei, sim = m
+            if sim >= LOOSE_SIM or len(units[qi].text) < 2 or len(eunits[ei][3].text) < 2:
+                continue
+            qp, ep = units[qi].positions[0], eunits[ei][3].positions[0]
+            if any((qp - cq) * (ep - ce) < 0 for cq, ce in close):
+                matched.remove(m)
+                q_used &= ~self.unit_masks[qi]
+                e_used &= ~eunits[ei][1]
+                num -= _credit(sim) * self.unit_weights[qi]
+        return q_used, e_used, num
 
     def _greedy(
         self,
@@ -749,17 +909,104 @@ class _Alignment:
     e_used: int
     #: a particle of the query that is also a given name ("Ben") stands against another given name
     given_name_differs: bool = False
+    num: float = 0.0
+    den: float = 1.0
+    #: the whole names, spaces removed, are this many edits apart (set by ``spaceless`` when it scores more)
+    spaceless_edits: int | None = None
+
+    def damaged(self) -> bool:
+        """Some name of the query found no counterpart while the list name has one left over."""
+        q = self.query
+        if not any(
+            not self.q_used >> p & 1 and q.weights[p] > MINOR_WEIGHT and len(t) > 1
+            for p, t in enumerate(q.tokens)
+        ):
+            return False
+        return any(not self.e_used >> p & 1 for p in range(len(self.etokens)))
+
+    def spaceless(self) -> None:
+        """Compare the whole names with their spaces removed, for a typo across a space (``Tijn iPm Gervais``
+        for ``Tijn Pim Gervais``) or in a particle (``vkan der Velde``): a few edits in a long name are a
+        typo, however they fall on the words. Raises the score to what that is worth if it is more."""
+        q, e = "".join(self.query.tokens), "".join(self.etokens)
+        n = min(len(q), len(e))
+        if n < SPACELESS_MIN:
+            return
+        d = OSA.distance(q, e, score_cutoff=2)
+        if d > 2 or (d == 2 and n < SPACELESS_MIN_TWO):
+            return
+        score = SPACELESS_EXACT - SPACELESS_EDIT * d
+        if score > self.score:
+            self.score = score
+            self.spaceless_edits = d
+
+    def rescue(self, index: Index, eschema: int) -> tuple[float, str] | None:
+        """With the same date of birth, query names left unmatched that are one or two typing errors from a
+        list name left over (``Lgwih`` ~ ``Lewis``, ``Aa`` ~ ``Ana``) count as that name, damaged: the gain in
+        score and why, or ``None``. Only in the name's order: a pair that crosses another is another name."""
+        qn = self.query
+        eweights = index._name_weights(self.etokens, eschema)
+        qfree = [
+            p
+            for p, t in enumerate(qn.tokens)
+            if not self.q_used >> p & 1 and qn.weights[p] > MINOR_WEIGHT and len(t) > 1
+        ]
+        efree = [
+            p
+            for p, t in enumerate(self.etokens)
+            if not self.e_used >> p & 1 and eweights[p] > MINOR_WEIGHT and len(t) > 1
+        ]
+        eunits = _entity_units(self.etokens)
+        placed = [(qn.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in self.matched]
+        pairs = []
+        for qp in qfree:
+            a = qn.tokens[qp]
+            for ep in efree:
+                b = self.etokens[ep]
+                d = OSA.distance(a, b, score_cutoff=2)
+                if d > 2 or (d == 2 and (max(len(a), len(b)) < 5 or a[0] != b[0])):
+                    continue
+                if any((qp - cq) * (ep - ce) < 0 for cq, ce in placed):
+                    continue
+                pairs.append((d, qp, ep))
+        if not pairs:
+            return None
+        pairs.sort()
+        num, den = self.num, self.den
+        used_q: set[int] = set()
+        used_e: set[int] = set()
+        shown = []
+        for d, qp, ep in pairs:
+            if qp in used_q or ep in used_e:
+                continue
+            used_q.add(qp)
+            used_e.add(ep)
+            num += _credit(DAMAGED_SIM) * qn.weights[qp]
+            den -= UNMATCHED_ENTITY_WEIGHT * eweights[ep]
+            letters = "letter" if d == 1 else "letters"
+            shown.append(f"{qn.tokens[qp]}~{self.etokens[ep]} ({d} {letters} off)")
+        gain = num / den - self.score if den > 0 else 0.0
+        if gain <= 0:
+            return None
+        return gain, f"{', '.join(shown)} with the same date of birth: a damaged name the date confirms"
 
     @property
     def exact(self) -> bool:
         """Every name part of the query found as written (the list may have more: a middle name)."""
-        if self.given_name_differs or any(sim < 1.0 for _qi, _ei, sim in self.matched):
+        if (
+            self.spaceless_edits is not None
+            or self.given_name_differs
+            or any(sim < 1.0 for _qi, _ei, sim in self.matched)
+        ):
             return False
         weights = self.query.weights
         return all(self.q_used >> p & 1 or weights[p] <= MINOR_WEIGHT for p in range(len(weights)))
 
     def describe(self) -> str:
         """``maria=maria, garzia~garcia 0.88, list only: lopez``."""
+        if self.spaceless_edits is not None:
+            q, e = " ".join(self.query.tokens), " ".join(self.etokens)
+            return f"{q}~{e}: written without spaces, {self.spaceless_edits} edits apart"
         eunits = _entity_units(self.etokens)
         parts = []
         for qi, ei, sim in sorted(self.matched, key=lambda m: self.query.units[m[0]].positions):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.models import Notification
+from caribclear.clearance.tests.factories import declaration_of
+from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.intel.choices import ChangeStatus, Tlp
 from caribclear.intel.models import Alert, DisseminationChange
 from caribclear.intel.services import (
@@ -22,11 +24,11 @@ from caribclear.intel.services import (
 )
 from caribclear.risk.choices import Lane
 from caribclear.risk.models import Firing
-from caribclear.risk.services import criterion_create, notification_check, notification_filed
+from caribclear.risk.services import criterion_create, declaration_check
 from caribclear.screening.choices import Disposition, ScreeningReason, SourceFormat
 from caribclear.screening.models import Hit, Watchlist
 from caribclear.screening.selectors import intel_lookouts
-from caribclear.screening.services import index_cache, notification_screen
+from caribclear.screening.services import declaration_screen, index_cache
 
 from .helpers import traveller, voyage
 
@@ -88,12 +90,14 @@ def okafor(operator: User, **fields: Any) -> Any:
 
 def file(notification: Notification, capture: Callable[..., Any]) -> None:
     with capture(execute=True):
-        notification_filed(notification=notification)
+        send_on_commit(declaration_filed, declaration_of(notification))
 
 
 def alert_hits(notification: Notification) -> list[Hit]:
     return list(
-        Hit.objects.filter(notification=notification, is_current=True, watchlist__source_format="intel")
+        Hit.objects.filter(
+            declaration=notification.declaration, is_current=True, watchlist__source_format="intel"
+        )
     )
 
 
@@ -122,7 +126,7 @@ def test_an_amber_alert_with_released_personal_data_hits_only_where_it_is_releas
     assert hit.watchlist.owner == barbados and hit.watchlist.sharing == "own"
     assert hit.is_lookout and hit.lookout is None
     # Saint Lucia was not released the alert: nothing, not even an empty list of its own.
-    assert not Hit.objects.filter(notification=at_lucia).exists()
+    assert not Hit.objects.filter(declaration=at_lucia.declaration).exists()
     assert intel_lookouts(lucia) == []
     assert not Watchlist.objects.filter(owner=lucia, source_format=SourceFormat.INTEL).exists()
 
@@ -144,7 +148,7 @@ def test_a_subject_not_released_to_the_administration_cannot_be_matched(
     at_lucia = voyage(account=operator, people=[person], port="LCCAS")
     for notification in (at_barbados, at_lucia):
         file(notification, django_capture_on_commit_callbacks)
-    assert not Hit.objects.filter(notification=at_barbados).exists()
+    assert not Hit.objects.filter(declaration=at_barbados.declaration).exists()
     [hit] = alert_hits(at_lucia)
     assert "same identifier" in hit.explanation  # Saint Lucia may see the document number
 
@@ -174,7 +178,7 @@ def test_an_alert_known_by_identifiers_only_matches_where_they_are_visible(
     [hit] = alert_hits(at_antigua)
     assert hit.alert_reference == alert.reference and hit.subject_kind == "vessel"
     assert "mmsi 232999001" in hit.explanation
-    assert not Hit.objects.filter(notification=at_barbados).exists()
+    assert not Hit.objects.filter(declaration=at_barbados.declaration).exists()
 
 
 def test_issuing_widening_and_narrowing_an_alert_screens_pending_notifications_again(
@@ -198,8 +202,12 @@ def test_issuing_widening_and_narrowing_an_alert_screens_pending_notifications_a
     with django_capture_on_commit_callbacks(execute=True):
         alert = issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     assert [h.alert_reference for h in alert_hits(at_barbados)] == [alert.reference]
-    assert at_barbados.screening_runs.latest("started_at").reason == ScreeningReason.LIST_CHANGED
-    assert not Hit.objects.filter(notification__in=[at_lucia, arrived]).exists()  # not released; arrived
+    assert (
+        declaration_of(at_barbados).screening_runs.latest("started_at").reason == ScreeningReason.LIST_CHANGED
+    )
+    assert not Hit.objects.filter(
+        declaration__notification__in=[at_lucia, arrived]
+    ).exists()  # not released; arrived
 
     # Widening to Saint Lucia waits for a second official; once approved, Saint Lucia is screened again.
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,7 +246,7 @@ def test_issuing_widening_and_narrowing_an_alert_screens_pending_notifications_a
         )
     assert DisseminationChange.objects.filter(status=ChangeStatus.APPLIED).count() == 1
     assert alert_hits(at_barbados) == []
-    assert Hit.objects.get(notification=at_barbados).is_current is False
+    assert Hit.objects.get(declaration=at_barbados.declaration).is_current is False
     assert len(alert_hits(at_lucia)) == 1
 
 
@@ -248,9 +256,9 @@ def test_the_alert_index_is_built_once_per_set_of_visible_alerts(
     index_cache.clear()
     issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     notification = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    notification_screen(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
     builds = index_cache.builds
-    notification_screen(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
     assert index_cache.builds == builds
     # Another alert released to Barbados changes what it sees: the index is built again, once.
     issue(
@@ -261,8 +269,8 @@ def test_the_alert_index_is_built_once_per_set_of_visible_alerts(
         given_names="Kofi",
         identifiers="",
     )
-    notification_screen(notification=notification)
-    notification_screen(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
+    declaration_screen(declaration=declaration_of(notification))
     assert index_cache.builds == builds + 1
     assert len(alert_hits(notification)) == 1
 
@@ -281,7 +289,7 @@ def test_officers_see_the_alert_hit_in_the_risk_panel_and_review_it(
     file(notification, django_capture_on_commit_callbacks)
     [hit] = alert_hits(notification)
     client = client_for(bb_officer)
-    url = reverse("risk:notification", args=[notification.reference])
+    url = reverse("risk:declaration", args=["notifications", notification.reference])
     page = client.get(url).content.decode()
     assert alert.reference in page and TITLE in page and "Intelligence alerts of" in page
 
@@ -300,7 +308,7 @@ def test_officers_see_the_alert_hit_in_the_risk_panel_and_review_it(
     )
     assert response.status_code == 302
     # Screening again keeps the review.
-    notification_screen(notification=notification, reason=ScreeningReason.MANUAL)
+    declaration_screen(declaration=declaration_of(notification), reason=ScreeningReason.MANUAL)
     hit.refresh_from_db()
     assert (hit.disposition, hit.disposed_by, hit.is_current) == (
         Disposition.FALSE_POSITIVE,
@@ -325,12 +333,12 @@ def test_the_lookout_hit_criterion_fires_on_an_alert_hit(
         lane=Lane.RED,
     )
     clean = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    assessment = notification_check(notification_id=clean.pk)
+    assessment = declaration_check(declaration_id=declaration_of(clean).pk)
     assert assessment is not None and assessment.lane == Lane.GREEN
 
     issue(analyst, released_to=[barbados], personal_released_to=[barbados])
     notification = voyage(account=operator, people=[okafor(operator)], port="BBBGI")
-    assessment = notification_check(notification_id=notification.pk)
+    assessment = declaration_check(declaration_id=declaration_of(notification).pk)
     assert assessment is not None and assessment.lane == Lane.RED
     assert Firing.objects.filter(assessment=assessment, criterion=criterion, is_current=True).exists()
 

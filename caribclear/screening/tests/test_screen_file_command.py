@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-WATCHLISTS = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "watchlists"
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+WATCHLISTS = PROJECT_DIR / ".." / "shared" / "fixtures" / "watchlists"
 
 QUERIES = (
     "id,name,birth_date,nationality,gender\n"
@@ -126,3 +130,33 @@ def test_a_worker_killed_for_memory_is_a_clear_error_not_a_hang(
             "--watchlist", str(WATCHLISTS / "ofac_sdn.csv"), "--queries", str(manifest),
             "--out", str(tmp_path / "out.jsonl"), "--workers", "2", "--quiet",
         )  # fmt: skip
+
+
+def _fresh_checkout_env() -> dict[str, str]:
+    """The environment of a command-line user who set nothing of CaribClear's."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CARIBCLEAR_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+
+
+def test_runs_from_a_fresh_checkout_without_a_web_secret(tmp_path: Path, queries: Path) -> None:
+    out = tmp_path / "hits.jsonl"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "screen_file", "--quiet", "--watchlist", str(WATCHLISTS / "ofac_sdn.csv"),
+         "--queries", str(queries), "--out", str(out), "--workers", "1"],
+        cwd=PROJECT_DIR, env=_fresh_checkout_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert lines(out)[0]["matches"][0]["entity_id"] == "ofac-10286"
+
+
+def test_other_commands_without_a_secret_say_in_one_line_what_to_set() -> None:
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR, env=_fresh_checkout_env(), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.strip() == "Set CARIBCLEAR_SECRET_KEY (or CARIBCLEAR_DEBUG=1 for a local demo)."

@@ -12,15 +12,17 @@ import pytest
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Status
+from caribclear.clearance.declaration import notification_declaration_sync
 from caribclear.clearance.models import Notification
-from caribclear.risk.services import notification_filed
+from caribclear.clearance.tests.factories import declaration_of
+from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.screening.choices import Disposition, ScreeningReason, Sharing, SourceFormat, SubjectKind
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.services import (
+    declaration_screen,
     hit_dispose,
     index_cache,
     lookout_create,
-    notification_screen,
     watchlist_create,
     watchlist_import,
 )
@@ -40,9 +42,9 @@ def un_list(db: Any) -> Watchlist:
 
 
 def file(notification: Notification, capture: Callable[..., Any]) -> None:
-    """What the clearance app's hook does when a notification is submitted or amended."""
+    """What the clearance app sends when a notification is submitted or amended."""
     with capture(execute=True):
-        notification_filed(notification=notification)
+        send_on_commit(declaration_filed, declaration_of(notification))
 
 
 def test_listed_person_is_hit_after_submission_and_a_clean_traveller_is_not(
@@ -61,14 +63,14 @@ def test_listed_person_is_hit_after_submission_and_a_clean_traveller_is_not(
     notification = voyage(account=operator, people=[clean, listed])
     file(notification, django_capture_on_commit_callbacks)
 
-    hits = list(Hit.objects.filter(notification=notification, is_current=True))
+    hits = list(Hit.objects.filter(declaration=notification.declaration, is_current=True))
     assert len(hits) == 1
     hit = hits[0]
     assert hit.entity_id == "un-CDi.010" and hit.subject_kind == SubjectKind.PERSON
     assert hit.subject_label == "Callixte Mbarushimana" and hit.watchlist == un_list
     assert hit.score >= un_list.threshold
     assert "CALLIXTE MBARUSHIMANA" in hit.explanation and hit.evidence
-    run = ScreeningRun.objects.get(notification=notification)
+    run = ScreeningRun.objects.get(declaration=notification.declaration)
     assert (
         run.subject_count == 4 and run.hit_count == 1
     )  # two people, the vessel and its owner and run.reason == ScreeningReason.FILED
@@ -90,7 +92,7 @@ def test_ofac_person_and_passport_found_on_the_full_sdn_list(
     )
     notification = voyage(account=operator, people=[listed])
     file(notification, django_capture_on_commit_callbacks)
-    hit = Hit.objects.get(notification=notification, entity_id="ofac-4107")
+    hit = Hit.objects.get(declaration=notification.declaration, entity_id="ofac-4107")
     assert hit.score >= 0.9
     assert "T321642" in hit.explanation
     assert hit.entry is not None and hit.entry.watchlist == ofac
@@ -104,17 +106,17 @@ def test_screening_again_reuses_the_built_index_and_keeps_dispositions(
     )
     notification = voyage(account=operator, people=[listed])
     index_cache.clear()
-    notification_screen(notification=notification)
+    declaration_screen(declaration=declaration_of(notification))
     builds = index_cache.builds
-    hit = Hit.objects.get(notification=notification)
+    hit = Hit.objects.get(declaration=notification.declaration)
     hit_dispose(
         actor=officer, hit=hit, disposition=Disposition.FALSE_POSITIVE, note="Different person: checked DOB"
     )
-    notification_screen(notification=notification, reason=ScreeningReason.MANUAL)
+    declaration_screen(declaration=declaration_of(notification), reason=ScreeningReason.MANUAL)
     assert index_cache.builds == builds
     hit.refresh_from_db()
     assert hit.disposition == Disposition.FALSE_POSITIVE and hit.is_current
-    assert ScreeningRun.objects.filter(notification=notification).count() == 2
+    assert ScreeningRun.objects.filter(declaration=notification.declaration).count() == 2
 
 
 def test_drafts_are_not_screened(
@@ -124,8 +126,11 @@ def test_drafts_are_not_screened(
         account=operator, surname="Mbarushimana", given_names="Callixte", born=dt.date(1963, 7, 24)
     )
     notification = voyage(account=operator, people=[listed], status=Status.DRAFT)
+    assert notification.declaration_id is None  # a draft is not yet a declaration
+    # Even a draft with a declaration (say, one filed then reverted by hand) is left alone: its kind says so.
+    notification_declaration_sync(notification)
     file(notification, django_capture_on_commit_callbacks)
-    assert not ScreeningRun.objects.filter(notification=notification).exists()
+    assert not ScreeningRun.objects.filter(declaration=notification.declaration).exists()
 
 
 def test_a_new_list_version_screens_pending_notifications_again(
@@ -151,13 +156,18 @@ def test_a_new_list_version_screens_pending_notifications_again(
     )
     with django_capture_on_commit_callbacks(execute=True):
         watchlist_import(actor=None, watchlist=watchlist, path=second)
-    assert list(Hit.objects.values_list("notification_id", "entity_id")) == [(pending.pk, "L-2")]
-    assert ScreeningRun.objects.filter(notification=pending, reason=ScreeningReason.LIST_CHANGED).count() == 1
+    assert list(Hit.objects.values_list("declaration_id", "entity_id")) == [(pending.declaration_id, "L-2")]
+    assert (
+        ScreeningRun.objects.filter(
+            declaration=pending.declaration, reason=ScreeningReason.LIST_CHANGED
+        ).count()
+        == 1
+    )
 
     # Removed from the list: the hit stays on record but no longer matches.
     with django_capture_on_commit_callbacks(execute=True):
         watchlist_import(actor=None, watchlist=watchlist, path=first)
-    assert not Hit.objects.get(notification=pending).is_current
+    assert not Hit.objects.get(declaration=pending.declaration).is_current
 
 
 def test_lookouts_are_screened_only_for_administrations_they_are_shared_with(
@@ -187,8 +197,8 @@ def test_lookouts_are_screened_only_for_administrations_they_are_shared_with(
             shared_with=[jamaica],
         )
     # Barbados (owner) is re-screened and hit; Antigua is not named, so it is not screened against it.
-    assert Hit.objects.filter(notification=at_barbados, lookout=lookout, is_current=True).exists()
-    assert not Hit.objects.filter(notification=at_antigua).exists()
+    assert Hit.objects.filter(declaration=at_barbados.declaration, lookout=lookout, is_current=True).exists()
+    assert not Hit.objects.filter(declaration=at_antigua.declaration).exists()
     assert lookout.watchlist.source_format == SourceFormat.LOOKOUTS and lookout.watchlist.owner == barbados
 
     # Shared with everyone: Antigua's pending notification is screened again and hit.
@@ -196,7 +206,7 @@ def test_lookouts_are_screened_only_for_administrations_they_are_shared_with(
 
     with django_capture_on_commit_callbacks(execute=True):
         lookout_update(actor=bb_officer, lookout=lookout, sharing=Sharing.ALL)
-    hit = Hit.objects.get(notification=at_antigua, lookout=lookout)
+    hit = Hit.objects.get(declaration=at_antigua.declaration, lookout=lookout)
     assert hit.is_current and "Suspected courier" not in hit.explanation
 
     # Back to Barbados only: Antigua's hit no longer applies.
@@ -223,8 +233,9 @@ def test_submitting_through_the_clearance_service_screens_after_commit(
     )
     with django_capture_on_commit_callbacks(execute=True):
         notification_submit(actor=operator, notification=draft)
-    assert Hit.objects.filter(notification=draft, entity_id="un-CDi.010").exists()
-    assert draft.risk_assessment.lane == "green"
+    draft.refresh_from_db()
+    assert Hit.objects.filter(declaration=draft.declaration, entity_id="un-CDi.010").exists()
+    assert declaration_of(draft).risk_assessment.lane == "green"
 
 
 def test_the_vessel_and_its_owner_are_screened(
@@ -248,11 +259,13 @@ def test_the_vessel_and_its_owner_are_screened(
     by_mmsi = voyage(account=operator, people=[], vessel_fields={"name": "Sea Breeze", "mmsi": "319000123"})
     for notification in (by_name, by_mmsi):
         file(notification, django_capture_on_commit_callbacks)
-    assert set(Hit.objects.filter(notification=by_name).values_list("subject_kind", "entity_id")) == {
+    assert set(
+        Hit.objects.filter(declaration=by_name.declaration).values_list("subject_kind", "entity_id")
+    ) == {
         (SubjectKind.VESSEL, "V-1"),
         (SubjectKind.OWNER, "O-1"),
     }
-    hit = Hit.objects.get(notification=by_mmsi)
+    hit = Hit.objects.get(declaration=by_mmsi.declaration)
     assert hit.entity_id == "V-2" and "319000123" in hit.explanation
 
 
@@ -272,11 +285,11 @@ def test_a_vessel_is_hit_by_its_imo_number_whatever_its_name(
     for notification in (listed, unlisted, other):
         file(notification, django_capture_on_commit_callbacks)
 
-    hit = Hit.objects.get(notification=listed)
+    hit = Hit.objects.get(declaration=listed.declaration)
     assert (hit.subject_kind, hit.subject_label, hit.entity_id) == (SubjectKind.VESSEL, "Lady Ines", "V-9")
     assert "9187629" in hit.explanation
     assert any(e["kind"] == "identifier" and "imo 9187629" in e["detail"].lower() for e in hit.evidence)
-    assert not Hit.objects.filter(notification__in=[unlisted, other]).exists()
+    assert not Hit.objects.filter(declaration__notification__in=[unlisted, other]).exists()
 
 
 def test_a_yacht_with_the_imo_number_of_a_sanctioned_tanker_is_hit_on_the_ofac_list(
@@ -289,7 +302,7 @@ def test_a_yacht_with_the_imo_number_of_a_sanctioned_tanker_is_hit_on_the_ofac_l
         account=operator, people=[], vessel_fields={"name": "Sea Breeze", "imo_number": "9187629", "mmsi": ""}
     )
     file(notification, django_capture_on_commit_callbacks)
-    hit = Hit.objects.get(notification=notification, subject_kind=SubjectKind.VESSEL)
+    hit = Hit.objects.get(declaration=notification.declaration, subject_kind=SubjectKind.VESSEL)
     assert hit.entity_id == "ofac-15036" and "9187629" in hit.explanation
 
 
@@ -312,5 +325,5 @@ def test_a_lookout_on_an_imo_number_hits_the_vessel_and_an_impossible_number_is_
             actor=officer, kind="Vessel", name="Night Heron", imo_number="imo 9074729", reason="Drug run"
         )
     assert lookout.imo_number == "9074729"
-    hit = Hit.objects.get(notification=notification, lookout=lookout)
+    hit = Hit.objects.get(declaration=notification.declaration, lookout=lookout)
     assert hit.subject_kind == SubjectKind.VESSEL and "9074729" in hit.explanation

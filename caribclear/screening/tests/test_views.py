@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
+from caribclear.clearance.tests.factories import declaration_of
+from caribclear.core.declarations import declaration_filed, send_on_commit
 from caribclear.core.models import AuditEvent
-from caribclear.risk.services import notification_filed
 from caribclear.screening.choices import Sharing, SourceFormat
 from caribclear.screening.models import Hit, Lookout, Watchlist
 from caribclear.screening.services import lookout_create, watchlist_create, watchlist_import
@@ -252,8 +253,8 @@ def test_owner_changes_sharing_and_the_other_administration_is_screened_again(
     person = traveller(account=operator, surname="Osei", given_names="Trevor", born=dt.date(1966, 6, 6))
     at_barbados = voyage(account=operator, people=[person], port="BBBGI")
     with django_capture_on_commit_callbacks(execute=True):
-        notification_filed(notification=at_barbados)
-    hit = Hit.objects.get(notification=at_barbados)
+        send_on_commit(declaration_filed, declaration_of(at_barbados))
+    hit = Hit.objects.get(declaration=at_barbados.declaration)
     assert hit.is_current
 
     page = reverse("screening:watchlist_settings", args=[watchlist.pk])

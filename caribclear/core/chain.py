@@ -1,0 +1,124 @@
+"""Hash chains that make the audit trail and the intelligence access log tamper-evident.
+
+Each row stores `row_hash = sha256(prev_hash + canonical content)` and the `prev_hash` of the row before
+it (by id; the first row links to GENESIS). Changing, deleting or inserting a row in the middle breaks
+the link of that row or of the next one, which `verify_chain` (and `manage.py verify_logs`) reports.
+Triggers (`db_triggers`) already refuse UPDATE, DELETE, REPLACE and TRUNCATE; the chain catches someone
+who drops the triggers first. (Someone who also rewrites every later hash is caught by comparing the
+last hash with one kept elsewhere: `verify_logs` prints it.)
+
+Appending takes a transaction-scoped lock on PostgreSQL, so two transactions never link to the same
+previous row (the chain cannot fork); SQLite has a single writer (transactions begin IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connections, models, router
+
+GENESIS = "0" * 64
+HASH_FIELDS = ("prev_hash", "row_hash")
+# One lock for both chains: a transaction that appends to both cannot deadlock with another.
+ADVISORY_LOCK_KEY = 0x6361726962  # "carib"
+
+
+def _value(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.JSONField):
+        # As the database gives it back: encoded by the field's encoder, keys in any order.
+        return json.loads(json.dumps(value, cls=field.encoder))
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
+
+
+def canonical(row: models.Model) -> bytes:
+    """The row's content as hashed: every concrete field but the id and the hashes, as stable JSON."""
+    content = {
+        field.attname: _value(field, getattr(row, field.attname))
+        for field in row._meta.concrete_fields
+        if not field.primary_key and field.attname not in HASH_FIELDS
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def link(prev_hash: str, row: models.Model) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical(row)).hexdigest()
+
+
+def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: str | None = None) -> str:
+    """Set prev_hash and row_hash on unsaved rows, in order, after the last row of the chain. Must run in
+    the transaction that inserts them (it takes the chain's lock on PostgreSQL). Returns the db alias."""
+    alias = using or router.db_for_write(model)
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        raise RuntimeError("chain_rows must run inside the transaction that inserts the rows")
+    if connection.vendor == "postgresql":
+        # One round trip: the function takes the lock, then reads the head with a snapshot taken after
+        # it (see db_triggers.POSTGRES_CHAIN_HEAD), so it sees every row committed before.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT caribclear_chain_head(%s, %s)", [model._meta.db_table, ADVISORY_LOCK_KEY])
+            prev = cursor.fetchone()[0] or GENESIS
+    else:
+        prev = (
+            model._base_manager.using(alias).order_by("-pk").values_list("row_hash", flat=True).first()
+            or GENESIS
+        )
+    for row in rows:
+        row.prev_hash = prev  # type: ignore[attr-defined]
+        row.row_hash = prev = link(prev, row)  # type: ignore[attr-defined]
+    return alias
+
+
+@dataclass(frozen=True)
+class Verification:
+    table: str
+    rows: int
+    last_hash: str
+    broken_at: int | None = None  # id of the first row whose link is wrong
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(model: type[models.Model], using: str = "default") -> Verification:
+    table = model._meta.db_table
+    prev = GENESIS
+    count = 0
+    rows: Iterable[models.Model] = model._base_manager.using(using).order_by("pk").iterator(chunk_size=5000)
+    for row in rows:
+        count += 1
+        stored_prev, stored_hash = row.prev_hash, row.row_hash  # type: ignore[attr-defined]
+        if stored_prev != prev:
+            reason = "a row before it was removed or changed, or it was inserted out of turn"
+            return Verification(table, count, prev, broken_at=row.pk, reason=reason)
+        if stored_hash != link(stored_prev, row):
+            return Verification(table, count, prev, broken_at=row.pk, reason="its content was changed")
+        prev = stored_hash
+    return Verification(table, count, prev)
+
+
+def rechain_existing(model: type[models.Model], using: str) -> int:
+    """Migrations: compute the chain over the rows already there, in id order (the triggers must be
+    lifted while it runs). Returns the number of rows."""
+    prev = GENESIS
+    count = 0
+    manager = model._base_manager.using(using)
+    for row in manager.order_by("pk").iterator(chunk_size=5000):
+        row_hash = link(prev, row)
+        manager.filter(pk=row.pk).update(prev_hash=prev, row_hash=row_hash)
+        prev = row_hash
+        count += 1
+    return count

@@ -1,0 +1,241 @@
+"""Declarations, generically: the registry of kinds and the events of their lifecycle.
+
+A declaring app (clearance now; cargo and passengers next) registers ONE :class:`DeclarationKind` in one
+place (its ``declaration.py``, wired in ``AppConfig.ready``). Screening and risk read declarations only
+through it: they never import the declaring app.
+
+A kind says:
+
+- ``key`` (stored in ``Declaration.kind``), ``label``, and ``slug`` (its part of officers' URLs);
+- ``load(ids)``: the declaring records behind declarations, fetched in one go;
+- ``subjects(record)``: the people, vessels and companies to screen, with their identifiers;
+- ``fact_specs`` and ``facts(record)``: what risk criteria may test (named, typed, labelled);
+- ``summary(record)`` (and ``summaries(ids)``): how an officer sees it (title, details, date, the URL of its
+  page);
+- ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed.
+
+The declaring app also creates the :class:`~caribclear.core.models.Declaration` row when it files a record
+and sends :data:`declaration_filed`, :data:`declaration_amended` and :data:`declaration_cancelled` (with
+:func:`send_on_commit`): whoever cares (risk: "screen, then assess") receives them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.functional import Promise
+
+from .models import Declaration
+
+logger = logging.getLogger(__name__)
+
+# --- What a kind tells screening ------------------------------------------------------------------------
+#: Kinds of subject (``Subject.kind``); screening labels them.
+PERSON, VESSEL, OWNER, COMPANY = "person", "vessel", "owner", "company"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One person, vessel or company of a declaration as screening needs it (plain data, no engine type).
+
+    ``schema`` is "Person", "Vessel", "Organization" or "LegalEntity" (a person or company); ``identifiers``
+    maps a kind ("passport", "imo", "mmsi", "call_sign", ...) to the numbers.
+    """
+
+    kind: str
+    key: str
+    label: str
+    schema: str
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    gender: str | None = None
+    identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# --- What a kind tells risk -----------------------------------------------------------------------------
+TEXT, NUMBER, DATE, BOOL, CHOICE, COUNTRY = "text", "number", "date", "bool", "choice", "country"
+FACT_TYPES = (TEXT, NUMBER, DATE, BOOL, CHOICE, COUNTRY)
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A fact criteria may test. Every fact is a list of values (the nationalities of everyone on board);
+    a condition holds when any value satisfies it."""
+
+    name: str
+    label: Promise | str
+    type: str
+    choices: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.type not in FACT_TYPES:
+            raise ValueError(f"unknown fact type {self.type!r}")
+
+
+def fact(name: str, label: Promise | str, type_: str, choices: Iterable[tuple[Any, Any]] = ()) -> FactSpec:
+    return FactSpec(name, label, type_, tuple((str(k), v) for k, v in choices))
+
+
+Facts = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How an officer sees a declaration on screening and risk pages."""
+
+    reference: str
+    title: str  # e.g. "Arrival — Sea Breeze"
+    details: str  # e.g. "St John's · 1 Dec 2026 14:00 · Submitted"
+    url: str  # the declaring app's page for officers
+    date: dt.datetime | None = None  # the date "test on recent" orders by
+
+
+class DeclarationKind:
+    """Subclass and register one per declaring app. Every method takes the declaring record from ``load``."""
+
+    key: str = ""
+    label: Promise | str = ""
+    slug: str = ""
+    fact_specs: tuple[FactSpec, ...] = ()
+
+    def load(self, declaration_ids: Iterable[int]) -> dict[int, Any]:
+        """The declaring records of these declarations, by declaration id, ready for ``subjects``,
+        ``facts`` and ``summary`` (related rows fetched)."""
+        raise NotImplementedError
+
+    def subjects(self, record: Any) -> list[Subject]:
+        raise NotImplementedError
+
+    def facts(self, record: Any) -> Facts:
+        raise NotImplementedError
+
+    def summary(self, record: Any) -> Summary:
+        raise NotImplementedError
+
+    def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
+        """The summaries of declarations, by id; override to fetch less than ``load`` does."""
+        return {pk: self.summary(record) for pk, record in self.load(declaration_ids).items()}
+
+    def checkable(self, record: Any) -> bool:
+        """Whether it is screened and assessed now (filed, not withdrawn)."""
+        return True
+
+    def open_for_recheck(self, administration_ids: Sequence[int]) -> list[int]:
+        """Ids of the declarations of these administrations still to be dealt with, which a change of a
+        watchlist must screen again."""
+        return []
+
+    def recent(self, administration_id: int, *, since: dt.datetime, limit: int) -> list[int]:
+        """Ids of the administration's declarations since a time, newest first ("test on recent")."""
+        return list(
+            Declaration.objects.filter(
+                administration_id=administration_id, kind=self.key, created_at__gte=since
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+
+class UnknownKind(LookupError):
+    pass
+
+
+_kinds: dict[str, DeclarationKind] = {}
+
+
+def register(kind: DeclarationKind) -> DeclarationKind:
+    """Register a kind (once; registering the same key again replaces it, so reloads are harmless)."""
+    if not kind.key or not kind.slug:
+        raise ValueError("a declaration kind needs a key and a slug")
+    clash = next((k for k in _kinds.values() if k.slug == kind.slug and k.key != kind.key), None)
+    if clash is not None:
+        raise ValueError(f"slug {kind.slug!r} is already used by {clash.key!r}")
+    _kinds[kind.key] = kind
+    return kind
+
+
+def unregister(key: str) -> None:
+    _kinds.pop(key, None)
+
+
+@contextmanager
+def registered(kind: DeclarationKind) -> Iterator[DeclarationKind]:
+    """Register a kind for the length of a block (tests)."""
+    previous = _kinds.get(kind.key)
+    register(kind)
+    try:
+        yield kind
+    finally:
+        if previous is None:
+            unregister(kind.key)
+        else:
+            _kinds[kind.key] = previous
+
+
+def kinds() -> list[DeclarationKind]:
+    return sorted(_kinds.values(), key=lambda k: k.key)
+
+
+def kind_of(key: str) -> DeclarationKind:
+    try:
+        return _kinds[key]
+    except KeyError:
+        raise UnknownKind(key) from None
+
+
+def kind_by_slug(slug: str) -> DeclarationKind:
+    for kind in _kinds.values():
+        if kind.slug == slug:
+            return kind
+    raise UnknownKind(slug)
+
+
+def record_of(declaration: Declaration) -> Any:
+    """The declaring record behind one declaration (None if it is gone)."""
+    return kind_of(declaration.kind).load([declaration.pk]).get(declaration.pk)
+
+
+def records_of(declarations: Iterable[Declaration]) -> dict[int, Any]:
+    """The declaring records behind many declarations, one query set per kind, by declaration id."""
+    by_kind: dict[str, list[int]] = {}
+    for declaration in declarations:
+        by_kind.setdefault(declaration.kind, []).append(declaration.pk)
+    records: dict[int, Any] = {}
+    for key, ids in by_kind.items():
+        if key in _kinds:
+            records.update(_kinds[key].load(ids))
+    return records
+
+
+# --- Events ---------------------------------------------------------------------------------------------
+#: Sent after commit with ``declaration_id`` and ``kind`` (sender: Declaration).
+declaration_filed = Signal()
+declaration_amended = Signal()
+declaration_cancelled = Signal()
+
+
+def send_robust(signal: Signal, *, declaration_id: int, kind: str) -> None:
+    """Send a declaration event to every receiver; a receiver that raises is logged, the others still run."""
+    for receiver, result in signal.send_robust(sender=Declaration, declaration_id=declaration_id, kind=kind):
+        if isinstance(result, Exception):
+            logger.error(
+                "receiver %r failed on declaration %s (%s)",
+                receiver,
+                declaration_id,
+                kind,
+                exc_info=(type(result), result, result.__traceback__),
+            )
+
+
+def send_on_commit(signal: Signal, declaration: Declaration) -> None:
+    """Send a declaration event once the current transaction commits (never if it rolls back)."""
+    declaration_id, kind = declaration.pk, declaration.kind
+    transaction.on_commit(lambda: send_robust(signal, declaration_id=declaration_id, kind=kind))

@@ -1,0 +1,106 @@
+"""Names an officer would catch though they are damaged: two typos in a long name, a typo across a space,
+and a name that only its date of birth confirms; and a shared date of birth that must not make two
+different names one."""
+
+from __future__ import annotations
+
+import pytest
+
+from caribclear.screening.engine import Entity, Index, Match
+
+LIST = [
+    Entity("kp", "Person", ("Kerry Parkinson",), ("1974-12-04",), ("GB",), "male"),
+    Entity("eh", "Person", ("Elizabeth Hatfield",), ("1980-02-03",), ("GB",), "female"),
+    Entity("sl", "Person", ("Steven Lewis",), ("1966-05-06",), ("JM",), "male"),
+    Entity("lh", "Person", ("Lucie Henry",), ("1990-01-01",), ("FR",), "female"),
+    Entity("tg", "Person", ("Tijn Pim Gervais",), ("1971-07-08",), ("NL",), "male"),
+    Entity("ej", "Person", ("Eder Vladimir Jaimes Andrade",), ("1985-09-10",), ("VE",), "male"),
+    Entity("bv", "Person", ("Bjorn Luke van der Velde",), ("1977-11-12",), ("NL",), "male"),
+    Entity("aa", "Person", ("Ana Yolanda Álvarez López",), ("1969-03-04",), ("CU",), "female"),
+    Entity("ac", "Person", ("Allan Cruz",), ("1982-06-07",), ("TT",), "male"),
+    # people who share a name with them, so that no name is unique to its person
+    Entity("f1", "Person", ("Kerry Brown",), ("1950-01-01",)),
+    Entity("f2", "Person", ("Steven Walker",), ("1961-03-08",)),
+    Entity("f3", "Person", ("Lucie Martin",), ("1979-04-02",)),
+    Entity("f4", "Person", ("Chris Allan",), ("1960-10-10",)),
+    Entity("f5", "Person", ("Ana Lopez Garcia",), ("1992-12-12",)),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index.build(LIST)
+
+
+def screen(ix: Index, name: str, dob: str | None) -> list[Match]:
+    return ix.screen(Entity("q", "Person", (name,), (dob,) if dob else ()))
+
+
+def ids(matches: list[Match]) -> list[str]:
+    return [m.entity_id for m in matches]
+
+
+@pytest.mark.parametrize(
+    ("name", "dob", "listed"),
+    [
+        ("Kerry Pakqrkinson", "1974-12-04", "kp"),
+        ("Kerry Pakqrkinson", None, "kp"),
+        ("Elizabeth Hatiled", "1980-02-03", "eh"),
+    ],
+)
+def test_a_long_name_two_typos_away_is_found(index: Index, name: str, dob: str | None, listed: str) -> None:
+    assert ids(screen(index, name, dob))[:1] == [listed]
+
+
+@pytest.mark.parametrize(
+    ("name", "dob", "listed"),
+    [
+        ("Tijn iPm Gervais", "1971-07-08", "tg"),
+        ("Tijn iPm Gervais", None, "tg"),
+        ("Eder utVladimir Jaimes Andrade", "1985-09-10", "ej"),
+        ("Bjorn Luke vkan der Velde", "1977-11-12", "bv"),
+        ("Bjorn Luke vkan der Velde", None, "bv"),
+    ],
+)
+def test_a_typo_across_a_space_or_in_a_particle_is_found(
+    index: Index, name: str, dob: str | None, listed: str
+) -> None:
+    matches = screen(index, name, dob)
+    assert ids(matches)[:1] == [listed]
+
+
+def test_a_typo_across_a_space_is_explained(index: Index) -> None:
+    match = screen(index, "Tijn iPm Gervais", "1971-07-08")[0]
+    assert "written without spaces, 1 edits apart" in match.explanation
+
+
+@pytest.mark.parametrize(
+    ("name", "dob", "listed"),
+    [
+        ("Steven Lgwih", "1966-05-06", "sl"),
+        ("Lucie Hemy", "1990-01-01", "lh"),
+        ("Aa Yoalnda Álvarez López", "1969-03-04", "aa"),
+    ],
+)
+def test_the_same_date_of_birth_confirms_a_damaged_name(
+    index: Index, name: str, dob: str, listed: str
+) -> None:
+    matches = screen(index, name, dob)
+    assert ids(matches)[:1] == [listed]
+    assert any(ev.kind == "name_and_dob" and ev.effect > 0 for ev in matches[0].evidence)
+    assert "the date confirms" in matches[0].explanation
+
+
+@pytest.mark.parametrize(("name", "listed"), [("Steven Lgwih", "sl"), ("Lucie Hemy", "lh")])
+def test_a_damaged_name_without_its_date_of_birth_does_not_alert(
+    index: Index, name: str, listed: str
+) -> None:
+    assert listed not in ids(screen(index, name, None))
+    assert listed not in ids(screen(index, name, "1971-02-17"))
+
+
+def test_a_shared_date_of_birth_does_not_make_two_different_names_one(index: Index) -> None:
+    # "Chris" ~ "Cruz" is a loose resemblance, and it stands where "Allan" is the other person's given name
+    assert "ac" not in ids(screen(index, "Chris Allan", "1982-06-07"))
+    assert ids(screen(index, "Allan Cruz", "1982-06-07")) == ["ac"]
+    assert ids(screen(index, "Cruz, Allan", "1982-06-07")) == ["ac"]

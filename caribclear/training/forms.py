@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caribclear.accounts.choices import OFFICIAL_ROLES
+from caribclear.accounts.models import User
+
+from . import selectors
+from .choices import Level, Mode
+from .models import Course, Intake, Programme
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class IntakeForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all())
+    code = forms.CharField(label=_("Intake code"), max_length=30, help_text=_("For example MCE-2027-1."))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput)
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    in_person_days = forms.IntegerField(label=_("In-person days"), min_value=0, max_value=365, initial=0)
+    seats_per_member = forms.IntegerField(label=_("Seats per member"), min_value=1, max_value=100, initial=2)
+    tutors = forms.ModelMultipleChoiceField(
+        label=_("Tutors"), queryset=selectors.tutor_candidates(), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The intake cannot end before it starts."))
+        if data.get("mode") in (Mode.IN_PERSON, Mode.BLENDED) and not data.get("venue"):
+            self.add_error("venue", _("Give the venue of the in-person days."))
+        return data
+
+
+class CourseForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    credits = forms.DecimalField(label=_("Credits"), min_value=0, max_value=100, decimal_places=1, initial=3)
+    hours = forms.IntegerField(label=_("Hours of study"), min_value=0, max_value=2000, initial=45)
+    pass_mark = forms.DecimalField(
+        label=_("Pass mark (%)"), min_value=0, max_value=100, decimal_places=2, initial=50
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Learning outcomes"), widget=forms.Textarea, required=False, help_text=_("One per line.")
+    )
+    delivering_partner = forms.CharField(label=_("Delivering partner"), max_length=200, required=False)
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("Prerequisites"), queryset=Course.objects.all(), required=False
+    )
+
+    def clean_learning_outcomes(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["learning_outcomes"].splitlines() if line.strip()]
+
+
+class ProgrammeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    delivering_partner = forms.CharField(label=_("Delivering partner"), max_length=200, required=False)
+    required_credits = forms.DecimalField(
+        label=_("Credits required"), min_value=0, max_value=500, decimal_places=1
+    )
+    minimum_grade = forms.DecimalField(
+        label=_("Minimum grade in each course (%)"), min_value=0, max_value=100, decimal_places=2, initial=50
+    )
+    core = forms.ModelMultipleChoiceField(
+        label=_("Core courses"), queryset=Course.objects.all(), required=False
+    )
+    electives = forms.ModelMultipleChoiceField(
+        label=_("Elective courses"), queryset=Course.objects.all(), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        core, electives = set(data.get("core") or []), set(data.get("electives") or [])
+        if core & electives:
+            self.add_error("electives", _("A course is either core or elective, not both."))
+        if not core and not electives:
+            self.add_error("core", _("Choose the programme's courses."))
+        return data
+
+
+class NominateForm(forms.Form):
+    official: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Official"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args: Any, user: Any, intake: Intake, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["official"]
+        field.queryset = selectors.nominable_officials(user=user, intake=intake)
+        field.label_from_instance = lambda u: f"{u.get_full_name()} ({u.email})"
+
+
+class ResultForm(forms.Form):
+    grade = forms.DecimalField(
+        label=_("Final grade (%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    days_attended = forms.IntegerField(label=_("Days attended"), min_value=0, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Moodle gradebook export"), help_text=_("CSV or XLSX, as Moodle exports the grader report.")
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+RATINGS = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class EvaluationForm(forms.Form):
+    outcomes_achieved = forms.TypedChoiceField(
+        label=_("How far did you achieve the learning outcomes? (5 = fully)"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("Overall rating of the course (5 = excellent)"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(label=_("Comments"), widget=forms.Textarea, required=False, max_length=4000)
+
+
+class RequirementForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in OFFICIAL_ROLES])
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all(), required=False)
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.all(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("course")) == bool(data.get("programme")):
+            self.add_error("course", _("Choose either a course or a programme."))
+        return data
