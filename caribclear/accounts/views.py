@@ -206,7 +206,7 @@ def security(request: HttpRequest) -> HttpResponse:
             services.totp_device_start(user=user)
             return redirect("accounts:security")
         if action == "confirm" and not enabled and form.is_valid():
-            device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+            device = selectors.authenticator_devices(user, confirmed=False).first()
             if device is not None and services.totp_device_confirm(
                 user=user, device=device, code=form.cleaned_data["code"]
             ):
@@ -220,7 +220,7 @@ def security(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:security")
             form.add_error("code", _("That code is not right, or it has expired. Enter the current code."))
-    pending = None if enabled else TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    pending = None if enabled else selectors.authenticator_devices(user, confirmed=False).first()
     return render(
         request,
         "accounts/security.html",

@@ -3,7 +3,9 @@
 The routes come from the resolver (and the API's own list of operations), so a new page or endpoint is
 walked without anyone adding it here. Two administrations each hold a full set of records — an operator's
 vessel, people and notifications; an official's seizure, alert, request for information, operation,
-watchlist, lookout, criterion, hits and audit trail — each carrying a unique marker word. The walk runs
+watchlist, lookout, criterion, hits and audit trail; an officer's and the administrator's training (their
+nominations on a regional intake, a result and the credential it earned) — each carrying a unique marker
+word. The walk runs
 as anonymous, as Antigua's operator, as Antigua's official (another administration) and as Barbados'
 official and operator (the owners), with every path parameter filled with a record of BARBADOS, and fails
 on:
@@ -27,6 +29,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -63,6 +66,9 @@ from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing, SourceFormat
 from caribclear.screening.models import Hit, Lookout
 from caribclear.screening.services import lookout_create, watchlist_create, watchlist_import
+from caribclear.training import services as training
+from caribclear.training.choices import IntakeStatus, Mode
+from caribclear.training.models import Credential
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 pytestmark = pytest.mark.django_db
@@ -303,6 +309,53 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
     }
 
 
+def _training_side(users: dict[str, User]) -> dict[str, dict[str, Any]]:
+    """A regional intake run by the secretariat, on which each administration's administrator nominated
+    their officer (who passed: a result and a credential, in the officer's marked name) and themself
+    (no result yet). Returns each administration's training records, by kind."""
+    staff = users["secretariat"]
+    tutor = training.tutor_account_create(
+        actor=staff, email="tutor@walk.example", first_name="Walker", last_name="Tutor"
+    )
+    course = training.course_create(
+        actor=staff, code="WALK101", title="Walking the platform", credits=Decimal(3), hours=45
+    )
+    intake = training.intake_open(
+        actor=staff,
+        course=course,
+        code="WALK101-2026-1",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+        mode=Mode.ONLINE,
+        seats_per_member=3,
+        tutors=[tutor],
+    )
+    places = {}
+    for code in (OTHER, OWNER):
+        administrator = users[f"official_{code}"]
+        places[code] = [
+            training.enrolment_confirm(
+                actor=staff,
+                enrolment=training.enrolment_nominate(actor=administrator, intake=intake, official=official),
+            )
+            for official in (users[f"officer_{code}"], administrator)
+        ]
+    intake = training.intake_set_status(actor=staff, intake=intake, status=IntakeStatus.RUNNING)
+    refs: dict[str, dict[str, Any]] = {}
+    for code, (enrolment, own) in places.items():
+        enrolment = training.result_record(
+            actor=tutor, enrolment=enrolment, grade=Decimal(80), days_attended=None
+        )
+        refs[code] = {
+            "intake": intake,
+            "enrolment": enrolment,  # the officer's
+            "own_enrolment": own,  # the administrator's own (they evaluate the course)
+            "credential": Credential.objects.get(holder=users[f"officer_{code}"]),
+            "trainee": users[f"officer_{code}"],
+        }
+    return refs
+
+
 def build_world(tmp_dir: Any) -> World:
     ports_of_entry_seed()
     users: dict[str, User] = {}
@@ -331,10 +384,15 @@ def build_world(tmp_dir: Any) -> World:
         user(f"officer_{code}", Role.OFFICER, code, last=marker("officer", code))
         for agency in (Agency.CUSTOMS, Agency.IMMIGRATION, Agency.PORT_HEALTH):
             user(f"{agency}_{code}", Role.SUPERVISOR, code, agency=agency)
+    users["secretariat"] = training.secretariat_staff_create(
+        email="secretariat@walk.example", first_name="Walker", last_name="Secretariat"
+    )
     refs_by_code: dict[str, dict[str, Any]] = {}
     for code, port in ((OTHER, "AGSJO"), (OWNER, "BBBGI")):
         official = _official_side(code, users, tmp_dir)
         refs_by_code[code] = {**official, **_operator_side(code, port, users)}
+    for code, records in _training_side(users).items():
+        refs_by_code[code].update(records)
     tokens = {}
     for key in ("operator_AG", "operator_BB", "official_AG", "official_BB"):
         _token, secret = api_token_create(user=users[key], name=f"walk {key}")
@@ -430,6 +488,17 @@ PARAMS: dict[str, Param] = {
     "intel:operation_detail.code": Param(lambda refs: refs["operation"].code),
     # dashboards
     "dashboards.reference": Param(_ref("assessment")),
+    # training: intakes are the region's course runs, public by design to every official (each sees only
+    # their own administration's participants on them); a person's enrolments, career record and
+    # credentials are their administration's.
+    "training.code": Param(lambda refs: refs["intake"].code, record=False),
+    "training:enrolment_action.pk": Param(_pk("enrolment")),
+    "training:enrolment_action.action": Param(lambda refs: "withdraw", record=False),
+    "training:evaluate.pk": Param(_pk("own_enrolment")),
+    "training.official_id": Param(_pk("trainee")),
+    "training.token": Param(lambda refs: refs["credential"].token),
+    # The public verification page: anyone holding the credential's link sees its holder's name and status.
+    "training:verify.token": Param(lambda refs: refs["credential"].token, record=False),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
@@ -441,7 +510,11 @@ PARAMS: dict[str, Param] = {
 }
 
 # Pages where the owner's marker of a kind is public by design, for every reader.
-PUBLIC_MARKERS = {"documents:verify": ("vessel",)}
+PUBLIC_MARKERS = {"documents:verify": ("vessel",), "training:verify": ("officer",)}
+
+# Pages of a Barbados record that someone other than its owners opens, by design: the walk checks that this
+# account opens it (instead of the owners), and still that nobody else does.
+OPENED_BY = {"training:credential_revoke": "secretariat"}  # the regional secretariat revokes credentials
 
 # Valid bodies for API writes on a record, by "METHOD path", so the walk reaches the record's lookup (a
 # body that does not validate is answered 422 before it).
@@ -588,7 +661,7 @@ def world(tmp_path: Any, settings: Any) -> Iterator[World]:
 
 def _clients(world: World) -> dict[str, Client]:
     clients = {"": Client(raise_request_exception=False)}
-    for key in ("operator_AG", "official_AG", "official_BB", "operator_BB"):
+    for key in ("operator_AG", "official_AG", "official_BB", "operator_BB", *OPENED_BY.values()):
         clients[key] = sign_in(Client(raise_request_exception=False), world.users[key])
     return clients
 
@@ -692,7 +765,16 @@ def test_every_route_shows_each_reader_only_what_it_may_see(world: World) -> Non
                     failures.append(f"{where}: {response.status_code}, not 'not found'")
                 if after != before:
                     failures.append(f"{where}: changed records")
-        if record and get_allowed and not any(route.opened):
+        if record and get_allowed and route.name in OPENED_BY:
+            opener = OPENED_BY[route.name]
+            response, _after = _request(clients[opener], "GET", path, "", api=route.is_api)
+            walked += 1
+            if response.status_code in (404, 405) or response.status_code >= 500:
+                failures.append(
+                    f"GET {path}: {opener} cannot open it ({response.status_code}): PARAMS fills "
+                    f"{route.name} with the wrong record, so the walk proves nothing there"
+                )
+        elif record and get_allowed and not any(route.opened):
             failures.append(
                 f"GET {path}: its owners ({OWNER}) cannot open it either: PARAMS fills "
                 f"{route.name} with the wrong record, so the walk proves nothing there"

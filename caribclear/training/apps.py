@@ -6,3 +6,6 @@ class TrainingConfig(AppConfig):
     name = "caribclear.training"
     label = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -1,9 +1,12 @@
 """Reads of the training app, restricted first to what the reader may see (else: not found).
 
+Who sees what is decided by the rules in `training/visibility.py`, read here through the visibility
+layer (`visible`, `get_visible_or_404`):
 - The secretariat's staff see every training record of the region (and nothing operational).
 - A tutor sees the participants of the intakes they tutor.
 - A member's administrator sees their own administration's officials.
 - An official sees their own record.
+- The catalogue and the intakes are seen by every official, tutor and secretariat staff.
 """
 
 from __future__ import annotations
@@ -15,56 +18,42 @@ from django.http import Http404
 
 from caribclear.accounts.choices import OFFICIAL_ROLES
 from caribclear.accounts.models import Administration, User
+from caribclear.core.visibility import get_visible_or_404, visible
 
 from .choices import EnrolmentStatus, Outcome
 from .models import Course, Credential, CredentialRequirement, Enrolment, Evaluation, Intake, Programme
+from .visibility import VERIFY, may_use_training
+
+__all__ = ["may_use_training"]
 
 
-def may_use_training(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and not getattr(user, "is_operator", True))
+def programmes(*, user: User) -> QuerySet[Programme]:
+    return visible(user, Programme).prefetch_related("programme_courses__course")
 
 
-def programmes() -> QuerySet[Programme]:
-    return Programme.objects.prefetch_related("programme_courses__course")
-
-
-def courses() -> QuerySet[Course]:
-    return Course.objects.prefetch_related("modules", "prerequisites")
+def courses(*, user: User) -> QuerySet[Course]:
+    return visible(user, Course).prefetch_related("modules", "prerequisites")
 
 
 def intakes_for(*, user: User) -> QuerySet[Intake]:
     """Course runs are no secret among the platform's officials, tutors and the secretariat."""
-    if not may_use_training(user):
-        return Intake.objects.none()
-    return Intake.objects.select_related("course").annotate(
-        confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED))
+    return (
+        visible(user, Intake)
+        .select_related("course")
+        .annotate(confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)))
     )
 
 
 def intake_for(*, user: User, code: str) -> Intake:
-    intake = intakes_for(user=user).filter(code=code).first()
-    if intake is None:
-        raise Http404
-    return intake
+    return get_visible_or_404(user, intakes_for(user=user), code=code)
 
 
 def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
-    base = Enrolment.objects.select_related("intake__course", "official", "administration")
-    if not may_use_training(user):
-        return base.none()
-    if user.is_secretariat:
-        return base
-    visible = Q(intake__tutors=user) | Q(official=user)
-    if user.is_administrator and user.administration_id is not None:
-        visible |= Q(administration_id=user.administration_id)
-    return base.filter(visible).distinct()
+    return visible(user, Enrolment).select_related("intake__course", "official", "administration")
 
 
 def enrolment_for(*, user: User, pk: int) -> Enrolment:
-    enrolment = enrolments_for(user=user).filter(pk=pk).first()
-    if enrolment is None:
-        raise Http404
-    return enrolment
+    return get_visible_or_404(user, enrolments_for(user=user), pk=pk)
 
 
 def nominable_officials(*, user: User, intake: Intake) -> QuerySet[User]:
@@ -107,40 +96,32 @@ def official_for_record(*, user: User, official_id: int) -> User:
     return official
 
 
-def career_record(*, official: User) -> dict[str, Any]:
+def career_record(*, user: User, official: User) -> dict[str, Any]:
+    """An official's training, as far as `user` may see it (all of it for those `official_for_record`
+    lets open the record)."""
     enrolments = list(
-        Enrolment.objects.select_related("intake__course")
+        visible(user, Enrolment)
+        .select_related("intake__course")
         .filter(official=official)
         .exclude(status__in=[EnrolmentStatus.DECLINED, EnrolmentStatus.WITHDRAWN])
         .order_by("-intake__starts_on")
     )
-    credentials = list(Credential.objects.filter(holder=official).order_by("-issued_on"))
+    credentials = list(visible(user, Credential).filter(holder=official).order_by("-issued_on"))
     hours = sum(e.intake.course.hours for e in enrolments if e.outcome == Outcome.PASSED)
     return {"enrolments": enrolments, "credentials": credentials, "hours": hours}
 
 
 def credentials_for(*, user: User) -> QuerySet[Credential]:
-    base = Credential.objects.select_related("holder", "course", "programme", "administration")
-    if not may_use_training(user):
-        return base.none()
-    if user.is_secretariat:
-        return base
-    visible = Q(holder=user)
-    if user.is_administrator and user.administration_id is not None:
-        visible |= Q(administration_id=user.administration_id)
-    return base.filter(visible)
+    return visible(user, Credential).select_related("holder", "course", "programme", "administration")
 
 
 def credential_for(*, user: User, token: str) -> Credential:
-    credential = credentials_for(user=user).filter(token=token).first()
-    if credential is None:
-        raise Http404
-    return credential
+    return get_visible_or_404(user, credentials_for(user=user), token=token)
 
 
-def credential_by_token(token: str) -> Credential | None:
+def credential_by_token(user: Any, token: str) -> Credential | None:
     """The public verification page: anyone with the QR code's link."""
-    return Credential.objects.select_related("holder").filter(token=token).first()
+    return visible(user, Credential, VERIFY).select_related("holder").filter(token=token).first()
 
 
 def requirements_for(*, user: User) -> list[dict[str, Any]]:
@@ -148,16 +129,14 @@ def requirements_for(*, user: User) -> list[dict[str, Any]]:
     if not user.is_administrator or user.administration_id is None:
         return []
     rows = []
-    requirements = CredentialRequirement.objects.filter(
-        administration_id=user.administration_id
-    ).select_related("course", "programme")
+    requirements = visible(user, CredentialRequirement).select_related("course", "programme")
     for requirement in requirements:
         officials = list(
             User.objects.filter(
                 administration_id=user.administration_id, role=requirement.role, is_active=True
             )
         )
-        held = Credential.objects.filter(holder__in=officials, revoked_at__isnull=True)
+        held = visible(user, Credential).filter(holder__in=officials, revoked_at__isnull=True)
         held = (
             held.filter(course=requirement.course)
             if requirement.course
@@ -174,8 +153,8 @@ def requirements_for(*, user: User) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluation_summary(*, intake: Intake) -> dict[str, Any]:
-    evaluations = list(Evaluation.objects.filter(enrolment__intake=intake))
+def evaluation_summary(*, user: User, intake: Intake) -> dict[str, Any]:
+    evaluations = list(visible(user, Evaluation).filter(enrolment__intake=intake))
     count = len(evaluations)
     return {
         "count": count,
@@ -191,8 +170,10 @@ def regional_figures(*, user: User) -> list[dict[str, Any]]:
         raise Http404
     members = {a.pk: a for a in Administration.objects.all()}
     rows: dict[tuple[int, int], dict[str, Any]] = {}
-    enrolments = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).values_list(
-        "administration_id", "intake__ends_on", "outcome", "official_id"
+    enrolments = (
+        visible(user, Enrolment)
+        .filter(status=EnrolmentStatus.CONFIRMED)
+        .values_list("administration_id", "intake__ends_on", "outcome", "official_id")
     )
     for admin_id, ends_on, outcome, official_id in enrolments:
         if admin_id not in members:
@@ -216,7 +197,8 @@ def regional_figures(*, user: User) -> list[dict[str, Any]]:
         elif outcome == Outcome.FAILED:
             row["failed"] += 1
             row["trained"].add(official_id)
-    for admin_id, issued_on, holder_id in Credential.objects.filter(revoked_at__isnull=True).values_list(
+    credentials = visible(user, Credential).filter(revoked_at__isnull=True)
+    for admin_id, issued_on, holder_id in credentials.values_list(
         "administration_id", "issued_on", "holder_id"
     ):
         key = (admin_id, issued_on.year)

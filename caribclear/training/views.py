@@ -58,19 +58,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_intakes": intakes.filter(status__in=[IntakeStatus.OPEN, IntakeStatus.RUNNING]),
         "tutored": intakes.filter(tutors=user),
         "finished": intakes.filter(status=IntakeStatus.FINISHED)[:10] if user.is_secretariat else [],
-        "record": selectors.career_record(official=user) if user.is_official else None,
-        "programmes": selectors.programmes(),
+        "record": selectors.career_record(user=user, official=user) if user.is_official else None,
+        "programmes": selectors.programmes(user=user),
     }
     return render(request, "training/home.html", context)
 
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    _user(request)
+    user = _user(request)
     return render(
         request,
         "training/catalogue.html",
-        {"programmes": selectors.programmes(), "courses": selectors.courses()},
+        {"programmes": selectors.programmes(user=user), "courses": selectors.courses(user=user)},
     )
 
 
@@ -132,7 +132,7 @@ def _intake_context(request: HttpRequest, user: User, code: str) -> dict[str, An
         "next_statuses": [IntakeStatus(s) for s in IntakeStatus.values if s in INTAKE_STATUS[intake.status]]
         if user.is_secretariat
         else [],
-        "evaluations": selectors.evaluation_summary(intake=intake)
+        "evaluations": selectors.evaluation_summary(user=user, intake=intake)
         if user.is_secretariat or services.can_record_results(user, intake)
         else None,
     }
@@ -302,7 +302,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def record(request: HttpRequest, official_id: int | None = None) -> HttpResponse:
     user = _user(request)
     official = selectors.official_for_record(user=user, official_id=official_id or user.pk)
-    context = {"official": official, **selectors.career_record(official=official)}
+    context = {"official": official, **selectors.career_record(user=user, official=official)}
     if official.pk == user.pk:
         context["to_evaluate"] = [
             e
@@ -318,7 +318,7 @@ def record(request: HttpRequest, official_id: int | None = None) -> HttpResponse
 def record_csv(request: HttpRequest, official_id: int | None = None) -> HttpResponse:
     user = _user(request)
     official = selectors.official_for_record(user=user, official_id=official_id or user.pk)
-    data = selectors.career_record(official=official)
+    data = selectors.career_record(user=user, official=official)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="training-record-{official.pk}.csv"'
     writer = csv.writer(response)
@@ -412,7 +412,7 @@ def credential_revoke(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: only the holder's name, the credential, the issuer, the date and the status."""
-    credential = selectors.credential_by_token(token)
+    credential = selectors.credential_by_token(request.user, token)
     return render(
         request, "training/verify.html", {"credential": credential}, status=200 if credential else 404
     )
