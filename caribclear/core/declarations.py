@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ class Summary:
     date: dt.datetime | None = None  # the date "test on recent" orders by
 
 
-class DeclarationKind:
+class DeclarationKind(ABC):
     """Subclass and register one per declaring app. Every method takes the declaring record from ``load``."""
 
     key: str = ""
@@ -106,17 +107,21 @@ class DeclarationKind:
     slug: str = ""
     fact_specs: tuple[FactSpec, ...] = ()
 
+    @abstractmethod
     def load(self, declaration_ids: Iterable[int]) -> dict[int, Any]:
         """The declaring records of these declarations, by declaration id, ready for ``subjects``,
         ``facts`` and ``summary`` (related rows fetched)."""
         raise NotImplementedError
 
+    @abstractmethod
     def subjects(self, record: Any) -> list[Subject]:
         raise NotImplementedError
 
+    @abstractmethod
     def facts(self, record: Any) -> Facts:
         raise NotImplementedError
 
+    @abstractmethod
     def summary(self, record: Any) -> Summary:
         raise NotImplementedError
 

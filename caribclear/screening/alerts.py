@@ -6,6 +6,7 @@ the owner's release rules, for the alerts an administration may match on.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,20 +29,24 @@ class AlertRecord:
     tlp: str
 
 
-class AlertSource:
+class AlertSource(ABC):
     """What the owner of intelligence alerts tells screening."""
 
+    @abstractmethod
     def alerts(self, administration: Administration, *, on: dt.date) -> list[AlertRecord]:
         """The alerts in force on a day that the administration may match on."""
         raise NotImplementedError
 
+    @abstractmethod
     def fingerprint(self, administration: Administration, *, on: dt.date) -> tuple[Any, ...]:
         """A cheap key that changes whenever those alerts change; its second item is how many there are."""
         raise NotImplementedError
 
+    @abstractmethod
     def reference_of(self, alert_id: int) -> str | None:
         raise NotImplementedError
 
+    @abstractmethod
     def administrations_seeing_subject(self, alert_id: int) -> list[int]:
         """Ids of the administrations that may now match on an alert's subject."""
         raise NotImplementedError
