@@ -172,3 +172,11 @@ class EdifactFile:
     @property
     def messages(self) -> list[Message]:
         return [m for i in self.interchanges for m in i.messages]
+
+
+def issue_for(exc: Exception) -> Issue:
+    """What a reader reports when it stops: the ``ReadError``'s own issue, or, for anything else (a reader
+    bug, which must never become a 500; the tests assert it never happens), an internal error."""
+    if isinstance(exc, ReadError):
+        return exc.issue
+    return Issue("internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where())

@@ -11,7 +11,7 @@ from pathlib import Path
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.limits import MAX_BYTES, check_size
-from caribclear.edifact.model import Issue, ReadError, Where
+from caribclear.edifact.model import Issue, ReadError, Where, issue_for
 from caribclear.edifact.reader import read_interchanges
 
 from .awmds import read_awmds, validate_awmds, write_awmds
@@ -77,19 +77,9 @@ def _read_manifest(
                 "format", f"Cargo manifests in {fmt.upper()} are not read yet (no template).", Where(line=1)
             )
         raise ReadError("format", f"This looks like a {fmt} file, not a cargo manifest.", Where(line=1))
-    except ReadError as exc:
+    except Exception as exc:  # a ReadError says why; anything else must not become a 500 either
         result = ManifestResult(format=fmt)
-        result.errors.append(exc.issue)
-        return result
-    except (
-        Exception
-    ) as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
-        result = ManifestResult(format=fmt)
-        result.errors.append(
-            Issue(
-                "internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()
-            )
-        )
+        result.errors.append(issue_for(exc))
         return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.limits import MAX_BYTES, check_size
-from caribclear.edifact.model import Issue, ReadError, Where
+from caribclear.edifact.model import Issue, ReadError, Where, issue_for
 from caribclear.edifact.reader import read_interchanges
 
 from .model import Flight, Leg, PassengerList, PassengerListResult, Person, TravelDocument
@@ -50,19 +50,9 @@ def _read_passenger_list(
         if fmt != "paxlst":
             raise ReadError("format", f"This is a {fmt} file, not a passenger list.", Where(line=1))
         return read_paxlst(read_interchanges(data, max_bytes=None))
-    except ReadError as exc:
+    except Exception as exc:  # a ReadError says why; anything else must not become a 500 either
         result = PassengerListResult(format=fmt)
-        result.errors.append(exc.issue)
-        return result
-    except (
-        Exception
-    ) as exc:  # last resort: a reader bug must not become a 500 (tests assert it never happens)
-        result = PassengerListResult(format=fmt)
-        result.errors.append(
-            Issue(
-                "internal", f"The file could not be read ({type(exc).__name__}); please report it.", Where()
-            )
-        )
+        result.errors.append(issue_for(exc))
         return result
 
 
