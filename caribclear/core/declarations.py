@@ -10,6 +10,7 @@ A kind says:
 - ``load(ids)``: the declaring records behind declarations, fetched in one go;
 - ``subjects(record)``: the people, vessels and companies to screen, with their identifiers;
 - ``fact_specs`` and ``facts(record)``: what risk criteria may test (named, typed, labelled);
+- ``declared_values(record)``: goods lines with declared values, for valuation (cargo; none by default);
 - ``summary(record)`` (and ``summaries(ids)``): how an officer sees it (title, details, date, the URL of its
   page);
 - ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed.
@@ -27,6 +28,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -99,6 +101,31 @@ class Summary:
     date: dt.datetime | None = None  # the date "test on recent" orders by
 
 
+@dataclass(frozen=True)
+class DeclaredValue:
+    """One goods line of a declaration as valuation reads it (plain data: valuation imports no declaring app).
+
+    ``hs_code`` is the declared tariff code as digits (6 or more); ``quantity`` is in ``unit`` (a UN/ECE
+    Recommendation 20 code or a plain unit name such as "kg", "l", "u"); ``value`` is the declared value of
+    the line in ``currency`` (ISO 4217); ``net_mass_kg`` when given; ``origin`` an ISO 3166 alpha-2 code.
+    ``line`` names the line for an officer ("item 3", "B/L MSCU123 item 2").
+    """
+
+    line: str
+    hs_code: str
+    description: str
+    origin: str
+    quantity: Decimal | None
+    unit: str
+    value: Decimal
+    currency: str
+    net_mass_kg: Decimal | None = None
+    incoterm: str = ""
+    importer_id: str = ""
+    exporter_id: str = ""
+    date: dt.date | None = None
+
+
 class DeclarationKind(ABC):
     """Subclass and register one per declaring app. Every method takes the declaring record from ``load``."""
 
@@ -128,6 +155,11 @@ class DeclarationKind(ABC):
     def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
         """The summaries of declarations, by id; override to fetch less than ``load`` does."""
         return {pk: self.summary(record) for pk, record in self.load(declaration_ids).items()}
+
+    def declared_values(self, record: Any) -> list[DeclaredValue]:
+        """The goods lines with a declared value (cargo filings); none for kinds that carry no goods values.
+        The valuation app checks these and gives risk a valuation score as a fact."""
+        return []
 
     def checkable(self, record: Any) -> bool:
         """Whether it is screened and assessed now (filed, not withdrawn)."""
