@@ -21,21 +21,30 @@ def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
     return visible(user, ApiToken)
 
 
+def active_api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
+    """The account's tokens that still work: not revoked, not expired."""
+    return api_tokens_for(user=user).filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 def user_for_api_token(*, raw: str) -> User | None:
-    """The active user behind a token, or None. Marks the token as used (at most once a minute)."""
+    """The active user behind a token that is neither revoked nor expired, or None. The token itself is
+    `user.api_token` (its scopes are checked by `accounts.api_auth`). Marks the token as used (at most once
+    a minute)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__administration")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    user.api_token = token  # type: ignore[attr-defined]
+    return user
 
 
 # --- Signing in: the account being proved (not records shown to a reader) ----------------------------------

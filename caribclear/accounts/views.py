@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -262,19 +263,36 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ApiTokenForm(request.POST or None)
+    # Only a session that passed the second factor may give a token the intel scope.
+    second_factor = bool(getattr(user, "is_verified", lambda: False)())
+    allowed = services.api_token_scopes_allowed(user=user, second_factor=second_factor)
+    form = ApiTokenForm(request.POST or None, allowed_scopes=allowed)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
+            _token, new_secret = services.api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+                second_factor=second_factor,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form = ApiTokenForm()
+            form = ApiTokenForm(allowed_scopes=allowed)
+    tokens = selectors.api_tokens_for(user=user)
+    now = timezone.now()
     return render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": selectors.api_tokens_for(user=user), "new_secret": new_secret},
+        {
+            "form": form,
+            "active_tokens": [t for t in tokens if t.is_active_at(now)],
+            "old_tokens": [t for t in tokens if not t.is_active_at(now)],
+            "new_secret": new_secret,
+            "now": now,
+        },
     )
 
 

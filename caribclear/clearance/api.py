@@ -25,7 +25,7 @@ from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
+from caribclear.core.api_kit import DateTime, Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 
@@ -76,7 +76,7 @@ class NotificationIn(Schema):
     vessel_id: Id
     kind: Kind
     port: Str5 = Field(description="UN/LOCODE of a member's port of entry, e.g. AGSJO")
-    expected_at: dt.datetime
+    expected_at: DateTime
     last_port: Str100 = ""
     last_port_country: Str2 = Field("", description="ISO 3166 alpha-2")
     next_port: Str100 = ""
@@ -89,7 +89,7 @@ class NotificationIn(Schema):
 
 class NotificationCreateIn(NotificationIn):
     submit: bool = Field(False, description="Submit at once instead of keeping a draft.")
-    departs_at: dt.datetime | None = Field(
+    departs_at: DateTime | None = Field(
         None,
         description="For a short stay: also file the departure (paired with the arrival) leaving at this time.",
     )
@@ -99,7 +99,7 @@ class NotificationPatchIn(Schema):
     vessel_id: Id | None = None
     kind: Kind | None = None
     port: Str5 | None = None
-    expected_at: dt.datetime | None = None
+    expected_at: DateTime | None = None
     last_port: Str100 | None = None
     last_port_country: Str2 | None = None
     next_port: Str100 | None = None
