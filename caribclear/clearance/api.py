@@ -57,19 +57,24 @@ class PersonOnBoardIn(Schema):
     role: PersonRole
 
 
-class DeclarationIn(Schema):
-    """Sending the declaration answers every question: what is left out is answered "no"."""
+def _answer(question: str) -> Any:
+    return Field(description=f"{question} true or false: every question must be answered.")
 
-    firearms: bool = False
-    currency: bool = False
-    currency_amount: Amount | None = None
-    currency_code: Str3 = ""
-    alcohol_tobacco: bool = False
-    animals: bool = False
-    plants_food: bool = False
-    goods_for_sale: bool = False
-    illness: bool = False
-    details: LongText = ""
+
+class DeclarationIn(Schema):
+    """The declaration: each of the seven questions must be answered true or false (a question left out
+    is a 422 naming it, never a silent "no"); the amount, currency and details as the answers require."""
+
+    firearms: bool = _answer("Firearms or ammunition on board?")
+    currency: bool = _answer("Currency above the threshold?")
+    currency_amount: Amount | None = Field(None, description="Required when `currency` is true")
+    currency_code: Str3 = Field("", description="ISO 4217; required when `currency` is true")
+    alcohol_tobacco: bool = _answer("Alcohol or tobacco above the allowance?")
+    animals: bool = _answer("Animals on board?")
+    plants_food: bool = _answer("Plants, fruit, meat or other food?")
+    goods_for_sale: bool = _answer("Goods for sale or trade?")
+    illness: bool = _answer("Illness or death on board?")
+    details: LongText = Field("", description="Required when any answer is true")
 
 
 class NotificationIn(Schema):
@@ -270,7 +275,13 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
                 continue
             documents = list(person.documents.all())
             if row.get("document_id") is None:
-                document = documents[0] if documents else None
+                # None was sent: the error is about the person, not about a document id nobody gave.
+                if not documents:
+                    errors[f"people.{index}.person_id"] = _(
+                        "This person has no travel document: add one before they can be on board."
+                    )
+                    continue
+                document = documents[0]
             else:
                 document = next((d for d in documents if d.pk == row["document_id"]), None)
             if document is None:

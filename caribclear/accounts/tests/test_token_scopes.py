@@ -104,6 +104,8 @@ def test_the_page_lists_active_tokens_with_scopes_and_expiry(operator: User) -> 
 
 def test_a_lifetime_not_offered_is_refused(operator: User) -> None:
     client = sign_in(Client(), operator)
-    response = client.post("/accounts/tokens/", {"name": "Forever", "scopes": ["read"], "lifetime_days": 99999})
+    response = client.post(
+        "/accounts/tokens/", {"name": "Forever", "scopes": ["read"], "lifetime_days": 99999}
+    )
     assert response.status_code == 200
     assert not ApiToken.objects.filter(name="Forever").exists()
