@@ -146,3 +146,24 @@ class ApiTokenForm(forms.Form):
             (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
             for days in TOKEN_LIFETIMES
         ]
+
+
+class RetentionForm(forms.Form):
+    """One number of days per retention rule an administration may set (`core.retention`)."""
+
+    def __init__(self, *args: Any, rules: list[Any], current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in rules:
+            self.fields[rule.key] = forms.IntegerField(
+                label=rule.label,
+                min_value=rule.min_days,
+                max_value=rule.max_days,
+                initial=current.get(rule.key, rule.default_days),
+                help_text=_("%(what)s Days, between %(low)s and %(high)s; by default %(default)s.")
+                % {
+                    "what": rule.description,
+                    "low": rule.min_days,
+                    "high": rule.max_days,
+                    "default": rule.default_days,
+                },
+            )

@@ -6,6 +6,9 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from caribclear.core.models import RetentionSetting
+from caribclear.core.retention import RetentionRule
+from caribclear.core.retention import rules as retention_rules
 from caribclear.core.visibility import visible
 
 from .models import ApiToken, User, hash_token
@@ -69,3 +72,19 @@ def pending_login_user(user_id: int | None) -> User | None:
 def authenticator_devices(user: User, *, confirmed: bool) -> QuerySet[TOTPDevice]:
     """The account's own authenticator devices (confirmed, or still being enrolled)."""
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed)
+
+
+def retention_rules_all() -> list[RetentionRule]:
+    return retention_rules()
+
+
+def retention_rules_for_administrations() -> list[RetentionRule]:
+    """The retention rules whose period each administration sets for itself."""
+    return [r for r in retention_rules() if r.per_administration]
+
+
+def retention_days_of(*, actor: User) -> dict[str, int]:
+    """The periods the actor's administration chose (rule key -> days); rules not listed use their default."""
+    return dict(
+        RetentionSetting.objects.filter(administration_id=actor.administration_id).values_list("rule", "days")
+    )

@@ -20,6 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.core.audit import audit_record
 from caribclear.core.mail import mail_user
+from caribclear.core.models import RetentionSetting
+from caribclear.core.retention import rules as retention_rules
 
 from .choices import DEFAULT_TOKEN_LIFETIME, OFFICIAL_ROLES, TOKEN_LIFETIMES, Agency, Role, TokenScope
 from .models import Administration, ApiToken, User, hash_token
@@ -280,3 +282,31 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoke", obj=token, summary=token.name)
     return token
+
+
+@transaction.atomic
+def retention_setting_set(*, actor: User, rule_key: str, days: int) -> RetentionSetting:
+    """An administrator sets how long their administration keeps what one retention rule covers."""
+    if not actor.is_administrator or actor.administration_id is None:
+        raise PermissionDenied
+    rule = next((r for r in retention_rules() if r.key == rule_key and r.per_administration), None)
+    if rule is None:
+        raise ValidationError(_("There is no such retention rule."))
+    if not rule.min_days <= days <= rule.max_days:
+        raise ValidationError(
+            {
+                rule_key: _("Choose between %(low)s and %(high)s days.")
+                % {"low": rule.min_days, "high": rule.max_days}
+            }
+        )
+    setting, _created = RetentionSetting.objects.update_or_create(
+        administration_id=actor.administration_id, rule=rule_key, defaults={"days": days}
+    )
+    audit_record(
+        actor=actor,
+        action="retention.setting",
+        obj=setting,
+        summary=f"{rule_key}: {days}",
+        data={"days": days},
+    )
+    return setting

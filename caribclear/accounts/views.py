@@ -30,6 +30,7 @@ from .forms import (
     OfficialUpdateForm,
     OtpForm,
     RegistrationForm,
+    RetentionForm,
 )
 from .lockout import account_locked, address_locked, registrations_exhausted, second_step_failed
 from .models import User
@@ -360,3 +361,31 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@administrator_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """How long the administration keeps personal data, per retention rule that is its to set."""
+    actor: User = request.user  # type: ignore[assignment]
+    rules = selectors.retention_rules_for_administrations()
+    current = selectors.retention_days_of(actor=actor)
+    form = RetentionForm(request.POST or None, rules=rules, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for rule in rules:
+                if form.cleaned_data[rule.key] != current.get(rule.key, rule.default_days):
+                    services.retention_setting_set(
+                        actor=actor, rule_key=rule.key, days=form.cleaned_data[rule.key]
+                    )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The retention periods are saved."))
+            return redirect("accounts:retention")
+    fixed = [r for r in selectors.retention_rules_all() if not r.per_administration]
+    return render(
+        request,
+        "accounts/retention.html",
+        {"form": form, "fixed_rules": fixed},
+        status=400 if form.errors else 200,
+    )
