@@ -60,9 +60,9 @@ class ApiToken(HttpBearer):
             return None
         if not self.allows(user):
             raise Http404
-        token = getattr(user, "api_token", None)
+        api_token = getattr(user, "api_token", None)
         scope = self.required_scope(request)
-        if token is None or not token.has_scope(scope):
+        if api_token is None or not api_token.has_scope(scope):
             raise InsufficientScope(scope)
         request.user = user
         return user

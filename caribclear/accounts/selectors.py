@@ -85,6 +85,8 @@ def retention_rules_for_administrations() -> list[RetentionRule]:
 
 def retention_days_of(*, actor: User) -> dict[str, int]:
     """The periods the actor's administration chose (rule key -> days); rules not listed use their default."""
+    if actor.administration_id is None:
+        return {}
     return dict(
         RetentionSetting.objects.filter(administration_id=actor.administration_id).values_list("rule", "days")
     )

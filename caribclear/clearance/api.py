@@ -28,6 +28,7 @@ from caribclear.accounts.models import User
 from caribclear.core.api_kit import DateTime, Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
+from caribclear.vessels.models import TravelDocument
 
 from . import selectors, services
 from .choices import Kind, PersonRole, Purpose, Status
@@ -274,6 +275,7 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
                 errors[f"people.{index}.person_id"] = _("There is no such person among yours.")
                 continue
             documents = list(person.documents.all())
+            document: TravelDocument | None
             if row.get("document_id") is None:
                 # None was sent: the error is about the person, not about a document id nobody gave.
                 if not documents:
