@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
@@ -16,8 +20,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.core.audit import audit_record
 from caribclear.core.mail import mail_user
+from caribclear.core.models import RetentionSetting
+from caribclear.core.retention import rules as retention_rules
 
-from .choices import OFFICIAL_ROLES, Agency, Role
+from .choices import DEFAULT_TOKEN_LIFETIME, OFFICIAL_ROLES, TOKEN_LIFETIMES, Agency, Role, TokenScope
 from .models import Administration, ApiToken, User, hash_token
 from .tokens import email_confirmation_token
 
@@ -208,16 +214,62 @@ def totp_device_disable(*, user: User, code: str) -> bool:
     return True
 
 
+def api_token_scopes_allowed(*, user: User, second_factor: bool) -> list[str]:
+    """The scopes an account may give its tokens: everyone reads and files; officials also reach
+    intelligence, but only with a token created in a session that passed the second factor."""
+    scopes = [TokenScope.READ.value, TokenScope.FILE.value]
+    if user.is_official and second_factor:
+        scopes.append(TokenScope.INTEL.value)
+    return scopes
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the token and its secret; the secret is never stored and cannot be shown again."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    lifetime_days: int = DEFAULT_TOKEN_LIFETIME,
+    second_factor: bool = False,
+) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret is never stored and cannot be shown again.
+
+    `scopes` defaults to every scope the account may give (`api_token_scopes_allowed`); `second_factor`
+    says whether the session creating it passed the second factor (the intel scope needs it)."""
+    allowed = api_token_scopes_allowed(user=user, second_factor=second_factor)
+    chosen = sorted(set(allowed if scopes is None else scopes))
+    errors: dict[str, Any] = {}
     if not name.strip():
-        raise ValidationError({"name": _("Give the token a name, for example the system that will use it.")})
+        errors["name"] = _("Give the token a name, for example the system that will use it.")
+    if not chosen:
+        errors["scopes"] = _("Choose at least one thing the token may do.")
+    elif set(chosen) - set(allowed):
+        errors["scopes"] = (
+            _("Intelligence needs a session signed in with your authenticator code: sign out and in again.")
+            if user.is_official and TokenScope.INTEL in chosen
+            else _("Your account cannot give a token this scope.")
+        )
+    if lifetime_days not in TOKEN_LIFETIMES:
+        errors["lifetime_days"] = _("Choose how long the token lasts.")
+    if errors:
+        raise ValidationError(errors)
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], key_hash=hash_token(raw), hint=raw[:10]
+        user=user,
+        name=name.strip()[:100],
+        key_hash=hash_token(raw),
+        hint=raw[:10],
+        scopes=chosen,
+        expires_at=timezone.now() + timedelta(days=lifetime_days),
+        second_factor=second_factor,
     )
-    audit_record(actor=user, action="api_token.create", obj=token, summary=token.name)
+    audit_record(
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        summary=token.name,
+        data={"scopes": chosen, "expires_at": token.expires_at.isoformat(), "second_factor": second_factor},
+    )
     return token, raw
 
 
@@ -230,3 +282,31 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoke", obj=token, summary=token.name)
     return token
+
+
+@transaction.atomic
+def retention_setting_set(*, actor: User, rule_key: str, days: int) -> RetentionSetting:
+    """An administrator sets how long their administration keeps what one retention rule covers."""
+    if not actor.is_administrator or actor.administration_id is None:
+        raise PermissionDenied
+    rule = next((r for r in retention_rules() if r.key == rule_key and r.per_administration), None)
+    if rule is None:
+        raise ValidationError(_("There is no such retention rule."))
+    if not rule.min_days <= days <= rule.max_days:
+        raise ValidationError(
+            {
+                rule_key: _("Choose between %(low)s and %(high)s days.")
+                % {"low": rule.min_days, "high": rule.max_days}
+            }
+        )
+    setting, _created = RetentionSetting.objects.update_or_create(
+        administration_id=actor.administration_id, rule=rule_key, defaults={"days": days}
+    )
+    audit_record(
+        actor=actor,
+        action="retention.setting",
+        obj=setting,
+        summary=f"{rule_key}: {days}",
+        data={"days": days},
+    )
+    return setting

@@ -395,7 +395,7 @@ def build_world(tmp_dir: Any) -> World:
         refs_by_code[code].update(records)
     tokens = {}
     for key in ("operator_AG", "operator_BB", "official_AG", "official_BB"):
-        _token, secret = api_token_create(user=users[key], name=f"walk {key}")
+        _token, secret = api_token_create(user=users[key], name=f"walk {key}", second_factor=True)
         tokens[key] = secret
     refs = refs_by_code[OWNER]
     refs["token"] = api_token_create(user=users["official_BB"], name="walk revoke")[0]
