@@ -418,7 +418,9 @@ def people_upload(request: HttpRequest) -> HttpResponse:
 def upload_template(request: HttpRequest, category: str) -> HttpResponse:
     if category not in PersonCategory.values:
         return redirect("vessels:people_upload")
-    response = HttpResponse(template_csv(category, get_language() or "en"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        template_csv(category, get_language() or "en"), content_type="text/csv; charset=utf-8"
+    )
     filename = "crew-list-fal5.csv" if category == PersonCategory.CREW else "passenger-list-fal6.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
