@@ -83,7 +83,12 @@ def _signed_in(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return not (getattr(user, "needs_second_factor", False) and not user.is_verified())
+    if not getattr(user, "needs_second_factor", False):
+        return True
+    # A user signed in during this request (the sign-in view) is not wrapped by the OTP middleware yet:
+    # its device, set by `otp_login`, says it passed the second step.
+    verified = getattr(user, "is_verified", None)
+    return bool(verified()) if callable(verified) else getattr(user, "otp_device", None) is not None
 
 
 def replay_kept_post(request: HttpRequest) -> bool:
