@@ -45,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "groups": selectors.my_voyages(user),
             "unfinished": _unfinished_rows(user),
+            # After a draft kept as typed, the phone drops its local copy of the form (keep-local.js).
+            "saved_from": request.session.pop(SAVED_FROM, ""),
             "has_vessels": vessel_selectors.vessels_for(user).exists(),
             "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
             "Status": Status,

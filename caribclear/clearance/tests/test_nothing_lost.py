@@ -112,6 +112,8 @@ def test_a_draft_saves_with_whatever_is_filled(crew, client_for):
     assert kept.value("last_port") == "Le Marin" and "csrfmiddlewaretoken" not in kept.data
     home = client.get(reverse("clearance:home")).content.decode()
     assert "Draft saved" in home
+    # The server has it: the phone is told to drop its local copy of the form.
+    assert f'data-clear-local="{reverse("clearance:notification_new")}"' in home
     assert crew.vessel.name in home and "the port of entry" in home and "the date and time" in home
 
     # Continue it: the form comes back filled; completing it makes the notification and drops the copy.
