@@ -3,9 +3,9 @@
 A captain whose browser speaks Spanish (or Dutch) registers in that language, adds a vessel, fills the
 master in from the passport's MRZ, uploads the rest of the crew from a list written in that language
 (headers, countries as the Caribbean writes them, document types and sexes in words), files an arrival
-typing the port's local time, and finds it on My voyages; officers of Antigua who read Spanish (or Dutch)
-sign in with their authenticator and clear it; the captain downloads the certificate in that language and
-its QR code opens the public page. Every button is found by what the reader sees in their language
+typing the port's local time, to the Dominican Republic (or Curaçao); that administration's officers, who
+read Spanish (or Dutch), sign in with their authenticator and clear it; the captain downloads the
+certificate, written in that language, and its QR code opens the public page. Every button is found by what the reader sees in their language
 (`gettext` of the English wording), and each page says it is in that language.
 """
 
@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from caribclear.accounts.choices import Agency, Role
+from caribclear.accounts.models import Administration
 from caribclear.clearance.models import Notification
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.vessels.models import Person
@@ -54,6 +55,8 @@ CREW_LISTS = {
     ),
 }  # fmt: skip
 LOCALES = {"es": "es-ES", "nl": "nl-NL"}
+# Each captain sails to a member that writes its certificates in their language.
+PORTS = {"es": ("DOSDQ", "DO"), "nl": ("CWWIL", "CW")}
 
 
 def _t(language: str, english: str) -> str:
@@ -85,7 +88,7 @@ def _sign_in_official(page: Any, base: str, user: Any) -> None:
 
 
 @pytest.mark.parametrize("language", ["es", "nl"])
-def test_the_yacht_story_in_spanish_and_dutch(new_page, live_server, settings, make_user, antigua, language):
+def test_the_yacht_story_in_spanish_and_dutch(new_page, live_server, settings, make_user, language):
     settings.SITE_URL = live_server.url
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     ports_of_entry_seed()
@@ -158,13 +161,14 @@ def test_the_yacht_story_in_spanish_and_dutch(new_page, live_server, settings, m
     page.wait_for_load_state()
     assert Person.objects.filter(account__email=email).count() == 3, page.inner_text("main")
 
-    # The arrival at St. John's, typed in the port's local time, day first.
+    # The arrival (Santo Domingo, Willemstad), typed in the port's local time, day first.
+    locode, code = PORTS[language]
     page.goto(f"{base}/voyages/new/")
     page.select_option(
         "#id_vessel", page.locator("#id_vessel option", has_text="Blue Heron").get_attribute("value")
     )
     page.check("input[name=kind][value=arrival]")
-    page.select_option("#id_port", "AGSJO")
+    page.select_option("#id_port", locode)
     arrival = (timezone.now() + dt.timedelta(days=1)).strftime("%d/%m/%Y 10:30")
     page.fill("#id_expected_at", arrival)
     page.fill("#id_last_port", "Bridgetown")
@@ -194,13 +198,15 @@ def test_the_yacht_story_in_spanish_and_dutch(new_page, live_server, settings, m
     # The time as typed, on the port's clock, with its zone.
     assert "10:30" in page.inner_text("main") and "AST" in page.inner_text("main")
 
-    # Officers of Antigua who read this language clear it for customs and immigration.
+    # Officers of that administration clear it for customs and immigration, in their language.
+    administration = Administration.objects.get(code=code)
+    assert administration.document_language == language
     for agency in (Agency.CUSTOMS, Agency.IMMIGRATION):
         official = make_user(
             role=Role.OFFICER,
-            administration=antigua,
+            administration=administration,
             agency=agency,
-            email=f"{agency}-{language}@ag.example",
+            email=f"{agency}-{language}@{code.lower()}.example",
             password=PASSWORD,
             language=language,
         )
