@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "caribclear.core.resume.ResumeMiddleware",
     "caribclear.core.idempotency.IdempotencyMiddleware",
     "caribclear.core.problems.ApiProblemMiddleware",
 ]

@@ -168,7 +168,7 @@ class NotificationOut(Schema):
     next_port: str
     next_port_country: str
     purpose: str
-    is_charter: bool
+    is_charter: bool | None = Field(description="null while a draft has not answered it")
     paired_with: str | None
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None

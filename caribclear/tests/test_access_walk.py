@@ -47,7 +47,7 @@ from caribclear.accounts.services import api_token_create
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose, Status
 from caribclear.clearance.models import Notification
 from caribclear.clearance.pipeline import required_agencies
-from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.clearance.services import Aboard, clearance_decide, notification_create, unfinished_save
 from caribclear.conftest import sign_in
 from caribclear.core.visibility import registered_models
 from caribclear.dashboards.services import assessment_create
@@ -171,6 +171,7 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
     cleared.refresh_from_db()
     assert cleared.status == Status.CLEARED, "the walk needs a cleared notification (certificates)"
     draft = file(6, submit=False)
+    unfinished = unfinished_save(actor=operator, data={"last_port": [marker("unfinished", code)]})
     hit = Hit.objects.filter(declaration=submitted.declaration).first()
     assert hit is not None, "the walk needs a screening hit (the lookout names the person on board)"
     return {
@@ -181,6 +182,7 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
         "notification": submitted,
         "cleared": cleared,
         "draft": draft,
+        "unfinished": unfinished,
         "hit": hit,
     }
 
@@ -463,6 +465,7 @@ PARAMS: dict[str, Param] = {
     "vessels:upload_template.category": Param(lambda refs: "crew", record=False),
     # clearance: the operator's, the officer's, documents
     "clearance.reference": Param(_ref("notification")),
+    "clearance:unfinished_discard.pk": Param(_pk("unfinished")),
     "officer.reference": Param(_ref("notification")),
     "documents.reference": Param(_ref("cleared")),
     # The public verification page: anyone holding the certificate's token sees its vessel and status.

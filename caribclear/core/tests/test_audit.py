@@ -98,7 +98,7 @@ def test_supervisors_read_their_own_administrations_trail_only(
     )
     audit_record(actor=officer, action="clearance.decide", summary="Antiguan decision")
     audit_record(actor=foreign, action="clearance.decide", summary="Barbadian decision")
-    html = client_for(supervisor).get("/audit/?action=clearance").content.decode()
+    html = client_for(supervisor).get("/audit/?action=clearance.decide").content.decode()
     assert "Antiguan decision" in html
     assert "Barbadian decision" not in html
     assert client_for(officer).get("/audit/").status_code == 404

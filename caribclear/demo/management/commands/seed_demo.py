@@ -20,6 +20,7 @@ from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
 from caribclear.demo.security import seed_security_demo
+from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
+            seed_unfinished_draft_demo(skipper=skipper, write=self.stdout.write)
         self._print(officials, skipper)
         seed_security_demo(write=self.stdout.write)
 
