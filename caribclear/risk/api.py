@@ -20,7 +20,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.core.api_kit import Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
-from caribclear.screening.services import hit_dispose, lookout_create
+from caribclear.screening.services import lookout_create
 
 from . import selectors, services
 
@@ -137,7 +137,7 @@ def hit_disposition(request: HttpRequest, hit_id: Id, payload: DispositionIn) ->
         hit = screening_selectors.hit_for_user(user, hit_id)
     except Hit.DoesNotExist as error:
         raise Http404 from error
-    hit = hit_dispose(actor=user, hit=hit, disposition=payload.disposition, note=payload.note)
+    hit = services.hit_review(actor=user, hit=hit, disposition=payload.disposition, note=payload.note)
     return {
         "id": hit.pk,
         "subject_kind": hit.subject_kind,
