@@ -51,6 +51,8 @@ def default_rule(watchlist: Watchlist) -> Rule:
 def rules_for(administration_id: int, watchlists: Iterable[Watchlist]) -> dict[int, Rule]:
     """The administration's rule for each list: the one a supervisor set, else the default."""
     lists = {w.pk: w for w in watchlists}
+    if not lists:
+        return {}
     set_rules = {
         r.watchlist_id: Rule(r.unreviewed_lane, r.true_match_lane, is_default=False)
         for r in HitRule.objects.filter(administration_id=administration_id, watchlist_id__in=list(lists))
@@ -127,8 +129,11 @@ class Hold:
         return self.blocks or bool(self.state.true_matches)
 
 
-def hold_for(declaration_id: int, administration_id: int) -> Hold:
-    return Hold(hits_state(declaration_id, administration_id), list(open_referrals(declaration_id)))
+def hold_for(declaration_id: int, administration_id: int, *, referrals: list[Referral] | None = None) -> Hold:
+    """What holds a declaration; ``referrals`` its open referrals when the caller has read them already."""
+    if referrals is None:
+        referrals = list(open_referrals(declaration_id))
+    return Hold(hits_state(declaration_id, administration_id), referrals)
 
 
 def release_blockers(declaration_id: int, administration_id: int) -> list[str]:

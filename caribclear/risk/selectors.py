@@ -122,10 +122,21 @@ def risk_panel_for(
         slug = declarations.kind_of(declaration.kind).slug
     except declarations.UnknownKind:
         raise Http404 from None
-    hold = hold_for(declaration.pk, declaration.administration_id)
+    referrals = list(
+        visible(user, Referral)
+        .filter(declaration_id=declaration.pk)
+        .select_related("referred_by", "resolved_by")
+        .order_by("-referred_at", "-pk")
+    )
+    # The banner at the top of the page computed the hold already (risk_hold_banner keeps it on the row).
+    hold = getattr(declaration, "_risk_hold", None) or hold_for(
+        declaration.pk, declaration.administration_id, referrals=[r for r in referrals if r.is_open]
+    )
     hits = list(hits_for_declaration(declaration.pk))
     counting = {h.pk for h in [*hold.state.open_hits, *hold.state.true_matches]}
-    rules = rules_for(declaration.administration_id, {h.watchlist_id: h.watchlist for h in hits}.values())
+    rules = dict(hold.state.rules)
+    missing = {h.watchlist_id: h.watchlist for h in hits if h.watchlist_id not in rules}
+    rules |= rules_for(declaration.administration_id, missing.values())
     for hit in hits:
         # Whether the hit counts (at or above its list's threshold, still matching) and its list's rule.
         hit.counts = hit.pk in counting  # type: ignore[attr-defined]
@@ -141,12 +152,7 @@ def risk_panel_for(
         firings=list(assessment.firings.all()) if assessment else [],
         hits=hits,
         hold=hold,
-        referrals=list(
-            visible(user, Referral)
-            .filter(declaration_id=declaration.pk)
-            .select_related("referred_by", "resolved_by")
-            .order_by("-referred_at", "-pk")
-        ),
+        referrals=referrals,
         can_resolve=user.is_supervisor,
         overrides=list(assessment.overrides.all()) if assessment else [],
         last_run=visible(user, ScreeningRun)
@@ -376,6 +382,12 @@ class ListRule:
 
     def true_match_label(self) -> str:
         return str(Lane(self.true_match_lane).label)
+
+    def default_unreviewed_label(self) -> str:
+        return str(Lane(self.default_unreviewed).label)
+
+    def default_true_match_label(self) -> str:
+        return str(Lane(self.default_true_match).label)
 
 
 def hit_rules_for(user: User) -> list[ListRule]:

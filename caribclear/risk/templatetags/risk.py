@@ -37,4 +37,6 @@ def risk_hold_banner(context: Any, declaration: Any) -> dict[str, Any]:
         or user.administration_id != declaration.administration_id
     ):
         return {"hold": None}
-    return {"hold": hold_for(declaration.pk, declaration.administration_id)}
+    hold = hold_for(declaration.pk, declaration.administration_id)
+    declaration._risk_hold = hold  # the panel further down the page reads the same
+    return {"hold": hold}

@@ -135,7 +135,7 @@ def test_a_lookout_file_hit_is_yellow_and_a_false_positive_releases_it(
         hit_review(actor=officer, hit=hit, disposition="", note="Checked")  # nothing chosen
     with pytest.raises(ValidationError):
         hit_review(actor=officer, hit=hit, disposition=HitDisposition.FALSE_POSITIVE, note="  ")
-    assert release_blockers(notification.declaration_id, notification.administration_id)
+    assert release_blockers(declaration_of(notification).pk, notification.administration_id)
     hit_review(
         actor=officer,
         hit=hit,
@@ -144,7 +144,7 @@ def test_a_lookout_file_hit_is_yellow_and_a_false_positive_releases_it(
     )
     assessment.refresh_from_db()
     assert (assessment.hits_lane, assessment.final_lane, assessment.open_hits) == ("", Lane.GREEN, 0)
-    assert release_blockers(notification.declaration_id, notification.administration_id) == []
+    assert release_blockers(declaration_of(notification).pk, notification.administration_id) == []
     clearance_decide(actor=officer, notification=notification, decision=Decision.CLEARED)
     assert not Referral.objects.exists()
 
@@ -197,7 +197,7 @@ def test_an_officer_cannot_set_a_lane_below_what_open_hits_require(
     checked(notification)
     with pytest.raises(ValidationError, match="watchlist hits keep"):
         lane_override(
-            actor=officer, declaration=notification.declaration, lane=Lane.GREEN, reason="Known to us"
+            actor=officer, declaration=declaration_of(notification), lane=Lane.GREEN, reason="Known to us"
         )
 
 
@@ -228,11 +228,11 @@ def test_a_hit_below_its_lists_raised_threshold_no_longer_holds(
 ) -> None:
     notification = dacosta_voyage(operator)
     checked(notification)
-    assert release_blockers(notification.declaration_id, notification.administration_id)
+    assert release_blockers(declaration_of(notification).pk, notification.administration_id)
     # The hit scored 0.85 when the list's threshold was 0.80; the list's owner has raised it to 0.90 since.
     Hit.objects.filter(declaration=notification.declaration).update(score=Decimal("0.85"))
     Watchlist.objects.filter(pk=local_list.pk).update(threshold=Decimal("0.90"))
-    assert release_blockers(notification.declaration_id, notification.administration_id) == []
+    assert release_blockers(declaration_of(notification).pk, notification.administration_id) == []
 
 
 def test_the_officers_page_shows_the_banner_and_no_preselected_true_match(

@@ -19,6 +19,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.hits import seed_hits_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             if not Notification.objects.filter(account=skipper).exists():
                 self._risk(officials)
                 self._voyages(skipper, officials)
+            seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
