@@ -47,7 +47,7 @@ def base(**conditions: str) -> dict[str, str]:
 
 
 def conditions_shown(html: str) -> int:
-    return html.count('class="condition')
+    return html.count('<fieldset class="condition')
 
 
 def test_a_new_criterion_starts_with_one_condition_and_adds_and_removes_them(
