@@ -124,10 +124,19 @@ def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse
             setattr(item, "form_error", bound.get("error", ""))  # noqa: B010
             setattr(item, "form_note", bound["data"].get("note", ""))  # noqa: B010
             setattr(item, "form_disposition", bound["data"].get("disposition", ""))  # noqa: B010
+    # After a failed review the page shows the error at the top, and the forms keep the page to return to.
+    target = {"hit": "disposition", "firing": "disposition", "referral": "note"}
+    extra_errors = (
+        [(f"#{bound['kind']}-{bound['pk']}-{target[bound['kind']]}", bound["error"])]
+        if bound.get("error")
+        else []
+    )
     return render(
         request,
         "risk/declaration.html",
         {
+            "extra_errors": extra_errors,
+            "next_url": _next_or(request, "") if request.method == "POST" else "",
             "declaration": declaration,
             "kind": registered,
             "summary": summary,
