@@ -21,7 +21,7 @@ from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.selectors import hits_for_declaration, watchlists_usable_by
 
-from .choices import Disposition, Lane
+from .choices import Disposition, Lane, worst_lane
 from .conditions import evaluate, fields_for, hit_facts
 from .hits import Hold, default_rule, hold_for, rules_for
 from .models import (
@@ -293,8 +293,8 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
-    for lane, override in assessments.values_list("lane", "override_lane"):
-        final = override or lane
+    for lane, override, hits_lane in assessments.values_list("lane", "override_lane", "hits_lane"):
+        final = worst_lane([override or lane, hits_lane]) if hits_lane else (override or lane)
         final_lanes[final] = final_lanes.get(final, 0) + 1
 
     firing_rows = (
