@@ -72,13 +72,23 @@ class BaseConditionFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Add at least one condition."))
 
 
-ConditionFormSet = forms.formset_factory(ConditionForm, formset=BaseConditionFormSet, extra=0, max_num=8)
+#: The most conditions one criterion may hold (each must be true: more would select nothing useful).
+MAX_CONDITIONS = 12
+
+ConditionFormSet = forms.formset_factory(
+    ConditionForm,
+    formset=BaseConditionFormSet,
+    extra=0,
+    max_num=MAX_CONDITIONS,
+    absolute_max=MAX_CONDITIONS,
+    validate_max=True,
+)
 
 
 def condition_formset(
     data: Any = None,
     conditions: list[dict[str, Any]] | None = None,
-    blank_rows: int = 2,
+    blank_rows: int = 0,
     *,
     fields: Fields,
 ) -> BaseConditionFormSet:
@@ -91,6 +101,36 @@ def condition_formset(
         data, initial=initial, prefix="c", form_kwargs={"fields": fields}
     )
     return formset
+
+
+def posted_conditions(data: Any) -> list[dict[str, Any]]:
+    """The conditions as typed in a posted editor (not validated), in order, for adding or removing one
+    without losing anything typed."""
+    try:
+        total = int(data.get("c-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    rows = []
+    for i in range(max(0, min(total, MAX_CONDITIONS))):
+        rows.append({key: data.get(f"c-{i}-{key}", "") for key in ("field", "operator", "values")})
+    return rows
+
+
+def edited_conditions(data: Any, action: str) -> tuple[list[dict[str, Any]], int | None] | None:
+    """For the editor's "add a condition" (``add``) and "remove condition n" (``remove-n``) buttons: the
+    conditions after the change and the index of the condition to focus; None for any other action."""
+    rows = posted_conditions(data)
+    if action == "add":
+        if len(rows) >= MAX_CONDITIONS:
+            return rows, None
+        rows.append({"field": "", "operator": "", "values": ""})
+        return rows, len(rows) - 1
+    if action.startswith("remove-") and action[7:].isdigit():
+        index = int(action[7:])
+        if 0 <= index < len(rows):
+            del rows[index]
+        return rows, None
+    return None
 
 
 class CriterionForm(forms.Form):
@@ -141,6 +181,21 @@ class FiringDispositionForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), max_length=2000)
+
+
+class HitRuleForm(forms.Form):
+    unreviewed_lane = forms.ChoiceField(
+        label=_("While a hit is not reviewed, the declaration is at least in"),
+        choices=Lane.choices[1:],
+        widget=forms.RadioSelect,
+        help_text=_("No agency can clear it until an official records a review with a note."),
+    )
+    true_match_lane = forms.ChoiceField(
+        label=_("A true match puts the declaration in"),
+        choices=Lane.choices[1:],
+        widget=forms.RadioSelect,
+        help_text=_("A true match also refers the declaration to a supervisor."),
+    )
 
 
 class RandomSelectionForm(forms.Form):

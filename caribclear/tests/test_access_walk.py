@@ -479,6 +479,7 @@ PARAMS: dict[str, Param] = {
     "risk.reference": Param(_ref("notification")),
     "risk.kind": Param(lambda refs: "notifications", record=False),
     "risk.pk": Param(_pk("criterion")),
+    "risk:hit_rule_edit.pk": Param(_pk("watchlist")),
     # intel
     "intel:seizure_detail.reference": Param(_ref("seizure")),
     "intel:seizure_attachment.reference": Param(_ref("seizure")),

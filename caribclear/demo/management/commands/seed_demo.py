@@ -19,6 +19,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.hits import seed_hits_demo
 from caribclear.demo.security import seed_security_demo
 from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
 from caribclear.reference.models import Port
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             if not Notification.objects.filter(account=skipper).exists():
                 self._risk(officials)
                 self._voyages(skipper, officials)
+            seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
