@@ -39,7 +39,7 @@ VARIANTS = (
     "dob_swapped",
     "dob_year_off",
 )
-CLEAN = ("clean_random", "clean_same_surname", "clean_namesake")
+CLEAN = ("clean_random", "clean_same_surname", "clean_namesake", "clean_same_birthday")
 
 #: letters next to each other on a QWERTY keyboard (the commonest slip of a finger)
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -534,6 +534,15 @@ class Generator:
             surnames = [t for t, role in person.source_parts if role == 1]
             key = frozenset(t.lower() for t in [source, *surnames])
         return " ".join([given, *person.surnames]), self._dob(), gender, key
+
+    def same_birthday(self, person: Person) -> tuple[str, frozenset[str]] | None:
+        """Another person with ``person``'s given name(s), born the same day, with another surname of the
+        same culture: (name, name key), or ``None`` for the cultures whose names are romanised here."""
+        if person.locale not in ("en", "fr", "nl", "pt", "es"):
+            return None
+        other = self.person(locale=person.locale, pid="T")
+        key = frozenset(strip_accents(p).lower() for p in [*person.given, *other.surnames])
+        return " ".join([*person.given, *other.surnames]), key
 
     def namesake_dob(self, person: Person) -> str:
         """A date of birth 5 to 30 years away from ``person``'s, on a random day."""

@@ -66,6 +66,9 @@ SPACELESS_EDIT = 0.05
 #: A name token left unmatched that the same date of birth shows to be a damaged list name (one or two
 #: typing errors) counts as a pair of this similarity.
 DAMAGED_SIM = 0.84
+#: Two typing errors (the first letter's included: ``Jzman`` for ``Guzman``) need a name of this many letters:
+#: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``).
+DAMAGED_TWO_MIN = 5
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
 #: Token similarity below this is no match at all.
@@ -968,7 +971,8 @@ class _Alignment:
     def rescue(self, index: Index, eschema: int) -> tuple[float, str] | None:
         """With the same date of birth, query names left unmatched that are one or two typing errors from a
         list name left over (``Lgwih`` ~ ``Lewis``, ``Aa`` ~ ``Ana``) count as that name, damaged: the gain in
-        score and why, or ``None``. Only in the name's order: a pair that crosses another is another name."""
+        score and why, or ``None``. Only in the name's order (see ``_in_order``): a pair that crosses another
+        is another name."""
         qn = self.query
         eweights = index._name_weights(self.etokens, eschema)
         qfree = [
@@ -989,7 +993,7 @@ class _Alignment:
             for ep in efree:
                 b = self.etokens[ep]
                 d = OSA.distance(a, b, score_cutoff=2)
-                if d > 2 or (d == 2 and (max(len(a), len(b)) < 5 or a[0] != b[0])):
+                if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                     continue
                 if not _in_order((qp, ep), placed, len(self.etokens)):
                     continue
