@@ -110,7 +110,8 @@ class ResultForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Moodle gradebook export"), help_text=_("CSV or XLSX, as Moodle exports the grader report.")
+        label=_("Moodle gradebook export or course completion report"),
+        help_text=_("CSV or XLSX, as Moodle downloads it. The kind of file is recognised by its columns."),
     )
 
 

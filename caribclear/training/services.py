@@ -303,8 +303,10 @@ def can_record_results(actor: User, intake: Intake) -> bool:
 
 
 def _outcome(enrolment: Enrolment) -> str:
+    """The grade decides when there is one; without one, the learning platform's course completion
+    (its criteria met) counts as passed. Either way, too few in-person days fail."""
     intake = enrolment.intake
-    if enrolment.grade is None:
+    if enrolment.grade is None and enrolment.platform_completed_on is None:
         return Outcome.PENDING
     if intake.in_person_days:
         if enrolment.days_attended is None:
@@ -312,6 +314,8 @@ def _outcome(enrolment: Enrolment) -> str:
         needed = math.ceil(ATTENDANCE_REQUIRED * intake.in_person_days)
         if enrolment.days_attended < needed:
             return Outcome.FAILED
+    if enrolment.grade is None:
+        return Outcome.PASSED
     return Outcome.PASSED if enrolment.grade >= intake.course.pass_mark else Outcome.FAILED
 
 
@@ -323,7 +327,9 @@ def _record_result(
     days_attended: int | None,
     source: str,
     items: dict[str, Decimal | None] | None = None,
+    completion: tuple[dt.date | None] | None = None,
 ) -> Enrolment:
+    """`completion`, when given, is the platform's completion day (or None: not completed)."""
     intake = enrolment.intake
     if enrolment.status != EnrolmentStatus.CONFIRMED:
         raise ValidationError(_("Results are recorded only for confirmed participants."))
@@ -337,6 +343,8 @@ def _record_result(
     enrolment.grade = grade
     enrolment.days_attended = days_attended
     enrolment.result_source = source
+    if completion is not None:
+        enrolment.platform_completed_on = completion[0]
     enrolment.outcome = _outcome(enrolment)
     if previous == Outcome.PASSED and enrolment.outcome != Outcome.PASSED:
         raise ValidationError(
@@ -344,7 +352,7 @@ def _record_result(
             % {"name": enrolment.official.get_full_name()}
         )
     enrolment.completed_on = (
-        enrolment.completed_on or min(timezone.localdate(), intake.ends_on)
+        enrolment.platform_completed_on or enrolment.completed_on or min(timezone.localdate(), intake.ends_on)
         if enrolment.outcome == Outcome.PASSED
         else None
     )
@@ -357,7 +365,14 @@ def _record_result(
         action="training.result.record",
         obj=enrolment,
         summary=f"{enrolment.official.email} on {intake.code}: {grade} ({enrolment.outcome})",
-        data={"grade": str(grade) if grade is not None else None, "days": days_attended, "source": source},
+        data={
+            "grade": str(grade) if grade is not None else None,
+            "days": days_attended,
+            "source": source,
+            "platform_completed_on": enrolment.platform_completed_on.isoformat()
+            if enrolment.platform_completed_on
+            else None,
+        },
     )
     if enrolment.outcome == Outcome.PASSED and previous != Outcome.PASSED:
         _award(actor=actor, enrolment=enrolment)
@@ -383,7 +398,9 @@ def result_record(
 
 @transaction.atomic
 def results_import(*, actor: User, intake: Intake, rows: Sequence[Any], source: str) -> list[Enrolment]:
-    """Apply matched rows of a learning platform's export (see `moodle.py`): all of them or none."""
+    """Apply matched rows of a learning platform's export (see `moodle.py`): all of them or none. A
+    gradebook row sets the grades; a completion report row sets the day the platform says the course
+    was completed, and keeps the grades."""
     if not can_record_results(actor, intake):
         raise PermissionDenied
     done = []
@@ -394,14 +411,18 @@ def results_import(*, actor: User, intake: Intake, rows: Sequence[Any], source: 
             .get(pk=row.enrolment_id)
         )
         days = row.days_attended if row.days_attended is not None else enrolment.days_attended
+        extra: dict[str, Any] = {}
+        if getattr(row, "is_completion", False):
+            extra["completion"] = (row.completed_on,)
         done.append(
             _record_result(
                 actor=actor,
                 enrolment=enrolment,
-                grade=row.grade,
+                grade=row.grade if getattr(row, "has_grade", True) else enrolment.grade,
                 days_attended=days,
                 source=source,
                 items=row.items,
+                **extra,
             )
         )
     return done

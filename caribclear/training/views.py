@@ -31,7 +31,7 @@ from .forms import (
     ResultForm,
     RevokeForm,
 )
-from .moodle import ImportRefused, match_gradebook
+from .moodle import COMPLETION, ImportRefused, match_export
 from .signing import did_document
 
 
@@ -259,7 +259,7 @@ def results_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = match_gradebook(intake=intake, upload=upload, filename=upload.name)
+            report = match_export(intake=intake, upload=upload, filename=upload.name)
         except ImportRefused as error:
             form.add_error("file", str(error))
         else:
@@ -267,12 +267,25 @@ def results_import(request: HttpRequest, code: str) -> HttpResponse:
             if report.ok:
                 try:
                     done = services.results_import(
-                        actor=user, intake=intake, rows=report.rows, source="moodle"
+                        actor=user,
+                        intake=intake,
+                        rows=report.rows,
+                        source="moodle-completion" if report.kind == COMPLETION else "moodle",
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    messages.success(request, _("%(count)s results imported.") % {"count": len(done)})
+                    if report.kind == COMPLETION:
+                        messages.success(
+                            request,
+                            _(
+                                "Completion report imported: %(completed)s of %(count)s participants "
+                                "have completed the course."
+                            )
+                            % {"completed": report.completed, "count": len(done)},
+                        )
+                    else:
+                        messages.success(request, _("%(count)s results imported.") % {"count": len(done)})
                     return redirect("training:intake", code=intake.code)
     status = 400 if (form.errors or problems) else 200
     return render(
