@@ -77,7 +77,23 @@ def officials_of(*, user: User) -> QuerySet[User]:
 
 
 def tutor_candidates() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).exclude(role="operator").order_by("last_name", "first_name")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role="operator")
+        .select_related("administration")
+        .order_by("last_name", "first_name")
+    )
+
+
+def external_tutors(*, user: User) -> QuerySet[User]:
+    """The external tutors' accounts, with how many intakes each tutors (the secretariat only)."""
+    if not user.is_secretariat:
+        raise Http404
+    return (
+        User.objects.filter(role="tutor")
+        .annotate(intake_count=Count("tutored_intakes", distinct=True))
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 def official_for_record(*, user: User, official_id: int) -> User:

@@ -182,6 +182,29 @@ def intake_set_status(*, actor: User, intake: Intake, status: str) -> Intake:
 
 
 @transaction.atomic
+def intake_set_tutors(*, actor: User, intake: Intake, tutors: Iterable[User]) -> Intake:
+    """The secretariat names the tutors of an intake (who record its results)."""
+    _require_secretariat(actor)
+    tutors = list(tutors)
+    if any(t.is_operator or not t.is_active for t in tutors):
+        raise ValidationError(
+            {"tutors": _("A tutor must be an active official, secretariat staff or tutor.")}
+        )
+    before = sorted(intake.tutors.values_list("email", flat=True))
+    intake.tutors.set(tutors)
+    after = sorted(t.email for t in tutors)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="training.intake.tutors",
+            obj=intake,
+            summary=intake.code,
+            data={"before": before, "after": after},
+        )
+    return intake
+
+
+@transaction.atomic
 def enrolment_nominate(*, actor: User, intake: Intake, official: User) -> Enrolment:
     """A member's administrator nominates one of their own officials for an open intake."""
     if not actor.is_administrator or actor.administration_id is None:
@@ -608,6 +631,7 @@ def tutor_account_create(
     if actor is not None:
         _require_secretariat(actor)
     return _account(
+        actor=actor,
         email=email,
         first_name=first_name,
         last_name=last_name,
@@ -619,6 +643,7 @@ def tutor_account_create(
 
 def _account(
     *,
+    actor: User | None = None,
     email: str,
     first_name: str,
     last_name: str,
@@ -642,5 +667,5 @@ def _account(
     user.set_unusable_password()
     user.full_clean(exclude=["password", "username"])
     user.save()
-    audit_record(actor=None, action="training.account.create", obj=user, summary=f"{email} as {role}")
+    audit_record(actor=actor, action="training.account.create", obj=user, summary=f"{email} as {role}")
     return user
