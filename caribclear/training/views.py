@@ -505,7 +505,18 @@ def figures(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         response, writer = csv_response("regional-training-figures.csv")
         writer.writerow(
-            ["year", "member", "participants", "trained", "certified", "completion_rate", "pass_rate"]
+            [
+                "year",
+                "member",
+                "participants",
+                "trained",
+                "certified",
+                "completion_rate",
+                "pass_rate",
+                "evaluations",
+                "average_rating",
+                "average_outcomes_achieved",
+            ]
         )
         for r in rows:
             writer.writerow(
@@ -517,6 +528,9 @@ def figures(request: HttpRequest) -> HttpResponse:
                     r["certified"],
                     r["completion_rate"],
                     "" if r["pass_rate"] is None else r["pass_rate"],
+                    r["evaluations"],
+                    "" if r["rating"] is None else r["rating"],
+                    "" if r["outcomes_achieved"] is None else r["outcomes_achieved"],
                 ]
             )
         return response
