@@ -84,8 +84,33 @@ class CourseForm(forms.Form):
         label=_("Prerequisites"), queryset=Course.objects.all(), required=False
     )
 
+    modules = forms.CharField(
+        label=_("Modules"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One module per line, in order, with its hours after a semicolon: Readings and forum; 15"),
+    )
+
     def clean_learning_outcomes(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["learning_outcomes"].splitlines() if line.strip()]
+
+    def clean_modules(self) -> list[tuple[str, int]]:
+        modules, errors = [], []
+        for number, line in enumerate(self.cleaned_data["modules"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _sep, hours = line.rpartition(";") if ";" in line else (line, "", "0")
+            title, hours = title.strip(), hours.strip() or "0"
+            if not title or len(title) > 200 or not hours.isdigit() or int(hours) > 2000:
+                errors.append(
+                    _("Line %(line)s: give the module's title, a semicolon and its hours (0 to 2000).")
+                    % {"line": number}
+                )
+                continue
+            modules.append((title, int(hours)))
+        if errors:
+            raise forms.ValidationError(errors)
+        return modules
 
 
 class ProgrammeForm(forms.Form):

@@ -89,7 +89,8 @@ def test_the_secretariat_adds_courses_and_a_programme(staff, administrator, clie
         response = client.post(
             "/training/catalogue/courses/new/",
             {"code": code, "title": title, "credits": "3", "hours": "45", "pass_mark": "50",
-             "learning_outcomes": "Apply the WTO Valuation Agreement\n\nExplain transaction value"},
+             "learning_outcomes": "Apply the WTO Valuation Agreement\n\nExplain transaction value",
+             "modules": "Readings and forum; 15\nCase study: transaction value;20\n\nAssessment"},
         )  # fmt: skip
         assert response.status_code == 302
     again = client.post(
@@ -101,6 +102,17 @@ def test_the_secretariat_adds_courses_and_a_programme(staff, administrator, clie
 
     first, second = Course.objects.order_by("code")
     assert second.outcome_list == ["Apply the WTO Valuation Agreement", "Explain transaction value"]
+    assert [(m.number, m.title, m.hours) for m in second.modules.all()] == [
+        (1, "Readings and forum", 15),
+        (2, "Case study: transaction value", 20),
+        (3, "Assessment", 0),
+    ]
+    bad = client.post(
+        "/training/catalogue/courses/new/",
+        {"code": "CCM203", "title": "Rules of Origin", "credits": "3", "hours": "45", "pass_mark": "50",
+         "modules": "Readings; many\nCase study; 10"},
+    )  # fmt: skip
+    assert "Line 1: give the module" in bad.content.decode() and "Case study; 10" in bad.content.decode()
     clash = client.post(
         "/training/catalogue/programmes/new/",
         {"code": "DCM", "title": "Diploma", "level": "diploma", "required_credits": "6", "minimum_grade": "50",
