@@ -6,3 +6,6 @@ class PartnersConfig(AppConfig):
     name = "caribclear.partners"
     label = "partners"
     verbose_name = _("Sharing with partners")
+
+    def ready(self) -> None:
+        from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import taxii
+from . import taxii, views
 
 app_name = "partners"
 
 urlpatterns = [
+    path("partners/cen/", views.cen_page, name="cen"),
+    path("partners/cen.csv", views.cen_file, name="cen_file"),
+    path("partners/cen/<str:reference>/<str:action>/", views.cen_mark, name="cen_mark"),
     path("taxii2/", taxii.discovery, name="discovery"),
     path("taxii2/api/", taxii.api_root, name="api_root"),
     path("taxii2/api/collections/", taxii.collections, name="collections"),
