@@ -88,7 +88,9 @@ class CourseForm(forms.Form):
         label=_("Modules"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=_("One module per line, in order, with its hours after a semicolon: Readings and forum; 15"),
+        help_text=_(
+            "One module per line, in order, with its hours after a semicolon: Readings and forum; 15"
+        ),
     )
 
     def clean_learning_outcomes(self) -> list[str]:
