@@ -103,6 +103,12 @@ class OfficialCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in OFFICIAL_ROLES])
     agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    staff_number = forms.CharField(
+        label=_("Staff number"),
+        max_length=40,
+        required=False,
+        help_text=_("Your administration's own number for the official; training imports match by it."),
+    )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]
@@ -115,6 +121,12 @@ class OfficialUpdateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in OFFICIAL_ROLES])
     agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
     is_active = forms.BooleanField(label=_("Account active"), required=False)
+    staff_number = forms.CharField(
+        label=_("Staff number"),
+        max_length=40,
+        required=False,
+        help_text=_("Your administration's own number for the official; training imports match by it."),
+    )
 
 
 class ApiTokenForm(forms.Form):

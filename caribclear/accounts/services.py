@@ -111,10 +111,12 @@ def official_create(
     role: str,
     agency: str,
     language: str = "en",
+    staff_number: str = "",
 ) -> User:
     """An administrator adds an official to their own administration and e-mails a set-password link."""
     administration = actor.administration
     _require_administrator_of(actor, administration)
+    staff_number = _check_staff_number(administration, staff_number)
     if role not in [r.value for r in OFFICIAL_ROLES]:
         raise ValidationError({"role": _("Choose officer, supervisor or administrator.")})
     if agency not in Agency.values:
@@ -131,6 +133,7 @@ def official_create(
         agency=agency,
         administration=administration,
         language=language,
+        staff_number=staff_number,
         email_confirmed_at=timezone.now(),
     )
     official.set_unusable_password()
@@ -158,20 +161,50 @@ def send_set_password_link(*, user: User) -> None:
     )
 
 
+def _check_staff_number(
+    administration: Administration | None, staff_number: str, *, official: User | None = None
+) -> str:
+    """An administration's own number for an official (learning platforms match people by it): one
+    official per number within an administration."""
+    staff_number = (staff_number or "").strip()
+    if staff_number:
+        taken = User.objects.filter(administration=administration, staff_number__iexact=staff_number)
+        if official is not None:
+            taken = taken.exclude(pk=official.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"staff_number": _("Another official of your administration has this staff number.")}
+            )
+    return staff_number
+
+
 @transaction.atomic
-def official_update(*, actor: User, official: User, role: str, agency: str, is_active: bool) -> User:
+def official_update(
+    *,
+    actor: User,
+    official: User,
+    role: str,
+    agency: str,
+    is_active: bool,
+    staff_number: str | None = None,
+) -> User:
     _require_administrator_of(actor, official.administration)
     if official.pk == actor.pk and (not is_active or role != Role.ADMINISTRATOR):
         raise ValidationError(_("You cannot remove your own administrator access."))
-    before = {"role": official.role, "agency": official.agency, "is_active": official.is_active}
+    if staff_number is None:
+        staff_number = official.staff_number
+    staff_number = _check_staff_number(official.administration, staff_number, official=official)
+    fields = ("role", "agency", "is_active", "staff_number")
+    before = {name: getattr(official, name) for name in fields}
     official.role, official.agency, official.is_active = role, agency, is_active
+    official.staff_number = staff_number
     official.full_clean(exclude=["password", "username"])
-    official.save(update_fields=["role", "agency", "is_active"])
+    official.save(update_fields=list(fields))
     audit_record(
         actor=actor,
         action="official.update",
         obj=official,
-        data={"before": before, "after": {"role": role, "agency": agency, "is_active": is_active}},
+        data={"before": before, "after": {name: getattr(official, name) for name in fields}},
     )
     return official
 

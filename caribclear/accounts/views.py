@@ -337,7 +337,12 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     official = get_object_or_404(selectors.officials_for_administrator(actor=actor), pk=pk)
     form = OfficialUpdateForm(
         request.POST or None,
-        initial={"role": official.role, "agency": official.agency, "is_active": official.is_active},
+        initial={
+            "role": official.role,
+            "agency": official.agency,
+            "is_active": official.is_active,
+            "staff_number": official.staff_number,
+        },
     )
     if request.method == "POST" and "reset_2fa" in request.POST:
         services.official_reset_two_factor(actor=actor, official=official)

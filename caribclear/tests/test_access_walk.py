@@ -503,6 +503,11 @@ PARAMS: dict[str, Param] = {
     "training.token": Param(lambda refs: refs["credential"].token),
     # The public verification page: anyone holding the credential's link sees its holder's name and status.
     "training:verify.token": Param(lambda refs: refs["credential"].token, record=False),
+    # The CEN export: a supervisor of the owner marks its seizures
+    "partners:cen_mark.reference": Param(_ref("seizure")),
+    "partners:cen_mark.action": Param(lambda refs: "mark", record=False),
+    # TAXII (answers only an official's API token; the walk's signed-in sessions get 401 everywhere)
+    "partners.collection_id": Param(lambda refs: "4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
