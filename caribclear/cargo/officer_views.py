@@ -1,0 +1,124 @@
+"""Officers' pages: the pre-arrival worklist, manifests calling at the administration's ports, a manifest
+with its consignments, and a consignment with its lane, hits, referrals, examination and release."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from caribclear.accounts.models import User
+from caribclear.core.permissions import official_required
+from caribclear.core.pipeline import status_history
+
+from . import selectors, services
+from .choices import Status
+from .forms import ExaminationForm, ReferralForm, ReleaseForm
+from .pipeline import CONSIGNMENT_STATUS
+
+
+@official_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    lane = request.GET.get("lane", "")
+    lane = lane if lane in ("red", "yellow", "green") else ""
+    port = request.GET.get("port", "").strip()[:5]
+    data = selectors.worklist_for(user, port=port, lane=lane)
+    return render(request, "cargo/officer/worklist.html", {"worklist": data})
+
+
+@official_required
+def manifests(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "cargo/officer/manifests.html", {"manifests": selectors.manifests_for(user)[:200]})
+
+
+@official_required
+def manifest(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    return render(
+        request,
+        "cargo/officer/manifest.html",
+        {
+            "manifest": record,
+            "calls": selectors.port_calls(user, record),
+            "consignments": selectors.consignments_of(user, record),
+            "on_board": selectors.stays_on_board(user, record),
+            "versions": selectors.versions_for(user, record),
+        },
+    )
+
+
+@require_POST
+@official_required
+def arrive(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    count = services.manifest_arrive(actor=user, manifest=record)
+    messages.success(request, _("Arrival recorded for %(count)s consignments.") % {"count": count})
+    return redirect("cargo_officer:manifest", record.mrn)
+
+
+@official_required
+def consignment(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.consignment_for(user, mrn)
+    forms = {"refer": ReferralForm(), "examine": ExaminationForm(), "release": ReleaseForm()}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "refer":
+                forms["refer"] = form = ReferralForm(request.POST)
+                if form.is_valid():
+                    hours = form.cleaned_data.get("hours")
+                    services.consignment_refer(
+                        actor=user,
+                        consignment=record,
+                        kind=form.cleaned_data["kind"],
+                        question=form.cleaned_data["question"],
+                        deadline=timezone.now() + dt.timedelta(hours=hours) if hours else None,
+                    )
+                    messages.success(request, _("The referral was sent to the filer."))
+                    return redirect("cargo_officer:consignment", record.mrn)
+            elif action == "examine":
+                forms["examine"] = form = ExaminationForm(request.POST)
+                if form.is_valid():
+                    services.consignment_examine(
+                        actor=user, consignment=record, result=form.cleaned_data["result"], findings=form.cleaned_data["findings"]
+                    )
+                    messages.success(request, _("The examination result was recorded."))
+                    return redirect("cargo_officer:consignment", record.mrn)
+            elif action == "release":
+                forms["release"] = form = ReleaseForm(request.POST)
+                if form.is_valid():
+                    services.consignment_release(actor=user, consignment=record, note=form.cleaned_data["note"])
+                    messages.success(request, _("The consignment was released."))
+                    return redirect("cargo_officer:consignment", record.mrn)
+        except ValidationError as exc:
+            target = forms.get(action)
+            if target is not None and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        target.add_error(field if field in target.fields else None, error)
+            elif target is not None:
+                target.add_error(None, " ".join(exc.messages))
+    allowed = {s for s in (Status.REFERRED, Status.INSPECTED, Status.RELEASED) if CONSIGNMENT_STATUS.allows(record.status, s)}
+    return render(
+        request,
+        "cargo/officer/consignment.html",
+        {
+            "c": record,
+            **selectors.consignment_parts(user, record),
+            "forms": forms,
+            "allowed": allowed,
+            "history": status_history(record),
+            "Status": Status,
+        },
+    )
