@@ -63,7 +63,7 @@ def _first_seen(party: Party | None, record: Consignment) -> bool | None:
 class ConsignmentKind(DeclarationKind):
     key = KEY
     label = _("Cargo consignment")
-    slug = "consignments"
+    slug = "cargo"
     fact_specs = (
         fact("mode", _("Mode of transport"), CHOICE, Mode.choices),
         fact("level", _("Master or house bill"), CHOICE, Level.choices),

@@ -121,7 +121,14 @@ class Manifest(TimeStampedModel):
 
     class Meta:
         ordering = ["-filed_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["filer", "lrn"], name="cargo_lrn_unique_per_filer")]
+        # An LRN is unique per filer among filings in force; an invalidated filing's LRN may be filed again.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filer", "lrn"],
+                condition=~models.Q(status="invalidated"),
+                name="cargo_lrn_unique_per_filer",
+            )
+        ]
         verbose_name = _("manifest")
         verbose_name_plural = _("manifests")
 

@@ -34,13 +34,15 @@ class Command(BaseCommand):
         codes: dict[str, HsCode] = {}
         for number, row in enumerate(rows, start=2):
             code = (row.get("hscode") or "").strip()
+            if code.upper() == "TOTAL":
+                continue  # the file's grand-total line, not a code
             if not code.isdigit() or len(code) not in (2, 4, 6):
                 raise CommandError(f"{path}, line {number}: {code!r} is not a 2, 4 or 6-digit HS code")
             codes[code] = HsCode(
                 code=code,
                 description=(row.get("description") or "").strip()[:600],
                 level=len(code),
-                section=(row.get("section") or "").strip()[:5],
+                section=(row.get("section") or "").strip()[:5] if row.get("section") != "TOTAL" else "",
             )
         with transaction.atomic():
             existing = dict(HsCode.objects.values_list("code", "pk"))
