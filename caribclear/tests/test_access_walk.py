@@ -202,6 +202,7 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
     )
     criterion = criterion_create(
         actor=admin,
+        kind="clearance.notification",
         name=marker("criterion", code),
         documentation=marker("criterion", code),
         lane=Lane.YELLOW,

@@ -25,6 +25,7 @@ from caribclear.risk.choices import Lane
 from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
+from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.training.demo import seed_training_demo
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             if not Notification.objects.filter(account=skipper).exists():
                 self._risk(officials)
                 self._voyages(skipper, officials)
+            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
@@ -108,6 +110,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Firearms on board",
             lane=Lane.YELLOW,
             weight=20,
@@ -117,6 +120,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Lookout match",
             lane=Lane.RED,
             weight=50,
