@@ -102,14 +102,18 @@ class CargoConsignmentIn(Schema):
     place_of_discharge: Annotated[str, Field(min_length=5, max_length=5), NoNul]
     place_of_delivery: Annotated[str, Field(max_length=35), NoNul] = ""
     origin_country: Annotated[str, Field(max_length=2), NoNul] = ""
-    transhipments: list[Annotated[str, Field(max_length=5), NoNul]] = Field(default_factory=list, max_length=10)
+    transhipments: list[Annotated[str, Field(max_length=5), NoNul]] = Field(
+        default_factory=list, max_length=10
+    )
     parties: list[CargoPartyIn] = Field(default_factory=list, max_length=20)
     goods: list[CargoGoodsItemIn] = Field(min_length=1, max_length=999)
     containers: list[CargoContainerIn] = Field(default_factory=list, max_length=999)
 
 
 class CargoManifestIn(Schema):
-    lrn: Annotated[str, Field(min_length=1, max_length=70, description="Your reference, unique per filer"), NoNul]
+    lrn: Annotated[
+        str, Field(min_length=1, max_length=70, description="Your reference, unique per filer"), NoNul
+    ]
     conveyance: CargoConveyanceIn
     consignments: list[CargoConsignmentIn] = Field(min_length=1, max_length=20_000)
 
@@ -158,10 +162,12 @@ class CargoAnswerIn(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
-def _rejected(request: HttpRequest, exc: services.FilingRejected, *, edifact: bool, lrn: str = "") -> HttpResponse:
+def _rejected(
+    request: HttpRequest, exc: services.FilingRejected, *, edifact: bool, lrn: str = ""
+) -> HttpResponse:
     if edifact:
         user = _user(request)
         filer = selectors.filer_for(user)
@@ -176,7 +182,8 @@ def _rejected(request: HttpRequest, exc: services.FilingRejected, *, edifact: bo
         title="The manifest was not registered",
         detail=f"{len(exc.errors)} error(s): correct them all and send the filing again; nothing was stored.",
         errors=[
-            {"field": str(e.where), "code": e.code, "message": e.message, "where": e.where.to_json()} for e in exc.errors
+            {"field": str(e.where), "code": e.code, "message": e.message, "where": e.where.to_json()}
+            for e in exc.errors
         ],
         warnings=[w.to_json() for w in exc.warnings],
         format=exc.format,
@@ -186,7 +193,10 @@ def _rejected(request: HttpRequest, exc: services.FilingRejected, *, edifact: bo
 def _filed(request: HttpRequest, filed: services.Filed, *, edifact: bool) -> HttpResponse:
     user = _user(request)
     warnings = [w.to_json() for w in filed.warnings]
-    answers = [selectors.answer_json(user, m, warnings=warnings) for m in filed.manifests + filed.amended + filed.invalidated]
+    answers = [
+        selectors.answer_json(user, m, warnings=warnings)
+        for m in filed.manifests + filed.amended + filed.invalidated
+    ]
     if edifact:
         filer = selectors.filer_for(user)
         data = b"".join(cusres_for_answer(a, recipient=filer.trader_id if filer else "") for a in answers)
@@ -203,13 +213,17 @@ def _wants_edifact(request: HttpRequest) -> bool:
     response={201: CargoFilingOut, 413: Problem, 409: Problem},
     summary="File a manifest file (CUSCAR, IFCSUM, AWMDS, XFWB, XFZB, XFFM)",
 )
-def file_upload(request: HttpRequest, format: FileFormat = "auto", file: File[UploadedFile] | None = None) -> Any:
+def file_upload(
+    request: HttpRequest, format: FileFormat = "auto", file: File[UploadedFile] | None = None
+) -> Any:
     """Send the file as the request body, or as the multipart field ``file``."""
     user = _user(request)
     try:
         filer = services.filer_of(user)
     except PermissionDenied:
-        return problem_response(request, status=409, type_="no-filer", detail="This account belongs to no filer.")
+        return problem_response(
+            request, status=409, type_="no-filer", detail="This account belongs to no filer."
+        )
     try:
         if file is not None:
             data = read_upload(file, FILE_LIMITS)
@@ -220,7 +234,9 @@ def file_upload(request: HttpRequest, format: FileFormat = "auto", file: File[Up
     except UploadRefused as exc:
         return problem_response(request, status=413, type_="file-too-large", detail=exc.message)
     if not data:
-        return problem_response(request, status=422, type_="manifest-rejected", detail="The request holds no file.")
+        return problem_response(
+            request, status=422, type_="manifest-rejected", detail="The request holds no file."
+        )
     try:
         filed = services.manifest_file(actor=user, data=data, fmt=format, filer=filer)
     except services.FilingRejected as exc:
@@ -259,8 +275,14 @@ def _to_reader(payload: CargoManifestIn) -> readers.Manifest:
                 places=places,
                 transhipments=list(cons.transhipments),
                 parties=[
-                    readers.Party(role=p.role, name=p.name, address=p.address, country=p.country, identifier=p.identifier,
-                                  where=Where(element=f"{path}.parties[{i}]"))
+                    readers.Party(
+                        role=p.role,
+                        name=p.name,
+                        address=p.address,
+                        country=p.country,
+                        identifier=p.identifier,
+                        where=Where(element=f"{path}.parties[{i}]"),
+                    )
                     for i, p in enumerate(cons.parties)
                 ],
                 goods=[
@@ -280,15 +302,24 @@ def _to_reader(payload: CargoManifestIn) -> readers.Manifest:
                     for i, g in enumerate(cons.goods)
                 ],
                 containers=[
-                    readers.Container(number=b.number, size_type=b.size_type, full=b.full, seals=list(b.seals),
-                                      where=Where(element=f"{path}.containers[{i}]"))
+                    readers.Container(
+                        number=b.number,
+                        size_type=b.size_type,
+                        full=b.full,
+                        seals=list(b.seals),
+                        where=Where(element=f"{path}.containers[{i}]"),
+                    )
                     for i, b in enumerate(cons.containers)
                 ],
                 where=Where(element=path),
             )
         )
     return readers.Manifest(
-        format="json", reference=payload.lrn, conveyance=conveyance, consignments=consignments, where=Where(element="")
+        format="json",
+        reference=payload.lrn,
+        conveyance=conveyance,
+        consignments=consignments,
+        where=Where(element=""),
     )
 
 
@@ -298,10 +329,17 @@ def manifest_create(request: HttpRequest, payload: CargoManifestIn) -> Any:
     try:
         filer = services.filer_of(user)
     except PermissionDenied:
-        return problem_response(request, status=409, type_="no-filer", detail="This account belongs to no filer.")
+        return problem_response(
+            request, status=409, type_="no-filer", detail="This account belongs to no filer."
+        )
     manifest = _to_reader(payload)
     result = readers.ManifestResult(format="json", manifests=[manifest])
-    reader_checks(manifest, result.warnings, result.errors, strict_containers={id(b) for c in manifest.consignments for b in c.containers})
+    reader_checks(
+        manifest,
+        result.warnings,
+        result.errors,
+        strict_containers={id(b) for c in manifest.consignments for b in c.containers},
+    )
     digest = hashlib.sha256(json.dumps(payload.dict(), default=str, sort_keys=True).encode()).hexdigest()
     try:
         filed = services.manifest_register(actor=user, filer=filer, result=result, digest=digest)
@@ -324,7 +362,11 @@ def manifest_cusres(request: HttpRequest, mrn: Code) -> HttpResponse:
     return HttpResponse(data, content_type="application/edifact")
 
 
-@router.post("/manifests/{mrn}/invalidate", response={200: CargoManifestOut, 409: Problem}, summary="Invalidate a filing")
+@router.post(
+    "/manifests/{mrn}/invalidate",
+    response={200: CargoManifestOut, 409: Problem},
+    summary="Invalidate a filing",
+)
 def manifest_invalidate(request: HttpRequest, mrn: Code, payload: CargoInvalidateIn) -> Any:
     user = _user(request)
     manifest = selectors.manifest_for(user, mrn)
@@ -332,7 +374,11 @@ def manifest_invalidate(request: HttpRequest, mrn: Code, payload: CargoInvalidat
     return selectors.answer_json(user, selectors.manifest_for(user, mrn))
 
 
-@router.post("/referrals/{referral_id}/answer", response={200: CargoManifestOut, 409: Problem}, summary="Answer a request for information")
+@router.post(
+    "/referrals/{referral_id}/answer",
+    response={200: CargoManifestOut, 409: Problem},
+    summary="Answer a request for information",
+)
 def referral_answer(request: HttpRequest, referral_id: Id, payload: CargoAnswerIn) -> Any:
     user = _user(request)
     referral = selectors.referral_for_filer(user, referral_id)

@@ -14,6 +14,8 @@ from .models import FilingDeadline
 #: Hours before loading when an administration has set none (containerised sea cargo: the 24-hour rule;
 #: air: before loading).
 DEFAULT_DEADLINE_HOURS = {Mode.SEA: 24, Mode.AIR: 0}
+
+
 class Nomenclature:
     """The loaded HS codes, read once per filing. Empty when none were loaded (``load_hs_codes``)."""
 

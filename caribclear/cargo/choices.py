@@ -49,15 +49,22 @@ class Status(models.TextChoices):
     INVALIDATED = "invalidated", _("Invalidated")
 
 
-_OPEN = {Status.AMENDED, Status.ASSESSED, Status.REFERRED, Status.ARRIVED, Status.RELEASED, Status.INVALIDATED}
+_OPEN = {
+    Status.AMENDED,
+    Status.ASSESSED,
+    Status.REFERRED,
+    Status.ARRIVED,
+    Status.RELEASED,
+    Status.INVALIDATED,
+}
 
-MANIFEST_PIPELINE: dict[str, set[str]] = {
+MANIFEST_PIPELINE: dict[str, set[ManifestStatus]] = {
     ManifestStatus.FILED: {ManifestStatus.AMENDED, ManifestStatus.INVALIDATED},
     ManifestStatus.AMENDED: {ManifestStatus.AMENDED, ManifestStatus.INVALIDATED},
     ManifestStatus.INVALIDATED: set(),
 }
 
-PIPELINE: dict[str, set[str]] = {
+PIPELINE: dict[str, set[Status]] = {
     Status.DRAFT: {Status.FILED, Status.INVALIDATED},
     Status.FILED: _OPEN,
     Status.AMENDED: _OPEN,

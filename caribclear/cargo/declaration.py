@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +51,7 @@ def _first_seen(party: Party | None, record: Consignment) -> bool | None:
         Party.objects.filter(
             role=party.role,
             name__iexact=party.name,
-            consignment__administration_id=record.administration_id,
+            consignment__administration_id=record.administration_id or 0,
             consignment__created_at__lt=record.created_at,
         )
         .exclude(consignment__manifest_id=record.manifest_id)
@@ -103,7 +102,9 @@ class ConsignmentKind(DeclarationKind):
         carrier (the filer if it is one, and the carrier named in the file)."""
         subjects: list[Subject] = []
         for party in record.parties.all():
-            ids = {"registration": (party.identifier,)} if party.identifier else {}
+            party_ids: dict[str, tuple[str, ...]] = (
+                {"registration": (party.identifier,)} if party.identifier else {}
+            )
             subjects.append(
                 Subject(
                     kind=COMPANY,
@@ -112,16 +113,16 @@ class ConsignmentKind(DeclarationKind):
                     schema="LegalEntity",
                     names=(party.name,),
                     nationalities=(party.country,) if party.country else (),
-                    identifiers=ids,
+                    identifiers=party_ids,
                 )
             )
         manifest = record.manifest
         if manifest.vessel_name or manifest.imo:
-            ids: dict[str, tuple[str, ...]] = {}
+            vessel_ids: dict[str, tuple[str, ...]] = {}
             if manifest.imo:
-                ids["imo"] = (manifest.imo,)
+                vessel_ids["imo"] = (manifest.imo,)
             if manifest.call_sign:
-                ids["call_sign"] = (manifest.call_sign,)
+                vessel_ids["call_sign"] = (manifest.call_sign,)
             subjects.append(
                 Subject(
                     kind=VESSEL,
@@ -130,7 +131,7 @@ class ConsignmentKind(DeclarationKind):
                     schema="Vessel" if manifest.mode == Mode.SEA else "Airplane",
                     names=(manifest.vessel_name,) if manifest.vessel_name else (manifest.imo,),
                     nationalities=(manifest.flag,) if manifest.flag else (),
-                    identifiers=ids,
+                    identifiers=vessel_ids,
                 )
             )
         carriers = {manifest.carrier_name.strip(), manifest.filer.name.strip()} - {""}
@@ -214,7 +215,13 @@ class ConsignmentKind(DeclarationKind):
     def summary(self, record: Consignment) -> Summary:
         manifest = record.manifest
         conveyance = " ".join(x for x in (manifest.vessel_name, manifest.voyage) if x)
-        details = [record.place_of_loading, "→", record.place_of_discharge, "·", str(record.get_status_display())]
+        details = [
+            record.place_of_loading,
+            "→",
+            record.place_of_discharge,
+            "·",
+            str(record.get_status_display()),
+        ]
         return Summary(
             reference=record.mrn,
             title=f"{record.get_level_display()} {record.bill_number} — {conveyance}".strip(" —"),
@@ -250,5 +257,3 @@ class ConsignmentKind(DeclarationKind):
             .order_by("-created_at", "-pk")
             .values_list("declaration_id", flat=True)[:limit]
         )
-
-

@@ -58,7 +58,9 @@ class FilerMember(models.Model):
     """A user of a filer; its administrators manage the filer's users."""
 
     filer = models.ForeignKey(Filer, on_delete=models.CASCADE, related_name="members")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cargo_filer")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cargo_filer"
+    )
     is_admin = models.BooleanField(_("administrator of the filer"), default=False)
 
     class Meta:
@@ -74,7 +76,10 @@ class FilingDeadline(models.Model):
     """How many hours before loading an administration wants a mode's manifest (negative: after)."""
 
     administration = models.ForeignKey(
-        "accounts.Administration", verbose_name=_("administration"), on_delete=models.CASCADE, related_name="+"
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     hours_before_loading = models.IntegerField(_("hours before loading"))
@@ -114,7 +119,9 @@ class Manifest(TimeStampedModel):
     carrier_name = models.CharField(_("carrier"), max_length=200, blank=True)
     voyage = models.CharField(_("voyage or flight number"), max_length=40, blank=True)
     conveyance_date = models.DateTimeField(_("date of the voyage or flight"), null=True, blank=True)
-    loading_at = models.DateTimeField(_("loading (departure from the port of loading)"), null=True, blank=True)
+    loading_at = models.DateTimeField(
+        _("loading (departure from the port of loading)"), null=True, blank=True
+    )
     filed_at = models.DateTimeField(_("filed"))
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
     invalidation_reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -184,9 +191,7 @@ class Consignment(TimeStampedModel):
     """A bill of lading or air waybill (master, or house under a master), registered with its own MRN."""
 
     manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="consignments")
-    master = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="houses"
-    )
+    master = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="houses")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.MASTER)
     bill_number = models.CharField(_("bill of lading or air waybill"), max_length=70)
     mrn = models.CharField(_("movement reference (MRN)"), max_length=18, unique=True)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -70,35 +71,40 @@ def arrive(request: HttpRequest, mrn: str) -> HttpResponse:
 def consignment(request: HttpRequest, mrn: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     record = selectors.consignment_for(user, mrn)
-    forms = {"refer": ReferralForm(), "examine": ExaminationForm(), "release": ReleaseForm()}
+    forms: dict[str, Form] = {"refer": ReferralForm(), "examine": ExaminationForm(), "release": ReleaseForm()}
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "refer":
-                forms["refer"] = form = ReferralForm(request.POST)
-                if form.is_valid():
-                    hours = form.cleaned_data.get("hours")
+                forms["refer"] = refer = ReferralForm(request.POST)
+                if refer.is_valid():
+                    hours = refer.cleaned_data.get("hours")
                     services.consignment_refer(
                         actor=user,
                         consignment=record,
-                        kind=form.cleaned_data["kind"],
-                        question=form.cleaned_data["question"],
+                        kind=refer.cleaned_data["kind"],
+                        question=refer.cleaned_data["question"],
                         deadline=timezone.now() + dt.timedelta(hours=hours) if hours else None,
                     )
                     messages.success(request, _("The referral was sent to the filer."))
                     return redirect("cargo_officer:consignment", record.mrn)
             elif action == "examine":
-                forms["examine"] = form = ExaminationForm(request.POST)
-                if form.is_valid():
+                forms["examine"] = examine = ExaminationForm(request.POST)
+                if examine.is_valid():
                     services.consignment_examine(
-                        actor=user, consignment=record, result=form.cleaned_data["result"], findings=form.cleaned_data["findings"]
+                        actor=user,
+                        consignment=record,
+                        result=examine.cleaned_data["result"],
+                        findings=examine.cleaned_data["findings"],
                     )
                     messages.success(request, _("The examination result was recorded."))
                     return redirect("cargo_officer:consignment", record.mrn)
             elif action == "release":
-                forms["release"] = form = ReleaseForm(request.POST)
-                if form.is_valid():
-                    services.consignment_release(actor=user, consignment=record, note=form.cleaned_data["note"])
+                forms["release"] = release = ReleaseForm(request.POST)
+                if release.is_valid():
+                    services.consignment_release(
+                        actor=user, consignment=record, note=release.cleaned_data["note"]
+                    )
                     messages.success(request, _("The consignment was released."))
                     return redirect("cargo_officer:consignment", record.mrn)
         except ValidationError as exc:
@@ -109,7 +115,11 @@ def consignment(request: HttpRequest, mrn: str) -> HttpResponse:
                         target.add_error(field if field in target.fields else None, error)
             elif target is not None:
                 target.add_error(None, " ".join(exc.messages))
-    allowed = {s for s in (Status.REFERRED, Status.INSPECTED, Status.RELEASED) if CONSIGNMENT_STATUS.allows(record.status, s)}
+    allowed = {
+        s
+        for s in (Status.REFERRED, Status.INSPECTED, Status.RELEASED)
+        if CONSIGNMENT_STATUS.allows(record.status, s)
+    }
     return render(
         request,
         "cargo/officer/consignment.html",

@@ -59,8 +59,16 @@ def _time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y%m%d%H%M")
 
 
-def cuscar(*, lrn: str, voyage: str, vessel: tuple[str, str, str, str], carrier: tuple[str, str],
-           calls: list[Call], bills: list[Bill], control: str = "500") -> bytes:
+def cuscar(
+    *,
+    lrn: str,
+    voyage: str,
+    vessel: tuple[str, str, str, str],
+    carrier: tuple[str, str],
+    calls: list[Call],
+    bills: list[Bill],
+    control: str = "500",
+) -> bytes:
     """A CUSCAR D96B interchange: vessel = (name, IMO, call sign, flag); carrier = (code, name)."""
     name, imo, call_sign, flag = vessel
     segs = [
@@ -71,7 +79,10 @@ def cuscar(*, lrn: str, voyage: str, vessel: tuple[str, str, str, str], carrier:
     ]
     for call in calls:
         qualifier = {"departure": "5", "call": "92", "arrival": "60"}[call.function]
-        segs += [f"LOC+{qualifier}+{call.locode}", f"DTM+{'133' if call.function == 'departure' else '132'}:{_time(call.at)}:203"]
+        segs += [
+            f"LOC+{qualifier}+{call.locode}",
+            f"DTM+{'133' if call.function == 'departure' else '132'}:{_time(call.at)}:203",
+        ]
     for n, bill in enumerate(bills, start=1):
         segs.append(f"CNI+{n}+{_edi(bill.number)}")
         if bill.house_of:
@@ -104,8 +115,15 @@ def cuscar(*, lrn: str, voyage: str, vessel: tuple[str, str, str, str], carrier:
 
 
 def container_ship(
-    *, n: int, rng: random.Random, lrn: str, voyage: str, departs: dt.datetime, discharge: list[str],
-    loading: str = "DOPOP", items_per_bill: int = 2,
+    *,
+    n: int,
+    rng: random.Random,
+    lrn: str,
+    voyage: str,
+    departs: dt.datetime,
+    discharge: list[str],
+    loading: str = "DOPOP",
+    items_per_bill: int = 2,
 ) -> bytes:
     """A container ship leaving ``loading`` and calling at each port of ``discharge`` a day apart, with
     ``n`` bills spread over them, ``items_per_bill`` goods items each."""

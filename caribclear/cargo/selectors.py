@@ -100,9 +100,13 @@ def versions_for(user: User, manifest: Manifest) -> list[ManifestVersion]:
     and their own consignments' changes."""
     versions = list(visible(user, ManifestVersion).filter(manifest=manifest).order_by("number"))
     if user.is_official:
-        bills = set(visible(user, Consignment).filter(manifest=manifest).values_list("bill_number", flat=True))
+        bills = set(
+            visible(user, Consignment).filter(manifest=manifest).values_list("bill_number", flat=True)
+        )
         for version in versions:
-            version.changes = [c for c in version.changes if c["where"] == "conveyance" or c["where"] in bills]
+            version.changes = [
+                c for c in version.changes if c["where"] == "conveyance" or c["where"] in bills
+            ]
             version.snapshot = {}
     return versions
 
@@ -135,8 +139,11 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
     now = timezone.now()
     calls = (
         visible(user, PortCall)
-        .filter(administration_id=user.administration_id)
-        .filter(Q(arrival__isnull=True) | Q(arrival__gte=now - dt.timedelta(hours=12), arrival__lte=now + dt.timedelta(hours=hours)))
+        .filter(administration_id=user.administration_id or 0)
+        .filter(
+            Q(arrival__isnull=True)
+            | Q(arrival__gte=now - dt.timedelta(hours=12), arrival__lte=now + dt.timedelta(hours=hours))
+        )
         .exclude(manifest__status="invalidated")
         .select_related("manifest")
         .order_by("arrival", "manifest_id")
@@ -150,7 +157,7 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
         arriving.append({"call": call, "manifest": call.manifest})
     consignments = (
         visible(user, Consignment)
-        .filter(administration_id=user.administration_id, status__in=OPEN_STATUSES)
+        .filter(administration_id=user.administration_id or 0, status__in=OPEN_STATUSES)
         .filter(manifest_id__in=list(arrival_by_manifest))
         .select_related("manifest", "declaration")
         .order_by("manifest_id", "bill_number")
@@ -174,12 +181,22 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
             reasons = ["random"]
         rows.append(WorklistRow(c, row_lane, reasons, arrival_by_manifest.get(c.manifest_id)))
     order = {"red": 0, "yellow": 1, "green": 2, "": 3}
-    rows.sort(key=lambda r: (order.get(r.lane, 3), r.arrival or now + dt.timedelta(days=365), r.consignment.bill_number))
+    rows.sort(
+        key=lambda r: (
+            order.get(r.lane, 3),
+            r.arrival or now + dt.timedelta(days=365),
+            r.consignment.bill_number,
+        )
+    )
     if lane:
         rows = [r for r in rows if r.lane == lane]
     referrals = list(
         visible(user, Referral)
-        .filter(status=ReferralStatus.OPEN, kind=ReferralKind.INFORMATION, consignment__administration_id=user.administration_id)
+        .filter(
+            status=ReferralStatus.OPEN,
+            kind=ReferralKind.INFORMATION,
+            consignment__administration_id=user.administration_id or 0 or 0,
+        )
         .select_related("consignment")
         .order_by("deadline")[:200]
     )
@@ -200,7 +217,9 @@ def assessment_of(consignment: Consignment) -> Any:
 
 
 # --- Answers to filers -----------------------------------------------------------------------------------
-def answer_json(user: User, manifest: Manifest, *, warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def answer_json(
+    user: User, manifest: Manifest, *, warnings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The acknowledgement of a filing and its consignments' statuses, with referrals and releases."""
     from caribclear.risk.models import Assessment
 
@@ -211,8 +230,9 @@ def answer_json(user: User, manifest: Manifest, *, warnings: list[dict[str, Any]
         .order_by("level", "bill_number")
     )
     assessed = set(
-        Assessment.objects.filter(declaration_id__in=[c.declaration_id for c in rows if c.declaration_id])
-        .values_list("declaration_id", flat=True)
+        Assessment.objects.filter(
+            declaration_id__in=[c.declaration_id for c in rows if c.declaration_id]
+        ).values_list("declaration_id", flat=True)
     )
     if warnings is None:
         latest = manifest.versions.order_by("-number").first()

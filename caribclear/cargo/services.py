@@ -65,7 +65,11 @@ from .pipeline import CONSIGNMENT_STATUS, MANIFEST_STATUS
 
 MRN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: What an amendment may not change (ICS2): the filer must invalidate the filing and file again.
-NON_AMENDABLE_MANIFEST = {"mode": "mode of transport", "imo": "IMO number", "voyage": "voyage or flight number"}
+NON_AMENDABLE_MANIFEST = {
+    "mode": "mode of transport",
+    "imo": "IMO number",
+    "voyage": "voyage or flight number",
+}
 NON_AMENDABLE_CONSIGNMENT = {"place_of_discharge": "place of discharge"}
 _ROLES = {r.value for r in PartyRole}
 
@@ -116,8 +120,15 @@ def filer_of(user: User) -> Filer:
 
 @transaction.atomic
 def filer_create(
-    *, actor: User | None, name: str, trader_id: str, kind: str, carrier_code: str = "", country: str = "",
-    administrator: User, administrations: Iterable[Administration] = (),
+    *,
+    actor: User | None,
+    name: str,
+    trader_id: str,
+    kind: str,
+    carrier_code: str = "",
+    country: str = "",
+    administrator: User,
+    administrations: Iterable[Administration] = (),
 ) -> Filer:
     filer = Filer.objects.create(
         name=name, trader_id=trader_id, kind=kind, carrier_code=carrier_code, country=country
@@ -167,7 +178,9 @@ def check_manifest(result: readers.ManifestResult) -> tuple[list[Issue], list[Is
     nomenclature = Nomenclature()
     if not nomenclature.loaded:
         warnings.append(
-            Issue("hs_not_loaded", "The HS nomenclature is not loaded: only the form of HS codes was checked.")
+            Issue(
+                "hs_not_loaded", "The HS nomenclature is not loaded: only the form of HS codes was checked."
+            )
         )
     ports = _Ports()
     for manifest in result.manifests:
@@ -177,11 +190,17 @@ def check_manifest(result: readers.ManifestResult) -> tuple[list[Issue], list[Is
         member_cargo = False
         for cons in manifest.consignments:
             if not cons.bill_number:
-                errors.append(Issue("bill_number", "A consignment has no transport document number.", cons.where))
+                errors.append(
+                    Issue("bill_number", "A consignment has no transport document number.", cons.where)
+                )
             key = (cons.level, cons.bill_number)
             if key in seen:
                 errors.append(
-                    Issue("duplicate_bill", f"Bill {cons.bill_number} is listed twice in this manifest.", cons.where)
+                    Issue(
+                        "duplicate_bill",
+                        f"Bill {cons.bill_number} is listed twice in this manifest.",
+                        cons.where,
+                    )
                 )
             seen.add(key)
             discharge = cons.places.get("discharge", "")
@@ -319,7 +338,12 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]
     for key in sorted(set(before["conveyance"]) | set(after["conveyance"])):
         if before["conveyance"].get(key) != after["conveyance"].get(key):
             changes.append(
-                {"where": "conveyance", "field": key, "from": before["conveyance"].get(key), "to": after["conveyance"].get(key)}
+                {
+                    "where": "conveyance",
+                    "field": key,
+                    "from": before["conveyance"].get(key),
+                    "to": after["conveyance"].get(key),
+                }
             )
     old = {(c["level"], c["bill_number"]): c for c in before["consignments"]}
     new = {(c["level"], c["bill_number"]): c for c in after["consignments"]}
@@ -331,7 +355,9 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]
         else:
             for name in sorted(set(old[key]) | set(new[key])):
                 if old[key].get(name) != new[key].get(name):
-                    changes.append({"where": key[1], "field": name, "from": old[key].get(name), "to": new[key].get(name)})
+                    changes.append(
+                        {"where": key[1], "field": name, "from": old[key].get(name), "to": new[key].get(name)}
+                    )
     return changes
 
 
@@ -396,7 +422,9 @@ def _register_consignments(
         if declaration is not None:
             c.declaration = declaration
             send_on_commit(declaration_filed, declaration)
-    Consignment.objects.bulk_update([c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500)
+    Consignment.objects.bulk_update(
+        [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
+    )
     created.extend(c for c, _r in rows)
     return created
 
@@ -473,7 +501,9 @@ def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer |
     """Read, check and register a manifest file (every message in it). A message whose LRN the filer has
     already filed is an amendment of that filing; BGM function 1 (cancellation) invalidates it."""
     filer = filer or filer_of(actor)
-    return manifest_register(actor=actor, filer=filer, result=read_file(data, fmt), digest=hashlib.sha256(data).hexdigest())
+    return manifest_register(
+        actor=actor, filer=filer, result=read_file(data, fmt), digest=hashlib.sha256(data).hexdigest()
+    )
 
 
 @transaction.atomic
@@ -489,7 +519,9 @@ def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResu
     for message in result.manifests:
         lrn = _lrn(message)
         if not lrn:
-            errors.append(Issue("lrn", "The manifest has no document number (the filer's reference).", message.where))
+            errors.append(
+                Issue("lrn", "The manifest has no document number (the filer's reference).", message.where)
+            )
             continue
         existing = Manifest.objects.select_for_update().filter(filer=filer, lrn=lrn).first()
         if existing is not None and existing.status != ManifestStatus.INVALIDATED:
@@ -503,7 +535,9 @@ def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResu
     ports = _Ports()
     for message in result.manifests:
         lrn = _lrn(message)
-        existing = Manifest.objects.filter(filer=filer, lrn=lrn).exclude(status=ManifestStatus.INVALIDATED).first()
+        existing = (
+            Manifest.objects.filter(filer=filer, lrn=lrn).exclude(status=ManifestStatus.INVALIDATED).first()
+        )
         if existing is not None and message.function == "1":
             manifest_invalidate(actor=actor, manifest=existing, reason=_("Cancelled by the filer's message."))
             filed.invalidated.append(existing)
@@ -511,7 +545,9 @@ def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResu
             _amend(actor, existing, message, result.format, digest, warnings, ports, now)
             filed.amended.append(existing)
         else:
-            filed.manifests.append(_register(actor, filer, message, result.format, digest, warnings, ports, now))
+            filed.manifests.append(
+                _register(actor, filer, message, result.format, digest, warnings, ports, now)
+            )
     return filed
 
 
@@ -554,14 +590,25 @@ def _amendment_errors(existing: Manifest, message: readers.Manifest, fmt: str) -
 
 
 def _register(
-    actor: User, filer: Filer, message: readers.Manifest, fmt: str, digest: str, warnings: list[Issue],
-    ports: _Ports, now: dt.datetime,
+    actor: User,
+    filer: Filer,
+    message: readers.Manifest,
+    fmt: str,
+    digest: str,
+    warnings: list[Issue],
+    ports: _Ports,
+    now: dt.datetime,
 ) -> Manifest:
     fields = _manifest_fields(message, fmt)
     first_member = next(
-        (a for call in message.conveyance.itinerary if (a := ports.administration(call.port)) is not None), None
+        (a for call in message.conveyance.itinerary if (a := ports.administration(call.port)) is not None),
+        None,
     ) or next(
-        (a for c in message.consignments if (a := ports.administration(c.places.get("discharge", ""))) is not None),
+        (
+            a
+            for c in message.consignments
+            if (a := ports.administration(c.places.get("discharge", ""))) is not None
+        ),
         None,
     )
     manifest = Manifest.objects.create(
@@ -597,8 +644,14 @@ def _register(
 
 
 def _amend(
-    actor: User, manifest: Manifest, message: readers.Manifest, fmt: str, digest: str, warnings: list[Issue],
-    ports: _Ports, now: dt.datetime,
+    actor: User,
+    manifest: Manifest,
+    message: readers.Manifest,
+    fmt: str,
+    digest: str,
+    warnings: list[Issue],
+    ports: _Ports,
+    now: dt.datetime,
 ) -> None:
     previous = manifest.versions.order_by("-number").first()
     snapshot = _snapshot_json(message)
@@ -609,12 +662,14 @@ def _amend(
     MANIFEST_STATUS.move(manifest, ManifestStatus.AMENDED, actor=actor, note=f"version {manifest.version}")
     manifest.save()
     _port_calls(manifest, message.conveyance, ports)
-    filed = {(c.level, c.bill_number): c for c in manifest.consignments.select_related("declaration")}
+    filed: dict[tuple[str, str], Consignment] = {
+        (c.level, c.bill_number): c for c in manifest.consignments.select_related("declaration")
+    }
     new_items: list[readers.Consignment] = []
     seen: set[tuple[str, str]] = set()
     changed_bills = {c["where"] for c in changes}
     for cons in message.consignments:
-        key = (Level.HOUSE if cons.level == "house" else Level.MASTER, cons.bill_number)
+        key: tuple[str, str] = (Level.HOUSE if cons.level == "house" else Level.MASTER, cons.bill_number)
         seen.add(key)
         consignment = filed.get(key)
         if consignment is None:
@@ -625,7 +680,9 @@ def _amend(
         for name, value in _consignment_fields(cons, ports).items():
             setattr(consignment, name, value)
         consignment.version += 1
-        CONSIGNMENT_STATUS.move(consignment, Status.AMENDED, actor=actor, note=f"manifest version {manifest.version}")
+        CONSIGNMENT_STATUS.move(
+            consignment, Status.AMENDED, actor=actor, note=f"manifest version {manifest.version}"
+        )
         consignment.save()
         consignment.parties.all().delete()
         consignment.goods.all().delete()
@@ -714,14 +771,18 @@ def consignment_refer(
     referral = Referral.objects.create(
         consignment=consignment, kind=kind, question=question.strip(), deadline=deadline, officer=actor
     )
-    audit_record(actor=actor, action="cargo.referral.create", obj=referral, summary=f"{consignment.mrn} {kind}")
+    audit_record(
+        actor=actor, action="cargo.referral.create", obj=referral, summary=f"{consignment.mrn} {kind}"
+    )
     return referral
 
 
 @transaction.atomic
 def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral:
     """The filer answers a request for information; the consignment goes back to the officers."""
-    referral = Referral.objects.select_for_update().select_related("consignment__manifest").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update().select_related("consignment__manifest").get(pk=referral.pk)
+    )
     consignment = referral.consignment
     if FilerMember.objects.filter(user_id=actor.pk, filer_id=consignment.manifest.filer_id).first() is None:
         raise PermissionDenied
@@ -732,9 +793,10 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
     referral.answer, referral.answered_at, referral.answered_by = answer.strip(), timezone.now(), actor
     referral.status = ReferralStatus.ANSWERED
     referral.save()
-    if consignment.status == Status.REFERRED and not consignment.referrals.filter(
-        status=ReferralStatus.OPEN
-    ).exclude(pk=referral.pk).exists():
+    if (
+        consignment.status == Status.REFERRED
+        and not consignment.referrals.filter(status=ReferralStatus.OPEN).exclude(pk=referral.pk).exists()
+    ):
         CONSIGNMENT_STATUS.move(consignment, Status.ASSESSED, actor=actor, note="answered")
         consignment.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="cargo.referral.answer", obj=referral, summary=consignment.mrn)
@@ -748,7 +810,7 @@ def manifest_arrive(*, actor: User, manifest: Manifest, at: dt.datetime | None =
         raise PermissionDenied
     count = 0
     for consignment in manifest.consignments.select_for_update().filter(
-        administration_id=actor.administration_id,
+        administration_id=actor.administration_id or 0,
         status__in=[Status.FILED, Status.AMENDED, Status.ASSESSED, Status.REFERRED],
     ):
         CONSIGNMENT_STATUS.move(consignment, Status.ARRIVED, actor=actor)
@@ -785,7 +847,9 @@ def consignment_examine(*, actor: User, consignment: Consignment, result: str, f
     disposition = Disposition.TRUE_MATCH if result == ExaminationResult.FOUND else Disposition.FALSE_POSITIVE
     if consignment.declaration_id is not None:
         firings = Firing.objects.filter(
-            assessment__declaration_id=consignment.declaration_id, is_current=True, disposition=Disposition.PENDING
+            assessment__declaration_id=consignment.declaration_id,
+            is_current=True,
+            disposition=Disposition.PENDING,
         )
         for firing in firings:
             firing_dispose(actor=actor, firing=firing, disposition=disposition, note=findings.strip()[:500])

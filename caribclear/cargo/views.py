@@ -48,12 +48,22 @@ def home(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", exc.message)
             except services.FilingRejected as exc:
                 rejection = exc
-                form.add_error("file", _("The file was not registered: correct the errors below and send it again."))
+                form.add_error(
+                    "file", _("The file was not registered: correct the errors below and send it again.")
+                )
             else:
                 for manifest in filed.manifests:
-                    messages.success(request, _("Manifest %(lrn)s registered: MRN %(mrn)s.") % {"lrn": manifest.lrn, "mrn": manifest.mrn})
+                    messages.success(
+                        request,
+                        _("Manifest %(lrn)s registered: MRN %(mrn)s.")
+                        % {"lrn": manifest.lrn, "mrn": manifest.mrn},
+                    )
                 for manifest in filed.amended:
-                    messages.success(request, _("Manifest %(mrn)s amended (version %(version)s).") % {"mrn": manifest.mrn, "version": manifest.version})
+                    messages.success(
+                        request,
+                        _("Manifest %(mrn)s amended (version %(version)s).")
+                        % {"mrn": manifest.mrn, "version": manifest.version},
+                    )
                 for manifest in filed.invalidated:
                     messages.success(request, _("Manifest %(mrn)s invalidated.") % {"mrn": manifest.mrn})
                 first = (filed.manifests or filed.amended or filed.invalidated)[0]
@@ -61,7 +71,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cargo/filer/home.html",
-        {"filer": filer, "form": form, "rejection": rejection, "manifests": selectors.manifests_for(user)[:100]},
+        {
+            "filer": filer,
+            "form": form,
+            "rejection": rejection,
+            "manifests": selectors.manifests_for(user)[:100],
+        },
     )
 
 
@@ -149,7 +164,9 @@ def users(request: HttpRequest) -> HttpResponse:
                 form.add_error("email", _("No carrier's or agent's account has this e-mail address."))
             else:
                 try:
-                    services.filer_member_add(actor=user, user=account, is_admin=form.cleaned_data["is_admin"])
+                    services.filer_member_add(
+                        actor=user, user=account, is_admin=form.cleaned_data["is_admin"]
+                    )
                 except ValidationError as exc:
                     form.add_error("email", " ".join(exc.messages))
                 else:

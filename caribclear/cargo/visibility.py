@@ -37,13 +37,12 @@ def _filer_ids(reader: Any) -> Any:
     return FilerMember.objects.filter(user_id=reader.pk).values("filer_id")
 
 
-
 @register(Manifest)
 def manifests(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     if is_operator(reader):
         return qs.filter(filer_id__in=_filer_ids(reader))
     if is_official(reader):
-        admin = administration_id(reader)
+        admin = administration_id(reader) or 0
         return qs.filter(
             Q(pk__in=PortCall.objects.filter(administration_id=admin).values("manifest_id"))
             | Q(
@@ -61,14 +60,16 @@ def consignments(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
         return qs.filter(manifest__filer_id__in=_filer_ids(reader))
     if not is_official(reader):
         return qs.none()
-    admin = administration_id(reader)
+    admin = administration_id(reader) or 0
     if action == SUMMARY:
         return qs.filter(manifest__in=visible(reader, Manifest).values("pk"))
     return qs.filter(
         Q(administration_id=admin)
-        | Q(pk__in=Consignment.transhipment_administrations.through.objects.filter(administration_id=admin).values(
-            "consignment_id"
-        ))
+        | Q(
+            pk__in=Consignment.transhipment_administrations.through.objects.filter(
+                administration_id=admin
+            ).values("consignment_id")
+        )
     )
 
 
@@ -100,7 +101,9 @@ def filers(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
 @register(FilerMember)
 def filer_members(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     if is_operator(reader):
-        return qs.filter(filer_id__in=FilerMember.objects.filter(user_id=reader.pk, is_admin=True).values("filer_id"))
+        return qs.filter(
+            filer_id__in=FilerMember.objects.filter(user_id=reader.pk, is_admin=True).values("filer_id")
+        )
     return qs.none()
 
 

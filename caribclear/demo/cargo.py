@@ -56,7 +56,9 @@ def seed_cargo_demo(*, officials: list[User], password: str, write: Callable[[st
     )
     supervisor = next(o for o in officials if o.email == "supervisor@antigua.demo")
     for mode, hours in ((Mode.SEA, 24), (Mode.AIR, 0)):
-        FilingDeadline.objects.get_or_create(administration=antigua, mode=mode, defaults={"hours_before_loading": hours})
+        FilingDeadline.objects.get_or_create(
+            administration=antigua, mode=mode, defaults={"hours_before_loading": hours}
+        )
     lookout_create(
         actor=supervisor,
         kind=LookoutKind.ORGANIZATION,
@@ -142,7 +144,9 @@ def seed_cargo_demo(*, officials: list[User], password: str, write: Callable[[st
     services.manifest_register(actor=carrier, filer=filer, result=_air_manifest(), digest="demo-air")
     for declaration_id in Declaration.objects.filter(kind=kind).values_list("pk", flat=True):
         declaration_check(declaration_id=declaration_id)
-    write(f"  cargo carrier (filer)      {CARRIER_EMAIL}  ({Manifest.objects.filter(filer=filer).count()} manifests)")
+    write(
+        f"  cargo carrier (filer)      {CARRIER_EMAIL}  ({Manifest.objects.filter(filer=filer).count()} manifests)"
+    )
 
 
 def _air_manifest() -> readers.ManifestResult:
@@ -180,9 +184,29 @@ def _air_manifest() -> readers.ManifestResult:
             ],
         )
         for awb, shipper, consignee, hs, text, packages, kg, value in [
-            ("318-12345675", "MIAMI MEDICAL SUPPLY", "HOLBERTON HOSPITAL", "300490", "MEDICAMENTS IN MEASURED DOSES", 12, "140", "18500"),
-            ("318-12345686", "FLORIDA PHONE WHOLESALE", "ST JOHN'S MOBILE LTD", "851713", "SMARTPHONES", 20, "95", "42000"),
+            (
+                "318-12345675",
+                "MIAMI MEDICAL SUPPLY",
+                "HOLBERTON HOSPITAL",
+                "300490",
+                "MEDICAMENTS IN MEASURED DOSES",
+                12,
+                "140",
+                "18500",
+            ),
+            (
+                "318-12345686",
+                "FLORIDA PHONE WHOLESALE",
+                "ST JOHN'S MOBILE LTD",
+                "851713",
+                "SMARTPHONES",
+                20,
+                "95",
+                "42000",
+            ),
         ]
     ]
-    manifest = readers.Manifest(format="xffm", reference="CF318-AGANU", conveyance=conveyance, consignments=consignments)
+    manifest = readers.Manifest(
+        format="xffm", reference="CF318-AGANU", conveyance=conveyance, consignments=consignments
+    )
     return readers.ManifestResult(format="xffm", manifests=[manifest])

@@ -50,17 +50,23 @@ def saint_lucia(db: Any) -> Administration:
 
 @pytest.fixture
 def officer_bb(make_user: Callable[..., User], barbados: Administration) -> User:
-    return make_user(role=Role.OFFICER, administration=barbados, agency=Agency.CUSTOMS, email="customs@bb.example")
+    return make_user(
+        role=Role.OFFICER, administration=barbados, agency=Agency.CUSTOMS, email="customs@bb.example"
+    )
 
 
 @pytest.fixture
 def officer_lc(make_user: Callable[..., User], saint_lucia: Administration) -> User:
-    return make_user(role=Role.OFFICER, administration=saint_lucia, agency=Agency.CUSTOMS, email="customs@lc.example")
+    return make_user(
+        role=Role.OFFICER, administration=saint_lucia, agency=Agency.CUSTOMS, email="customs@lc.example"
+    )
 
 
 @pytest.fixture
 def ship_file() -> Callable[..., bytes]:
-    def make(n: int = 4, *, lrn: str = "MSC-612W", seed: int = 1, departs: dt.datetime | None = None, **kw: Any) -> bytes:
+    def make(
+        n: int = 4, *, lrn: str = "MSC-612W", seed: int = 1, departs: dt.datetime | None = None, **kw: Any
+    ) -> bytes:
         return container_ship(
             n=n,
             rng=random.Random(seed),

@@ -49,7 +49,9 @@ class Command(BaseCommand):
         if result.ok and not options["check"]:
             filer = Filer.objects.filter(trader_id=options["filer"]).first() if options["filer"] else None
             if filer is None:
-                raise CommandError("Name the filer with --filer TRADER_ID to register the manifest (or use --check).")
+                raise CommandError(
+                    "Name the filer with --filer TRADER_ID to register the manifest (or use --check)."
+                )
             admin = filer.members.filter(is_admin=True).select_related("user").first()
             if admin is None:
                 raise CommandError(f"Filer {filer.trader_id} has no administrator to file in the name of.")

@@ -19,13 +19,13 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
 from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
-from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.training.demo import seed_training_demo
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 

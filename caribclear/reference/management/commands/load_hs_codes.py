@@ -46,8 +46,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             existing = dict(HsCode.objects.values_list("code", "pk"))
-            for key, row in codes.items():
-                row.pk = existing.get(key)
+            for key, hs in codes.items():
+                hs.pk = existing.get(key)
             HsCode.objects.bulk_create([c for k, c in codes.items() if k not in existing], batch_size=1000)
             HsCode.objects.bulk_update(
                 [c for k, c in codes.items() if k in existing],
