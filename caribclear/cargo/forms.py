@@ -75,3 +75,12 @@ class InvalidateForm(forms.Form):
 class MemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the account"))
     is_admin = forms.BooleanField(label=_("May manage the filer's users"), required=False)
+
+
+class WebhookForm(forms.Form):
+    webhook_url = forms.URLField(
+        label=_("Webhook address"),
+        required=False,
+        max_length=200,
+        help_text=_("Your system's https:// address for every answer (leave empty to stop the webhook)."),
+    )

@@ -20,6 +20,7 @@ from caribclear.core.pipeline import status_history
 
 from . import selectors, services
 from .choices import Status
+from .exports import awmds_for
 from .forms import ExaminationForm, ReferralForm, ReleaseForm
 from .pipeline import CONSIGNMENT_STATUS
 
@@ -55,6 +56,27 @@ def manifest(request: HttpRequest, mrn: str) -> HttpResponse:
             "versions": selectors.versions_for(user, record),
         },
     )
+
+
+@official_required
+def awmds(request: HttpRequest, mrn: str) -> HttpResponse:
+    """The administration's consignments of the manifest as ASYCUDA World AWMDS XML, for a customs office."""
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    consignments = list(selectors.consignments_of(user, record).prefetch_related("goods"))
+    try:
+        data = awmds_for(
+            record,
+            consignments,
+            list(selectors.port_calls(user, record)),
+            office=request.GET.get("office", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cargo_officer:manifest", record.mrn)
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="AWMDS-{record.mrn}.xml"'
+    return response
 
 
 @require_POST

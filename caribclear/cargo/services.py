@@ -62,6 +62,7 @@ from .models import (
     Referral,
 )
 from .pipeline import CONSIGNMENT_STATUS, MANIFEST_STATUS
+from .webhooks import check_url, notify_on_commit
 
 MRN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: What an amendment may not change (ICS2): the filer must invalidate the filing and file again.
@@ -152,6 +153,23 @@ def filer_member_add(*, actor: User, user: User, is_admin: bool = False) -> File
     added = FilerMember.objects.create(filer_id=member.filer_id, user=user, is_admin=is_admin)
     audit_record(actor=actor, action="cargo.filer.member_add", obj=member.filer, summary=user.email)
     return added
+
+
+@transaction.atomic
+def filer_webhook_set(*, actor: User, url: str) -> str:
+    """A filer's administrator sets (or with an empty URL removes) the webhook; returns the new signing
+    secret, shown once."""
+    member = FilerMember.objects.filter(user_id=actor.pk, is_admin=True).select_related("filer").first()
+    if member is None:
+        raise PermissionDenied
+    filer = member.filer
+    if url:
+        check_url(url)
+    filer.webhook_url = url
+    filer.webhook_secret = secrets.token_hex(32) if url else ""
+    filer.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    audit_record(actor=actor, action="cargo.filer.webhook", obj=filer, summary=url[:200])
+    return filer.webhook_secret
 
 
 # --- Reading and checking a file ------------------------------------------------------------------------
@@ -633,6 +651,7 @@ def _register(
         snapshot=_snapshot_json(message),
         warnings=[w.to_json() for w in warnings],
     )
+    notify_on_commit(filer.pk, manifest.pk, "manifest.registered")
     audit_record(
         actor=actor,
         action="cargo.manifest.file",
@@ -710,6 +729,7 @@ def _amend(
         changes=changes,
         warnings=[w.to_json() for w in warnings],
     )
+    notify_on_commit(manifest.filer_id, manifest.pk, "manifest.amended")
     audit_record(
         actor=actor,
         action="cargo.manifest.amend",
@@ -742,6 +762,7 @@ def manifest_invalidate(*, actor: User, manifest: Manifest, reason: str) -> Mani
     manifest.save()
     for consignment in manifest.consignments.exclude(status=Status.INVALIDATED).select_related("declaration"):
         _invalidate_consignment(actor, consignment, reason)
+    notify_on_commit(manifest.filer_id, manifest.pk, "manifest.invalidated")
     audit_record(actor=actor, action="cargo.manifest.invalidate", obj=manifest, summary=reason[:200])
     return manifest
 
@@ -853,6 +874,7 @@ def consignment_examine(*, actor: User, consignment: Consignment, result: str, f
         )
         for firing in firings:
             firing_dispose(actor=actor, firing=firing, disposition=disposition, note=findings.strip()[:500])
+    notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.inspected")
     audit_record(actor=actor, action="cargo.examine", obj=examination, summary=f"{consignment.mrn} {result}")
     return examination
 
@@ -865,6 +887,7 @@ def consignment_release(*, actor: User, consignment: Consignment, note: str = ""
     consignment.released_at = timezone.now()
     consignment.save(update_fields=["status", "released_at", "updated_at"])
     _close_referrals(consignment)
+    notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.released")
     audit_record(actor=actor, action="cargo.release", obj=consignment, summary=consignment.mrn)
     return consignment
 

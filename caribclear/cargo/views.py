@@ -15,7 +15,7 @@ from caribclear.core.permissions import operator_required
 from caribclear.core.uploads import UploadLimits, UploadRefused, read_upload
 
 from . import selectors, services
-from .forms import AnswerForm, InvalidateForm, MemberForm, UploadForm
+from .forms import AnswerForm, InvalidateForm, MemberForm, UploadForm, WebhookForm
 from .responses import cusres_for_answer
 
 #: A manifest file of 10,000 consignments is some 20 MB of EDIFACT.
@@ -156,7 +156,19 @@ def users(request: HttpRequest) -> HttpResponse:
     if not members:
         raise Http404
     form = MemberForm()
-    if request.method == "POST":
+    webhook_form = WebhookForm(initial={"webhook_url": getattr(filer, "webhook_url", "")})
+    secret = ""
+    if request.method == "POST" and request.POST.get("action") == "webhook":
+        webhook_form = WebhookForm(request.POST)
+        if webhook_form.is_valid():
+            try:
+                secret = services.filer_webhook_set(actor=user, url=webhook_form.cleaned_data["webhook_url"])
+            except ValidationError as exc:
+                for error in exc.messages:
+                    webhook_form.add_error("webhook_url", error)
+            else:
+                messages.success(request, _("The webhook was saved."))
+    elif request.method == "POST":
         form = MemberForm(request.POST)
         if form.is_valid():
             account = selectors.operator_by_email(form.cleaned_data["email"])
@@ -172,4 +184,8 @@ def users(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, _("%(email)s was added.") % {"email": account.email})
                     return redirect("cargo:users")
-    return render(request, "cargo/filer/users.html", {"filer": filer, "members": members, "form": form})
+    return render(
+        request,
+        "cargo/filer/users.html",
+        {"filer": filer, "members": members, "form": form, "webhook_form": webhook_form, "secret": secret},
+    )

@@ -142,3 +142,48 @@ def test_every_shared_cargo_file_gets_an_answer_never_a_500(filer, carrier_user)
             HTTP_IDEMPOTENCY_KEY=f"s{n}",
         )
         assert response.status_code in (201, 422), (name, response.content[:300])
+
+
+def test_webhooks_are_signed_and_only_go_to_public_https_addresses(monkeypatch):
+    import hashlib
+    import hmac
+
+    from django.core.exceptions import ValidationError
+
+    from caribclear.cargo import webhooks
+
+    body = b'{"event": "manifest.registered"}'
+    header = webhooks.signature("s3cret", 1700000000, body)
+    expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert header == f"t=1700000000,v1={expected}"
+    for url in (
+        "http://example.org/hook",
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://[::1]/hook",
+    ):
+        with pytest.raises(ValidationError):
+            webhooks.check_url(url)
+    sent: list[Any] = []
+
+    class Answer:
+        status = 204
+
+        def __enter__(self) -> Any:
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            return None
+
+    monkeypatch.setattr(webhooks, "check_url", lambda url: None)
+    monkeypatch.setattr(
+        webhooks.urllib.request, "urlopen", lambda request, timeout: sent.append(request) or Answer()
+    )
+    assert (
+        webhooks.deliver(url="https://carrier.example/hook", secret="k", event="e", payload={"mrn": "X"})
+        == 204
+    )
+    (request,) = sent
+    timestamp = request.headers["X-caribclear-signature"].split(",")[0][2:]
+    mac = hmac.new(b"k", f"{timestamp}.".encode() + request.data, hashlib.sha256).hexdigest()
+    assert request.headers["X-caribclear-signature"].endswith(mac)
