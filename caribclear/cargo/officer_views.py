@@ -150,7 +150,14 @@ def consignment(request: HttpRequest, mrn: str) -> HttpResponse:
             **selectors.consignment_parts(user, record),
             "forms": forms,
             "allowed": allowed,
-            "history": status_history(record),
+            "history": [
+                (
+                    h,
+                    Status(h.from_status).label if h.from_status in Status.values else h.from_status,
+                    Status(h.to_status).label,
+                )
+                for h in status_history(record)
+            ],
             "Status": Status,
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from caribclear.accounts.models import User
 from caribclear.core.visibility import get_visible_or_404, visible
+from caribclear.reference.timezones import utc_datetime_text
 
 from .choices import OPEN_STATUSES, Level, ReferralKind, ReferralStatus, Status
 from .models import Consignment, Filer, FilerMember, Manifest, ManifestVersion, PortCall, Referral
@@ -250,6 +251,7 @@ def answer_json(
                 "level": c.level,
                 "mrn": c.mrn,
                 "status": c.status,
+                "status_label": str(c.get_status_display()),
                 "late": c.late,
                 "assessed": c.declaration_id in assessed,
                 "place_of_discharge": c.place_of_discharge,
@@ -257,9 +259,11 @@ def answer_json(
                     {
                         "id": r.pk,
                         "kind": r.kind,
+                        "kind_label": str(r.get_kind_display()),
                         "status": r.status,
                         "question": r.question,
                         "deadline": r.deadline.isoformat() if r.deadline else None,
+                        "deadline_text": utc_datetime_text(r.deadline, "SHORT_DATETIME_FORMAT"),
                         "answer": r.answer,
                     }
                     for r in c.referrals.all()

@@ -116,7 +116,7 @@ def seed_cargo_demo(*, officials: list[User], password: str, write: Callable[[st
             discharge=port,
             consignor=(shipper, "SANTO DOMINGO", "DO"),
             consignee=(f"{port[:2]}{n:08d}", consignee, city, port[:2]),
-            goods=[goods[n % len(goods)]],
+            goods=[goods[(n - 1) % len(goods)]],
             container=container_number(rng),
             seal="" if n == 3 else f"CFL{n:06d}",
         )
