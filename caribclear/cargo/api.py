@@ -42,6 +42,7 @@ router = Router(tags=["cargo manifests"], auth=operator_token)
 FILE_LIMITS = UploadLimits(max_bytes=50 * 1024 * 1024)
 Str = Annotated[str, Field(max_length=200), NoNul]
 Code = Annotated[str, Field(max_length=17), NoNul]
+Mrn = Annotated[str, Field(min_length=18, max_length=18, description="A movement reference number"), NoNul]
 Mass = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3, allow_inf_nan=False)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
 FileFormat = Literal["auto", "cuscar", "ifcsum", "awmds", "xfwb", "xfzb", "xffm"]
@@ -349,13 +350,13 @@ def manifest_create(request: HttpRequest, payload: CargoManifestIn) -> Any:
 
 
 @router.get("/manifests/{mrn}", response=CargoManifestOut, summary="A filing's status and answers")
-def manifest_status(request: HttpRequest, mrn: Code) -> Any:
+def manifest_status(request: HttpRequest, mrn: Mrn) -> Any:
     user = _user(request)
     return selectors.answer_json(user, selectors.manifest_for(user, mrn))
 
 
 @router.get("/manifests/{mrn}/cusres", summary="A filing's status as UN/EDIFACT CUSRES")
-def manifest_cusres(request: HttpRequest, mrn: Code) -> HttpResponse:
+def manifest_cusres(request: HttpRequest, mrn: Mrn) -> HttpResponse:
     user = _user(request)
     manifest = selectors.manifest_for(user, mrn)
     data = cusres_for_answer(selectors.answer_json(user, manifest), recipient=manifest.filer.trader_id)
@@ -367,7 +368,7 @@ def manifest_cusres(request: HttpRequest, mrn: Code) -> HttpResponse:
     response={200: CargoManifestOut, 409: Problem},
     summary="Invalidate a filing",
 )
-def manifest_invalidate(request: HttpRequest, mrn: Code, payload: CargoInvalidateIn) -> Any:
+def manifest_invalidate(request: HttpRequest, mrn: Mrn, payload: CargoInvalidateIn) -> Any:
     user = _user(request)
     manifest = selectors.manifest_for(user, mrn)
     services.manifest_invalidate(actor=user, manifest=manifest, reason=payload.reason)
