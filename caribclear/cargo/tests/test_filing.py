@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caribclear.cargo import services
 from caribclear.cargo.choices import ManifestStatus, Status
@@ -138,3 +141,24 @@ def test_each_administration_sees_only_what_is_discharged_at_its_ports(
     assert not visible(officer_lc, Consignment).exists() and not visible(officer_lc, Manifest).exists()
     assert visible(officer, Manifest).get() == manifest
     assert visible(carrier_user, Consignment).count() == 4
+
+
+@given(cut=st.integers(min_value=0, max_value=4000), junk=st.binary(max_size=40))
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_damaged_manifest_is_registered_or_refused_with_where_never_a_crash(filer, carrier_user, cut, junk):
+    """Any cut and any bytes spliced into a real manifest: a filing, or errors that say where."""
+    import random as _random
+
+    from caribclear.cargo.samples import container_ship
+
+    data = container_ship(
+        n=3, rng=_random.Random(5), lrn="PROP", voyage="P1", departs=timezone.now(), discharge=["AGSJO"]
+    )
+    cut %= len(data)
+    damaged = data[:cut] + junk + data[cut + len(junk) // 2 :]
+    try:
+        with transaction.atomic():
+            services.manifest_file(actor=carrier_user, data=damaged)
+            transaction.set_rollback(True)
+    except services.FilingRejected as exc:
+        assert exc.errors and all(e.message for e in exc.errors)
