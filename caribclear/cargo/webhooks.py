@@ -39,7 +39,7 @@ def check_url(url: str) -> None:
     except (socket.gaierror, UnicodeError):
         raise ValidationError({"webhook_url": _("This host name does not resolve.")}) from None
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
+        ip = ipaddress.ip_address(str(address).split("%")[0])
         if not ip.is_global:
             raise ValidationError({"webhook_url": _("The address must be reachable on the internet.")})
 

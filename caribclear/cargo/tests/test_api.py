@@ -176,9 +176,12 @@ def test_webhooks_are_signed_and_only_go_to_public_https_addresses(monkeypatch):
             return None
 
     monkeypatch.setattr(webhooks, "check_url", lambda url: None)
-    monkeypatch.setattr(
-        webhooks.urllib.request, "urlopen", lambda request, timeout: sent.append(request) or Answer()
-    )
+
+    def urlopen(request: Any, timeout: int) -> Answer:
+        sent.append(request)
+        return Answer()
+
+    monkeypatch.setattr(webhooks.urllib.request, "urlopen", urlopen)
     assert (
         webhooks.deliver(url="https://carrier.example/hook", secret="k", event="e", payload={"mrn": "X"})
         == 204

@@ -67,13 +67,14 @@ def test_a_referral_needs_a_deadline_and_the_filer_sees_it(filed, officer, clien
 def test_an_examination_result_marks_the_criteria_that_fired(filed, officer):
     consignment = Consignment.objects.filter(manifest=filed, administration__code="AG").first()
     assert consignment is not None
+    services.manifest_arrive(actor=officer, manifest=filed)
     services.consignment_examine(
         actor=officer,
         consignment=consignment,
         result=ExaminationResult.FOUND,
         findings="200 bottles without stamps",
     )
-    firing = Firing.objects.get(assessment__declaration_id=consignment.declaration_id)
+    firing = Firing.objects.get(assessment__declaration_id=consignment.declaration_id or 0)
     assert firing.disposition == Disposition.TRUE_MATCH
     services.consignment_release(actor=officer, consignment=consignment)
     consignment.refresh_from_db()
@@ -82,6 +83,7 @@ def test_an_examination_result_marks_the_criteria_that_fired(filed, officer):
 
 def test_an_officer_of_another_member_may_not_decide(filed, officer_bb):
     consignment = Consignment.objects.filter(manifest=filed, administration__code="AG").first()
+    assert consignment is not None
     with pytest.raises(PermissionDenied):
         services.consignment_release(actor=officer_bb, consignment=consignment)
 
