@@ -62,7 +62,8 @@ from .models import (
     Referral,
 )
 from .pipeline import CONSIGNMENT_STATUS, MANIFEST_STATUS
-from .webhooks import check_url, notify_on_commit
+from .tasks import notify_on_commit
+from .webhooks import check_url
 
 MRN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #: What an amendment may not change (ICS2): the filer must invalidate the filing and file again.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_tasks import task
 
 from . import selectors
@@ -19,3 +20,10 @@ def webhook_task(filer_id: int, manifest_id: int, event: str) -> int | None:
         return None
     payload = selectors.answer_json(member.user, manifest)
     return deliver(url=filer.webhook_url, secret=filer.webhook_secret, event=event, payload=payload)
+
+
+def notify_on_commit(filer_id: int, manifest_id: int, event: str) -> None:
+    """After commit, queue the manifest's current answer for the filer's webhook (if it has one)."""
+    transaction.on_commit(
+        lambda: webhook_task.enqueue(filer_id=filer_id, manifest_id=manifest_id, event=event)
+    )

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -66,14 +65,3 @@ def deliver(*, url: str, secret: str, event: str, payload: dict[str, Any]) -> in
     except Exception as exc:  # a filer's server that fails must not fail the filing
         logger.warning("webhook %s to %s failed: %s", event, url, exc)
         return None
-
-
-def notify_on_commit(filer_id: int, manifest_id: int, event: str) -> None:
-    """After commit, queue the manifest's current answer for the filer's webhook (if it has one)."""
-
-    def enqueue() -> None:
-        from .tasks import webhook_task
-
-        webhook_task.enqueue(filer_id=filer_id, manifest_id=manifest_id, event=event)
-
-    transaction.on_commit(enqueue)
