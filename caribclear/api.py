@@ -142,4 +142,5 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("intel", "/intel"),
     ("risk", "/risk"),
     ("training", "/training"),
+    ("cargo", "/cargo"),
 ]

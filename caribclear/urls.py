@@ -17,6 +17,8 @@ urlpatterns = [
     path("screening/", include("caribclear.screening.urls")),
     path("risk/", include("caribclear.risk.urls")),
     path("", include("caribclear.clearance.document_urls")),
+    path("cargo/", include("caribclear.cargo.urls")),
+    path("officer/cargo/", include("caribclear.cargo.officer_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),

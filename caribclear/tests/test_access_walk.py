@@ -80,7 +80,7 @@ OTHER = "AG"
 # Markers are words no template contains; each is "Zorblax" + what + the administration's code, so
 # a leak names itself. Operator markers are seen by the operator and by officials of the administration
 # the operator filed to; official markers by that administration's officials only.
-OPERATOR_KINDS = ("vessel", "person", "weapon", "document")
+OPERATOR_KINDS = ("vessel", "person", "weapon", "document", "cargo")
 OFFICIAL_KINDS = (
     "seizure",
     "alert",
@@ -172,6 +172,7 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
     assert cleared.status == Status.CLEARED, "the walk needs a cleared notification (certificates)"
     draft = file(6, submit=False)
     unfinished = unfinished_save(actor=operator, data={"last_port": [marker("unfinished", code)]})
+    cargo = _cargo_side(code, port, operator, users[f"official_{code}"])
     hit = Hit.objects.filter(declaration=submitted.declaration).first()
     assert hit is not None, "the walk needs a screening hit (the lookout names the person on board)"
     return {
@@ -184,7 +185,54 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
         "draft": draft,
         "unfinished": unfinished,
         "hit": hit,
+        **cargo,
     }
+
+
+def _cargo_side(code: str, port: str, operator: User, official: User) -> dict[str, Any]:
+    """The operator as a carrier (a filer) with a manifest discharged at `port`, and a referral on it."""
+    from caribclear.cargo import services as cargo_services
+    from caribclear.cargo.samples import Bill, Call, cuscar
+
+    filer = cargo_services.filer_create(
+        actor=None,
+        name=marker("cargo", code),
+        trader_id=f"WALK{code}",
+        kind="carrier",
+        administrator=operator,
+    )
+    now = timezone.now()
+    data = cuscar(
+        lrn=f"WALK-{code}",
+        voyage="W1",
+        vessel=("WALK VESSEL", "9321483", "3FZA7", "PA"),
+        carrier=("WLK", "WALK LINES"),
+        calls=[
+            Call("USMIA", "departure", now + dt.timedelta(days=1)),
+            Call(port, "arrival", now + dt.timedelta(days=2)),
+        ],
+        bills=[
+            Bill(
+                number=f"WALK{code}1",
+                loading="USMIA",
+                discharge=port,
+                consignor=("WALK SHIPPER", "MIAMI", "US"),
+                consignee=("X1", marker("cargo", code), "CITY", port[:2]),
+                goods=[("220840", "RUM IN GLASS BOTTLES", "BX", 10, 100)],
+            )
+        ],
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        manifest = cargo_services.manifest_file(actor=operator, data=data, filer=filer).manifests[0]
+    consignment = manifest.consignments.get()
+    referral = cargo_services.consignment_refer(
+        actor=official,
+        consignment=consignment,
+        kind="information",
+        question=marker("cargo", code),
+        deadline=now + dt.timedelta(days=1),
+    )
+    return {"manifest": manifest, "consignment": consignment, "referral": referral}
 
 
 def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str, Any]:
@@ -204,6 +252,7 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
     )
     criterion = criterion_create(
         actor=admin,
+        kind="clearance.notification",
         name=marker("criterion", code),
         documentation=marker("criterion", code),
         lane=Lane.YELLOW,
@@ -480,6 +529,15 @@ PARAMS: dict[str, Param] = {
     "risk.kind": Param(lambda refs: "notifications", record=False),
     "risk.pk": Param(_pk("criterion")),
     "risk:hit_rule_edit.pk": Param(_pk("watchlist")),
+    # cargo: the carrier's filings (by MRN), and the officers' pages of the administration of discharge
+    "cargo.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "cargo:answer.pk": Param(_pk("referral")),
+    "cargo_officer.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "cargo_officer:consignment.mrn": Param(lambda refs: refs["consignment"].mrn),
+    "api:manifest_status.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:manifest_cusres.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:manifest_invalidate.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:referral_answer.referral_id": Param(_pk("referral")),
     # intel
     "intel:seizure_detail.reference": Param(_ref("seizure")),
     "intel:seizure_attachment.reference": Param(_ref("seizure")),
@@ -534,6 +592,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
         "port": "BBBGI",
         "expected_at": "2030-01-01T12:00:00Z",
     },
+    "POST /api/cargo/manifests/<mrn>/invalidate": {"reason": "walk"},
+    "POST /api/cargo/referrals/<referral_id>/answer": {"answer": "walk"},
     "POST /api/risk/hits/<hit_id>/disposition": {"disposition": "false_positive", "note": "walk"},
     "POST /api/risk/<kind>/<reference>/lane": {"lane": "green", "reason": "walk"},
     "POST /api/vessels/<vessel_id>/weapons": {
@@ -555,6 +615,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
 # walk posts these (rolled back), so the owners' answer shows the record is found and another's is a 404.
 FORM_BODIES: dict[str, dict[str, Any]] = {
     "dashboards:assessment_action": {"action": "submit"},
+    "cargo:answer": {"answer": "walk"},
+    "cargo:invalidate": {"reason": "walk"},
 }
 
 SEARCH = {

@@ -19,6 +19,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.demo.hits import seed_hits_demo
 from caribclear.demo.security import seed_security_demo
 from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 self._risk(officials)
                 self._voyages(skipper, officials)
             seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
+            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
@@ -116,6 +118,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Firearms on board",
             lane=Lane.YELLOW,
             weight=20,
@@ -125,6 +128,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Lookout match",
             lane=Lane.RED,
             weight=50,
