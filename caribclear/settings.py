@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "caribclear.intel",
     "caribclear.dashboards",
     "caribclear.training",
+    "caribclear.passengers",
     "caribclear.demo",
 ]
 
