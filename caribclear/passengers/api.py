@@ -444,12 +444,14 @@ def boarding_check(
 @router.get("/lists", response=list[ListOut], url_name="passenger_lists")
 @paginate(LimitOffset)
 def lists(request: HttpRequest, filters: Query[ListFilter]) -> Any:
+    _carrier(request)
     qs = selectors.lists_for(_user(request)).order_by("-filed_at", "-pk")
     return [_list_out(t) for t in filters.filter(qs)]
 
 
 @router.get("/lists/{reference}", response=ListDetailOut, url_name="passenger_list_get")
 def get_list(request: HttpRequest, reference: Reference) -> Any:
+    _carrier(request)
     user = _user(request)
     travel_list = selectors.list_for(user, reference)
     travellers: list[Traveller] = list(selectors.travellers_of(user, travel_list))
@@ -497,6 +499,7 @@ def acknowledgement(
     summary="Cancel the whole list (the flight or sailing does not operate)",
 )
 def cancel_list(request: HttpRequest, reference: Reference, payload: CancelListIn) -> Any:
+    _carrier(request)
     user = _user(request)
     travel_list = selectors.list_for(user, reference)
     try:
