@@ -80,7 +80,7 @@ OTHER = "AG"
 # Markers are words no template contains; each is "Zorblax" + what + the administration's code, so
 # a leak names itself. Operator markers are seen by the operator and by officials of the administration
 # the operator filed to; official markers by that administration's officials only.
-OPERATOR_KINDS = ("vessel", "person", "weapon", "document")
+OPERATOR_KINDS = ("vessel", "person", "weapon", "document", "traveller")
 OFFICIAL_KINDS = (
     "seizure",
     "alert",
@@ -185,6 +185,29 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
     }
 
 
+def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, Any]:
+    """A carrier (the operator files for it) and a passenger list from Port of Spain to `port`, screened;
+    an unmasking request on its traveller."""
+    from caribclear.passengers.models import Carrier, UnmaskRequest
+    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.tests.factories import Pax, paxlst
+
+    carrier = Carrier.objects.create(name=f"Walk Air {code}", code=f"W{code}", kind="airline")
+    carrier.users.add(users[f"operator_{code}"])
+    traveller = Pax(marker("traveller", code).upper(), "KWAME", "19770506", document=f"WALK{code}1")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outcome = passenger_list_import(
+            actor=None, data=paxlst([traveller], flight=f"W{code}1", arrival=port), carrier=carrier
+        )
+    assert outcome.ok, outcome.to_json()
+    travel_list = outcome.filings[0].travel_list
+    person = travel_list.travellers.get()
+    unmask = UnmaskRequest.objects.create(
+        traveller=person, requested_by=users[f"officer_{code}"], reason="Walk: a lookout names this traveller"
+    )
+    return {"travel_list": travel_list, "traveller": person, "unmask_request": unmask}
+
+
 def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str, Any]:
     """An administration's own, unshared records: intelligence, a list, a lookout, a criterion."""
     admin = users[f"official_{code}"]
@@ -202,6 +225,7 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
     )
     criterion = criterion_create(
         actor=admin,
+        kind="clearance.notification",
         name=marker("criterion", code),
         documentation=marker("criterion", code),
         lane=Lane.YELLOW,
@@ -390,7 +414,11 @@ def build_world(tmp_dir: Any) -> World:
     refs_by_code: dict[str, dict[str, Any]] = {}
     for code, port in ((OTHER, "AGSJO"), (OWNER, "BBBGI")):
         official = _official_side(code, users, tmp_dir)
-        refs_by_code[code] = {**official, **_operator_side(code, port, users)}
+        refs_by_code[code] = {
+            **official,
+            **_operator_side(code, port, users),
+            **_passenger_side(code, port, users),
+        }
     for code, records in _training_side(users).items():
         refs_by_code[code].update(records)
     tokens = {}
@@ -499,6 +527,13 @@ PARAMS: dict[str, Param] = {
     "training.token": Param(lambda refs: refs["credential"].token),
     # The public verification page: anyone holding the credential's link sees its holder's name and status.
     "training:verify.token": Param(lambda refs: refs["credential"].token, record=False),
+    # passengers: a list of the owner's carrier to the owner's port, its traveller, an unmasking request
+    "passengers.reference": Param(_ref("travel_list")),
+    "passengers:traveller.pk": Param(_pk("traveller")),
+    "passengers:unmask_decide.pk": Param(_pk("unmask_request")),
+    "api:passenger_list_get.reference": Param(_ref("travel_list")),
+    "api:passenger_list_acknowledgement.reference": Param(_ref("travel_list")),
+    "api:passenger_list_cancel.reference": Param(_ref("travel_list")),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
@@ -525,6 +560,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
         "port": "BBBGI",
         "expected_at": "2030-01-01T12:00:00Z",
     },
+    "POST /api/passengers/lists/<reference>/cancel": {"reason": "walk"},
     "POST /api/risk/hits/<hit_id>/disposition": {"disposition": "false_positive", "note": "walk"},
     "POST /api/risk/<kind>/<reference>/lane": {"lane": "green", "reason": "walk"},
     "POST /api/vessels/<vessel_id>/weapons": {

@@ -108,6 +108,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Firearms on board",
             lane=Lane.YELLOW,
             weight=20,
@@ -117,6 +118,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Lookout match",
             lane=Lane.RED,
             weight=50,
