@@ -19,6 +19,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
+            seed_passengers_demo(officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write)
         self._print(officials, skipper)
 
     def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
