@@ -181,6 +181,7 @@ def test_supervisor_writes_a_criterion_tests_it_then_saves_it(
     create = reverse("risk:criterion_create")
     assert client.get(create).status_code == 200
     data = {
+        "kind": "clearance.notification",
         "name": "From Venezuela",
         "documentation": "Check the hold.",
         "lane": "yellow",
