@@ -204,7 +204,7 @@ def seed_passengers_demo(
         departs=_port_local(-5, sails),
         arrival="AGSJO",
         arrives=_port_local(-4, sails + dt.timedelta(hours=30)),
-        people=_cruise_people(60, crew=False) + [FLIGHT_PEOPLE[5]],
+        people=[*_cruise_people(60, crew=False), FLIGHT_PEOPLE[5]],
         crew=_cruise_people(15, crew=True),
         vessel=("9321483", "ISLAND DREAM"),
         control="7",
@@ -222,7 +222,9 @@ def seed_passengers_demo(
 
 
 def _print(write: Callable[[str], None], totp_key: Callable[[str], bytes]) -> None:
-    write("Passenger lists (APIS): flight BW 484 Port of Spain -> Bridgetown (a lookout hit), cruise ISLAND DREAM")
+    write(
+        "Passenger lists (APIS): flight BW 484 Port of Spain -> Bridgetown (a lookout hit), cruise ISLAND DREAM"
+    )
     write("  Nassau -> St. John's. Officers: Passenger lists in the menu.")
     write(f"  airline (Caribbean Airlines)  {AIRLINE_EMAIL}")
     write(f"  cruise line (Island Cruises)  {CRUISE_EMAIL}")

@@ -964,33 +964,38 @@ def _mask_list(travel_list: TravelList, now: dt.datetime) -> int:
             "documents"
         )
     )
+    rows = []
     for t in travellers:
         documents = list(t.documents.all())
         first_number = next((d.number for d in documents if d.number), "")
-        t.sealed = protection.seal(_sealed_copy(t, documents))
-        t.name_hash = protection.name_hash(t.surname, t.given_names)
-        t.birth_hash = protection.birth_hash(t.date_of_birth)
-        t.document_hash = protection.document_hash(first_number)
-        t.surname = t.given_names = t.place_of_birth = t.address = t.reservation_locator = t.seat = ""
-        t.date_of_birth = None
-        t.masked_at = now
-    Traveller.objects.bulk_update(
-        travellers,
-        [
-            "sealed",
-            "name_hash",
-            "birth_hash",
-            "document_hash",
-            "surname",
-            "given_names",
-            "place_of_birth",
-            "address",
-            "reservation_locator",
-            "seat",
-            "date_of_birth",
-            "masked_at",
-        ],
-        batch_size=MASK_BATCH,
+        rows.append(
+            (
+                protection.seal(_sealed_copy(t, documents)),
+                protection.name_hash(t.surname, t.given_names),
+                protection.birth_hash(t.date_of_birth),
+                protection.document_hash(first_number),
+                t.pk,
+            )
+        )
+    # One statement per traveller with its own hashes and seal, sent as one batch (executemany):
+    # Django's bulk_update builds a CASE per field and row, which is far slower for a ship's list.
+    table = connection.ops.quote_name(Traveller._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), MASK_BATCH):
+            cursor.executemany(
+                f"UPDATE {table} SET sealed = %s, name_hash = %s, birth_hash = %s, document_hash = %s "  # noqa: S608
+                "WHERE id = %s",
+                rows[start : start + MASK_BATCH],
+            )
+    Traveller.objects.filter(travel_list=travel_list, masked_at__isnull=True).update(
+        surname="",
+        given_names="",
+        place_of_birth="",
+        address="",
+        reservation_locator="",
+        seat="",
+        date_of_birth=None,
+        masked_at=now,
     )
     # Documents keep type, issuing state and expiry (facts); the number is masked (its hash is kept).
     TravellerDocument.objects.filter(traveller__travel_list=travel_list).update(number="")

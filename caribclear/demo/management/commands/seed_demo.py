@@ -67,7 +67,9 @@ class Command(BaseCommand):
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
-            seed_passengers_demo(officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write)
+            seed_passengers_demo(
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+            )
         self._print(officials, skipper)
 
     def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
