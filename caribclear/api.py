@@ -143,4 +143,5 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("risk", "/risk"),
     ("training", "/training"),
     ("cargo", "/cargo"),
+    ("passengers", "/passengers"),
 ]

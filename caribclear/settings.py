@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "caribclear.dashboards",
     "caribclear.training",
     "caribclear.partners",
+    "caribclear.passengers",
     "caribclear.demo",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),
     path("", include("caribclear.partners.urls")),
+    path("passengers/", include("caribclear.passengers.urls")),
 ]
 # Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
 # served by a view of its app that applies the visibility rules (intel attachments:

@@ -80,7 +80,7 @@ OTHER = "AG"
 # Markers are words no template contains; each is "Zorblax" + what + the administration's code, so
 # a leak names itself. Operator markers are seen by the operator and by officials of the administration
 # the operator filed to; official markers by that administration's officials only.
-OPERATOR_KINDS = ("vessel", "person", "weapon", "document", "cargo")
+OPERATOR_KINDS = ("vessel", "person", "weapon", "document", "cargo", "traveller")
 OFFICIAL_KINDS = (
     "seizure",
     "alert",
@@ -233,6 +233,25 @@ def _cargo_side(code: str, port: str, operator: User, official: User) -> dict[st
         deadline=now + dt.timedelta(days=1),
     )
     return {"manifest": manifest, "consignment": consignment, "referral": referral}
+def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, Any]:
+    """A carrier (the operator files for it) and a passenger list from Port of Spain to `port`, screened;
+    an unmasking request on its traveller."""
+    from caribclear.passengers.models import Carrier, UnmaskRequest
+    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.tests.factories import Pax, paxlst
+
+    carrier = Carrier.objects.create(name=f"Walk Air {code}", code=f"W{code}", kind="airline")
+    carrier.users.add(users[f"operator_{code}"])
+    traveller = Pax(marker("traveller", code).upper(), "KWAME", "19770506", document=f"WALK{code}1")
+        outcome = passenger_list_import(
+            actor=None, data=paxlst([traveller], flight=f"W{code}1", arrival=port), carrier=carrier
+        )
+    assert outcome.ok, outcome.to_json()
+    travel_list = outcome.filings[0].travel_list
+    person = travel_list.travellers.get()
+    unmask = UnmaskRequest.objects.create(
+        traveller=person, requested_by=users[f"officer_{code}"], reason="Walk: a lookout names this traveller"
+    return {"travel_list": travel_list, "traveller": person, "unmask_request": unmask}
 
 
 def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str, Any]:
@@ -441,7 +460,11 @@ def build_world(tmp_dir: Any) -> World:
     refs_by_code: dict[str, dict[str, Any]] = {}
     for code, port in ((OTHER, "AGSJO"), (OWNER, "BBBGI")):
         official = _official_side(code, users, tmp_dir)
-        refs_by_code[code] = {**official, **_operator_side(code, port, users)}
+        refs_by_code[code] = {
+            **official,
+            **_operator_side(code, port, users),
+            **_passenger_side(code, port, users),
+        }
     for code, records in _training_side(users).items():
         refs_by_code[code].update(records)
     tokens = {}
@@ -566,6 +589,13 @@ PARAMS: dict[str, Param] = {
     "partners:cen_mark.action": Param(lambda refs: "mark", record=False),
     # TAXII (answers only an official's API token; the walk's signed-in sessions get 401 everywhere)
     "partners.collection_id": Param(lambda refs: "4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
+    # passengers: a list of the owner's carrier to the owner's port, its traveller, an unmasking request
+    "passengers.reference": Param(_ref("travel_list")),
+    "passengers:traveller.pk": Param(_pk("traveller")),
+    "passengers:unmask_decide.pk": Param(_pk("unmask_request")),
+    "api:passenger_list_get.reference": Param(_ref("travel_list")),
+    "api:passenger_list_acknowledgement.reference": Param(_ref("travel_list")),
+    "api:passenger_list_cancel.reference": Param(_ref("travel_list")),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
@@ -594,6 +624,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     },
     "POST /api/cargo/manifests/<mrn>/invalidate": {"reason": "walk"},
     "POST /api/cargo/referrals/<referral_id>/answer": {"answer": "walk"},
+    "POST /api/passengers/lists/<reference>/cancel": {"reason": "walk"},
     "POST /api/risk/hits/<hit_id>/disposition": {"disposition": "false_positive", "note": "walk"},
     "POST /api/risk/<kind>/<reference>/lane": {"lane": "green", "reason": "walk"},
     "POST /api/vessels/<vessel_id>/weapons": {

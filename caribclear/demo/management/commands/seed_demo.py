@@ -24,6 +24,7 @@ from caribclear.demo.hits import seed_hits_demo
 from caribclear.demo.security import seed_security_demo
 from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
 from caribclear.partners.demo import seed_partners_demo
+from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -75,6 +76,9 @@ class Command(BaseCommand):
             )
             seed_unfinished_draft_demo(skipper=skipper, write=self.stdout.write)
             seed_partners_demo(officials=officials, write=self.stdout.write)
+            seed_passengers_demo(
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+            )
         self._print(officials, skipper)
         seed_security_demo(write=self.stdout.write)
 
