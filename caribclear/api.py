@@ -122,4 +122,5 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("intel", "/intel"),
     ("risk", "/risk"),
     ("training", "/training"),
+    ("valuation", "/valuation"),
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),
+    path("valuation/", include("caribclear.valuation.urls")),
 ]
 # Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
 # served by a view of its app that applies the visibility rules (intel attachments:
