@@ -82,10 +82,10 @@ def _raw(line: LineIn, index: int) -> readers.RawLine:
         raise ValidationError({f"lines.{index}.{error.column}": error.message}) from None
 
 
-@router.post("/lines", response={200: LoadOut, 422: LoadOut}, summary="Load assessed declaration lines")
-def lines_load(request: HttpRequest, payload: LinesIn) -> tuple[int, dict]:
-    """All or nothing: any impossible line (or a missing exchange rate) rejects the call with 422 and the
-    same report, each problem with where it was found (``lines.3.hs_code``)."""
+@router.post("/lines", response=LoadOut, summary="Load assessed declaration lines")
+def lines_load(request: HttpRequest, payload: LinesIn) -> dict:
+    """All or nothing: any impossible line (or a missing exchange rate) rejects the call with a 422
+    problem whose ``errors`` name each place (``lines.3.hs_code``) and what is wrong there."""
     user = _official(request)
     read = readers.ReadResult(format="api")
     for index, item in enumerate(payload.lines):
@@ -97,7 +97,12 @@ def lines_load(request: HttpRequest, payload: LinesIn) -> tuple[int, dict]:
     report = services.lines_store(
         actor=user, administration=user.administration, read=read, name="API", check=payload.check, source="api"
     )
-    return (200 if report.ok else 422), report.to_json()
+    if not report.ok:
+        problems: dict[str, list[str]] = {}
+        for issue in report.errors:
+            problems.setdefault(issue.where, []).append(issue.message)
+        raise ValidationError(problems)
+    return report.to_json()
 
 
 @router.post("/check", response=CheckOut, summary="Check one line: valuation risk score and explanation")

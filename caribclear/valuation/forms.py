@@ -145,6 +145,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("How the price was set"),
@@ -152,8 +164,4 @@ class AnswerForm(forms.Form):
         max_length=8000,
         help_text=_("For example: the contract, discounts, the relationship with the seller, payments."),
     )
-    documents = forms.FileField(
-        label=_("Documents (PDF, PNG or JPEG; up to 5 files of 10 MB)"),
-        widget=MultipleFileInput,
-        required=False,
-    )
+    documents = MultipleFileField(label=_("Documents (PDF, PNG or JPEG; up to 5 files of 10 MB)"), required=False)

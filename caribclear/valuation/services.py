@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from caribclear.core.audit import audit_record
 from caribclear.core.pipeline import Pipeline
@@ -487,7 +488,7 @@ class Check:
 def _money(value: float) -> str:
     from django.utils.formats import number_format
 
-    places = 2 if value >= 1 else 4
+    places = 2 if value >= 0.1 else 4
     return number_format(round(value, places), places, use_l10n=True, force_grouping=True)
 
 
@@ -554,12 +555,13 @@ def explain(line: readers.RawLine, unit: str, unit_value: float, result: scoring
         + "; "
         + _(
             "for %(cell)s the region's median over %(n)s declaration lines from %(administrations)s "
-            "administrations in the last 12 months is %(median)s %(currency)s per %(unit)s; this is %(band)s."
+            "in the last 12 months is %(median)s %(currency)s per %(unit)s; this is %(band)s."
         )
         % {
             "cell": cell_words(result.level or "", hs=line.hs_code, origin=line.origin, exporter=line.exporter),
             "n": _count(int(cell["n"])),
-            "administrations": _count(int(cell["administrations"])),
+            "administrations": ngettext("%(count)s administration", "%(count)s administrations", int(cell["administrations"]))
+            % {"count": _count(int(cell["administrations"]))},
             "median": _money(math.exp(float(cell["median"]))),
             "currency": currency,
             "unit": _unit_label(unit),
