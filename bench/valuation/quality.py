@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from caribclear.valuation import scoring, stats, synthetic  # noqa: E402
+from caribclear.valuation import scoring, stats, synthetic
 
 
 def main() -> None:
@@ -35,10 +35,10 @@ def main() -> None:
     admins = {code: i for i, code in enumerate(synthetic.ADMINISTRATIONS)}
     frame = stats.frame(
         (
-            l.hs, l.hs[:6], l.hs[:4], l.origin, l.exporter, l.unit, math.log(l.value / l.quantity), l.importer,
-            admins[l.administration], l.date,
+            x.hs, x.hs[:6], x.hs[:4], x.origin, x.exporter, x.unit, math.log(x.value / x.quantity), x.importer,
+            admins[x.administration], x.date,
         )
-        for l in data
+        for x in data
     )  # fmt: skip
     period = stats.Period.rolling(dt.date(2026, 11, 30))
     cells = stats.build(frame, period)
@@ -53,11 +53,21 @@ def main() -> None:
         out: dict[str, dict | None] = {}
         for level, key in keys.items():
             out[level] = index.get(
-                (level, key.get("hs", ""), key.get("hs6", ""), key.get("origin", ""), key.get("exporter", ""), line.unit)
+                (
+                    level,
+                    key.get("hs", ""),
+                    key.get("hs6", ""),
+                    key.get("origin", ""),
+                    key.get("exporter", ""),
+                    line.unit,
+                )
             )
         return out
 
-    counts = {m: {"tp": 0, "planted": 0, "fp": 0, "honest": 0, "unscored": 0} for m in ("robust", "mean2sd", "hs6_p2")}
+    counts = {
+        m: {"tp": 0, "planted": 0, "fp": 0, "honest": 0, "unscored": 0}
+        for m in ("robust", "mean2sd", "hs6_p2")
+    }
     for line in data:
         luv = math.log(line.value / line.quantity)
         found = cells_for(line)
@@ -79,12 +89,16 @@ def main() -> None:
             else:
                 c["honest"] += 1
                 c["fp"] += flagged
-    print(f"{'method':<10} {'recall (>=30% under)':>22} {'honest lines flagged':>22} {'lines without a cell':>22}")
+    print(
+        f"{'method':<10} {'recall (>=30% under)':>22} {'honest lines flagged':>22} {'lines without a cell':>22}"
+    )
     for method, c in counts.items():
         recall = c["tp"] / max(c["planted"], 1)
         fpr = c["fp"] / max(c["honest"], 1)
         print(f"{method:<10} {recall:>22.3f} {fpr:>21.2%} {c['unscored'] / len(data):>21.2%}")
-    print(f"planted {counts['robust']['planted']:,}, honest {counts['robust']['honest']:,}; total {time.perf_counter() - started:.1f} s")
+    print(
+        f"planted {counts['robust']['planted']:,}, honest {counts['robust']['honest']:,}; total {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -21,8 +20,6 @@ from caribclear.core.api_kit import Id, ShortText, Text
 from . import readers, selectors, services
 
 router = Router(tags=["valuation"], auth=official_token)
-
-
 
 
 def _official(request: HttpRequest) -> User:
@@ -71,7 +68,9 @@ class LoadOut(Schema):
 class CheckOut(Schema):
     score: float = Field(description="Robust standard deviations below the region's median (0 if not below)")
     flagged: bool
-    cell: str | None = Field(description="The level of the cell used (exporter, national, hs6_origin, hs6, hs4)")
+    cell: str | None = Field(
+        description="The level of the cell used (exporter, national, hs6_origin, hs6, hs4)"
+    )
     explanation: str
 
 
@@ -95,7 +94,12 @@ def lines_load(request: HttpRequest, payload: LinesIn) -> dict:
             read.errors.append(readers.Issue(f"lines.{index}.{error.column}", error.message))
     read.declarations = len({line.declaration for line in read.lines})
     report = services.lines_store(
-        actor=user, administration=user.administration, read=read, name="API", check=payload.check, source="api"
+        actor=user,
+        administration=user.administration,
+        read=read,
+        name="API",
+        check=payload.check,
+        source="api",
     )
     if not report.ok:
         problems: dict[str, list[str]] = {}
@@ -153,11 +157,25 @@ def _case(case: object) -> dict:
         **{
             k: getattr(c, k)
             for k in (
-                "hs_code", "origin", "declared_value", "currency", "importer", "score", "explanation", "reason",
-                "status", "deadline", "answer", "outcome", "method", "determined_value", "decision_reason",
-                "created_at", "decided_at",
+                "hs_code",
+                "origin",
+                "declared_value",
+                "currency",
+                "importer",
+                "score",
+                "explanation",
+                "reason",
+                "status",
+                "deadline",
+                "answer",
+                "outcome",
+                "method",
+                "determined_value",
+                "decision_reason",
+                "created_at",
+                "decided_at",
             )
-        },  # fmt: skip
+        },
     }
 
 
@@ -171,6 +189,3 @@ def cases_list(request: HttpRequest, status: ShortText = "") -> list[dict]:
 def case_detail(request: HttpRequest, case_id: Id) -> dict:
     user = _official(request)
     return _case(selectors.case(user, case_id))
-
-
-

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from caribclear.core.declarations import BOOL, NUMBER, DeclarationKind, Facts, FactProvider, fact
+from caribclear.core.declarations import BOOL, NUMBER, DeclarationKind, FactProvider, Facts, fact
 from caribclear.core.models import Declaration
 
 from . import readers, services
@@ -20,7 +20,9 @@ class ValuationFacts(FactProvider):
     fact_specs = (
         fact(
             "valuation_score",
-            _("Valuation risk score of a goods line (robust deviations below the region's median; 0 if not below)"),
+            _(
+                "Valuation risk score of a goods line (robust deviations below the region's median; 0 if not below)"
+            ),
             NUMBER,
         ),
         fact("valuation_flagged", _("A goods line is flagged as possibly under-valued"), BOOL),

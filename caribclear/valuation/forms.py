@@ -28,7 +28,9 @@ FORMATS = (
 class DeclarationsFileForm(forms.Form):
     file = forms.FileField(
         label=_("File of assessed import declarations"),
-        help_text=_("WCO Data Model 3.6 XML, or the CSV/XLSX template (an ASYCUDA extract's usual columns are understood)."),
+        help_text=_(
+            "WCO Data Model 3.6 XML, or the CSV/XLSX template (an ASYCUDA extract's usual columns are understood)."
+        ),
     )
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="auto")
     check_only = forms.BooleanField(label=_("Only check the file, store nothing"), required=False)
@@ -37,7 +39,9 @@ class DeclarationsFileForm(forms.Form):
 class RatesFileForm(forms.Form):
     file = forms.FileField(
         label=_("File of exchange rates"),
-        help_text=_("CSV or XLSX with columns date, currency and per_usd: units of the currency one US dollar bought that day."),
+        help_text=_(
+            "CSV or XLSX with columns date, currency and per_usd: units of the currency one US dollar bought that day."
+        ),
     )
     source = forms.CharField(
         label=_("Source of the rates"),
@@ -69,7 +73,9 @@ LINE_MESSAGES = {
     "hs_code": _("Enter a tariff code of 6 to 12 digits, for example 851713."),
     "origin": _("Choose the country of origin (two letters, for example CN)."),
     "quantity": _("Enter a quantity more than zero, or the net mass."),
-    "unit": _("Enter a unit we know: kg, l, u (units), pr (pairs), m2, m, or a UN/ECE code such as KGM or NAR."),
+    "unit": _(
+        "Enter a unit we know: kg, l, u (units), pr (pairs), m2, m, or a UN/ECE code such as KGM or NAR."
+    ),
     "net_mass_kg": _("Enter the net mass in kg, more than zero."),
     "value": _("Enter the customs value, more than zero."),
     "currency": _("Enter a currency code of three letters, for example USD."),
@@ -83,9 +89,18 @@ class LineForm(forms.Form):
     line = forms.CharField(label=_("Line (item)"), max_length=20, initial="1")
     date = BoundedDateField(label=_("Date of the declaration"), widget=DateInput, initial=timezone.localdate)
     hs_code = forms.CharField(label=_("Tariff code"), max_length=14, help_text=_("6 to 12 digits."))
-    origin = forms.CharField(label=_("Country of origin"), max_length=2, help_text=_("Two letters, for example CN."))
-    quantity = forms.CharField(label=_("Quantity (optional if the net mass is given)"), max_length=30, required=False)
-    unit = forms.CharField(label=_("Unit of the quantity"), max_length=20, required=False, help_text=_("kg, l, u, pr, m2... or KGM, NAR, PR."))
+    origin = forms.CharField(
+        label=_("Country of origin"), max_length=2, help_text=_("Two letters, for example CN.")
+    )
+    quantity = forms.CharField(
+        label=_("Quantity (optional if the net mass is given)"), max_length=30, required=False
+    )
+    unit = forms.CharField(
+        label=_("Unit of the quantity"),
+        max_length=20,
+        required=False,
+        help_text=_("kg, l, u, pr, m2... or KGM, NAR, PR."),
+    )
     net_mass_kg = forms.CharField(label=_("Net mass in kg (optional)"), max_length=30, required=False)
     value = forms.CharField(label=_("Customs value"), max_length=30)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
@@ -93,13 +108,16 @@ class LineForm(forms.Form):
     exporter = forms.CharField(label=_("Exporter (optional)"), max_length=120, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         try:
-            self.raw = readers.check_line(**{key: data.get(key) for key in LINE_FIELDS})
+            self.raw = readers.check_line(**{key: data.get(key) for key in LINE_FIELDS})  # type: ignore[arg-type]
         except readers.LineError as error:
-            self.add_error(error.column if error.column in self.fields else None, LINE_MESSAGES.get(error.column, error.message))
+            self.add_error(
+                error.column if error.column in self.fields else None,
+                LINE_MESSAGES.get(error.column, error.message),
+            )
         return data
 
 
@@ -138,7 +156,9 @@ class DecisionForm(forms.Form):
         max_digits=18,
         decimal_places=4,
     )
-    reason = forms.CharField(label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    reason = forms.CharField(
+        label=_("Reasons for the decision"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -164,4 +184,6 @@ class AnswerForm(forms.Form):
         max_length=8000,
         help_text=_("For example: the contract, discounts, the relationship with the seller, payments."),
     )
-    documents = MultipleFileField(label=_("Documents (PDF, PNG or JPEG; up to 5 files of 10 MB)"), required=False)
+    documents = MultipleFileField(
+        label=_("Documents (PDF, PNG or JPEG; up to 5 files of 10 MB)"), required=False
+    )

@@ -55,13 +55,18 @@ class ExchangeRate(models.Model):
     rates_file = models.ForeignKey(RatesFile, on_delete=models.CASCADE, related_name="rate_rows")
     currency = models.CharField(_("currency"), max_length=3)
     date = models.DateField(_("date"))
-    per_reference = models.DecimalField(_("units per reference currency unit"), max_digits=24, decimal_places=10)
+    per_reference = models.DecimalField(
+        _("units per reference currency unit"), max_digits=24, decimal_places=10
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["administration", "currency", "date"], name="valuation_rate_once")
         ]
         indexes = [models.Index(fields=["administration", "currency", "-date"], name="valuation_rate_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.date}: {self.per_reference}"
 
 
 class DeclarationLine(models.Model):
@@ -79,13 +84,17 @@ class DeclarationLine(models.Model):
     origin = models.CharField(_("origin"), max_length=2)
     quantity = models.DecimalField(_("quantity"), max_digits=20, decimal_places=6, null=True, blank=True)
     unit_declared = models.CharField(_("unit as declared"), max_length=20, blank=True)
-    net_mass_kg = models.DecimalField(_("net mass (kg)"), max_digits=20, decimal_places=6, null=True, blank=True)
+    net_mass_kg = models.DecimalField(
+        _("net mass (kg)"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
     quantity_base = models.DecimalField(_("quantity in the base unit"), max_digits=24, decimal_places=6)
     unit = models.CharField(_("unit"), max_length=4)
     value = models.DecimalField(_("customs value"), max_digits=20, decimal_places=4)
     currency = models.CharField(_("currency"), max_length=3)
     rate = models.ForeignKey(ExchangeRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    value_reference = models.DecimalField(_("value in the reference currency"), max_digits=20, decimal_places=4)
+    value_reference = models.DecimalField(
+        _("value in the reference currency"), max_digits=20, decimal_places=4
+    )
     log_unit_value = models.FloatField()
     importer = models.CharField(_("importer"), max_length=40)
     exporter = models.CharField(_("exporter"), max_length=120, blank=True)
@@ -102,6 +111,9 @@ class DeclarationLine(models.Model):
             models.Index(fields=["hs4", "date"], name="valuation_line_hs4"),
             models.Index(fields=["hs6", "origin", "unit"], name="valuation_line_cell"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} line {self.line}"
 
 
 class Cell(models.Model):
@@ -140,13 +152,18 @@ class Cell(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.level} {self.hs or self.hs6 or self.hs4} {self.origin} {self.unit}"
+
 
 class Case(TimeStampedModel):
     """A Decision 6.1 case: an officer's reason to doubt a declared value, the importer's answer, and the
     decision. The line's figures and the explanation are kept as they were when the case was opened."""
 
     administration = models.ForeignKey("accounts.Administration", on_delete=models.PROTECT, related_name="+")
-    line = models.ForeignKey(DeclarationLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    line = models.ForeignKey(
+        DeclarationLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     declaration_ref = models.CharField(_("declaration"), max_length=40)
     line_ref = models.CharField(_("line"), max_length=60)
     hs_code = models.CharField(_("tariff code"), max_length=12)
@@ -166,7 +183,9 @@ class Case(TimeStampedModel):
     answer = models.TextField(_("importer's answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("decision"), max_length=12, choices=Outcome.choices, blank=True)
-    method = models.CharField(_("method of the Valuation Agreement"), max_length=4, choices=Method.choices, blank=True)
+    method = models.CharField(
+        _("method of the Valuation Agreement"), max_length=4, choices=Method.choices, blank=True
+    )
     determined_value = models.DecimalField(
         _("customs value determined"), max_digits=20, decimal_places=4, null=True, blank=True
     )

@@ -124,10 +124,7 @@ def _decimal(value: Any, column: str, *, required: bool = True) -> Decimal | Non
         if required:
             raise LineError(column, f"{column} is missing")
         return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    else:
-        text = text.replace(",", "")
+    text = text.replace(",", ".") if "," in text and "." not in text else text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -226,7 +223,9 @@ def check_line(
         try:
             units.lookup(unit_text)
         except units.UnknownUnit:
-            raise LineError("unit", f"unit {unit_text!r} is not one we know (see the table of units)") from None
+            raise LineError(
+                "unit", f"unit {unit_text!r} is not one we know (see the table of units)"
+            ) from None
         if qty <= 0:
             raise LineError("quantity", f"quantity {quantity} must be more than zero")
     elif mass is None:
@@ -327,7 +326,11 @@ def read_wco_dm(data: bytes, *, default_date: dt.date | None = None) -> ReadResu
     return result
 
 
-_TYPE_WORDS = {"EX": "an export declaration", "CO": "a declaration of Union goods", "EU": "an EFTA declaration"}
+_TYPE_WORDS = {
+    "EX": "an export declaration",
+    "CO": "a declaration of Union goods",
+    "EU": "an EFTA declaration",
+}
 
 
 def _read_declaration(
@@ -396,7 +399,9 @@ def _read_declaration(
         origin = _text(item, "Origin", "CountryCode") or shipment_origin
         if not origin and export_country:
             origin = export_country
-            result.warnings.append(Issue(where, f"no country of origin: the country of export ({origin}) is used"))
+            result.warnings.append(
+                Issue(where, f"no country of origin: the country of export ({origin}) is used")
+            )
         if value_el is not None and _local(value_el.tag) == "ItemChargeAmount":
             result.warnings.append(
                 Issue(where, "no customs value (CustomsValueAmount): the invoice amount of the item is used")
@@ -493,15 +498,17 @@ def read_rows(rows: Iterable[tuple[int, list[Any]]], *, fmt: str) -> ReadResult:
         try:
             line = check_line(**values, where=where)
         except LineError as error:
-            result.errors.append(Issue(f"{where}, column {letters.get(error.column, error.column)}", error.message))
+            result.errors.append(
+                Issue(f"{where}, column {letters.get(error.column, error.column)}", error.message)
+            )
             continue
-        key = (line.declaration, line.line)
-        if key in seen:
+        seen_key = (line.declaration, line.line)
+        if seen_key in seen:
             result.errors.append(
                 Issue(where, f"declaration {line.declaration} line {line.line} appears twice in the file")
             )
             continue
-        seen.add(key)
+        seen.add(seen_key)
         result.lines.append(line)
     if not result.lines and not result.errors:
         result.errors.append(Issue("file", "the file has a header but no lines"))
@@ -522,5 +529,7 @@ def template_csv() -> bytes:
     """The template's header row and one example line (served for download)."""
     out = io.StringIO()
     out.write(",".join(COLUMNS) + "\r\n")
-    out.write("C-2026-001234,1,2026-03-31,85171300,CN,200,NAR,180.5,8240.00,USD,TIN0012345,Shenzhen Tel Co,FOB,Mobile phones\r\n")
+    out.write(
+        "C-2026-001234,1,2026-03-31,85171300,CN,200,NAR,180.5,8240.00,USD,TIN0012345,Shenzhen Tel Co,FOB,Mobile phones\r\n"
+    )
     return out.getvalue().encode()

@@ -20,13 +20,21 @@ UNIT_CODES = {"kg": "KGM", "u": "NAR", "l": "LTR", "pr": "PR"}
 
 
 @transaction.atomic
-def seed_lines(*, count: int = 20_000, seed: int = 13, end: dt.date | None = None, n_products: int = 60) -> list[synthetic.Line]:
+def seed_lines(
+    *, count: int = 20_000, seed: int = 13, end: dt.date | None = None, n_products: int = 60
+) -> list[synthetic.Line]:
     end = end or dt.date.today()  # noqa: DTZ011 - a calendar day
     administrations = {a.code: a for a in Administration.objects.all()}
     codes = tuple(c for c in synthetic.ADMINISTRATIONS if c in administrations)
-    generated = list(synthetic.lines(seed=seed, count=count, n_products=n_products, end=end, days=360, administrations=codes))
+    generated = list(
+        synthetic.lines(
+            seed=seed, count=count, n_products=n_products, end=end, days=360, administrations=codes
+        )
+    )
     batches = {
-        code: ImportBatch.objects.create(administration=administrations[code], source=Source.CSV, name=f"synthetic-{seed}.csv")
+        code: ImportBatch.objects.create(
+            administration=administrations[code], source=Source.CSV, name=f"synthetic-{seed}.csv"
+        )
         for code in codes
     }
     rows = []

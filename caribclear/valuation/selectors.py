@@ -92,7 +92,13 @@ def dashboard(user: Any, *, days: int = 365) -> Dashboard:
         row["chapter"] = row["hs4"][:2]
         row["value"] = row["value"] or Decimal(0)
     counts = {row["status"]: row["n"] for row in visible(user, Case).values("status").annotate(n=Count("pk"))}
-    decided = {row["outcome"]: row["n"] for row in visible(user, Case).filter(status=CaseStatus.DECIDED).values("outcome").annotate(n=Count("pk"))}
+    decided = {
+        row["outcome"]: row["n"]
+        for row in visible(user, Case)
+        .filter(status=CaseStatus.DECIDED)
+        .values("outcome")
+        .annotate(n=Count("pk"))
+    }
     outcomes = {
         "open": counts.get(CaseStatus.OPEN, 0),
         "waiting": counts.get(CaseStatus.EVIDENCE_REQUESTED, 0),

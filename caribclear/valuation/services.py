@@ -33,7 +33,7 @@ from .choices import CASE_PIPELINE, CaseStatus, Method, Outcome, Source
 from .models import Case, CaseDocument, Cell, DeclarationLine, ExchangeRate, ImportBatch, RatesFile
 from .pooling import pooling_rule, reference_currency
 
-CASE_STATUS = Pipeline("status", CASE_PIPELINE)
+CASE_STATUS = Pipeline("status", {str(k): {str(v) for v in vs} for k, vs in CASE_PIPELINE.items()})
 FILE_LIMITS = UploadLimits(max_bytes=20 * 1024 * 1024, max_rows=200_000, max_columns=60)
 RATE_LIMITS = UploadLimits(max_bytes=5 * 1024 * 1024, max_rows=100_000, max_columns=10)
 RATE_MAX_AGE_DAYS = 45  # a rate older than this before the line's date is not used
@@ -85,7 +85,9 @@ def rates_load(
         where = f"row {number}"
         try:
             day = readers.parse_date(cells[index["date"]] if index["date"] < len(cells) else "")
-            currency = readers.check_currency(cells[index["currency"]] if index["currency"] < len(cells) else "")
+            currency = readers.check_currency(
+                cells[index["currency"]] if index["currency"] < len(cells) else ""
+            )
             raw = cells[index[rate_column]] if index[rate_column] < len(cells) else ""
             rate = Decimal(str(raw).strip().replace(",", "."))
         except readers.LineError as error:
@@ -106,10 +108,16 @@ def rates_load(
         return result
     with transaction.atomic():
         rates_file = RatesFile.objects.create(
-            administration=administration, source=source[:200], name=name[:200], rates=len(found), loaded_by=actor
+            administration=administration,
+            source=source[:200],
+            name=name[:200],
+            rates=len(found),
+            loaded_by=actor,
         )
         ExchangeRate.objects.filter(
-            administration=administration, currency__in={c for c, _d in found}, date__in={d for _c, d in found}
+            administration=administration,
+            currency__in={c for c, _d in found},
+            date__in={d for _c, d in found},
         ).filter(
             pk__in=[
                 r.pk
@@ -156,7 +164,9 @@ class RateFinder:
                 return rate if (day - rate.date).days <= RATE_MAX_AGE_DAYS else None
         return None
 
-    def to_reference(self, value: Decimal, currency: str, day: dt.date) -> tuple[Decimal, ExchangeRate | None]:
+    def to_reference(
+        self, value: Decimal, currency: str, day: dt.date
+    ) -> tuple[Decimal, ExchangeRate | None]:
         """The value in the reference currency, or ValueError saying which rate is missing."""
         if currency == self.reference:
             return value, None
@@ -232,7 +242,9 @@ def detect_format(data: bytes, name: str) -> str:
     return Source.CSV
 
 
-def read_file(data: bytes, name: str, fmt: str = "auto", *, default_date: dt.date | None = None) -> readers.ReadResult:
+def read_file(
+    data: bytes, name: str, fmt: str = "auto", *, default_date: dt.date | None = None
+) -> readers.ReadResult:
     if fmt == "auto":
         fmt = detect_format(data, name)
     if fmt == Source.WCO_DM:
@@ -271,7 +283,13 @@ def declarations_import(
 
 
 def lines_store(
-    *, actor: Any, administration: Any, read: readers.ReadResult, name: str, check: bool = False, source: str = ""
+    *,
+    actor: Any,
+    administration: Any,
+    read: readers.ReadResult,
+    name: str,
+    check: bool = False,
+    source: str = "",
 ) -> ImportReport:
     report = ImportReport(format=read.format, declarations=read.declarations, lines=len(read.lines))
     report.warnings = list(read.warnings)
@@ -282,7 +300,9 @@ def lines_store(
         # Checking a file without an administration: the lines are read, but no rates can be applied.
         if read.lines:
             report.warnings.append(
-                readers.Issue("file", "no administration given: values were not converted with its exchange rates")
+                readers.Issue(
+                    "file", "no administration given: values were not converted with its exchange rates"
+                )
             )
         return report
     finder = RateFinder(administration.pk)
@@ -291,7 +311,9 @@ def lines_store(
         try:
             prepared.append((line, normalise(line, finder)))
         except (ValueError, units.UnknownUnit) as error:
-            report.errors.append(readers.Issue(line.where or f"{line.declaration} line {line.line}", str(error)))
+            report.errors.append(
+                readers.Issue(line.where or f"{line.declaration} line {line.line}", str(error))
+            )
     if report.errors or check:
         return report
     existing = set(
@@ -361,7 +383,18 @@ def lines_store(
 
 
 # --- Statistics ---------------------------------------------------------------------------------------------
-LINE_COLUMNS = ("hs_code", "hs6", "hs4", "origin", "exporter", "unit", "log_unit_value", "importer", "administration_id", "date")
+LINE_COLUMNS = (
+    "hs_code",
+    "hs6",
+    "hs4",
+    "origin",
+    "exporter",
+    "unit",
+    "log_unit_value",
+    "importer",
+    "administration_id",
+    "date",
+)
 
 
 def _frame(queryset: Any) -> pl.DataFrame:
@@ -427,7 +460,14 @@ def cells_refresh(*, new_line_ids: Sequence[int] | None = None, today: dt.date |
 
 
 def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
-    return (level, key.get("hs", ""), key.get("hs6", ""), key.get("origin", ""), key.get("exporter", ""), key["unit"])
+    return (
+        level,
+        key.get("hs", ""),
+        key.get("hs6", ""),
+        key.get("origin", ""),
+        key.get("exporter", ""),
+        key["unit"],
+    )
 
 
 def _score_stored(lines: Iterable[DeclarationLine]) -> None:
@@ -437,7 +477,8 @@ def _score_stored(lines: Iterable[DeclarationLine]) -> None:
         return
     rule = pooling_rule()
     index: dict[tuple[str, ...], dict[str, Any]] = {}
-    for cell in Cell.objects.filter(hs4__in={line.hs4 for line in rows}).values():
+    for row in Cell.objects.filter(hs4__in={line.hs4 for line in rows}).values():
+        cell: dict[str, Any] = dict(row)
         index[(cell["level"], cell["hs"], cell["hs6"], cell["origin"], cell["exporter"], cell["unit"])] = cell
     for line in rows:
         keys = scoring.cell_keys(hs=line.hs_code, origin=line.origin, exporter=line.exporter, unit=line.unit)
@@ -453,14 +494,14 @@ def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | No
 
     query = Q()
     for level, key in keys.items():
-        query |= Q(level=level, **{c: key.get(c, "") for c in ("hs", "hs6", "origin", "exporter")}, unit=key["unit"]) & (
-            Q(hs4=key["hs4"]) if "hs4" in key else Q()
-        )
+        query |= Q(
+            level=level, **{c: key.get(c, "") for c in ("hs", "hs6", "origin", "exporter")}, unit=key["unit"]
+        ) & (Q(hs4=key["hs4"]) if "hs4" in key else Q())
     found: dict[str, dict[str, Any] | None] = dict.fromkeys(keys)
     if not keys:
         return found
-    for cell in Cell.objects.filter(query).values():
-        found[cell["level"]] = cell
+    for row in Cell.objects.filter(query).values():
+        found[row["level"]] = dict(row)
     return found
 
 
@@ -508,7 +549,11 @@ def _unit_label(code: str) -> str:
 
 def cell_words(level: str, *, hs: str, origin: str, exporter: str) -> str:
     if level == "exporter":
-        return _("HS %(hs6)s from %(origin)s supplied by %(exporter)s") % {"hs6": hs[:6], "origin": origin, "exporter": exporter}
+        return _("HS %(hs6)s from %(origin)s supplied by %(exporter)s") % {
+            "hs6": hs[:6],
+            "origin": origin,
+            "exporter": exporter,
+        }
     if level == "national":
         return _("tariff line %(hs)s from %(origin)s") % {"hs": hs, "origin": origin}
     if level == "hs6_origin":
@@ -530,7 +575,9 @@ def band_words(band: str) -> str:
     }.get(band, "")
 
 
-def explain(line: readers.RawLine, unit: str, unit_value: float, result: scoring.Result, currency: str) -> str:
+def explain(
+    line: readers.RawLine, unit: str, unit_value: float, result: scoring.Result, currency: str
+) -> str:
     words = []
     for level, _why in result.skipped:
         words.append(
@@ -558,9 +605,13 @@ def explain(line: readers.RawLine, unit: str, unit_value: float, result: scoring
             "in the last 12 months is %(median)s %(currency)s per %(unit)s; this is %(band)s."
         )
         % {
-            "cell": cell_words(result.level or "", hs=line.hs_code, origin=line.origin, exporter=line.exporter),
+            "cell": cell_words(
+                result.level or "", hs=line.hs_code, origin=line.origin, exporter=line.exporter
+            ),
             "n": _count(int(cell["n"])),
-            "administrations": ngettext("%(count)s administration", "%(count)s administrations", int(cell["administrations"]))
+            "administrations": ngettext(
+                "%(count)s administration", "%(count)s administrations", int(cell["administrations"])
+            )
             % {"count": _count(int(cell["administrations"]))},
             "median": _money(math.exp(float(cell["median"]))),
             "currency": currency,
@@ -603,7 +654,11 @@ def case_open(*, actor: Any, check: Check, reason: str, line: DeclarationLine | 
     reason = (reason or "").strip()
     if len(reason) < 20:
         raise ValidationError(
-            {"reason": _("Say why you doubt the value, in at least 20 characters: a difference alone is not evidence.")}
+            {
+                "reason": _(
+                    "Say why you doubt the value, in at least 20 characters: a difference alone is not evidence."
+                )
+            }
         )
     case = Case.objects.create(
         administration_id=actor.administration_id,
@@ -634,7 +689,9 @@ ANSWER_SALT = "valuation.case.answer"
 
 
 def answer_token(case: Case) -> str:
-    return signing.dumps({"case": case.pk, "at": case.requested_at.isoformat() if case.requested_at else ""}, salt=ANSWER_SALT)
+    return signing.dumps(
+        {"case": case.pk, "at": case.requested_at.isoformat() if case.requested_at else ""}, salt=ANSWER_SALT
+    )
 
 
 def case_for_token(token: str) -> Case | None:

@@ -56,7 +56,11 @@ class Line:
 def products(rng: random.Random, count: int) -> list[Product]:
     made: dict[str, Product] = {}
     while len(made) < count:
-        hs = rng.choice(CHAPTERS) + f"{rng.randrange(1, 100):02d}{rng.randrange(10, 100):02d}" + f"{rng.randrange(0, 100):02d}"
+        hs = (
+            rng.choice(CHAPTERS)
+            + f"{rng.randrange(1, 100):02d}{rng.randrange(10, 100):02d}"
+            + f"{rng.randrange(0, 100):02d}"
+        )
         if hs[:6] in made:
             continue
         origins = []
@@ -66,7 +70,9 @@ def products(rng: random.Random, count: int) -> list[Product]:
             )
             origins.append((origin, rng.gauss(0, SIGMA_ORIGIN), exporters))
         importers = tuple(f"TIN{rng.randrange(10_000, 99_999)}" for _ in range(rng.randint(6, 40)))
-        made[hs[:6]] = Product(hs, rng.choice(UNITS), rng.uniform(math.log(0.5), math.log(400)), tuple(origins), importers)
+        made[hs[:6]] = Product(
+            hs, rng.choice(UNITS), rng.uniform(math.log(0.5), math.log(400)), tuple(origins), importers
+        )
     return list(made.values())
 
 

@@ -19,7 +19,15 @@ from caribclear.core.uploads import UploadRefused, read_upload
 
 from . import readers, selectors, services
 from .choices import CaseStatus, Outcome
-from .forms import AnswerForm, DecisionForm, DeclarationsFileForm, EvidenceRequestForm, LineForm, RatesFileForm, ReasonForm
+from .forms import (
+    AnswerForm,
+    DecisionForm,
+    DeclarationsFileForm,
+    EvidenceRequestForm,
+    LineForm,
+    RatesFileForm,
+    ReasonForm,
+)
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -95,7 +103,9 @@ def load(request: HttpRequest) -> HttpResponse:
                     source=rates_form.cleaned_data["source"],
                 )
                 if not rates_result.errors:
-                    messages.success(request, _("%(count)s exchange rates were loaded.") % {"count": rates_result.rates})
+                    messages.success(
+                        request, _("%(count)s exchange rates were loaded.") % {"count": rates_result.rates}
+                    )
                     return redirect("valuation:load")
         status = 422
     return render(
@@ -131,7 +141,7 @@ def check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = services.line_check(administration_id=user.administration_id, line=form.raw)
+                result = services.line_check(administration_id=user.administration_id or 0, line=form.raw)
             except ValueError as error:
                 form.add_error(None, str(error))
         if result is not None and request.POST.get("action") == "open" and reason_form.is_valid():
@@ -184,13 +194,17 @@ def line(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.line(user, pk)
     raw = _raw(record)
     try:
-        result: services.Check | None = services.line_check(administration_id=user.administration_id, line=raw)
+        result: services.Check | None = services.line_check(
+            administration_id=user.administration_id or 0, line=raw
+        )
     except ValueError:
         result = None
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and result is not None and form.is_valid():
         try:
-            case = services.case_open(actor=user, check=result, reason=form.cleaned_data["reason"], line=record)
+            case = services.case_open(
+                actor=user, check=result, reason=form.cleaned_data["reason"], line=record
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -223,7 +237,9 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     record = selectors.case(user, pk)
     action = request.POST.get("action", "")
-    request_form = EvidenceRequestForm(request.POST if action == "request" else None, initial={"email": record.importer_email})
+    request_form = EvidenceRequestForm(
+        request.POST if action == "request" else None, initial={"email": record.importer_email}
+    )
     decision_form = DecisionForm(request.POST if action == "decide" else None)
     if request.method == "POST":
         try:
@@ -270,9 +286,14 @@ def case_document(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
     user: User = request.user  # type: ignore[assignment]
     record = selectors.case(user, pk)
     document = selectors.case_document(user, record, document_pk)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type, as_attachment=True, filename=document.name)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "POST"])

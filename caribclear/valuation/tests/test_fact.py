@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from caribclear.accounts.choices import Role
 from caribclear.core import declarations
-from caribclear.core.declarations import DeclarationKind, DeclaredValue, Facts, Summary, declaration_filed, send_on_commit
+from caribclear.core.declarations import (
+    DeclarationKind,
+    DeclaredValue,
+    Facts,
+    Summary,
+    declaration_filed,
+    send_on_commit,
+)
 from caribclear.core.models import Declaration
 from caribclear.risk.choices import Lane
 from caribclear.risk.conditions import fields_for
@@ -75,7 +82,9 @@ def goods(value: str, *, currency: str = "USD", unit: str = "NAR") -> DeclaredVa
 def test_a_criterion_on_the_valuation_score_fires_on_an_under_valued_filing(
     kind, antigua, barbados, make_user, django_capture_on_commit_callbacks
 ):
-    store_lines(barbados, hs="85171300", origin="CN", unit_value=40, count=30, importers=["A", "B", "C"], unit="u")
+    store_lines(
+        barbados, hs="85171300", origin="CN", unit_value=40, count=30, importers=["A", "B", "C"], unit="u"
+    )
     supervisor = make_user(role=Role.SUPERVISOR, administration=antigua)
     criterion_create(
         actor=supervisor,

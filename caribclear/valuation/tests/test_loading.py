@@ -30,7 +30,9 @@ LINE_USD = "D1,2,2026-03-31,640399,IT,5,PR,,250,USD,TIN1,,,shoes"
 
 
 def test_a_value_in_another_currency_needs_a_rate(barbados):
-    report = services.declarations_import(actor=None, administration=barbados, data=csv(LINE_GBP, LINE_USD), name="a.csv")
+    report = services.declarations_import(
+        actor=None, administration=barbados, data=csv(LINE_GBP, LINE_USD), name="a.csv"
+    )
     assert not report.ok and report.stored == 0
     assert "No exchange rate for GBP" in report.errors[0].message
     assert DeclarationLine.objects.count() == 0  # nothing half-loaded: the USD line was not stored either
@@ -46,25 +48,35 @@ def test_rates_then_lines(barbados):
     )
     assert rates.errors == [] and rates.rates == 2
     assert RatesFile.objects.get().source == "Central Bank of Barbados"
-    report = services.declarations_import(actor=None, administration=barbados, data=csv(LINE_GBP, LINE_USD), name="a.csv")
+    report = services.declarations_import(
+        actor=None, administration=barbados, data=csv(LINE_GBP, LINE_USD), name="a.csv"
+    )
     assert report.ok and report.stored == 2
     phones = DeclarationLine.objects.get(line="1")
     assert phones.value_reference == Decimal("625.0000")  # 500 GBP at 0.8 per USD
-    assert phones.rate.rates_file.source == "Central Bank of Barbados"
+    assert phones.rate is not None and phones.rate.rates_file.source == "Central Bank of Barbados"
     assert (phones.unit, phones.quantity_base) == ("u", Decimal(10))
     assert Cell.objects.filter(hs6="851713").exists()
     assert AuditEvent.objects.filter(action="valuation.declarations_load").exists()
-    again = services.declarations_import(actor=None, administration=barbados, data=csv(LINE_GBP), name="a.csv")
+    again = services.declarations_import(
+        actor=None, administration=barbados, data=csv(LINE_GBP), name="a.csv"
+    )
     assert again.ok and again.stored == 0 and again.skipped == 1
 
 
 def test_a_bad_rates_file_is_refused_whole(barbados):
     result = services.rates_load(
-        actor=None, administration=barbados, data=b"date,currency,per_usd\n2026-03-30,GBP,0.8\n2026-03-31,GBX,1\n", name="r.csv", source="x"
+        actor=None,
+        administration=barbados,
+        data=b"date,currency,per_usd\n2026-03-30,GBP,0.8\n2026-03-31,GBX,1\n",
+        name="r.csv",
+        source="x",
     )
     assert result.errors[0].where == "row 3" and "ISO 4217" in result.errors[0].message
     assert ExchangeRate.objects.count() == 0
-    missing = services.rates_load(actor=None, administration=barbados, data=b"day,rate\n", name="r.csv", source="x")
+    missing = services.rates_load(
+        actor=None, administration=barbados, data=b"day,rate\n", name="r.csv", source="x"
+    )
     assert "date, currency and per_usd" in missing.errors[0].message
 
 
@@ -80,19 +92,42 @@ def run(*args: str) -> tuple[int, dict]:
 
 
 def test_the_command_on_every_shared_wco_file(barbados):
-    services.rates_load(actor=None, administration=barbados, data=b"date,currency,per_usd\n2026-11-30,GBP,0.79\n", name="r.csv", source="ECCB")
-    code, report = run(str(FIXTURES / "import_declaration_im001a.xml"), "--administration", "BB", "--date", "2026-12-01")
+    services.rates_load(
+        actor=None,
+        administration=barbados,
+        data=b"date,currency,per_usd\n2026-11-30,GBP,0.79\n",
+        name="r.csv",
+        source="ECCB",
+    )
+    code, report = run(
+        str(FIXTURES / "import_declaration_im001a.xml"), "--administration", "BB", "--date", "2026-12-01"
+    )
     assert code == 0
-    assert report["format"] == "wco-dm" and report["declarations"] == 1 and report["lines"] == 1 and report["stored"] == 1
+    assert (
+        report["format"] == "wco-dm"
+        and report["declarations"] == 1
+        and report["lines"] == 1
+        and report["stored"] == 1
+    )
     assert {w["where"] for w in report["warnings"]} >= {"/MetaData/Declaration[1] (7847767E1WB6)"}
-    code, report = run(str(FIXTURES / "import_declaration_im001b.xml"), "--check", "--administration", "BB", "--date", "2026-12-01")
+    code, report = run(
+        str(FIXTURES / "import_declaration_im001b.xml"),
+        "--check",
+        "--administration",
+        "BB",
+        "--date",
+        "2026-12-01",
+    )
     assert code == 0 and report["stored"] == 0
     assert DeclarationLine.objects.count() == 1  # --check stored nothing
     for name in ("notification_dmsacc.xml", "notification_dmsrej.xml"):
         code, report = run(str(FIXTURES / name), "--check")
         assert code == 1
         assert report["errors"] == [
-            {"where": "/MetaData/WCOTypeName", "message": "this is a customs response (RES), not an import declaration"}
+            {
+                "where": "/MetaData/WCOTypeName",
+                "message": "this is a customs response (RES), not an import declaration",
+            }
         ]
 
 

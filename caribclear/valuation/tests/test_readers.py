@@ -63,7 +63,11 @@ def test_customs_responses_are_refused_with_the_reason(name):
 
 
 def test_an_export_declaration_is_refused():
-    data = (FIXTURES / "import_declaration_im001a.xml").read_bytes().replace(b"<TypeCode>IMA</TypeCode>", b"<TypeCode>EXA</TypeCode>")
+    data = (
+        (FIXTURES / "import_declaration_im001a.xml")
+        .read_bytes()
+        .replace(b"<TypeCode>IMA</TypeCode>", b"<TypeCode>EXA</TypeCode>")
+    )
     result = readers.read_wco_dm(data, default_date=TODAY)
     assert result.lines == []
     assert "an export declaration (EXA), not an import declaration" in result.errors[0].message
@@ -95,7 +99,11 @@ def test_an_asycuda_style_extract():
     assert result.errors == []
     first, second = result.lines
     assert (first.hs_code, first.quantity, first.unit, first.net_mass_kg, first.value) == (
-        "85171300", Decimal(200), "NAR", Decimal("180.5"), Decimal("8240.00")
+        "85171300",
+        Decimal(200),
+        "NAR",
+        Decimal("180.5"),
+        Decimal("8240.00"),
     )
     assert first.date == dt.date(2026, 3, 31)
     assert (second.unit, second.currency, second.net_mass_kg) == ("PR", "EUR", None)
@@ -128,7 +136,25 @@ def test_a_line_twice_and_an_export_extract():
     row = ["D1", "1", "2026-03-31", "851713", "CN", "10", "u", "", "100", "USD", "TIN1", "", "", ""]
     result = readers.read_rows([(1, header), (2, row), (3, row)], fmt="csv")
     assert "appears twice" in result.errors[0].message
-    export = readers.read_rows([(1, ["declaration", "line", "date", "hs_code", "origin", "value", "currency", "exporter", "export country"])], fmt="csv")
+    export = readers.read_rows(
+        [
+            (
+                1,
+                [
+                    "declaration",
+                    "line",
+                    "date",
+                    "hs_code",
+                    "origin",
+                    "value",
+                    "currency",
+                    "exporter",
+                    "export country",
+                ],
+            )
+        ],
+        fmt="csv",
+    )
     assert "export extract" in export.errors[0].message
 
 

@@ -18,21 +18,37 @@ RULE = scoring.PoolingRule()
 
 def frame(luvs, *, importers=5, hs="85171300", origin="CN", exporter="", admin_count=3):
     return stats.frame(
-        (hs, hs[:6], hs[:4], origin, exporter, "u", luv, f"TIN{i % importers}", i % admin_count, END - dt.timedelta(days=i % 300))
+        (
+            hs,
+            hs[:6],
+            hs[:4],
+            origin,
+            exporter,
+            "u",
+            luv,
+            f"TIN{i % importers}",
+            i % admin_count,
+            END - dt.timedelta(days=i % 300),
+        )
         for i, luv in enumerate(luvs)
     )
 
 
 def cells_of(table, hs="85171300", origin="CN", exporter=""):
-    index = {(r["level"], r["hs"], r["hs6"], r["origin"], r["exporter"]): r for r in table.iter_rows(named=True)}
+    index = {
+        (r["level"], r["hs"], r["hs6"], r["origin"], r["exporter"]): r for r in table.iter_rows(named=True)
+    }
     keys = scoring.cell_keys(hs=hs, origin=origin, exporter=exporter, unit="u")
-    return {lvl: index.get((lvl, k.get("hs", ""), k.get("hs6", ""), k.get("origin", ""), k.get("exporter", ""))) for lvl, k in keys.items()}
+    return {
+        lvl: index.get((lvl, k.get("hs", ""), k.get("hs6", ""), k.get("origin", ""), k.get("exporter", "")))
+        for lvl, k in keys.items()
+    }
 
 
 def test_robust_statistics_of_a_cell():
     luvs = [math.log(40 + i % 5) for i in range(40)] + [math.log(1)] * 3  # three planted lines
     table = stats.build(frame(luvs), PERIOD)
-    cell = table.filter((table["level"] == "hs6_origin")).row(0, named=True)
+    cell = table.filter(table["level"] == "hs6_origin").row(0, named=True)
     assert cell["n"] == 43 and cell["importers"] == 5 and cell["administrations"] == 3
     assert math.exp(cell["median"]) == pytest.approx(42, rel=0.03)  # not pulled by the planted lines
     assert cell["mean"] < cell["median"]  # the mean is
@@ -43,7 +59,9 @@ def test_robust_statistics_of_a_cell():
 
 
 def test_lines_outside_the_period_are_not_counted():
-    old = stats.frame([("85171300", "851713", "8517", "CN", "", "u", 1.0, "A", 1, END - dt.timedelta(days=400))])
+    old = stats.frame(
+        [("85171300", "851713", "8517", "CN", "", "u", 1.0, "A", 1, END - dt.timedelta(days=400))]
+    )
     assert stats.build(old, PERIOD).is_empty() or stats.build(old, PERIOD).height == 0
 
 
@@ -62,7 +80,9 @@ def test_incremental_refresh_equals_a_full_build():
     everything = base.vstack(new)
     full = stats.build(everything, PERIOD).sort(["level", "hs", "hs6", "hs4", "origin"])
     partial = stats.refresh(everything, new, PERIOD).sort(["level", "hs", "hs6", "hs4", "origin"])
-    assert partial.select(["level", "n", "median", "mad"]).equals(full.select(["level", "n", "median", "mad"]))
+    assert partial.select(["level", "n", "median", "mad"]).equals(
+        full.select(["level", "n", "median", "mad"])
+    )
 
 
 # Honest lines vary within 10% of the centre: the score floor (MIN_SPREAD) keeps them below 3 however

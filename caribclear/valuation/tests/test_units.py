@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 from caribclear.valuation import units
 
 CODES = sorted(units.CONVERSIONS)
-quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("1e9"), allow_nan=False, allow_infinity=False, places=3)
+quantities = st.decimals(
+    min_value=Decimal("0.001"), max_value=Decimal("1e9"), allow_nan=False, allow_infinity=False, places=3
+)
 
 
 def test_the_usual_units():
@@ -36,5 +38,5 @@ def test_every_unit_lands_in_one_base_unit_in_proportion(code, quantity):
 @given(code=st.sampled_from(CODES), quantity=quantities)
 def test_the_same_amount_in_two_units_of_a_dimension_agrees(code, quantity):
     base, factor = units.lookup(code)
-    same_in_base_code = [c for c, (b, f) in units.CONVERSIONS.items() if b is base and f == 1][0]
+    same_in_base_code = next(c for c, (b, f) in units.CONVERSIONS.items() if b is base and f == 1)
     assert units.normalise(quantity * factor, same_in_base_code)[0] == units.normalise(quantity, code)[0]

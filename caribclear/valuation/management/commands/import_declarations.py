@@ -74,6 +74,3 @@ class Command(BaseCommand):
             self.stdout.write(f"error: {issue.where}: {issue.message}")
         for issue in report.warnings:
             self.stdout.write(f"warning: {issue.where}: {issue.message}")
-
-
-
