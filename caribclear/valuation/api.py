@@ -28,7 +28,7 @@ def _official(request: HttpRequest) -> User:
     return user
 
 
-class LineIn(Schema):
+class ValuationLineIn(Schema):
     declaration: Text(40)  # type: ignore[valid-type]
     line: Text(20)  # type: ignore[valid-type]
     date: dt.date
@@ -45,27 +45,27 @@ class LineIn(Schema):
     description: Text(300) = ""  # type: ignore[valid-type]
 
 
-class LinesIn(Schema):
-    lines: list[LineIn] = Field(min_length=1, max_length=5000)
+class ValuationLinesIn(Schema):
+    lines: list[ValuationLineIn] = Field(min_length=1, max_length=5000)
     check: bool = Field(False, description="Read and check only; store nothing")
 
 
-class IssueOut(Schema):
+class ValuationIssueOut(Schema):
     where: str
     message: str
 
 
-class LoadOut(Schema):
+class ValuationLoadOut(Schema):
     format: str
     declarations: int
     lines: int
     stored: int
     already_loaded: int
-    warnings: list[IssueOut]
-    errors: list[IssueOut]
+    warnings: list[ValuationIssueOut]
+    errors: list[ValuationIssueOut]
 
 
-class CheckOut(Schema):
+class ValuationCheckOut(Schema):
     score: float = Field(description="Robust standard deviations below the region's median (0 if not below)")
     flagged: bool
     cell: str | None = Field(
@@ -74,15 +74,15 @@ class CheckOut(Schema):
     explanation: str
 
 
-def _raw(line: LineIn, index: int) -> readers.RawLine:
+def _raw(line: ValuationLineIn, index: int) -> readers.RawLine:
     try:
         return readers.check_line(**line.dict(), where=f"lines.{index}")
     except readers.LineError as error:
         raise ValidationError({f"lines.{index}.{error.column}": error.message}) from None
 
 
-@router.post("/lines", response=LoadOut, summary="Load assessed declaration lines")
-def lines_load(request: HttpRequest, payload: LinesIn) -> dict:
+@router.post("/lines", response=ValuationLoadOut, summary="Load assessed declaration lines")
+def lines_load(request: HttpRequest, payload: ValuationLinesIn) -> dict:
     """All or nothing: any impossible line (or a missing exchange rate) rejects the call with a 422
     problem whose ``errors`` name each place (``lines.3.hs_code``) and what is wrong there."""
     user = _official(request)
@@ -109,8 +109,10 @@ def lines_load(request: HttpRequest, payload: LinesIn) -> dict:
     return report.to_json()
 
 
-@router.post("/check", response=CheckOut, summary="Check one line: valuation risk score and explanation")
-def line_check(request: HttpRequest, payload: LineIn) -> dict:
+@router.post(
+    "/check", response=ValuationCheckOut, summary="Check one line: valuation risk score and explanation"
+)
+def line_check(request: HttpRequest, payload: ValuationLineIn) -> dict:
     user = _official(request)
     raw = _raw(payload, 0)
     try:
@@ -125,7 +127,7 @@ def line_check(request: HttpRequest, payload: LineIn) -> dict:
     }
 
 
-class CaseOut(Schema):
+class ValuationCaseOut(Schema):
     id: int
     declaration: str
     line: str
@@ -179,13 +181,15 @@ def _case(case: object) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseOut], summary="The administration's valuation cases (newest first)")
+@router.get(
+    "/cases", response=list[ValuationCaseOut], summary="The administration's valuation cases (newest first)"
+)
 def cases_list(request: HttpRequest, status: ShortText = "") -> list[dict]:
     user = _official(request)
     return [_case(c) for c in selectors.cases(user, status)[:200]]
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="One valuation case")
+@router.get("/cases/{case_id}", response=ValuationCaseOut, summary="One valuation case")
 def case_detail(request: HttpRequest, case_id: Id) -> dict:
     user = _official(request)
     return _case(selectors.case(user, case_id))
