@@ -103,7 +103,28 @@ def rates_load(
             result.errors.append(readers.Issue(where, _("This currency and date appear twice.")))
             continue
         found[(currency, day)] = rate
-    result.rates = len(found)
+    # A rate already loaded for a currency and day stays (lines were converted with it): the same figure
+    # again is skipped, a different one is an error naming the file it came from.
+    existing = {
+        (r.currency, r.date): r
+        for r in ExchangeRate.objects.filter(
+            administration=administration,
+            currency__in={c for c, _d in found},
+            date__in={d for _c, d in found},
+        ).select_related("rates_file")
+    }
+    for (currency, day), rate in found.items():
+        old = existing.get((currency, day))
+        if old is not None and old.per_reference != rate:
+            result.errors.append(
+                readers.Issue(
+                    f"{currency} {day.isoformat()}",
+                    _("A different rate (%(rate)s) was loaded for this day from %(source)s.")
+                    % {"rate": old.per_reference.normalize(), "source": old.rates_file.source},
+                )
+            )
+    new = {key: rate for key, rate in found.items() if key not in existing}
+    result.rates = len(new)
     if result.errors or check:
         return result
     with transaction.atomic():
@@ -111,34 +132,21 @@ def rates_load(
             administration=administration,
             source=source[:200],
             name=name[:200],
-            rates=len(found),
+            rates=len(new),
             loaded_by=actor,
         )
-        ExchangeRate.objects.filter(
-            administration=administration,
-            currency__in={c for c, _d in found},
-            date__in={d for _c, d in found},
-        ).filter(
-            pk__in=[
-                r.pk
-                for r in ExchangeRate.objects.filter(administration=administration)
-                .filter(currency__in={c for c, _d in found})
-                .only("pk", "currency", "date")
-                if (r.currency, r.date) in found
-            ]
-        ).delete()
         ExchangeRate.objects.bulk_create(
             ExchangeRate(
                 administration=administration, rates_file=rates_file, currency=c, date=d, per_reference=rate
             )
-            for (c, d), rate in found.items()
+            for (c, d), rate in new.items()
         )
         audit_record(
             actor=actor,
             action="valuation.rates_load",
             obj=rates_file,
-            summary=f"{len(found)} rates from {source[:100]}",
-            data={"source": source[:200], "rates": len(found)},
+            summary=f"{len(new)} rates from {source[:100]}",
+            data={"source": source[:200], "rates": len(new), "already_loaded": len(found) - len(new)},
         )
     result.rates_file = rates_file
     return result

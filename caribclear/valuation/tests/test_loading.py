@@ -138,3 +138,32 @@ def test_the_command_refuses_a_file_with_an_impossible_line(barbados, tmp_path):
     assert code == 1
     assert report["errors"] == [{"where": "row 3, column F", "message": "quantity -3 must be more than zero"}]
     assert DeclarationLine.objects.count() == 0
+
+
+def test_a_rate_once_loaded_stays(barbados):
+    first = b"date,currency,per_usd\n2026-03-30,GBP,0.8\n"
+    assert (
+        services.rates_load(
+            actor=None, administration=barbados, data=first, name="r.csv", source="ECCB"
+        ).rates
+        == 1
+    )
+    assert (
+        services.rates_load(
+            actor=None, administration=barbados, data=first, name="r.csv", source="ECCB"
+        ).rates
+        == 0
+    )
+    other = services.rates_load(
+        actor=None,
+        administration=barbados,
+        data=b"date,currency,per_usd\n2026-03-30,GBP,0.81\n",
+        name="r.csv",
+        source="x",
+    )
+    assert (
+        other.errors[0].where == "GBP 2026-03-30"
+        and "0.8" in other.errors[0].message
+        and "ECCB" in other.errors[0].message
+    )
+    assert ExchangeRate.objects.get().per_reference == Decimal("0.8")
