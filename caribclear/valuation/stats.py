@@ -78,37 +78,62 @@ class Period:
         return cls(dt.date(start_year, month + 1, day) + dt.timedelta(days=1), end)
 
 
+def _gather(values: pl.Series, start: pl.Series, n: pl.Series, q: float) -> pl.Series:
+    """The q-quantile (linear interpolation, numpy's default) of each group, from one array sorted by group
+    then value, where group i holds rows ``start[i] .. start[i] + n[i] - 1``."""
+    position = (n - 1).cast(pl.Float64) * q
+    low = position.floor().cast(pl.Int64)
+    high = position.ceil().cast(pl.Int64)
+    frac = position - low.cast(pl.Float64)
+    v_low = values.gather(start + low)
+    v_high = values.gather(start + high)
+    return v_low + (v_high - v_low) * frac
+
+
 def _level_stats(lines: pl.DataFrame, level: str) -> pl.DataFrame:
+    """One sort by cell and value, then every quantile is two gathers (no per-group sort per statistic);
+    the MAD is the median of a second sort by absolute deviation."""
     keys = list(LEVELS[level])
     if level == "exporter":
         lines = lines.filter(pl.col("exporter") != "")
     elif level == "national":
         lines = lines.filter(pl.col("hs").str.len_chars() > 6)
-    luv = pl.col("luv")
-    stats = lines.group_by(keys).agg(
-        pl.len().alias("n"),
-        pl.col("importer").n_unique().alias("importers"),
-        pl.col("admin").n_unique().alias("administrations"),
-        luv.median().alias("median"),
-        *(luv.quantile(q, interpolation="linear").alias(name) for name, q in QUANTILES.items()),
-        luv.mean().alias("mean"),
-        luv.std().fill_null(0.0).alias("sd"),
+    if lines.is_empty():
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    ordered = lines.select([*keys, "luv", "importer", "admin"]).sort([*keys, "luv"])
+    groups = (
+        ordered.with_row_index("row")
+        .group_by(keys, maintain_order=True)
+        .agg(
+            pl.col("row").first().cast(pl.Int64).alias("start"),
+            pl.len().alias("n"),
+            pl.col("importer").n_unique().alias("importers"),
+            pl.col("admin").n_unique().alias("administrations"),
+            pl.col("luv").mean().alias("mean"),
+            pl.col("luv").std().fill_null(0.0).alias("sd"),
+        )
     )
+    values, start, n = ordered["luv"], groups["start"], groups["n"].cast(pl.Int64)
+    columns = {"median": _gather(values, start, n, 0.5)}
+    for name, q in QUANTILES.items():
+        columns[name] = _gather(values, start, n, q)
+    groups = groups.with_columns(**{k: v for k, v in columns.items()})
     deviations = (
-        lines.join(stats.select([*keys, "median"]), on=keys)
-        .group_by(keys)
-        .agg((pl.col("luv") - pl.col("median")).abs().median().alias("mad"))
+        ordered.join(groups.select([*keys, "median"]), on=keys, how="left", maintain_order="left")
+        .with_columns((pl.col("luv") - pl.col("median")).abs().alias("dev"))
+        .sort([*keys, "dev"])
     )
+    groups = groups.with_columns(mad=_gather(deviations["dev"], start, n, 0.5))
     top = (
-        lines.group_by([*keys, "importer"])
+        ordered.group_by([*keys, "importer"])
         .len()
         .group_by(keys)
         .agg(pl.col("len").max().alias("top_importer_lines"))
     )
-    out = stats.join(deviations, on=keys).join(top, on=keys)
-    out = out.with_columns(
+    out = groups.join(top, on=keys).with_columns(
         (pl.col("top_importer_lines") / pl.col("n")).alias("top_share"), pl.lit(level).alias("level")
-    ).drop("top_importer_lines")
+    )
+    out = out.drop("top_importer_lines", "start")
     for column in KEY_COLUMNS:
         if column not in keys:
             out = out.with_columns(pl.lit("").alias(column))
@@ -119,6 +144,14 @@ OUTPUT_COLUMNS = (
     "level", *KEY_COLUMNS, "n", "importers", "administrations", "top_share", "median", "mad",
     *QUANTILES, "mean", "sd",
 )  # fmt: skip
+
+
+OUTPUT_SCHEMA = {
+    "level": pl.String,
+    **dict.fromkeys(KEY_COLUMNS, pl.String),
+    **dict.fromkeys(("n", "importers", "administrations"), pl.UInt32),
+    **dict.fromkeys(("top_share", "median", "mad", *QUANTILES, "mean", "sd"), pl.Float64),
+}
 
 
 def build(lines: pl.DataFrame, period: Period, levels: Iterable[str] = HIERARCHY) -> pl.DataFrame:
