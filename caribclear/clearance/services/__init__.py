@@ -45,7 +45,7 @@ from .notifications import (
     notification_update,
     visit_file,
 )
-from .receipts import send_receipt_email
+from .receipts import send_receipt_email, send_receipt_task
 from .versions import SNAPSHOT_FIELDS, changes_between, snapshot
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "notification_update",
     "send_decision_email",
     "send_receipt_email",
+    "send_receipt_task",
     "snapshot",
     "visit_file",
 ]

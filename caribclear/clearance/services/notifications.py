@@ -84,7 +84,9 @@ def notification_create(
         summary=f"{notification.reference} draft {notification.kind} at {notification.port.locode}",
     )
     if submit:
-        return notification_submit(actor=actor, notification=notification)
+        # Made and checked in full just now, inside this transaction: nobody else can see it to lock it,
+        # and no draft can be paired with it yet.
+        return _submit_one(actor, notification, people=people)
     return notification
 
 
@@ -138,11 +140,15 @@ def notification_submit(*, actor: User, notification: Notification) -> Notificat
     return _submit_one(actor, notification)
 
 
-def _submit_one(actor: User, notification: Notification) -> Notification:
-    validate(actor, notification, people_of(notification), complete=True)
+def _submit_one(
+    actor: User, notification: Notification, *, people: Sequence[Aboard] | None = None
+) -> Notification:
+    """Submit one draft. ``people`` is given when the caller has just validated the notification in full
+    with them (made and submitted in one call), so the checks are not run twice."""
+    if people is None:
+        validate(actor, notification, people_of(notification), complete=True)
     NOTIFICATION_STATUS.move(notification, Status.SUBMITTED, actor=actor)
     notification.submitted_at = timezone.now()
-    notification.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(
         actor=actor,
         action="notification.submit",
@@ -150,7 +156,12 @@ def _submit_one(actor: User, notification: Notification) -> Notification:
         summary=f"{notification.reference} submitted to {notification.administration.code}",
         data={"expired_documents": [row.document.number for row in expired_on_board(notification)]},
     )
-    record_version(actor=actor, notification=notification, action="notification.version")
+    record_version(
+        actor=actor,
+        notification=notification,
+        action="notification.version",
+        save_also=("status", "submitted_at"),
+    )
     return notification
 
 
