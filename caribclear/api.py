@@ -144,4 +144,5 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("training", "/training"),
     ("cargo", "/cargo"),
     ("passengers", "/passengers"),
+    ("valuation", "/valuation"),
 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "caribclear.training",
     "caribclear.partners",
     "caribclear.passengers",
+    "caribclear.valuation",
     "caribclear.demo",
 ]
 
@@ -287,3 +288,13 @@ CURRENCY_DECLARATION_THRESHOLD_USD = int(os.environ.get("CARIBCLEAR_CURRENCY_THR
 # Without it, a key is generated into CREDENTIAL_KEY_FILE (the demo only; never in production).
 CREDENTIAL_SIGNING_KEY = os.environ.get("CARIBCLEAR_CREDENTIAL_KEY", "")
 CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk" if DEBUG else None
+
+# Customs valuation risk database (issue 13): the regional pooling rule CCLEC sets (a cell's statistics are
+# used and shown only with at least min_lines lines from at least min_importers importers, none holding
+# more than max_share of them) and the reference currency unit values are compared in.
+VALUATION_POOLING = {
+    "min_lines": int(os.environ.get("CARIBCLEAR_VALUATION_MIN_LINES", "20")),
+    "min_importers": int(os.environ.get("CARIBCLEAR_VALUATION_MIN_IMPORTERS", "3")),
+    "max_share": float(os.environ.get("CARIBCLEAR_VALUATION_MAX_SHARE", "0.5")),
+}
+VALUATION_CURRENCY = os.environ.get("CARIBCLEAR_VALUATION_CURRENCY", "USD")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("caribclear.training.urls")),
     path("", include("caribclear.partners.urls")),
     path("passengers/", include("caribclear.passengers.urls")),
+    path("valuation/", include("caribclear.valuation.urls")),
 ]
 # Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
 # served by a view of its app that applies the visibility rules (intel attachments:

@@ -69,6 +69,8 @@ from caribclear.screening.services import lookout_create, watchlist_create, watc
 from caribclear.training import services as training
 from caribclear.training.choices import IntakeStatus, Mode
 from caribclear.training.models import Credential
+from caribclear.valuation import readers as valuation_readers
+from caribclear.valuation import services as valuation
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +94,7 @@ OFFICIAL_KINDS = (
     "criterion",
     "officer",
     "assessment",
+    "valuation",
 )
 
 
@@ -252,6 +255,31 @@ def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, A
     unmask = UnmaskRequest.objects.create(
         traveller=person, requested_by=users[f"officer_{code}"], reason="Walk: a lookout names this traveller"
     return {"travel_list": travel_list, "traveller": person, "unmask_request": unmask}
+def _valuation_side(code: str, admin: User) -> dict[str, Any]:
+    """A line loaded by the administration and a Decision 6.1 case on it, answered with a document."""
+    raw = valuation_readers.check_line(
+        declaration=f"VAL-{code}-1", line="1", date=timezone.localdate(), hs_code="85171300", origin="CN",
+        quantity="10", unit="u", net_mass_kg=None, value="80", currency="USD", importer=marker("valuation", code),
+    )  # fmt: skip
+    read = valuation_readers.ReadResult(format="api", declarations=1, lines=[raw])
+    stored = valuation.lines_store(actor=admin, administration=admin.administration, read=read, name="walk")
+    line = stored.batch.line_rows.get()  # type: ignore[union-attr]
+    check = valuation.line_check(administration_id=admin.administration_id or 0, line=raw)
+    case = valuation.case_open(
+        actor=admin, check=check, reason=f"{marker('valuation', code)} below the catalogue", line=line
+    case = valuation.case_request_evidence(
+        actor=admin, case=case, email="importer@walk.example", questions="Send the invoice.",
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+    )  # fmt: skip
+    token = valuation.answer_token(case)
+    case = valuation.case_answer(
+        case=case, answer="Our invoice is attached.", documents=[("invoice.pdf", b"%PDF-1.4\n")]
+    return {
+        "valuation_line": line,
+        "valuation_case": case,
+        "valuation_document": case.documents.get(),
+        "valuation_token": token,
+    }
 
 
 def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str, Any]:
@@ -363,7 +391,9 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
         personal_fields=seizure.personal_fields,
         reason=marker("seizure", code),
     )
+    valuation_records = _valuation_side(code, admin)
     return {
+        **valuation_records,
         "lookout": Lookout.objects.get(reason=marker("lookout", code)),
         "criterion": criterion,
         "watchlist": watchlist,
@@ -596,6 +626,14 @@ PARAMS: dict[str, Param] = {
     "api:passenger_list_get.reference": Param(_ref("travel_list")),
     "api:passenger_list_acknowledgement.reference": Param(_ref("travel_list")),
     "api:passenger_list_cancel.reference": Param(_ref("travel_list")),
+    # valuation: lines and cases are their administration's; the importer's answer page is reached by its
+    # link (no account), and shows the question, not the statistics nor the officer's reason.
+    "valuation:line.pk": Param(_pk("valuation_line")),
+    "valuation:case.pk": Param(_pk("valuation_case")),
+    "valuation:case_document.pk": Param(_pk("valuation_case")),
+    "valuation:case_document.document_pk": Param(_pk("valuation_document")),
+    "valuation:answer.token": Param(lambda refs: refs["valuation_token"], record=False),
+    "api:case_detail.case_id": Param(_pk("valuation_case")),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),

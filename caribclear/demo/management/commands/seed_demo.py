@@ -32,6 +32,7 @@ from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
 from caribclear.training.demo import seed_training_demo
+from caribclear.valuation.demo import seed_valuation_demo
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 DEMO_PASSWORD = "caribclear-demo"  # noqa: S105 - printed for the local demo only
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             seed_passengers_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
+            seed_valuation_demo(officials=officials, write=self.stdout.write)
         self._print(officials, skipper)
         seed_security_demo(write=self.stdout.write)
 
