@@ -236,6 +236,8 @@ def _cargo_side(code: str, port: str, operator: User, official: User) -> dict[st
         deadline=now + dt.timedelta(days=1),
     )
     return {"manifest": manifest, "consignment": consignment, "referral": referral}
+
+
 def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, Any]:
     """A carrier (the operator files for it) and a passenger list from Port of Spain to `port`, screened;
     an unmasking request on its traveller."""
@@ -246,6 +248,7 @@ def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, A
     carrier = Carrier.objects.create(name=f"Walk Air {code}", code=f"W{code}", kind="airline")
     carrier.users.add(users[f"operator_{code}"])
     traveller = Pax(marker("traveller", code).upper(), "KWAME", "19770506", document=f"WALK{code}1")
+    with TestCase.captureOnCommitCallbacks(execute=True):
         outcome = passenger_list_import(
             actor=None, data=paxlst([traveller], flight=f"W{code}1", arrival=port), carrier=carrier
         )
@@ -254,7 +257,10 @@ def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, A
     person = travel_list.travellers.get()
     unmask = UnmaskRequest.objects.create(
         traveller=person, requested_by=users[f"officer_{code}"], reason="Walk: a lookout names this traveller"
+    )
     return {"travel_list": travel_list, "traveller": person, "unmask_request": unmask}
+
+
 def _valuation_side(code: str, admin: User) -> dict[str, Any]:
     """A line loaded by the administration and a Decision 6.1 case on it, answered with a document."""
     raw = valuation_readers.check_line(
@@ -267,6 +273,7 @@ def _valuation_side(code: str, admin: User) -> dict[str, Any]:
     check = valuation.line_check(administration_id=admin.administration_id or 0, line=raw)
     case = valuation.case_open(
         actor=admin, check=check, reason=f"{marker('valuation', code)} below the catalogue", line=line
+    )
     case = valuation.case_request_evidence(
         actor=admin, case=case, email="importer@walk.example", questions="Send the invoice.",
         deadline=timezone.localdate() + dt.timedelta(days=14),
@@ -274,6 +281,7 @@ def _valuation_side(code: str, admin: User) -> dict[str, Any]:
     token = valuation.answer_token(case)
     case = valuation.case_answer(
         case=case, answer="Our invoice is attached.", documents=[("invoice.pdf", b"%PDF-1.4\n")]
+    )
     return {
         "valuation_line": line,
         "valuation_case": case,
