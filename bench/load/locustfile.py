@@ -14,6 +14,16 @@ import uuid
 
 from locust import FastHttpUser, between, task
 
+DECLARATION_QUESTIONS = (
+    "declares_firearms",
+    "declares_currency",
+    "declares_alcohol_tobacco",
+    "declares_animals",
+    "declares_plants_food",
+    "declares_goods_for_sale",
+    "declares_illness",
+)
+
 with open(os.environ.get("BENCH_CREDENTIALS", "bench/results/load-credentials.json")) as credentials_file:
     CREDENTIALS = json.load(credentials_file)
 
@@ -72,7 +82,8 @@ class Agent(FastHttpUser):
             "next_port_country": "LC",
             "purpose": "cruising",
             "people": people,
-            "declaration": {},
+            # Every answer is required (an empty declaration is refused): a yacht with nothing to declare.
+            "declaration": {question: False for question in DECLARATION_QUESTIONS},
             "submit": True,
         }
         with self.client.post(
