@@ -34,6 +34,7 @@ def main() -> None:
     if not lines:
         sys.exit("no lines: run seed_demo first")
     timings = []
+    cpu = time.process_time()
     for line in lines:
         raw = readers.RawLine(
             declaration=line.declaration, line=line.line, date=line.date, hs_code=line.hs_code, origin=line.origin,
@@ -43,6 +44,7 @@ def main() -> None:
         started = time.perf_counter()
         services.line_check(administration_id=line.administration_id, line=raw)
         timings.append((time.perf_counter() - started) * 1000)
+    cpu_each = (time.process_time() - cpu) / len(lines) * 1000
     timings.sort()
     q = statistics.quantiles(timings, n=100)
     print(
