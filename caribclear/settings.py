@@ -71,8 +71,11 @@ INSTALLED_APPS = [
     "caribclear.screening",
     "caribclear.risk",
     "caribclear.intel",
+    "caribclear.cargo",
     "caribclear.dashboards",
     "caribclear.training",
+    "caribclear.partners",
+    "caribclear.passengers",
     "caribclear.valuation",
     "caribclear.demo",
 ]
@@ -92,10 +95,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "caribclear.core.resume.ResumeMiddleware",
     "caribclear.core.idempotency.IdempotencyMiddleware",
     "caribclear.core.problems.ApiProblemMiddleware",
 ]
 # How the idempotency middleware (in core, which imports no app) finds the account behind an API token.
+# UNCTAD's ASYCUDA World AWMDS schema (awmds.xsd, not shipped: no licence statement): AWMDS manifests are
+# validated against it when set.
+CARIBCLEAR_AWMDS_SCHEMA = os.environ.get("CARIBCLEAR_AWMDS_SCHEMA", "")
 CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
 
 ROOT_URLCONF = "caribclear.urls"

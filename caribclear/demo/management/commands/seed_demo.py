@@ -19,6 +19,12 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.cargo import seed_cargo_demo
+from caribclear.demo.hits import seed_hits_demo
+from caribclear.demo.security import seed_security_demo
+from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
+from caribclear.partners.demo import seed_partners_demo
+from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -64,11 +70,19 @@ class Command(BaseCommand):
             if not Notification.objects.filter(account=skipper).exists():
                 self._risk(officials)
                 self._voyages(skipper, officials)
+            seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
+            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+            )
+            seed_unfinished_draft_demo(skipper=skipper, write=self.stdout.write)
+            seed_partners_demo(officials=officials, write=self.stdout.write)
+            seed_passengers_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
             seed_valuation_demo(officials=officials, write=self.stdout.write)
         self._print(officials, skipper)
+        seed_security_demo(write=self.stdout.write)
 
     def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
         user = User.objects.filter(email__iexact=email).first()
@@ -110,6 +124,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Firearms on board",
             lane=Lane.YELLOW,
             weight=20,
@@ -119,6 +134,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Lookout match",
             lane=Lane.RED,
             weight=50,
