@@ -34,6 +34,7 @@ def main() -> None:
     if not lines:
         sys.exit("no lines: run seed_demo first")
     timings = []
+    cpu = time.process_time()
     for line in lines:
         raw = readers.RawLine(
             declaration=line.declaration, line=line.line, date=line.date, hs_code=line.hs_code, origin=line.origin,
@@ -43,10 +44,12 @@ def main() -> None:
         started = time.perf_counter()
         services.line_check(administration_id=line.administration_id, line=raw)
         timings.append((time.perf_counter() - started) * 1000)
+    cpu_each = (time.process_time() - cpu) / len(lines) * 1000
     timings.sort()
     q = statistics.quantiles(timings, n=100)
     print(
-        f"{len(timings)} checks: p50 {q[49]:.2f} ms, p95 {q[94]:.2f} ms, p99 {q[98]:.2f} ms (target p95 < 5 ms)"
+        f"{len(timings)} checks: p50 {q[49]:.2f} ms, p95 {q[94]:.2f} ms, p99 {q[98]:.2f} ms wall"
+        f" (target p95 < 5 ms); CPU {cpu_each:.2f} ms a check on average"
     )
 
 

@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -497,19 +497,33 @@ def _score_stored(lines: Iterable[DeclarationLine]) -> None:
 
 def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | None]:
     """The stored cells for a line's keys, by level (None where there is none); the rule is applied by
-    ``scoring`` (and by the visibility rule wherever cells are shown)."""
-    from django.db.models import Q
-
-    query = Q()
-    for level, key in keys.items():
-        query |= Q(
-            level=level, **{c: key.get(c, "") for c in ("hs", "hs6", "origin", "exporter")}, unit=key["unit"]
-        ) & (Q(hs4=key["hs4"]) if "hs4" in key else Q())
+    ``scoring`` (and by the visibility rule wherever cells are shown). One indexed query on the cells'
+    unique key, written in SQL: checking a line is on the hot path (target p95 under 5 ms)."""
     found: dict[str, dict[str, Any] | None] = dict.fromkeys(keys)
     if not keys:
         return found
-    for row in Cell.objects.filter(query).values():
-        found[row["level"]] = dict(row)
+    clauses, params = [], []
+    for level, key in keys.items():
+        hs4 = (key.get("hs") or key.get("hs6") or key.get("hs4") or "")[:4]
+        clauses.append(
+            "(level = %s AND hs = %s AND hs6 = %s AND hs4 = %s AND origin = %s AND exporter = %s AND unit = %s)"
+        )
+        params += [
+            level,
+            key.get("hs", ""),
+            key.get("hs6", ""),
+            hs4,
+            key.get("origin", ""),
+            key.get("exporter", ""),
+            key["unit"],
+        ]
+    table = connection.ops.quote_name(Cell._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} WHERE {' OR '.join(clauses)}", params)  # noqa: S608 - fixed SQL, values bound
+        names = [c[0] for c in cursor.description]
+        for row in cursor.fetchall():
+            cell = dict(zip(names, row, strict=True))
+            found[cell["level"]] = cell
     return found
 
 
