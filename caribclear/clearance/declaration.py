@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from caribclear.core.declarations import (
     BOOL,
     CHOICE,
     COUNTRY,
+    DATE,
     NUMBER,
     OWNER,
     PERSON,
@@ -36,6 +38,7 @@ from caribclear.core.models import Declaration
 from caribclear.vessels.choices import VesselType
 
 from .choices import Kind, Purpose, Status
+from .expiry import document_expired, travel_day
 from .models import Notification
 
 KEY = "clearance.notification"
@@ -56,6 +59,20 @@ _DECLARES = (
 
 def _age(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _document_facts(record: Notification, people: list[Any]) -> Facts:
+    """Each travel document's expiry against the day of the voyage in the port's calendar (the rule of
+    :mod:`caribclear.clearance.expiry`, so a criterion agrees with the officer's "Expired" tag)."""
+    expiries = [np.document.expiry_date for np in people if np.document_id and np.document.expiry_date]
+    if record.expected_at is None or not record.port_id:
+        return {"document_expiry_date": expiries, "document_days_valid": [], "document_expired": []}
+    day = travel_day(record.expected_at, record.port)
+    return {
+        "document_expiry_date": expiries,
+        "document_days_valid": [Decimal((expiry - day).days) for expiry in expiries],
+        "document_expired": [any(document_expired(expiry, day) for expiry in expiries)] if expiries else [],
+    }
 
 
 class NotificationKind(DeclarationKind):
@@ -80,6 +97,13 @@ class NotificationKind(DeclarationKind):
         fact("person_nationality", _("Nationality of a person on board"), COUNTRY),
         fact("person_age", _("Age of a person on board"), NUMBER),
         fact("document_issuing_state", _("Issuing state of a travel document"), COUNTRY),
+        fact("document_expiry_date", _("Expiry date of a travel document"), DATE),
+        fact(
+            "document_days_valid",
+            _("Days a travel document is still valid after the day of arrival or departure"),
+            NUMBER,
+        ),
+        fact("document_expired", _("A travel document is expired on the day of arrival or departure"), BOOL),
         fact("declares_firearms", _("Declares firearms or ammunition"), BOOL),
         fact("declares_currency", _("Declares currency above the threshold"), BOOL),
         fact("currency_amount", _("Declared currency amount"), NUMBER),
@@ -184,6 +208,7 @@ class NotificationKind(DeclarationKind):
                 {str(np.document.issuing_state) for np in people if np.document_id}
             ),
             "currency_amount": [record.currency_amount] if record.currency_amount is not None else [],
+            **_document_facts(record, people),
         }
         for key in _DECLARES:
             facts[key] = [bool(getattr(record, key))]
@@ -237,9 +262,12 @@ class NotificationKind(DeclarationKind):
         )
 
 
-def notification_declaration_sync(notification: Notification) -> tuple[Declaration, bool]:
+def notification_declaration_sync(
+    notification: Notification, *, save: bool = True
+) -> tuple[Declaration, bool]:
     """The notification's declaration, made at its first filing; its version follows the notification's.
-    Returns it and whether it was just made. Call inside the filing transaction."""
+    Returns it and whether it was just made. Call inside the filing transaction. With ``save=False`` the
+    caller saves the notification's ``declaration`` with its own update (one write instead of two)."""
     if notification.declaration_id is None:
         declaration = Declaration.objects.create(
             kind=KEY,
@@ -249,7 +277,8 @@ def notification_declaration_sync(notification: Notification) -> tuple[Declarati
             created_at=notification.submitted_at or timezone.now(),
         )
         notification.declaration = declaration
-        notification.save(update_fields=["declaration", "updated_at"])
+        if save:
+            notification.save(update_fields=["declaration", "updated_at"])
         return declaration, True
     existing = notification.declaration
     assert existing is not None

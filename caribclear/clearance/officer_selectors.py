@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from caribclear.accounts.models import Administration, User
 from caribclear.core.visibility import get_visible_or_404, is_official, restrict, visible
 from caribclear.reference.territories import CLEARED_BY, administration_code_for
+from caribclear.risk.selectors import with_risk
 from caribclear.vessels.identifiers import imo_number_q
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
@@ -172,7 +173,8 @@ def queue(
         order = ("expected_at", "id")
 
     qs = apply_filters(qs, filters)
-    return qs.select_related("vessel", "port", "paired_with").order_by(*order)
+    # Red first, then yellow, each in the tab's own order; each row with its lane and open hits.
+    return with_risk(qs).select_related("vessel", "port", "paired_with").order_by("-risk_rank", *order)
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

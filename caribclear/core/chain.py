@@ -56,20 +56,60 @@ def link(prev_hash: str, row: models.Model) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(row)).hexdigest()
 
 
+class _Head:
+    """The chain's last hash as this transaction left it, kept on the connection while it holds the lock.
+
+    Valid only while its marker is among the connection's on-commit callbacks: Django drops the callbacks
+    of a savepoint that is rolled back (and all of them at a rollback or commit), which is exactly when the
+    rows it hashed are gone, or the lock with them."""
+
+    __slots__ = ("hashes",)
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, str] = {}
+
+    def __call__(self) -> None:  # the on-commit callback: nothing to do, its presence is the signal
+        return None
+
+
+def _cached_head(connection: Any, table: str) -> tuple[_Head | None, str | None]:
+    head = getattr(connection, "_caribclear_chain_head", None)
+    if head is None or not any(entry[1] is head for entry in connection.run_on_commit):
+        return None, None
+    return head, head.hashes.get(table)
+
+
+def _remember_head(connection: Any, table: str, row_hash: str) -> None:
+    """Keep the new head for this transaction, marked at the current savepoint level (see _Head)."""
+    head = _Head()
+    previous = getattr(connection, "_caribclear_chain_head", None)
+    if previous is not None and any(entry[1] is previous for entry in connection.run_on_commit):
+        head.hashes.update(previous.hashes)
+    head.hashes[table] = row_hash
+    connection._caribclear_chain_head = head
+    connection.on_commit(head)
+
+
 def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: str | None = None) -> str:
     """Set prev_hash and row_hash on unsaved rows, in order, after the last row of the chain. Must run in
-    the transaction that inserts them (it takes the chain's lock on PostgreSQL). Returns the db alias."""
+    the transaction that inserts them (it takes the chain's lock on PostgreSQL). Returns the db alias.
+
+    The head is read once per transaction: later appends in the same transaction (a submission writes
+    several events) link to the head this transaction left, which nobody else can move while it holds the
+    lock (PostgreSQL) or the write transaction (SQLite)."""
     alias = using or router.db_for_write(model)
     connection = connections[alias]
     if not connection.in_atomic_block:
         raise RuntimeError("chain_rows must run inside the transaction that inserts the rows")
-    if connection.vendor == "postgresql":
+    table = model._meta.db_table
+    _head, prev = _cached_head(connection, table)
+    if prev is None and connection.vendor == "postgresql":
         # One round trip: the function takes the lock, then reads the head with a snapshot taken after
         # it (see db_triggers.POSTGRES_CHAIN_HEAD), so it sees every row committed before.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT caribclear_chain_head(%s, %s)", [model._meta.db_table, ADVISORY_LOCK_KEY])
+            cursor.execute("SELECT caribclear_chain_head(%s, %s)", [table, ADVISORY_LOCK_KEY])
             prev = cursor.fetchone()[0] or GENESIS
-    else:
+    elif prev is None:
         prev = (
             model._base_manager.using(alias).order_by("-pk").values_list("row_hash", flat=True).first()
             or GENESIS
@@ -77,6 +117,8 @@ def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: s
     for row in rows:
         row.prev_hash = prev  # type: ignore[attr-defined]
         row.row_hash = prev = link(prev, row)  # type: ignore[attr-defined]
+    if rows:
+        _remember_head(connection, table, prev)
     return alias
 
 

@@ -17,10 +17,10 @@ from ninja import Field, Router, Schema, Status
 
 from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import Administration, User
-from caribclear.core.api_kit import Id, Reference, Text
+from caribclear.core.api_kit import Date, Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
-from caribclear.screening.services import hit_dispose, lookout_create
+from caribclear.screening.services import lookout_create
 
 from . import selectors, services
 
@@ -74,6 +74,12 @@ class RiskOut(Schema):
     selected_at_random: bool
     override_reason: str
     assessed_at: dt.datetime | None
+    hits_lane: str | None = Field(description="The least lane the watchlist hits require (null: none).")
+    open_hits: int = Field(description="Hits at or above their list's threshold not yet reviewed.")
+    referred_to_supervisor: bool = Field(description="A true match waits for a supervisor's decision.")
+    clearance_held: bool = Field(
+        description="No agency may clear the declaration now (open hits or referral)."
+    )
     criteria: list[FiringOut]
     hits: list[HitOut]
 
@@ -87,6 +93,10 @@ def _risk_out(panel: selectors.RiskPanel) -> dict[str, Any]:
         "selected_at_random": bool(a and a.random_selected),
         "override_reason": a.override_reason if a else "",
         "assessed_at": a.assessed_at if a else None,
+        "hits_lane": (panel.hold.lane or None) if panel.hold else None,
+        "open_hits": len(panel.hold.open_hits) if panel.hold else 0,
+        "referred_to_supervisor": bool(panel.hold and panel.hold.referrals),
+        "clearance_held": bool(panel.hold and panel.hold.blocks),
         "criteria": [
             {
                 "criterion_id": f.criterion_id,
@@ -137,7 +147,7 @@ def hit_disposition(request: HttpRequest, hit_id: Id, payload: DispositionIn) ->
         hit = screening_selectors.hit_for_user(user, hit_id)
     except Hit.DoesNotExist as error:
         raise Http404 from error
-    hit = hit_dispose(actor=user, hit=hit, disposition=payload.disposition, note=payload.note)
+    hit = services.hit_review(actor=user, hit=hit, disposition=payload.disposition, note=payload.note)
     return {
         "id": hit.pk,
         "subject_kind": hit.subject_kind,
@@ -182,8 +192,8 @@ class LookoutIn(Schema):
     ] = ""
     mmsi: Annotated[str, Field(max_length=9)] = ""
     call_sign: Annotated[str, Field(max_length=12)] = ""
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Date | None = None
+    valid_until: Date | None = None
     sharing: Literal["all", "named", "own"] = "all"
     shared_with: list[
         Annotated[str, Field(min_length=2, max_length=2, description="ISO code of a member")]

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caribclear.core.forms import BoundedDateField
+
 from .choices import Disposition, Lane
 from .conditions import OPERATORS, OPERATORS_BY_TYPE, ConditionError, Fields, validate_condition
 
@@ -70,13 +72,23 @@ class BaseConditionFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Add at least one condition."))
 
 
-ConditionFormSet = forms.formset_factory(ConditionForm, formset=BaseConditionFormSet, extra=0, max_num=8)
+#: The most conditions one criterion may hold (each must be true: more would select nothing useful).
+MAX_CONDITIONS = 12
+
+ConditionFormSet = forms.formset_factory(
+    ConditionForm,
+    formset=BaseConditionFormSet,
+    extra=0,
+    max_num=MAX_CONDITIONS,
+    absolute_max=MAX_CONDITIONS,
+    validate_max=True,
+)
 
 
 def condition_formset(
     data: Any = None,
     conditions: list[dict[str, Any]] | None = None,
-    blank_rows: int = 2,
+    blank_rows: int = 0,
     *,
     fields: Fields,
 ) -> BaseConditionFormSet:
@@ -89,6 +101,36 @@ def condition_formset(
         data, initial=initial, prefix="c", form_kwargs={"fields": fields}
     )
     return formset
+
+
+def posted_conditions(data: Any) -> list[dict[str, Any]]:
+    """The conditions as typed in a posted editor (not validated), in order, for adding or removing one
+    without losing anything typed."""
+    try:
+        total = int(data.get("c-TOTAL_FORMS", "0"))
+    except ValueError:
+        total = 0
+    rows = []
+    for i in range(max(0, min(total, MAX_CONDITIONS))):
+        rows.append({key: data.get(f"c-{i}-{key}", "") for key in ("field", "operator", "values")})
+    return rows
+
+
+def edited_conditions(data: Any, action: str) -> tuple[list[dict[str, Any]], int | None] | None:
+    """For the editor's "add a condition" (``add``) and "remove condition n" (``remove-n``) buttons: the
+    conditions after the change and the index of the condition to focus; None for any other action."""
+    rows = posted_conditions(data)
+    if action == "add":
+        if len(rows) >= MAX_CONDITIONS:
+            return rows, None
+        rows.append({"field": "", "operator": "", "values": ""})
+        return rows, len(rows) - 1
+    if action.startswith("remove-") and action[7:].isdigit():
+        index = int(action[7:])
+        if 0 <= index < len(rows):
+            del rows[index]
+        return rows, None
+    return None
 
 
 class CriterionForm(forms.Form):
@@ -106,8 +148,8 @@ class CriterionForm(forms.Form):
         initial=10,
         help_text=_("1 to 100: orders the reasons."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
-    valid_until = forms.DateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
+    valid_from = BoundedDateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
+    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     change_note = forms.CharField(label=_("What changed (optional)"), max_length=300, required=False)
 
@@ -141,6 +183,21 @@ class FiringDispositionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000)
 
 
+class HitRuleForm(forms.Form):
+    unreviewed_lane = forms.ChoiceField(
+        label=_("While a hit is not reviewed, the declaration is at least in"),
+        choices=Lane.choices[1:],
+        widget=forms.RadioSelect,
+        help_text=_("No agency can clear it until an official records a review with a note."),
+    )
+    true_match_lane = forms.ChoiceField(
+        label=_("A true match puts the declaration in"),
+        choices=Lane.choices[1:],
+        widget=forms.RadioSelect,
+        help_text=_("A true match also refers the declaration to a supervisor."),
+    )
+
+
 class RandomSelectionForm(forms.Form):
     from_lane = forms.ChoiceField(label=_("Notifications in lane"), choices=Lane.choices[:2])
     to_lane = forms.ChoiceField(label=_("are sent to lane"), choices=Lane.choices[1:])
@@ -155,8 +212,8 @@ class RandomSelectionForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+    start = BoundedDateField(label=_("From"), widget=DateInput, required=False)
+    end = BoundedDateField(label=_("To"), widget=DateInput, required=False)
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = timezone.localdate()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import Disposition, Lane
+from .choices import Disposition, Lane, worst_lane
 
 
 class Criterion(TimeStampedModel):
@@ -154,6 +154,13 @@ class Assessment(TimeStampedModel):
     overridden_at = models.DateTimeField(null=True, blank=True)
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
     declaration_version = models.PositiveIntegerField(default=0)
+    # What the watchlist hits (at or above their list's threshold) require, by the administration's
+    # hit rule of each list (HitRule): the least lane they allow ("" for none) and how many still wait
+    # for an official's review. Kept up to date by screening, by each review and by a change of rule.
+    hits_lane = models.CharField(
+        _("lane from watchlist hits"), max_length=10, choices=Lane.choices, blank=True
+    )
+    open_hits = models.PositiveIntegerField(_("hits not yet reviewed"), default=0)
 
     class Meta:
         ordering = ["-assessed_at"]
@@ -166,7 +173,9 @@ class Assessment(TimeStampedModel):
 
     @property
     def final_lane(self) -> str:
-        return self.override_lane or self.lane
+        """The officer's lane or the criteria's, never below what the watchlist hits require."""
+        chosen = self.override_lane or self.lane
+        return worst_lane([chosen, self.hits_lane]) if self.hits_lane else chosen
 
 
 class Firing(models.Model):
@@ -218,3 +227,69 @@ class LaneOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.from_lane}->{self.to_lane}"
+
+
+class HitRule(TimeStampedModel):
+    """An administration's rule for the hits of one watchlist: the lane a hit not yet reviewed puts a
+    declaration in (at least), and the lane a confirmed (true) match puts it in. Without a row the defaults
+    of :func:`caribclear.risk.hits.default_rule` apply (red for sanctions lists, yellow for lookouts)."""
+
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    watchlist = models.ForeignKey(
+        "screening.Watchlist", verbose_name=_("list"), on_delete=models.CASCADE, related_name="+"
+    )
+    unreviewed_lane = models.CharField(
+        _("lane while a hit is not reviewed"), max_length=10, choices=Lane.choices
+    )
+    true_match_lane = models.CharField(_("lane of a true match"), max_length=10, choices=Lane.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["administration", "watchlist"]
+        verbose_name = _("hit rule")
+        verbose_name_plural = _("hit rules")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "watchlist"], name="one_hit_rule_per_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration_id} {self.watchlist_id}: {self.unreviewed_lane}/{self.true_match_lane}"
+
+
+class Referral(models.Model):
+    """A declaration referred to a supervisor because an official confirmed a watchlist hit as a true
+    match. While it is open no agency may clear the declaration; a supervisor closes it with a note."""
+
+    declaration = models.ForeignKey(
+        "core.Declaration", on_delete=models.CASCADE, related_name="risk_referrals"
+    )
+    administration = models.ForeignKey("accounts.Administration", on_delete=models.PROTECT, related_name="+")
+    hit = models.ForeignKey(
+        "screening.Hit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("why"))
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(_("referred"), auto_now_add=True)
+    resolution = models.TextField(_("supervisor's decision"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at", "-pk"]
+        verbose_name = _("referral to a supervisor")
+        verbose_name_plural = _("referrals to a supervisor")
+        indexes = [models.Index(fields=["administration", "resolved_at"], name="risk_referral_admin_open")]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} referred {self.referred_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,11 +19,21 @@ from caribclear.core.models import Declaration
 from caribclear.core.visibility import get_visible_or_404, is_official, visible
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
-from caribclear.screening.selectors import hits_for_declaration
+from caribclear.screening.selectors import hits_for_declaration, watchlists_usable_by
 
-from .choices import Disposition
+from .choices import Disposition, Lane, worst_lane
 from .conditions import evaluate, fields_for, hit_facts
-from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
+from .hits import Hold, default_rule, hold_for, rules_for
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionVersion,
+    Firing,
+    HitRule,
+    LaneOverride,
+    RandomSelection,
+    Referral,
+)
 
 
 def _sees(user: User, declaration: Declaration) -> bool:
@@ -67,6 +78,19 @@ class RiskPanel:
     overrides: list[LaneOverride] = field(default_factory=list)
     last_run: ScreeningRun | None = None
     can_act: bool = False
+    hold: Hold | None = None
+    referrals: list[Referral] = field(default_factory=list)
+    can_resolve: bool = False
+
+    @property
+    def lane_label(self) -> str:
+        return str(Lane(self.lane).label) if self.lane else ""
+
+    @property
+    def raised_by_hits(self) -> bool:
+        """The hits, not the criteria or an officer, decide the lane."""
+        a = self.assessment
+        return bool(a and a.hits_lane and a.final_lane != (a.override_lane or a.lane))
 
     @property
     def pending_hits(self) -> int:
@@ -98,14 +122,38 @@ def risk_panel_for(
         slug = declarations.kind_of(declaration.kind).slug
     except declarations.UnknownKind:
         raise Http404 from None
+    referrals = list(
+        visible(user, Referral)
+        .filter(declaration_id=declaration.pk)
+        .select_related("referred_by", "resolved_by")
+        .order_by("-referred_at", "-pk")
+    )
+    # The banner at the top of the page computed the hold already (risk_hold_banner keeps it on the row).
+    hold = getattr(declaration, "_risk_hold", None) or hold_for(
+        declaration.pk, declaration.administration_id, referrals=[r for r in referrals if r.is_open]
+    )
+    hits = list(hits_for_declaration(declaration.pk))
+    counting = {h.pk for h in [*hold.state.open_hits, *hold.state.true_matches]}
+    rules = dict(hold.state.rules)
+    missing = {h.watchlist_id: h.watchlist for h in hits if h.watchlist_id not in rules}
+    rules |= rules_for(declaration.administration_id, missing.values())
+    for hit in hits:
+        # Whether the hit counts (at or above its list's threshold, still matching) and its list's rule.
+        hit.counts = hit.pk in counting  # type: ignore[attr-defined]
+        hit.rule = rules[hit.watchlist_id]  # type: ignore[attr-defined]
+        hit.below_threshold = hit.is_current and hit.score < hit.watchlist.threshold  # type: ignore[attr-defined]
+    lane = assessment.final_lane if assessment else (hold.lane or "")
     return RiskPanel(
         declaration=declaration,
         slug=slug,
         summary=summary,
         assessment=assessment,
-        lane=assessment.final_lane if assessment else "",
+        lane=lane,
         firings=list(assessment.firings.all()) if assessment else [],
-        hits=list(hits_for_declaration(declaration.pk)),
+        hits=hits,
+        hold=hold,
+        referrals=referrals,
+        can_resolve=user.is_supervisor,
         overrides=list(assessment.overrides.all()) if assessment else [],
         last_run=visible(user, ScreeningRun)
         .filter(declaration_id=declaration.pk)
@@ -129,6 +177,17 @@ def criterion_for(user: User, pk: int) -> Criterion:
     if criterion is None:
         raise Http404
     return criterion
+
+
+def referral_for(user: User, *, declaration: Declaration, pk: Any) -> Referral:
+    """An open referral of a declaration the user may see; 404 otherwise."""
+    qs = Referral.objects.filter(declaration=declaration, resolved_at__isnull=True).select_related(
+        "declaration"
+    )
+    try:
+        return get_visible_or_404(user, qs, pk=int(pk or 0))
+    except ValueError:
+        raise Http404 from None
 
 
 def firing_for(user: User, *, declaration: Declaration, pk: Any) -> Firing:
@@ -184,7 +243,8 @@ def criterion_test(
         declaration, record = found.get(pk), records.get(pk)
         if declaration is None or record is None or declaration.administration_id != user.administration_id:
             continue
-        facts = registered.facts(record) | hit_facts(hits.get(pk, []))
+        shared = declarations.shared_facts(declaration, record)
+        facts = registered.facts(record) | shared | hit_facts(hits.get(pk, []))
         fired, detail = evaluate(conditions, facts, fields=fields)
         rows.append(TestRow(declaration, registered.summary(record), registered.slug, fired, detail))
     return rows
@@ -234,8 +294,8 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
-    for lane, override in assessments.values_list("lane", "override_lane"):
-        final = override or lane
+    for lane, override, hits_lane in assessments.values_list("lane", "override_lane", "hits_lane"):
+        final = worst_lane([override or lane, hits_lane]) if hits_lane else (override or lane)
         final_lanes[final] = final_lanes.get(final, 0) + 1
 
     firing_rows = (
@@ -280,8 +340,6 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
         )
     )
     by_list: dict[int, dict[str, Any]] = {row["watchlist_id"]: dict(row) for row in hit_rows}
-    from caribclear.screening.selectors import watchlists_usable_by
-
     lists = []
     for watchlist in watchlists_usable_by(user.administration).order_by("name"):
         lists.append(_list_rate(watchlist, screened, by_list.get(watchlist.pk, {})))
@@ -307,4 +365,103 @@ def _list_rate(watchlist: Watchlist, screened: int, row: dict[str, Any]) -> Rate
         false_positives=row.get("fp", 0),
         true_matches=row.get("tp", 0),
         key=watchlist.pk,
+    )
+
+
+# --- Hit rules per list, and the lane columns of declaring apps' queues ---------------------------------
+@dataclass
+class ListRule:
+    watchlist: Watchlist
+    unreviewed_lane: str
+    true_match_lane: str
+    is_default: bool
+    default_unreviewed: str
+    default_true_match: str
+
+    def unreviewed_label(self) -> str:
+        return str(Lane(self.unreviewed_lane).label)
+
+    def true_match_label(self) -> str:
+        return str(Lane(self.true_match_lane).label)
+
+    def default_unreviewed_label(self) -> str:
+        return str(Lane(self.default_unreviewed).label)
+
+    def default_true_match_label(self) -> str:
+        return str(Lane(self.default_true_match).label)
+
+
+def hit_rules_for(user: User) -> list[ListRule]:
+    """Each list the official's administration screens against, with its rule (set or default)."""
+    if not is_official(user) or user.administration is None:
+        raise Http404
+    lists = list(watchlists_usable_by(user.administration).order_by("name"))
+    rules = rules_for(user.administration_id, lists)  # type: ignore[arg-type]
+    rows = []
+    for watchlist in lists:
+        rule, default = rules[watchlist.pk], default_rule(watchlist)
+        rows.append(
+            ListRule(
+                watchlist=watchlist,
+                unreviewed_lane=rule.unreviewed_lane,
+                true_match_lane=rule.true_match_lane,
+                is_default=rule.is_default,
+                default_unreviewed=default.unreviewed_lane,
+                default_true_match=default.true_match_lane,
+            )
+        )
+    return rows
+
+
+def hit_rule_list_for(user: User, pk: int) -> Watchlist:
+    """A list the official's administration screens against; 404 otherwise."""
+    if not is_official(user) or user.administration is None:
+        raise Http404
+    watchlist = watchlists_usable_by(user.administration).filter(pk=pk).first()
+    if watchlist is None:
+        raise Http404
+    return watchlist
+
+
+def hit_rules_set_for(user: User) -> QuerySet[HitRule]:
+    return visible(user, HitRule)
+
+
+_RED, _YELLOW, _GREEN = str(Lane.RED), str(Lane.YELLOW), str(Lane.GREEN)
+
+
+def with_risk(queryset: QuerySet[Any], *, declaration: str = "declaration") -> QuerySet[Any]:
+    """A declaring app's queryset with its declaration's lane (``risk_lane``: red, yellow, green or "" when
+    not assessed), ``risk_rank`` (2 red, 1 yellow, 0 otherwise: order by ``-risk_rank`` for red first),
+    ``risk_open_hits`` (hits not yet reviewed) and ``risk_referred`` (an open referral to a supervisor).
+    One join and one EXISTS, no query per row. The lane is the assessment's final lane
+    (:attr:`~caribclear.risk.models.Assessment.final_lane`) written in SQL."""
+    a = f"{declaration}__risk_assessment__"
+
+    def lane_is(lane: str) -> Q:
+        return (
+            Q(**{f"{a}hits_lane": lane})
+            | Q(**{f"{a}override_lane": lane})
+            | (Q(**{f"{a}override_lane": ""}) & Q(**{f"{a}lane": lane}))
+        )
+
+    red, yellow = lane_is(_RED), lane_is(_YELLOW)
+    assessed = Q(**{f"{a}pk__isnull": False})
+    return queryset.annotate(
+        risk_lane=Case(
+            When(red, then=Value(_RED)),
+            When(yellow, then=Value(_YELLOW)),
+            When(assessed, then=Value(_GREEN)),
+            default=Value(""),
+        ),
+        risk_rank=Case(
+            When(red, then=Value(2)),
+            When(yellow, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        risk_open_hits=Coalesce(f"{a}open_hits", Value(0)),
+        risk_referred=Exists(
+            Referral.objects.filter(declaration_id=OuterRef(f"{declaration}_id"), resolved_at__isnull=True)
+        ),
     )

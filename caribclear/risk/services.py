@@ -15,23 +15,38 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from caribclear.accounts.choices import Role
 from caribclear.accounts.models import User
 from caribclear.core import declarations
 from caribclear.core.audit import audit_record
+from caribclear.core.mail import mail_user
 from caribclear.core.models import Declaration
+from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import ScreeningReason
-from caribclear.screening.models import Hit
-from caribclear.screening.services import declaration_screen
+from caribclear.screening.models import Hit, Watchlist
+from caribclear.screening.services import declaration_screen, hit_dispose
 
+from . import hits as hit_rules
 from .choices import Disposition, Lane, lane_rank, worst_lane
 from .conditions import ConditionError, evaluate, fields_for, hit_facts, validate_condition
-from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionVersion,
+    Firing,
+    HitRule,
+    LaneOverride,
+    RandomSelection,
+    Referral,
+)
 
 
 # --- Criteria -------------------------------------------------------------------------------------------
@@ -300,7 +315,8 @@ def criteria_in_force(administration_id: int, kind: str, on: dt.date | None = No
 
 def declaration_facts(declaration: Declaration, record: Any, hits: list[Hit]) -> dict[str, list[Any]]:
     """Every field's values for one declaration: its kind's facts and what screening found."""
-    return declarations.kind_of(declaration.kind).facts(record) | hit_facts(hits)
+    kind_facts = declarations.kind_of(declaration.kind).facts(record)
+    return kind_facts | declarations.shared_facts(declaration, record) | hit_facts(hits)
 
 
 @transaction.atomic
@@ -357,6 +373,7 @@ def declaration_assess(*, declaration: Declaration) -> Assessment:
             firing.save()
     if existing:
         Firing.objects.filter(pk__in=[f.pk for f in existing.values()]).update(is_current=False)
+    _refresh_hits(assessment)
     audit_record(
         actor=None,
         action="risk.assess",
@@ -370,8 +387,32 @@ def declaration_assess(*, declaration: Declaration) -> Assessment:
             "random_selection": assessment.random_selection_id,
             "random_sequence": assessment.random_sequence,
             "random_selected": selected,
+            "hits_lane": assessment.hits_lane,
+            "open_hits": assessment.open_hits,
         },
     )
+    return assessment
+
+
+def _refresh_hits(assessment: Assessment) -> Assessment:
+    """Set the lane the watchlist hits require and the count of hits not yet reviewed (saved)."""
+    state = hit_rules.hits_state(assessment.declaration_id, assessment.administration_id)
+    if (assessment.hits_lane, assessment.open_hits) != (state.lane, len(state.open_hits)):
+        assessment.hits_lane, assessment.open_hits = state.lane, len(state.open_hits)
+        assessment.save(update_fields=["hits_lane", "open_hits", "updated_at"])
+    return assessment
+
+
+def _assessment_of(declaration: Declaration) -> Assessment:
+    """The declaration's assessment, locked; made (green, no criterion evaluated) if screening ran alone."""
+    assessment = Assessment.objects.select_for_update().filter(declaration=declaration).first()
+    if assessment is None:
+        assessment = Assessment.objects.create(
+            declaration=declaration,
+            administration_id=declaration.administration_id,
+            criteria_lane=Lane.GREEN,
+            lane=Lane.GREEN,
+        )
     return assessment
 
 
@@ -407,17 +448,20 @@ def lane_override(*, actor: User, declaration: Declaration, lane: str, reason: s
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for changing the lane.")})
-    assessment = Assessment.objects.select_for_update().filter(declaration=declaration).first()
-    if assessment is None:
-        assessment = Assessment.objects.create(
-            declaration=declaration,
-            administration_id=declaration.administration_id,
-            criteria_lane=Lane.GREEN,
-            lane=Lane.GREEN,
-        )
+    assessment = _refresh_hits(_assessment_of(declaration))
     previous = assessment.final_lane
     if lane == previous:
         raise ValidationError({"lane": _("The declaration is already in this lane.")})
+    if assessment.hits_lane and lane_rank(lane) < lane_rank(assessment.hits_lane):
+        raise ValidationError(
+            {
+                "lane": _(
+                    "The watchlist hits keep this declaration in the %(lane)s lane at least: review the hits "
+                    "first (a true match stays in it)."
+                )
+                % {"lane": Lane(assessment.hits_lane).label}
+            }
+        )
     assessment.override_lane, assessment.override_reason = lane, reason
     assessment.overridden_by, assessment.overridden_at = actor, timezone.now()
     assessment.save()
@@ -461,3 +505,151 @@ def firing_dispose(*, actor: User, firing: Firing, disposition: str, note: str) 
         },
     )
     return firing
+
+
+# --- Watchlist hits: reviews, referrals to a supervisor, each list's rule ---------------------------
+def _supervisors_of(administration_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            administration_id=administration_id,
+            role__in=(Role.SUPERVISOR, Role.ADMINISTRATOR),
+            is_active=True,
+        ).order_by("pk")
+    )
+
+
+def send_referral_email(*, referral_id: int) -> None:
+    """Tell the administration's supervisors, each in their language, that a declaration waits for them."""
+    referral = Referral.objects.select_related("declaration", "referred_by", "hit__watchlist").get(
+        pk=referral_id
+    )
+    declaration = referral.declaration
+    try:
+        registered = declarations.kind_of(declaration.kind)
+    except declarations.UnknownKind:
+        return
+    record = declarations.record_of(declaration)
+    summary = registered.summary(record) if record is not None else None
+    link = settings.SITE_URL + (
+        summary.url if summary else reverse("risk:declaration", args=[registered.slug, declaration.reference])
+    )
+    for supervisor in _supervisors_of(referral.administration_id):
+        with translation.override(supervisor.language or settings.LANGUAGE_CODE):
+            subject = _("%(reference)s referred to a supervisor: a watchlist hit is a true match") % {
+                "reference": declaration.reference
+            }
+        mail_user(
+            user=supervisor,
+            subject=subject,
+            template="risk/email/referred.txt",
+            context={"referral": referral, "declaration": declaration, "summary": summary, "link": link},
+        )
+
+
+@transaction.atomic
+def hit_review(*, actor: User, hit: Hit, disposition: str, note: str) -> Hit:
+    """An official records whether a hit is the listed person or thing, with a note (screening keeps it),
+    and the declaration's lane follows. A true match refers the declaration to a supervisor."""
+    previous = Hit.objects.only("disposition").get(pk=hit.pk).disposition
+    hit = hit_dispose(actor=actor, hit=hit, disposition=disposition, note=note)
+    declaration = Declaration.objects.get(pk=hit.declaration_id)
+    _refresh_hits(_assessment_of(declaration))
+    if disposition == HitDisposition.TRUE_MATCH and previous != HitDisposition.TRUE_MATCH:
+        referral = Referral.objects.create(
+            declaration=declaration,
+            administration_id=declaration.administration_id,
+            hit=hit,
+            reason=_("%(subject)s is %(listed)s on %(list)s (score %(score)s). %(note)s")
+            % {
+                "subject": hit.subject_label,
+                "listed": hit.entity_caption,
+                "list": hit.watchlist.name,
+                "score": f"{hit.score:.2f}",
+                "note": hit.disposition_note,
+            },
+            referred_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="risk.referral_open",
+            obj=declaration,
+            summary=f"{declaration.reference}: {hit.subject_label} ~ {hit.entity_caption}",
+            data={"hit": hit.pk, "referral": referral.pk},
+        )
+        transaction.on_commit(lambda: send_referral_email(referral_id=referral.pk))
+    return hit
+
+
+@transaction.atomic
+def referral_resolve(*, actor: User, referral: Referral, note: str) -> Referral:
+    """A supervisor of the declaration's administration records their decision on a referral; the
+    declaration may then be cleared (once every hit is reviewed)."""
+    if not actor.is_supervisor or actor.administration_id != referral.administration_id:
+        raise PermissionDenied
+    note = note.strip()
+    if not note:
+        raise ValidationError({"resolution": _("Write your decision: what should the officers do?")})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.resolved_at is not None:
+        raise ValidationError({"resolution": _("A supervisor has decided on this referral already.")})
+    referral.resolution, referral.resolved_by, referral.resolved_at = note, actor, timezone.now()
+    referral.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    audit_record(
+        actor=actor,
+        action="risk.referral_resolve",
+        obj=referral.declaration,
+        summary=note[:200],
+        data={"referral": referral.pk, "note": note},
+    )
+    return referral
+
+
+@transaction.atomic
+def hit_rule_set(*, actor: User, watchlist: Watchlist, unreviewed_lane: str, true_match_lane: str) -> HitRule:
+    """A supervisor sets their administration's rule for one list's hits; the open declarations with hits
+    on it take the new lanes at once."""
+    administration_id = _require_supervisor(actor)
+    errors = {}
+    strict = (Lane.YELLOW, Lane.RED)
+    if unreviewed_lane not in strict:
+        errors["unreviewed_lane"] = _("A hit not yet reviewed puts the declaration in yellow or red.")
+    if true_match_lane not in strict:
+        errors["true_match_lane"] = _("A true match puts the declaration in yellow or red.")
+    if errors:
+        raise ValidationError(errors)
+    rule = (
+        HitRule.objects.select_for_update()
+        .filter(administration_id=administration_id, watchlist=watchlist)
+        .first()
+    )
+    before = None
+    if rule is None:
+        rule = HitRule(administration_id=administration_id, watchlist=watchlist)
+    else:
+        before = {"unreviewed_lane": rule.unreviewed_lane, "true_match_lane": rule.true_match_lane}
+    rule.unreviewed_lane, rule.true_match_lane, rule.changed_by = unreviewed_lane, true_match_lane, actor
+    rule.save()
+    open_ids = [pk for kind in declarations.kinds() for pk in kind.open_for_recheck([administration_id])]
+    affected = (
+        Hit.objects.filter(watchlist=watchlist, is_current=True, declaration_id__in=open_ids)
+        .values_list("declaration_id", flat=True)
+        .distinct()
+    )
+    refreshed = 0
+    for assessment in Assessment.objects.select_for_update().filter(declaration_id__in=list(affected)):
+        _refresh_hits(assessment)
+        refreshed += 1
+    audit_record(
+        actor=actor,
+        action="risk.hit_rule_set",
+        obj=rule,
+        summary=f"{watchlist.name}: {unreviewed_lane} / {true_match_lane}",
+        data={
+            "watchlist": watchlist.pk,
+            "before": before,
+            "unreviewed_lane": unreviewed_lane,
+            "true_match_lane": true_match_lane,
+            "declarations_updated": refreshed,
+        },
+    )
+    return rule

@@ -15,18 +15,20 @@ from caribclear.core import declarations
 from caribclear.core.permissions import official_required, supervisor_required
 from caribclear.screening.choices import ScreeningReason
 from caribclear.screening.selectors import hits_for_declaration
-from caribclear.screening.services import hit_dispose
 
 from . import selectors, services
 from .choices import Lane
 from .conditions import describe_condition, fields_for
 from .forms import (
+    ConditionFormSet,
     CriterionForm,
     FiringDispositionForm,
+    HitRuleForm,
     OverrideForm,
     PeriodForm,
     RandomSelectionForm,
     condition_formset,
+    edited_conditions,
     operator_help,
 )
 from .tasks import check_declaration_task
@@ -70,13 +72,21 @@ def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse
                     raise Http404
                 bound = {"kind": "hit", "pk": hit.pk, "data": request.POST}
                 hit.declaration = declaration
-                hit_dispose(
+                services.hit_review(
                     actor=user,
                     hit=hit,
                     disposition=request.POST.get("disposition", ""),
                     note=request.POST.get("note", ""),
                 )
                 messages.success(request, _("Your review of the hit is recorded."))
+                return redirect(_next_or(request, here))
+            elif action == "resolve_referral":
+                referral = selectors.referral_for(
+                    user, declaration=declaration, pk=request.POST.get("referral")
+                )
+                bound = {"kind": "referral", "pk": referral.pk, "data": request.POST}
+                services.referral_resolve(actor=user, referral=referral, note=request.POST.get("note", ""))
+                messages.success(request, _("Your decision on the referral is recorded."))
                 return redirect(_next_or(request, here))
             elif action == "dispose_firing":
                 firing = selectors.firing_for(user, declaration=declaration, pk=request.POST.get("firing"))
@@ -101,17 +111,32 @@ def declaration(request: HttpRequest, kind: str, reference: str) -> HttpResponse
         status = 400
 
     panel = selectors.risk_panel_for(declaration, user, summary=summary)
-    for item in [*panel.hits, *panel.firings]:
-        item_kind = "hit" if hasattr(item, "entity_caption") else "firing"
+    for item in [*panel.hits, *panel.firings, *panel.referrals]:
+        item_kind = (
+            "hit"
+            if hasattr(item, "entity_caption")
+            else "referral"
+            if hasattr(item, "referred_at")
+            else "firing"
+        )
         if bound.get("kind") == item_kind and bound.get("pk") == item.pk:
             # What the officer typed goes back into the form of this hit or criterion.
             setattr(item, "form_error", bound.get("error", ""))  # noqa: B010
             setattr(item, "form_note", bound["data"].get("note", ""))  # noqa: B010
             setattr(item, "form_disposition", bound["data"].get("disposition", ""))  # noqa: B010
+    # After a failed review the page shows the error at the top, and the forms keep the page to return to.
+    target = {"hit": "disposition", "firing": "disposition", "referral": "note"}
+    extra_errors = (
+        [(f"#{bound['kind']}-{bound['pk']}-{target[bound['kind']]}", bound["error"])]
+        if bound.get("error")
+        else []
+    )
     return render(
         request,
         "risk/declaration.html",
         {
+            "extra_errors": extra_errors,
+            "next_url": _next_or(request, "") if request.method == "POST" else "",
             "declaration": declaration,
             "kind": registered,
             "summary": summary,
@@ -157,6 +182,7 @@ def _criterion_page(
     criterion: Any = None,
     status: int = 200,
     tests: Any = None,
+    focus: int | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -164,6 +190,9 @@ def _criterion_page(
         {
             "form": form,
             "conditions": conditions,
+            "condition_errors": _condition_errors(conditions) if conditions.is_bound else [],
+            "focus": focus,
+            "max_conditions": conditions.max_num,
             "criterion": criterion,
             "tests": tests,
             "fired_count": sum(1 for t in tests if t.fired) if tests is not None else 0,
@@ -173,6 +202,17 @@ def _criterion_page(
         },
         status=status,
     )
+
+
+def _condition_errors(conditions: Any) -> list[tuple[str, str]]:
+    """The conditions' errors for the page's error summary: (link to the condition, message)."""
+    errors = [("#conditions", str(e)) for e in conditions.non_form_errors()]
+    for i, cform in enumerate(conditions.forms, start=1):
+        for error in cform.non_field_errors():
+            errors.append(
+                (f"#id_c-{i - 1}-field", _("Condition %(n)s: %(error)s") % {"n": i, "error": error})
+            )
+    return errors
 
 
 @supervisor_required
@@ -223,10 +263,26 @@ def _criterion_edit(request: HttpRequest, criterion: Any) -> HttpResponse:
             }
         form = CriterionForm(initial=initial) if initial else CriterionForm()
         conditions = condition_formset(
-            conditions=version.conditions if version else [], blank_rows=2 if version else 3, fields=fields
+            conditions=version.conditions if version else [], blank_rows=0 if version else 1, fields=fields
         )
         return _criterion_page(request, kind=kind, form=form, conditions=conditions, criterion=criterion)
 
+    edited = edited_conditions(request.POST, request.POST.get("action", ""))
+    if edited is not None:
+        # "Add a condition" or "Remove": the page again with what was typed, nothing checked or saved.
+        rows, focus = edited
+        typed = {name: request.POST.get(name) for name in CriterionForm.base_fields}
+        unbound = ConditionFormSet(initial=rows, prefix="c", form_kwargs={"fields": fields})
+        if focus is not None:
+            unbound.forms[focus].fields["field"].widget.attrs["autofocus"] = True
+        return _criterion_page(
+            request,
+            kind=kind,
+            form=CriterionForm(initial=typed),
+            conditions=unbound,
+            criterion=criterion,
+            focus=focus,
+        )
     form = CriterionForm(request.POST)
     conditions = condition_formset(request.POST, fields=fields)
     valid = form.is_valid() & conditions.is_valid()
@@ -337,3 +393,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start, end = form.period()
     data = selectors.dashboard_for(request.user, start=start, end=end)  # type: ignore[arg-type]
     return render(request, "risk/dashboard.html", {"form": form, "data": data, "lanes": Lane.choices})
+
+
+@official_required
+def hit_rules(request: HttpRequest) -> HttpResponse:
+    """Each list's rule for hits: the lane of a hit not yet reviewed and of a true match."""
+    return render(request, "risk/hit_rules.html", {"rows": selectors.hit_rules_for(request.user)})  # type: ignore[arg-type]
+
+
+@supervisor_required
+def hit_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    watchlist = selectors.hit_rule_list_for(user, pk)
+    row = next(r for r in selectors.hit_rules_for(user) if r.watchlist.pk == watchlist.pk)
+    form = HitRuleForm(
+        request.POST or None,
+        initial={"unreviewed_lane": row.unreviewed_lane, "true_match_lane": row.true_match_lane},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.hit_rule_set(actor=user, watchlist=watchlist, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("The rule for %(list)s is saved; open declarations with hits on it follow it now.")
+                    % {"list": watchlist.name},
+                )
+                return redirect("risk:hit_rules")
+        status = 400
+    return render(request, "risk/hit_rule_form.html", {"form": form, "row": row}, status=status)

@@ -9,7 +9,16 @@ from django.db.models import QuerySet
 
 from caribclear.core.visibility import administration_id, is_official, register
 
-from .models import Assessment, Criterion, CriterionVersion, Firing, LaneOverride, RandomSelection
+from .models import (
+    Assessment,
+    Criterion,
+    CriterionVersion,
+    Firing,
+    HitRule,
+    LaneOverride,
+    RandomSelection,
+    Referral,
+)
 
 
 def _own(field: str) -> Any:
@@ -25,3 +34,5 @@ register(Assessment)(_own("administration_id"))
 register(CriterionVersion)(_own("criterion__administration_id"))
 register(Firing)(_own("assessment__administration_id"))
 register(LaneOverride)(_own("assessment__administration_id"))
+register(HitRule)(_own("administration_id"))
+register(Referral)(_own("administration_id"))

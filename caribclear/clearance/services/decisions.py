@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.models import User
 from caribclear.core.audit import audit_record
 from caribclear.core.mail import mail_user
+from caribclear.risk.hits import release_blockers
 
 from ..choices import DECIDABLE, DECIDED, Decision, Status
 from ..models import AgencyClearance, Notification
@@ -63,6 +64,11 @@ def clearance_decide(
     remarks = remarks.strip()
     if decision != Decision.CLEARED and not remarks:
         raise ValidationError({"remarks": _("Give the reason: the operator and other officers will see it.")})
+    if decision == Decision.CLEARED and notification.declaration_id is not None:
+        # Watchlist hits not yet reviewed, or a true match waiting for a supervisor, stop every agency.
+        blockers = release_blockers(notification.declaration_id, notification.administration_id)
+        if blockers:
+            raise ValidationError({"decision": blockers})
 
     clearance, _created = AgencyClearance.objects.get_or_create(
         notification=notification, agency=actor.agency

@@ -21,7 +21,7 @@ from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from ..choices import DECIDABLE, OPERATOR_EDITABLE, Decision, Kind, Status
 from ..expiry import expired_on_board
-from ..models import Notification
+from ..models import Notification, UnfinishedNotification
 from ..pipeline import NOTIFICATION_STATUS
 from .filing import (
     VISIT_MAX_LENGTH,
@@ -33,6 +33,7 @@ from .filing import (
     set_people,
     validate,
 )
+from .unfinished import unfinished_discard
 from .versions import record_version
 
 
@@ -66,12 +67,20 @@ def _new_with_reference(notification: Notification) -> Notification:
 
 @transaction.atomic
 def notification_create(
-    *, actor: User, data: Mapping[str, Any], people: Sequence[Aboard] = (), submit: bool = False
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    people: Sequence[Aboard] = (),
+    submit: bool = False,
+    replaces: UnfinishedNotification | None = None,
 ) -> Notification:
     """A draft notification (only the vessel, kind, port and date need to be right to keep a draft);
-    with `submit=True` it is submitted at once, and nothing is kept if it cannot be."""
+    with `submit=True` it is submitted at once, and nothing is kept if it cannot be. `replaces`: the
+    draft kept as typed it was finished from, removed with it."""
     if not actor.is_operator:
         raise PermissionDenied
+    if replaces is not None:
+        unfinished_discard(actor=actor, unfinished=replaces, finished=True)
     notification = Notification(account=actor, status=Status.DRAFT)
     apply(notification, data)
     validate(actor, notification, people, complete=submit)
@@ -84,7 +93,9 @@ def notification_create(
         summary=f"{notification.reference} draft {notification.kind} at {notification.port.locode}",
     )
     if submit:
-        return notification_submit(actor=actor, notification=notification)
+        # Made and checked in full just now, inside this transaction: nobody else can see it to lock it,
+        # and no draft can be paired with it yet.
+        return _submit_one(actor, notification, people=people)
     return notification
 
 
@@ -138,11 +149,15 @@ def notification_submit(*, actor: User, notification: Notification) -> Notificat
     return _submit_one(actor, notification)
 
 
-def _submit_one(actor: User, notification: Notification) -> Notification:
-    validate(actor, notification, people_of(notification), complete=True)
+def _submit_one(
+    actor: User, notification: Notification, *, people: Sequence[Aboard] | None = None
+) -> Notification:
+    """Submit one draft. ``people`` is given when the caller has just validated the notification in full
+    with them (made and submitted in one call), so the checks are not run twice."""
+    if people is None:
+        validate(actor, notification, people_of(notification), complete=True)
     NOTIFICATION_STATUS.move(notification, Status.SUBMITTED, actor=actor)
     notification.submitted_at = timezone.now()
-    notification.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(
         actor=actor,
         action="notification.submit",
@@ -150,7 +165,12 @@ def _submit_one(actor: User, notification: Notification) -> Notification:
         summary=f"{notification.reference} submitted to {notification.administration.code}",
         data={"expired_documents": [row.document.number for row in expired_on_board(notification)]},
     )
-    record_version(actor=actor, notification=notification, action="notification.version")
+    record_version(
+        actor=actor,
+        notification=notification,
+        action="notification.version",
+        save_also=("status", "submitted_at"),
+    )
     return notification
 
 
@@ -253,6 +273,7 @@ def visit_file(
     people: Sequence[Aboard],
     departs_at: dt.datetime | None,
     submit: bool = True,
+    replaces: UnfinishedNotification | None = None,
 ) -> tuple[Notification, Notification]:
     """A short stay: the arrival and the departure filed together and paired, so one visit to the
     office clears the craft in and out. `data` describes the arrival; the departure shares the vessel,
@@ -266,7 +287,9 @@ def visit_file(
             problem = _("A visit filed together lasts at most 30 days: file the departure later.")
     if problem:
         raise ValidationError({"departs_at": problem})
-    arrival = notification_create(actor=actor, data={**data, "kind": Kind.ARRIVAL}, people=people)
+    arrival = notification_create(
+        actor=actor, data={**data, "kind": Kind.ARRIVAL}, people=people, replaces=replaces
+    )
     departure = notification_create(
         actor=actor, data={**data, "kind": Kind.DEPARTURE, "expected_at": departs_at}, people=people
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from caribclear.core.mail import mail_user
 
@@ -38,3 +39,9 @@ def send_receipt_email(*, notification_id: int) -> None:
             + reverse("clearance:notification_detail", args=[notification.reference]),
         },
     )
+
+
+@task()
+def send_receipt_task(notification_id: int) -> None:
+    """The receipt, sent by a background worker after the filing commits (retried by running it again)."""
+    send_receipt_email(notification_id=notification_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from caribclear.core.declarations import declaration_amended, declaration_filed,
 from ..declaration import notification_declaration_sync
 from ..models import Notification, NotificationVersion
 from .filing import DECLARATION_FIELDS, people_of
-from .receipts import send_receipt_email
+from .receipts import send_receipt_task
 
 logger = logging.getLogger(__name__)
 # The fields a snapshot records, in the order changes are listed.
@@ -187,22 +187,22 @@ def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
 # --- Side effects ----------------------------------------------------------------------------------
 
 
-def _send_receipt(notification_id: int) -> None:
-    """After the commit that filed a version: the captain's receipt. A failed e-mail never undoes the filing."""
-    try:
-        send_receipt_email(notification_id=notification_id)
-    except Exception:
-        logger.exception("receipt e-mail failed for notification %s", notification_id)
-
-
-def record_version(*, actor: User, notification: Notification, action: str) -> NotificationVersion:
+def record_version(
+    *, actor: User, notification: Notification, action: str, save_also: Sequence[str] = ()
+) -> NotificationVersion:
+    """File the notification as it is now: a new version when anything changed since the last one, its
+    declaration (made at the first filing), the captain's receipt and the declaration event after commit.
+    ``save_also`` names fields the caller changed, saved with the version number in one update."""
     data = snapshot(notification)
     previous = notification.versions.order_by("-number").first()
     changes = changes_between(previous.snapshot, data) if previous is not None else []
     if previous is not None and not changes:
+        if save_also:
+            notification.save(update_fields=[*save_also, "updated_at"])
         return previous
     notification.version = (previous.number if previous is not None else 0) + 1
-    notification.save(update_fields=["version", "updated_at"])
+    declaration, first = notification_declaration_sync(notification, save=False)
+    notification.save(update_fields=[*save_also, "version", "declaration", "updated_at"])
     version = NotificationVersion.objects.create(
         notification=notification,
         number=notification.version,
@@ -218,7 +218,7 @@ def record_version(*, actor: User, notification: Notification, action: str) -> N
         data={"version": version.number, "changes": [c["field"] for c in changes]},
     )
     notification_id = notification.pk
-    transaction.on_commit(lambda: _send_receipt(notification_id))
-    declaration, first = notification_declaration_sync(notification)
+    # The receipt is a background job: a slow or failing mail server neither delays nor undoes the filing.
+    transaction.on_commit(lambda: send_receipt_task.enqueue(notification_id=notification_id))
     send_on_commit(declaration_filed if first else declaration_amended, declaration)
     return version

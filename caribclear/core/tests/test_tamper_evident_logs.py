@@ -188,3 +188,31 @@ def test_concurrent_appends_do_not_fork_the_chain(officer):
     assert verify_chain(AuditEvent).ok and verify_chain(AccessLog).ok
     assert AuditEvent.objects.filter(action="test.concurrent").count() == 40
     assert AccessLog.objects.count() == 80
+
+
+def test_a_transaction_reads_the_head_once_and_a_rolled_back_savepoint_leaves_no_gap(officer):
+    """A submission writes several events: the head is read once per transaction, and an event rolled
+    back with its savepoint is never linked to."""
+    heads: list[str] = []
+
+    def count_heads(execute, sql, params, many, context):
+        if "caribclear_chain_head" in sql or ('"core_auditevent"' in sql and "ORDER BY" in sql):
+            heads.append(sql)
+        return execute(sql, params, many, context)
+
+    before = AuditEvent.objects.count()
+    with connection.execute_wrapper(count_heads), transaction.atomic():
+        audit_record(actor=officer, action="test.kept", summary="first")
+        try:
+            with transaction.atomic():
+                audit_record(actor=officer, action="test.rolled_back", summary="undone")
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        audit_record(actor=officer, action="test.kept", summary="second")
+        audit_record(actor=officer, action="test.kept", summary="third")
+    kept = list(AuditEvent.objects.order_by("pk").values_list("summary", flat=True)[before:])
+    assert kept == ["first", "second", "third"]
+    assert verify_chain(AuditEvent).ok
+    # Read at the start, and again only after the savepoint that appended was rolled back.
+    assert len(heads) == 2

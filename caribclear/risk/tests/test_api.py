@@ -63,7 +63,9 @@ def test_official_reads_reviews_and_changes_the_lane(hit_notification: Notificat
     response = api.get(f"/notifications/{hit_notification.reference}")
     assert response.status_code == 200
     body = response.json()
-    assert body["lane"] == "green" and body["hits"][0]["listed_name"] == "Marlon DACOSTA"
+    # A hit not yet reviewed on a lookout file: at least yellow, and it holds the clearance.
+    assert body["lane"] == "yellow" and body["hits"][0]["listed_name"] == "Marlon DACOSTA"
+    assert body["hits_lane"] == "yellow" and body["open_hits"] == 1 and body["clearance_held"]
     hit_id = body["hits"][0]["id"]
 
     response = api.post(
@@ -72,13 +74,18 @@ def test_official_reads_reviews_and_changes_the_lane(hit_notification: Notificat
     assert response.status_code == 200 and response.json()["disposition"] == "true_match"
     assert Hit.objects.get(pk=hit_id).disposed_by == officer
 
+    body = api.get(f"/notifications/{hit_notification.reference}").json()
+    # A true match is red and refers the notification to a supervisor, whose decision clearance waits for.
+    assert body["lane"] == "red" and body["open_hits"] == 0 and body["referred_to_supervisor"]
+    assert body["clearance_held"]
+
     response = api.post(f"/notifications/{hit_notification.reference}/lane", {"lane": "red", "reason": ""})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "reason"
     response = api.post(
-        f"/notifications/{hit_notification.reference}/lane", {"lane": "red", "reason": "Confirmed hit"}
+        f"/notifications/{hit_notification.reference}/lane", {"lane": "yellow", "reason": "Known skipper"}
     )
-    assert response.status_code == 200 and response.json()["lane"] == "red"
-    assert Assessment.objects.get(declaration=hit_notification.declaration).override_reason == "Confirmed hit"
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "lane"
+    assert Assessment.objects.get(declaration=hit_notification.declaration).override_reason == ""
 
 
 def test_other_administrations_and_operators_get_404(

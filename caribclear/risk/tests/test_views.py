@@ -74,7 +74,7 @@ def test_officer_sees_lane_reasons_and_explained_hits(
     django_assert_max_num_queries: Any,
 ) -> None:
     client = client_for(officer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # + the referrals to a supervisor
         response = client.get(url(screened))
     assert response.status_code == 200
     html = response.content.decode()
@@ -131,13 +131,19 @@ def test_lane_override_from_the_page_requires_a_reason(
     client = client_for(officer)
     response = client.post(url(screened), {"action": "override", "lane": "green", "reason": ""})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
-    assert Assessment.objects.get(declaration=screened.declaration).override_lane == ""
+    assert Assessment.objects.get(declaration=screened.declaration).override_reason == ""
+    # The hit not yet reviewed keeps it in yellow at least.
     response = client.post(
         url(screened), {"action": "override", "lane": "green", "reason": "Known local skipper"}
     )
+    assert response.status_code == 400 and "watchlist hits keep this declaration" in response.content.decode()
+    assert Assessment.objects.get(declaration=screened.declaration).override_lane == ""
+    response = client.post(
+        url(screened), {"action": "override", "lane": "yellow", "reason": "Known local skipper"}
+    )
     assert response.status_code == 302
     assessment = Assessment.objects.get(declaration=screened.declaration)
-    assert assessment.final_lane == Lane.GREEN and assessment.override_reason == "Known local skipper"
+    assert assessment.final_lane == Lane.YELLOW and assessment.override_reason == "Known local skipper"
     assert "Known local skipper" in client.get(url(screened)).content.decode()
 
 
@@ -332,6 +338,8 @@ def test_every_page_opens_for_a_supervisor(
         reverse("risk:criterion_edit", args=[criterion.pk]),
         reverse("risk:criterion_test", args=[criterion.pk]) + "?days=7",
         reverse("risk:random_selection"),
+        reverse("risk:hit_rules"),
+        reverse("risk:hit_rule_edit", args=[watchlist.pk]),
         reverse("risk:dashboard") + "?start=2026-01-01&end=2025-01-01",
         reverse("risk:declaration", args=["notifications", screened.reference]),
         reverse("screening:watchlists"),
