@@ -23,6 +23,7 @@ def test_the_demo_has_a_flight_and_a_cruise_with_hits(django_capture_on_commit_c
     assert (flight.administration.code, cruise.administration.code) == ("BB", "AG")
     assert cruise.travellers.filter(role="crew").count() == 15
     for travel_list in (flight, cruise):
+        assert travel_list.declaration_id is not None
         assert Hit.objects.filter(declaration_id=travel_list.declaration_id).exists(), travel_list
     counts = (Carrier.objects.count(), TravelList.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
