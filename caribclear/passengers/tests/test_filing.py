@@ -24,7 +24,7 @@ from caribclear.screening.services import hit_dispose, lookout_create
 from .. import protection, services
 from ..choices import Answer, Function, ListStatus, Outcome
 from ..choices import Role as TravellerRole
-from ..models import Carrier, Traveller, TravelList, UnmaskRequest
+from ..models import Carrier, RetentionPolicy, Traveller, TravelList, UnmaskRequest
 from .factories import ANA, IVAN, JOHN, Pax, paxlst
 
 pytestmark = pytest.mark.django_db
