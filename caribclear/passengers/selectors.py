@@ -84,6 +84,8 @@ def arrivals_for(user: User, *, hours: int = 72, now: dt.datetime | None = None)
     """Flights and voyages arriving at the official's administration from 12 hours ago to ``hours`` ahead,
     with their travellers, hits and lanes."""
     now = now or timezone.now()
+    if user.administration_id is None:
+        return []
     lists = list(
         lists_for(user)
         .filter(
@@ -153,7 +155,7 @@ def earlier_travel(user: User, traveller: Traveller, *, limit: int = 20) -> list
         )
     if numbers:
         same |= Q(documents__number__in=numbers)
-    if not same:
+    if not same or user.administration_id is None:
         return []
     return list(
         visible(user, Traveller)
@@ -190,6 +192,8 @@ def unmask_request_for(user: User, pk: int) -> UnmaskRequest:
 
 
 def policy_for_user(user: User) -> RetentionPolicy | None:
+    if user.administration_id is None:
+        return None
     return visible(user, RetentionPolicy).filter(administration_id=user.administration_id).first()
 
 

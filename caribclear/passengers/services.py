@@ -287,7 +287,8 @@ def _match_key(
 ) -> str:
     flight = parsed.flight
     number = (flight.number or flight.conveyance_reference or flight.vessel_name).upper()
-    day = (departure_local or departure_at).date().isoformat() if (departure_local or departure_at) else ""
+    when = departure_local or departure_at
+    day = when.date().isoformat() if when is not None else ""
     return f"{number}|{day}|{flight.departure_port.upper()}|{flight.arrival_port.upper()}"[:120]
 
 
@@ -643,6 +644,8 @@ def policy_for(administration_id: int) -> RetentionPolicy:
 
 
 def _screened(travel_list: TravelList) -> bool:
+    if travel_list.declaration_id is None:
+        return False
     return ScreeningRun.objects.filter(
         declaration_id=travel_list.declaration_id, declaration_version__gte=travel_list.version
     ).exists()

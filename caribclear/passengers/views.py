@@ -113,7 +113,7 @@ def list_detail(request: HttpRequest, reference: str) -> HttpResponse:
     travellers = list(selectors.travellers_of(user, travel_list))
     hits = selectors.hits_by_traveller(user, travel_list)
     on = arrival_day(travel_list)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "traveller": t,
             "hits": hits.get(t.subject_key, []),
