@@ -25,10 +25,8 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
     assert statuses == ["cleared", "cleared", "draft", "submitted"]
     assert all(n.versions.exists() for n in Notification.objects.exclude(status="draft"))
     # The crew member on the demo lookout raises a hit and the red lane on the arrival expected in Antigua.
-    from caribclear.risk.models import Assessment
+    from caribclear.risk.models import Assessment, Referral
     from caribclear.screening.models import Hit
-
-    from caribclear.risk.models import Referral
 
     expected = skipper.get(status="submitted")
     assert Hit.objects.filter(declaration=expected.declaration).exists()
