@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from caribclear.accounts.api_auth import any_token
+from caribclear.accounts.api_auth import InsufficientScope, any_token
 from caribclear.core.api_kit import ProblemApi
 from caribclear.core.problems import problem_response
 
@@ -80,8 +80,28 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         status=401,
         type_="unauthenticated",
         title="Authentication required",
-        detail="Send a valid API token as 'Authorization: Bearer <token>'.",
+        detail=(
+            "Send a valid API token as 'Authorization: Bearer <token>'. Tokens expire and can be revoked: "
+            "create a new one under 'API tokens'."
+        ),
         headers={"WWW-Authenticate": 'Bearer realm="caribclear"'},
+    )
+
+
+@api.exception_handler(InsufficientScope)
+def on_insufficient_scope(request: HttpRequest, exc: InsufficientScope) -> HttpResponse:
+    return problem_response(
+        request,
+        status=403,
+        type_="insufficient-scope",
+        title="The token lacks a scope",
+        detail=(
+            f"This operation needs a token with the '{exc.scope}' scope. Create one under 'API tokens' "
+            "(the intel scope only in a session signed in with an authenticator code)."
+        ),
+        headers={
+            "WWW-Authenticate": f'Bearer realm="caribclear", error="insufficient_scope", scope="{exc.scope}"'
+        },
     )
 
 
@@ -122,4 +142,7 @@ API_ROUTERS: list[tuple[str, str]] = [
     ("intel", "/intel"),
     ("risk", "/risk"),
     ("training", "/training"),
+    ("cargo", "/cargo"),
+    ("passengers", "/passengers"),
+    ("valuation", "/valuation"),
 ]

@@ -71,8 +71,12 @@ INSTALLED_APPS = [
     "caribclear.screening",
     "caribclear.risk",
     "caribclear.intel",
+    "caribclear.cargo",
     "caribclear.dashboards",
     "caribclear.training",
+    "caribclear.partners",
+    "caribclear.passengers",
+    "caribclear.valuation",
     "caribclear.demo",
 ]
 
@@ -91,10 +95,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "caribclear.core.resume.ResumeMiddleware",
     "caribclear.core.idempotency.IdempotencyMiddleware",
     "caribclear.core.problems.ApiProblemMiddleware",
 ]
 # How the idempotency middleware (in core, which imports no app) finds the account behind an API token.
+# UNCTAD's ASYCUDA World AWMDS schema (awmds.xsd, not shipped: no licence statement): AWMDS manifests are
+# validated against it when set.
+CARIBCLEAR_AWMDS_SCHEMA = os.environ.get("CARIBCLEAR_AWMDS_SCHEMA", "")
 CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
 
 ROOT_URLCONF = "caribclear.urls"
@@ -280,3 +288,13 @@ CURRENCY_DECLARATION_THRESHOLD_USD = int(os.environ.get("CARIBCLEAR_CURRENCY_THR
 # Without it, a key is generated into CREDENTIAL_KEY_FILE (the demo only; never in production).
 CREDENTIAL_SIGNING_KEY = os.environ.get("CARIBCLEAR_CREDENTIAL_KEY", "")
 CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk" if DEBUG else None
+
+# Customs valuation risk database (issue 13): the regional pooling rule CCLEC sets (a cell's statistics are
+# used and shown only with at least min_lines lines from at least min_importers importers, none holding
+# more than max_share of them) and the reference currency unit values are compared in.
+VALUATION_POOLING = {
+    "min_lines": int(os.environ.get("CARIBCLEAR_VALUATION_MIN_LINES", "20")),
+    "min_importers": int(os.environ.get("CARIBCLEAR_VALUATION_MIN_IMPORTERS", "3")),
+    "max_share": float(os.environ.get("CARIBCLEAR_VALUATION_MAX_SHARE", "0.5")),
+}
+VALUATION_CURRENCY = os.environ.get("CARIBCLEAR_VALUATION_CURRENCY", "USD")

@@ -17,9 +17,14 @@ urlpatterns = [
     path("screening/", include("caribclear.screening.urls")),
     path("risk/", include("caribclear.risk.urls")),
     path("", include("caribclear.clearance.document_urls")),
+    path("cargo/", include("caribclear.cargo.urls")),
+    path("officer/cargo/", include("caribclear.cargo.officer_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),
+    path("", include("caribclear.partners.urls")),
+    path("passengers/", include("caribclear.passengers.urls")),
+    path("valuation/", include("caribclear.valuation.urls")),
 ]
 # Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
 # served by a view of its app that applies the visibility rules (intel attachments:

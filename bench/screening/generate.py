@@ -25,6 +25,8 @@ VARIANTS = (
     "exact",
     "typo",
     "two_typos",
+    "two_typos_one_name",
+    "two_short_typos",
     "space_typo",
     "reordered",
     "comma_form",
@@ -37,7 +39,22 @@ VARIANTS = (
     "dob_swapped",
     "dob_year_off",
 )
-CLEAN = ("clean_random", "clean_same_surname", "clean_namesake")
+CLEAN = ("clean_random", "clean_same_surname", "clean_namesake", "clean_same_birthday")
+
+#: letters next to each other on a QWERTY keyboard (the commonest slip of a finger)
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYBOARD: dict[str, str] = {}
+for _r, _row in enumerate(_KEYBOARD_ROWS):
+    for _c, _ch in enumerate(_row):
+        _near = [_row[j] for j in (_c - 1, _c + 1) if 0 <= j < len(_row)]
+        for _other in (_r - 1, _r + 1):
+            if 0 <= _other < len(_KEYBOARD_ROWS):
+                _near += [
+                    _KEYBOARD_ROWS[_other][j]
+                    for j in (_c - 1, _c, _c + 1)
+                    if 0 <= j < len(_KEYBOARD_ROWS[_other])
+                ]
+        _KEYBOARD[_ch] = "".join(_near)
 
 LOCALE_MIX = (
     ("en", 0.22),
@@ -360,6 +377,56 @@ class Generator:
         words[i] = w
         return " ".join(words)
 
+    def _edit(self, word: str) -> str:
+        """One typing error anywhere in ``word``, the first letter included: a keyboard neighbour struck
+        instead (or as well), a letter left out, or two neighbours swapped."""
+        r = self.rng
+        pos = r.randrange(len(word))
+        kind = r.choice(("neighbour", "neighbour", "del", "ins", "swap"))
+        if kind in ("neighbour", "ins"):
+            letter = word[pos].lower()
+            near = _KEYBOARD.get(letter) or "abcdefghijklmnopqrstuvwxyz".replace(letter, "")
+            typed = r.choice(near)
+            if kind == "neighbour":
+                return word[:pos] + typed + word[pos + 1 :]
+            return word[:pos] + typed + word[pos:]
+        if kind == "del" and len(word) > 2:
+            return word[:pos] + word[pos + 1 :]
+        if pos == len(word) - 1:
+            pos -= 1
+        return word[:pos] + word[pos + 1] + word[pos] + word[pos + 2 :]
+
+    def _two_edits_one_name(self, text: str) -> str:
+        """Two typing errors in one name of 4+ letters, the other names as written (``Kerry Pakqrkinson``,
+        ``Lucie Hemy``)."""
+        r = self.rng
+        words = text.split(" ")
+        candidates = [i for i, w in enumerate(words) if len(w) >= 4]
+        if not candidates:
+            return self._edit(self._edit(text))
+        i = r.choice(candidates)
+        first = self._edit(words[i])
+        second = self._edit(first)
+        while second == words[i]:  # the second error undid the first
+            second = self._edit(first)
+        words[i] = second
+        return " ".join(words)
+
+    def _two_short_typos(self, text: str) -> str:
+        """One typing error in each of two names, short names included (``Aa Yoalnda`` for ``Ana
+        Yolanda``)."""
+        r = self.rng
+        words = text.split(" ")
+        candidates = [i for i, w in enumerate(words) if len(w) >= 3]
+        if len(candidates) < 2:
+            return self._two_edits_one_name(text)
+        short = [i for i in candidates if len(words[i]) <= 4]
+        a = r.choice(short) if short else r.choice(candidates)
+        b = r.choice([i for i in candidates if i != a])
+        words[a] = self._edit(words[a])
+        words[b] = self._edit(words[b])
+        return " ".join(words)
+
     def _space_typo(self, text: str) -> str:
         """A typo at a word's edge: a letter moved across a space, or a stray letter typed before a word."""
         r = self.rng
@@ -393,6 +460,10 @@ class Generator:
                 name = " ".join(words)
             else:
                 name = self._typo(self._typo(name))
+        elif kind == "two_typos_one_name":
+            name = self._two_edits_one_name(name)
+        elif kind == "two_short_typos":
+            name = self._two_short_typos(name)
         elif kind == "space_typo":
             name = self._space_typo(name)
         elif kind == "reordered":
@@ -463,6 +534,15 @@ class Generator:
             surnames = [t for t, role in person.source_parts if role == 1]
             key = frozenset(t.lower() for t in [source, *surnames])
         return " ".join([given, *person.surnames]), self._dob(), gender, key
+
+    def same_birthday(self, person: Person) -> tuple[str, frozenset[str]] | None:
+        """Another person with ``person``'s given name(s), born the same day, with another surname of the
+        same culture: (name, name key), or ``None`` for the cultures whose names are romanised here."""
+        if person.locale not in ("en", "fr", "nl", "pt", "es"):
+            return None
+        other = self.person(locale=person.locale, pid="T")
+        key = frozenset(strip_accents(p).lower() for p in [*person.given, *other.surnames])
+        return " ".join([*person.given, *other.surnames]), key
 
     def namesake_dob(self, person: Person) -> str:
         """A date of birth 5 to 30 years away from ``person``'s, on a random day."""

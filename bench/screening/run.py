@@ -156,6 +156,16 @@ def make_data(args: argparse.Namespace) -> tuple[list[Person], list[Query]]:
         queries.append(
             Query("", p.full_name(), gen.namesake_dob(p), p.nationality, p.gender, "clean_namesake", None)
         )
+    # the hardest strangers for a date of birth that confirms damaged names: the same given names, born the
+    # same day, another surname (drawn after all other queries, so that those stay as they were)
+    made = 0
+    while made < args.clean_same_birthday:
+        p = rng.choice(listed)
+        drawn = None if p.year_only else gen.same_birthday(p)
+        if drawn is None or key_hash(drawn[1]) in listed_parts:
+            continue
+        queries.append(Query("", drawn[0], p.dob, p.nationality, p.gender, "clean_same_birthday", None))
+        made += 1
     rng.shuffle(queries)
     for i, q in enumerate(queries):
         q.id = f"Q{i:06d}"
@@ -409,6 +419,7 @@ def main() -> None:
     ap.add_argument("--clean-random", type=int)
     ap.add_argument("--clean-same-surname", type=int)
     ap.add_argument("--clean-namesake", type=int)
+    ap.add_argument("--clean-same-birthday", type=int)
     ap.add_argument("--manifest", type=int, default=6000, help="queries in the timed manifest")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--workers", type=int, default=None)
@@ -431,6 +442,7 @@ def main() -> None:
         "clean_random": 50_000 if full else 2000,
         "clean_same_surname": 16_000 if full else 1000,
         "clean_namesake": 8000 if full else 500,
+        "clean_same_birthday": 8000 if full else 1000,
         "baseline_sample": 1000 if full else 600,
     }
     for k, v in defaults.items():

@@ -26,3 +26,23 @@ class Agency(models.TextChoices):
     CUSTOMS = "customs", _("Customs")
     IMMIGRATION = "immigration", _("Immigration")
     PORT_HEALTH = "port_health", _("Port health")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do. Each router says which scope its operations need (`accounts.api_auth`)."""
+
+    READ = "read", _("Read")
+    FILE = "file", _("File")
+    INTEL = "intel", _("Intelligence")
+
+
+TOKEN_SCOPE_HELP = {
+    TokenScope.READ: _("look up records"),
+    TokenScope.FILE: _("create, change, submit and cancel records"),
+    TokenScope.INTEL: _("read and record intelligence (officials, in a session signed in with two steps)"),
+}
+
+
+# How long a new token lasts, in days (the form offers these; 90 by default).
+TOKEN_LIFETIMES = (30, 90, 180, 365)
+DEFAULT_TOKEN_LIFETIME = 90

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .choices import OFFICIAL_ROLES, Agency
+from .choices import (
+    DEFAULT_TOKEN_LIFETIME,
+    OFFICIAL_ROLES,
+    TOKEN_LIFETIMES,
+    TOKEN_SCOPE_HELP,
+    Agency,
+    TokenScope,
+)
 from .models import User
 
 
@@ -95,6 +103,12 @@ class OfficialCreateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in OFFICIAL_ROLES])
     agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    staff_number = forms.CharField(
+        label=_("Staff number"),
+        max_length=40,
+        required=False,
+        help_text=_("Your administration's own number for the official; training imports match by it."),
+    )
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]
@@ -107,9 +121,61 @@ class OfficialUpdateForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in OFFICIAL_ROLES])
     agency = forms.ChoiceField(label=_("Agency"), choices=Agency.choices)
     is_active = forms.BooleanField(label=_("Account active"), required=False)
+    staff_number = forms.CharField(
+        label=_("Staff number"),
+        max_length=40,
+        required=False,
+        help_text=_("Your administration's own number for the official; training imports match by it."),
+    )
 
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("For example the system or app that will use it.")
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("What may the token do?"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing the token may do.")},
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label=_("How long does it last?"),
+        coerce=int,
+        initial=DEFAULT_TOKEN_LIFETIME,
+        help_text=_("After that it stops working: create a new one and give it to the system."),
+    )
+
+    def __init__(self, *args: Any, allowed_scopes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = cast(forms.MultipleChoiceField, self.fields["scopes"])
+        scopes.choices = [
+            (value, f"{TokenScope(value).label}: {TOKEN_SCOPE_HELP[TokenScope(value)]}")
+            for value in allowed_scopes
+        ]
+        scopes.initial = [v for v in allowed_scopes if v != TokenScope.INTEL]
+        lifetime = cast(forms.TypedChoiceField, self.fields["lifetime_days"])
+        lifetime.choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in TOKEN_LIFETIMES
+        ]
+
+
+class RetentionForm(forms.Form):
+    """One number of days per retention rule an administration may set (`core.retention`)."""
+
+    def __init__(self, *args: Any, rules: list[Any], current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in rules:
+            self.fields[rule.key] = forms.IntegerField(
+                label=rule.label,
+                min_value=rule.min_days,
+                max_value=rule.max_days,
+                initial=current.get(rule.key, rule.default_days),
+                help_text=_("%(what)s Days, between %(low)s and %(high)s; by default %(default)s.")
+                % {
+                    "what": rule.description,
+                    "low": rule.min_days,
+                    "high": rule.max_days,
+                    "default": rule.default_days,
+                },
+            )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -13,7 +14,7 @@ from django_countries import countries
 
 from caribclear.core.models import TimeStampedModel
 
-from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role
+from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role, TokenScope
 
 
 class MemberManager(models.Manager["Administration"]):
@@ -162,7 +163,11 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(TimeStampedModel):
-    """A per-account API token. Only its SHA-256 is stored; the token is shown once, when created."""
+    """A per-account API token. Only its SHA-256 is stored; the token is shown once, when created.
+
+    It expires (`expires_at`), carries scopes (`TokenScope`: read, file, intel) and remembers whether it was
+    created in a session that passed the second factor (`second_factor`): only such a token may carry the
+    intel scope."""
 
     PREFIX = "cc_"
 
@@ -170,6 +175,9 @@ class ApiToken(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     hint = models.CharField(_("starts with"), max_length=12)
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires"))
+    second_factor = models.BooleanField(_("created after a two-step sign-in"), default=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -184,3 +192,12 @@ class ApiToken(TimeStampedModel):
     @classmethod
     def generate(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def is_active_at(self, when: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > when
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def scope_labels(self) -> list[str]:
+        return [str(TokenScope(s).label) for s in self.scopes if s in TokenScope.values]

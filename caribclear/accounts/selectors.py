@@ -6,6 +6,9 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from caribclear.core.models import RetentionSetting
+from caribclear.core.retention import RetentionRule
+from caribclear.core.retention import rules as retention_rules
 from caribclear.core.visibility import visible
 
 from .models import ApiToken, User, hash_token
@@ -21,21 +24,30 @@ def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
     return visible(user, ApiToken)
 
 
+def active_api_tokens_for(*, user: User) -> QuerySet[ApiToken]:
+    """The account's tokens that still work: not revoked, not expired."""
+    return api_tokens_for(user=user).filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 def user_for_api_token(*, raw: str) -> User | None:
-    """The active user behind a token, or None. Marks the token as used (at most once a minute)."""
+    """The active user behind a token that is neither revoked nor expired, or None. The token itself is
+    `user.api_token` (its scopes are checked by `accounts.api_auth`). Marks the token as used (at most once
+    a minute)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__administration")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    user.api_token = token  # type: ignore[attr-defined]
+    return user
 
 
 # --- Signing in: the account being proved (not records shown to a reader) ----------------------------------
@@ -60,3 +72,21 @@ def pending_login_user(user_id: int | None) -> User | None:
 def authenticator_devices(user: User, *, confirmed: bool) -> QuerySet[TOTPDevice]:
     """The account's own authenticator devices (confirmed, or still being enrolled)."""
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed)
+
+
+def retention_rules_all() -> list[RetentionRule]:
+    return retention_rules()
+
+
+def retention_rules_for_administrations() -> list[RetentionRule]:
+    """The retention rules whose period each administration sets for itself."""
+    return [r for r in retention_rules() if r.per_administration]
+
+
+def retention_days_of(*, actor: User) -> dict[str, int]:
+    """The periods the actor's administration chose (rule key -> days); rules not listed use their default."""
+    if actor.administration_id is None:
+        return {}
+    return dict(
+        RetentionSetting.objects.filter(administration_id=actor.administration_id).values_list("rule", "days")
+    )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
@@ -16,8 +20,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.core.audit import audit_record
 from caribclear.core.mail import mail_user
+from caribclear.core.models import RetentionSetting
+from caribclear.core.retention import rules as retention_rules
 
-from .choices import OFFICIAL_ROLES, Agency, Role
+from .choices import DEFAULT_TOKEN_LIFETIME, OFFICIAL_ROLES, TOKEN_LIFETIMES, Agency, Role, TokenScope
 from .models import Administration, ApiToken, User, hash_token
 from .tokens import email_confirmation_token
 
@@ -105,10 +111,12 @@ def official_create(
     role: str,
     agency: str,
     language: str = "en",
+    staff_number: str = "",
 ) -> User:
     """An administrator adds an official to their own administration and e-mails a set-password link."""
     administration = actor.administration
     _require_administrator_of(actor, administration)
+    staff_number = _check_staff_number(administration, staff_number)
     if role not in [r.value for r in OFFICIAL_ROLES]:
         raise ValidationError({"role": _("Choose officer, supervisor or administrator.")})
     if agency not in Agency.values:
@@ -125,6 +133,7 @@ def official_create(
         agency=agency,
         administration=administration,
         language=language,
+        staff_number=staff_number,
         email_confirmed_at=timezone.now(),
     )
     official.set_unusable_password()
@@ -152,20 +161,50 @@ def send_set_password_link(*, user: User) -> None:
     )
 
 
+def _check_staff_number(
+    administration: Administration | None, staff_number: str, *, official: User | None = None
+) -> str:
+    """An administration's own number for an official (learning platforms match people by it): one
+    official per number within an administration."""
+    staff_number = (staff_number or "").strip()
+    if staff_number:
+        taken = User.objects.filter(administration=administration, staff_number__iexact=staff_number)
+        if official is not None:
+            taken = taken.exclude(pk=official.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"staff_number": _("Another official of your administration has this staff number.")}
+            )
+    return staff_number
+
+
 @transaction.atomic
-def official_update(*, actor: User, official: User, role: str, agency: str, is_active: bool) -> User:
+def official_update(
+    *,
+    actor: User,
+    official: User,
+    role: str,
+    agency: str,
+    is_active: bool,
+    staff_number: str | None = None,
+) -> User:
     _require_administrator_of(actor, official.administration)
     if official.pk == actor.pk and (not is_active or role != Role.ADMINISTRATOR):
         raise ValidationError(_("You cannot remove your own administrator access."))
-    before = {"role": official.role, "agency": official.agency, "is_active": official.is_active}
+    if staff_number is None:
+        staff_number = official.staff_number
+    staff_number = _check_staff_number(official.administration, staff_number, official=official)
+    fields = ("role", "agency", "is_active", "staff_number")
+    before = {name: getattr(official, name) for name in fields}
     official.role, official.agency, official.is_active = role, agency, is_active
+    official.staff_number = staff_number
     official.full_clean(exclude=["password", "username"])
-    official.save(update_fields=["role", "agency", "is_active"])
+    official.save(update_fields=list(fields))
     audit_record(
         actor=actor,
         action="official.update",
         obj=official,
-        data={"before": before, "after": {"role": role, "agency": agency, "is_active": is_active}},
+        data={"before": before, "after": {name: getattr(official, name) for name in fields}},
     )
     return official
 
@@ -208,16 +247,62 @@ def totp_device_disable(*, user: User, code: str) -> bool:
     return True
 
 
+def api_token_scopes_allowed(*, user: User, second_factor: bool) -> list[str]:
+    """The scopes an account may give its tokens: everyone reads and files; officials also reach
+    intelligence, but only with a token created in a session that passed the second factor."""
+    scopes = [TokenScope.READ.value, TokenScope.FILE.value]
+    if user.is_official and second_factor:
+        scopes.append(TokenScope.INTEL.value)
+    return scopes
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the token and its secret; the secret is never stored and cannot be shown again."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    lifetime_days: int = DEFAULT_TOKEN_LIFETIME,
+    second_factor: bool = False,
+) -> tuple[ApiToken, str]:
+    """Returns the token and its secret; the secret is never stored and cannot be shown again.
+
+    `scopes` defaults to every scope the account may give (`api_token_scopes_allowed`); `second_factor`
+    says whether the session creating it passed the second factor (the intel scope needs it)."""
+    allowed = api_token_scopes_allowed(user=user, second_factor=second_factor)
+    chosen = sorted(set(allowed if scopes is None else scopes))
+    errors: dict[str, Any] = {}
     if not name.strip():
-        raise ValidationError({"name": _("Give the token a name, for example the system that will use it.")})
+        errors["name"] = _("Give the token a name, for example the system that will use it.")
+    if not chosen:
+        errors["scopes"] = _("Choose at least one thing the token may do.")
+    elif set(chosen) - set(allowed):
+        errors["scopes"] = (
+            _("Intelligence needs a session signed in with your authenticator code: sign out and in again.")
+            if user.is_official and TokenScope.INTEL in chosen
+            else _("Your account cannot give a token this scope.")
+        )
+    if lifetime_days not in TOKEN_LIFETIMES:
+        errors["lifetime_days"] = _("Choose how long the token lasts.")
+    if errors:
+        raise ValidationError(errors)
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100], key_hash=hash_token(raw), hint=raw[:10]
+        user=user,
+        name=name.strip()[:100],
+        key_hash=hash_token(raw),
+        hint=raw[:10],
+        scopes=chosen,
+        expires_at=timezone.now() + timedelta(days=lifetime_days),
+        second_factor=second_factor,
     )
-    audit_record(actor=user, action="api_token.create", obj=token, summary=token.name)
+    audit_record(
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        summary=token.name,
+        data={"scopes": chosen, "expires_at": token.expires_at.isoformat(), "second_factor": second_factor},
+    )
     return token, raw
 
 
@@ -230,3 +315,31 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoke", obj=token, summary=token.name)
     return token
+
+
+@transaction.atomic
+def retention_setting_set(*, actor: User, rule_key: str, days: int) -> RetentionSetting:
+    """An administrator sets how long their administration keeps what one retention rule covers."""
+    if not actor.is_administrator or actor.administration_id is None:
+        raise PermissionDenied
+    rule = next((r for r in retention_rules() if r.key == rule_key and r.per_administration), None)
+    if rule is None:
+        raise ValidationError(_("There is no such retention rule."))
+    if not rule.min_days <= days <= rule.max_days:
+        raise ValidationError(
+            {
+                rule_key: _("Choose between %(low)s and %(high)s days.")
+                % {"low": rule.min_days, "high": rule.max_days}
+            }
+        )
+    setting, _created = RetentionSetting.objects.update_or_create(
+        administration_id=actor.administration_id, rule=rule_key, defaults={"days": days}
+    )
+    audit_record(
+        actor=actor,
+        action="retention.setting",
+        obj=setting,
+        summary=f"{rule_key}: {days}",
+        data={"days": days},
+    )
+    return setting

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from .forms import (
     OfficialUpdateForm,
     OtpForm,
     RegistrationForm,
+    RetentionForm,
 )
 from .lockout import account_locked, address_locked, registrations_exhausted, second_step_failed
 from .models import User
@@ -262,19 +264,36 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ApiTokenForm(request.POST or None)
+    # Only a session that passed the second factor may give a token the intel scope.
+    second_factor = bool(getattr(user, "is_verified", lambda: False)())
+    allowed = services.api_token_scopes_allowed(user=user, second_factor=second_factor)
+    form = ApiTokenForm(request.POST or None, allowed_scopes=allowed)
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
+            _token, new_secret = services.api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+                second_factor=second_factor,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form = ApiTokenForm()
+            form = ApiTokenForm(allowed_scopes=allowed)
+    tokens = selectors.api_tokens_for(user=user)
+    now = timezone.now()
     return render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": selectors.api_tokens_for(user=user), "new_secret": new_secret},
+        {
+            "form": form,
+            "active_tokens": [t for t in tokens if t.is_active_at(now)],
+            "old_tokens": [t for t in tokens if not t.is_active_at(now)],
+            "new_secret": new_secret,
+            "now": now,
+        },
     )
 
 
@@ -318,7 +337,12 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     official = get_object_or_404(selectors.officials_for_administrator(actor=actor), pk=pk)
     form = OfficialUpdateForm(
         request.POST or None,
-        initial={"role": official.role, "agency": official.agency, "is_active": official.is_active},
+        initial={
+            "role": official.role,
+            "agency": official.agency,
+            "is_active": official.is_active,
+            "staff_number": official.staff_number,
+        },
     )
     if request.method == "POST" and "reset_2fa" in request.POST:
         services.official_reset_two_factor(actor=actor, official=official)
@@ -342,3 +366,31 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@administrator_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """How long the administration keeps personal data, per retention rule that is its to set."""
+    actor: User = request.user  # type: ignore[assignment]
+    rules = selectors.retention_rules_for_administrations()
+    current = selectors.retention_days_of(actor=actor)
+    form = RetentionForm(request.POST or None, rules=rules, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            for rule in rules:
+                if form.cleaned_data[rule.key] != current.get(rule.key, rule.default_days):
+                    services.retention_setting_set(
+                        actor=actor, rule_key=rule.key, days=form.cleaned_data[rule.key]
+                    )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The retention periods are saved."))
+            return redirect("accounts:retention")
+    fixed = [r for r in selectors.retention_rules_all() if not r.per_administration]
+    return render(
+        request,
+        "accounts/retention.html",
+        {"form": form, "fixed_rules": fixed},
+        status=400 if form.errors else 200,
+    )

@@ -25,9 +25,10 @@ from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
+from caribclear.core.api_kit import DateTime, Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
+from caribclear.vessels.models import TravelDocument
 
 from . import selectors, services
 from .choices import Kind, PersonRole, Purpose, Status
@@ -57,26 +58,31 @@ class PersonOnBoardIn(Schema):
     role: PersonRole
 
 
-class DeclarationIn(Schema):
-    """Sending the declaration answers every question: what is left out is answered "no"."""
+def _answer(question: str) -> Any:
+    return Field(description=f"{question} true or false: every question must be answered.")
 
-    firearms: bool = False
-    currency: bool = False
-    currency_amount: Amount | None = None
-    currency_code: Str3 = ""
-    alcohol_tobacco: bool = False
-    animals: bool = False
-    plants_food: bool = False
-    goods_for_sale: bool = False
-    illness: bool = False
-    details: LongText = ""
+
+class DeclarationIn(Schema):
+    """The declaration: each of the seven questions must be answered true or false (a question left out
+    is a 422 naming it, never a silent "no"); the amount, currency and details as the answers require."""
+
+    firearms: bool = _answer("Firearms or ammunition on board?")
+    currency: bool = _answer("Currency above the threshold?")
+    currency_amount: Amount | None = Field(None, description="Required when `currency` is true")
+    currency_code: Str3 = Field("", description="ISO 4217; required when `currency` is true")
+    alcohol_tobacco: bool = _answer("Alcohol or tobacco above the allowance?")
+    animals: bool = _answer("Animals on board?")
+    plants_food: bool = _answer("Plants, fruit, meat or other food?")
+    goods_for_sale: bool = _answer("Goods for sale or trade?")
+    illness: bool = _answer("Illness or death on board?")
+    details: LongText = Field("", description="Required when any answer is true")
 
 
 class NotificationIn(Schema):
     vessel_id: Id
     kind: Kind
     port: Str5 = Field(description="UN/LOCODE of a member's port of entry, e.g. AGSJO")
-    expected_at: dt.datetime
+    expected_at: DateTime
     last_port: Str100 = ""
     last_port_country: Str2 = Field("", description="ISO 3166 alpha-2")
     next_port: Str100 = ""
@@ -89,7 +95,7 @@ class NotificationIn(Schema):
 
 class NotificationCreateIn(NotificationIn):
     submit: bool = Field(False, description="Submit at once instead of keeping a draft.")
-    departs_at: dt.datetime | None = Field(
+    departs_at: DateTime | None = Field(
         None,
         description="For a short stay: also file the departure (paired with the arrival) leaving at this time.",
     )
@@ -99,7 +105,7 @@ class NotificationPatchIn(Schema):
     vessel_id: Id | None = None
     kind: Kind | None = None
     port: Str5 | None = None
-    expected_at: dt.datetime | None = None
+    expected_at: DateTime | None = None
     last_port: Str100 | None = None
     last_port_country: Str2 | None = None
     next_port: Str100 | None = None
@@ -162,7 +168,7 @@ class NotificationOut(Schema):
     next_port: str
     next_port_country: str
     purpose: str
-    is_charter: bool
+    is_charter: bool | None = Field(description="null while a draft has not answered it")
     paired_with: str | None
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
@@ -269,8 +275,15 @@ def _data(user: User, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[A
                 errors[f"people.{index}.person_id"] = _("There is no such person among yours.")
                 continue
             documents = list(person.documents.all())
+            document: TravelDocument | None
             if row.get("document_id") is None:
-                document = documents[0] if documents else None
+                # None was sent: the error is about the person, not about a document id nobody gave.
+                if not documents:
+                    errors[f"people.{index}.person_id"] = _(
+                        "This person has no travel document: add one before they can be on board."
+                    )
+                    continue
+                document = documents[0]
             else:
                 document = next((d for d in documents if d.pk == row["document_id"]), None)
             if document is None:

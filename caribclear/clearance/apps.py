@@ -14,4 +14,7 @@ class ClearanceConfig(AppConfig):
         from .declaration import NotificationKind
 
         register(NotificationKind())
+        from .retention import register_clearance_retention
+
+        register_clearance_retention()
         from . import visibility  # noqa: F401 - registers who may see this app's records

@@ -493,7 +493,10 @@ class NotificationForm(forms.Form):
         ]
 
 
-def _answer(value: bool) -> str:
+def _answer(value: bool | None) -> str:
+    """The radio button's value; "" while unanswered (a draft never answers "No" for the captain)."""
+    if value is None:
+        return ""
     return "yes" if value else "no"
 
 

@@ -54,7 +54,8 @@ class Notification(TimeStampedModel):
     next_port = models.CharField(_("next port"), max_length=100, blank=True)
     next_port_country = CountryField(_("country of next port"), blank=True)
     purpose = models.CharField(_("purpose of visit"), max_length=20, choices=Purpose.choices, blank=True)
-    is_charter = models.BooleanField(_("on charter"), default=False)
+    # None until the captain answers (a draft does not say "No" for them); every filing answers it.
+    is_charter = models.BooleanField(_("on charter"), null=True, blank=True, default=None)
     # The arrival and departure of one short stay, filed together, point at each other.
     paired_with = models.OneToOneField(
         "self",
@@ -109,6 +110,35 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_kind_display()} {self.vessel.name}"
+
+
+class UnfinishedNotification(TimeStampedModel):
+    """A notification form saved as a draft before it has what a notification needs to exist (a vessel,
+    arrival or departure, the port and the time): what was typed, kept for its author to finish.
+
+    A notification gets its reference, administration and place in the officers' registries from its
+    port and time, so until those are given the form is kept as typed; saving it complete makes the
+    draft notification and removes this."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.CASCADE,
+        related_name="unfinished_notifications",
+    )
+    data = models.JSONField(_("what was typed"), default=dict)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("unfinished draft")
+        verbose_name_plural = _("unfinished drafts")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.updated_at:%Y-%m-%d %H:%M}"
+
+    def value(self, name: str) -> str:
+        values = self.data.get(name) or [""]
+        return str(values[-1])
 
 
 class NotificationPerson(models.Model):

@@ -15,13 +15,19 @@ from django.utils import timezone
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
 from caribclear.core.refs import InvalidReference, parse_reference
-from caribclear.core.visibility import is_operator, visible
+from caribclear.core.visibility import get_visible_or_404, is_operator, visible
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import Vessel
 
 from .choices import DECIDED, OPERATOR_EDITABLE, Decision, Status
-from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
+from .models import (
+    AgencyClearance,
+    Notification,
+    NotificationPerson,
+    NotificationVersion,
+    UnfinishedNotification,
+)
 from .pipeline import required_agencies
 
 
@@ -30,6 +36,20 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     if not is_operator(user):
         return Notification.objects.none()
     return visible(user, Notification)
+
+
+def unfinished_drafts_for(user: User) -> QuerySet[UnfinishedNotification]:
+    """The operator's drafts kept as typed, before they had a vessel, kind, port and time."""
+    return visible(user, UnfinishedNotification)
+
+
+def unfinished_draft_for(user: User, pk: Any) -> UnfinishedNotification:
+    """One of them; another account's, a missing one or a bad id is a 404."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_visible_or_404(user, UnfinishedNotification, pk=number)
 
 
 def notification_for(user: User, reference: str) -> Notification:

@@ -44,6 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "clearance/operator/home.html",
         {
             "groups": selectors.my_voyages(user),
+            "unfinished": _unfinished_rows(user),
+            # After a draft kept as typed, the phone drops its local copy of the form (keep-local.js).
+            "saved_from": request.session.pop(SAVED_FROM, ""),
             "has_vessels": vessel_selectors.vessels_for(user).exists(),
             "can_start_from_last": selectors.vessels_with_a_voyage(user).exists(),
             "Status": Status,
@@ -53,9 +56,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @operator_required
 def notification_new(request: HttpRequest) -> HttpResponse:
+    """A new notification; "Save as draft" keeps whatever is filled (a draft kept as typed until it has
+    a vessel, kind, port and time: `?unfinished=<id>` continues it)."""
     user = _user(request)
+    kept_id = request.POST.get("unfinished") or request.GET.get("unfinished")
+    unfinished = selectors.unfinished_draft_for(user, kept_id) if kept_id else None
     submitting = request.POST.get("action") == SUBMIT
-    form = NotificationForm(_posted(request), user=user, submitting=submitting)
+    if request.method == "POST" and not submitting and _lacks_what_a_notification_needs(request):
+        unfinished = services.unfinished_save(
+            actor=user, data=dict(request.POST.lists()), unfinished=unfinished
+        )
+        request.session[SAVED_FROM] = request.path  # the phone may drop its local copy
+        messages.success(
+            request,
+            _(
+                "Draft saved. It gets its reference once the vessel, arrival or departure, port and time are given."
+            ),
+        )
+        return redirect("clearance:home")
+    initial = unfinished.data if unfinished is not None and request.method != "POST" else None
+    form = NotificationForm(
+        _posted(request),
+        user=user,
+        submitting=submitting,
+        initial={name: values[-1] for name, values in initial.items() if values} if initial else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if form.is_visit:
@@ -65,10 +90,15 @@ def notification_new(request: HttpRequest) -> HttpResponse:
                     people=form.cleaned_data["people"],
                     departs_at=form.cleaned_data["departs_at"],
                     submit=submitting,
+                    replaces=unfinished,
                 )
             else:
                 notification = services.notification_create(
-                    actor=user, data=form.voyage_data(), people=form.cleaned_data["people"], submit=submitting
+                    actor=user,
+                    data=form.voyage_data(),
+                    people=form.cleaned_data["people"],
+                    submit=submitting,
+                    replaces=unfinished,
                 )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -76,8 +106,19 @@ def notification_new(request: HttpRequest) -> HttpResponse:
             _done(request, notification, submitted=submitting)
             return redirect("clearance:notification_detail", notification.reference)
     return render(
-        request, "clearance/operator/form.html", {"form": form, "notification": None, "Status": Status}
+        request,
+        "clearance/operator/form.html",
+        {"form": form, "notification": None, "unfinished": unfinished, "Status": Status},
     )
+
+
+@require_POST
+@operator_required
+def unfinished_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    services.unfinished_discard(actor=user, unfinished=selectors.unfinished_draft_for(user, pk))
+    messages.success(request, _("The unfinished draft is discarded."))
+    return redirect("clearance:home")
 
 
 @operator_required
@@ -206,6 +247,15 @@ def start_from_last_voyage(request: HttpRequest) -> HttpResponse:
 # --- Helpers -----------------------------------------------------------------------------------------
 
 
+# Without these a notification cannot exist yet (its reference, administration and registries follow
+# from them); a draft missing any of them is kept as typed.
+WHAT_A_NOTIFICATION_NEEDS = ("vessel", "kind", "port", "expected_at")
+
+
+def _lacks_what_a_notification_needs(request: HttpRequest) -> bool:
+    return any(not request.POST.get(name, "").strip() for name in WHAT_A_NOTIFICATION_NEEDS)
+
+
 def _posted(request: HttpRequest) -> Any:
     """The submitted data of a POST (even an empty one, so it shows its errors), None otherwise."""
     return request.POST if request.method == "POST" else None
@@ -238,6 +288,25 @@ def _done(request: HttpRequest, notification: Notification, *, submitted: bool) 
             _("Draft saved as %(reference)s. Submit it when it is complete.")
             % {"reference": notification.reference},
         )
+
+
+def _unfinished_rows(user: User) -> list[dict[str, Any]]:
+    """Each draft kept as typed, with its vessel's name and what it still needs, for My voyages."""
+    vessels = {str(v.pk): v.name for v in vessel_selectors.vessels_for(user)}
+    labels = {
+        "vessel": _("the vessel"),
+        "kind": _("arrival or departure"),
+        "port": _("the port of entry"),
+        "expected_at": _("the date and time"),
+    }
+    return [
+        {
+            "record": record,
+            "vessel": vessels.get(record.value("vessel"), ""),
+            "missing": [labels[name] for name in WHAT_A_NOTIFICATION_NEEDS if not record.value(name).strip()],
+        }
+        for record in selectors.unfinished_drafts_for(user)[:50]
+    ]
 
 
 def _detail_context(notification: Notification) -> dict[str, Any]:

@@ -26,7 +26,13 @@ from caribclear.core.visibility import (
 )
 
 from .choices import Status
-from .models import AgencyClearance, Notification, NotificationPerson, NotificationVersion
+from .models import (
+    AgencyClearance,
+    Notification,
+    NotificationPerson,
+    NotificationVersion,
+    UnfinishedNotification,
+)
 
 DOCUMENTS = "documents"
 SUMMARY = "summary"
@@ -72,3 +78,9 @@ def people_on_board(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any
 @register(AgencyClearance)
 def parts_of_notification(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     return qs.filter(notification__in=visible(reader, Notification).values("pk"))
+
+
+@register(UnfinishedNotification)
+def unfinished_notifications(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
+    """A form kept as typed is its author's alone: no official sees it."""
+    return qs.filter(account_id=reader.pk) if is_operator(reader) else qs.none()

@@ -2,7 +2,9 @@
 OpenAPI document's common parts (error responses and the Idempotency-Key header), written once.
 
 - Types: `Id` (a database id: 1 to 2**63-1), `Text(n)` / `ShortText` / `LongText` (bounded, no NUL
-  characters: `NoNul`), `Reference` (a reference code such as K7PM-4QXB, typed in any case, with or without dash).
+  characters: `NoNul`), `Reference` (a reference code such as K7PM-4QXB, typed in any case, with or without dash),
+  `Date` and `DateTime` (ISO 8601 text only, years 1900 to 2100: `0` or `9999-12-31` is a 422, not 1970-01-01
+  or an overflow later).
 - Paging: `LimitOffset`, django-ninja's limit/offset paginator with bounded `limit` and `offset` (a huge
   offset is a 422 problem, not a database overflow); use `@paginate(LimitOffset)` and return a queryset,
   or `Mapped(queryset, fn)` when each page must be turned into answers after slicing.
@@ -16,13 +18,14 @@ Authentication by role is declared on each router with the auth classes of `acco
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from .problems import PROBLEM_CONTENT_TYPE
 
@@ -41,6 +44,42 @@ def _no_nul(value: str) -> str:
 NoNul = AfterValidator(_no_nul)
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A record's id")]
+
+# Dates a caller sends: the years people mean (as `core.forms.BoundedDateField`); pydantic alone would
+# take the number 0 as 1970-01-01 and 9999-12-31 as a date whose "day after" overflows.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times come as ISO 8601 text (or, from Python callers, as date objects): a number is refused
+    rather than read as seconds since 1970."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and value.strip().lstrip("+-").isdigit()
+    ):
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD) or time, not a number")
+    return value
+
+
+def _in_years(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError("must be between 1900-01-01 and 2100-12-31")
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_in_years),
+    Field(description="An ISO 8601 date (YYYY-MM-DD) between 1900-01-01 and 2100-12-31"),
+]
+DateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_in_years),
+    Field(description="An ISO 8601 date and time (e.g. 2026-12-03T14:30:00-04:00) between 1900 and 2100"),
+]
 
 
 def Text(max_length: int, **field: Any) -> Any:
@@ -86,7 +125,8 @@ class Problem(Schema):
 
 PROBLEM_DESCRIPTIONS = {
     400: "The Idempotency-Key header is missing or too long",
-    401: "No valid API token was sent",
+    401: "No valid API token was sent (none, unknown, revoked or expired)",
+    403: "The token lacks the scope this operation needs (`read`, `file` or `intel`)",
     404: "No such record or endpoint, or not one the caller may see (never 403: it would say it exists)",
     409: "The record's status does not allow this",
     422: "The request is not valid: `errors` names each field",
@@ -98,10 +138,10 @@ POST_CONFLICT = (
 
 def problems_for(method: str, *, authenticated: bool, has_input: bool) -> list[int]:
     """The problem statuses an operation may answer: 404 always (no such record, or another role's
-    endpoint), 401 with a token, 422 with parameters or a body, 400 and 409 on POST (Idempotency-Key)."""
+    endpoint), 401 and 403 (scope) with a token, 422 with parameters or a body, 400 and 409 on POST (Idempotency-Key)."""
     codes = [404]
     if authenticated:
-        codes.append(401)
+        codes += [401, 403]
     if has_input or method == "post":
         codes.append(422)
     if method == "post":

@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .db_triggers import reinstall_after_migrate
+        from .retention_rules import register_core_retention
         from .visibility import register_core_rules
 
         register_core_rules()
+        register_core_retention()
 
         post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="core_audit_triggers")

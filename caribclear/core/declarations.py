@@ -15,6 +15,11 @@ A kind says:
   page);
 - ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed.
 
+Facts every kind shares but that come from an app above risk (the valuation score) are given by a
+:class:`FactProvider` registered here (``register_fact_provider``, from that app's ``AppConfig.ready``):
+risk adds ``shared_fact_specs()`` to every kind's fields and ``shared_facts(...)`` to every declaration's
+facts, and so never imports the app that computes them.
+
 The declaring app also creates the :class:`~caribclear.core.models.Declaration` row when it files a record
 and sends :data:`declaration_filed`, :data:`declaration_amended` and :data:`declaration_cancelled` (with
 :func:`send_on_commit`): whoever cares (risk: "screen, then assess") receives them.
@@ -179,6 +184,54 @@ class DeclarationKind(ABC):
             .order_by("-created_at", "-pk")
             .values_list("pk", flat=True)[:limit]
         )
+
+
+class FactProvider(ABC):
+    """Facts of every kind of declaration computed by an app risk may not import (valuation): its
+    ``fact_specs`` are offered to criteria of every kind, its ``facts`` added to each declaration's."""
+
+    key: str = ""
+    fact_specs: tuple[FactSpec, ...] = ()
+
+    @abstractmethod
+    def facts(self, kind: DeclarationKind, declaration: Declaration, record: Any) -> Facts:
+        """The facts for one declaration (its kind, row and declaring record, as ``load`` gives it)."""
+        raise NotImplementedError
+
+
+_providers: dict[str, FactProvider] = {}
+
+
+def register_fact_provider(provider: FactProvider) -> FactProvider:
+    if not provider.key:
+        raise ValueError("a fact provider needs a key")
+    _providers[provider.key] = provider
+    return provider
+
+
+def unregister_fact_provider(key: str) -> None:
+    _providers.pop(key, None)
+
+
+def shared_fact_specs() -> tuple[FactSpec, ...]:
+    """The fields every kind shares through the registered providers."""
+    return tuple(spec for key in sorted(_providers) for spec in _providers[key].fact_specs)
+
+
+def shared_facts(declaration: Declaration, record: Any) -> Facts:
+    """The providers' facts for one declaration; a provider that fails is logged and gives nothing (the
+    declaration is still assessed on everything else)."""
+    try:
+        kind = kind_of(declaration.kind)
+    except UnknownKind:
+        return {}
+    facts: Facts = {}
+    for key in sorted(_providers):
+        try:
+            facts |= _providers[key].facts(kind, declaration, record)
+        except Exception:
+            logger.exception("fact provider %s failed on declaration %s", key, declaration.pk)
+    return facts
 
 
 class UnknownKind(LookupError):

@@ -3,6 +3,10 @@
 The first request with a key stores its response; a retry with the same key and the same body gets
 that response again (with ``Idempotent-Replayed: true``); the same key with a different body is a 422;
 a retry while the first is still running is a 409. Keys are scoped to the account.
+
+Stored responses hold personal data (names, passport numbers), so they are kept for 24 hours
+(`CARIBCLEAR_IDEMPOTENCY_KEEP_HOURS`): after that a key is forgotten, and `manage.py apply_retention`
+deletes the records (the `core.idempotency` retention rule).
 """
 
 from __future__ import annotations
@@ -24,7 +28,20 @@ from .problems import problem_response
 
 API_PREFIX = "/api/"
 STALE_AFTER = timedelta(minutes=5)
-KEEP_FOR = timedelta(days=7)
+
+
+def keep_for() -> timedelta:
+    """How long a stored response is replayed (and kept): 24 hours unless the settings say otherwise."""
+    return timedelta(hours=getattr(settings, "CARIBCLEAR_IDEMPOTENCY_KEEP_HOURS", 24))
+
+
+def idempotency_purge(policy: Any, *, dry_run: bool = False) -> int:
+    """The `core.idempotency` retention rule: delete stored responses older than the keeping period."""
+    expired = IdempotencyRecord.objects.filter(created_at__lt=policy.now - keep_for())
+    if dry_run:
+        return expired.count()
+    deleted, _per_model = expired.delete()
+    return deleted
 
 
 @cache
@@ -100,7 +117,7 @@ class IdempotencyMiddleware:
                 existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
                 if existing is None:
                     continue
-                if existing.created_at < now - KEEP_FOR or (
+                if existing.created_at < now - keep_for() or (
                     existing.response_status is None and existing.created_at < now - STALE_AFTER
                 ):
                     existing.delete()

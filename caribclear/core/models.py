@@ -199,3 +199,27 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"
+
+
+class RetentionSetting(models.Model):
+    """An administration's own period for one retention rule (`core.retention`), overriding its default."""
+
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rule = models.CharField(_("retention rule"), max_length=60)
+    days = models.PositiveIntegerField(_("kept for (days)"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention setting")
+        verbose_name_plural = _("retention settings")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "rule"], name="one_retention_setting_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration_id} {self.rule}: {self.days}"

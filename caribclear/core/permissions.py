@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
+from .resume import keep_post
+
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
@@ -17,9 +19,12 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if getattr(user, "needs_second_factor", False) and not user.is_verified():  # type: ignore[attr-defined]
+            signed_in = user.is_authenticated and not (
+                getattr(user, "needs_second_factor", False) and not user.is_verified()  # type: ignore[attr-defined]
+            )
+            if not signed_in:
+                if request.method == "POST":
+                    keep_post(request)  # nothing typed is lost: sent again once signed in (core/resume.py)
                 return redirect_to_login(request.get_full_path())
             if not check(user):
                 # A page for another role is "not found", like a record one may not see.

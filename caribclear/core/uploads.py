@@ -15,6 +15,11 @@ Every bound is checked before the expensive step it protects:
 - text: bytes that are neither UTF-8 nor Windows-1252, or that hold control characters (a binary
   file called .csv), are refused with a clear error.
 
+Files too large to hold in memory (watchlists: a sanctions list is tens of megabytes) are streamed to disk
+by `save_upload`, which stops at its byte limit, and checked from their first bytes by `check_text_head`
+(text, not binary) and `check_xml_head` (no DOCTYPE or entity declarations: no entity expansion, no
+external entities) before any reader parses them.
+
 Every refusal is an `UploadRefused` with a translated message for the person who sent the file.
 """
 
@@ -26,6 +31,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -74,6 +80,70 @@ def read_upload(upload: IO[bytes], limits: UploadLimits) -> bytes:
             % {"size": _human_size(limits.max_bytes)}
         )
     return data
+
+
+HEAD_BYTES = 64 * 1024  # what `check_text_head` and `check_xml_head` look at
+
+
+def save_upload(upload: Any, target: Path, *, max_bytes: int) -> bytes:
+    """Stream an uploaded file (Django's `UploadedFile`, or any binary stream) to `target`, refusing it as
+    soon as it passes `max_bytes` (the partial file is removed). Returns its first `HEAD_BYTES` bytes."""
+    chunks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1024 * 1024), b"")
+    written = 0
+    head = b""
+    try:
+        with target.open("wb") as fh:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > max_bytes:
+                    raise UploadRefused(
+                        _("The file is larger than %(size)s. Split it into smaller files.")
+                        % {"size": _human_size(max_bytes)}
+                    )
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
+                fh.write(chunk)
+    except UploadRefused:
+        target.unlink(missing_ok=True)
+        raise
+    if not head.strip():
+        raise UploadRefused(_("The file is empty."))
+    return head
+
+
+def check_text_head(head: bytes) -> None:
+    """The start of a text file (CSV, JSON lines, XML): refused if it is binary (a zip, a picture, random
+    bytes) rather than UTF-8 or Windows-1252 text, so no reader is handed it."""
+    refused = UploadRefused(_("This file is not a text file we can read (CSV, XML or JSON lines)."))
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        try:
+            # The sample may end inside a character; otherwise it may be Windows-1252 (old OFAC files).
+            whole = error.start >= len(head) - 3
+            text = head[: error.start].decode("utf-8-sig") if whole else head.decode("cp1252")
+        except UnicodeDecodeError:
+            raise refused from None
+    if _CONTROL.search(text):
+        raise refused
+
+
+_XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ROOT = re.compile(rb"<[A-Za-z_]")  # the first element's start tag (not <?xml, <!-- or <!DOCTYPE)
+
+
+def check_xml_head(head: bytes) -> None:
+    """An XML file we parse must declare no document type or entities: those are how an XML file expands
+    to gigabytes (nested entities) or makes the parser read other files (external entities). The lists
+    we read never use them. Declarations can only come before the root element, so the head suffices."""
+    check_text_head(head)
+    root = _XML_ROOT.search(head)
+    if _XML_DECLARATIONS.search(head[: root.start()] if root else head):
+        raise UploadRefused(
+            _("This XML file declares a document type or entities, which lists never need: it is refused.")
+        )
+    if root is None:
+        raise UploadRefused(_("This file does not start as an XML document."))
 
 
 def is_xlsx(data: bytes, name: str) -> bool:

@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from .audit_trail import AuditFilterForm, group_by_request
 from .permissions import supervisor_required
-from .selectors import audit_events_for
+from .selectors import audit_actors_for, audit_events_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,21 +26,32 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    """Who did what, when, to which record, from which request — for the supervisor's administration."""
+    """Who did what, when, to which record, from which request — for the supervisor's administration.
+    Actions in words; filters by action, person, dates (UTC days), record and request; the events of
+    one request are shown together."""
     events = audit_events_for(actor=request.user)
-    filters = {
-        "action": request.GET.get("action", "").strip(),
-        "who": request.GET.get("who", "").strip(),
-        "record": request.GET.get("record", "").strip(),
-    }
-    if filters["action"]:
-        events = events.filter(action__startswith=filters["action"])
-    if filters["who"]:
-        events = events.filter(actor_label__icontains=filters["who"])
-    if filters["record"]:
-        events = events.filter(object_id=filters["record"])
+    form = AuditFilterForm(request.GET, actors=audit_actors_for(actor=request.user))
+    # A filter that does not read (a date typed wrongly) shows its error and no events, not all of them.
+    events = form.apply(events) if form.is_valid() else events.none()
     page = Paginator(
-        events.only("at", "actor_label", "action", "object_type", "object_id", "summary", "request_id", "ip"),
+        events.only(
+            "at",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "summary",
+            "request_id",
+            "ip",
+            "method",
+            "path",
+        ),
         50,
     ).get_page(request.GET.get("page"))
-    return render(request, "core/audit_trail.html", {"page": page, "filters": filters})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_trail.html",
+        {"page": page, "groups": group_by_request(page), "form": form, "query": query.urlencode()},
+    )

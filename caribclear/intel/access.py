@@ -42,7 +42,7 @@ def visible_records(user: Any, qs: QuerySet[R], *, with_personal: bool = True) -
 
 
 def visible_to_administration(administration: Administration, qs: QuerySet[R]) -> QuerySet[R]:
-    """Restrict `qs` to what a whole administration may see (no TLP:RED unless it owns the record)."""
+    """Restrict `qs` to what a whole administration may see (never TLP:RED: that is for named people)."""
     return restrict(administration, qs)
 
 

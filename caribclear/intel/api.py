@@ -6,7 +6,6 @@ absent from the answer and named in `withheld`.
 
 # No `from __future__ import annotations` here: the parameters of an endpoint wrapped by @paginate are
 # read at run time by django-ninja, so their types must be real objects, not strings.
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +13,9 @@ from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from caribclear.accounts.api_auth import official_token
+from caribclear.accounts.api_auth import intel_token
 from caribclear.accounts.models import Administration, User
-from caribclear.core.api_kit import LimitOffset, Mapped, Reference, Text
+from caribclear.core.api_kit import Date, LimitOffset, Mapped, Reference, Text
 from caribclear.reference.models import Port
 
 from . import selectors, services
@@ -36,7 +35,7 @@ from .choices import (
     Unit,
 )
 
-router = Router(tags=["intelligence"], auth=official_token)
+router = Router(tags=["intelligence"], auth=intel_token)
 
 
 class ResultsPage(LimitOffset):
@@ -59,14 +58,14 @@ class DisseminationIn(Schema):
     released_to: list[str] = Field(default_factory=list, description="ISO codes of member administrations")
     personal_released_to: list[str] = Field(default_factory=list)
     legal_basis: str = ""
-    review_on: dt.date | None = None
+    review_on: Date | None = None
     personal_fields: list[PersonalField] | None = None
 
 
 class SeizurePersonIn(Schema):
     surname: str
     given_names: str = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     nationality: str = ""
     document_number: str = ""
     role: str = ""
@@ -79,7 +78,7 @@ class SeizureCompanyIn(Schema):
 
 
 class SeizureIn(DisseminationIn):
-    occurred_on: dt.date
+    occurred_on: Date
     port: str = Field(description="UN/LOCODE of the port, e.g. AGSJO")
     latitude: Decimal | None = None
     longitude: Decimal | None = None
@@ -106,14 +105,14 @@ class AlertIn(DisseminationIn):
     commodity: Commodity | None = None
     surname: str = ""
     given_names: str = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     nationality: str = ""
     identifiers: str = ""
     pattern: str = ""
     narrative: str = ""
     action_requested: str = ""
-    valid_from: dt.date
-    valid_until: dt.date
+    valid_from: Date
+    valid_until: Date
 
 
 class RecordOut(Schema):
@@ -128,8 +127,8 @@ class SeizureFilter(FilterSchema):
     commodity: Commodity | None = None
     origin: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's origin")  # type: ignore[valid-type]
     destination: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's destination")  # type: ignore[valid-type]
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     person: Text(200) = Field("", description="A name or document number of a person involved")  # type: ignore[valid-type]
     vessel: Text(200) = Field("", description="A vessel's name, registration or IMO number")  # type: ignore[valid-type]
 

@@ -2,11 +2,13 @@
 
 For a reader U who is an official of member administration A (operators and anonymous users see nothing
 at all), existence and non-personal fields of record R are visible when any of these holds:
-  1. A owns R;
+  1. R is not TLP:RED and A owns R;
   2. R is TLP:CLEAR or TLP:GREEN (shared with every member of the region);
   3. R is TLP:AMBER and R is released to all members or to A;
   4. R is TLP:AMBER+STRICT and R is released to A by name ("all members" does not count);
-  5. R is TLP:RED and U is one of R's named recipients;
+  5. R is TLP:RED and U recorded R or is one of R's named recipients (TLP 2.0: RED is for the named people
+     alone, not for their organisation: a colleague of the owning administration who is not named gets
+     the same 404 as anyone else);
   6. R is not TLP:RED, belongs to an operation, and A takes part in that operation.
 Any other record does not exist for U: every view answers 404.
 
@@ -15,8 +17,9 @@ visible and either A owns R, or R states a legal basis and A is in R.personal_re
 annotates each record with `personal_visible`; "aggregate" (charts, counts) does not, as aggregates never
 show personal fields.
 
-For an administration reading as a whole (the screening watchlists), the same rules apply without rule 5:
-TLP:RED records reach only their owner.
+For an administration reading as a whole (the screening watchlists) rules 2 to 4 and 6 apply, and rule 1 for
+records that are not RED: a TLP:RED record reaches no administration as a whole, so it is never screened
+against (a hit would show it to whoever works the queue); a lookout meant for screening is AMBER or wider.
 
 Around the records: operations are seen by their members; handling changes and who read a record (the
 access log) by the owning administration; answers to a request for information by the asking
@@ -65,7 +68,7 @@ def _member_q(model: type[Model], administration_id: int) -> Q:
         "operation_id"
     )
     return (
-        Q(owner_id=administration_id)
+        (Q(owner_id=administration_id) & ~Q(tlp=Tlp.RED))
         | Q(tlp__in=[Tlp.CLEAR, Tlp.GREEN])
         | Q(tlp=Tlp.AMBER, release_to_all=True)
         | Q(
@@ -84,7 +87,8 @@ def visible_q(reader: Any, model: type[Model]) -> Q | None:
     condition = _member_q(model, own)
     if is_administration(reader):
         return condition
-    return condition | Q(tlp=Tlp.RED, pk__in=_m2m_ids(model, "recipients", "user_id", reader.pk))
+    named = Q(created_by_id=reader.pk) | Q(pk__in=_m2m_ids(model, "recipients", "user_id", reader.pk))
+    return condition | (Q(tlp=Tlp.RED) & named)
 
 
 def personal_q(reader: Any, model: type[Model]) -> Q | None:

@@ -65,3 +65,20 @@ class Port(models.Model):
     @property
     def is_seaport(self) -> bool:
         return self.function[:1] == "1"
+
+
+class HsCode(models.Model):
+    """A heading or subheading of the Harmonized System (WCO), loaded by ``manage.py load_hs_codes``."""
+
+    code = models.CharField(_("HS code"), max_length=6, unique=True)
+    description = models.CharField(_("description"), max_length=600)
+    level = models.PositiveSmallIntegerField(_("digits"))
+    section = models.CharField(_("section"), max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("HS code")
+        verbose_name_plural = _("HS codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description[:60]}"

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 
 from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import Administration, User
-from caribclear.core.api_kit import Id, Reference, Text
+from caribclear.core.api_kit import Date, Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
 from caribclear.screening.services import lookout_create
@@ -192,8 +192,8 @@ class LookoutIn(Schema):
     ] = ""
     mmsi: Annotated[str, Field(max_length=9)] = ""
     call_sign: Annotated[str, Field(max_length=12)] = ""
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Date | None = None
+    valid_until: Date | None = None
     sharing: Literal["all", "named", "own"] = "all"
     shared_with: list[
         Annotated[str, Field(min_length=2, max_length=2, description="ISO code of a member")]

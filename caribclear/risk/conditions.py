@@ -75,7 +75,7 @@ def fields_for(kind: str) -> dict[str, FactSpec]:
         specs = declarations.kind_of(kind).fact_specs
     except declarations.UnknownKind:
         specs = ()
-    return {f.name: f for f in (*specs, *HIT_FACTS)}
+    return {f.name: f for f in (*specs, *declarations.shared_fact_specs(), *HIT_FACTS)}
 
 
 def hit_facts(hits: Iterable[Hit]) -> Facts:

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caribclear.core.forms import BoundedDateField
+
 from .choices import Disposition, Lane
 from .conditions import OPERATORS, OPERATORS_BY_TYPE, ConditionError, Fields, validate_condition
 
@@ -146,8 +148,8 @@ class CriterionForm(forms.Form):
         initial=10,
         help_text=_("1 to 100: orders the reasons."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
-    valid_until = forms.DateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
+    valid_from = BoundedDateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
+    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     change_note = forms.CharField(label=_("What changed (optional)"), max_length=300, required=False)
 
@@ -210,8 +212,8 @@ class RandomSelectionForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+    start = BoundedDateField(label=_("From"), widget=DateInput, required=False)
+    end = BoundedDateField(label=_("To"), widget=DateInput, required=False)
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = timezone.localdate()

@@ -243,7 +243,8 @@ def criterion_test(
         declaration, record = found.get(pk), records.get(pk)
         if declaration is None or record is None or declaration.administration_id != user.administration_id:
             continue
-        facts = registered.facts(record) | hit_facts(hits.get(pk, []))
+        shared = declarations.shared_facts(declaration, record)
+        facts = registered.facts(record) | shared | hit_facts(hits.get(pk, []))
         fired, detail = evaluate(conditions, facts, fields=fields)
         rows.append(TestRow(declaration, registered.summary(record), registered.slug, fired, detail))
     return rows

@@ -315,7 +315,8 @@ def criteria_in_force(administration_id: int, kind: str, on: dt.date | None = No
 
 def declaration_facts(declaration: Declaration, record: Any, hits: list[Hit]) -> dict[str, list[Any]]:
     """Every field's values for one declaration: its kind's facts and what screening found."""
-    return declarations.kind_of(declaration.kind).facts(record) | hit_facts(hits)
+    kind_facts = declarations.kind_of(declaration.kind).facts(record)
+    return kind_facts | declarations.shared_facts(declaration, record) | hit_facts(hits)
 
 
 @transaction.atomic

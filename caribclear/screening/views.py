@@ -17,7 +17,6 @@ from caribclear.accounts.models import User
 from caribclear.core.permissions import official_required, supervisor_required
 
 from . import selectors, services
-from .choices import SourceFormat
 from .engine.figures import threshold_figures
 from .forms import (
     ListFilesForm,
@@ -27,6 +26,7 @@ from .forms import (
     WatchlistSettingsForm,
     WithdrawForm,
 )
+from .list_files import save_list_files
 from .models import Lookout, Watchlist
 
 
@@ -43,27 +43,9 @@ def _reviewing(request: HttpRequest) -> bool:
     return request.POST.get("action") == "review"
 
 
-def _save_uploads(directory: Path, fmt: str, files: dict[str, UploadedFile | None]) -> tuple[Path, str]:
-    """Write the uploaded files where the engine's reader expects them; return the list file's path."""
-    main = files["file"]
-    assert main is not None
-    if fmt == SourceFormat.OFAC:
-        names = {"file": "sdn.csv", "alt_file": "alt.csv", "add_file": "add.csv"}
-    else:
-        names = {"file": "list" + Path(main.name or "").suffix.lower()[:10]}
-    for key, target in names.items():
-        upload = files.get(key)
-        if upload is None:
-            continue
-        with (directory / target).open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-    return directory / names["file"], main.name or names["file"]
-
-
 def _import(user: User, watchlist: Watchlist, files: dict[str, UploadedFile | None]) -> Any:
     with tempfile.TemporaryDirectory() as tmp:
-        path, name = _save_uploads(Path(tmp), watchlist.source_format, files)
+        path, name = save_list_files(Path(tmp), watchlist.source_format, files)
         return services.watchlist_import(actor=user, watchlist=watchlist, path=path, file_name=name)
 
 

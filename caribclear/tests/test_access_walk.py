@@ -47,7 +47,7 @@ from caribclear.accounts.services import api_token_create
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose, Status
 from caribclear.clearance.models import Notification
 from caribclear.clearance.pipeline import required_agencies
-from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.clearance.services import Aboard, clearance_decide, notification_create, unfinished_save
 from caribclear.conftest import sign_in
 from caribclear.core.visibility import registered_models
 from caribclear.dashboards.services import assessment_create
@@ -69,6 +69,8 @@ from caribclear.screening.services import lookout_create, watchlist_create, watc
 from caribclear.training import services as training
 from caribclear.training.choices import IntakeStatus, Mode
 from caribclear.training.models import Credential
+from caribclear.valuation import readers as valuation_readers
+from caribclear.valuation import services as valuation
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +82,7 @@ OTHER = "AG"
 # Markers are words no template contains; each is "Zorblax" + what + the administration's code, so
 # a leak names itself. Operator markers are seen by the operator and by officials of the administration
 # the operator filed to; official markers by that administration's officials only.
-OPERATOR_KINDS = ("vessel", "person", "weapon", "document")
+OPERATOR_KINDS = ("vessel", "person", "weapon", "document", "cargo", "traveller")
 OFFICIAL_KINDS = (
     "seizure",
     "alert",
@@ -92,6 +94,7 @@ OFFICIAL_KINDS = (
     "criterion",
     "officer",
     "assessment",
+    "valuation",
 )
 
 
@@ -171,6 +174,8 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
     cleared.refresh_from_db()
     assert cleared.status == Status.CLEARED, "the walk needs a cleared notification (certificates)"
     draft = file(6, submit=False)
+    unfinished = unfinished_save(actor=operator, data={"last_port": [marker("unfinished", code)]})
+    cargo = _cargo_side(code, port, operator, users[f"official_{code}"])
     hit = Hit.objects.filter(declaration=submitted.declaration).first()
     assert hit is not None, "the walk needs a screening hit (the lookout names the person on board)"
     return {
@@ -181,7 +186,107 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
         "notification": submitted,
         "cleared": cleared,
         "draft": draft,
+        "unfinished": unfinished,
         "hit": hit,
+        **cargo,
+    }
+
+
+def _cargo_side(code: str, port: str, operator: User, official: User) -> dict[str, Any]:
+    """The operator as a carrier (a filer) with a manifest discharged at `port`, and a referral on it."""
+    from caribclear.cargo import services as cargo_services
+    from caribclear.cargo.samples import Bill, Call, cuscar
+
+    filer = cargo_services.filer_create(
+        actor=None,
+        name=marker("cargo", code),
+        trader_id=f"WALK{code}",
+        kind="carrier",
+        administrator=operator,
+    )
+    now = timezone.now()
+    data = cuscar(
+        lrn=f"WALK-{code}",
+        voyage="W1",
+        vessel=("WALK VESSEL", "9321483", "3FZA7", "PA"),
+        carrier=("WLK", "WALK LINES"),
+        calls=[
+            Call("USMIA", "departure", now + dt.timedelta(days=1)),
+            Call(port, "arrival", now + dt.timedelta(days=2)),
+        ],
+        bills=[
+            Bill(
+                number=f"WALK{code}1",
+                loading="USMIA",
+                discharge=port,
+                consignor=("WALK SHIPPER", "MIAMI", "US"),
+                consignee=("X1", marker("cargo", code), "CITY", port[:2]),
+                goods=[("220840", "RUM IN GLASS BOTTLES", "BX", 10, 100)],
+            )
+        ],
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        manifest = cargo_services.manifest_file(actor=operator, data=data, filer=filer).manifests[0]
+    consignment = manifest.consignments.get()
+    referral = cargo_services.consignment_refer(
+        actor=official,
+        consignment=consignment,
+        kind="information",
+        question=marker("cargo", code),
+        deadline=now + dt.timedelta(days=1),
+    )
+    return {"manifest": manifest, "consignment": consignment, "referral": referral}
+
+
+def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, Any]:
+    """A carrier (the operator files for it) and a passenger list from Port of Spain to `port`, screened;
+    an unmasking request on its traveller."""
+    from caribclear.passengers.models import Carrier, UnmaskRequest
+    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.tests.factories import Pax, paxlst
+
+    carrier = Carrier.objects.create(name=f"Walk Air {code}", code=f"W{code}", kind="airline")
+    carrier.users.add(users[f"operator_{code}"])
+    traveller = Pax(marker("traveller", code).upper(), "KWAME", "19770506", document=f"WALK{code}1")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        outcome = passenger_list_import(
+            actor=None, data=paxlst([traveller], flight=f"W{code}1", arrival=port), carrier=carrier
+        )
+    assert outcome.ok, outcome.to_json()
+    travel_list = outcome.filings[0].travel_list
+    person = travel_list.travellers.get()
+    unmask = UnmaskRequest.objects.create(
+        traveller=person, requested_by=users[f"officer_{code}"], reason="Walk: a lookout names this traveller"
+    )
+    return {"travel_list": travel_list, "traveller": person, "unmask_request": unmask}
+
+
+def _valuation_side(code: str, admin: User) -> dict[str, Any]:
+    """A line loaded by the administration and a Decision 6.1 case on it, answered with a document."""
+    raw = valuation_readers.check_line(
+        declaration=f"VAL-{code}-1", line="1", date=timezone.localdate(), hs_code="85171300", origin="CN",
+        quantity="10", unit="u", net_mass_kg=None, value="80", currency="USD", importer=marker("valuation", code),
+    )  # fmt: skip
+    read = valuation_readers.ReadResult(format="api", declarations=1, lines=[raw])
+    stored = valuation.lines_store(actor=admin, administration=admin.administration, read=read, name="walk")
+    line = stored.batch.line_rows.get()  # type: ignore[union-attr]
+    check = valuation.line_check(administration_id=admin.administration_id or 0, line=raw)
+    case = valuation.case_open(
+        actor=admin, check=check, reason=f"{marker('valuation', code)} below the catalogue", line=line
+    )
+    case = valuation.case_request_evidence(
+        actor=admin, case=case, email="importer@walk.example", questions="Send the invoice.",
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+    )  # fmt: skip
+    token = valuation.answer_token(case)
+    case = valuation.case_answer(
+        case=case, answer="Our invoice is attached.", documents=[("invoice.pdf", b"%PDF-1.4\n")]
+    )
+    return {
+        "valuation_line": line,
+        "valuation_case": case,
+        "valuation_document": case.documents.get(),
+        "valuation_token": token,
     }
 
 
@@ -202,6 +307,7 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
     )
     criterion = criterion_create(
         actor=admin,
+        kind="clearance.notification",
         name=marker("criterion", code),
         documentation=marker("criterion", code),
         lane=Lane.YELLOW,
@@ -293,7 +399,9 @@ def _official_side(code: str, users: dict[str, User], tmp_dir: Any) -> dict[str,
         personal_fields=seizure.personal_fields,
         reason=marker("seizure", code),
     )
+    valuation_records = _valuation_side(code, admin)
     return {
+        **valuation_records,
         "lookout": Lookout.objects.get(reason=marker("lookout", code)),
         "criterion": criterion,
         "watchlist": watchlist,
@@ -390,12 +498,16 @@ def build_world(tmp_dir: Any) -> World:
     refs_by_code: dict[str, dict[str, Any]] = {}
     for code, port in ((OTHER, "AGSJO"), (OWNER, "BBBGI")):
         official = _official_side(code, users, tmp_dir)
-        refs_by_code[code] = {**official, **_operator_side(code, port, users)}
+        refs_by_code[code] = {
+            **official,
+            **_operator_side(code, port, users),
+            **_passenger_side(code, port, users),
+        }
     for code, records in _training_side(users).items():
         refs_by_code[code].update(records)
     tokens = {}
     for key in ("operator_AG", "operator_BB", "official_AG", "official_BB"):
-        _token, secret = api_token_create(user=users[key], name=f"walk {key}")
+        _token, secret = api_token_create(user=users[key], name=f"walk {key}", second_factor=True)
         tokens[key] = secret
     refs = refs_by_code[OWNER]
     refs["token"] = api_token_create(user=users["official_BB"], name="walk revoke")[0]
@@ -463,6 +575,7 @@ PARAMS: dict[str, Param] = {
     "vessels:upload_template.category": Param(lambda refs: "crew", record=False),
     # clearance: the operator's, the officer's, documents
     "clearance.reference": Param(_ref("notification")),
+    "clearance:unfinished_discard.pk": Param(_pk("unfinished")),
     "officer.reference": Param(_ref("notification")),
     "documents.reference": Param(_ref("cleared")),
     # The public verification page: anyone holding the certificate's token sees its vessel and status.
@@ -477,6 +590,15 @@ PARAMS: dict[str, Param] = {
     "risk.kind": Param(lambda refs: "notifications", record=False),
     "risk.pk": Param(_pk("criterion")),
     "risk:hit_rule_edit.pk": Param(_pk("watchlist")),
+    # cargo: the carrier's filings (by MRN), and the officers' pages of the administration of discharge
+    "cargo.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "cargo:answer.pk": Param(_pk("referral")),
+    "cargo_officer.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "cargo_officer:consignment.mrn": Param(lambda refs: refs["consignment"].mrn),
+    "api:manifest_status.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:manifest_cusres.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:manifest_invalidate.mrn": Param(lambda refs: refs["manifest"].mrn),
+    "api:referral_answer.referral_id": Param(_pk("referral")),
     # intel
     "intel:seizure_detail.reference": Param(_ref("seizure")),
     "intel:seizure_attachment.reference": Param(_ref("seizure")),
@@ -500,6 +622,26 @@ PARAMS: dict[str, Param] = {
     "training.token": Param(lambda refs: refs["credential"].token),
     # The public verification page: anyone holding the credential's link sees its holder's name and status.
     "training:verify.token": Param(lambda refs: refs["credential"].token, record=False),
+    # The CEN export: a supervisor of the owner marks its seizures
+    "partners:cen_mark.reference": Param(_ref("seizure")),
+    "partners:cen_mark.action": Param(lambda refs: "mark", record=False),
+    # TAXII (answers only an official's API token; the walk's signed-in sessions get 401 everywhere)
+    "partners.collection_id": Param(lambda refs: "4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
+    # passengers: a list of the owner's carrier to the owner's port, its traveller, an unmasking request
+    "passengers.reference": Param(_ref("travel_list")),
+    "passengers:traveller.pk": Param(_pk("traveller")),
+    "passengers:unmask_decide.pk": Param(_pk("unmask_request")),
+    "api:passenger_list_get.reference": Param(_ref("travel_list")),
+    "api:passenger_list_acknowledgement.reference": Param(_ref("travel_list")),
+    "api:passenger_list_cancel.reference": Param(_ref("travel_list")),
+    # valuation: lines and cases are their administration's; the importer's answer page is reached by its
+    # link (no account), and shows the question, not the statistics nor the officer's reason.
+    "valuation:line.pk": Param(_pk("valuation_line")),
+    "valuation:case.pk": Param(_pk("valuation_case")),
+    "valuation:case_document.pk": Param(_pk("valuation_case")),
+    "valuation:case_document.document_pk": Param(_pk("valuation_document")),
+    "valuation:answer.token": Param(lambda refs: refs["valuation_token"], record=False),
+    "api:case_detail.case_id": Param(_pk("valuation_case")),
     # API
     "api:seizure_get.reference": Param(_ref("seizure")),
     "api:alert_get.reference": Param(_ref("alert")),
@@ -526,6 +668,9 @@ API_BODIES: dict[str, dict[str, Any]] = {
         "port": "BBBGI",
         "expected_at": "2030-01-01T12:00:00Z",
     },
+    "POST /api/cargo/manifests/<mrn>/invalidate": {"reason": "walk"},
+    "POST /api/cargo/referrals/<referral_id>/answer": {"answer": "walk"},
+    "POST /api/passengers/lists/<reference>/cancel": {"reason": "walk"},
     "POST /api/risk/hits/<hit_id>/disposition": {"disposition": "false_positive", "note": "walk"},
     "POST /api/risk/<kind>/<reference>/lane": {"lane": "green", "reason": "walk"},
     "POST /api/vessels/<vessel_id>/weapons": {
@@ -547,6 +692,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
 # walk posts these (rolled back), so the owners' answer shows the record is found and another's is a 404.
 FORM_BODIES: dict[str, dict[str, Any]] = {
     "dashboards:assessment_action": {"action": "submit"},
+    "cargo:answer": {"answer": "walk"},
+    "cargo:invalidate": {"reason": "walk"},
 }
 
 SEARCH = {

@@ -131,6 +131,7 @@ def sign_in_operator(page: Any, base: str, email: str) -> None:
 ACCOUNTS = [
     None,  # a visitor who is not signed in
     "skipper@yacht.demo",
+    "cargo@feeder.demo",  # a carrier: the cargo portal
     "customs@antigua.demo",
     "supervisor@antigua.demo",
     "admin@antigua.demo",

@@ -38,7 +38,7 @@ def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 
 
 def client_for(user: Any) -> Client:
-    _token, raw = api_token_create(user=user, name="test")
+    _token, raw = api_token_create(user=user, name="test", second_factor=True)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 

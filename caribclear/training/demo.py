@@ -34,6 +34,11 @@ def seed_training_demo(
 ) -> None:
     if Programme.objects.filter(code="CCMP-C").exists():
         return
+    # Each administration's own numbers for its officials, which the Moodle imports match by.
+    for number, official in enumerate(officials, start=1):
+        if not official.staff_number and official.administration is not None:
+            official.staff_number = f"{official.administration.code}-{number:04d}"
+            official.save(update_fields=["staff_number"])
     staff = services.secretariat_staff_create(email=STAFF_EMAIL, first_name="Marcia", last_name="Edwards")
     tutor = services.tutor_account_create(
         actor=staff, email=TUTOR_EMAIL, first_name="Curtis", last_name="Alleyne"

@@ -3,31 +3,59 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.choices import OFFICIAL_ROLES
 from caribclear.accounts.models import User
+from caribclear.core.forms import BoundedDateField
 
 from . import selectors
 from .choices import Level, Mode
 from .models import Course, Intake, Programme
 
+# Dates are typed day first, as every language shipped writes them, in a plain text box: the browsers'
+# date pickers show the browser's order (month first to some), whatever the page's language.
+TYPED_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+
+def typed_date(label: Any) -> BoundedDateField:
+    return BoundedDateField(
+        label=label,
+        input_formats=TYPED_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Day, month, year: 14/09/2027."),
+        error_messages={"invalid": _("Enter the date as day, month, year: 14/09/2027.")},
+    )
+
+
+def tutor_label(user: User) -> str:
+    """A tutor as the secretariat picks one: name, and whose they are (an administration, or external)."""
+    name = user.get_full_name() or user.email
+    if user.administration_id is None:
+        return f"{name} ({_('external tutor')})"
+    return f"{name} ({user.administration})"
+
+
+class TutorsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return tutor_label(obj)
 
 
 class IntakeForm(forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all())
     code = forms.CharField(label=_("Intake code"), max_length=30, help_text=_("For example MCE-2027-1."))
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput)
+    starts_on = typed_date(_("Starts on"))
+    ends_on = typed_date(_("Ends on"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     in_person_days = forms.IntegerField(label=_("In-person days"), min_value=0, max_value=365, initial=0)
     seats_per_member = forms.IntegerField(label=_("Seats per member"), min_value=1, max_value=100, initial=2)
-    tutors = forms.ModelMultipleChoiceField(
-        label=_("Tutors"), queryset=selectors.tutor_candidates(), required=False
+    tutors = TutorsField(
+        label=_("Tutors"),
+        queryset=selectors.tutor_candidates(),
+        required=False,
+        help_text=_("External tutors are added on the Tutors page; officials of any member may tutor too."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -56,8 +84,35 @@ class CourseForm(forms.Form):
         label=_("Prerequisites"), queryset=Course.objects.all(), required=False
     )
 
+    modules = forms.CharField(
+        label=_("Modules"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "One module per line, in order, with its hours after a semicolon: Readings and forum; 15"
+        ),
+    )
+
     def clean_learning_outcomes(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["learning_outcomes"].splitlines() if line.strip()]
+
+    def clean_modules(self) -> list[tuple[str, int]]:
+        modules, errors = [], []
+        for number, line in enumerate(self.cleaned_data["modules"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _sep, hours = line.rpartition(";") if ";" in line else (line, "", "0")
+            title, hours = title.strip(), hours.strip() or "0"
+            if not title or len(title) > 200 or not hours.isdigit() or int(hours) > 2000:
+                errors.append(
+                    _("Line %(line)s: give the module's title, a semicolon and its hours (0 to 2000).")
+                    % {"line": number}
+                )
+                continue
+            modules.append((title, int(hours)))
+        if errors:
+            raise forms.ValidationError(errors)
+        return modules
 
 
 class ProgrammeForm(forms.Form):
@@ -101,6 +156,17 @@ class NominateForm(forms.Form):
         field.label_from_instance = lambda u: f"{u.get_full_name()} ({u.email})"
 
 
+class IntakeTutorsForm(forms.Form):
+    tutors = TutorsField(label=_("Tutors"), queryset=selectors.tutor_candidates(), required=False)
+
+
+class TutorForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
 class ResultForm(forms.Form):
     grade = forms.DecimalField(
         label=_("Final grade (%)"), min_value=0, max_value=100, decimal_places=2, required=False
@@ -110,7 +176,8 @@ class ResultForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Moodle gradebook export"), help_text=_("CSV or XLSX, as Moodle exports the grader report.")
+        label=_("Moodle gradebook export or course completion report"),
+        help_text=_("CSV or XLSX, as Moodle downloads it. The kind of file is recognised by its columns."),
     )
 
 

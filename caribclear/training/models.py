@@ -178,6 +178,12 @@ class Enrolment(TimeStampedModel):
     )
     outcome = models.CharField(_("result"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    platform_completed_on = models.DateField(
+        _("completed in the learning platform on"),
+        null=True,
+        blank=True,
+        help_text=_("From the learning platform's course completion report."),
+    )
     result_source = models.CharField(_("entered from"), max_length=40, blank=True)
 
     class Meta:

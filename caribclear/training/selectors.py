@@ -77,7 +77,23 @@ def officials_of(*, user: User) -> QuerySet[User]:
 
 
 def tutor_candidates() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).exclude(role="operator").order_by("last_name", "first_name")
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role="operator")
+        .select_related("administration")
+        .order_by("last_name", "first_name")
+    )
+
+
+def external_tutors(*, user: User) -> QuerySet[User]:
+    """The external tutors' accounts, with how many intakes each tutors (the secretariat only)."""
+    if not user.is_secretariat:
+        raise Http404
+    return (
+        User.objects.filter(role="tutor")
+        .annotate(intake_count=Count("tutored_intakes", distinct=True))
+        .order_by("last_name", "first_name", "email")
+    )
 
 
 def official_for_record(*, user: User, official_id: int) -> User:
@@ -165,7 +181,8 @@ def evaluation_summary(*, user: User, intake: Intake) -> dict[str, Any]:
 
 
 def regional_figures(*, user: User) -> list[dict[str, Any]]:
-    """Per member and year: officials trained (a result recorded), certified (a credential), pass rate."""
+    """Per member and year: officials trained (a result recorded), certified (a credential), pass rate,
+    and their evaluations of the courses (how many, average rating and learning outcomes achieved, of 5)."""
     if not user.is_secretariat:
         raise Http404
     members = {a.pk: a for a in Administration.objects.all()}
@@ -188,6 +205,8 @@ def regional_figures(*, user: User) -> list[dict[str, Any]]:
                 "failed": 0,
                 "trained": set(),
                 "certified": set(),
+                "ratings": [],
+                "outcomes": [],
             },
         )
         row["participants"] += 1
@@ -204,12 +223,24 @@ def regional_figures(*, user: User) -> list[dict[str, Any]]:
         key = (admin_id, issued_on.year)
         if key in rows:
             rows[key]["certified"].add(holder_id)
+    evaluations = visible(user, Evaluation).values_list(
+        "enrolment__administration_id", "enrolment__intake__ends_on", "rating", "outcomes_achieved"
+    )
+    for admin_id, ends_on, rating, outcomes in evaluations:
+        key = (admin_id, ends_on.year)
+        if key in rows:
+            rows[key]["ratings"].append(rating)
+            rows[key]["outcomes"].append(outcomes)
     result = []
     for row in sorted(rows.values(), key=lambda r: (r["year"], r["administration"].name)):
         decided = row["passed"] + row["failed"]
+        ratings, outcomes = row.pop("ratings"), row.pop("outcomes")
         result.append(
             {
                 **row,
+                "evaluations": len(ratings),
+                "rating": round(sum(ratings) / len(ratings), 1) if ratings else None,
+                "outcomes_achieved": round(sum(outcomes) / len(outcomes), 1) if outcomes else None,
                 "trained": len(row["trained"]),
                 "certified": len(row["certified"]),
                 "completion_rate": round(100 * decided / row["participants"]) if row["participants"] else 0,

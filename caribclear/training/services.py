@@ -182,6 +182,29 @@ def intake_set_status(*, actor: User, intake: Intake, status: str) -> Intake:
 
 
 @transaction.atomic
+def intake_set_tutors(*, actor: User, intake: Intake, tutors: Iterable[User]) -> Intake:
+    """The secretariat names the tutors of an intake (who record its results)."""
+    _require_secretariat(actor)
+    tutors = list(tutors)
+    if any(t.is_operator or not t.is_active for t in tutors):
+        raise ValidationError(
+            {"tutors": _("A tutor must be an active official, secretariat staff or tutor.")}
+        )
+    before = sorted(intake.tutors.values_list("email", flat=True))
+    intake.tutors.set(tutors)
+    after = sorted(t.email for t in tutors)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="training.intake.tutors",
+            obj=intake,
+            summary=intake.code,
+            data={"before": before, "after": after},
+        )
+    return intake
+
+
+@transaction.atomic
 def enrolment_nominate(*, actor: User, intake: Intake, official: User) -> Enrolment:
     """A member's administrator nominates one of their own officials for an open intake."""
     if not actor.is_administrator or actor.administration_id is None:
@@ -303,8 +326,10 @@ def can_record_results(actor: User, intake: Intake) -> bool:
 
 
 def _outcome(enrolment: Enrolment) -> str:
+    """The grade decides when there is one; without one, the learning platform's course completion
+    (its criteria met) counts as passed. Either way, too few in-person days fail."""
     intake = enrolment.intake
-    if enrolment.grade is None:
+    if enrolment.grade is None and enrolment.platform_completed_on is None:
         return Outcome.PENDING
     if intake.in_person_days:
         if enrolment.days_attended is None:
@@ -312,6 +337,8 @@ def _outcome(enrolment: Enrolment) -> str:
         needed = math.ceil(ATTENDANCE_REQUIRED * intake.in_person_days)
         if enrolment.days_attended < needed:
             return Outcome.FAILED
+    if enrolment.grade is None:
+        return Outcome.PASSED
     return Outcome.PASSED if enrolment.grade >= intake.course.pass_mark else Outcome.FAILED
 
 
@@ -323,7 +350,9 @@ def _record_result(
     days_attended: int | None,
     source: str,
     items: dict[str, Decimal | None] | None = None,
+    completion: tuple[dt.date | None] | None = None,
 ) -> Enrolment:
+    """`completion`, when given, is the platform's completion day (or None: not completed)."""
     intake = enrolment.intake
     if enrolment.status != EnrolmentStatus.CONFIRMED:
         raise ValidationError(_("Results are recorded only for confirmed participants."))
@@ -337,6 +366,8 @@ def _record_result(
     enrolment.grade = grade
     enrolment.days_attended = days_attended
     enrolment.result_source = source
+    if completion is not None:
+        enrolment.platform_completed_on = completion[0]
     enrolment.outcome = _outcome(enrolment)
     if previous == Outcome.PASSED and enrolment.outcome != Outcome.PASSED:
         raise ValidationError(
@@ -344,7 +375,7 @@ def _record_result(
             % {"name": enrolment.official.get_full_name()}
         )
     enrolment.completed_on = (
-        enrolment.completed_on or min(timezone.localdate(), intake.ends_on)
+        enrolment.platform_completed_on or enrolment.completed_on or min(timezone.localdate(), intake.ends_on)
         if enrolment.outcome == Outcome.PASSED
         else None
     )
@@ -357,7 +388,14 @@ def _record_result(
         action="training.result.record",
         obj=enrolment,
         summary=f"{enrolment.official.email} on {intake.code}: {grade} ({enrolment.outcome})",
-        data={"grade": str(grade) if grade is not None else None, "days": days_attended, "source": source},
+        data={
+            "grade": str(grade) if grade is not None else None,
+            "days": days_attended,
+            "source": source,
+            "platform_completed_on": enrolment.platform_completed_on.isoformat()
+            if enrolment.platform_completed_on
+            else None,
+        },
     )
     if enrolment.outcome == Outcome.PASSED and previous != Outcome.PASSED:
         _award(actor=actor, enrolment=enrolment)
@@ -383,7 +421,9 @@ def result_record(
 
 @transaction.atomic
 def results_import(*, actor: User, intake: Intake, rows: Sequence[Any], source: str) -> list[Enrolment]:
-    """Apply matched rows of a learning platform's export (see `moodle.py`): all of them or none."""
+    """Apply matched rows of a learning platform's export (see `moodle.py`): all of them or none. A
+    gradebook row sets the grades; a completion report row sets the day the platform says the course
+    was completed, and keeps the grades."""
     if not can_record_results(actor, intake):
         raise PermissionDenied
     done = []
@@ -394,14 +434,18 @@ def results_import(*, actor: User, intake: Intake, rows: Sequence[Any], source: 
             .get(pk=row.enrolment_id)
         )
         days = row.days_attended if row.days_attended is not None else enrolment.days_attended
+        extra: dict[str, Any] = {}
+        if getattr(row, "is_completion", False):
+            extra["completion"] = (row.completed_on,)
         done.append(
             _record_result(
                 actor=actor,
                 enrolment=enrolment,
-                grade=row.grade,
+                grade=row.grade if getattr(row, "has_grade", True) else enrolment.grade,
                 days_attended=days,
                 source=source,
                 items=row.items,
+                **extra,
             )
         )
     return done
@@ -587,6 +631,7 @@ def tutor_account_create(
     if actor is not None:
         _require_secretariat(actor)
     return _account(
+        actor=actor,
         email=email,
         first_name=first_name,
         last_name=last_name,
@@ -598,6 +643,7 @@ def tutor_account_create(
 
 def _account(
     *,
+    actor: User | None = None,
     email: str,
     first_name: str,
     last_name: str,
@@ -621,5 +667,5 @@ def _account(
     user.set_unusable_password()
     user.full_clean(exclude=["password", "username"])
     user.save()
-    audit_record(actor=None, action="training.account.create", obj=user, summary=f"{email} as {role}")
+    audit_record(actor=actor, action="training.account.create", obj=user, summary=f"{email} as {role}")
     return user

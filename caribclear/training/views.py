@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
+from caribclear.accounts.services import send_set_password_link
+from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import login_required
 
 from . import selectors, services
@@ -25,13 +27,15 @@ from .forms import (
     EvaluationForm,
     ImportForm,
     IntakeForm,
+    IntakeTutorsForm,
     NominateForm,
     ProgrammeForm,
     RequirementForm,
     ResultForm,
     RevokeForm,
+    TutorForm,
 )
-from .moodle import ImportRefused, match_gradebook
+from .moodle import COMPLETION, ImportRefused, match_export
 from .signing import did_document
 
 
@@ -132,6 +136,9 @@ def _intake_context(request: HttpRequest, user: User, code: str) -> dict[str, An
         "next_statuses": [IntakeStatus(s) for s in IntakeStatus.values if s in INTAKE_STATUS[intake.status]]
         if user.is_secretariat
         else [],
+        "tutors_form": IntakeTutorsForm(initial={"tutors": list(intake.tutors.all())})
+        if user.is_secretariat and intake.status != IntakeStatus.CANCELLED
+        else None,
         "evaluations": selectors.evaluation_summary(user=user, intake=intake)
         if user.is_secretariat or services.can_record_results(user, intake)
         else None,
@@ -156,6 +163,55 @@ def intake_status(request: HttpRequest, code: str) -> HttpResponse:
     except (ValidationError, KeyError, ValueError):
         messages.error(request, _("That change of status is not possible."))
     return redirect("training:intake", code=intake.code)
+
+
+@login_required
+@require_POST
+def intake_tutors(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    if not user.is_secretariat:
+        raise Http404
+    intake = selectors.intake_for(user=user, code=code)
+    form = IntakeTutorsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.intake_set_tutors(actor=user, intake=intake, tutors=form.cleaned_data["tutors"])
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The tutors are saved."))
+            return redirect("training:intake", code=intake.code)
+    context = _intake_context(request, user, code)
+    context["tutors_form"] = form
+    return render(request, "training/intake_detail.html", context, status=400)
+
+
+@login_required
+def tutors(request: HttpRequest) -> HttpResponse:
+    """The secretariat's external tutors (of the partner university, of another academy): each signs in
+    with their own account, set up from an e-mailed link, and records the results of their intakes."""
+    user = _user(request)
+    people = selectors.external_tutors(user=user)
+    form = TutorForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                tutor = services.tutor_account_create(actor=user, **form.cleaned_data)
+                transaction.on_commit(lambda: send_set_password_link(user=tutor))
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is added; a link to set a password is on its way.") % {"email": tutor.email},
+            )
+            return redirect("training:tutors")
+    return render(
+        request,
+        "training/tutors.html",
+        {"tutors": people, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -259,7 +315,7 @@ def results_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = match_gradebook(intake=intake, upload=upload, filename=upload.name)
+            report = match_export(intake=intake, upload=upload, filename=upload.name)
         except ImportRefused as error:
             form.add_error("file", str(error))
         else:
@@ -267,12 +323,25 @@ def results_import(request: HttpRequest, code: str) -> HttpResponse:
             if report.ok:
                 try:
                     done = services.results_import(
-                        actor=user, intake=intake, rows=report.rows, source="moodle"
+                        actor=user,
+                        intake=intake,
+                        rows=report.rows,
+                        source="moodle-completion" if report.kind == COMPLETION else "moodle",
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    messages.success(request, _("%(count)s results imported.") % {"count": len(done)})
+                    if report.kind == COMPLETION:
+                        messages.success(
+                            request,
+                            _(
+                                "Completion report imported: %(completed)s of %(count)s participants "
+                                "have completed the course."
+                            )
+                            % {"completed": report.completed, "count": len(done)},
+                        )
+                    else:
+                        messages.success(request, _("%(count)s results imported.") % {"count": len(done)})
                     return redirect("training:intake", code=intake.code)
     status = 400 if (form.errors or problems) else 200
     return render(
@@ -319,9 +388,7 @@ def record_csv(request: HttpRequest, official_id: int | None = None) -> HttpResp
     user = _user(request)
     official = selectors.official_for_record(user=user, official_id=official_id or user.pk)
     data = selectors.career_record(user=user, official=official)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="training-record-{official.pk}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response(f"training-record-{official.pk}.csv")
     writer.writerow(["course", "intake", "starts_on", "ends_on", "status", "result", "grade", "hours"])
     for e in data["enrolments"]:
         writer.writerow(
@@ -436,11 +503,20 @@ def figures(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     rows = selectors.regional_figures(user=user)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="regional-training-figures.csv"'
-        writer = csv.writer(response)
+        response, writer = csv_response("regional-training-figures.csv")
         writer.writerow(
-            ["year", "member", "participants", "trained", "certified", "completion_rate", "pass_rate"]
+            [
+                "year",
+                "member",
+                "participants",
+                "trained",
+                "certified",
+                "completion_rate",
+                "pass_rate",
+                "evaluations",
+                "average_rating",
+                "average_outcomes_achieved",
+            ]
         )
         for r in rows:
             writer.writerow(
@@ -452,6 +528,9 @@ def figures(request: HttpRequest) -> HttpResponse:
                     r["certified"],
                     r["completion_rate"],
                     "" if r["pass_rate"] is None else r["pass_rate"],
+                    r["evaluations"],
+                    "" if r["rating"] is None else r["rating"],
+                    "" if r["outcomes_achieved"] is None else r["outcomes_achieved"],
                 ]
             )
         return response

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, Text
+from caribclear.core.api_kit import Date, Id, Text
 from caribclear.core.problems import problem_response
 
 from . import selectors, services
@@ -143,7 +143,7 @@ class DocumentIn(Schema):
     document_type: DocumentType = Field(DocumentType.PASSPORT, description=DOCUMENT_TYPES)
     number: Text(20)  # type: ignore[valid-type]
     issuing_state: Country
-    expiry_date: dt.date
+    expiry_date: Date
     mrz: Text(200) = Field("", description="The MRZ as read from the document, if any")  # type: ignore[valid-type]
 
 
@@ -161,7 +161,7 @@ class PersonIn(Schema):
     surname: Text(100)  # type: ignore[valid-type]
     given_names: Text(150) = ""  # type: ignore[valid-type]
     sex: Sex = Field(description="F, M or X")
-    date_of_birth: dt.date
+    date_of_birth: Date
     place_of_birth: Text(100) = ""  # type: ignore[valid-type]
     nationality: Country
     category: PersonCategory = PersonCategory.CREW
@@ -176,7 +176,7 @@ class PersonPatchIn(Schema):
     surname: Text(100) | None = None  # type: ignore[valid-type]
     given_names: Text(150) | None = None  # type: ignore[valid-type]
     sex: Sex | None = None
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     place_of_birth: Text(100) | None = None  # type: ignore[valid-type]
     nationality: Country | None = None
     category: PersonCategory | None = None

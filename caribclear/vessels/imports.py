@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import pycountry
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -22,6 +23,7 @@ from caribclear.core.csv_export import csv_writer
 from caribclear.core.uploads import TooManyRows, UploadLimits, UploadRefused, iter_rows, read_upload
 
 from .choices import DocumentType, PersonCategory, Sex
+from .country_names import AmbiguousCountry, country_by_name, fold
 from .mrz import icao_to_iso
 from .services import ImportRow
 
@@ -32,177 +34,328 @@ MAX_BYTES = 2 * 1024 * 1024
 @dataclass(frozen=True)
 class Column:
     key: str
-    header: str  # the exact header our template uses
-    aliases: tuple[str, ...]
+    headers: dict[str, str]  # language -> the header our template uses in that language
+    aliases: tuple[str, ...]  # other headers met on real lists, in any language, as people write them
     required: bool
     help: Any
     passenger_only: bool = False
     crew_only: bool = False
 
+    @property
+    def header(self) -> str:
+        return self.headers["en"]
 
+    def header_in(self, language: str) -> str:
+        return self.headers.get(language[:2], self.header)
+
+    def also_accepted(self, language: str) -> list[str]:
+        """Every other header recognised, the other languages' first (shown on the upload page)."""
+        mine = self.header_in(language)
+        others = [header for header in self.headers.values() if header != mine]
+        return [*dict.fromkeys([*others, *self.aliases])]
+
+
+def _headers(en: str, es: str, fr: str, nl: str) -> dict[str, str]:
+    return {"en": en, "es": es, "fr": fr, "nl": nl}
+
+
+# The headers of IMO FAL Forms 5 and 6 in English, Spanish and French (the IMO's own wording where it has
+# one) and Dutch, and the headers met on real crew lists and marina forms.
 COLUMNS: tuple[Column, ...] = (
     Column(
         "surname",
-        "Family name",
-        ("surname", "last name", "family names", "family name s"),
+        _headers("Family name", "Apellidos", "Nom de famille", "Achternaam"),
+        (
+            "Family name(s)",
+            "Surname",
+            "Last name",
+            "Apellido",
+            "Primer apellido",
+            "Nom",
+            "Familienaam",
+            "Geslachtsnaam",
+        ),
         True,
         gettext_lazy("As in the travel document."),
     ),
     Column(
         "given_names",
-        "Given names",
-        ("given name", "first name", "first names", "forename", "forenames", "given name s"),
+        _headers("Given names", "Nombres", "Prénoms", "Voornamen"),
+        (
+            "Given name(s)",
+            "Given name",
+            "First name(s)",
+            "First name",
+            "Forename(s)",
+            "Forenames",
+            "Forename",
+            "Nombre(s)",
+            "Nombre",
+            "Prénom",
+            "Prénom(s)",
+            "Voornaam",
+            "Voorna(a)m(en)",
+        ),
         False,
         gettext_lazy("All given names, as in the travel document."),
     ),
     Column(
         "sex",
-        "Gender",
-        ("sex", "gender m f", "sex m f"),
+        _headers("Gender", "Sexo", "Sexe", "Geslacht"),
+        ("Sex", "Gender (M/F)", "Sex (M/F)", "Género", "Sexo (M/F)", "Sexe (M/F)", "Geslacht (M/V)"),
         True,
-        gettext_lazy("M, F or X (or Male, Female)."),
+        gettext_lazy("M, F or X, or the word: Male, Female, Hombre, Mujer, Homme, Femme, Man, Vrouw."),
     ),
     Column(
         "rank",
-        "Rank or rating",
-        ("rank", "rating", "role", "capacity", "rank rating", "position", "function"),
+        _headers("Rank or rating", "Cargo o categoría", "Grade ou fonction", "Rang of functie"),
+        (
+            "Rank",
+            "Rating",
+            "Role",
+            "Capacity",
+            "Rank/rating",
+            "Position",
+            "Function",
+            "Cargo",
+            "Categoría",
+            "Puesto",
+            "Rango",
+            "Grade",
+            "Fonction",
+            "Rang",
+            "Functie",
+        ),
         False,
         gettext_lazy("Crew list only, e.g. Master, Mate, Deckhand, Cook."),
         crew_only=True,
     ),
     Column(
         "nationality",
-        "Nationality",
-        ("citizenship", "nationality country"),
+        _headers("Nationality", "Nacionalidad", "Nationalité", "Nationaliteit"),
+        ("Citizenship", "Ciudadanía", "Citoyenneté", "Staatsburgerschap"),
         True,
-        gettext_lazy("Country name or ISO/ICAO code, e.g. Barbados, BB or BRB."),
+        gettext_lazy(
+            "Country name in English, Spanish, French or Dutch (España, Nederland, St Lucia), or ISO/ICAO code, e.g. BB or BRB."
+        ),
     ),
     Column(
         "date_of_birth",
-        "Date of birth",
-        ("dob", "birth date", "birthdate", "date birth"),
+        _headers("Date of birth", "Fecha de nacimiento", "Date de naissance", "Geboortedatum"),
+        ("DOB", "Birth date", "Birthdate", "Fecha nacimiento", "F. nacimiento", "Né(e) le", "Geboren"),
         True,
         gettext_lazy("Day/month/year (31/12/1980) or 1980-12-31."),
     ),
     Column(
         "place_of_birth",
-        "Place of birth",
-        ("birth place", "birthplace", "city of birth"),
+        _headers("Place of birth", "Lugar de nacimiento", "Lieu de naissance", "Geboorteplaats"),
+        ("Birth place", "Birthplace", "City of birth", "Lugar nacimiento", "Né(e) à", "Geboren te"),
         False,
         gettext_lazy("Town and country."),
     ),
     Column(
         "document_type",
-        "Nature of identity document",
+        _headers(
+            "Nature of identity document",
+            "Clase de documento de identidad",
+            "Nature de la pièce d'identité",
+            "Soort identiteitsbewijs",
+        ),
         (
-            "type of identity document",
-            "nature of id document",
-            "type of id document",
-            "identity document type",
-            "id document type",
-            "document type",
-            "document",
-            "travel document type",
+            "Type of identity document",
+            "Nature of ID document",
+            "Type of ID document",
+            "Identity document type",
+            "ID document type",
+            "Document type",
+            "Document",
+            "Travel document type",
+            "Tipo de documento",
+            "Tipo de documento de identidad",
+            "Clase de documento",
+            "Documento",
+            "Type de document",
+            "Type de pièce d'identité",
+            "Pièce d'identité",
+            "Soort document",
+            "Documentsoort",
+            "Type identiteitsbewijs",
         ),
         False,
-        gettext_lazy("Passport, Identity card, Seafarer's identity document or Other (P, I, S, O)."),
+        gettext_lazy(
+            "Passport, Identity card, Seafarer's identity document or Other (P, I, S, O), in any of the four languages."
+        ),
     ),
     Column(
         "document_number",
-        "Number of identity document",
+        _headers(
+            "Number of identity document",
+            "Número del documento de identidad",
+            "Numéro de la pièce d'identité",
+            "Nummer van het identiteitsbewijs",
+        ),
         (
-            "identity document number",
-            "id document number",
-            "number of id document",
-            "document number",
-            "document no",
-            "passport number",
-            "passport no",
-            "travel document number",
+            "Identity document number",
+            "ID document number",
+            "Number of ID document",
+            "Document number",
+            "Document no.",
+            "Passport number",
+            "Passport no.",
+            "Travel document number",
+            "Número de documento",
+            "No. de documento",
+            "Número de pasaporte",
+            "Pasaporte n.º",
+            "Numéro de document",
+            "Numéro de passeport",
+            "N° de passeport",
+            "Documentnummer",
+            "Paspoortnummer",
+            "Nummer identiteitsbewijs",
         ),
         False,
         gettext_lazy("Letters and digits as printed."),
     ),
     Column(
         "issuing_state",
-        "Issuing state of identity document",
+        _headers(
+            "Issuing state of identity document",
+            "Estado expedidor del documento de identidad",
+            "État de délivrance de la pièce d'identité",
+            "Land van afgifte van het identiteitsbewijs",
+        ),
         (
-            "issuing state",
-            "issuing state of id document",
-            "issuing country",
-            "country of issue",
-            "issued by",
-            "document issuing state",
+            "Issuing state",
+            "Issuing state of ID document",
+            "Issuing country",
+            "Country of issue",
+            "Issued by",
+            "Document issuing state",
+            "País de expedición",
+            "País emisor",
+            "Expedido por",
+            "Estado expedidor",
+            "Pays de délivrance",
+            "Délivré par",
+            "Pays émetteur",
+            "Land van afgifte",
+            "Afgegeven door",
+            "Uitgegeven door",
         ),
         False,
-        gettext_lazy("Country name or ISO/ICAO code."),
+        gettext_lazy("Country name (any of the four languages) or ISO/ICAO code."),
     ),
     Column(
         "expiry_date",
-        "Expiry date of identity document",
+        _headers(
+            "Expiry date of identity document",
+            "Fecha de caducidad del documento de identidad",
+            "Date d'expiration de la pièce d'identité",
+            "Vervaldatum van het identiteitsbewijs",
+        ),
         (
-            "expiry date",
-            "expiry date of id document",
-            "date of expiry",
-            "expiration date",
-            "document expiry date",
-            "passport expiry date",
-            "expires",
+            "Expiry date",
+            "Expiry date of ID document",
+            "Date of expiry",
+            "Expiration date",
+            "Document expiry date",
+            "Passport expiry date",
+            "Expires",
+            "Fecha de caducidad",
+            "Fecha de vencimiento",
+            "Vencimiento",
+            "Caducidad",
+            "Válido hasta",
+            "Date d'expiration",
+            "Expire le",
+            "Valable jusqu'au",
+            "Date de fin de validité",
+            "Vervaldatum",
+            "Geldig tot",
         ),
         False,
         gettext_lazy("Day/month/year or year-month-day."),
     ),
     Column(
         "port_of_embarkation",
-        "Port of embarkation",
-        ("embarkation port", "embarkation"),
+        _headers("Port of embarkation", "Puerto de embarque", "Port d'embarquement", "Haven van inscheping"),
+        ("Embarkation port", "Embarkation", "Embarque", "Embarquement", "Inscheping"),
         False,
         gettext_lazy("Passenger list only."),
         passenger_only=True,
     ),
     Column(
         "port_of_disembarkation",
-        "Port of disembarkation",
-        ("disembarkation port", "disembarkation"),
+        _headers(
+            "Port of disembarkation", "Puerto de desembarque", "Port de débarquement", "Haven van ontscheping"
+        ),
+        ("Disembarkation port", "Disembarkation", "Desembarque", "Débarquement", "Ontscheping"),
         False,
         gettext_lazy("Passenger list only."),
         passenger_only=True,
     ),
     Column(
         "in_transit",
-        "Transit passenger",
-        ("transit", "in transit", "transit passenger yes no", "transit yes no", "transit passenger y n"),
+        _headers("Transit passenger", "Pasajero en tránsito", "Passager en transit", "Transitpassagier"),
+        (
+            "Transit",
+            "In transit",
+            "Transit passenger (yes/no)",
+            "Transit (yes/no)",
+            "Transit passenger (Y/N)",
+            "En tránsito",
+            "Tránsito",
+            "En transit",
+            "Transit (ja/nee)",
+        ),
         False,
-        gettext_lazy("Passenger list only: Yes or No (empty is No)."),
+        gettext_lazy("Passenger list only: Yes or No, Sí or No, Oui or Non, Ja or Nee (empty is No)."),
         passenger_only=True,
     ),
 )
-IGNORED_HEADERS = {"no", "number", "nr", "n", "serial", "seq", "line", "row"}
+IGNORED_HEADERS = {
+    "no",
+    "number",
+    "nr",
+    "n",
+    "serial",
+    "seq",
+    "line",
+    "row",
+    "n o",
+    "numero",
+    "nummer",
+    "volgnummer",
+}
 
 
 def normalise_header(text: Any) -> str:
-    text = str(text or "").lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    """Headers compared without accents, case or punctuation; "name(s)" is "names"."""
+    text = re.sub(r"\((s|es|en|e|a)\)", r"\1", str(text or ""))
+    return fold(text)
 
 
 HEADER_LOOKUP: dict[str, Column] = {}
 for _column in COLUMNS:
-    for _alias in (_column.header, *_column.aliases):
-        HEADER_LOOKUP[normalise_header(_alias)] = _column
+    for _alias in (*_column.headers.values(), *_column.aliases):
+        _key = normalise_header(_alias)
+        if HEADER_LOOKUP.setdefault(_key, _column) is not _column:  # pragma: no cover (a mistake here)
+            raise ImproperlyConfigured(f"The header {_alias!r} names two columns.")
 
 
-def template_headers(category: str) -> list[str]:
+def template_headers(category: str, language: str = "en") -> list[str]:
     return [
-        c.header
+        c.header_in(language)
         for c in COLUMNS
         if not (c.passenger_only and category == PersonCategory.CREW)
         and not (c.crew_only and category == PersonCategory.PASSENGER)
     ]
 
 
-def template_csv(category: str) -> str:
+def template_csv(category: str, language: str = "en") -> str:
     buffer = io.StringIO()
-    csv_writer(buffer).writerow(template_headers(category))
+    csv_writer(buffer).writerow(template_headers(category, language))
     return buffer.getvalue()
 
 
@@ -302,7 +455,9 @@ def parse_date(value: Any) -> dt.date:
 
 
 def parse_country(value: Any) -> str:
-    """ISO 3166 alpha-2 from a name, an alpha-2/alpha-3 code or an ICAO code (D, GBD...)."""
+    """ISO 3166 alpha-2 from a name or nationality in English, Spanish, French or Dutch (accents and case
+    ignored, Caribbean spellings included: `country_names.py`), an alpha-2/alpha-3 code or an ICAO code
+    (D, GBD...). ValueError if unknown; AmbiguousCountry if the name means two countries."""
     text = _text(value)
     upper = text.upper()
     if len(upper) == 2 and upper in countries:
@@ -311,9 +466,14 @@ def parse_country(value: Any) -> str:
         alpha2, _note = icao_to_iso(upper)
         if alpha2:
             return alpha2
-    by_name = countries.by_name(text, insensitive=True) if text else ""
-    if by_name:
-        return str(by_name)
+    if not text:
+        raise ValueError(text)
+    try:
+        return country_by_name(text)
+    except AmbiguousCountry:
+        raise
+    except ValueError:
+        pass
     try:
         found = pycountry.countries.lookup(text)
     except LookupError:
@@ -323,39 +483,129 @@ def parse_country(value: Any) -> str:
     return str(found.alpha_2)
 
 
-SEX_WORDS = {
-    "m": Sex.MALE,
-    "male": Sex.MALE,
-    "man": Sex.MALE,
-    "f": Sex.FEMALE,
-    "female": Sex.FEMALE,
-    "woman": Sex.FEMALE,
-    "x": Sex.UNSPECIFIED,
-    "unspecified": Sex.UNSPECIFIED,
-    "other": Sex.UNSPECIFIED,
-}
-DOCUMENT_WORDS = {
-    "p": DocumentType.PASSPORT,
-    "passport": DocumentType.PASSPORT,
-    "pp": DocumentType.PASSPORT,
-    "i": DocumentType.IDENTITY_CARD,
-    "id": DocumentType.IDENTITY_CARD,
-    "id card": DocumentType.IDENTITY_CARD,
-    "identity card": DocumentType.IDENTITY_CARD,
-    "national identity card": DocumentType.IDENTITY_CARD,
-    "s": DocumentType.SEAFARER,
-    "sid": DocumentType.SEAFARER,
-    "seafarer s identity document": DocumentType.SEAFARER,
-    "seafarers identity document": DocumentType.SEAFARER,
-    "seaman s book": DocumentType.SEAFARER,
-    "seamans book": DocumentType.SEAFARER,
-    "seaman book": DocumentType.SEAFARER,
-    "discharge book": DocumentType.SEAFARER,
-    "o": DocumentType.OTHER,
-    "other": DocumentType.OTHER,
-}
-YES = {"yes", "y", "true", "1", "x", "transit"}
-NO = {"no", "n", "false", "0", ""}
+def country_error(error: ValueError, text: str) -> str:
+    if isinstance(error, AmbiguousCountry):
+        return _("“%(value)s” can mean %(countries)s: write which, or its code (%(codes)s).") % {
+            "value": text,
+            "countries": _(" or ").join(str(countries.name(code)) for code in error.codes),
+            "codes": ", ".join(error.codes),
+        }
+    return _("“%(value)s” is not a country we know.") % {"value": text}
+
+
+def _words(table: dict[str, Any]) -> dict[str, Any]:
+    return {normalise_header(word): value for word, value in table.items()}
+
+
+# Values in the four languages, compared folded (no accents, case or punctuation).
+SEX_WORDS = _words(
+    {
+        "M": Sex.MALE,
+        "Male": Sex.MALE,
+        "Man": Sex.MALE,
+        "Hombre": Sex.MALE,
+        "Masculino": Sex.MALE,
+        "Varón": Sex.MALE,
+        "H": Sex.MALE,
+        "Homme": Sex.MALE,
+        "Masculin": Sex.MALE,
+        "Mannelijk": Sex.MALE,
+        "F": Sex.FEMALE,
+        "Female": Sex.FEMALE,
+        "Woman": Sex.FEMALE,
+        "Mujer": Sex.FEMALE,
+        "Femenino": Sex.FEMALE,
+        "Femme": Sex.FEMALE,
+        "Féminin": Sex.FEMALE,
+        "V": Sex.FEMALE,
+        "Vrouw": Sex.FEMALE,
+        "Vrouwelijk": Sex.FEMALE,
+        "X": Sex.UNSPECIFIED,
+        "Unspecified": Sex.UNSPECIFIED,
+        "Other": Sex.UNSPECIFIED,
+        "Otro": Sex.UNSPECIFIED,
+        "No especificado": Sex.UNSPECIFIED,
+        "Autre": Sex.UNSPECIFIED,
+        "Non spécifié": Sex.UNSPECIFIED,
+        "Anders": Sex.UNSPECIFIED,
+        "Onbepaald": Sex.UNSPECIFIED,
+    }
+)
+# Spanish lists often write H (hombre) and M (mujer): in a file that uses H for men, M is not read as male.
+SPANISH_MEN = normalise_header("H")
+LETTER_M = normalise_header("M")
+
+DOCUMENT_WORDS = _words(
+    {
+        "P": DocumentType.PASSPORT,
+        "PP": DocumentType.PASSPORT,
+        "Passport": DocumentType.PASSPORT,
+        "Pasaporte": DocumentType.PASSPORT,
+        "Passeport": DocumentType.PASSPORT,
+        "Paspoort": DocumentType.PASSPORT,
+        "I": DocumentType.IDENTITY_CARD,
+        "ID": DocumentType.IDENTITY_CARD,
+        "ID card": DocumentType.IDENTITY_CARD,
+        "Identity card": DocumentType.IDENTITY_CARD,
+        "National identity card": DocumentType.IDENTITY_CARD,
+        "Cédula": DocumentType.IDENTITY_CARD,
+        "Cédula de identidad": DocumentType.IDENTITY_CARD,
+        "DNI": DocumentType.IDENTITY_CARD,
+        "Documento nacional de identidad": DocumentType.IDENTITY_CARD,
+        "Documento de identidad": DocumentType.IDENTITY_CARD,
+        "Carte d'identité": DocumentType.IDENTITY_CARD,
+        "Carte nationale d'identité": DocumentType.IDENTITY_CARD,
+        "CNI": DocumentType.IDENTITY_CARD,
+        "Identiteitskaart": DocumentType.IDENTITY_CARD,
+        "ID-kaart": DocumentType.IDENTITY_CARD,
+        "S": DocumentType.SEAFARER,
+        "SID": DocumentType.SEAFARER,
+        "Seafarer's identity document": DocumentType.SEAFARER,
+        "Seafarers identity document": DocumentType.SEAFARER,
+        "Seaman's book": DocumentType.SEAFARER,
+        "Seamans book": DocumentType.SEAFARER,
+        "Seaman book": DocumentType.SEAFARER,
+        "Discharge book": DocumentType.SEAFARER,
+        "Libreta de navegación": DocumentType.SEAFARER,
+        "Libreta de embarque": DocumentType.SEAFARER,
+        "Documento de identidad de la gente de mar": DocumentType.SEAFARER,
+        "Pièce d'identité des gens de mer": DocumentType.SEAFARER,
+        "Livret professionnel maritime": DocumentType.SEAFARER,
+        "Livret maritime": DocumentType.SEAFARER,
+        "Zeemansboekje": DocumentType.SEAFARER,
+        "Monsterboekje": DocumentType.SEAFARER,
+        "O": DocumentType.OTHER,
+        "Other": DocumentType.OTHER,
+        "Otro": DocumentType.OTHER,
+        "Autre": DocumentType.OTHER,
+        "Anders": DocumentType.OTHER,
+        "Overig": DocumentType.OTHER,
+    }
+)
+YES = set(
+    _words(
+        dict.fromkeys(
+            [
+                "yes",
+                "y",
+                "true",
+                "1",
+                "x",
+                "transit",
+                "sí",
+                "si",
+                "s",
+                "en tránsito",
+                "oui",
+                "o",
+                "en transit",
+                "ja",
+                "j",
+            ]
+        )
+    )
+)
+NO = set(_words(dict.fromkeys(["no", "n", "false", "0", "non", "nee"]))) | {""}
 
 
 # Checking rows ---------------------------------------------------------------------------------------
@@ -400,7 +650,7 @@ def _map_headers(header: list[Any], header_row: int) -> tuple[dict[int, tuple[Co
 
 
 def _check_row(
-    number: int, values: dict[str, tuple[Any, str]], category: str
+    number: int, values: dict[str, tuple[Any, str]], category: str, *, spanish_letters: bool = False
 ) -> tuple[ImportRow | None, list[RowError], list[RowError]]:
     errors: list[RowError] = []
     warnings: list[RowError] = []
@@ -429,8 +679,17 @@ def _check_row(
     person["given_names"] = given
 
     sex_text = _text(raw("sex"))
-    sex = SEX_WORDS.get(sex_text.lower())
-    if sex is None:
+    sex_key = normalise_header(sex_text)
+    sex = SEX_WORDS.get(sex_key)
+    if sex_key == LETTER_M and spanish_letters:
+        sex = None
+        err(
+            "sex",
+            _(
+                "“M” can mean male or mujer (woman) in a list that writes H for hombre: write Mujer or F for a woman, H for a man."
+            ),
+        )
+    elif sex is None:
         err(
             "sex",
             _("“%(value)s” is not M, F or X.") % {"value": sex_text} if sex_text else _("Enter M, F or X."),
@@ -444,8 +703,8 @@ def _check_row(
             continue
         try:
             person[key] = parse_country(text)
-        except ValueError:
-            err(key, _("“%(value)s” is not a country we know.") % {"value": text})
+        except ValueError as error:
+            err(key, country_error(error, text))
 
     dob_raw = raw("date_of_birth")
     dob: dt.date | None = None
@@ -472,7 +731,7 @@ def _check_row(
     else:
         person["port_of_embarkation"] = _text(raw("port_of_embarkation"))[:100]
         person["port_of_disembarkation"] = _text(raw("port_of_disembarkation"))[:100]
-        transit = _text(raw("in_transit")).lower()
+        transit = normalise_header(_text(raw("in_transit")))
         if transit in YES:
             person["in_transit"] = True
         elif transit in NO:
@@ -507,8 +766,8 @@ def _check_row(
         else:
             try:
                 document["issuing_state"] = parse_country(state_text)
-            except ValueError:
-                err("issuing_state", _("“%(value)s” is not a country we know.") % {"value": state_text})
+            except ValueError as error:
+                err("issuing_state", country_error(error, state_text))
         expiry_raw = raw("expiry_date")
         if not _text(expiry_raw):
             err("expiry_date", _("Enter the expiry date of the document."))
@@ -564,12 +823,21 @@ def read_people_file(upload: IO[bytes], *, name: str, category: str) -> ReadResu
     warnings: list[RowError] = []
     seen_documents: dict[tuple[str, str], int] = {}
     seen_people: dict[tuple[str, str, dt.date], int] = {}
-    for number, values in body:
-        by_key = {
-            column.key: (values[index] if index < len(values) else None, label)
-            for index, (column, label) in mapping.items()
-        }
-        row, row_errors, row_warnings = _check_row(number, by_key, category)
+    tables = [
+        (
+            number,
+            {
+                column.key: (values[index] if index < len(values) else None, label)
+                for index, (column, label) in mapping.items()
+            },
+        )
+        for number, values in body
+    ]
+    spanish_letters = any(
+        normalise_header(_text(by_key.get("sex", (None, ""))[0])) == SPANISH_MEN for _n, by_key in tables
+    )
+    for number, by_key in tables:
+        row, row_errors, row_warnings = _check_row(number, by_key, category, spanish_letters=spanish_letters)
         errors.extend(row_errors)
         warnings.extend(row_warnings)
         if row is None:

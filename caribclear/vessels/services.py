@@ -340,7 +340,7 @@ def person_create(
             actor=actor,
             action="vessels.person_create",
             obj=person,
-            summary=str(person),
+            summary="",  # the record id suffices: no names in the undeletable trail
             data={"documents": [d.pk for d in prepared]},
         )
     return person
@@ -358,7 +358,7 @@ def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Pe
                 actor=actor,
                 action="vessels.person_update",
                 obj=person,
-                summary=str(person),
+                summary="",  # the record id suffices: no names in the undeletable trail
                 data={"changed": changed},
             )
     return person
@@ -374,7 +374,7 @@ def person_archive(*, actor: User, person: Person, archived: bool = True) -> Per
                 actor=actor,
                 action="vessels.person_archive" if archived else "vessels.person_restore",
                 obj=person,
-                summary=str(person),
+                summary="",  # the record id suffices: no names in the undeletable trail
             )
     return person
 
@@ -390,7 +390,7 @@ def document_add(*, actor: User, person: Person, data: Mapping[str, Any]) -> Tra
             actor=actor,
             action="vessels.document_add",
             obj=document,
-            summary=str(document),
+            summary="",  # the record id suffices: no document numbers in the trail
             data={"person": person.pk},
         )
     return document
@@ -408,7 +408,7 @@ def document_update(*, actor: User, document: TravelDocument, data: Mapping[str,
                 actor=actor,
                 action="vessels.document_update",
                 obj=document,
-                summary=str(document),
+                summary="",  # the record id suffices: no document numbers in the trail
                 data={"person": document.person_id, "changed": changed},
             )
     return document
@@ -422,7 +422,7 @@ def document_remove(*, actor: User, document: TravelDocument) -> None:
             actor=actor,
             action="vessels.document_remove",
             obj=document,
-            summary=str(document),
+            summary="",  # the record id suffices: no document numbers in the trail
             data={"person": document.person_id},
         )
         try:

@@ -10,6 +10,7 @@ from django.forms import BaseForm
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -366,6 +367,7 @@ def _row_errors(error: ValidationError) -> list[RowError]:
 
 @operator_required
 def people_upload(request: HttpRequest) -> HttpResponse:
+    language = get_language() or "en"
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -397,7 +399,15 @@ def people_upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "errors": errors,
-            "columns": COLUMNS,
+            "columns": [
+                {
+                    "header": column.header_in(language),
+                    "required": column.required,
+                    "help": column.help,
+                    "aliases": column.also_accepted(language),
+                }
+                for column in COLUMNS
+            ],
             "crew": PersonCategory.CREW,
             "passenger": PersonCategory.PASSENGER,
         },
@@ -408,7 +418,9 @@ def people_upload(request: HttpRequest) -> HttpResponse:
 def upload_template(request: HttpRequest, category: str) -> HttpResponse:
     if category not in PersonCategory.values:
         return redirect("vessels:people_upload")
-    response = HttpResponse(template_csv(category), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        template_csv(category, get_language() or "en"), content_type="text/csv; charset=utf-8"
+    )
     filename = "crew-list-fal5.csv" if category == PersonCategory.CREW else "passenger-list-fal6.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -70,7 +70,9 @@ def test_an_administrator_deactivates_an_official_and_cannot_lock_themselves_out
 
 def test_an_api_token_is_shown_once_stored_hashed_and_can_be_revoked(client_for, operator):
     client = client_for(operator)
-    response = client.post("/accounts/tokens/", {"name": "Marina office system"})
+    response = client.post(
+        "/accounts/tokens/", {"name": "Marina office system", "scopes": ["read", "file"], "lifetime_days": 90}
+    )
     html = response.content.decode()
     token = ApiToken.objects.get(user=operator)
     secret = html.split('<code id="new-token">')[1].split("</code>")[0]

@@ -11,7 +11,8 @@ One module per subject; every public name is importable from here:
 - `versions`: every submission and amendment freezes the whole notification in a `NotificationVersion`
   with the list of what changed since the version before (`snapshot`, `changes_between`);
 - `decisions`: the officer's `clearance_decide` and the e-mail that tells the operator;
-- `receipts`: the e-mail that tells the captain their notification was received.
+- `receipts`: the e-mail that tells the captain their notification was received;
+- `unfinished`: a draft kept as typed before it has a vessel, kind, port and time.
 
 Status moves go through the notification's pipeline (`clearance.pipeline.NOTIFICATION_STATUS`), which
 records each in the status history and the audit trail.
@@ -46,6 +47,7 @@ from .notifications import (
     visit_file,
 )
 from .receipts import send_receipt_email, send_receipt_task
+from .unfinished import unfinished_discard, unfinished_save
 from .versions import SNAPSHOT_FIELDS, changes_between, snapshot
 
 __all__ = [
@@ -73,5 +75,7 @@ __all__ = [
     "send_receipt_email",
     "send_receipt_task",
     "snapshot",
+    "unfinished_discard",
+    "unfinished_save",
     "visit_file",
 ]

@@ -21,7 +21,7 @@ from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from ..choices import DECIDABLE, OPERATOR_EDITABLE, Decision, Kind, Status
 from ..expiry import expired_on_board
-from ..models import Notification
+from ..models import Notification, UnfinishedNotification
 from ..pipeline import NOTIFICATION_STATUS
 from .filing import (
     VISIT_MAX_LENGTH,
@@ -33,6 +33,7 @@ from .filing import (
     set_people,
     validate,
 )
+from .unfinished import unfinished_discard
 from .versions import record_version
 
 
@@ -66,12 +67,20 @@ def _new_with_reference(notification: Notification) -> Notification:
 
 @transaction.atomic
 def notification_create(
-    *, actor: User, data: Mapping[str, Any], people: Sequence[Aboard] = (), submit: bool = False
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    people: Sequence[Aboard] = (),
+    submit: bool = False,
+    replaces: UnfinishedNotification | None = None,
 ) -> Notification:
     """A draft notification (only the vessel, kind, port and date need to be right to keep a draft);
-    with `submit=True` it is submitted at once, and nothing is kept if it cannot be."""
+    with `submit=True` it is submitted at once, and nothing is kept if it cannot be. `replaces`: the
+    draft kept as typed it was finished from, removed with it."""
     if not actor.is_operator:
         raise PermissionDenied
+    if replaces is not None:
+        unfinished_discard(actor=actor, unfinished=replaces, finished=True)
     notification = Notification(account=actor, status=Status.DRAFT)
     apply(notification, data)
     validate(actor, notification, people, complete=submit)
@@ -264,6 +273,7 @@ def visit_file(
     people: Sequence[Aboard],
     departs_at: dt.datetime | None,
     submit: bool = True,
+    replaces: UnfinishedNotification | None = None,
 ) -> tuple[Notification, Notification]:
     """A short stay: the arrival and the departure filed together and paired, so one visit to the
     office clears the craft in and out. `data` describes the arrival; the departure shares the vessel,
@@ -277,7 +287,9 @@ def visit_file(
             problem = _("A visit filed together lasts at most 30 days: file the departure later.")
     if problem:
         raise ValidationError({"departs_at": problem})
-    arrival = notification_create(actor=actor, data={**data, "kind": Kind.ARRIVAL}, people=people)
+    arrival = notification_create(
+        actor=actor, data={**data, "kind": Kind.ARRIVAL}, people=people, replaces=replaces
+    )
     departure = notification_create(
         actor=actor, data={**data, "kind": Kind.DEPARTURE, "expected_at": departs_at}, people=people
     )

@@ -38,6 +38,17 @@ class Api:
         return getattr(self.client, method)(path, payload, content_type="application/json", **extra)
 
 
+NOTHING_DECLARED = {
+    "firearms": False,
+    "currency": False,
+    "alcohol_tobacco": False,
+    "animals": False,
+    "plants_food": False,
+    "goods_for_sale": False,
+    "illness": False,
+}
+
+
 def payload(crew, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "vessel_id": crew.vessel.pk,
@@ -53,7 +64,7 @@ def payload(crew, **overrides: Any) -> dict[str, Any]:
             {"person_id": crew.master[0].pk, "role": "master"},
             {"person_id": crew.mate[0].pk, "document_id": crew.mate[1].pk, "role": "crew"},
         ],
-        "declaration": {"firearms": False, "currency": False},
+        "declaration": NOTHING_DECLARED,
     }
     body.update(overrides)
     return body
@@ -178,7 +189,7 @@ def test_field_errors_are_listed_in_a_422_problem(crew, make_user):
             payload(
                 crew,
                 submit=True,
-                declaration={"illness": True, "currency": True},
+                declaration={**NOTHING_DECLARED, "illness": True, "currency": True},
                 expected_at=later(-40).isoformat(),
             ),
         ),
@@ -276,13 +287,20 @@ def test_the_openapi_document_describes_the_notifications(crew):
     assert set(document["paths"]["/api/notifications/{reference}"]) == {"get", "put", "patch"}
 
 
-def test_a_patch_with_an_empty_declaration_answers_every_question_no(crew):
+def test_an_empty_declaration_is_refused_naming_each_unanswered_question(crew):
+    """Issue 9, point 8: `"declaration": {}` used to answer every question "no", firearms included."""
     api = Api(crew.operator)
     reference = api.send("post", BASE, payload(crew, declaration=None)).json()["reference"]
-    response = api.send("patch", f"{BASE}/{reference}", {"declaration": {}})
+    problem = assert_problem(api.send("patch", f"{BASE}/{reference}", {"declaration": {}}), 422)
+    assert fields_of(problem) == {f"declaration.{question}" for question in NOTHING_DECLARED}
+    problem = assert_problem(
+        api.send("patch", f"{BASE}/{reference}", {"declaration": {"firearms": False}}), 422
+    )
+    assert "declaration.firearms" not in fields_of(problem) and "declaration.illness" in fields_of(problem)
+    assert api.get(f"{BASE}/{reference}").json()["declaration"]["answered"] is False
+    response = api.send("patch", f"{BASE}/{reference}", {"declaration": NOTHING_DECLARED})
     assert response.status_code == 200, response.content
     assert response.json()["declaration"]["answered"] is True
-    assert response.json()["declaration"]["firearms"] is False
 
 
 def test_an_expired_passport_is_a_warning_not_an_error(crew):
@@ -298,3 +316,12 @@ def test_an_expired_passport_is_a_warning_not_an_error(crew):
         f"The travel document {document.number} of Ben Mate expires on {document.expiry_date.isoformat()}, "
         "before the expected date."
     ]
+
+
+def test_a_person_without_a_document_is_named_by_the_field_sent(crew):
+    """Issue 9, point 8: no document_id was sent, so the error is about the person, not `document_id`."""
+    crew.mate[1].delete()
+    body = payload(crew, people=[{"person_id": crew.mate[0].pk, "role": "crew"}])
+    problem = assert_problem(Api(crew.operator).send("post", BASE, body), 422)
+    assert fields_of(problem) == {"people.0.person_id"}
+    assert "no travel document" in problem["detail"]

@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import escape
 
 from caribclear.accounts.models import User
 
 from .. import services
 from ..models import NotificationVersion
+from ..versions import version_changes
 from .operator_fixtures import crew_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,33 @@ def test_the_migration_gives_older_versions_each_persons_surname_and_given_names
     assert [(p["surname"], p["given_names"]) for p in old["people"]] == [("MATE", "Ben Jo"), ("SOLO", "")]
     assert migration.upgrade_snapshot(old) is False  # once is enough
     assert migration.upgrade_snapshot({}) is False
+
+
+def test_the_officer_reads_the_same_words_as_the_captain(crew: Any, officer: User, client_for: Any) -> None:
+    """Issue 9, point 10: a changed time and a person taken off read in words on the officer's page (they
+    read "expected_at: 2026-12-03T14:30:00+00:00 -> ..." and "people: -> VAN DER BERG")."""
+    notification = services.notification_create(
+        actor=crew.operator, data=crew.data(), people=crew.people(), submit=True
+    )
+    later = notification.expected_at + dt.timedelta(hours=5)
+    services.notification_amend(
+        actor=crew.operator,
+        notification=notification,
+        data={"expected_at": later},
+        people=crew.people()[:1],
+    )
+    officer_page = client_for(officer).get(_url(notification)).content.decode()
+    captain_page = (
+        client_for(crew.operator)
+        .get(reverse("clearance:notification_detail", args=[notification.reference]))
+        .content.decode()
+    )
+    versions = officer_page.split('id="versions"')[1]
+    assert "expected_at" not in versions and "+00:00" not in versions and "people:" not in versions
+    assert "(AST, UTC-4)" in versions  # the time on the port's clock, with its zone
+    changes = version_changes(notification.versions.get(number=2))
+    assert len(changes) >= 2
+    for change in changes:
+        for words in (str(change.label)[:1].upper() + str(change.label)[1:], change.old, change.new):
+            if words:
+                assert escape(str(words)) in officer_page and escape(str(words)) in captain_page

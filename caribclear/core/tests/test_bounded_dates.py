@@ -42,3 +42,51 @@ def test_the_shared_date_field_takes_ordinary_dates():
 
     form = Form({"day": "2026-12-01"})
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("value", ["0", "9999-12-31", "0001-01-01", "1e9"])
+def test_api_date_filters_out_of_range_or_numeric_are_422_problems(make_user, antigua, value):
+    """Issue 15, finding 6: `0` was taken as 1970-01-01; a far date is a 422 naming the parameter."""
+    from django.test import Client
+
+    from caribclear.accounts.services import api_token_create
+
+    official = make_user(role="supervisor", administration=antigua, agency="customs")
+    _token, raw = api_token_create(user=official, name="dates", second_factor=True)
+    response = Client().get("/api/intel/seizures", {"date_to": value}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == ["date_to"]
+
+
+@pytest.mark.parametrize("value", [0, "0", 1700000000, "9999-12-31T00:00:00Z", "1899-12-31T23:00:00Z"])
+def test_api_times_in_bodies_out_of_range_or_numeric_are_422_problems(operator, value):
+    import json
+
+    from django.test import Client
+
+    from caribclear.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=operator, name="dates")
+    response = Client().post(
+        "/api/notifications",
+        json.dumps({"vessel_id": 1, "kind": "arrival", "port": "AGSJO", "expected_at": value}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_IDEMPOTENCY_KEY=f"date-{value}",
+    )
+    assert response.status_code == 422
+    assert "expected_at" in [e["field"] for e in response.json()["errors"]]
+
+
+def test_api_kit_dates_take_iso_text_and_date_objects():
+    import datetime as dt
+
+    from pydantic import TypeAdapter
+
+    from caribclear.core.api_kit import Date, DateTime
+
+    assert TypeAdapter(Date).validate_python("2026-12-03") == dt.date(2026, 12, 3)
+    assert TypeAdapter(Date).validate_python(dt.date(2026, 12, 3)) == dt.date(2026, 12, 3)
+    moment = TypeAdapter(DateTime).validate_python("2026-12-03T14:30:00-04:00")
+    assert moment.utcoffset() == dt.timedelta(hours=-4)

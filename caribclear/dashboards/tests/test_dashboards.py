@@ -112,6 +112,7 @@ def test_hit_rates_come_from_the_risk_engine_for_the_readers_administration(
 
     criterion_create(
         actor=people["ag"],
+        kind="clearance.notification",
         name="Charter vessels",
         documentation="Charters pay a cruising permit.",
         conditions=[{"field": "is_charter", "operator": "is_yes", "values": []}],

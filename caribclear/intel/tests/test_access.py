@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.accounts.services import api_token_create
 
-from ..access import redact, visible_records
+from ..access import redact, visible_records, visible_to_administration
 from ..choices import ReadVia, Tlp
 from ..models import AccessLog, Seizure
 from ..selectors import SeizureFilters, seizure_search
@@ -35,7 +36,7 @@ def reads(user: User, seizure: Seizure, via: str | None = None) -> list[AccessLo
 
 
 def api_client(user: User) -> tuple[Client, dict[str, Any]]:
-    _token, raw = api_token_create(user=user, name="test")
+    _token, raw = api_token_create(user=user, name="test", second_factor=True)
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -238,6 +239,46 @@ def test_red_is_for_named_recipients_only(
         client_for(colleague).get(reverse("intel:seizure_detail", args=[seizure.reference])).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.SUPERVISOR, Role.ADMINISTRATOR])
+def test_red_is_not_for_the_owning_administration_as_a_whole(
+    role: str,
+    ports: None,
+    analyst: User,
+    antigua: Administration,
+    bb_officer: User,
+    make_user: Callable[..., User],
+    client_for: Callable[[User], Client],
+) -> None:
+    """TLP 2.0: RED is for the named people alone. A colleague of the author who is not named gets the
+    same 404 everywhere as an outsider: narrative, persons, attachment, handling page, lists, CSV, API."""
+    colleague = make_user(role=role, administration=antigua)
+    named_colleague = make_user(role=Role.OFFICER, administration=antigua)
+    seizure = seizure_make(actor=analyst, tlp=Tlp.RED, recipients=[bb_officer, named_colleague])
+    attachment = seizure.attachments.create(
+        file=SimpleUploadedFile("photo.txt", b"evidence"), caption="hold", uploaded_by=analyst
+    )
+    pages = [
+        reverse("intel:seizure_detail", args=[seizure.reference]),
+        reverse("intel:seizure_attachment", args=[seizure.reference, attachment.pk]),
+        reverse("intel:handling", args=["seizure", seizure.reference]),
+    ]
+    for reader, status in ((analyst, 200), (named_colleague, 200), (colleague, 404)):
+        client = client_for(reader)
+        for page in pages:
+            assert client.get(page).status_code == status, (reader.email, page)
+    # A recipient of another administration reads the record (not its personal parts, not its handling).
+    assert client_for(bb_officer).get(pages[0]).status_code == 200
+    client = client_for(colleague)
+    assert seizure.reference not in client.get(reverse("intel:seizure_list")).content.decode()
+    export = client.get(reverse("intel:seizure_list"), {"format": "csv"}).content.decode()
+    assert seizure.reference not in export
+    api, headers = api_client(colleague)
+    assert api.get(f"/api/intel/seizures/{seizure.reference}", **headers).status_code == 404
+    assert seizure.reference not in json.dumps(api.get("/api/intel/seizures", **headers).json())
+    # Nor does the administration as a whole (screening) read it.
+    assert not visible_to_administration(antigua, Seizure.objects.filter(pk=seizure.pk)).exists()
 
 
 def test_api_reads_are_redacted_and_logged(seizure: Seizure, bb_officer: User) -> None:

@@ -41,6 +41,7 @@ def supervisor(make_user: Callable[..., User], antigua: Administration) -> User:
 
 def venezuela_rule(actor: User, **overrides: Any) -> Any:
     fields: dict[str, Any] = {
+        "kind": "clearance.notification",
         "name": "Arrivals from Venezuela",
         "documentation": "Check the hold and the bilges.",
         "conditions": [{"field": "last_port_country", "operator": "in", "values": ["VE"]}],
@@ -54,6 +55,7 @@ def test_criteria_set_the_lane_and_the_reasons(ports: None, operator: User, supe
     venezuela_rule(supervisor)
     criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Firearms on a charter",
         documentation="Count and seal the firearms.",
         conditions=[
@@ -167,6 +169,7 @@ def test_watchlist_hit_score_criterion_ignores_false_positives(
     watchlist_import(actor=None, watchlist=watchlist, path=path)
     criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Strong watchlist hit",
         documentation="Hold the person for a secondary check.",
         conditions=[{"field": "watchlist_hit_score", "operator": "gte", "values": ["0.9"]}],

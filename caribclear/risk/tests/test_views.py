@@ -48,6 +48,7 @@ def screened(ports: None, operator: User, supervisor: User, tmp_path: Any) -> No
     watchlist_import(actor=None, watchlist=watchlist, path=path)
     criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Watchlist hit",
         documentation="Hold the person for a secondary check.",
         conditions=[{"field": "watchlist_hit_score", "operator": "gte", "values": ["0.8"]}],
@@ -186,6 +187,7 @@ def test_supervisor_writes_a_criterion_tests_it_then_saves_it(
     create = reverse("risk:criterion_create")
     assert client.get(create).status_code == 200
     data = {
+        "kind": "clearance.notification",
         "name": "From Venezuela",
         "documentation": "Check the hold.",
         "lane": "yellow",
@@ -241,6 +243,7 @@ def test_criteria_pages_are_404_across_administrations_and_for_plain_officers(
 ) -> None:
     criterion = criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Charter",
         documentation="Check the charter agreement.",
         conditions=[{"field": "is_charter", "operator": "is_yes", "values": []}],

@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -66,6 +66,9 @@ SPACELESS_EDIT = 0.05
 #: A name token left unmatched that the same date of birth shows to be a damaged list name (one or two
 #: typing errors) counts as a pair of this similarity.
 DAMAGED_SIM = 0.84
+#: Two typing errors (the first letter's included: ``Jzman`` for ``Guzman``) need a name of this many letters:
+#: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``).
+DAMAGED_TWO_MIN = 5
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
 #: Token similarity below this is no match at all.
@@ -849,12 +852,13 @@ class _QueryName:
         ]
         if not close:
             return q_used, e_used, num
+        n_e = max(u[3].positions[-1] for u in eunits) + 1
         for m in list(matched):
             qi, ei, sim = m
             if sim >= LOOSE_SIM or len(units[qi].text) < 2 or len(eunits[ei][3].text) < 2:
                 continue
             qp, ep = units[qi].positions[0], eunits[ei][3].positions[0]
-            if any((qp - cq) * (ep - ce) < 0 for cq, ce in close):
+            if not _in_order((qp, ep), close, n_e):
                 matched.remove(m)
                 q_used &= ~self.unit_masks[qi]
                 e_used &= ~eunits[ei][1]
@@ -881,6 +885,30 @@ class _QueryName:
             matched.append((qi, ei, -neg_sim))
             num += _credit(-neg_sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+
+def _monotone(points: list[tuple[int, int]]) -> bool:
+    """No two (query position, list position) pairs cross."""
+    points = sorted(points)
+    return all(a[1] < b[1] for a, b in pairwise(points))
+
+
+def _in_order(pair: tuple[int, int], placed: list[tuple[int, int]], n_e: int) -> bool:
+    """Whether a pair of name positions stands in the name's order with the pairs ``placed``: crossing none
+    of them, or crossing none once the list name is read from another word on, when two or more pairs show
+    that the name was written that way round (``GIMENEZ MURO, Salma Sonia`` for ``Salma Sonia Gimenez
+    Muro``). With one pair placed, the order is the name's as written: ``Chris Allan`` against ``Allan
+    Cruz`` does not make ``Chris`` the damaged ``Cruz``."""
+    qp, ep = pair
+    if not any((qp - cq) * (ep - ce) < 0 for cq, ce in placed):
+        return True
+    if len(placed) < 2:
+        return False
+    for start in range(1, n_e):
+        turned = [(q, (e - start) % n_e) for q, e in placed]
+        if _monotone(turned) and _monotone([*turned, (qp, (ep - start) % n_e)]):
+            return True
+    return False
 
 
 def _credit(sim: float) -> float:
@@ -943,7 +971,8 @@ class _Alignment:
     def rescue(self, index: Index, eschema: int) -> tuple[float, str] | None:
         """With the same date of birth, query names left unmatched that are one or two typing errors from a
         list name left over (``Lgwih`` ~ ``Lewis``, ``Aa`` ~ ``Ana``) count as that name, damaged: the gain in
-        score and why, or ``None``. Only in the name's order: a pair that crosses another is another name."""
+        score and why, or ``None``. Only in the name's order (see ``_in_order``): a pair that crosses another
+        is another name."""
         qn = self.query
         eweights = index._name_weights(self.etokens, eschema)
         qfree = [
@@ -964,9 +993,9 @@ class _Alignment:
             for ep in efree:
                 b = self.etokens[ep]
                 d = OSA.distance(a, b, score_cutoff=2)
-                if d > 2 or (d == 2 and (max(len(a), len(b)) < 5 or a[0] != b[0])):
+                if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                     continue
-                if any((qp - cq) * (ep - ce) < 0 for cq, ce in placed):
+                if not _in_order((qp, ep), placed, len(self.etokens)):
                     continue
                 pairs.append((d, qp, ep))
         if not pairs:

@@ -33,7 +33,7 @@ def hit_dispose(*, actor: User, hit: Hit, disposition: str, note: str = "") -> H
         actor=actor,
         action="screening.hit_dispose",
         obj=hit,
-        summary=f"{hit.subject_label} ~ {hit.entity_caption}: {disposition}",
+        summary=disposition,  # the hit's id suffices: no names in the undeletable trail
         data={
             "previous": previous,
             "disposition": disposition,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -153,7 +154,7 @@ def watchlist_import(
         info, entities = read_watchlist(path, watchlist.source_format)
     except InputError as error:
         raise ValidationError({"file": str(error)}) from error
-    except (UnicodeDecodeError, ValueError, KeyError) as error:
+    except (UnicodeDecodeError, ValueError, KeyError, csv.Error) as error:
         raise ValidationError(
             {
                 "file": _("This file cannot be read as %(format)s.")

@@ -327,6 +327,7 @@ def test_the_lookout_hit_criterion_fires_on_an_alert_hit(
     chief = make_user(role=Role.SUPERVISOR, administration=barbados, email="chief@bb.example")
     criterion = criterion_create(
         actor=chief,
+        kind="clearance.notification",
         name="Regional lookout",
         documentation="Stop and search: someone in the region asked to watch for this.",
         conditions=[{"field": "lookout_hit", "operator": "is_yes", "values": []}],

@@ -268,3 +268,63 @@ def test_owner_changes_sharing_and_the_other_administration_is_screened_again(
     hit.refresh_from_db()
     assert not hit.is_current  # Barbados no longer screens against Antigua's list
     assert AuditEvent.objects.filter(action="watchlist.update", object_id=str(watchlist.pk)).exists()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n'
+    b"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>&lol2;</FIRST_NAME></INDIVIDUAL>"
+    b"</INDIVIDUALS></CONSOLIDATED_LIST>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source_format", "name", "content", "message"),
+    [
+        ("un", "un.xml", BILLION_LAUGHS, "declares a document type or entities"),
+        ("csv", "list.csv", bytes(range(256)) * 64, "not a text file"),
+        ("ftm", "list.json", b"PK\x03\x04" + b"\x00\x9d\x81" * 500, "not a text file"),
+        ("un", "un.xml", b"   \n  ", "The file is empty"),
+        ("csv", "list.csv", b"id,name\n1," + b"x" * (2 * 1024 * 1024) + b"\n", "cannot be read"),
+    ],
+)
+def test_a_list_file_is_refused_on_its_field_before_any_reader_parses_it(
+    source_format: str,
+    name: str,
+    content: bytes,
+    message: str,
+    supervisor: User,
+    client_for: Callable[[User], Client],
+) -> None:
+    """Issue 15: watchlist files go through the shared upload guard (`core.uploads`): binary content,
+    XML with entity declarations and empty files are refused beside the file field, never a 500."""
+    response = client_for(supervisor).post(
+        reverse("screening:watchlist_create"),
+        {
+            "name": "Guarded",
+            "source_format": source_format,
+            "sharing": "own",
+            "threshold": "0.85",
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Watchlist.objects.filter(name="Guarded").exists()
+
+
+def test_a_list_file_over_its_format_limit_is_refused_while_streaming(
+    supervisor: User, client_for: Callable[[User], Client], settings: Any
+) -> None:
+    settings.CARIBCLEAR_WATCHLIST_MAX_BYTES = {"csv": 1024}
+    response = client_for(supervisor).post(
+        reverse("screening:watchlist_create"),
+        {
+            "name": "Too big",
+            "source_format": "csv",
+            "sharing": "own",
+            "threshold": "0.85",
+            "file": csv_upload("id,name\n" + "".join(f"A-{i},Person {i}\n" for i in range(200))),
+        },
+    )
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()

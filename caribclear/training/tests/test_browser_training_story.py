@@ -60,13 +60,14 @@ def test_an_intake_from_opening_to_a_verified_certificate(
     desk.click("text=Open an intake")
     desk.select_option("#id_course", label="CCM103 International Trade Terms")
     desk.fill("#id_code", "CCM103-2027-1")
-    desk.fill("#id_starts_on", "2027-01-11")
-    desk.fill("#id_ends_on", "2027-03-26")
+    desk.fill("#id_starts_on", "11/01/2027")
+    desk.fill("#id_ends_on", "26/03/2027")
     desk.select_option("#id_mode", "online")
-    desk.select_option("#id_tutors", label=str(tutor))
+    desk.select_option("#id_tutors", label="Curtis Alleyne (external tutor)")
     desk.click("button:has-text('Open intake')")
     desk.wait_for_selector("h1:has-text('CCM103-2027-1')")
     assert desk.locator("text=Open for nominations").first.is_visible()
+    assert desk.locator("text=11 Jan 2027 – 26 Mar 2027").first.is_visible()
 
     # Antigua's administrator nominates two officers, on a phone.
     phone = new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from caribclear.training import services
+from caribclear.training.models import Enrolment
 
 
 def test_participants_evaluate_a_run_and_the_secretariat_sees_the_summary(
@@ -66,13 +67,18 @@ def test_regional_figures_count_trained_and_certified_officials_per_member_and_y
     services.result_record(
         actor=tutor, enrolment=enrol(intake, antigua_officer), grade=Decimal(80), days_attended=None
     )
-    services.result_record(
-        actor=tutor, enrolment=enrol(intake, failed), grade=Decimal(20), days_attended=None
-    )
+    second = enrol(intake, failed)
+    services.result_record(actor=tutor, enrolment=second, grade=Decimal(20), days_attended=None)
+    services.evaluation_submit(actor=failed, enrolment=second, outcomes_achieved=3, rating=4)
+    own = Enrolment.objects.get(intake=intake, official=antigua_officer)
+    services.evaluation_submit(actor=antigua_officer, enrolment=own, outcomes_achieved=4, rating=5)
     csv_text = client_for(staff).get("/training/figures/?format=csv").content.decode()
     lines = csv_text.strip().splitlines()
-    assert lines[0] == "year,member,participants,trained,certified,completion_rate,pass_rate"
-    assert lines[1] == "2026,Antigua and Barbuda,2,2,1,100,50"
+    assert lines[0] == (
+        "year,member,participants,trained,certified,completion_rate,pass_rate,"
+        "evaluations,average_rating,average_outcomes_achieved"
+    )
+    assert lines[1] == "2026,Antigua and Barbuda,2,2,1,100,50,2,4.5,3.5"
     page = client_for(staff).get("/training/figures/").content.decode()
     assert "<svg" in page and "Antigua and Barbuda" in page
 
@@ -83,7 +89,8 @@ def test_the_secretariat_adds_courses_and_a_programme(staff, administrator, clie
         response = client.post(
             "/training/catalogue/courses/new/",
             {"code": code, "title": title, "credits": "3", "hours": "45", "pass_mark": "50",
-             "learning_outcomes": "Apply the WTO Valuation Agreement\n\nExplain transaction value"},
+             "learning_outcomes": "Apply the WTO Valuation Agreement\n\nExplain transaction value",
+             "modules": "Readings and forum; 15\nCase study: transaction value;20\n\nAssessment"},
         )  # fmt: skip
         assert response.status_code == 302
     again = client.post(
@@ -95,6 +102,17 @@ def test_the_secretariat_adds_courses_and_a_programme(staff, administrator, clie
 
     first, second = Course.objects.order_by("code")
     assert second.outcome_list == ["Apply the WTO Valuation Agreement", "Explain transaction value"]
+    assert [(m.number, m.title, m.hours) for m in second.modules.all()] == [
+        (1, "Readings and forum", 15),
+        (2, "Case study: transaction value", 20),
+        (3, "Assessment", 0),
+    ]
+    bad = client.post(
+        "/training/catalogue/courses/new/",
+        {"code": "CCM203", "title": "Rules of Origin", "credits": "3", "hours": "45", "pass_mark": "50",
+         "modules": "Readings; many\nCase study; 10"},
+    )  # fmt: skip
+    assert "Line 1: give the module" in bad.content.decode() and "Case study; 10" in bad.content.decode()
     clash = client.post(
         "/training/catalogue/programmes/new/",
         {"code": "DCM", "title": "Diploma", "level": "diploma", "required_credits": "6", "minimum_grade": "50",

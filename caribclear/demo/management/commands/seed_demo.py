@@ -19,7 +19,12 @@ from caribclear.accounts.models import Administration, User
 from caribclear.clearance.choices import Decision, Kind, PersonRole, Purpose
 from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
+from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.demo.hits import seed_hits_demo
+from caribclear.demo.security import seed_security_demo
+from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
+from caribclear.partners.demo import seed_partners_demo
+from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
@@ -27,6 +32,7 @@ from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
 from caribclear.training.demo import seed_training_demo
+from caribclear.valuation.demo import seed_valuation_demo
 from caribclear.vessels.models import Person, TravelDocument, Vessel, Weapon
 
 DEMO_PASSWORD = "caribclear-demo"  # noqa: S105 - printed for the local demo only
@@ -65,10 +71,18 @@ class Command(BaseCommand):
                 self._risk(officials)
                 self._voyages(skipper, officials)
             seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
+            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
                 officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
             )
+            seed_unfinished_draft_demo(skipper=skipper, write=self.stdout.write)
+            seed_partners_demo(officials=officials, write=self.stdout.write)
+            seed_passengers_demo(
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+            )
+            seed_valuation_demo(officials=officials, write=self.stdout.write)
         self._print(officials, skipper)
+        seed_security_demo(write=self.stdout.write)
 
     def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
         user = User.objects.filter(email__iexact=email).first()
@@ -110,6 +124,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Firearms on board",
             lane=Lane.YELLOW,
             weight=20,
@@ -119,6 +134,7 @@ class Command(BaseCommand):
         )
         criterion_create(
             actor=supervisor,
+            kind="clearance.notification",
             name="Lookout match",
             lane=Lane.RED,
             weight=50,

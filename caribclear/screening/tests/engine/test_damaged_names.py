@@ -18,12 +18,18 @@ LIST = [
     Entity("bv", "Person", ("Bjorn Luke van der Velde",), ("1977-11-12",), ("NL",), "male"),
     Entity("aa", "Person", ("Ana Yolanda Álvarez López",), ("1969-03-04",), ("CU",), "female"),
     Entity("ac", "Person", ("Allan Cruz",), ("1982-06-07",), ("TT",), "male"),
+    Entity("gm", "Person", ("GIMENEZ MURO, Salma Sonia",), ("1980-03-11",), ("CO",), "female"),
+    Entity("bc", "Person", ("BERNAL CALVET, Rafaela Felicidad",), ("1961-10-01",), ("DO",), "female"),
+    Entity("kg", "Person", ("Kelli Guzman",), ("1965-05-25",), ("GB",), "female"),
+    Entity("ck", "Person", ("Katie Kemp",), ("1950-11-10",), ("BB",), "female"),
     # people who share a name with them, so that no name is unique to its person
     Entity("f1", "Person", ("Kerry Brown",), ("1950-01-01",)),
     Entity("f2", "Person", ("Steven Walker",), ("1961-03-08",)),
     Entity("f3", "Person", ("Lucie Martin",), ("1979-04-02",)),
     Entity("f4", "Person", ("Chris Allan",), ("1960-10-10",)),
     Entity("f5", "Person", ("Ana Lopez Garcia",), ("1992-12-12",)),
+    Entity("f6", "Person", ("Salma Ortiz Muro",), ("1970-05-05",)),
+    Entity("f7", "Person", ("Kelli Brown",), ("1987-08-09",)),
 ]
 
 
@@ -80,6 +86,10 @@ def test_a_typo_across_a_space_is_explained(index: Index) -> None:
         ("Steven Lgwih", "1966-05-06", "sl"),
         ("Lucie Hemy", "1990-01-01", "lh"),
         ("Aa Yoalnda Álvarez López", "1969-03-04", "aa"),
+        # the first letter damaged too, in a long enough name
+        ("Kelli jzman", "1965-05-25", "kg"),
+        # the list writes the surnames first: the damaged name stands in that order
+        ("Rafaela Felicidad Bernal Cavft", "1961-10-01", "bc"),
     ],
 )
 def test_the_same_date_of_birth_confirms_a_damaged_name(
@@ -97,6 +107,17 @@ def test_a_damaged_name_without_its_date_of_birth_does_not_alert(
 ) -> None:
     assert listed not in ids(screen(index, name, None))
     assert listed not in ids(screen(index, name, "1971-02-17"))
+
+
+def test_a_typo_in_a_name_the_list_writes_surnames_first_is_found(index: Index) -> None:
+    # "Mudo" ~ "Muro" is a loose pair, but it stands in the order of the list's name read from "Salma" on
+    assert ids(screen(index, "Salma Sonia Gimenez Mudo", "1980-03-11"))[:1] == ["gm"]
+
+
+def test_two_typos_in_a_short_name_are_too_much_even_with_the_date_of_birth(index: Index) -> None:
+    # two typing errors leave too little of a 4-letter surname ("Ksp" for "Kemp") for the date to confirm
+    assert "ck" not in ids(screen(index, "Katie Ksp", "1950-11-10"))
+    assert ids(screen(index, "Katie Kmep", "1950-11-10"))[:1] == ["ck"]
 
 
 def test_a_shared_date_of_birth_does_not_make_two_different_names_one(index: Index) -> None:

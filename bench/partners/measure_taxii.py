@@ -1,0 +1,116 @@
+"""Time a partner's TAXII pulls: the first full pull of a collection, and incremental pulls
+(`added_after`), through the real server code (token check, intel's visibility rule, redaction, STIX
+building with stix2, access-log writes), with Django's test Client in-process.
+
+Use a database filled by `bench/intel/generate.py` (see README.md beside this file).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_partners \\
+        .venv/bin/python bench/partners/measure_taxii.py --member BB --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caribclear.settings_test")
+
+import django
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from caribclear.accounts.choices import Agency, Role  # noqa: E402
+from caribclear.accounts.models import Administration, User  # noqa: E402
+from caribclear.accounts.services import api_token_create  # noqa: E402
+from caribclear.intel.access import visible_records  # noqa: E402
+from caribclear.intel.models import Seizure  # noqa: E402
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+def reader(code: str) -> User:
+    administration = Administration.objects.get(code=code)
+    email = f"taxii-bench@{code.lower()}.bench"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            username=email,
+            email=email,
+            role=Role.OFFICER,
+            administration=administration,
+            agency=Agency.CUSTOMS,
+        )
+    return user
+
+
+def get(client: Client, token: str, path: str) -> dict:
+    response = client.get(path, HTTP_ACCEPT=TAXII, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200, (response.status_code, response.content[:300])
+    return response.json() if response.content else {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--member", default="BB")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--page", type=int, default=1000, help="limit (objects) per request")
+    parser.add_argument("--recent", type=int, default=20, help="records changed since the incremental mark")
+    args = parser.parse_args()
+    setup_test_environment()
+    user = reader(args.member)
+    token = api_token_create(user=user, name="bench")[1]
+    client = Client()
+    collections = get(client, token, "/taxii2/api/collections/")["collections"]
+    region = next(c for c in collections if c["title"].startswith("Intelligence shared with"))
+    base = f"/taxii2/api/collections/{region['id']}/objects/"
+    shared = visible_records(user, Seizure.objects.all(), with_personal=False).count()
+
+    start = time.perf_counter()
+    pages = objects = incidents = 0
+    path = f"{base}?limit={args.page}"
+    while True:
+        body = get(client, token, path)
+        pages += 1
+        page_objects = body.get("objects", [])
+        objects += len(page_objects)
+        incidents += sum(1 for o in page_objects if o["type"] == "incident")
+        if not body.get("more"):
+            break
+        path = f"{base}?limit={args.page}&next={body['next']}"
+    full = time.perf_counter() - start
+    print(f"records the reader may see: {shared}")
+    print(
+        f"full pull: {incidents} seizures, {objects} STIX objects, {pages} requests in {full:.1f} s "
+        f"({incidents / full:.0f} seizures/s)"
+    )
+
+    recent = list(
+        visible_records(user, Seizure.objects.all(), with_personal=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)[: args.recent + 1]
+    )
+    mark = recent[-1].isoformat().replace("+00:00", "Z")
+    timings = []
+    for _run in range(args.runs + 2):
+        start = time.perf_counter()
+        body = get(client, token, f"{base}?added_after={mark}&limit={args.page}")
+        timings.append((time.perf_counter() - start) * 1000)
+    timings = timings[2:]
+    served = sum(1 for o in body.get("objects", []) if o["type"] == "incident")
+    p95 = statistics.quantiles(timings, n=20)[18] if len(timings) >= 20 else max(timings)
+    print(
+        f"incremental pull (added_after, {served} seizures): p50 {statistics.median(timings):.0f} ms, "
+        f"p95 {p95:.0f} ms over {len(timings)} runs"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Advance passenger information, end to end: read, store, screen and assess lists; interactive answers;
+retention.
+
+    .venv/bin/python bench/passengers/run.py [--list-size 100000] [--cruise 6000] [--flight 300]
+        [--concurrency 20] [--checks 10] [--mask 100000]
+
+Runs on a fresh database: SQLite in a temporary directory, or PostgreSQL when DATABASE_URL is set (the
+database is migrated first). Tasks run in-process after commit (CARIBCLEAR_TASKS_IMMEDIATE=1), so "filed"
+includes screening against every list and the risk assessment, as the queue's worker would do them.
+
+1. A watchlist of ``--list-size`` people (seeded names, dates of birth, passport numbers) is stored and its
+   index built once (a running server keeps it in memory; the build time is printed apart).
+2. A cruise ship's PAXLST of ``--cruise`` passengers (Type-B telex, wrapped at 64 columns) is read, stored,
+   screened and assessed: the time from bytes to assessment. Then a ``--flight``-passenger flight.
+3. Interactive: ``--concurrency`` threads, each a carrier's check-in system on its own flight, each sending
+   ``--checks`` passengers one at a time; the latency of each answer (p50, p95, p99).
+4. The sustained rate (passengers filed and screened per second from 2) against the region's 110,000 a day.
+5. Masking and deleting ``--mask`` passengers' lists (aged by a year), timed, extrapolated to a month of
+   the region's traffic (3.3 million passengers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caribclear.settings")
+os.environ.setdefault("CARIBCLEAR_DEBUG", "1")
+os.environ["CARIBCLEAR_TASKS_IMMEDIATE"] = "1"
+if "DATABASE_URL" not in os.environ:
+    os.environ["CARIBCLEAR_VAR_DIR"] = tempfile.mkdtemp(prefix="caribclear-pax-bench-")
+
+SURNAMES = [
+    "SMITH",
+    "GARCIA",
+    "MULLER",
+    "ROSSI",
+    "DUBOIS",
+    "JOHNSON",
+    "NGUYEN",
+    "SILVA",
+    "KOWALSKI",
+    "BROWN",
+    "MARTIN",
+    "DE VRIES",
+    "LOPEZ",
+    "BERNARD",
+    "JANSEN",
+    "WILLIAMS",
+    "JOSEPH",
+    "CHARLES",
+    "PETROV",
+    "KHAN",
+]
+GIVEN = [
+    "ANA",
+    "JOHN",
+    "MARIE",
+    "LUCA",
+    "SOFIA",
+    "DAVID",
+    "AMINA",
+    "PETER",
+    "CHLOE",
+    "RAJ",
+    "IVAN",
+    "GRACE",
+    "KEVIN",
+    "EMMA",
+    "JEAN",
+    "ISABEL",
+    "MARK",
+    "SANNE",
+    "PEDRO",
+    "OLIVIA",
+]
+
+
+def person(rng: random.Random) -> tuple[str, str, str]:
+    surname = rng.choice(SURNAMES) + rng.choice(["", "", "", "-" + rng.choice(SURNAMES)])
+    surname = surname + (
+        ""
+        if rng.random() < 0.5
+        else " " + "".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVWY") for _ in range(rng.randint(4, 8)))
+    )
+    given = rng.choice(GIVEN) + ("" if rng.random() < 0.6 else " " + rng.choice(GIVEN))
+    born = f"{rng.randint(1940, 2020)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return surname, given, born
+
+
+def paxlst(n: int, rng: random.Random, *, reference: str, departure: str, arrival: str, days: int) -> bytes:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    departs = timezone.now() + dt.timedelta(days=days)
+    arrives = departs + dt.timedelta(hours=20)
+    segs = [
+        "UNB+UNOA:4+RCLAPI:ZZ+BBAPIS:ZZ+261201:0600+1",
+        "UNG+PAXLST+RCLAPI:ZZ+BBAPIS:ZZ+261201:0600+1+UN+D:05B",
+        f"UNH+1+PAXLST:D:05B:UN:IATA+{reference}/261201/0800+01:F",
+        "BGM+745",
+        "NAD+MS+++RCL HELP DESK",
+        f"TDT+20+{reference}+1++RCL:172+++9383936:146::ALLURE OF THE SEAS:BS",
+        f"LOC+125+{departure}",
+        f"DTM+189:{departs:%y%m%d%H%M}:201",
+        f"LOC+87+{arrival}",
+        f"DTM+232:{arrives:%y%m%d%H%M}:201",
+    ]
+    for i in range(n):
+        surname, given, born = person(rng)
+        segs += [
+            f"NAD+FL+++{surname}:{given}",
+            f"ATT+2++{rng.choice('MF')}",
+            f"DTM+329:{born.replace('-', '')}:102",
+            f"NAT+2+{rng.choice(['USA', 'GBR', 'CAN', 'DEU', 'BRB'])}",
+            f"RFF+AVF:{rng.randrange(36**6):06X}",
+            f"DOC+P:110:111+P{reference[-3:]}{i:07d}",
+            f"DTM+36:{rng.randint(2027, 2036)}0101:102",
+            f"LOC+91+{rng.choice(['USA', 'GBR', 'CAN'])}",
+        ]
+    segs += [f"CNT+42:{n}", f"UNT+{len(segs) - 2}+1", "UNE+1+1", "UNZ+1+1"]
+    text = "UNA:+.? '" + "'".join(segs) + "'"
+    wrapped = "\r\n".join(text[i : i + 64] for i in range(0, len(text), 64))
+    return ("QU BGIXXXX\r\n.RCLAPI 010600\r\n" + wrapped + "\r\n\r\nNNNN\r\n").encode()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--list-size", type=int, default=100_000)
+    parser.add_argument("--cruise", type=int, default=6_000)
+    parser.add_argument("--flight", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--checks", type=int, default=10)
+    parser.add_argument("--mask", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from caribclear.accounts.models import Administration, User
+    from caribclear.passengers import services
+    from caribclear.passengers.models import Carrier, Traveller, TravelList
+    from caribclear.passengers.readers import read_passenger_list
+    from caribclear.reference.services import ports_of_entry_seed
+    from caribclear.screening.engine import Entity
+    from caribclear.screening.models import Watchlist, WatchlistEntry, WatchlistVersion
+    from caribclear.screening.services.entities import content_hash, entity_to_data, search_name
+    from caribclear.screening.services.indexes import _version_index
+
+    rng = random.Random(args.seed)
+    print(f"database: {connection.vendor}")
+    ports_of_entry_seed()
+
+    # 1. The watchlist.
+    started = time.perf_counter()
+    watchlist = Watchlist.objects.create(name="Bench list", source_format="ftm", sharing="all")
+    version = WatchlistVersion.objects.create(
+        watchlist=watchlist, number=1, file_name="bench.json", file_hash="bench", entity_count=args.list_size
+    )
+    rows = []
+    for i in range(args.list_size):
+        surname, given, born = person(rng)
+        entity = Entity(
+            id=f"bench-{i}",
+            schema="Person",
+            names=(f"{given} {surname}",),
+            birth_dates=(born,),
+            nationalities=(rng.choice(["US", "GB", "VE", "CO", "RU", "NG"]),),
+            identifiers={"passport": (f"X{i:08d}",)},
+        )
+        data = entity_to_data(entity)
+        rows.append(
+            WatchlistEntry(
+                watchlist=watchlist,
+                entity_id=entity.id,
+                schema="Person",
+                caption=entity.names[0],
+                search_name=search_name(entity.names),
+                data=data,
+                content_hash=content_hash(data),
+                added_in=version,
+                changed_in=version,
+            )
+        )
+    WatchlistEntry.objects.bulk_create(rows, batch_size=5000)
+    watchlist.current_version = version
+    watchlist.save(update_fields=["current_version"])
+    stored = time.perf_counter() - started
+    started = time.perf_counter()
+    _version_index(Watchlist.objects.get(pk=watchlist.pk))
+    print(
+        f"watchlist: {args.list_size:,} people stored in {stored:.1f} s; index built in {time.perf_counter() - started:.1f} s (once per list version)"
+    )
+
+    carrier = Carrier.objects.create(name="Bench Cruises", code="RCL", kind="cruise")
+    operator = User.objects.create(username="ops@bench.example", email="ops@bench.example", role="operator")
+    carrier.users.add(operator)
+
+    # 2. A cruise ship and a flight, end to end.
+    def end_to_end(n: int, reference: str, days: int) -> float:
+        data = paxlst(n, rng, reference=reference, departure="USMIA", arrival="BBBGI", days=days)
+        t0 = time.perf_counter()
+        outcome = services.passenger_list_import(actor=operator, data=data, carrier=carrier)
+        elapsed = time.perf_counter() - t0
+        assert outcome.ok, outcome.to_json()["errors"][:3]
+        travel_list = outcome.filings[0].travel_list
+        assessed = getattr(travel_list.declaration, "risk_assessment", None)
+        assert assessed is not None, "the list was not assessed"
+        print(
+            f"{n:>6,} passengers ({len(data) / 1e6:.1f} MB PAXLST): read, stored, screened, assessed in {elapsed:.2f} s "
+            f"({n / elapsed:,.0f} passengers/s)"
+        )
+        return elapsed
+
+    cruise_time = end_to_end(args.cruise, "VOY601", 3)
+    end_to_end(args.flight, "VOY602", 3)
+    rate = args.cruise / cruise_time
+    print(
+        f"sustained: {rate:,.0f} passengers/s; the region's 110,000 a day take {110_000 / rate:.0f} s (goal: 60 s)"
+    )
+
+    # 3. Interactive answers.
+    latencies: list[float] = []
+    defaulted = 0
+    lock = threading.Lock()
+
+    def check_in(worker: int) -> None:
+        nonlocal defaulted
+        from django.db import connection as thread_connection
+
+        local = random.Random(args.seed + worker)
+        try:
+            for _i in range(args.checks):
+                data = paxlst(
+                    1, local, reference=f"IA{worker:03d}", departure="USMIA", arrival="BBBGI", days=1
+                )
+                parsed = read_passenger_list(data).lists[0]
+                t0 = time.perf_counter()
+                _list, answers = services.boarding_check(actor=operator, carrier=carrier, parsed=parsed)
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    defaulted += sum(1 for a in answers if a.defaulted)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=check_in, args=(w,)) for w in range(args.concurrency)]
+    t0 = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - t0
+    print(
+        f"interactive: {len(latencies)} answers from {args.concurrency} concurrent check-in systems in {wall:.1f} s: "
+        f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms (goal: p50 < 150 ms, p99 < 1 s); "
+        f"{defaulted} sent by default"
+    )
+
+    # 5. Retention.
+    barbados = Administration.objects.get(code="BB")
+    existing = Traveller.objects.filter(travel_list__administration=barbados).count()
+    while existing < args.mask:
+        n = min(6000, args.mask - existing)
+        data = paxlst(
+            n, rng, reference=f"OLD{existing // 6000:03d}", departure="USMIA", arrival="BBBGI", days=2
+        )
+        outcome = services.passenger_list_import(actor=operator, data=data, carrier=carrier)
+        assert outcome.ok
+        existing += n
+    old = timezone.now() - dt.timedelta(days=400)
+    TravelList.objects.update(arrival_at=old, departure_at=old, filed_at=old)
+    total = Traveller.objects.count()
+    t0 = time.perf_counter()
+    masked = services.passenger_lists_mask()
+    mask_time = time.perf_counter() - t0
+    TravelList.objects.update(
+        arrival_at=old - dt.timedelta(days=365 * 5), filed_at=old - dt.timedelta(days=365 * 5)
+    )
+    t0 = time.perf_counter()
+    deleted = services.passenger_lists_purge()
+    delete_time = time.perf_counter() - t0
+    month = 3_300_000
+    print(
+        f"retention: masked {masked['travellers']:,} of {total:,} travellers in {mask_time:.1f} s, deleted "
+        f"{deleted['travellers']:,} in {delete_time:.1f} s; a month (3.3 million) at this rate: "
+        f"{(mask_time + delete_time) / max(total, 1) * month / 60:.1f} min (goal: 10 min)"
+    )
+
+
+if __name__ == "__main__":
+    main()

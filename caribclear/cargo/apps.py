@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CargoConfig(AppConfig):
+    name = "caribclear.cargo"
+    label = "cargo"
+    verbose_name = _("Advance cargo information")
+
+    def ready(self) -> None:
+        from caribclear.core.declarations import register
+
+        from . import receivers, visibility  # noqa: F401 - visibility rules; assessed consignments
+        from .declaration import ConsignmentKind
+
+        register(ConsignmentKind())
+        receivers.connect()

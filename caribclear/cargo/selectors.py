@@ -1,0 +1,286 @@
+"""Reads of the cargo app, always through the visibility layer: the filer's portal and the officers'
+worklist, manifest and consignment pages, and the answers (JSON and CUSRES) to filers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from caribclear.accounts.models import User
+from caribclear.core.visibility import get_visible_or_404, visible
+from caribclear.reference.timezones import utc_datetime_text
+
+from .choices import OPEN_STATUSES, Level, ReferralKind, ReferralStatus, Status
+from .models import Consignment, Filer, FilerMember, Manifest, ManifestVersion, PortCall, Referral
+from .visibility import SUMMARY
+
+WORKLIST_HOURS = 72
+
+
+def filer_for(user: User) -> Filer | None:
+    return visible(user, Filer).first()
+
+
+def operator_by_email(email: str) -> User | None:
+    """An operator account to add to a filer (a filer's administrator knows the address)."""
+    return User.objects.filter(email__iexact=email.strip(), role="operator").first()
+
+
+def filer_members(user: User) -> QuerySet[FilerMember]:
+    return visible(user, FilerMember).select_related("user").order_by("user__email")
+
+
+def manifests_for(user: User) -> QuerySet[Manifest]:
+    return (
+        visible(user, Manifest)
+        .select_related("filer")
+        .annotate(consignment_count=Count("consignments"))
+        .order_by("-filed_at", "-pk")
+    )
+
+
+def manifest_for(user: User, mrn: str) -> Manifest:
+    return get_visible_or_404(user, Manifest.objects.select_related("filer", "account"), mrn=mrn.upper())
+
+
+def port_calls(user: User, manifest: Manifest) -> QuerySet[PortCall]:
+    return visible(user, PortCall).filter(manifest=manifest).select_related("administration")
+
+
+def consignments_of(user: User, manifest: Manifest) -> QuerySet[Consignment]:
+    return (
+        visible(user, Consignment)
+        .filter(manifest=manifest)
+        .select_related("master", "administration", "declaration")
+        .prefetch_related("parties", "containers")
+        .annotate(item_count=Count("goods", distinct=True))
+        .order_by("level", "bill_number")
+    )
+
+
+def consignment_for(user: User, mrn: str) -> Consignment:
+    return get_visible_or_404(
+        user,
+        Consignment.objects.select_related("manifest__filer", "master", "administration", "declaration"),
+        mrn=mrn.strip().upper(),
+    )
+
+
+def consignment_parts(user: User, consignment: Consignment) -> dict[str, Any]:
+    return {
+        "parties": list(consignment.parties.all()),
+        "goods": list(consignment.goods.all()),
+        "containers": list(consignment.containers.all()),
+        "houses": list(visible(user, Consignment).filter(master=consignment).order_by("bill_number")),
+        "referrals": list(visible(user, Referral).filter(consignment=consignment).select_related("officer")),
+        "examinations": list(consignment.examinations.select_related("officer")),
+    }
+
+
+@dataclass
+class StaysOnBoard:
+    """What an administration may know of the rest of a manifest calling at its ports: counts only."""
+
+    consignments: int = 0
+    by_discharge: list[dict[str, Any]] = field(default_factory=list)
+
+
+def stays_on_board(user: User, manifest: Manifest) -> StaysOnBoard:
+    mine = visible(user, Consignment).filter(manifest=manifest).values("pk")
+    rest = visible(user, Consignment, SUMMARY).filter(manifest=manifest).exclude(pk__in=mine)
+    rows = list(rest.values("place_of_discharge").annotate(n=Count("pk")).order_by("place_of_discharge"))
+    return StaysOnBoard(consignments=sum(r["n"] for r in rows), by_discharge=rows)
+
+
+def versions_for(user: User, manifest: Manifest) -> list[ManifestVersion]:
+    """Each version with the changes the reader may see: a filer sees all; an official the conveyance's
+    and their own consignments' changes."""
+    versions = list(visible(user, ManifestVersion).filter(manifest=manifest).order_by("number"))
+    if user.is_official:
+        bills = set(
+            visible(user, Consignment).filter(manifest=manifest).values_list("bill_number", flat=True)
+        )
+        for version in versions:
+            version.changes = [
+                c for c in version.changes if c["where"] == "conveyance" or c["where"] in bills
+            ]
+            version.snapshot = {}
+    return versions
+
+
+# --- Officers' worklist ----------------------------------------------------------------------------------
+@dataclass
+class WorklistRow:
+    consignment: Consignment
+    lane: str
+    reasons: list[str]
+    arrival: dt.datetime | None
+
+
+@dataclass
+class Worklist:
+    arriving: list[dict[str, Any]]
+    rows: list[WorklistRow]
+    referrals_open: list[Referral]
+    overdue: list[Referral]
+    port: str
+    lane: str
+
+
+def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WORKLIST_HOURS) -> Worklist:
+    """The officer's pre-arrival worklist: conveyances calling at the administration's ports in the next
+    ``hours`` (or without an arrival time yet), their open consignments by lane with the reasons, and the
+    referrals awaiting filers (those past their deadline apart)."""
+    from caribclear.risk.models import Assessment, Firing
+
+    now = timezone.now()
+    calls = (
+        visible(user, PortCall)
+        .filter(administration_id=user.administration_id or 0)
+        .filter(
+            Q(arrival__isnull=True)
+            | Q(arrival__gte=now - dt.timedelta(hours=12), arrival__lte=now + dt.timedelta(hours=hours))
+        )
+        .exclude(manifest__status="invalidated")
+        .select_related("manifest")
+        .order_by("arrival", "manifest_id")
+    )
+    if port:
+        calls = calls.filter(locode=port.upper())
+    arrival_by_manifest: dict[int, dt.datetime | None] = {}
+    arriving = []
+    for call in calls[:200]:
+        arrival_by_manifest.setdefault(call.manifest_id, call.arrival)
+        arriving.append({"call": call, "manifest": call.manifest})
+    consignments = (
+        visible(user, Consignment)
+        .filter(administration_id=user.administration_id or 0, status__in=OPEN_STATUSES)
+        .filter(manifest_id__in=list(arrival_by_manifest))
+        .select_related("manifest", "declaration")
+        .order_by("manifest_id", "bill_number")
+    )
+    if port:
+        consignments = consignments.filter(place_of_discharge=port.upper())
+    consignments_list = list(consignments[:2000])
+    declaration_ids = [c.declaration_id for c in consignments_list if c.declaration_id]
+    assessments = {
+        a.declaration_id: a
+        for a in Assessment.objects.filter(declaration_id__in=declaration_ids).prefetch_related(
+            Prefetch("firings", queryset=Firing.objects.filter(is_current=True).select_related("version"))
+        )
+    }
+    rows = []
+    for c in consignments_list:
+        assessment = assessments.get(c.declaration_id) if c.declaration_id else None
+        row_lane = assessment.final_lane if assessment else ""
+        reasons = [f.version.name for f in assessment.firings.all()] if assessment else []
+        if assessment and assessment.random_selection_id and not reasons:
+            reasons = ["random"]
+        rows.append(WorklistRow(c, row_lane, reasons, arrival_by_manifest.get(c.manifest_id)))
+    order = {"red": 0, "yellow": 1, "green": 2, "": 3}
+    rows.sort(
+        key=lambda r: (
+            order.get(r.lane, 3),
+            r.arrival or now + dt.timedelta(days=365),
+            r.consignment.bill_number,
+        )
+    )
+    if lane:
+        rows = [r for r in rows if r.lane == lane]
+    referrals = list(
+        visible(user, Referral)
+        .filter(
+            status=ReferralStatus.OPEN,
+            kind=ReferralKind.INFORMATION,
+            consignment__administration_id=user.administration_id or 0 or 0,
+        )
+        .select_related("consignment")
+        .order_by("deadline")[:200]
+    )
+    overdue = [r for r in referrals if r.deadline and r.deadline < now]
+    return Worklist(arriving, rows, [r for r in referrals if r not in overdue], overdue, port, lane)
+
+
+def assessment_of(consignment: Consignment) -> Any:
+    from caribclear.risk.models import Assessment
+
+    if consignment.declaration_id is None:
+        return None
+    return (
+        Assessment.objects.filter(declaration_id=consignment.declaration_id)
+        .prefetch_related("firings__version")
+        .first()
+    )
+
+
+# --- Answers to filers -----------------------------------------------------------------------------------
+def answer_json(
+    user: User, manifest: Manifest, *, warnings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The acknowledgement of a filing and its consignments' statuses, with referrals and releases."""
+    from caribclear.risk.models import Assessment
+
+    rows = list(
+        visible(user, Consignment)
+        .filter(manifest=manifest)
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.order_by("created_at")))
+        .order_by("level", "bill_number")
+    )
+    assessed = set(
+        Assessment.objects.filter(
+            declaration_id__in=[c.declaration_id for c in rows if c.declaration_id]
+        ).values_list("declaration_id", flat=True)
+    )
+    if warnings is None:
+        latest = manifest.versions.order_by("-number").first()
+        warnings = latest.warnings if latest else []
+    return {
+        "mrn": manifest.mrn,
+        "lrn": manifest.lrn,
+        "status": manifest.status,
+        "version": manifest.version,
+        "filed_at": manifest.filed_at.isoformat(),
+        "warnings": warnings,
+        "consignments": [
+            {
+                "bill_number": c.bill_number,
+                "level": c.level,
+                "mrn": c.mrn,
+                "status": c.status,
+                "status_label": str(c.get_status_display()),
+                "late": c.late,
+                "assessed": c.declaration_id in assessed,
+                "place_of_discharge": c.place_of_discharge,
+                "referrals": [
+                    {
+                        "id": r.pk,
+                        "kind": r.kind,
+                        "kind_label": str(r.get_kind_display()),
+                        "status": r.status,
+                        "question": r.question,
+                        "deadline": r.deadline.isoformat() if r.deadline else None,
+                        "deadline_text": utc_datetime_text(r.deadline, "SHORT_DATETIME_FORMAT"),
+                        "answer": r.answer,
+                    }
+                    for r in c.referrals.all()
+                ],
+                "released_at": c.released_at.isoformat() if c.released_at else None,
+            }
+            for c in rows
+        ],
+    }
+
+
+def referral_for_filer(user: User, pk: int) -> Referral:
+    return get_visible_or_404(user, Referral.objects.select_related("consignment__manifest"), pk=pk)
+
+
+def masters_only(qs: QuerySet[Consignment]) -> QuerySet[Consignment]:
+    return qs.filter(level=Level.MASTER)
+
+
+__all__ = ["Status"]

@@ -1,0 +1,905 @@
+"""Writes of the cargo app: filing, amending and invalidating manifests; referrals, answers, arrival,
+examination and release of consignments. Every service runs in one transaction, moves statuses only
+through the pipelines, writes the audit trail, and sends the declaration events after commit.
+
+A file is registered whole or not at all: the reader's errors, and ours (HS codes, container check
+digits, vague descriptions, fields an amendment may not change), are all returned at once, each with
+where it was found, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.iso7064 import mod_37_2
+
+from caribclear.accounts.models import Administration, User
+from caribclear.core.audit import audit_record
+from caribclear.core.declarations import (
+    declaration_amended,
+    declaration_cancelled,
+    declaration_filed,
+    send_on_commit,
+)
+from caribclear.core.models import Declaration
+from caribclear.edifact.model import Issue, Where
+
+from . import readers
+from .checks import Nomenclature, deadline_hours, is_late
+from .choices import (
+    AMENDABLE,
+    ExaminationResult,
+    Level,
+    ManifestStatus,
+    Mode,
+    PartyRole,
+    ReferralKind,
+    ReferralStatus,
+    Status,
+)
+from .declaration import KEY
+from .models import (
+    Consignment,
+    Container,
+    Examination,
+    Filer,
+    FilerMember,
+    GoodsItem,
+    Manifest,
+    ManifestVersion,
+    Party,
+    PortCall,
+    Referral,
+)
+from .pipeline import CONSIGNMENT_STATUS, MANIFEST_STATUS
+from .tasks import notify_on_commit
+from .webhooks import check_url
+
+MRN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#: What an amendment may not change (ICS2): the filer must invalidate the filing and file again.
+NON_AMENDABLE_MANIFEST = {
+    "mode": "mode of transport",
+    "imo": "IMO number",
+    "voyage": "voyage or flight number",
+}
+NON_AMENDABLE_CONSIGNMENT = {"place_of_discharge": "place of discharge"}
+_ROLES = {r.value for r in PartyRole}
+
+
+class FilingRejected(ValidationError):
+    """A file or filing that is not registered; ``issues`` are every error (and the warnings)."""
+
+    def __init__(self, errors: list[Issue], warnings: list[Issue] | None = None, fmt: str = "") -> None:
+        self.errors, self.warnings, self.format = errors, warnings or [], fmt
+        super().__init__("; ".join(f"{e.message} ({e.where})" for e in errors[:20]) or "rejected")
+
+
+@dataclass
+class Filed:
+    """What one filing registered: the manifests (new or amended) and the warnings."""
+
+    format: str
+    manifests: list[Manifest] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    amended: list[Manifest] = field(default_factory=list)
+    invalidated: list[Manifest] = field(default_factory=list)
+
+
+# --- References -----------------------------------------------------------------------------------------
+def new_mrn(country: str, *, on: dt.date | None = None) -> str:
+    """An 18-character movement reference like ICS2's: year, country, 13 random characters and an ISO 7064
+    MOD 37-2 check character (a mistyped character or swapped neighbours never gives another valid MRN)."""
+    year = f"{(on or timezone.now().date()).year % 100:02d}"
+    while True:
+        body = year + (country or "XC").upper()[:2] + "".join(secrets.choice(MRN_ALPHABET) for _ in range(13))
+        check = mod_37_2.calc_check_digit(body)
+        if check != "*":
+            return body + check
+
+
+def mrn_is_valid(text: str) -> bool:
+    compact = text.strip().upper()
+    return len(compact) == 18 and compact.isalnum() and mod_37_2.is_valid(compact)
+
+
+# --- Who files ------------------------------------------------------------------------------------------
+def filer_of(user: User) -> Filer:
+    member = FilerMember.objects.filter(user_id=user.pk).select_related("filer").first()
+    if member is None or not user.is_operator:
+        raise PermissionDenied
+    return member.filer
+
+
+@transaction.atomic
+def filer_create(
+    *,
+    actor: User | None,
+    name: str,
+    trader_id: str,
+    kind: str,
+    carrier_code: str = "",
+    country: str = "",
+    administrator: User,
+    administrations: Iterable[Administration] = (),
+) -> Filer:
+    filer = Filer.objects.create(
+        name=name, trader_id=trader_id, kind=kind, carrier_code=carrier_code, country=country
+    )
+    filer.administrations.set(list(administrations))
+    FilerMember.objects.create(filer=filer, user=administrator, is_admin=True)
+    audit_record(actor=actor, action="cargo.filer.create", obj=filer, summary=name)
+    return filer
+
+
+@transaction.atomic
+def filer_member_add(*, actor: User, user: User, is_admin: bool = False) -> FilerMember:
+    """A filer's administrator adds an operator account to the filer."""
+    member = FilerMember.objects.filter(user_id=actor.pk, is_admin=True).first()
+    if member is None:
+        raise PermissionDenied
+    if not user.is_operator:
+        raise ValidationError(_("Only carriers' and agents' accounts can belong to a filer."))
+    if FilerMember.objects.filter(user=user).exists():
+        raise ValidationError(_("This account already belongs to a filer."))
+    added = FilerMember.objects.create(filer_id=member.filer_id, user=user, is_admin=is_admin)
+    audit_record(actor=actor, action="cargo.filer.member_add", obj=member.filer, summary=user.email)
+    return added
+
+
+@transaction.atomic
+def filer_webhook_set(*, actor: User, url: str) -> str:
+    """A filer's administrator sets (or with an empty URL removes) the webhook; returns the new signing
+    secret, shown once."""
+    member = FilerMember.objects.filter(user_id=actor.pk, is_admin=True).select_related("filer").first()
+    if member is None:
+        raise PermissionDenied
+    filer = member.filer
+    if url:
+        check_url(url)
+    filer.webhook_url = url
+    filer.webhook_secret = secrets.token_hex(32) if url else ""
+    filer.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    audit_record(actor=actor, action="cargo.filer.webhook", obj=filer, summary=url[:200])
+    return filer.webhook_secret
+
+
+# --- Reading and checking a file ------------------------------------------------------------------------
+def read_file(data: bytes, fmt: str = "auto") -> readers.ManifestResult:
+    """Read a manifest file with the readers, validating AWMDS against the schema in the settings."""
+    schema = getattr(settings, "CARIBCLEAR_AWMDS_SCHEMA", "") or None
+    return readers.read_manifest(data, fmt, awmds_schema=schema)
+
+
+class _Ports:
+    """Member administrations by UN/LOCODE (a member's code is its ISO country code)."""
+
+    def __init__(self) -> None:
+        self.members = {a.code: a for a in Administration.objects.filter(is_active=True)}
+
+    def administration(self, locode: str) -> Administration | None:
+        return self.members.get(locode[:2].upper()) if len(locode) == 5 else None
+
+
+def check_manifest(result: readers.ManifestResult) -> tuple[list[Issue], list[Issue]]:
+    """Errors and warnings of ours, beyond the reader's: each with where it was found."""
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    nomenclature = Nomenclature()
+    if not nomenclature.loaded:
+        warnings.append(
+            Issue(
+                "hs_not_loaded", "The HS nomenclature is not loaded: only the form of HS codes was checked."
+            )
+        )
+    ports = _Ports()
+    for manifest in result.manifests:
+        if not manifest.consignments:
+            errors.append(Issue("no_consignments", "The manifest lists no consignment.", manifest.where))
+        seen: set[tuple[str, str]] = set()
+        member_cargo = False
+        for cons in manifest.consignments:
+            if not cons.bill_number:
+                errors.append(
+                    Issue("bill_number", "A consignment has no transport document number.", cons.where)
+                )
+            key = (cons.level, cons.bill_number)
+            if key in seen:
+                errors.append(
+                    Issue(
+                        "duplicate_bill",
+                        f"Bill {cons.bill_number} is listed twice in this manifest.",
+                        cons.where,
+                    )
+                )
+            seen.add(key)
+            discharge = cons.places.get("discharge", "")
+            if discharge and ports.administration(discharge) is not None:
+                member_cargo = True
+            for item in cons.goods:
+                problem = nomenclature.problem(item.hs_code)
+                if problem:
+                    errors.append(Issue("hs_code", f"Bill {cons.bill_number}: {problem}", item.where))
+        if manifest.consignments and not member_cargo:
+            warnings.append(
+                Issue(
+                    "no_member_discharge",
+                    "No consignment is discharged at a member's port: no administration will assess it.",
+                    manifest.where,
+                )
+            )
+    return errors, warnings
+
+
+# --- Filing ---------------------------------------------------------------------------------------------
+def _mode(conveyance: readers.Conveyance, fmt: str) -> str:
+    if fmt in ("xfwb", "xfzb", "xffm") or conveyance.mode == "air":
+        return Mode.AIR
+    return Mode.SEA
+
+
+def _loading_at(conveyance: readers.Conveyance, mode: str) -> dt.datetime | None:
+    for call in conveyance.itinerary:
+        if call.function in ("loading", "departure") and call.departure:
+            return call.departure
+    if mode == Mode.AIR and conveyance.date:
+        return conveyance.date
+    return next((c.departure for c in conveyance.itinerary if c.departure), None)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _manifest_fields(manifest: readers.Manifest, fmt: str) -> dict[str, Any]:
+    c = manifest.conveyance
+    mode = _mode(c, fmt)
+    return {
+        "format": fmt,
+        "mode": mode,
+        "vessel_name": c.vessel_name[:120],
+        "imo": c.imo[:10],
+        "call_sign": c.call_sign[:20],
+        "flag": c.flag[:2].upper(),
+        "carrier_code": c.carrier_code[:10],
+        "carrier_name": c.carrier_name[:200],
+        "voyage": c.voyage[:40],
+        "conveyance_date": _aware(c.date),
+        "loading_at": _aware(_loading_at(c, mode)),
+    }
+
+
+def _consignment_fields(cons: readers.Consignment, ports: _Ports) -> dict[str, Any]:
+    discharge = cons.places.get("discharge", "")[:5].upper()
+    origin = cons.places.get("origin", "")
+    return {
+        "level": Level.HOUSE if cons.level == "house" else Level.MASTER,
+        "bill_number": cons.bill_number[:70],
+        "document_code": cons.document_code[:6],
+        "place_of_loading": cons.places.get("loading", "")[:5].upper(),
+        "place_of_discharge": discharge,
+        "place_of_delivery": cons.places.get("delivery", "")[:35],
+        "origin_country": origin[:2].upper() if origin else cons.places.get("loading", "")[:2].upper(),
+        "transhipments": [t[:5].upper() for t in cons.transhipments],
+        "administration": ports.administration(discharge),
+        "total_packages": cons.total_packages,
+        "gross_mass_kg": cons.total_gross_mass_kg,
+    }
+
+
+def _children(consignment: Consignment, cons: readers.Consignment) -> tuple[list[Any], list[Any], list[Any]]:
+    parties = [
+        Party(
+            consignment=consignment,
+            role=p.role if p.role in _ROLES else PartyRole.OTHER,
+            name=p.name[:200],
+            address=", ".join(x for x in (p.address, p.postcode, p.city) if x)[:300],
+            country=p.country[:2].upper(),
+            identifier=p.identifier[:40],
+        )
+        for p in cons.parties
+        if p.name
+    ]
+    goods = [
+        GoodsItem(
+            consignment=consignment,
+            sequence=int(g.sequence) if g.sequence.isdigit() else n,
+            hs_code=g.hs_code.replace(".", "").replace(" ", "")[:10],
+            description=g.description[:512],
+            package_count=g.package_count,
+            package_kind=g.package_kind[:3],
+            gross_mass_kg=g.gross_mass_kg,
+            un_number=g.un_number[:4],
+            value=g.value,
+            currency=g.currency[:3].upper(),
+            containers=g.containers,
+        )
+        for n, g in enumerate(cons.goods, start=1)
+    ]
+    boxes = [
+        Container(
+            consignment=consignment,
+            number=b.number.replace(" ", "")[:17],
+            size_type=b.size_type[:4],
+            full=b.full,
+            seals=b.seals,
+        )
+        for b in cons.containers
+    ]
+    return parties, goods, boxes
+
+
+def _snapshot_json(manifest: readers.Manifest) -> dict[str, Any]:
+    data = manifest.to_json()
+    for cons in data["consignments"]:
+        for item in cons["goods"]:
+            item.pop("where", None)
+        cons.pop("where", None)
+    data.pop("where", None)
+    return data
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed between two snapshots, in words an officer reads: per field of the conveyance and per
+    consignment (added, removed, changed fields)."""
+    changes: list[dict[str, Any]] = []
+    for key in sorted(set(before["conveyance"]) | set(after["conveyance"])):
+        if before["conveyance"].get(key) != after["conveyance"].get(key):
+            changes.append(
+                {
+                    "where": "conveyance",
+                    "field": key,
+                    "from": before["conveyance"].get(key),
+                    "to": after["conveyance"].get(key),
+                }
+            )
+    old = {(c["level"], c["bill_number"]): c for c in before["consignments"]}
+    new = {(c["level"], c["bill_number"]): c for c in after["consignments"]}
+    for key in sorted(set(old) | set(new)):
+        if key not in new:
+            changes.append({"where": key[1], "field": "consignment", "from": "filed", "to": "removed"})
+        elif key not in old:
+            changes.append({"where": key[1], "field": "consignment", "from": None, "to": "added"})
+        else:
+            for name in sorted(set(old[key]) | set(new[key])):
+                if old[key].get(name) != new[key].get(name):
+                    changes.append(
+                        {"where": key[1], "field": name, "from": old[key].get(name), "to": new[key].get(name)}
+                    )
+    return changes
+
+
+def _new_declaration(consignment: Consignment, filed_at: dt.datetime) -> Declaration | None:
+    if consignment.administration_id is None:
+        return None
+    return Declaration(
+        kind=KEY,
+        administration_id=consignment.administration_id,
+        reference=consignment.mrn,
+        version=consignment.version,
+        created_at=filed_at,
+    )
+
+
+def _late(manifest: Manifest, administration_id: int | None) -> bool:
+    return is_late(
+        filed_at=manifest.filed_at,
+        loading_at=manifest.loading_at,
+        hours=deadline_hours(administration_id, manifest.mode),
+    )
+
+
+def _register_consignments(
+    manifest: Manifest, items: list[readers.Consignment], ports: _Ports
+) -> list[Consignment]:
+    """Create consignments (masters first, then houses under them), their rows and their declarations."""
+    created: list[Consignment] = []
+    masters: dict[str, Consignment] = {
+        c.bill_number: c for c in manifest.consignments.filter(level=Level.MASTER)
+    }
+    ordered = sorted(items, key=lambda c: c.level == "house")
+    rows: list[tuple[Consignment, readers.Consignment]] = []
+    for cons in ordered:
+        fields = _consignment_fields(cons, ports)
+        consignment = Consignment(
+            manifest=manifest,
+            mrn=new_mrn(fields["administration"].code if fields["administration"] else "XC"),
+            status=Status.FILED,
+            late=_late(manifest, fields["administration"].pk if fields["administration"] else None),
+            **fields,
+        )
+        if consignment.level == Level.HOUSE:
+            consignment.master = masters.get(cons.master_bill)
+        rows.append((consignment, cons))
+        if consignment.level == Level.MASTER:
+            masters[consignment.bill_number] = consignment
+    # Masters first, so houses can point at them.
+    for level in (Level.MASTER, Level.HOUSE):
+        batch = [c for c, _r in rows if c.level == level]
+        for c in batch:
+            if c.master is not None:
+                c.master_id = c.master.pk
+        Consignment.objects.bulk_create(batch, batch_size=500)
+    _create_children(rows)
+    _transhipments(rows, ports)
+    declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
+    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=500)
+    by_ref = {d.reference: d for d in made}
+    for c, _r in rows:
+        declaration = by_ref.get(c.mrn)
+        if declaration is not None:
+            c.declaration = declaration
+            send_on_commit(declaration_filed, declaration)
+    Consignment.objects.bulk_update(
+        [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
+    )
+    created.extend(c for c, _r in rows)
+    return created
+
+
+def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
+    parties: list[Party] = []
+    goods: list[GoodsItem] = []
+    boxes: list[Container] = []
+    for consignment, cons in rows:
+        p, g, b = _children(consignment, cons)
+        parties += p
+        goods += g
+        boxes += b
+    Party.objects.bulk_create(parties, batch_size=1000)
+    GoodsItem.objects.bulk_create(goods, batch_size=1000)
+    Container.objects.bulk_create(boxes, batch_size=1000)
+
+
+def _transhipments(rows: list[tuple[Consignment, readers.Consignment]], ports: _Ports) -> None:
+    through = Consignment.transhipment_administrations.through
+    links = []
+    for consignment, _cons in rows:
+        admins = {a.pk for t in consignment.transhipments if (a := ports.administration(t)) is not None}
+        admins.discard(consignment.administration_id)  # type: ignore[arg-type]
+        links += [through(consignment_id=consignment.pk, administration_id=pk) for pk in sorted(admins)]
+    through.objects.bulk_create(links, batch_size=1000)
+
+
+def _port_calls(manifest: Manifest, conveyance: readers.Conveyance, ports: _Ports) -> None:
+    manifest.port_calls.all().delete()
+    PortCall.objects.bulk_create(
+        [
+            PortCall(
+                manifest=manifest,
+                sequence=n,
+                locode=call.port[:5].upper(),
+                function=call.function[:20],
+                administration=ports.administration(call.port),
+                arrival=_aware(call.arrival),
+                departure=_aware(call.departure),
+            )
+            for n, call in enumerate(conveyance.itinerary, start=1)
+        ]
+    )
+
+
+def _add_discharge_calls(manifest: Manifest, consignments: Iterable[Consignment]) -> None:
+    """Ports of discharge not in the itinerary are added to it (with no times), so the worklist knows them."""
+    known = set(manifest.port_calls.values_list("locode", flat=True))
+    next_seq = len(known) + 1
+    extra = []
+    for c in consignments:
+        if c.place_of_discharge and c.place_of_discharge not in known and c.administration_id:
+            known.add(c.place_of_discharge)
+            extra.append(
+                PortCall(
+                    manifest=manifest,
+                    sequence=next_seq,
+                    locode=c.place_of_discharge,
+                    function="discharge",
+                    administration_id=c.administration_id,
+                )
+            )
+            next_seq += 1
+    PortCall.objects.bulk_create(extra)
+
+
+def _lrn(manifest: readers.Manifest) -> str:
+    return (manifest.reference or manifest.message_reference or manifest.conveyance.voyage)[:70]
+
+
+@transaction.atomic
+def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer | None = None) -> Filed:
+    """Read, check and register a manifest file (every message in it). A message whose LRN the filer has
+    already filed is an amendment of that filing; BGM function 1 (cancellation) invalidates it."""
+    filer = filer or filer_of(actor)
+    return manifest_register(
+        actor=actor, filer=filer, result=read_file(data, fmt), digest=hashlib.sha256(data).hexdigest()
+    )
+
+
+@transaction.atomic
+def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
+    """Check and register what a reader (or the JSON API) produced; all errors at once, or nothing stored."""
+    errors, warnings = check_manifest(result) if result.manifests else ([], [])
+    errors = list(result.errors) + errors
+    warnings = list(result.warnings) + warnings
+    if not result.manifests and not errors:
+        errors.append(Issue("empty", "The file holds no manifest.", Where(line=1)))
+    filed = Filed(format=result.format, warnings=warnings)
+    amendments: list[tuple[Manifest, readers.Manifest]] = []
+    for message in result.manifests:
+        lrn = _lrn(message)
+        if not lrn:
+            errors.append(
+                Issue("lrn", "The manifest has no document number (the filer's reference).", message.where)
+            )
+            continue
+        existing = Manifest.objects.select_for_update().filter(filer=filer, lrn=lrn).first()
+        if existing is not None and existing.status != ManifestStatus.INVALIDATED:
+            if message.function == "1":
+                continue
+            errors += _amendment_errors(existing, message, result.format)
+            amendments.append((existing, message))
+    if errors:
+        raise FilingRejected(errors, warnings, result.format)
+    now = timezone.now()
+    ports = _Ports()
+    for message in result.manifests:
+        lrn = _lrn(message)
+        existing = (
+            Manifest.objects.filter(filer=filer, lrn=lrn).exclude(status=ManifestStatus.INVALIDATED).first()
+        )
+        if existing is not None and message.function == "1":
+            manifest_invalidate(actor=actor, manifest=existing, reason=_("Cancelled by the filer's message."))
+            filed.invalidated.append(existing)
+        elif existing is not None:
+            _amend(actor, existing, message, result.format, digest, warnings, ports, now)
+            filed.amended.append(existing)
+        else:
+            filed.manifests.append(
+                _register(actor, filer, message, result.format, digest, warnings, ports, now)
+            )
+    return filed
+
+
+def _amendment_errors(existing: Manifest, message: readers.Manifest, fmt: str) -> list[Issue]:
+    errors: list[Issue] = []
+    fields = _manifest_fields(message, fmt)
+    for name, label in NON_AMENDABLE_MANIFEST.items():
+        if (getattr(existing, name) or "") != (fields[name] or ""):
+            errors.append(
+                Issue(
+                    "not_amendable",
+                    f"The {label} of filing {existing.mrn} cannot be amended: invalidate it and file again.",
+                    message.conveyance.where,
+                )
+            )
+    filed = {(c.level, c.bill_number): c for c in existing.consignments.all()}
+    for cons in message.consignments:
+        old = filed.get((Level.HOUSE if cons.level == "house" else Level.MASTER, cons.bill_number))
+        if old is None:
+            continue
+        new_place = cons.places.get("discharge", "")[:5].upper()
+        if old.place_of_discharge != new_place:
+            errors.append(
+                Issue(
+                    "not_amendable",
+                    f"The place of discharge of bill {cons.bill_number} (MRN {old.mrn}) cannot be amended: "
+                    "invalidate it and file again.",
+                    cons.where,
+                )
+            )
+        elif old.status not in AMENDABLE and old.status != Status.DRAFT:
+            errors.append(
+                Issue(
+                    "not_amendable",
+                    f"Bill {cons.bill_number} (MRN {old.mrn}) is {old.status}: it can no longer be amended.",
+                    cons.where,
+                )
+            )
+    return errors
+
+
+def _register(
+    actor: User,
+    filer: Filer,
+    message: readers.Manifest,
+    fmt: str,
+    digest: str,
+    warnings: list[Issue],
+    ports: _Ports,
+    now: dt.datetime,
+) -> Manifest:
+    fields = _manifest_fields(message, fmt)
+    first_member = next(
+        (a for call in message.conveyance.itinerary if (a := ports.administration(call.port)) is not None),
+        None,
+    ) or next(
+        (
+            a
+            for c in message.consignments
+            if (a := ports.administration(c.places.get("discharge", ""))) is not None
+        ),
+        None,
+    )
+    manifest = Manifest.objects.create(
+        filer=filer,
+        account=actor,
+        lrn=_lrn(message),
+        mrn=new_mrn(first_member.code if first_member else "XC"),
+        status=ManifestStatus.FILED,
+        filed_at=now,
+        **fields,
+    )
+    _port_calls(manifest, message.conveyance, ports)
+    consignments = _register_consignments(manifest, message.consignments, ports)
+    _add_discharge_calls(manifest, consignments)
+    ManifestVersion.objects.create(
+        manifest=manifest,
+        number=1,
+        filed_at=now,
+        account=actor,
+        format=fmt,
+        sha256=digest,
+        snapshot=_snapshot_json(message),
+        warnings=[w.to_json() for w in warnings],
+    )
+    notify_on_commit(filer.pk, manifest.pk, "manifest.registered")
+    audit_record(
+        actor=actor,
+        action="cargo.manifest.file",
+        obj=manifest,
+        summary=f"{manifest.mrn} ({manifest.lrn}): {len(consignments)} consignments",
+        data={"format": fmt, "sha256": digest, "consignments": len(consignments)},
+    )
+    return manifest
+
+
+def _amend(
+    actor: User,
+    manifest: Manifest,
+    message: readers.Manifest,
+    fmt: str,
+    digest: str,
+    warnings: list[Issue],
+    ports: _Ports,
+    now: dt.datetime,
+) -> None:
+    previous = manifest.versions.order_by("-number").first()
+    snapshot = _snapshot_json(message)
+    changes = _diff(previous.snapshot, snapshot) if previous else []
+    for name, value in _manifest_fields(message, fmt).items():
+        setattr(manifest, name, value)
+    manifest.version += 1
+    MANIFEST_STATUS.move(manifest, ManifestStatus.AMENDED, actor=actor, note=f"version {manifest.version}")
+    manifest.save()
+    _port_calls(manifest, message.conveyance, ports)
+    filed: dict[tuple[str, str], Consignment] = {
+        (c.level, c.bill_number): c for c in manifest.consignments.select_related("declaration")
+    }
+    new_items: list[readers.Consignment] = []
+    seen: set[tuple[str, str]] = set()
+    changed_bills = {c["where"] for c in changes}
+    for cons in message.consignments:
+        key: tuple[str, str] = (Level.HOUSE if cons.level == "house" else Level.MASTER, cons.bill_number)
+        seen.add(key)
+        consignment = filed.get(key)
+        if consignment is None:
+            new_items.append(cons)
+            continue
+        if consignment.status == Status.INVALIDATED or cons.bill_number not in changed_bills:
+            continue
+        for name, value in _consignment_fields(cons, ports).items():
+            setattr(consignment, name, value)
+        consignment.version += 1
+        CONSIGNMENT_STATUS.move(
+            consignment, Status.AMENDED, actor=actor, note=f"manifest version {manifest.version}"
+        )
+        consignment.save()
+        consignment.parties.all().delete()
+        consignment.goods.all().delete()
+        consignment.containers.all().delete()
+        _create_children([(consignment, cons)])
+        consignment.transhipment_administrations.clear()
+        _transhipments([(consignment, cons)], ports)
+        if consignment.declaration is not None:
+            consignment.declaration.version = consignment.version
+            consignment.declaration.save(update_fields=["version", "updated_at"])
+            send_on_commit(declaration_amended, consignment.declaration)
+    for key, consignment in filed.items():
+        if key not in seen and consignment.status != Status.INVALIDATED:
+            _invalidate_consignment(actor, consignment, _("Removed from the manifest by an amendment."))
+    added = _register_consignments(manifest, new_items, ports) if new_items else []
+    _add_discharge_calls(manifest, added)
+    ManifestVersion.objects.create(
+        manifest=manifest,
+        number=manifest.version,
+        filed_at=now,
+        account=actor,
+        format=fmt,
+        sha256=digest,
+        snapshot=snapshot,
+        changes=changes,
+        warnings=[w.to_json() for w in warnings],
+    )
+    notify_on_commit(manifest.filer_id, manifest.pk, "manifest.amended")
+    audit_record(
+        actor=actor,
+        action="cargo.manifest.amend",
+        obj=manifest,
+        summary=f"{manifest.mrn} version {manifest.version}: {len(changes)} changes",
+        data={"format": fmt, "sha256": digest, "changes": len(changes)},
+    )
+
+
+def _invalidate_consignment(actor: User, consignment: Consignment, reason: str) -> None:
+    CONSIGNMENT_STATUS.move(consignment, Status.INVALIDATED, actor=actor, note=reason)
+    consignment.save(update_fields=["status", "updated_at"])
+    if consignment.declaration_id is not None:
+        send_on_commit(declaration_cancelled, consignment.declaration)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def manifest_invalidate(*, actor: User, manifest: Manifest, reason: str) -> Manifest:
+    """The filer withdraws a filing (to refile what cannot be amended): every consignment not yet released."""
+    manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
+    if FilerMember.objects.filter(user_id=actor.pk, filer_id=manifest.filer_id).first() is None:
+        raise PermissionDenied
+    blocked = manifest.consignments.exclude(status__in=[*AMENDABLE, Status.INVALIDATED, Status.DRAFT])
+    if blocked.exists():
+        raise ValidationError(
+            _("Some consignments have arrived or were released: this filing can no longer be invalidated.")
+        )
+    MANIFEST_STATUS.move(manifest, ManifestStatus.INVALIDATED, actor=actor, note=reason)
+    manifest.invalidated_at, manifest.invalidation_reason = timezone.now(), reason[:500]
+    manifest.save()
+    for consignment in manifest.consignments.exclude(status=Status.INVALIDATED).select_related("declaration"):
+        _invalidate_consignment(actor, consignment, reason)
+    notify_on_commit(manifest.filer_id, manifest.pk, "manifest.invalidated")
+    audit_record(actor=actor, action="cargo.manifest.invalidate", obj=manifest, summary=reason[:200])
+    return manifest
+
+
+# --- Officers' decisions --------------------------------------------------------------------------------
+def _require_officer_of(actor: User, consignment: Consignment) -> None:
+    if not actor.is_official or actor.administration_id != consignment.administration_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def consignment_refer(
+    *, actor: User, consignment: Consignment, kind: str, question: str, deadline: dt.datetime | None = None
+) -> Referral:
+    """Refer a consignment: ask the filer for information (by a deadline), or order it not loaded, or held
+    for inspection on arrival. The filer is told (JSON status, CUSRES)."""
+    _require_officer_of(actor, consignment)
+    if kind not in ReferralKind.values:
+        raise ValidationError({"kind": _("Choose a kind of referral.")})
+    if not question.strip():
+        raise ValidationError({"question": _("Say what you ask or order.")})
+    if kind == ReferralKind.INFORMATION and deadline is None:
+        raise ValidationError({"deadline": _("Give the time by which the filer must answer.")})
+    consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
+    CONSIGNMENT_STATUS.move(consignment, Status.REFERRED, actor=actor, note=kind)
+    consignment.save(update_fields=["status", "updated_at"])
+    referral = Referral.objects.create(
+        consignment=consignment, kind=kind, question=question.strip(), deadline=deadline, officer=actor
+    )
+    audit_record(
+        actor=actor, action="cargo.referral.create", obj=referral, summary=f"{consignment.mrn} {kind}"
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral:
+    """The filer answers a request for information; the consignment goes back to the officers."""
+    referral = (
+        Referral.objects.select_for_update().select_related("consignment__manifest").get(pk=referral.pk)
+    )
+    consignment = referral.consignment
+    if FilerMember.objects.filter(user_id=actor.pk, filer_id=consignment.manifest.filer_id).first() is None:
+        raise PermissionDenied
+    if referral.kind != ReferralKind.INFORMATION or referral.status != ReferralStatus.OPEN:
+        raise ValidationError(_("This referral is not waiting for an answer."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write your answer.")})
+    referral.answer, referral.answered_at, referral.answered_by = answer.strip(), timezone.now(), actor
+    referral.status = ReferralStatus.ANSWERED
+    referral.save()
+    if (
+        consignment.status == Status.REFERRED
+        and not consignment.referrals.filter(status=ReferralStatus.OPEN).exclude(pk=referral.pk).exists()
+    ):
+        CONSIGNMENT_STATUS.move(consignment, Status.ASSESSED, actor=actor, note="answered")
+        consignment.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="cargo.referral.answer", obj=referral, summary=consignment.mrn)
+    return referral
+
+
+@transaction.atomic
+def manifest_arrive(*, actor: User, manifest: Manifest, at: dt.datetime | None = None) -> int:
+    """The conveyance arrived at the officer's port: the administration's open consignments are arrived."""
+    if not actor.is_official:
+        raise PermissionDenied
+    count = 0
+    for consignment in manifest.consignments.select_for_update().filter(
+        administration_id=actor.administration_id or 0,
+        status__in=[Status.FILED, Status.AMENDED, Status.ASSESSED, Status.REFERRED],
+    ):
+        CONSIGNMENT_STATUS.move(consignment, Status.ARRIVED, actor=actor)
+        consignment.arrived_at = at or timezone.now()
+        consignment.save(update_fields=["status", "arrived_at", "updated_at"])
+        count += 1
+    audit_record(actor=actor, action="cargo.manifest.arrive", obj=manifest, summary=f"{count} consignments")
+    return count
+
+
+def _close_referrals(consignment: Consignment) -> None:
+    consignment.referrals.exclude(status=ReferralStatus.CLOSED).update(status=ReferralStatus.CLOSED)
+
+
+@transaction.atomic
+def consignment_examine(*, actor: User, consignment: Consignment, result: str, findings: str) -> Examination:
+    """Record what an examination found; the risk criteria that fired are marked justified or not, which
+    feeds their hit rates."""
+    from caribclear.risk.choices import Disposition
+    from caribclear.risk.models import Firing
+    from caribclear.risk.services import firing_dispose
+
+    _require_officer_of(actor, consignment)
+    if result not in ExaminationResult.values:
+        raise ValidationError({"result": _("Say whether anything was found.")})
+    if result == ExaminationResult.FOUND and not findings.strip():
+        raise ValidationError({"findings": _("Say what was found.")})
+    consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
+    CONSIGNMENT_STATUS.move(consignment, Status.INSPECTED, actor=actor, note=result)
+    consignment.save(update_fields=["status", "updated_at"])
+    examination = Examination.objects.create(
+        consignment=consignment, result=result, findings=findings.strip(), officer=actor
+    )
+    disposition = Disposition.TRUE_MATCH if result == ExaminationResult.FOUND else Disposition.FALSE_POSITIVE
+    if consignment.declaration_id is not None:
+        firings = Firing.objects.filter(
+            assessment__declaration_id=consignment.declaration_id,
+            is_current=True,
+            disposition=Disposition.PENDING,
+        )
+        for firing in firings:
+            firing_dispose(actor=actor, firing=firing, disposition=disposition, note=findings.strip()[:500])
+    notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.inspected")
+    audit_record(actor=actor, action="cargo.examine", obj=examination, summary=f"{consignment.mrn} {result}")
+    return examination
+
+
+@transaction.atomic
+def consignment_release(*, actor: User, consignment: Consignment, note: str = "") -> Consignment:
+    _require_officer_of(actor, consignment)
+    consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
+    CONSIGNMENT_STATUS.move(consignment, Status.RELEASED, actor=actor, note=note[:200])
+    consignment.released_at = timezone.now()
+    consignment.save(update_fields=["status", "released_at", "updated_at"])
+    _close_referrals(consignment)
+    notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.released")
+    audit_record(actor=actor, action="cargo.release", obj=consignment, summary=consignment.mrn)
+    return consignment
+
+
+def consignment_assessed(*, declaration_id: int) -> None:
+    """Risk assessed a consignment's declaration: a filed or amended consignment is now assessed."""
+    consignment = Consignment.objects.filter(declaration_id=declaration_id).first()
+    if consignment is None or consignment.status not in (Status.FILED, Status.AMENDED):
+        return
+    with transaction.atomic():
+        consignment = Consignment.objects.select_for_update().get(pk=consignment.pk)
+        if consignment.status in (Status.FILED, Status.AMENDED):
+            CONSIGNMENT_STATUS.move(consignment, Status.ASSESSED, actor=None, note="risk assessment")
+            consignment.save(update_fields=["status", "updated_at"])

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cargo"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("users/", views.users, name="users"),
+    path("manifests/<str:mrn>/", views.manifest, name="manifest"),
+    path("manifests/<str:mrn>/cusres.edi", views.cusres, name="cusres"),
+    path("manifests/<str:mrn>/invalidate", views.invalidate, name="invalidate"),
+    path("referrals/<int:pk>/answer", views.answer, name="answer"),
+]

@@ -1,0 +1,191 @@
+"""The filer's portal: upload a manifest file, see the MRNs and answers, answer referrals, withdraw a
+filing, download the CUSRES answer, and (the filer's administrator) manage the filer's users."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from caribclear.accounts.models import User
+from caribclear.core.permissions import operator_required
+from caribclear.core.uploads import UploadLimits, UploadRefused, read_upload
+
+from . import selectors, services
+from .forms import AnswerForm, InvalidateForm, MemberForm, UploadForm, WebhookForm
+from .responses import cusres_for_answer
+
+#: A manifest file of 10,000 consignments is some 20 MB of EDIFACT.
+UPLOAD_LIMITS = UploadLimits(max_bytes=50 * 1024 * 1024)
+
+
+def _filer_or_404(user: User) -> object:
+    filer = selectors.filer_for(user)
+    if filer is None:
+        raise Http404
+    return filer
+
+
+@operator_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The filer's manifests and the upload form; the errors of a refused file, all at once."""
+    user: User = request.user  # type: ignore[assignment]
+    filer = selectors.filer_for(user)
+    if filer is None:
+        return render(request, "cargo/filer/no_filer.html", status=200)
+    form = UploadForm()
+    rejection = None
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                data = read_upload(form.cleaned_data["file"], UPLOAD_LIMITS)
+                filed = services.manifest_file(actor=user, data=data, fmt=form.cleaned_data["format"])
+            except UploadRefused as exc:
+                form.add_error("file", exc.message)
+            except services.FilingRejected as exc:
+                rejection = exc
+                form.add_error(
+                    "file", _("The file was not registered: correct the errors below and send it again.")
+                )
+            else:
+                for manifest in filed.manifests:
+                    messages.success(
+                        request,
+                        _("Manifest %(lrn)s registered: MRN %(mrn)s.")
+                        % {"lrn": manifest.lrn, "mrn": manifest.mrn},
+                    )
+                for manifest in filed.amended:
+                    messages.success(
+                        request,
+                        _("Manifest %(mrn)s amended (version %(version)s).")
+                        % {"mrn": manifest.mrn, "version": manifest.version},
+                    )
+                for manifest in filed.invalidated:
+                    messages.success(request, _("Manifest %(mrn)s invalidated.") % {"mrn": manifest.mrn})
+                first = (filed.manifests or filed.amended or filed.invalidated)[0]
+                return redirect("cargo:manifest", first.mrn)
+    return render(
+        request,
+        "cargo/filer/home.html",
+        {
+            "filer": filer,
+            "form": form,
+            "rejection": rejection,
+            "manifests": selectors.manifests_for(user)[:100],
+        },
+    )
+
+
+@operator_required
+def manifest(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    answer = selectors.answer_json(user, record)
+    consignments = list(selectors.consignments_of(user, record))
+    return render(
+        request,
+        "cargo/filer/manifest.html",
+        {
+            "manifest": record,
+            "answer": answer,
+            "consignments": consignments,
+            "calls": selectors.port_calls(user, record),
+            "versions": selectors.versions_for(user, record),
+            "invalidate_form": InvalidateForm(),
+            "answer_form": AnswerForm(),
+        },
+    )
+
+
+@operator_required
+def cusres(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    data = cusres_for_answer(selectors.answer_json(user, record), recipient=record.filer.trader_id)
+    response = HttpResponse(data, content_type="application/edifact")
+    response["Content-Disposition"] = f'attachment; filename="CUSRES-{record.mrn}.edi"'
+    return response
+
+
+@require_POST
+@operator_required
+def invalidate(request: HttpRequest, mrn: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = selectors.manifest_for(user, mrn)
+    form = InvalidateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.manifest_invalidate(actor=user, manifest=record, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The filing was invalidated. You may file it again."))
+    else:
+        messages.error(request, _("Say why the filing is withdrawn."))
+    return redirect("cargo:manifest", record.mrn)
+
+
+@require_POST
+@operator_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    referral = selectors.referral_for_filer(user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_answer(actor=user, referral=referral, answer=form.cleaned_data["answer"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your answer was sent to the officers."))
+    else:
+        messages.error(request, _("Write your answer."))
+    return redirect("cargo:manifest", referral.consignment.manifest.mrn)
+
+
+@operator_required
+def users(request: HttpRequest) -> HttpResponse:
+    """The filer's users; its administrators add an existing operator account by e-mail."""
+    user: User = request.user  # type: ignore[assignment]
+    filer = _filer_or_404(user)
+    members = list(selectors.filer_members(user))
+    if not members:
+        raise Http404
+    form = MemberForm()
+    webhook_form = WebhookForm(initial={"webhook_url": getattr(filer, "webhook_url", "")})
+    secret = ""
+    if request.method == "POST" and request.POST.get("action") == "webhook":
+        webhook_form = WebhookForm(request.POST)
+        if webhook_form.is_valid():
+            try:
+                secret = services.filer_webhook_set(actor=user, url=webhook_form.cleaned_data["webhook_url"])
+            except ValidationError as exc:
+                for error in exc.messages:
+                    webhook_form.add_error("webhook_url", error)
+            else:
+                messages.success(request, _("The webhook was saved."))
+    elif request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            account = selectors.operator_by_email(form.cleaned_data["email"])
+            if account is None:
+                form.add_error("email", _("No carrier's or agent's account has this e-mail address."))
+            else:
+                try:
+                    services.filer_member_add(
+                        actor=user, user=account, is_admin=form.cleaned_data["is_admin"]
+                    )
+                except ValidationError as exc:
+                    form.add_error("email", " ".join(exc.messages))
+                else:
+                    messages.success(request, _("%(email)s was added.") % {"email": account.email})
+                    return redirect("cargo:users")
+    return render(
+        request,
+        "cargo/filer/users.html",
+        {"filer": filer, "members": members, "form": form, "webhook_form": webhook_form, "secret": secret},
+    )

@@ -1,0 +1,115 @@
+"""The audit trail's actions in words. An event stores a stable code (`notification.submit`); people
+read "Notification submitted". Codes of an app that has not named its actions here yet are still shown
+readably ("Cargo: manifest file"), never as raw codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Any] = {
+    # Accounts
+    "account.register": _("Account registered"),
+    "account.register_existing": _("Registration tried with an address already registered"),
+    "account.confirm_email": _("E-mail address confirmed"),
+    "account.enrol_2fa": _("Authenticator enrolled"),
+    "account.disable_2fa": _("Authenticator turned off"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "official.create": _("Official added"),
+    "official.update": _("Official changed"),
+    "official.reset_2fa": _("Official's authenticator reset"),
+    # Vessels and people
+    "vessels.vessel_create": _("Vessel added"),
+    "vessels.vessel_update": _("Vessel changed"),
+    "vessels.vessel_archive": _("Vessel archived"),
+    "vessels.vessel_restore": _("Vessel restored"),
+    "vessels.person_create": _("Person added"),
+    "vessels.person_update": _("Person changed"),
+    "vessels.person_archive": _("Person archived"),
+    "vessels.person_restore": _("Person restored"),
+    "vessels.document_add": _("Travel document added"),
+    "vessels.document_update": _("Travel document changed"),
+    "vessels.document_remove": _("Travel document removed"),
+    "vessels.weapon_add": _("Weapon added"),
+    "vessels.weapon_update": _("Weapon changed"),
+    "vessels.weapon_remove": _("Weapon removed"),
+    "vessels.people_import": _("Crew or passenger list uploaded"),
+    "travel_document.view": _("Travel document viewed"),
+    # Notifications and clearance
+    "notification.create": _("Notification drafted"),
+    "notification.update": _("Draft notification changed"),
+    "notification.submit": _("Notification submitted"),
+    "notification.amend": _("Notification amended"),
+    "notification.version": _("Notification version recorded"),
+    "notification.cancel": _("Notification cancelled"),
+    "notification.visit_file": _("Arrival and departure filed together"),
+    "notification.start_from_last_voyage": _("Notification started from the last voyage"),
+    "notification.unfinished_save": _("Draft kept as typed"),
+    "notification.unfinished_discard": _("Draft kept as typed discarded"),
+    "notification.unfinished_finish": _("Draft kept as typed made into a notification"),
+    "clearance.decide": _("Clearance decision recorded"),
+    "status.change": _("Status changed"),
+    # Screening and risk
+    "screening.run": _("Screened against watchlists"),
+    "screening.hit_dispose": _("Screening hit reviewed"),
+    "watchlist.create": _("Watchlist created"),
+    "watchlist.import": _("Watchlist imported"),
+    "watchlist.update": _("Watchlist settings changed"),
+    "lookout.create": _("Lookout issued"),
+    "lookout.update": _("Lookout changed"),
+    "lookout.withdraw": _("Lookout withdrawn"),
+    "risk.assess": _("Risk assessed"),
+    "risk.criterion_create": _("Risk criterion created"),
+    "risk.criterion_update": _("Risk criterion changed"),
+    "risk.firing_dispose": _("Criterion result reviewed"),
+    "risk.lane_override": _("Lane changed by an officer"),
+    "risk.random_selection_set": _("Random selection changed"),
+    # Intelligence
+    "intel.seizure_recorded": _("Seizure recorded"),
+    "intel.alert_issued": _("Alert issued"),
+    "intel.rfi_sent": _("Request for information sent"),
+    "intel.rfi_answered": _("Request for information answered"),
+    "intel.rfi_status": _("Request for information status changed"),
+    "intel.operation_opened": _("Operation opened"),
+    "intel.dissemination_change_requested": _("Release to more administrations requested"),
+    "intel.dissemination_change_approved": _("Release to more administrations approved"),
+    "intel.dissemination_change_rejected": _("Release to more administrations refused"),
+    "intel.dissemination_narrowed": _("Release narrowed"),
+    "threat_assessment.create": _("Threat assessment started"),
+    "threat_assessment.update": _("Threat assessment changed"),
+    "threat_assessment.submit": _("Threat assessment submitted for approval"),
+    "threat_assessment.return": _("Threat assessment returned to its author"),
+    "threat_assessment.approve": _("Threat assessment approved"),
+    "threat_assessment.release": _("Threat assessment released"),
+    # Training
+    "training.account.create": _("Training account created"),
+    "training.programme.create": _("Programme created"),
+    "training.course.create": _("Course created"),
+    "training.requirement.create": _("Required credential set"),
+    "training.intake.open": _("Intake opened"),
+    "training.enrolment.nominate": _("Official nominated for a course"),
+    "training.evaluation.submit": _("Course evaluation submitted"),
+    "training.result.record": _("Training result recorded"),
+    "training.credential.issue": _("Credential issued"),
+    "training.credential.revoke": _("Credential revoked"),
+}
+
+
+def action_label(code: str) -> str:
+    """`notification.submit` -> "Notification submitted"; an unnamed code -> "Cargo: manifest file"."""
+    label = ACTION_LABELS.get(code)
+    if label is not None:
+        return str(label)
+    subject, _dot, rest = code.partition(".")
+    words = rest.replace("_", " ").replace(".", " ").strip()
+    subject = subject.replace("_", " ").capitalize()
+    return f"{subject}: {words}" if words else subject
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every named action, by its words in the reader's language, for the trail's filter."""
+    return sorted(
+        ((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda item: item[1].casefold()
+    )

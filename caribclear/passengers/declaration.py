@@ -1,0 +1,279 @@
+"""A passenger or crew list as a kind of declaration: the one place that tells screening and risk about it.
+
+Registered in :class:`caribclear.passengers.apps.PassengersConfig.ready`. The declaration is the list (one
+flight or voyage to one administration); its subjects are every traveller still on it (names, date of
+birth, nationality, gender, every travel document) and, for a ship, the ship. Criteria test the facts
+below: each fact is the list of its travellers' values, and a condition holds when any value does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from caribclear.core.declarations import (
+    BOOL,
+    CHOICE,
+    COUNTRY,
+    NUMBER,
+    PERSON,
+    TEXT,
+    VESSEL,
+    DeclarationKind,
+    Facts,
+    Subject,
+    Summary,
+    fact,
+)
+from caribclear.core.models import Declaration
+
+from .choices import ListKind, ListStatus, Role, Transport
+from .models import Traveller, TravelList
+
+KEY = "passengers.list"
+_GENDERS = {"F": "female", "M": "male"}
+
+
+def alpha2(code: str) -> str:
+    """ISO 3166 alpha-3 (as PAXLST sends it) or alpha-2 to alpha-2; "" when unknown."""
+    code = (code or "").strip().upper()
+    if len(code) == 2:
+        return code if code in dict(countries) else ""
+    return countries.alpha2(code) or "" if len(code) == 3 else ""
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def arrival_day(record: TravelList) -> dt.date:
+    """The day of arrival on the arrival port's clock (today when not given)."""
+    when = record.arrival_at or record.departure_at or timezone.now()
+    if record.arrival_port is not None and record.arrival_port.time_zone:
+        from caribclear.reference.timezones import port_time
+
+        return port_time(when, record.arrival_port).date()
+    return timezone.localtime(when).date()
+
+
+def document_expired(expiry: dt.date | None, on: dt.date) -> bool:
+    """Expired for the journey: expires on or before the day of arrival (as clearance/expiry.py rules)."""
+    return expiry is not None and expiry <= on
+
+
+def traveller_subject(traveller: Traveller) -> Subject:
+    numbers = tuple(dict.fromkeys(d.number for d in traveller.documents.all() if d.number))
+    nationality = alpha2(traveller.nationality)
+    return Subject(
+        kind=PERSON,
+        key=traveller.subject_key,
+        label=traveller.full_name,
+        schema="Person",
+        names=(traveller.full_name,),
+        birth_dates=(traveller.date_of_birth.isoformat(),) if traveller.date_of_birth else (),
+        nationalities=(nationality,) if nationality else (),
+        gender=_GENDERS.get(traveller.gender),
+        identifiers={"passport": numbers} if numbers else {},
+    )
+
+
+def current_travellers(record: TravelList) -> list[Traveller]:
+    """The travellers still on the list (removed ones are kept for the history, not screened)."""
+    return [t for t in record.travellers.all() if t.removed_in is None]
+
+
+class PassengerListKind(DeclarationKind):
+    key = KEY
+    label = _("Passenger or crew list")
+    slug = "passenger-lists"
+    fact_specs = (
+        fact("transport", _("Flight or voyage"), CHOICE, Transport.choices),
+        fact("list_kind", _("Passenger or crew list"), CHOICE, ListKind.choices),
+        fact("carrier", _("Carrier code"), TEXT),
+        fact("departure_port", _("Departure port (code)"), TEXT),
+        fact("arrival_port", _("Arrival port (code)"), TEXT),
+        fact("route", _("Route (departure-arrival, e.g. POS-BGI)"), TEXT),
+        fact("departure_country", _("Country of departure"), COUNTRY),
+        fact("leg_country", _("Country of any leg of the route"), COUNTRY),
+        fact("traveller_count", _("Number of travellers"), NUMBER),
+        fact("nationality", _("Nationality of a traveller"), COUNTRY),
+        fact("residence", _("Country of residence of a traveller"), COUNTRY),
+        fact("age", _("Age of a traveller on arrival"), NUMBER),
+        fact("gender", _("Gender of a traveller"), TEXT),
+        fact("document_issuing_state", _("Issuing state of a travel document"), COUNTRY),
+        fact("document_expired", _("A travel document expired or expiring before arrival"), BOOL),
+        fact("document_missing", _("A traveller without a travel document"), BOOL),
+        fact(
+            "travelling_alone", _("A passenger travelling alone (own reservation, no one else on it)"), BOOL
+        ),
+        fact("minor_alone", _("A passenger under 18 travelling alone"), BOOL),
+        fact("crew_on_passenger_list", _("Crew listed on a passenger list"), BOOL),
+        fact("in_transit", _("A traveller in transit"), BOOL),
+        fact("bags", _("Bags of a traveller"), NUMBER),
+    )
+
+    def load(self, declaration_ids: Iterable[int]) -> dict[int, TravelList]:
+        lists = (
+            TravelList.objects.filter(declaration_id__in=list(declaration_ids))
+            .select_related("carrier", "arrival_port", "departure_port", "administration", "declaration")
+            .prefetch_related(
+                Prefetch(
+                    "travellers", queryset=Traveller.objects.order_by("pk").prefetch_related("documents")
+                )
+            )
+        )
+        return {t.declaration_id: t for t in lists if t.declaration_id is not None}
+
+    def subjects(self, record: TravelList) -> list[Subject]:
+        subjects = [traveller_subject(t) for t in current_travellers(record) if t.masked_at is None]
+        if record.transport == Transport.SEA and record.vessel_name:
+            identifiers: dict[str, tuple[str, ...]] = {}
+            if record.vessel_id.isdigit() and len(record.vessel_id) == 7:
+                identifiers["imo"] = (record.vessel_id,)
+            elif record.vessel_id:
+                identifiers["call_sign"] = (record.vessel_id,)
+            subjects.append(
+                Subject(
+                    kind=VESSEL,
+                    key=f"ship:{record.pk}",
+                    label=record.vessel_name,
+                    schema="Vessel",
+                    names=(record.vessel_name,),
+                    identifiers=identifiers,
+                )
+            )
+        return subjects
+
+    def facts(self, record: TravelList) -> Facts:
+        people = current_travellers(record)
+        on = arrival_day(record)
+        by_locator = Counter(t.reservation_locator for t in people if t.reservation_locator)
+        documents = [d for t in people for d in t.documents.all()]
+        passengers = [t for t in people if t.role == Role.PASSENGER]
+        alone = [bool(t.reservation_locator) and by_locator[t.reservation_locator] == 1 for t in passengers]
+        minors_alone = [
+            a and t.date_of_birth is not None and age_on(t.date_of_birth, on) < 18
+            for a, t in zip(alone, passengers, strict=True)
+        ]
+        leg_countries = sorted(
+            {
+                alpha2(code[:2])
+                for leg in record.legs
+                for code in (leg.get("departure_port", ""), leg.get("arrival_port", ""))
+                if len(code) == 5 and alpha2(code[:2])
+            }
+        )
+        departure_country = record.departure_port.country.code if record.departure_port else ""
+        return {
+            "transport": [record.transport],
+            "list_kind": [record.kind],
+            "carrier": [record.carrier.code],
+            "departure_port": [record.departure_port_code],
+            "arrival_port": [record.arrival_port_code],
+            "route": [f"{record.departure_port_code}-{record.arrival_port_code}"],
+            "departure_country": [departure_country] if departure_country else [],
+            "leg_country": leg_countries,
+            "traveller_count": [Decimal(len(people))],
+            "nationality": sorted({alpha2(t.nationality) for t in people if alpha2(t.nationality)}),
+            "residence": sorted(
+                {alpha2(t.country_of_residence) for t in people if alpha2(t.country_of_residence)}
+            ),
+            "age": [Decimal(age_on(t.date_of_birth, on)) for t in people if t.date_of_birth],
+            "gender": sorted({t.gender for t in people if t.gender}),
+            "document_issuing_state": sorted(
+                {alpha2(d.issuing_state) for d in documents if alpha2(d.issuing_state)}
+            ),
+            "document_expired": [document_expired(d.expiry, on) for d in documents],
+            "document_missing": [not any(d.number for d in t.documents.all()) for t in people],
+            "travelling_alone": alone,
+            "minor_alone": minors_alone,
+            "crew_on_passenger_list": [
+                record.kind == ListKind.PASSENGERS and any(t.role == Role.CREW for t in people)
+            ],
+            "in_transit": [t.in_transit for t in people],
+            "bags": [Decimal(t.bags) for t in people if t.bags is not None],
+        }
+
+    def summary(self, record: TravelList) -> Summary:
+        details = [f"{record.departure_port_code} → {record.arrival_port_code}"]
+        if record.arrival_at is not None:
+            from caribclear.reference.timezones import port_datetime_text, utc_datetime_text
+
+            details.append(
+                port_datetime_text(record.arrival_at, record.arrival_port)
+                if record.arrival_port is not None
+                else utc_datetime_text(record.arrival_at)
+            )
+        details.append(str(record.get_status_display()))
+        return Summary(
+            reference=record.reference,
+            title=f"{record.get_kind_display()} — {record.carrier.code} {record.number}",
+            details=" · ".join(details),
+            url=reverse("passengers:list", args=[record.reference]),
+            date=record.arrival_at,
+        )
+
+    def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
+        lists = TravelList.objects.filter(declaration_id__in=list(declaration_ids)).select_related(
+            "carrier", "arrival_port"
+        )
+        return {t.declaration_id: self.summary(t) for t in lists if t.declaration_id is not None}
+
+    def checkable(self, record: TravelList) -> bool:
+        return record.status != ListStatus.CANCELLED and record.masked_at is None
+
+    def open_for_recheck(self, administration_ids: Sequence[int]) -> list[int]:
+        """Lists not cancelled whose flight or voyage arrives from 12 hours ago onwards."""
+        return list(
+            TravelList.objects.filter(
+                administration_id__in=list(administration_ids),
+                arrival_at__gte=timezone.now() - dt.timedelta(hours=12),
+                declaration__isnull=False,
+                masked_at__isnull=True,
+            )
+            .exclude(status=ListStatus.CANCELLED)
+            .order_by("arrival_at", "pk")
+            .values_list("declaration_id", flat=True)
+        )
+
+    def recent(self, administration_id: int, *, since: dt.datetime, limit: int) -> list[int]:
+        return list(
+            TravelList.objects.filter(
+                administration_id=administration_id,
+                arrival_at__gte=since,
+                declaration__isnull=False,
+                masked_at__isnull=True,
+            )
+            .order_by("-arrival_at", "-pk")
+            .values_list("declaration_id", flat=True)[:limit]
+        )
+
+
+def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
+    """The list's declaration, made at its first filing; its version follows the list's. Call inside the
+    filing transaction."""
+    if travel_list.declaration_id is None:
+        declaration = Declaration.objects.create(
+            kind=KEY,
+            administration_id=travel_list.administration_id,
+            reference=travel_list.reference,
+            version=travel_list.version,
+            created_at=travel_list.filed_at,
+        )
+        travel_list.declaration = declaration
+        travel_list.save(update_fields=["declaration", "updated_at"])
+        return declaration, True
+    existing = travel_list.declaration
+    assert existing is not None
+    if existing.version != travel_list.version:
+        existing.version = travel_list.version
+        existing.save(update_fields=["version", "updated_at"])
+    return existing, False

@@ -1,0 +1,1108 @@
+"""Writes of the passengers app: filing, amending and cancelling lists; boarding answers; what was found at
+arrival; unmasking; retention. Every public function is ``<entity>_<verb>(*, actor, ...)`` and atomic.
+
+Filing keeps ONE current list per flight or voyage (carrier, list kind, number, departure day, ports):
+a resent list replaces the people (those no longer on it are kept, marked removed), a change message
+updates or adds the people it names, a cancellation of passengers removes them, a closed-flight list
+(CLOB/CLNB) says who boarded. One person is one row per list (matched by name and date of birth, else by
+document), so a list sent twice never makes two passengers of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caribclear.accounts.models import Administration, User
+from caribclear.core import declarations
+from caribclear.core.audit import audit_record
+from caribclear.core.models import Declaration
+from caribclear.core.pipeline import Pipeline
+from caribclear.core.refs import new_reference
+from caribclear.reference.models import Port
+from caribclear.reference.timezones import port_localize
+from caribclear.screening.choices import Disposition
+from caribclear.screening.models import Hit, ScreeningRun
+
+from . import protection
+from .choices import (
+    CASE_OUTCOMES,
+    LIST_PIPELINE,
+    UNMASK_PIPELINE,
+    Answer,
+    CarrierKind,
+    Function,
+    ListKind,
+    ListStatus,
+    Mode,
+    Outcome,
+    Role,
+    Transport,
+    UnmaskStatus,
+)
+from .declaration import arrival_day, document_expired, list_declaration_sync
+from .models import (
+    ArrivalCheck,
+    Carrier,
+    RetentionPolicy,
+    Traveller,
+    TravellerDocument,
+    TravelList,
+    TravelListVersion,
+    UnmaskRequest,
+)
+from .readers import PassengerList, PassengerListResult, Person, read_passenger_list
+
+logger = logging.getLogger(__name__)
+
+LIST_STATUS = Pipeline("status", LIST_PIPELINE)
+UNMASK_STATUS = Pipeline("status", UNMASK_PIPELINE)
+
+#: PAXLST BGM document identifiers (C106) and message functions (1225) of the guidelines, as filings.
+DOCUMENT_FUNCTIONS = {
+    "CLOB": Function.CLOSE,  # flight close-out: who boarded
+    "CLNB": Function.CLOSE,  # flight close-out: no one boarded
+    "CL": Function.CLOSE,
+    "CP": Function.CHANGE,  # change of passenger data
+    "CF": Function.CHANGE,  # change of flight data
+    "XR": Function.REMOVE,  # cancellation of a reservation
+    "RP": Function.REMOVE,  # reduction in party
+}
+MESSAGE_FUNCTIONS = {"1": Function.CANCEL, "3": Function.CANCEL, "4": Function.CHANGE, "5": Function.REPLACE}
+CREW_DOCUMENT_CODES = {"250", "10", "336"}
+
+#: The platform's reason codes beside the guideline's answer codes (the guidelines leave them to each State).
+REASON_WATCHLIST = "WL"  # a watchlist, lookout or intelligence alert names the traveller
+REASON_DOCUMENT_EXPIRED = "DE"  # the travel document expires on or before the day of arrival
+REASON_DOCUMENT_MISSING = "DM"  # no travel document given
+REASON_LATE = "TO"  # screening did not finish in time: the administration's default answer
+REASONS = {
+    REASON_WATCHLIST: "The traveller may be named on a watchlist, lookout or alert.",
+    REASON_DOCUMENT_EXPIRED: "The travel document expires on or before the day of arrival.",
+    REASON_DOCUMENT_MISSING: "No travel document was given.",
+    REASON_LATE: "Screening did not finish in time; the administration's default answer is sent.",
+}
+
+
+# --- Ports and carriers ---------------------------------------------------------------------------------
+def port_for(code: str) -> Port | None:
+    """A port by UN/LOCODE (5 characters) or by IATA airport code (3: a UN/LOCODE ending with it, a member
+    administration's port first)."""
+    code = (code or "").strip().upper()
+    if len(code) == 5:
+        return Port.objects.filter(locode=code).first()
+    if len(code) == 3 and code.isalnum():
+        candidates = list(Port.objects.filter(locode__endswith=code).order_by("administration_id", "locode"))
+        candidates.sort(key=lambda p: (p.administration_id is None, "4" not in p.function, p.locode))
+        return candidates[0] if candidates else None
+    return None
+
+
+def carrier_of(user: User) -> Carrier | None:
+    """The carrier an operator files for (its first, when it files for several)."""
+    return Carrier.objects.filter(users=user).order_by("pk").first()
+
+
+@transaction.atomic
+def carrier_for_code(
+    *, actor: User | None, code: str, name: str = "", transport: str = Transport.AIR
+) -> Carrier:
+    """The carrier of a code read from a file (the command line loads lists received over SITA/ARINC):
+    made on first sight, with the sender's name when the list gives one."""
+    code = code.strip().upper()[:12]
+    if not code:
+        raise ValidationError({"carrier": _("The list names no carrier.")})
+    carrier = Carrier.objects.filter(code=code).first()
+    if carrier is None:
+        carrier = Carrier.objects.create(
+            code=code,
+            name=(name or code)[:120],
+            kind=CarrierKind.AIRLINE if transport == Transport.AIR else CarrierKind.CRUISE,
+        )
+        audit_record(actor=actor, action="passengers.carrier_create", obj=carrier, summary=code)
+    return carrier
+
+
+# --- Filing ---------------------------------------------------------------------------------------------
+@dataclass
+class Filing:
+    travel_list: TravelList
+    version: TravelListVersion
+    created: bool
+    touched: list[Traveller] = field(default_factory=list)
+
+
+def filing_function(parsed: PassengerList) -> str:
+    document_id = (parsed.document_id or "").strip().upper()
+    if document_id in DOCUMENT_FUNCTIONS:
+        return DOCUMENT_FUNCTIONS[document_id]
+    return MESSAGE_FUNCTIONS.get((parsed.function or "").strip(), Function.ORIGINAL)
+
+
+def _aware(local: dt.datetime | None, port: Port | None) -> dt.datetime | None:
+    if local is None:
+        return None
+    if local.tzinfo is not None:
+        return local
+    if port is not None and port.time_zone:
+        return port_localize(local, port)
+    return local.replace(tzinfo=dt.UTC)
+
+
+def _person_values(person: Person, role: str) -> dict[str, Any]:
+    return {
+        "role": role,
+        "surname": person.surname[:100],
+        "given_names": person.given_names[:100],
+        "gender": person.gender[:1],
+        "date_of_birth": person.date_of_birth,
+        "nationality": person.nationality[:3],
+        "place_of_birth": person.place_of_birth[:100],
+        "country_of_residence": person.country_of_residence[:3],
+        "address": person.address[:200],
+        "reservation_locator": person.reservation_locator[:20],
+        "seat": person.seat[:8],
+        "bags": person.bags if person.bags is not None and 0 <= person.bags < 1000 else None,
+        "in_transit": bool(person.in_transit),
+        "embarkation": person.embarkation[:5],
+        "debarkation": person.debarkation[:5],
+        "crew_function": person.crew_function[:40],
+        "line": person.where.line,
+    }
+
+
+PERSON_FIELDS = (
+    "role",
+    "surname",
+    "given_names",
+    "gender",
+    "date_of_birth",
+    "nationality",
+    "place_of_birth",
+    "country_of_residence",
+    "address",
+    "reservation_locator",
+    "seat",
+    "bags",
+    "in_transit",
+    "embarkation",
+    "debarkation",
+    "crew_function",
+    "line",
+)
+
+
+def _document_values(person: Person) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": d.type[:3],
+            "number": d.number[:30],
+            "issuing_state": d.issuing_state[:3],
+            "expiry": d.expiry,
+        }
+        for d in person.documents
+        if d.number or d.type
+    ]
+
+
+def _stored_documents(traveller: Traveller) -> list[dict[str, Any]]:
+    return [
+        {"type": d.type, "number": d.number, "issuing_state": d.issuing_state, "expiry": d.expiry}
+        for d in traveller.documents.all()
+    ]
+
+
+def _identity(person: Person, role: str) -> str:
+    first_document = next((d.number for d in person.documents if d.number), "")
+    return protection.identity_of(
+        surname=person.surname,
+        given_names=person.given_names,
+        born=person.date_of_birth,
+        document=first_document,
+        role=role,
+    )
+
+
+def _role(person: Person, list_kind: str) -> str:
+    if list_kind == ListKind.CREW:
+        return Role.CREW
+    return Role.CREW if person.role == "crew" else Role.PASSENGER
+
+
+def _check_flight(
+    parsed: PassengerList,
+) -> tuple[Port | None, Port | None, Administration, Administration | None]:
+    flight = parsed.flight
+    errors: dict[str, list[str]] = {}
+    if not (flight.number or flight.conveyance_reference or flight.vessel_name):
+        errors.setdefault("number", []).append(_("The list gives no flight or voyage number (TDT)."))
+    if not flight.departure_port:
+        errors.setdefault("departure_port", []).append(_("The list gives no port of departure (LOC+125)."))
+    if not flight.arrival_port:
+        errors.setdefault("arrival_port", []).append(_("The list gives no port of arrival (LOC+87)."))
+    if errors:
+        raise ValidationError(errors)
+    departure, arrival = port_for(flight.departure_port), port_for(flight.arrival_port)
+    arrival_admin = arrival.administration if arrival is not None else None
+    if arrival_admin is None:
+        # A progressive flight whose last stop is no member's: the last member port it calls at.
+        for leg in reversed(flight.legs[:-1]):
+            stop = port_for(leg.arrival_port)
+            if stop is not None and stop.administration is not None:
+                arrival_admin = stop.administration
+                break
+    departure_admin = departure.administration if departure is not None else None
+    owner = arrival_admin or departure_admin
+    if owner is None:
+        raise ValidationError(
+            {
+                "arrival_port": [
+                    _(
+                        "Neither %(departure)s nor %(arrival)s is a port of a member administration: "
+                        "the list has no one to go to."
+                    )
+                    % {"departure": flight.departure_port, "arrival": flight.arrival_port}
+                ]
+            }
+        )
+    other = departure_admin if departure_admin is not None and departure_admin != owner else None
+    return departure, arrival, owner, other
+
+
+def _match_key(
+    parsed: PassengerList, departure_at: dt.datetime | None, departure_local: dt.datetime | None
+) -> str:
+    flight = parsed.flight
+    number = (flight.number or flight.conveyance_reference or flight.vessel_name).upper()
+    day = (departure_local or departure_at).date().isoformat() if (departure_local or departure_at) else ""
+    return f"{number}|{day}|{flight.departure_port.upper()}|{flight.arrival_port.upper()}"[:120]
+
+
+@transaction.atomic
+def passenger_list_file(
+    *,
+    actor: User | None,
+    carrier: Carrier,
+    parsed: PassengerList,
+    source_format: str,
+    sha256: str = "",
+    warnings: Sequence[dict[str, Any]] = (),
+    mode: str = Mode.BATCH,
+    function: str | None = None,
+) -> Filing:
+    """File one list (one PAXLST message, one flight of a table, one API call): create the flight's list
+    or update its one current list; make or follow its declaration and send the declaration's event."""
+    function = function or filing_function(parsed)
+    departure, arrival, owner, other = _check_flight(parsed)
+    flight = parsed.flight
+    departure_at = _aware(flight.departure_local, departure)
+    arrival_at = _aware(flight.arrival_local, arrival)
+    list_kind = ListKind.CREW if (parsed.document_code in CREW_DOCUMENT_CODES) else ListKind.PASSENGERS
+    if list_kind == ListKind.PASSENGERS and parsed.people and all(p.role == "crew" for p in parsed.people):
+        list_kind = ListKind.CREW
+    transport = Transport.SEA if (flight.vessel_name or flight.vessel_id) else Transport.AIR
+    key = _match_key(parsed, departure_at, flight.departure_local)
+    now = timezone.now()
+
+    travel_list = (
+        TravelList.objects.select_for_update().filter(carrier=carrier, kind=list_kind, match_key=key).first()
+    )
+    created = travel_list is None
+    if travel_list is None:
+        if function in (Function.CANCEL, Function.REMOVE):
+            raise ValidationError(
+                {"function": [_("There is no list of this flight or voyage to cancel or change.")]}
+            )
+        travel_list = TravelList(
+            reference=new_reference(),
+            carrier=carrier,
+            kind=list_kind,
+            transport=transport,
+            mode=mode,
+            match_key=key,
+            status=ListStatus.FILED,
+            version=1,
+            filed_at=now,
+        )
+    else:
+        if travel_list.status == ListStatus.CANCELLED:
+            raise ValidationError(
+                {"function": [_("This list was cancelled: a new list needs a new flight or voyage.")]}
+            )
+        travel_list.version += 1
+        if function == Function.CANCEL:
+            target = ListStatus.CANCELLED
+        elif function == Function.CLOSE:
+            target = ListStatus.CLOSED
+        else:
+            target = ListStatus.AMENDED
+        LIST_STATUS.move(travel_list, target, actor=actor, note=function)
+    travel_list.number = (flight.number or flight.conveyance_reference or flight.vessel_name)[:20]
+    travel_list.vessel_name = flight.vessel_name[:100]
+    travel_list.vessel_id = flight.vessel_id[:20]
+    travel_list.departure_port_code = flight.departure_port[:5].upper()
+    travel_list.arrival_port_code = flight.arrival_port[:5].upper()
+    travel_list.departure_port, travel_list.arrival_port = departure, arrival
+    travel_list.departure_at, travel_list.arrival_at = departure_at, arrival_at
+    travel_list.legs = [leg.to_json() for leg in flight.legs]
+    travel_list.administration, travel_list.departure_administration = owner, other
+    travel_list.save()
+
+    version = travel_list.version
+    added = changed = removed = 0
+    touched: list[Traveller] = []
+    if function != Function.CANCEL:
+        existing = {
+            t.identity: t
+            for t in Traveller.objects.filter(travel_list=travel_list).prefetch_related("documents")
+        }
+        seen: set[str] = set()
+        new_rows: list[tuple[Traveller, list[dict[str, Any]]]] = []
+        updates: list[Traveller] = []
+        replaced_documents: list[tuple[Traveller, list[dict[str, Any]]]] = []
+        for person in parsed.people:
+            role = _role(person, list_kind)
+            identity = _identity(person, role)
+            if identity in seen:
+                continue  # listed twice in one filing: one person
+            seen.add(identity)
+            values, docs = _person_values(person, role), _document_values(person)
+            row = existing.get(identity)
+            if function == Function.REMOVE:
+                if row is not None and row.removed_in is None:
+                    row.removed_in, row.changed_in = version, version
+                    updates.append(row)
+                    removed += 1
+                continue
+            if row is None:
+                row = Traveller(
+                    travel_list=travel_list, identity=identity, added_in=version, changed_in=version
+                )
+                for name, value in values.items():
+                    setattr(row, name, value)
+                new_rows.append((row, docs))
+                added += 1
+                continue
+            differs = any(getattr(row, n) != v for n, v in values.items() if n != "line")
+            docs_differ = _stored_documents(row) != docs
+            if differs or docs_differ or row.removed_in is not None:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.removed_in, row.changed_in = None, version
+                updates.append(row)
+                changed += 1
+                if docs_differ:
+                    replaced_documents.append((row, docs))
+            touched.append(row)
+        if function in (Function.ORIGINAL, Function.REPLACE, Function.CLOSE):
+            for identity, row in existing.items():
+                if identity not in seen and row.removed_in is None:
+                    row.removed_in, row.changed_in = version, version
+                    updates.append(row)
+                    removed += 1
+        if new_rows:
+            Traveller.objects.bulk_create([row for row, _docs in new_rows], batch_size=1000)
+            touched.extend(row for row, _docs in new_rows)
+        if updates:
+            Traveller.objects.bulk_update(
+                updates, [*PERSON_FIELDS, "removed_in", "changed_in"], batch_size=500
+            )
+        if replaced_documents:
+            TravellerDocument.objects.filter(traveller__in=[row for row, _d in replaced_documents]).delete()
+        documents = [
+            TravellerDocument(traveller=row, **doc)
+            for row, docs in [*new_rows, *replaced_documents]
+            for doc in docs
+        ]
+        TravellerDocument.objects.bulk_create(documents, batch_size=2000)
+
+    counts = Traveller.objects.filter(travel_list=travel_list, removed_in__isnull=True)
+    filed = TravelListVersion.objects.create(
+        travel_list=travel_list,
+        number=version,
+        function=function
+        if not created
+        else (function if function != Function.CHANGE else Function.ORIGINAL),
+        source_format=source_format[:12],
+        message_reference=(parsed.reference or parsed.document_id)[:40],
+        sha256=sha256,
+        passengers=counts.filter(role=Role.PASSENGER).count(),
+        crew=counts.filter(role=Role.CREW).count(),
+        added=added,
+        changed=changed,
+        removed=removed,
+        warnings=list(warnings)[:200],
+        filed_by=actor if actor is not None and actor.is_authenticated else None,
+        filed_at=now,
+    )
+    declaration, made = list_declaration_sync(travel_list)
+    if made:
+        declarations.send_on_commit(declarations.declaration_filed, declaration)
+    elif travel_list.status == ListStatus.CANCELLED:
+        declarations.send_on_commit(declarations.declaration_cancelled, declaration)
+    else:
+        declarations.send_on_commit(declarations.declaration_amended, declaration)
+    audit_record(
+        actor=actor,
+        action="passengers.list_file",
+        obj=travel_list,
+        summary=f"{travel_list.reference} v{version} {function}: +{added} ~{changed} -{removed}",
+        data={
+            "version": version,
+            "function": function,
+            "format": source_format,
+            "sha256": sha256,
+            "added": added,
+            "changed": changed,
+            "removed": removed,
+            "passengers": filed.passengers,
+            "crew": filed.crew,
+            "warnings": len(warnings),
+        },
+    )
+    return Filing(travel_list=travel_list, version=filed, created=created, touched=touched)
+
+
+@dataclass
+class ImportOutcome:
+    """What reading and (unless checking) storing a file gave."""
+
+    result: PassengerListResult
+    filings: list[Filing] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok and not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.result.to_json()
+        data["ok"] = self.ok
+        data["errors"] = [*data["errors"], *self.errors]
+        data["stored"] = [
+            {
+                "reference": f.travel_list.reference,
+                "version": f.version.number,
+                "function": f.version.function,
+                "status": f.travel_list.status,
+                "administration": f.travel_list.administration.code,
+                "passengers": f.version.passengers,
+                "crew": f.version.crew,
+                "added": f.version.added,
+                "changed": f.version.changed,
+                "removed": f.version.removed,
+            }
+            for f in self.filings
+        ]
+        return data
+
+
+def _validation_issues(error: ValidationError, parsed: PassengerList) -> list[dict[str, Any]]:
+    where = parsed.where.to_json()
+    messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    return [
+        {"code": f"invalid_{name or 'list'}", "message": str(message), "where": where}
+        for name, items in messages.items()
+        for message in items
+    ]
+
+
+def passenger_list_import(
+    *,
+    actor: User | None,
+    data: bytes,
+    format: str = "auto",
+    carrier: Carrier | None = None,
+    check: bool = False,
+    max_bytes: int | None = None,
+) -> ImportOutcome:
+    """Read a file and (unless ``check``) file each list in it, all or nothing. Without a carrier, each list's
+    carrier is the one its file names (the command line). Never raises on bad input."""
+    kwargs: dict[str, Any] = {} if max_bytes is None else {"max_bytes": max_bytes}
+    result = read_passenger_list(data, format, **kwargs)
+    outcome = ImportOutcome(result=result)
+    if not result.ok or check:
+        return outcome
+    sha256 = hashlib.sha256(data).hexdigest()
+    warnings = [w.to_json() for w in result.warnings]
+    try:
+        with transaction.atomic():
+            for parsed in result.lists:
+                try:
+                    owner = carrier or carrier_for_code(
+                        actor=actor,
+                        code=parsed.flight.carrier,
+                        name=parsed.sender_name,
+                        transport=Transport.SEA if parsed.flight.vessel_name else Transport.AIR,
+                    )
+                    outcome.filings.append(
+                        passenger_list_file(
+                            actor=actor,
+                            carrier=owner,
+                            parsed=parsed,
+                            source_format=result.format,
+                            sha256=sha256,
+                            warnings=warnings,
+                        )
+                    )
+                except ValidationError as exc:
+                    outcome.errors.extend(_validation_issues(exc, parsed))
+            if outcome.errors:
+                raise _Rollback
+    except _Rollback:
+        outcome.filings = []
+    return outcome
+
+
+class _Rollback(Exception):
+    pass
+
+
+@transaction.atomic
+def passenger_list_cancel(*, actor: User, travel_list: TravelList, reason: str) -> TravelList:
+    """The carrier cancels a whole list (the flight or sailing will not operate)."""
+    travel_list = TravelList.objects.select_for_update().get(pk=travel_list.pk)
+    if not Carrier.objects.filter(pk=travel_list.carrier_id, users=actor).exists():
+        raise PermissionDenied
+    travel_list.version += 1
+    LIST_STATUS.move(travel_list, ListStatus.CANCELLED, actor=actor, note=reason[:500])
+    travel_list.save()
+    TravelListVersion.objects.create(
+        travel_list=travel_list,
+        number=travel_list.version,
+        function=Function.CANCEL,
+        source_format="api",
+        filed_by=actor,
+        filed_at=timezone.now(),
+    )
+    declaration, _made = list_declaration_sync(travel_list)
+    declarations.send_on_commit(declarations.declaration_cancelled, declaration)
+    audit_record(actor=actor, action="passengers.list_cancel", obj=travel_list, summary=reason[:200])
+    return travel_list
+
+
+# --- Boarding answers -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BoardingAnswer:
+    traveller: Traveller
+    answer: str
+    reasons: tuple[str, ...]
+    defaulted: bool = False
+
+
+def traveller_answer(traveller: Traveller, hits: Iterable[Hit], on: dt.date) -> tuple[str, tuple[str, ...]]:
+    """The answer the screening result gives: a confirmed hit is NOT TO BOARD; a hit to review, an expired
+    or missing document is CONTACT THE AUTHORITY; otherwise OK TO BOARD."""
+    reasons: list[str] = []
+    hits = [h for h in hits if h.disposition != Disposition.FALSE_POSITIVE]
+    if any(h.disposition == Disposition.TRUE_MATCH for h in hits):
+        return Answer.NOT_TO_BOARD, (REASON_WATCHLIST,)
+    if hits:
+        reasons.append(REASON_WATCHLIST)
+    documents = list(traveller.documents.all())
+    if any(document_expired(d.expiry, on) for d in documents):
+        reasons.append(REASON_DOCUMENT_EXPIRED)
+    if traveller.role == Role.PASSENGER and not any(d.number for d in documents):
+        reasons.append(REASON_DOCUMENT_MISSING)
+    return (Answer.CONTACT if reasons else Answer.OK_TO_BOARD), tuple(reasons)
+
+
+def answers_for(travel_list: TravelList, travellers: Sequence[Traveller]) -> list[BoardingAnswer]:
+    """Answers from the current hits (the list's declaration, by traveller)."""
+    keys = {t.subject_key: t for t in travellers}
+    by_key: dict[str, list[Hit]] = {}
+    if travel_list.declaration_id is not None:
+        for hit in Hit.objects.filter(
+            declaration_id=travel_list.declaration_id, is_current=True, subject_key__in=list(keys)
+        ):
+            by_key.setdefault(hit.subject_key, []).append(hit)
+    on = arrival_day(travel_list)
+    answers = []
+    for traveller in travellers:
+        answer, reasons = traveller_answer(traveller, by_key.get(traveller.subject_key, []), on)
+        answers.append(BoardingAnswer(traveller, answer, reasons))
+    return answers
+
+
+def policy_for(administration_id: int) -> RetentionPolicy:
+    policy = RetentionPolicy.objects.filter(administration_id=administration_id).first()
+    return policy or RetentionPolicy(administration_id=administration_id)
+
+
+def _screened(travel_list: TravelList) -> bool:
+    return ScreeningRun.objects.filter(
+        declaration_id=travel_list.declaration_id, declaration_version__gte=travel_list.version
+    ).exists()
+
+
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="boarding-check")
+
+
+def _check_in_thread(declaration_id: int) -> None:
+    from caribclear.risk.services import declaration_check
+
+    close_old_connections()
+    try:
+        declaration_check(declaration_id=declaration_id)
+    finally:
+        connection.close()
+
+
+def _screen_within(travel_list: TravelList, seconds: float) -> bool:
+    """Screen and assess the list's declaration now unless the queue already did; whether it finished in
+    time. Inside a transaction (tests) it runs here; otherwise in a worker thread, waited for ``seconds``
+    (a late screening still finishes and records its hits for the officer)."""
+    if _screened(travel_list):
+        return True
+    assert travel_list.declaration_id is not None
+    if connection.in_atomic_block:
+        from caribclear.risk.services import declaration_check
+
+        started = time.monotonic()
+        declaration_check(declaration_id=travel_list.declaration_id)
+        return time.monotonic() - started <= seconds
+    future = _executor.submit(_check_in_thread, travel_list.declaration_id)
+    try:
+        future.result(timeout=max(seconds, 0))
+    except FutureTimeout:
+        return False
+    return True
+
+
+def boarding_check(
+    *, actor: User, carrier: Carrier, parsed: PassengerList, source_format: str = "json"
+) -> tuple[TravelList, list[BoardingAnswer]]:
+    """Interactive mode: a check-in system sends one passenger (or a few) of a flight; each is added to (or
+    updated on) the flight's list, screened, and answered OK TO BOARD, NOT TO BOARD or CONTACT THE
+    AUTHORITY. If screening does not finish within the administration's time, its default answer is sent,
+    the answer is marked as such and the officers see it on the flight."""
+    started = time.monotonic()
+    filing = passenger_list_file(
+        actor=actor,
+        carrier=carrier,
+        parsed=parsed,
+        source_format=source_format,
+        mode=Mode.INTERACTIVE,
+        function=Function.CHANGE,
+    )
+    travel_list = filing.travel_list
+    policy = policy_for(travel_list.administration_id)
+    budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
+    in_time = _screen_within(travel_list, budget)
+    travellers = list(
+        Traveller.objects.filter(pk__in=[t.pk for t in filing.touched]).prefetch_related("documents")
+    )
+    travellers.sort(key=lambda t: [x.pk for x in filing.touched].index(t.pk))
+    if in_time:
+        answers = answers_for(travel_list, travellers)
+    else:
+        answers = [BoardingAnswer(t, policy.default_answer, (REASON_LATE,), True) for t in travellers]
+    _record_answers(actor=actor, travel_list=travel_list, answers=answers)
+    return travel_list, answers
+
+
+@transaction.atomic
+def _record_answers(
+    *, actor: User | None, travel_list: TravelList, answers: Sequence[BoardingAnswer]
+) -> None:
+    now = timezone.now()
+    rows = []
+    for a in answers:
+        a.traveller.answer, a.traveller.answer_reasons = a.answer, list(a.reasons)
+        a.traveller.answered_at, a.traveller.answer_defaulted = now, a.defaulted
+        rows.append(a.traveller)
+    Traveller.objects.bulk_update(rows, ["answer", "answer_reasons", "answered_at", "answer_defaulted"])
+    defaulted = sum(1 for a in answers if a.defaulted)
+    if defaulted:
+        TravelList.objects.filter(pk=travel_list.pk).update(
+            defaulted_answers=travel_list.defaulted_answers + defaulted
+        )
+        travel_list.defaulted_answers += defaulted
+    audit_record(
+        actor=actor,
+        action="passengers.boarding_answer",
+        obj=travel_list,
+        summary=f"{travel_list.reference}: {len(answers)} answered, {defaulted} by default",
+        data={"answers": [[a.traveller.pk, a.answer, list(a.reasons), a.defaulted] for a in answers]},
+    )
+
+
+def passenger_list_answer(*, actor: User | None, travel_list: TravelList) -> list[BoardingAnswer]:
+    """The answers for everyone on a list (the batch acknowledgement), recorded on the travellers."""
+    travellers = list(
+        Traveller.objects.filter(travel_list=travel_list, removed_in__isnull=True).prefetch_related(
+            "documents"
+        )
+    )
+    answers = answers_for(travel_list, travellers)
+    _record_answers(actor=actor, travel_list=travel_list, answers=answers)
+    return answers
+
+
+# --- Officers -------------------------------------------------------------------------------------------
+def _require_arrival_official(actor: User, travel_list: TravelList) -> None:
+    if not actor.is_official or actor.administration_id != travel_list.administration_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def arrival_check_record(
+    *, actor: User, traveller: Traveller, outcome: str, notes: str = "", case_reference: str = ""
+) -> ArrivalCheck:
+    """Who was met at arrival and what was found; a seizure or case reference keeps the data past retention."""
+    _require_arrival_official(actor, traveller.travel_list)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose what happened.")})
+    notes, case_reference = notes.strip(), case_reference.strip()[:40]
+    if outcome in CASE_OUTCOMES and not notes:
+        raise ValidationError(
+            {"notes": _("Say what was found or why the traveller was referred or refused.")}
+        )
+    check = ArrivalCheck.objects.create(
+        traveller=traveller, officer=actor, met_at=timezone.now(), outcome=outcome, notes=notes
+    )
+    if case_reference and case_reference != traveller.case_reference:
+        Traveller.objects.filter(pk=traveller.pk).update(case_reference=case_reference)
+        traveller.case_reference = case_reference
+    audit_record(
+        actor=actor,
+        action="passengers.arrival_check",
+        obj=traveller,
+        summary=f"{traveller.travel_list.reference}: {outcome}",
+        data={"outcome": outcome, "case": case_reference},
+    )
+    return check
+
+
+def traveller_read_log(*, actor: User, traveller: Traveller, what: str = "view") -> None:
+    """Every read of a traveller's data is written to the audit trail (append-only, hash-chained)."""
+    audit_record(
+        actor=actor,
+        action="passengers.read",
+        obj=traveller,
+        summary=f"{traveller.travel_list.reference} #{traveller.pk} {what}",
+        data={"list": traveller.travel_list.reference, "what": what},
+    )
+
+
+@transaction.atomic
+def unmask_request_create(*, actor: User, traveller: Traveller, reason: str) -> UnmaskRequest:
+    _require_arrival_official(actor, traveller.travel_list)
+    if traveller.masked_at is None:
+        raise ValidationError({"reason": _("This traveller's data is not masked.")})
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Give the reason in a sentence: it is kept with the request.")})
+    request = UnmaskRequest.objects.create(traveller=traveller, requested_by=actor, reason=reason)
+    audit_record(
+        actor=actor, action="passengers.unmask_request", obj=request, summary=traveller.travel_list.reference
+    )
+    return request
+
+
+UNMASK_READ_DAYS = 7
+
+
+@transaction.atomic
+def unmask_request_decide(
+    *, actor: User, request: UnmaskRequest, approve: bool, note: str = ""
+) -> UnmaskRequest:
+    """A second official (an administrator or supervisor other than the requester) approves or refuses."""
+    request = (
+        UnmaskRequest.objects.select_for_update().select_related("traveller__travel_list").get(pk=request.pk)
+    )
+    _require_arrival_official(actor, request.traveller.travel_list)
+    if not (actor.is_administrator or actor.is_supervisor):
+        raise PermissionDenied
+    if actor.pk == request.requested_by_id:
+        raise ValidationError({"decision": _("A second official must decide: you asked for this unmasking.")})
+    target = UnmaskStatus.APPROVED if approve else UnmaskStatus.REFUSED
+    UNMASK_STATUS.move(request, target, actor=actor, note=note[:500])
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note.strip()[:500]
+    if approve:
+        request.valid_until = request.decided_at + dt.timedelta(days=UNMASK_READ_DAYS)
+    request.save()
+    audit_record(actor=actor, action="passengers.unmask_decide", obj=request, summary=target)
+    return request
+
+
+def unmasked_data(*, actor: User, traveller: Traveller) -> dict[str, Any] | None:
+    """The masked traveller's data for the official whose unmasking was approved (and not past its time);
+    the read is logged. None otherwise."""
+    if traveller.masked_at is None or not traveller.sealed:
+        return None
+    approved = UnmaskRequest.objects.filter(
+        traveller=traveller,
+        requested_by=actor,
+        status=UnmaskStatus.APPROVED,
+        valid_until__gt=timezone.now(),
+    ).exists()
+    if not approved:
+        return None
+    traveller_read_log(actor=actor, traveller=traveller, what="unmasked")
+    return protection.unseal(traveller.sealed)
+
+
+@transaction.atomic
+def retention_policy_set(
+    *,
+    actor: User,
+    mask_after_months: int,
+    delete_after_years: int,
+    default_answer: str,
+    answer_within_ms: int,
+) -> RetentionPolicy:
+    """A supervisor sets the administration's retention and interactive default answer."""
+    if not (actor.is_supervisor or actor.is_administrator) or actor.administration_id is None:
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if not 1 <= mask_after_months <= 60:
+        errors["mask_after_months"] = _("Between 1 and 60 months.")
+    if not 1 <= delete_after_years <= 10:
+        errors["delete_after_years"] = _("Between 1 and 10 years.")
+    if delete_after_years * 12 < mask_after_months:
+        errors["delete_after_years"] = _("Lists cannot be deleted before they are masked.")
+    if not 100 <= answer_within_ms <= 10_000:
+        errors["answer_within_ms"] = _("Between 100 and 10,000 milliseconds.")
+    if default_answer not in (Answer.OK_TO_BOARD, Answer.CONTACT):
+        errors["default_answer"] = _("Choose OK to board or contact the authority.")
+    if errors:
+        raise ValidationError(errors)
+    policy, _created = RetentionPolicy.objects.get_or_create(administration_id=actor.administration_id)
+    before = [
+        policy.mask_after_months,
+        policy.delete_after_years,
+        policy.default_answer,
+        policy.answer_within_ms,
+    ]
+    policy.mask_after_months, policy.delete_after_years = mask_after_months, delete_after_years
+    policy.default_answer, policy.answer_within_ms = default_answer, answer_within_ms
+    policy.updated_by = actor
+    policy.save()
+    audit_record(
+        actor=actor,
+        action="passengers.retention_set",
+        obj=policy,
+        summary=f"{mask_after_months} months / {delete_after_years} years",
+        data={
+            "before": before,
+            "after": [mask_after_months, delete_after_years, default_answer, answer_within_ms],
+        },
+    )
+    return policy
+
+
+# --- Retention ------------------------------------------------------------------------------------------
+def _months_before(now: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(now.month - 1 - months, 12)
+    target_year, target_month = now.year + year, month + 1
+    day = min(now.day, 28)
+    return now.replace(year=target_year, month=target_month, day=day)
+
+
+def linked_traveller_ids(travel_list_ids: Iterable[int]) -> set[int]:
+    """Travellers linked to a case: a hit confirmed as a true match, an arrival check that found something
+    (or referred or refused), or a case (seizure, alert) reference."""
+    ids = list(travel_list_ids)
+    linked = set(
+        Traveller.objects.filter(travel_list_id__in=ids)
+        .filter(Q(arrival_checks__outcome__in=CASE_OUTCOMES) | ~Q(case_reference=""))
+        .values_list("pk", flat=True)
+    )
+    declaration_ids = dict(
+        TravelList.objects.filter(pk__in=ids, declaration__isnull=False).values_list("declaration_id", "pk")
+    )
+    for key in Hit.objects.filter(
+        declaration_id__in=list(declaration_ids),
+        disposition=Disposition.TRUE_MATCH,
+        subject_key__startswith="traveller:",
+    ).values_list("subject_key", flat=True):
+        linked.add(int(key.split(":", 1)[1]))
+    return linked
+
+
+MASK_BATCH = 2000
+
+
+def _sealed_copy(traveller: Traveller, documents: list[TravellerDocument]) -> dict[str, Any]:
+    return {
+        "surname": traveller.surname,
+        "given_names": traveller.given_names,
+        "date_of_birth": traveller.date_of_birth.isoformat() if traveller.date_of_birth else None,
+        "place_of_birth": traveller.place_of_birth,
+        "address": traveller.address,
+        "reservation_locator": traveller.reservation_locator,
+        "seat": traveller.seat,
+        "documents": [
+            {
+                "type": d.type,
+                "number": d.number,
+                "issuing_state": d.issuing_state,
+                "expiry": d.expiry.isoformat() if d.expiry else None,
+            }
+            for d in documents
+        ],
+    }
+
+
+def _mask_list(travel_list: TravelList, now: dt.datetime) -> int:
+    travellers = list(
+        Traveller.objects.filter(travel_list=travel_list, masked_at__isnull=True).prefetch_related(
+            "documents"
+        )
+    )
+    rows = []
+    for t in travellers:
+        documents = list(t.documents.all())
+        first_number = next((d.number for d in documents if d.number), "")
+        rows.append(
+            (
+                protection.seal(_sealed_copy(t, documents)),
+                protection.name_hash(t.surname, t.given_names),
+                protection.birth_hash(t.date_of_birth),
+                protection.document_hash(first_number),
+                t.pk,
+            )
+        )
+    # One statement per traveller with its own hashes and seal, sent as one batch (executemany):
+    # Django's bulk_update builds a CASE per field and row, which is far slower for a ship's list.
+    table = connection.ops.quote_name(Traveller._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), MASK_BATCH):
+            cursor.executemany(
+                f"UPDATE {table} SET sealed = %s, name_hash = %s, birth_hash = %s, document_hash = %s "  # noqa: S608
+                "WHERE id = %s",
+                rows[start : start + MASK_BATCH],
+            )
+    Traveller.objects.filter(travel_list=travel_list, masked_at__isnull=True).update(
+        surname="",
+        given_names="",
+        place_of_birth="",
+        address="",
+        reservation_locator="",
+        seat="",
+        date_of_birth=None,
+        masked_at=now,
+    )
+    # Documents keep type, issuing state and expiry (facts); the number is masked (its hash is kept).
+    TravellerDocument.objects.filter(traveller__travel_list=travel_list).update(number="")
+    if travel_list.declaration_id is not None:
+        # What screening recorded about the people carries their names: mask it with them.
+        Hit.objects.filter(
+            declaration_id=travel_list.declaration_id, subject_key__startswith="traveller:"
+        ).update(
+            subject_label=str(_("Masked traveller")),
+            explanation=_("The explanation was masked with the list's personal data."),
+            evidence=[],
+        )
+    TravelList.objects.filter(pk=travel_list.pk).update(masked_at=now)
+    return len(travellers)
+
+
+def _policies() -> dict[int, RetentionPolicy]:
+    stored = {p.administration_id: p for p in RetentionPolicy.objects.all()}
+    return {
+        admin_id: stored.get(admin_id) or RetentionPolicy(administration_id=admin_id)
+        for admin_id in TravelList.objects.values_list("administration_id", flat=True).distinct()
+    }
+
+
+def passenger_lists_mask(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Mask the personal fields of every list older than its administration's masking age (one transaction
+    per list, so a long run can stop and resume). Logged on the audit trail."""
+    now = now or timezone.now()
+    lists = travellers = 0
+    for admin_id, policy in _policies().items():
+        cutoff = _months_before(now, policy.mask_after_months)
+        due = TravelList.objects.filter(administration_id=admin_id, masked_at__isnull=True).filter(
+            Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff)
+        )
+        for travel_list in due.order_by("pk").iterator():
+            with transaction.atomic():
+                travellers += _mask_list(travel_list, now)
+                lists += 1
+        if lists:
+            audit_record(
+                actor=None,
+                action="passengers.retention_mask",
+                summary=f"administration {admin_id}: lists older than {policy.mask_after_months} months masked",
+                data={"administration": admin_id, "cutoff": cutoff.isoformat(), "lists": lists},
+            )
+    return {"lists": lists, "travellers": travellers}
+
+
+def passenger_lists_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete lists older than the administration's deletion age, with their declarations (and so their
+    screening runs, hits and assessments). A list with a traveller linked to a case is kept with only
+    those travellers. Logged on the audit trail."""
+    now = now or timezone.now()
+    deleted_lists = deleted_travellers = kept_lists = 0
+    for admin_id, policy in _policies().items():
+        cutoff = _months_before(now, policy.delete_after_years * 12)
+        due = list(
+            TravelList.objects.filter(administration_id=admin_id)
+            .filter(Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff))
+            .values_list("pk", "declaration_id")
+        )
+        for start in range(0, len(due), 200):
+            chunk = due[start : start + 200]
+            ids = [pk for pk, _d in chunk]
+            with transaction.atomic():
+                linked = linked_traveller_ids(ids)
+                keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
+                drop = [pk for pk in ids if pk not in keep]
+                deleted_travellers += (
+                    Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).count()
+                )
+                TravellerDocument.objects.filter(traveller__travel_list_id__in=ids).exclude(
+                    traveller_id__in=linked
+                ).delete()
+                Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).delete()
+                declaration_ids = [d for pk, d in chunk if pk in drop and d is not None]
+                TravelList.objects.filter(pk__in=drop).delete()
+                Declaration.objects.filter(pk__in=declaration_ids).delete()
+                deleted_lists += len(drop)
+                kept_lists += len(keep)
+        if due:
+            audit_record(
+                actor=None,
+                action="passengers.retention_delete",
+                summary=f"administration {admin_id}: lists older than {policy.delete_after_years} years",
+                data={"administration": admin_id, "cutoff": cutoff.isoformat(), "lists": len(due)},
+            )
+    return {"lists": deleted_lists, "travellers": deleted_travellers, "kept_for_cases": kept_lists}
+
+
+def masked_travellers_matching(
+    *,
+    administration_id: int,
+    surname: str = "",
+    given_names: str = "",
+    born: dt.date | None = None,
+    document: str = "",
+) -> list[Traveller]:
+    """Masked travellers a lookout names: by document number, or by name and date of birth (exactly, as
+    only the keyed hashes are left)."""
+    qs = Traveller.objects.filter(travel_list__administration_id=administration_id, masked_at__isnull=False)
+    if document:
+        return list(qs.filter(document_hash=protection.document_hash(document)).select_related("travel_list"))
+    if not (surname and born):
+        return []
+    return list(
+        qs.filter(
+            name_hash=protection.name_hash(surname, given_names), birth_hash=protection.birth_hash(born)
+        ).select_related("travel_list")
+    )

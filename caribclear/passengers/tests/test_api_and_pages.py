@@ -1,0 +1,296 @@
+"""The carriers' API (JSON, files, interactive answers as JSON and CUSRES) and the officers' pages."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from caribclear.accounts.choices import Role
+from caribclear.accounts.models import Administration, User
+from caribclear.accounts.services import api_token_create
+from caribclear.core.models import AuditEvent
+from caribclear.edifact.reader import read_interchanges
+from caribclear.screening.models import Hit
+from caribclear.screening.services import lookout_create
+
+from ..models import ArrivalCheck, Carrier, RetentionPolicy, Traveller, TravelList
+from .factories import ANA, IVAN, JOHN, paxlst
+
+pytestmark = pytest.mark.django_db
+
+
+class Api:
+    def __init__(self, user: User) -> None:
+        _token, raw = api_token_create(user=user, name="test")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    def get(self, path: str) -> Any:
+        return self.client.get(path)
+
+    def post(self, path: str, body: Any, key: str | None = None) -> Any:
+        with _capture[0](execute=True):
+            return self.client.post(
+                path,
+                json.dumps(body),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=key or str(uuid.uuid4()),
+            )
+
+    def upload(self, path: str, data: bytes, name: str = "list.edi") -> Any:
+        with _capture[0](execute=True):
+            response = self.client.post(
+                path, {"file": SimpleUploadedFile(name, data)}, HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+            )
+        return response
+
+
+@pytest.fixture
+def carrier_user(make_user: Callable[..., User]) -> User:
+    user = make_user(role=Role.OPERATOR, email="ops@bw.example")
+    carrier = Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline")
+    carrier.users.add(user)
+    return user
+
+
+@pytest.fixture
+def bb_supervisor(make_user: Callable[..., User], barbados: Administration) -> User:
+    return make_user(role=Role.SUPERVISOR, administration=barbados, email="sup@bb.example")
+
+
+@pytest.fixture
+def lookout(bb_supervisor: User) -> None:
+    lookout_create(
+        actor=bb_supervisor,
+        kind="Person",
+        name="Ivan Petrov",
+        reason="Wanted for questioning",
+        birth_date="1980-02-15",
+        document_numbers="750012345",
+    )
+
+
+_capture: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _on_commit(django_capture_on_commit_callbacks: Any) -> Any:
+    """Requests commit in production: run their after-commit work (screening, assessment) per request."""
+    _capture[:] = [django_capture_on_commit_callbacks]
+    yield
+    _capture.clear()
+
+
+FLIGHT = {
+    "carrier": "BW",
+    "number": "BW484",
+    "departure_port": "POS",
+    "departure_local": "2026-12-24T10:00:00",
+    "arrival_port": "BGI",
+    "arrival_local": "2026-12-24T11:00:00",
+}
+
+
+def traveller(surname: str, given: str, born: str, number: str, nationality: str = "TTO") -> dict[str, Any]:
+    return {
+        "surname": surname,
+        "given_names": given,
+        "date_of_birth": born,
+        "nationality": nationality,
+        "documents": [{"type": "P", "number": number, "issuing_state": nationality, "expiry": "2032-01-01"}],
+    }
+
+
+def test_a_carrier_files_json_and_resending_is_one_list(ports: None, carrier_user: User) -> None:
+    api = Api(carrier_user)
+    body = {"flight": FLIGHT, "travellers": [traveller("SMITH", "JOHN", "1975-01-01", "501234567", "GBR")]}
+    response = api.post("/api/passengers/lists", body)
+    assert response.status_code == 201, response.content
+    ack = response.json()
+    assert ack["administration"] == "BB" and ack["passengers"] == 1 and ack["filing"] == "original"
+    again = api.post("/api/passengers/lists", body)
+    assert again.json()["version"] == 2 and again.json()["changed"] == 0
+    assert TravelList.objects.count() == 1 and Traveller.objects.count() == 1
+    # Idempotency: the same key replays the first answer and files nothing.
+    key = str(uuid.uuid4())
+    first = api.post("/api/passengers/lists", body, key=key)
+    replay = api.post("/api/passengers/lists", body, key=key)
+    assert first.json() == replay.json() and TravelList.objects.get().version == 3
+    detail = api.get(f"/api/passengers/lists/{ack['reference']}").json()
+    assert detail["travellers"][0]["surname"] == "SMITH"
+    assert api.get("/api/passengers/lists").json()["count"] == 1
+
+
+def test_bad_input_is_problem_json_with_where(ports: None, carrier_user: User) -> None:
+    api = Api(carrier_user)
+    response = api.upload(
+        "/api/passengers/lists/file",
+        b"UNA:+.? 'UNB+UNOA:4+X+Y+261201:0900+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL'UNT+4+1'UNZ+1+1'",
+    )
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"] and any(
+        "line" in e["where"] or "segment" in e["where"] for e in problem["errors"]
+    )
+    nowhere = {"flight": {**FLIGHT, "departure_port": "VIE", "arrival_port": "FRA"}, "travellers": []}
+    response = api.post("/api/passengers/lists", nowhere)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "flight.arrival_port"
+    response = api.post("/api/passengers/lists", {"flight": {"number": "X"}, "travellers": []})
+    assert response.status_code == 422
+
+
+def test_a_file_upload_and_the_acknowledgement_as_cusres(
+    ports: None, carrier_user: User, lookout: None
+) -> None:
+    api = Api(carrier_user)
+    response = api.upload("/api/passengers/lists/file", paxlst([ANA, IVAN]))
+    assert response.status_code == 201, response.content
+    reference = response.json()["lists"][0]["reference"]
+    ack = api.get(f"/api/passengers/lists/{reference}/acknowledgement").json()
+    answers = {a["surname"]: a for a in ack["answers"]}
+    assert answers["PETROV"]["answer"] == "2Z" and answers["GARCIA MARQUEZ"]["answer"] == "0Z"
+    cusres = api.get(f"/api/passengers/lists/{reference}/acknowledgement?format=cusres")
+    assert cusres["Content-Type"] == "application/EDIFACT"
+    (interchange,) = read_interchanges(cusres.content).interchanges
+    codes = [s.get(1) for m in interchange.messages for s in m.body() if s.tag == "ERC"]
+    assert sorted(codes) == ["0Z", "2Z", "WL"]
+
+
+def test_interactive_boarding_check_json_and_cusres(
+    ports: None, carrier_user: User, lookout: None, barbados: Administration
+) -> None:
+    RetentionPolicy.objects.create(administration=barbados, answer_within_ms=10_000)  # a slow test machine
+    api = Api(carrier_user)
+    body = {"flight": FLIGHT, "travellers": [traveller("PETROV", "IVAN", "1980-02-15", "750012345", "RUS")]}
+    response = api.post("/api/passengers/boarding-checks", body)
+    assert response.status_code == 200, response.content
+    (answer,) = response.json()["answers"]
+    assert answer["answer"] == "2Z" and answer["reasons"] == ["WL"] and not answer["default_answer"]
+    response = api.post("/api/passengers/boarding-checks?format=cusres", body)
+    assert b"ERC+2Z'" in response.content and b"PETROV" in response.content
+    assert Traveller.objects.count() == 1
+
+
+def test_another_carrier_and_a_yacht_operator_see_nothing(
+    ports: None, carrier_user: User, make_user: Callable[..., User]
+) -> None:
+    reference = (
+        Api(carrier_user).upload("/api/passengers/lists/file", paxlst([ANA])).json()["lists"][0]["reference"]
+    )
+    other = make_user(role=Role.OPERATOR, email="ops@li.example")
+    Carrier.objects.create(name="LIAT", code="LI", kind="airline").users.add(other)
+    assert Api(other).get(f"/api/passengers/lists/{reference}").status_code == 404
+    yacht = make_user(role=Role.OPERATOR, email="skipper@example.org")
+    assert Api(yacht).get("/api/passengers/lists").status_code == 404
+
+
+def test_officers_of_arrival_see_the_flight_and_the_hit_others_do_not(
+    ports: None,
+    carrier_user: User,
+    lookout: None,
+    bb_supervisor: User,
+    make_user: Callable[..., User],
+    antigua: Administration,
+    client_for: Callable[[User], Client],
+) -> None:
+    Api(carrier_user).upload("/api/passengers/lists/file", paxlst([ANA, JOHN, IVAN]))
+    travel_list = TravelList.objects.get()
+    ivan = Traveller.objects.get(surname="PETROV")
+    bb = client_for(make_user(role=Role.OFFICER, administration=travel_list.administration))
+    page = bb.get(reverse("passengers:arrivals")).content.decode()
+    assert "BW 484" in page and travel_list.reference in page
+    page = bb.get(reverse("passengers:list", args=[travel_list.reference])).content.decode()
+    assert "PETROV, IVAN" in page
+    page = bb.get(reverse("passengers:traveller", args=[travel_list.reference, ivan.pk])).content.decode()
+    assert "Ivan Petrov" in page and "Wanted for questioning" in page
+    assert AuditEvent.objects.filter(action="passengers.read", object_id=str(ivan.pk)).exists()
+    response = bb.post(
+        reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]),
+        {"action": "arrival", "arrival-outcome": "found", "arrival-notes": "", "arrival-case_reference": ""},
+    )
+    assert response.status_code == 422 and "Say what was found" in response.content.decode()
+    response = bb.post(
+        reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]),
+        {
+            "action": "arrival",
+            "arrival-outcome": "found",
+            "arrival-notes": "Cash in lining",
+            "arrival-case_reference": "SZ-1",
+        },
+    )
+    assert response.status_code == 302 and ArrivalCheck.objects.get().outcome == "found"
+    hit = Hit.objects.get()
+    response = bb.post(
+        reverse("risk:declaration", args=["passenger-lists", travel_list.reference]),
+        {
+            "action": "dispose_hit",
+            "hit": hit.pk,
+            "disposition": "true_match",
+            "note": "Same passport",
+            "next": "/",
+        },
+    )
+    hit.refresh_from_db()
+    assert hit.disposition == "true_match"
+    # Trinidad and Tobago (departure) sees the list, not the hits; Antigua sees nothing.
+    tt = client_for(make_user(role=Role.OFFICER, administration=Administration.objects.get(code="TT")))
+    page = tt.get(reverse("passengers:list", args=[travel_list.reference])).content.decode()
+    assert "PETROV" in page and "Wanted for questioning" not in page
+    ag = client_for(make_user(role=Role.OFFICER, administration=antigua))
+    assert ag.get(reverse("passengers:list", args=[travel_list.reference])).status_code == 404
+    assert ag.get(reverse("passengers:traveller", args=[travel_list.reference, ivan.pk])).status_code == 404
+    assert "BW 484" not in ag.get(reverse("passengers:arrivals")).content.decode()
+
+
+def test_a_carrier_uploads_a_csv_on_the_page(
+    ports: None, carrier_user: User, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(carrier_user)
+    csv = (
+        b"carrier,flight,departure_port,departure_time,arrival_port,arrival_time,surname,given_names,date_of_birth,"
+        b"nationality,document_number,document_issuing_state,document_expiry\n"
+        b"BW,BW484,POS,2026-12-24 10:00,BGI,2026-12-24 11:00,SMITH,JOHN,1975-01-01,GBR,501234567,GBR,2032-01-01\n"
+    )
+    response = client.post(
+        reverse("passengers:upload"), {"file": SimpleUploadedFile("list.csv", csv), "format": "auto"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert TravelList.objects.get().travellers.get().surname == "SMITH"
+    response = client.post(
+        reverse("passengers:upload"),
+        {"file": SimpleUploadedFile("list.csv", b"surname\nX\n"), "format": "csv"},
+    )
+    assert response.status_code == 422 and "column" in response.content.decode()
+    assert client.get(reverse("passengers:home")).status_code == 200
+
+
+def test_supervisor_pages(ports: None, bb_supervisor: User, client_for: Callable[[User], Client]) -> None:
+    client = client_for(bb_supervisor)
+    assert client.get(reverse("passengers:retention")).status_code == 200
+    response = client.post(
+        reverse("passengers:retention"),
+        {
+            "mask_after_months": "6",
+            "delete_after_years": "5",
+            "default_answer": "2Z",
+            "answer_within_ms": "50",
+        },
+    )
+    assert response.status_code == 422
+    response = client.post(
+        reverse("passengers:retention"),
+        {
+            "mask_after_months": "6",
+            "delete_after_years": "5",
+            "default_answer": "2Z",
+            "answer_within_ms": "800",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("passengers:unmask_requests")).status_code == 200
