@@ -62,7 +62,7 @@ from caribclear.intel.services import (
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
-from caribclear.risk.services import criterion_create
+from caribclear.risk.services import criterion_create, hit_review
 from caribclear.screening.choices import LookoutKind, Sharing, SourceFormat
 from caribclear.screening.models import Hit, Lookout
 from caribclear.screening.services import lookout_create, watchlist_create, watchlist_import
@@ -169,6 +169,11 @@ def _operator_side(code: str, port: str, users: dict[str, User]) -> dict[str, An
     with TestCase.captureOnCommitCallbacks(execute=True):
         submitted = file(1)
         cleared = file(2)
+    # A watchlist hit holds the clearance until reviewed (the lookout names the person on board).
+    for pending in Hit.objects.filter(declaration=cleared.declaration):
+        hit_review(
+            actor=users[f"official_{code}"], hit=pending, disposition="false_positive", note="Walk: seen"
+        )
     for agency in required_agencies(cleared):
         clearance_decide(actor=users[f"{agency}_{code}"], notification=cleared, decision=Decision.CLEARED)
     cleared.refresh_from_db()

@@ -20,16 +20,24 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
         assert email in printed
         assert TOTPDevice.objects.filter(user__email=email, confirmed=True).exists()
     assert "skipper@yacht.demo" in printed
-    statuses = sorted(Notification.objects.values_list("status", flat=True))
+    skipper = Notification.objects.filter(account__email="skipper@yacht.demo")
+    statuses = sorted(skipper.values_list("status", flat=True))
     assert statuses == ["cleared", "cleared", "draft", "submitted"]
     assert all(n.versions.exists() for n in Notification.objects.exclude(status="draft"))
     # The crew member on the demo lookout raises a hit and the red lane on the arrival expected in Antigua.
-    from caribclear.risk.models import Assessment
+    from caribclear.risk.models import Assessment, Referral
     from caribclear.screening.models import Hit
 
-    expected = Notification.objects.get(status="submitted")
+    expected = skipper.get(status="submitted")
     assert Hit.objects.filter(declaration=expected.declaration).exists()
     assert Assessment.objects.get(declaration=expected.declaration).lane == "red"
+    # The charter agent's arrivals held by watchlist hits: one on the sanctions list, one referred.
+    assert "agent@charter.demo" in printed
+    held = Notification.objects.get(vessel__name="Blue Heron")
+    assessment = Assessment.objects.get(declaration=held.declaration)
+    assert (assessment.final_lane, assessment.open_hits) == ("red", 1)
+    referred = Notification.objects.get(vessel__name="Coral Dancer")
+    assert Referral.objects.filter(declaration=referred.declaration, resolved_at__isnull=True).exists()
 
     counts = (User.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
