@@ -50,7 +50,7 @@ Name = Annotated[str, Field(max_length=100), NoNul]
 
 
 # --- Schemas --------------------------------------------------------------------------------------------
-class DocumentIn(Schema):
+class TravellerDocumentIn(Schema):
     type: Annotated[str, Field(max_length=3), NoNul] = Field(
         "P", description="P passport, I identity card..."
     )
@@ -66,7 +66,7 @@ class TravellerIn(Schema):
     gender: Literal["M", "F", "X", "U", ""] = ""
     date_of_birth: dt.date | None = None
     nationality: Country = ""
-    documents: list[DocumentIn] = Field(default_factory=list, max_length=5)
+    documents: list[TravellerDocumentIn] = Field(default_factory=list, max_length=5)
     place_of_birth: Name = ""
     country_of_residence: Country = ""
     reservation_locator: Annotated[str, Field(max_length=20), NoNul] = ""
