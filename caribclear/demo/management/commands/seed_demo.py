@@ -21,10 +21,10 @@ from caribclear.clearance.models import Notification
 from caribclear.clearance.services import Aboard, clearance_decide, notification_create
 from caribclear.demo.cargo import seed_cargo_demo
 from caribclear.demo.hits import seed_hits_demo
+from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.demo.security import seed_security_demo
 from caribclear.demo.unfinished_draft import seed_unfinished_draft_demo
 from caribclear.partners.demo import seed_partners_demo
-from caribclear.demo.passengers import seed_passengers_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
