@@ -65,10 +65,9 @@ def test_the_secretariat_gets_not_found_on_every_operational_page(staff, client_
 def test_the_secretariats_api_token_reads_no_operational_record(staff):
     from django.test import Client
 
-    from caribclear.accounts.models import ApiToken, hash_token
+    from caribclear.accounts.services import api_token_create
 
-    raw = ApiToken.generate()
-    ApiToken.objects.create(user=staff, name="reporting", key_hash=hash_token(raw), hint=raw[:8])
+    raw = api_token_create(user=staff, name="reporting")[1]
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     for path in (
         "/api/intel/seizures",

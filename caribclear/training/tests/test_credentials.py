@@ -141,11 +141,10 @@ def test_only_the_holder_their_administrator_and_the_secretariat_download_it(
 def test_the_api_lists_the_callers_credentials_with_the_signed_badge(
     credential, antigua_officer, make_user, barbados
 ):
-    from caribclear.accounts.models import ApiToken, hash_token
+    from caribclear.accounts.services import api_token_create
 
     def token_for(user):
-        raw = ApiToken.generate()
-        ApiToken.objects.create(user=user, name="HR system", key_hash=hash_token(raw), hint=raw[:8])
+        raw = api_token_create(user=user, name="HR system")[1]
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     response = Client().get("/api/training/credentials", **token_for(antigua_officer))
