@@ -204,6 +204,7 @@ def test_interactive_answers_follow_hits_and_dispositions(
     from caribclear.passengers.readers import read_passenger_list
 
     # A loaded test machine may take longer than the default 800 ms: this test is about the answers.
+    assert bb_officer.administration is not None
     RetentionPolicy.objects.create(administration=bb_officer.administration, answer_within_ms=10_000)
     parsed = read_passenger_list(paxlst([IVAN])).lists[0]
     operator = carrier.users.get()
