@@ -65,6 +65,21 @@ OPERATIONS: dict[str, Any] = {
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Any:
+    """Calls go to the WSGI application, not through Django's test client, so Django's request signals
+    would close the test's database connection after a request (on PostgreSQL, the transaction the test
+    runs in). Detach them as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_every_operation_answers_as_documented(label: str, tokens: dict[str, str]) -> None:
     from caribclear.wsgi import application

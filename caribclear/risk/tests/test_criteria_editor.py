@@ -22,6 +22,8 @@ from caribclear.risk.services import criterion_create, declaration_assess
 from caribclear.screening.tests.helpers import traveller, voyage
 
 pytestmark = pytest.mark.django_db
+# Several kinds of declaration are registered (yachts, cargo, passenger lists): the editor asks which.
+NOTIFICATIONS = "?kind=clearance.notification"
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def supervisor(make_user: Callable[..., User], antigua: Administration) -> User:
 def base(**conditions: str) -> dict[str, str]:
     rows = [value.split("|") for value in conditions.values()]
     data = {
+        "kind": "clearance.notification",
         "name": "Passports about to expire",
         "documentation": "Check the passports of everyone on board.",
         "lane": "yellow",
@@ -54,7 +57,7 @@ def test_a_new_criterion_starts_with_one_condition_and_adds_and_removes_them(
     supervisor: User, client_for: Callable[[User], Client]
 ) -> None:
     client = client_for(supervisor)
-    url = reverse("risk:criterion_create")
+    url = reverse("risk:criterion_create") + NOTIFICATIONS
     assert conditions_shown(client.get(url).content.decode()) == 1
     data = base(a="last_port_country|in|VE", b="declares_firearms|is_yes|")
     response = client.post(url, data | {"action": "add"})
@@ -80,11 +83,11 @@ def test_the_removed_condition_is_the_one_asked_for(
 ) -> None:
     client = client_for(supervisor)
     data = base(a="last_port_country|in|VE", b="last_port_country|in|CO", c="last_port_country|in|GY")
-    response = client.post(reverse("risk:criterion_create"), data | {"action": "remove-1"})
+    response = client.post(reverse("risk:criterion_create") + NOTIFICATIONS, data | {"action": "remove-1"})
     html = response.content.decode()
     assert 'value="VE"' in html and 'value="GY"' in html and 'value="CO"' not in html
     response = client.post(
-        reverse("risk:criterion_create"),
+        reverse("risk:criterion_create") + NOTIFICATIONS,
         base(a="last_port_country|in|VE", b="last_port_country|in|GY") | {"action": "save"},
     )
     assert response.status_code == 302
@@ -100,7 +103,7 @@ def test_errors_are_summarised_at_the_top_linking_to_each_condition(
 ) -> None:
     client = client_for(supervisor)
     data = base(a="last_port_country|in|VE", b="people_count|gt|many") | {"name": "", "action": "save"}
-    response = client.post(reverse("risk:criterion_create"), data)
+    response = client.post(reverse("risk:criterion_create") + NOTIFICATIONS, data)
     assert response.status_code == 400
     html = response.content.decode()
     summary = html[html.index("There is a problem") : html.index("</div>", html.index("There is a problem"))]
@@ -112,10 +115,10 @@ def test_errors_are_summarised_at_the_top_linking_to_each_condition(
     assert condition.index("condition-error") < condition.index('name="c-1-field"')
     assert not Criterion.objects.exists()
     only_conditions = base(a="people_count|between|3") | {"action": "save"}
-    html = client.post(reverse("risk:criterion_create"), only_conditions).content.decode()
+    html = client.post(reverse("risk:criterion_create") + NOTIFICATIONS, only_conditions).content.decode()
     assert "There is a problem" in html and "Condition 1: Give two numbers" in html
     none_left = base() | {"action": "save"}
-    html = client.post(reverse("risk:criterion_create"), none_left).content.decode()
+    html = client.post(reverse("risk:criterion_create") + NOTIFICATIONS, none_left).content.decode()
     assert (
         "There is a problem" in html and 'href="#conditions"' in html and "Add at least one condition" in html
     )
@@ -124,6 +127,7 @@ def test_errors_are_summarised_at_the_top_linking_to_each_condition(
 def test_a_condition_on_travel_document_expiry_fires(ports: None, operator: User, supervisor: User) -> None:
     criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Passport valid for less than six months",
         documentation="Tell immigration: six months' validity is required to enter.",
         conditions=[{"field": "document_days_valid", "operator": "lt", "values": ["183"]}],
@@ -131,6 +135,7 @@ def test_a_condition_on_travel_document_expiry_fires(ports: None, operator: User
     )
     criterion_create(
         actor=supervisor,
+        kind="clearance.notification",
         name="Expired passport",
         documentation="Refer to immigration.",
         conditions=[{"field": "document_expired", "operator": "is_yes", "values": []}],
@@ -154,6 +159,6 @@ def test_a_condition_on_travel_document_expiry_fires(ports: None, operator: User
 
 
 def test_the_editor_offers_the_expiry_fields(supervisor: User, client_for: Callable[[User], Client]) -> None:
-    html = client_for(supervisor).get(reverse("risk:criterion_create")).content.decode()
+    html = client_for(supervisor).get(reverse("risk:criterion_create") + NOTIFICATIONS).content.decode()
     assert 'value="document_days_valid"' in html and 'value="document_expired"' in html
     assert 'value="document_expiry_date"' in html
