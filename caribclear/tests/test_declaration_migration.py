@@ -68,7 +68,7 @@ def test_migrating_the_demo_seed_to_declarations_loses_nothing(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     call_command("seed_demo", stdout=io.StringIO())
-    expected = Notification.objects.get(status="submitted")
+    expected = Notification.objects.get(status="submitted", account__email="skipper@yacht.demo")
     assessment = Assessment.objects.get(declaration=expected.declaration)
     LaneOverride.objects.create(
         assessment=assessment,

@@ -149,7 +149,7 @@ def test_the_criteria_editor_adds_removes_and_summarises_errors(
     base = live_server.url
     page = new_page(viewport=viewport)
     sign_in_official(page, base, supervisor)
-    page.goto(f"{base}/risk/criteria/new/")
+    page.goto(f"{base}/risk/criteria/new/?kind=clearance.notification")
     assert page.locator("fieldset.condition").count() == 1
     page.fill("#id_name", "Passports about to expire")
     page.fill("#id_documentation", "Tell immigration: six months' validity is required.")
