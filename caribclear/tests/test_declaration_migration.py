@@ -63,11 +63,6 @@ def _snapshot() -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known broken since cargo and passenger lists joined the demo seed: migrating back to before "
-    "declarations drops the cargo tables while the flush still reads cargo_consignment. To fix next stop.",
-)
 @pytest.mark.django_db(transaction=True)
 def test_migrating_the_demo_seed_to_declarations_loses_nothing(
     django_capture_on_commit_callbacks: Any,

@@ -47,7 +47,11 @@ def backwards(apps, schema_editor):
     Declaration = apps.get_model("core", "Declaration")
     Notification = apps.get_model("clearance", "Notification")
     Notification.objects.update(declaration=None)
-    Declaration.objects.filter(kind=KIND).delete()
+    # A plain DELETE, not the ORM's cascade: going back, the historical state still lists models of apps
+    # whose tables are already gone (cargo, passengers), which the cascade would query. Whatever still
+    # points at these declarations in a table that exists is refused by its foreign key at commit.
+    queryset = Declaration.objects.filter(kind=KIND)
+    queryset._raw_delete(queryset.db)
 
 
 class Migration(migrations.Migration):
