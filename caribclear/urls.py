@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("caribclear.clearance.document_urls")),
     path("cargo/", include("caribclear.cargo.urls")),
     path("officer/cargo/", include("caribclear.cargo.officer_urls")),
+    path("officer/continuity/", include("caribclear.dashboards.continuity_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),
