@@ -271,3 +271,11 @@ def test_log_lines_written_outside_a_request_carry_no_request_id():
     assert line["job"] == 7
     assert "ValueError: boom" in line["exception"]
     assert "request_id" not in line
+
+
+@pytest.mark.django_db
+def test_the_api_document_tells_filers_how_to_retry(client):
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    assert "same `Idempotency-Key`" in description
+    assert "`Retry-After`" in description
+    assert "jitter" in description
