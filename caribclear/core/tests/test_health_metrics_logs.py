@@ -279,3 +279,51 @@ def test_the_api_document_tells_filers_how_to_retry(client):
     assert "same `Idempotency-Key`" in description
     assert "`Retry-After`" in description
     assert "jitter" in description
+
+
+COUNT_IN_A_PROCESS = """
+import sys
+import django
+django.setup()
+from caribclear.core.metrics import HTTP_REQUESTS, exposition
+if sys.argv[1] == "count":
+    HTTP_REQUESTS.labels(route="/healthz", method="GET", status="200").inc(int(sys.argv[2]))
+else:
+    sys.stdout.write(exposition().decode())
+"""
+
+
+def test_several_processes_are_added_up_in_multiprocess_mode(tmp_path):
+    """gunicorn's workers each count their own requests; /metrics in any of them reports the sum."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "caribclear.settings_test",
+    }
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", COUNT_IN_A_PROCESS, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    run("count", "2")
+    run("count", "3")
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(run("show"))
+        for s in family.samples
+    }
+    key = (
+        "caribclear_http_requests_total",
+        (("method", "GET"), ("route", "/healthz"), ("status", "200")),
+    )
+    assert samples[key] == 5
