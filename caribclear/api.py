@@ -25,7 +25,16 @@ api = ProblemApi(
     description=(
         "Vessels, people on board and advance arrival/departure notifications for the CCLEC member "
         "administrations. Every POST needs an `Idempotency-Key` header; errors are RFC 9457 problem JSON "
-        "(`application/problem+json`); a record the caller may not see is a 404, like a missing one."
+        "(`application/problem+json`); a record the caller may not see is a 404, like a missing one.\n\n"
+        "**Retrying.** When the platform cannot answer (a 503 problem, a 502 or 504 from a proxy, a timeout "
+        "or a dropped connection), send the same request again with the **same `Idempotency-Key`**: an "
+        "earlier attempt that did reach the platform is then answered with its stored result, never filed "
+        "twice (keys are kept 24 hours). Wait as the answer's `Retry-After` header says (seconds) when it "
+        "has one; otherwise back off exponentially with jitter: a random wait between 0 and "
+        "min(300, 2 × 2^attempt) seconds (2, 4, 8 ... capped at 5 minutes), for as long as the filing "
+        "deadline allows. A 409 means an attempt with that key is still running: wait and resend the same. "
+        "Do not retry a 4xx other than 408, 409 and 429 without changing the request; a new filing gets a "
+        "new key. Every answer carries `X-Request-ID`: quote it when reporting a problem."
     ),
     auth=any_token,  # each router narrows it to a role
     urls_namespace="api",

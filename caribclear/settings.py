@@ -270,14 +270,39 @@ TASKS = {
     }
 }
 
+# Logs go to standard error: JSON lines (`core/logs.py`: time, level, logger, message, the request id and
+# any extra fields; one `caribclear.access` line per request) unless CARIBCLEAR_LOG_FORMAT=plain, the
+# default in debug.
+LOG_FORMAT = os.environ.get("CARIBCLEAR_LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "caribclear.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "caribclear.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CARIBCLEAR_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request; CARIBCLEAR_ACCESS_LOG=0 leaves them to the proxy's own log.
+        "caribclear.access": {"level": "INFO" if env_bool("CARIBCLEAR_ACCESS_LOG", True) else "WARNING"},
+    },
 }
+
+# --- Health and metrics ---------------------------------------------------------------------------
+# /metrics (Prometheus) answers a scraper that sends this token as `Authorization: Bearer <token>`, or
+# one whose address is in the allow-list (addresses or networks: "10.0.0.0/8,127.0.0.1"); with neither
+# set it answers 404. /healthz (liveness) and /readyz (readiness) are open.
+CARIBCLEAR_METRICS_TOKEN = os.environ.get("CARIBCLEAR_METRICS_TOKEN", "")
+CARIBCLEAR_METRICS_ALLOW = env_list("CARIBCLEAR_METRICS_ALLOW")
 
 # --- Domain settings ------------------------------------------------------------------------------
 # How long the officer queue keeps a tab's count (the list itself is always live).

@@ -8,6 +8,8 @@ register_routers()
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("audit/", core_views.audit_trail, name="audit_trail"),
     path("accounts/", include("caribclear.accounts.urls")),
     path("api/", api.urls),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", include("caribclear.clearance.document_urls")),
     path("cargo/", include("caribclear.cargo.urls")),
     path("officer/cargo/", include("caribclear.cargo.officer_urls")),
+    path("officer/continuity/", include("caribclear.dashboards.continuity_urls")),
     path("intel/", include("caribclear.intel.urls")),
     path("dashboards/", include("caribclear.dashboards.urls")),
     path("", include("caribclear.training.urls")),

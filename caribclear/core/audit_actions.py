@@ -77,6 +77,7 @@ ACTION_LABELS: dict[str, Any] = {
     "intel.dissemination_change_approved": _("Release to more administrations approved"),
     "intel.dissemination_change_rejected": _("Release to more administrations refused"),
     "intel.dissemination_narrowed": _("Release narrowed"),
+    "continuity.pack": _("Continuity pack taken (arrivals, people on board and open hits)"),
     "threat_assessment.create": _("Threat assessment started"),
     "threat_assessment.update": _("Threat assessment changed"),
     "threat_assessment.submit": _("Threat assessment submitted for approval"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from .audit_trail import AuditFilterForm, group_by_request
+from .health import readiness
+from .metrics import exposition, metrics_allowed
 from .permissions import supervisor_required
 from .selectors import audit_actors_for, audit_events_for
 
@@ -20,8 +22,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    """A bare liveness answer, also the baseline of the load benchmark."""
+    """Liveness: the process answers. Touches neither the database nor the session, so a restart is
+    never triggered by a database outage; also the baseline of the load benchmark."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: 200 when the database answers and the job queue's table can be read, else 503; a small
+    JSON body with each check and the queue's depth and oldest age (`core/health.py`)."""
+    ok, body = readiness()
+    response = JsonResponse(body, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    if not ok:
+        response["Retry-After"] = "5"
+    return response
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (`core/metrics.py`), for the scraper with the token or from an allowed address;
+    a 404 while neither is configured, a 403 for anyone else."""
+    allowed = metrics_allowed(request)
+    if allowed is None:
+        raise Http404
+    if not allowed:
+        return HttpResponse("forbidden", status=403, content_type="text/plain")
+    response = HttpResponse(exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @supervisor_required

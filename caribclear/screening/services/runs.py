@@ -15,6 +15,7 @@ from django.db import transaction
 
 from caribclear.core import declarations
 from caribclear.core.audit import audit_record
+from caribclear.core.metrics import SCREENING_SECONDS
 from caribclear.core.models import Declaration
 
 from .. import selectors
@@ -182,6 +183,9 @@ def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReaso
     run.hit_count = len(seen)
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.save(update_fields=["hit_count", "duration_ms"])
+    # For /metrics: the time of each recorded run, by kind of declaration (once the run is committed).
+    seconds, kind = run.duration_ms / 1000, declaration.kind
+    transaction.on_commit(lambda: SCREENING_SECONDS.labels(kind=kind).observe(seconds))
     audit_record(
         actor=None,
         action="screening.run",
