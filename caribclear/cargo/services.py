@@ -32,6 +32,8 @@ from caribclear.core.declarations import (
     send_on_commit,
 )
 from caribclear.core.models import Declaration
+from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
+from caribclear.edifact.detect import detect_format
 from caribclear.edifact.model import Issue, Where
 
 from . import readers
@@ -174,10 +176,36 @@ def filer_webhook_set(*, actor: User, url: str) -> str:
 
 
 # --- Reading and checking a file ------------------------------------------------------------------------
+#: The CSV/XLSX template is for small filers: a few thousand goods items at most (larger manifests come as
+#: EDIFACT or XML, or through the API).
+TABLE_LIMITS = UploadLimits(
+    max_bytes=10 * 1024 * 1024,
+    max_rows=5_001,
+    max_blank_rows=200,
+    max_columns=len(readers.table.COLUMNS) + 20,
+    max_cell_chars=600,
+)
+
+
 def read_file(data: bytes, fmt: str = "auto") -> readers.ManifestResult:
-    """Read a manifest file with the readers, validating AWMDS against the schema in the settings."""
+    """Read a manifest file with the readers, validating AWMDS against the schema in the settings; a CSV
+    or XLSX template is read into rows here (with the platform's bounds) and then by the table reader."""
+    if fmt == "auto" and (detected := detect_format(data, family="cargo")) in ("csv", "xlsx"):
+        fmt = detected
+    if fmt in ("csv", "xlsx"):
+        return read_table_file(data, fmt)
     schema = getattr(settings, "CARIBCLEAR_AWMDS_SCHEMA", "") or None
     return readers.read_manifest(data, fmt, awmds_schema=schema)
+
+
+def read_table_file(data: bytes, fmt: str) -> readers.ManifestResult:
+    try:
+        rows = list(iter_rows(data, f"manifest.{fmt}", TABLE_LIMITS))
+    except UploadRefused as exc:
+        result = readers.ManifestResult(format=fmt)
+        result.errors.append(Issue("file", exc.message, Where(row=1)))
+        return result
+    return readers.read_table(rows, fmt)
 
 
 class _Ports:
