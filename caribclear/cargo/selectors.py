@@ -249,6 +249,8 @@ def answer_json(
             {
                 "bill_number": c.bill_number,
                 "level": c.level,
+                "master_bill": c.master_bill,
+                "master_linked": c.master_id is not None,
                 "mrn": c.mrn,
                 "status": c.status,
                 "status_label": str(c.get_status_display()),

@@ -557,12 +557,6 @@ class _RecordReader:
                 consignment.total_packages = sum(g.package_count or 0 for g in consignment.goods) or None
                 masses = [g.gross_mass_kg for g in consignment.goods if g.gross_mass_kg is not None]
                 consignment.total_gross_mass_kg = sum(masses, Decimal(0)) if masses else None
-                if consignment.level == "house" and not any(
-                    c.level == "master" and c.bill_number == consignment.master_bill
-                    for c in manifest.consignments
-                ):
-                    # A forwarder's house bill under a master the carrier files: linked on registration.
-                    consignment.references["master_elsewhere"] = "yes"
 
 
 def template_rows() -> list[list[str]]:
