@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.core.models import TimeStampedModel
@@ -258,7 +260,11 @@ class Party(models.Model):
 
     class Meta:
         ordering = ["consignment", "id"]
-        indexes = [models.Index(fields=["role", "name"], name="cargo_party_role_name")]
+        indexes = [
+            models.Index(fields=["role", "name"], name="cargo_party_role_name"),
+            # "Consignee seen for the first time" looks the name up without regard to case.
+            models.Index(F("role"), Upper("name"), name="cargo_party_role_uname"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"
