@@ -133,3 +133,40 @@ def test_at_a_desk_a_filer_sends_the_template_with_errors_then_right(
     manifest = Manifest.objects.get()
     assert manifest.consignments.count() == 2 and page.is_visible(f"text={manifest.mrn}")
     assert violations_on(page, script) == []
+
+
+def test_an_officer_sees_the_blue_lane_and_the_cargo_dashboard_without_axe_violations(
+    live_server: Any,
+    new_page: Callable[..., Any],
+    make_user: Callable[..., User],
+    officer: User,
+    ship_file: Callable[..., bytes],
+) -> None:
+    from caribclear.risk.choices import Lane
+    from caribclear.risk.services import criterion_create
+    from caribclear.tests.browser import sign_in_official
+
+    carrier = _carrier(make_user)
+    supervisor = make_user(role=Role.SUPERVISOR, administration=officer.administration)
+    criterion_create(
+        actor=supervisor,
+        kind="cargo.consignment",
+        name="Loaded in DR: audit",
+        lane=Lane.BLUE,
+        weight=10,
+        documentation="Audit the importer's books after release.",
+        conditions=[{"field": "loading_country", "operator": "in", "values": ["DO"]}],
+    )
+    services.manifest_file(actor=carrier, data=ship_file(4))
+    script = axe_script()
+    page = new_page(viewport={"width": 1366, "height": 900})
+    prepare(page, script)
+    sign_in_official(page, live_server.url, officer)
+    page.goto(f"{live_server.url}/officer/cargo/?lane=blue")
+    assert page.locator(".tag-blue").first.is_visible()
+    assert page.is_visible("text=Loaded in DR: audit")
+    assert violations_on(page, script) == []
+    page.goto(f"{live_server.url}/dashboards/")
+    cargo = page.locator("#cargo")
+    assert cargo.is_visible() and cargo.locator(".tag-blue").first.is_visible()
+    assert violations_on(page, script) == []
