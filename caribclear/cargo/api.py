@@ -131,6 +131,10 @@ class CargoReferralOut(Schema):
 class CargoConsignmentOut(Schema):
     bill_number: str
     level: str
+    master_bill: str = Field("", description="A house bill's master bill.")
+    master_linked: bool = Field(
+        False, description="The master bill is registered (by this filer or, apart, by the carrier)."
+    )
     mrn: str
     status: str
     late: bool

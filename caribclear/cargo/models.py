@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.core.models import TimeStampedModel
@@ -194,6 +196,9 @@ class Consignment(TimeStampedModel):
     master = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="houses")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.MASTER)
     bill_number = models.CharField(_("bill of lading or air waybill"), max_length=70)
+    # A house bill names its master bill: in the same filing, or (a forwarder's filing apart from the
+    # carrier's, ICS2's multiple filing) in the carrier's filing, linked when both are registered.
+    master_bill = models.CharField(_("master bill"), max_length=70, blank=True)
     mrn = models.CharField(_("movement reference (MRN)"), max_length=18, unique=True)
     declaration = models.OneToOneField(
         "core.Declaration", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -230,7 +235,14 @@ class Consignment(TimeStampedModel):
                 fields=["manifest", "level", "bill_number"], name="cargo_bill_unique_per_manifest"
             )
         ]
-        indexes = [models.Index(fields=["administration", "status"], name="cargo_cons_admin_status")]
+        indexes = [
+            models.Index(fields=["administration", "status"], name="cargo_cons_admin_status"),
+            models.Index(
+                fields=["master_bill"],
+                condition=models.Q(level="house", master__isnull=True),
+                name="cargo_cons_unlinked_house",
+            ),
+        ]
         verbose_name = _("consignment")
         verbose_name_plural = _("consignments")
 
@@ -248,7 +260,11 @@ class Party(models.Model):
 
     class Meta:
         ordering = ["consignment", "id"]
-        indexes = [models.Index(fields=["role", "name"], name="cargo_party_role_name")]
+        indexes = [
+            models.Index(fields=["role", "name"], name="cargo_party_role_name"),
+            # "Consignee seen for the first time" looks the name up without regard to case.
+            models.Index(F("role"), Upper("name"), name="cargo_party_role_uname"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"

@@ -29,7 +29,7 @@ from .pipeline import CONSIGNMENT_STATUS
 def worklist(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     lane = request.GET.get("lane", "")
-    lane = lane if lane in ("red", "yellow", "green") else ""
+    lane = lane if lane in ("red", "yellow", "blue", "green") else ""
     port = request.GET.get("port", "").strip()[:5]
     data = selectors.worklist_for(user, port=port, lane=lane)
     return render(request, "cargo/officer/worklist.html", {"worklist": data})

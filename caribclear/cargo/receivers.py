@@ -8,15 +8,24 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 
-def _assessed(sender: Any, instance: Any, **_kwargs: Any) -> None:
+def _assessed(sender: Any, instance: Any, update_fields: Any = None, **_kwargs: Any) -> None:
     from caribclear.core.models import Declaration
 
     from .declaration import KEY
     from .services import consignment_assessed
 
+    if update_fields is not None and "lane" not in update_fields:
+        return  # a save of other fields (the hits' lane and count): the lane was set by a save before
+    if getattr(instance, "_cargo_assessed_scheduled", False):
+        return  # saved again in the same assessment (created, then its lane set): one check after commit
     declaration_id = instance.declaration_id
-    if not Declaration.objects.filter(pk=declaration_id, kind=KEY).exists():
+    if instance._meta.get_field("declaration").is_cached(instance):
+        # Risk saves the assessment with its declaration in hand: no query to learn the kind.
+        if instance.declaration.kind != KEY:
+            return
+    elif not Declaration.objects.filter(pk=declaration_id, kind=KEY).exists():
         return
+    instance._cargo_assessed_scheduled = True
     transaction.on_commit(lambda: consignment_assessed(declaration_id=declaration_id))
 
 

@@ -181,10 +181,10 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
         if assessment and assessment.random_selection_id and not reasons:
             reasons = ["random"]
         rows.append(WorklistRow(c, row_lane, reasons, arrival_by_manifest.get(c.manifest_id)))
-    order = {"red": 0, "yellow": 1, "green": 2, "": 3}
+    order = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "": 4}
     rows.sort(
         key=lambda r: (
-            order.get(r.lane, 3),
+            order.get(r.lane, 4),
             r.arrival or now + dt.timedelta(days=365),
             r.consignment.bill_number,
         )
@@ -249,6 +249,8 @@ def answer_json(
             {
                 "bill_number": c.bill_number,
                 "level": c.level,
+                "master_bill": c.master_bill,
+                "master_linked": c.master_id is not None,
                 "mrn": c.mrn,
                 "status": c.status,
                 "status_label": str(c.get_status_display()),

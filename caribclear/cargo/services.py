@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_37_2
@@ -32,6 +33,8 @@ from caribclear.core.declarations import (
     send_on_commit,
 )
 from caribclear.core.models import Declaration
+from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
+from caribclear.edifact.detect import detect_format
 from caribclear.edifact.model import Issue, Where
 
 from . import readers
@@ -174,10 +177,36 @@ def filer_webhook_set(*, actor: User, url: str) -> str:
 
 
 # --- Reading and checking a file ------------------------------------------------------------------------
+#: The CSV/XLSX template is for small filers: a few thousand goods items at most (larger manifests come as
+#: EDIFACT or XML, or through the API).
+TABLE_LIMITS = UploadLimits(
+    max_bytes=10 * 1024 * 1024,
+    max_rows=5_001,
+    max_blank_rows=200,
+    max_columns=len(readers.table.COLUMNS) + 20,
+    max_cell_chars=600,
+)
+
+
 def read_file(data: bytes, fmt: str = "auto") -> readers.ManifestResult:
-    """Read a manifest file with the readers, validating AWMDS against the schema in the settings."""
+    """Read a manifest file with the readers, validating AWMDS against the schema in the settings; a CSV
+    or XLSX template is read into rows here (with the platform's bounds) and then by the table reader."""
+    if fmt == "auto" and (detected := detect_format(data, family="cargo")) in ("csv", "xlsx"):
+        fmt = detected
+    if fmt in ("csv", "xlsx"):
+        return read_table_file(data, fmt)
     schema = getattr(settings, "CARIBCLEAR_AWMDS_SCHEMA", "") or None
     return readers.read_manifest(data, fmt, awmds_schema=schema)
+
+
+def read_table_file(data: bytes, fmt: str) -> readers.ManifestResult:
+    try:
+        rows = list(iter_rows(data, f"manifest.{fmt}", TABLE_LIMITS))
+    except UploadRefused as exc:
+        result = readers.ManifestResult(format=fmt)
+        result.errors.append(Issue("file", exc.message, Where(row=1)))
+        return result
+    return readers.read_table(rows, fmt)
 
 
 class _Ports:
@@ -286,6 +315,7 @@ def _consignment_fields(cons: readers.Consignment, ports: _Ports) -> dict[str, A
     return {
         "level": Level.HOUSE if cons.level == "house" else Level.MASTER,
         "bill_number": cons.bill_number[:70],
+        "master_bill": cons.master_bill[:70] if cons.level == "house" else "",
         "document_code": cons.document_code[:6],
         "place_of_loading": cons.places.get("loading", "")[:5].upper(),
         "place_of_discharge": discharge,
@@ -400,10 +430,51 @@ def _late(manifest: Manifest, administration_id: int | None) -> bool:
     )
 
 
+def _same_voyage(manifest: Manifest) -> Q:
+    """Filings of the same conveyance: the mode, and the voyage or flight number where it is given."""
+    same = Q(manifest__mode=manifest.mode)
+    if manifest.voyage:
+        same &= Q(manifest__voyage__iexact=manifest.voyage)
+    return same
+
+
+def _master_elsewhere(manifest: Manifest, master_bill: str) -> Consignment | None:
+    """The master bill a forwarder's house names, filed by the carrier in a filing of its own."""
+    return (
+        Consignment.objects.filter(_same_voyage(manifest), level=Level.MASTER, bill_number=master_bill)
+        .exclude(status=Status.INVALIDATED)
+        .exclude(manifest=manifest)
+        .order_by("-manifest__filed_at", "-pk")
+        .first()
+    )
+
+
+def _link_waiting_houses(manifest: Manifest, masters: Iterable[Consignment]) -> None:
+    """Houses filed earlier by forwarders, waiting for these masters: linked now."""
+    by_bill = {m.bill_number: m for m in masters if m.level == Level.MASTER}
+    if not by_bill:
+        return
+    waiting = list(
+        Consignment.objects.filter(
+            _same_voyage(manifest), level=Level.HOUSE, master__isnull=True, master_bill__in=list(by_bill)
+        )
+        .exclude(status=Status.INVALIDATED)
+        .exclude(manifest=manifest)
+    )
+    for house in waiting:
+        house.master = by_bill[house.master_bill]
+    Consignment.objects.bulk_update(waiting, ["master"], batch_size=500)
+
+
 def _register_consignments(
-    manifest: Manifest, items: list[readers.Consignment], ports: _Ports
+    manifest: Manifest,
+    items: list[readers.Consignment],
+    ports: _Ports,
+    warnings: list[Issue] | None = None,
 ) -> list[Consignment]:
-    """Create consignments (masters first, then houses under them), their rows and their declarations."""
+    """Create consignments (masters first, then houses under them), their rows and their declarations.
+    A house whose master is not in this filing is linked to the master the carrier filed apart (ICS2's
+    multiple filing), or waits for it (a warning says so)."""
     created: list[Consignment] = []
     masters: dict[str, Consignment] = {
         c.bill_number: c for c in manifest.consignments.filter(level=Level.MASTER)
@@ -419,8 +490,19 @@ def _register_consignments(
             late=_late(manifest, fields["administration"].pk if fields["administration"] else None),
             **fields,
         )
-        if consignment.level == Level.HOUSE:
-            consignment.master = masters.get(cons.master_bill)
+        if consignment.level == Level.HOUSE and consignment.master_bill:
+            consignment.master = masters.get(consignment.master_bill) or _master_elsewhere(
+                manifest, consignment.master_bill
+            )
+            if consignment.master is None and warnings is not None:
+                warnings.append(
+                    Issue(
+                        "master_not_filed",
+                        f"House bill {consignment.bill_number}: master bill {consignment.master_bill} is "
+                        "not filed yet; it is linked when the carrier files it.",
+                        cons.where,
+                    )
+                )
         rows.append((consignment, cons))
         if consignment.level == Level.MASTER:
             masters[consignment.bill_number] = consignment
@@ -444,6 +526,7 @@ def _register_consignments(
     Consignment.objects.bulk_update(
         [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
     )
+    _link_waiting_houses(manifest, (c for c, _r in rows))
     created.extend(c for c, _r in rows)
     return created
 
@@ -640,7 +723,7 @@ def _register(
         **fields,
     )
     _port_calls(manifest, message.conveyance, ports)
-    consignments = _register_consignments(manifest, message.consignments, ports)
+    consignments = _register_consignments(manifest, message.consignments, ports, warnings)
     _add_discharge_calls(manifest, consignments)
     ManifestVersion.objects.create(
         manifest=manifest,
@@ -717,7 +800,7 @@ def _amend(
     for key, consignment in filed.items():
         if key not in seen and consignment.status != Status.INVALIDATED:
             _invalidate_consignment(actor, consignment, _("Removed from the manifest by an amendment."))
-    added = _register_consignments(manifest, new_items, ports) if new_items else []
+    added = _register_consignments(manifest, new_items, ports, warnings) if new_items else []
     _add_discharge_calls(manifest, added)
     ManifestVersion.objects.create(
         manifest=manifest,

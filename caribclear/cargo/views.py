@@ -3,6 +3,8 @@ filing, download the CUSRES answer, and (the filer's administrator) manage the f
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,16 @@ from caribclear.core.permissions import operator_required
 from caribclear.core.uploads import UploadLimits, UploadRefused, read_upload
 
 from . import selectors, services
-from .forms import AnswerForm, InvalidateForm, MemberForm, UploadForm, WebhookForm
+from .entry import entry_file, template_csv, template_xlsx
+from .forms import (
+    AnswerForm,
+    ConsignmentEntryFormSet,
+    InvalidateForm,
+    ManifestEntryForm,
+    MemberForm,
+    UploadForm,
+    WebhookForm,
+)
 from .responses import cusres_for_answer
 
 #: A manifest file of 10,000 consignments is some 20 MB of EDIFACT.
@@ -77,6 +88,95 @@ def home(request: HttpRequest) -> HttpResponse:
             "rejection": rejection,
             "manifests": selectors.manifests_for(user)[:100],
         },
+    )
+
+
+def _filed_messages(request: HttpRequest, filed: services.Filed) -> None:
+    for manifest in filed.manifests:
+        messages.success(
+            request,
+            _("Manifest %(lrn)s registered: MRN %(mrn)s.") % {"lrn": manifest.lrn, "mrn": manifest.mrn},
+        )
+    for manifest in filed.amended:
+        messages.success(
+            request,
+            _("Manifest %(mrn)s amended (version %(version)s).")
+            % {"mrn": manifest.mrn, "version": manifest.version},
+        )
+
+
+@operator_required
+def template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The CSV or XLSX template: the columns and one example row."""
+    _filer_or_404(request.user)  # type: ignore[arg-type]
+    if fmt == "xlsx":
+        response = HttpResponse(
+            template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="caribclear-cargo-manifest.{fmt}"'
+    return response
+
+
+@operator_required
+def new(request: HttpRequest) -> HttpResponse:
+    """The web form: a manifest and its consignments (one goods item each), read as the template is; on
+    errors everything typed is shown again with the error beside each field."""
+    user: User = request.user  # type: ignore[assignment]
+    _filer_or_404(user)
+    if request.method != "POST":
+        form = ManifestEntryForm()
+        formset = ConsignmentEntryFormSet(prefix="consignment")
+        return _new_page(request, form, formset)
+    data = request.POST.copy()
+    action = data.get("action", "file")
+    if action == "add":
+        total = int(data.get("consignment-TOTAL_FORMS", "1") or 1)
+        data["consignment-TOTAL_FORMS"] = str(min(total + 1, 50))
+    elif action.startswith("remove-") and action.removeprefix("remove-").isdigit():
+        # Remove one consignment: the forms after it move up one place, as a person reads the list.
+        index = int(action.removeprefix("remove-"))
+        total = int(data.get("consignment-TOTAL_FORMS", "1") or 1)
+        if total > 1:
+            names = [f.name for f in ConsignmentEntryFormSet(prefix="consignment").empty_form]
+            for i in range(index, total - 1):
+                for name in names:
+                    data[f"consignment-{i}-{name}"] = data.get(f"consignment-{i + 1}-{name}", "")
+            data["consignment-TOTAL_FORMS"] = str(total - 1)
+    form = ManifestEntryForm(data)
+    formset = ConsignmentEntryFormSet(data, prefix="consignment")
+    if action != "file":
+        return _new_page(request, form, formset)
+    filed = entry_file(actor=user, form=form, formset=formset)
+    if filed is None:
+        return _new_page(request, form, formset, status=422)
+    _filed_messages(request, filed)
+    first = (filed.manifests or filed.amended)[0]
+    return redirect("cargo:manifest", first.mrn)
+
+
+def _new_page(request: HttpRequest, form: Any, formset: Any, *, status: int = 200) -> HttpResponse:
+    errors = []
+    for index, sub in enumerate(formset.forms):
+        for error in sub.non_field_errors():
+            errors.append((f"#consignment-{index}", error))
+        for field in sub:
+            for error in field.errors:
+                errors.append(
+                    (
+                        f"#{field.auto_id}",
+                        _("Consignment %(n)s, %(field)s: %(error)s")
+                        % {"n": index + 1, "field": field.label, "error": error},
+                    )
+                )
+    errors += [("#consignments", error) for error in formset.non_form_errors()]
+    return render(
+        request,
+        "cargo/filer/new.html",
+        {"form": form, "formset": formset, "extra_errors": errors},
+        status=status,
     )
 
 

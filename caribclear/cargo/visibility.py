@@ -4,6 +4,8 @@
 - Officials see the consignments discharged at their administration's ports, or transhipped there;
   the manifests that call at their ports or discharge there (the conveyance and itinerary); for "summary"
   (counts of what stays on board), every consignment of a manifest calling at their ports.
+- For "volumes" (the dashboards' filings per member and on-time rate), officials count every consignment:
+  counts per administration only, never a record, as clearance's summary of notifications.
 - Nothing else crosses administrations; nobody else sees anything.
 """
 
@@ -31,6 +33,7 @@ from .models import (
 )
 
 SUMMARY = "summary"
+VOLUMES = "volumes"
 
 
 def _filer_ids(reader: Any) -> Any:
@@ -54,13 +57,15 @@ def manifests(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     return qs.none()
 
 
-@register(Consignment, actions=(VIEW, SUMMARY))
+@register(Consignment, actions=(VIEW, SUMMARY, VOLUMES))
 def consignments(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     if is_operator(reader):
         return qs.filter(manifest__filer_id__in=_filer_ids(reader))
     if not is_official(reader):
         return qs.none()
     admin = administration_id(reader) or 0
+    if action == VOLUMES:
+        return qs
     if action == SUMMARY:
         return qs.filter(manifest__in=visible(reader, Manifest).values("pk"))
     return qs.filter(

@@ -32,6 +32,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -288,9 +289,31 @@ def kind_by_slug(slug: str) -> DeclarationKind:
     raise UnknownKind(slug)
 
 
+#: Records loaded inside ``records_remembered()``, by declaration id (None outside such a block).
+_remembered: ContextVar[dict[int, Any] | None] = ContextVar("declaration_records", default=None)
+
+
+@contextmanager
+def records_remembered() -> Iterator[None]:
+    """Within the block, ``record_of`` loads each declaration's record once: a check screens and then
+    assesses the same record, which nothing changes in between (screening writes hits, not the record).
+    Only for such short blocks; a record changed inside the block would be seen as it was first loaded."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def record_of(declaration: Declaration) -> Any:
     """The declaring record behind one declaration (None if it is gone)."""
-    return kind_of(declaration.kind).load([declaration.pk]).get(declaration.pk)
+    cache = _remembered.get()
+    if cache is not None and declaration.pk in cache:
+        return cache[declaration.pk]
+    record = kind_of(declaration.kind).load([declaration.pk]).get(declaration.pk)
+    if cache is not None:
+        cache[declaration.pk] = record
+    return record
 
 
 def records_of(declarations: Iterable[Declaration]) -> dict[int, Any]:

@@ -17,6 +17,7 @@ from caribclear.clearance.choices import Status
 from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import official_required
 from caribclear.intel.choices import Commodity, ConcealmentMethod
+from caribclear.risk.choices import Lane
 
 from . import selectors, services
 from .charts import bar_chart, column_chart
@@ -61,13 +62,25 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     month_rows = [(_month(r["month"]), r["count"]) for r in summary.by_month]
     volume_rows = [(r["administration__code"], r["count"]) for r in volumes["by_member"]]
+    cargo = selectors.cargo_figures(user=_user(request), period=period)
+    cargo_rows = [(r["administration__code"], r["count"]) for r in cargo.by_member]
     context = {
         "form": form,
         "period": period,
         "summary": summary,
         "volumes": volumes,
         "hit_rates": hit_rates,
+        "cargo": cargo,
+        "cargo_lanes": [
+            {**row, "label": _label(Lane, row["lane"]) if row["lane"] else _("Not assessed yet")}
+            for row in cargo.lanes
+        ],
+        "cargo_examinations": [
+            {**row, "label": _label(Lane, row["lane"]) if row["lane"] else _("Not assessed yet")}
+            for row in cargo.examinations
+        ],
         "charts": {
+            "cargo": bar_chart(cargo_rows, title=_("Consignments filed per member")),
             "commodity": bar_chart(commodity_rows, title=_("Seizures by commodity")),
             "month": column_chart(month_rows, title=_("Seizures by month")),
             "routes": bar_chart(route_rows, title=_("Top routes")),
@@ -84,6 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "concealment": concealment_rows,
             "month": month_rows,
             "volumes": volume_rows,
+            "cargo": cargo_rows,
         },
         "statuses": [(_label(Status, r["status"]), r["count"]) for r in volumes["by_status"]],
     }

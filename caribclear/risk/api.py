@@ -26,7 +26,7 @@ from . import selectors, services
 
 router = Router(tags=["risk and screening"], auth=official_token)
 
-LaneName = Literal["green", "yellow", "red"]
+LaneName = Literal["green", "blue", "yellow", "red"]
 KindSlug = Annotated[
     str,
     Field(

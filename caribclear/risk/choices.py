@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class Lane(models.TextChoices):
     GREEN = "green", _("Green (no inspection)")
+    # ASYCUDA's blue lane: released without a check, and selected for post-clearance audit.
+    BLUE = "blue", _("Blue (post-clearance audit)")
     YELLOW = "yellow", _("Yellow (documentary check)")
     RED = "red", _("Red (physical inspection)")
 
 
 #: Lanes from the least to the most severe.
-LANE_ORDER = (Lane.GREEN, Lane.YELLOW, Lane.RED)
+LANE_ORDER = (Lane.GREEN, Lane.BLUE, Lane.YELLOW, Lane.RED)
 
 
 def lane_rank(lane: str) -> int:

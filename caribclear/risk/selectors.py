@@ -427,11 +427,11 @@ def hit_rules_set_for(user: User) -> QuerySet[HitRule]:
     return visible(user, HitRule)
 
 
-_RED, _YELLOW, _GREEN = str(Lane.RED), str(Lane.YELLOW), str(Lane.GREEN)
+_RED, _YELLOW, _BLUE, _GREEN = str(Lane.RED), str(Lane.YELLOW), str(Lane.BLUE), str(Lane.GREEN)
 
 
 def with_risk(queryset: QuerySet[Any], *, declaration: str = "declaration") -> QuerySet[Any]:
-    """A declaring app's queryset with its declaration's lane (``risk_lane``: red, yellow, green or "" when
+    """A declaring app's queryset with its declaration's lane (``risk_lane``: red, yellow, blue, green or "" when
     not assessed), ``risk_rank`` (2 red, 1 yellow, 0 otherwise: order by ``-risk_rank`` for red first),
     ``risk_open_hits`` (hits not yet reviewed) and ``risk_referred`` (an open referral to a supervisor).
     One join and one EXISTS, no query per row. The lane is the assessment's final lane
@@ -451,6 +451,7 @@ def with_risk(queryset: QuerySet[Any], *, declaration: str = "declaration") -> Q
         risk_lane=Case(
             When(red, then=Value(_RED)),
             When(yellow, then=Value(_YELLOW)),
+            When(lane_is(_BLUE), then=Value(_BLUE)),
             When(assessed, then=Value(_GREEN)),
             default=Value(""),
         ),

@@ -426,11 +426,13 @@ def declaration_check(*, declaration_id: int, reason: str = ScreeningReason.FILE
         kind = declarations.kind_of(declaration.kind)
     except declarations.UnknownKind:
         return None
-    record = declarations.record_of(declaration)
-    if record is None or not kind.checkable(record):
-        return None
-    declaration_screen(declaration=declaration, reason=reason)
-    return declaration_assess(declaration=declaration)
+    # The record is loaded once for the three steps (the check, screening's subjects, the criteria's facts).
+    with declarations.records_remembered():
+        record = declarations.record_of(declaration)
+        if record is None or not kind.checkable(record):
+            return None
+        declaration_screen(declaration=declaration, reason=reason)
+        return declaration_assess(declaration=declaration)
 
 
 # --- Officers' decisions --------------------------------------------------------------------------------

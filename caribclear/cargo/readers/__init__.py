@@ -14,10 +14,11 @@ from caribclear.edifact.limits import MAX_BYTES, check_size
 from caribclear.edifact.model import Issue, ReadError, Where, issue_for
 from caribclear.edifact.reader import read_interchanges
 
-from .awmds import read_awmds, validate_awmds, write_awmds
+from .awmds import NoCustomsOffice, read_awmds, validate_awmds, write_awmds
 from .cargoxml import READERS as XML_READERS
 from .cuscar import read_cargo_edifact
 from .model import Consignment, Container, Conveyance, GoodsItem, Manifest, ManifestResult, Party, PortCall
+from .table import Record, read_records, read_table, template_rows
 from .xmltree import parse_xml
 
 FORMATS = ("auto", "cuscar", "ifcsum", "awmds", "xfwb", "xfzb", "xffm")
@@ -30,9 +31,14 @@ __all__ = [
     "GoodsItem",
     "Manifest",
     "ManifestResult",
+    "NoCustomsOffice",
     "Party",
     "PortCall",
+    "Record",
     "read_manifest",
+    "read_records",
+    "read_table",
+    "template_rows",
     "validate_awmds",
     "write_awmds",
 ]
@@ -74,7 +80,9 @@ def _read_manifest(
             return result
         if fmt in ("csv", "xlsx"):
             raise ReadError(
-                "format", f"Cargo manifests in {fmt.upper()} are not read yet (no template).", Where(line=1)
+                "format",
+                f"A {fmt.upper()} manifest is read from its rows (read_table): the caller reads the table.",
+                Where(line=1),
             )
         raise ReadError("format", f"This looks like a {fmt} file, not a cargo manifest.", Where(line=1))
     except Exception as exc:  # a ReadError says why; anything else must not become a 500 either

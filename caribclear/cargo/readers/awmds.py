@@ -221,13 +221,24 @@ def _cut(text: str, length: int, fallback: str = "") -> str:
     return text[:length]
 
 
+class NoCustomsOffice(ValueError):
+    """The AWMDS writer was given no customs office: ASYCUDA files a manifest at one office, and a made-up
+    code would send it to none (or to the wrong one)."""
+
+
 def write_awmds(manifest: Manifest, *, customs_office: str = "", departure: date | None = None) -> bytes:
-    """An AWMDS document for one manifest (what ASYCUDA World's manifest module imports)."""
+    """An AWMDS document for one manifest (what ASYCUDA World's manifest module imports), for the customs
+    office given (or the manifest's own); without one it raises ``NoCustomsOffice``."""
+    office = _cut(customs_office or manifest.customs_office, 5)
+    if not office:
+        raise NoCustomsOffice(
+            "An AWMDS manifest needs the ASYCUDA customs office code it is filed at; none was given."
+        )
     c = manifest.conveyance
     root = ET.Element("Awmds")
     general = _sub(root, "General_segment")
     ident = _sub(general, "General_segment_id")
-    _sub(ident, "Customs_office_code", _cut(customs_office or manifest.customs_office, 5, "XXXXX") or "XXXXX")
+    _sub(ident, "Customs_office_code", office)
     _sub(ident, "Voyage_number", _cut(c.voyage or manifest.reference, 17, "UNKNOWN") or "UNKNOWN")
     dep = (
         departure

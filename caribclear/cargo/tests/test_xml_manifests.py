@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from caribclear.cargo.readers import read_manifest, validate_awmds, write_awmds
+from caribclear.cargo.readers import NoCustomsOffice, read_manifest, validate_awmds, write_awmds
 from caribclear.cargo.readers.checks import is_vague
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.tests.fixtures import SHARED, shared_file
@@ -198,9 +198,21 @@ def test_an_awmds_that_breaks_the_schema_is_rejected_with_the_element():
 
 
 def test_without_a_configured_schema_awmds_is_read_without_validation():
-    xml = write_awmds(read_manifest(shared_file("edifact", "cuscar_d99a_two_messages.edi")).manifests[0])
+    source = read_manifest(shared_file("edifact", "cuscar_d99a_two_messages.edi")).manifests[0]
+    xml = write_awmds(source, customs_office="TTPOS")
     assert validate_awmds(xml, None) == []
     assert read_manifest(xml).manifests[0].consignments[0].goods[0].gross_mass_kg == Decimal("10062.5")
+
+
+def test_the_awmds_writer_refuses_a_manifest_without_a_customs_office():
+    source = read_manifest(shared_file("edifact", "cuscar_d99a_two_messages.edi")).manifests[0]
+    assert source.customs_office == ""
+    with pytest.raises(NoCustomsOffice, match="customs office"):
+        write_awmds(source)
+    with pytest.raises(NoCustomsOffice):
+        write_awmds(source, customs_office="   ")
+    source.customs_office = "TTPOS"
+    assert b"<Customs_office_code>TTPOS</Customs_office_code>" in write_awmds(source)
 
 
 def test_xml_that_is_not_well_formed_names_the_line():
