@@ -85,6 +85,7 @@ class MemberForm(forms.Form):
 class WebhookForm(forms.Form):
     webhook_url = forms.URLField(
         label=_("Webhook address"),
+        assume_scheme="https",
         required=False,
         max_length=200,
         help_text=_("Your system's https:// address for every answer (leave empty to stop the webhook)."),
