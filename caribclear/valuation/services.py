@@ -501,7 +501,7 @@ def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
         return
     rule = pooling_rule()
     index: dict[tuple[str, ...], dict[str, Any]] = {}
-    found_cells: Iterable[dict[str, Any]] = (
+    found_cells: Iterable[Any] = (
         cells.iter_rows(named=True)
         if cells is not None
         else Cell.objects.filter(hs4__in={row[2] for row in rows}).values()

@@ -131,19 +131,19 @@ def _quantile(ordered, q):
 
 def _reference(rows):
     """Each cell's statistics the slow, obvious way: per cell, sort the values and read them."""
-    cells = {}
+    cells: dict[tuple, list] = {}
     for hs, origin, exporter, luv, importer, admin in rows:
         for level, key in scoring.cell_keys(hs=hs, origin=origin, exporter=exporter, unit="u").items():
             cells.setdefault((level, *sorted(key.items())), []).append((luv, importer, admin))
     out = {}
-    for key, members in cells.items():
+    for cell, members in cells.items():
         values = sorted(v for v, _i, _a in members)
         median = _quantile(values, 0.5)
         deviations = sorted(abs(v - median) for v in values)
-        per_importer = {}
+        per_importer: dict[str, int] = {}
         for _v, importer, _a in members:
             per_importer[importer] = per_importer.get(importer, 0) + 1
-        out[key] = {
+        out[cell] = {
             "n": len(values),
             "importers": len(per_importer),
             "administrations": len({a for _v, _i, a in members}),
@@ -159,8 +159,7 @@ def _as_reference(table):
     out = {}
     for row in table.iter_rows(named=True):
         wanted = stats.LEVELS[row["level"]]
-        key = (row["level"], *sorted((k, row[k]) for k in wanted if k != "unit"), ("unit", row["unit"]))
-        out[(row["level"], *sorted(key[1:]))] = {
+        out[(row["level"], *sorted((k, row[k]) for k in wanted))] = {
             k: row[k]
             for k in ("n", "importers", "administrations", "top_share", "median", "mad", *stats.QUANTILES)
         }
