@@ -90,22 +90,21 @@ def _level_filter(lines: pl.DataFrame, level: str) -> pl.DataFrame:
 
 def _codes(column: pl.DataFrame, table: pl.DataFrame | None = None) -> tuple[np.ndarray, pl.DataFrame]:
     """An integer code per row of ``column`` (one or more key columns) and the table of distinct keys the codes
-    index (``table`` extended with keys it lacked, which get the next codes). A hash group-by, no sort."""
+    index: a hash group-by, no sort. With ``table`` (the keys coded so far), known keys keep their codes
+    and keys it lacks get the next ones."""
     names = column.columns
-    if table is None:
-        table = column.head(0)
-    known = table.with_row_index("code")
-    fresh = column.unique(maintain_order=True).join(known, on=names, how="anti", nulls_equal=True)
+    if table is None or table.is_empty():
+        groups = column.with_row_index("row").group_by(names).agg(pl.col("row"))
+        rows = groups.select("row").with_row_index("code").explode("row")
+        codes = np.empty(column.height, np.int64)
+        codes[rows["row"].to_numpy()] = rows["code"].to_numpy()
+        return codes, groups.drop("row")
+    fresh = column.unique(maintain_order=True).join(table, on=names, how="anti", nulls_equal=True)
     table = pl.concat([table, fresh], how="vertical")
-    lookup = table.with_row_index("code")
-    codes = (
-        column.with_row_index("row")
-        .join(lookup, on=names, how="left", nulls_equal=True)
-        .sort("row")["code"]
-        .to_numpy()
-        .astype(np.int64)
+    looked_up = column.join(
+        table.with_row_index("code"), on=names, how="left", nulls_equal=True, maintain_order="left"
     )
-    return codes, table
+    return looked_up["code"].to_numpy().astype(np.int64), table
 
 
 def _insert_positions(
@@ -194,8 +193,8 @@ EPOCH = dt.date(1970, 1, 1)
 
 def _pairs(cell: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (cell, other) pairs, sorted, and how many lines each has."""
-    counted = pl.DataFrame({"k": cell * PAIR + other}).group_by("k").len().sort("k")
-    return counted["k"].to_numpy().astype(np.int64), counted["len"].to_numpy().astype(np.int64)
+    keys, counts = np.unique(cell * PAIR + other, return_counts=True)
+    return keys, counts.astype(np.int64)
 
 
 def _pairs_add(
