@@ -334,25 +334,28 @@ class Statistics:
                 self.levels[level] = LevelState.empty(level)
                 continue
             cell, keys = _codes(part.select(LEVELS[level]))
-            order = (
-                pl.DataFrame({"cell": cell, "luv": part["luv"]})
-                .select(pl.arg_sort_by(["cell", "luv"]))
-                .to_series()
-                .to_numpy()
+            ordered = (
+                part.select(
+                    pl.Series("cell", cell),
+                    pl.col("luv").cast(pl.Float64),
+                    pl.col("importer_code").cast(pl.Int64),
+                    pl.col("admin").cast(pl.Int64),
+                    pl.col("day").cast(pl.Date).cast(pl.Int32).cast(pl.Int64),
+                )
+                .sort(["cell", "luv"])
+                .to_dict()
             )
-            cell = cell[order]
-            importer = part["importer_code"].to_numpy().astype(np.int64)[order]
-            admin = part["admin"].to_numpy().astype(np.int64)[order]
+            columns = {name: series.to_numpy() for name, series in ordered.items()}
             self.levels[level] = LevelState(
                 level=level,
                 keys=keys,
-                cell=cell,
-                luv=part["luv"].to_numpy().astype(np.float64)[order],
-                importer=importer,
-                admin=admin,
-                day=_days(part["day"])[order],
-                importer_pairs=_pairs(cell, importer),
-                admin_pairs=_pairs(cell, admin),
+                cell=columns["cell"],
+                luv=columns["luv"],
+                importer=columns["importer_code"],
+                admin=columns["admin"],
+                day=columns["day"],
+                importer_pairs=_pairs(columns["cell"], columns["importer_code"]),
+                admin_pairs=_pairs(columns["cell"], columns["admin"]),
             )
 
     def cells(self) -> pl.DataFrame:
