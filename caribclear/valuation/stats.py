@@ -18,10 +18,16 @@ Each cell holds, over a rolling period: the count of lines, of distinct importer
 the share of the largest importer, median and MAD, quartiles, the 1st, 2nd, 5th and 10th percentiles,
 mean and standard deviation (the last two only for the comparison in ``bench/valuation``).
 
-Why polars (``bench/valuation/engines.py`` measures it against DuckDB on the same lines): both build the
-10-million-line statistics well inside the target, but polars works on the frame the loader already holds
-(no file or Arrow hand-off, no pyarrow), is one wheel, and its group-by is as fast here; PostgreSQL's
-ordered-set aggregates would tie the engine to one database while SQLite is the default.
+How (``bench/valuation/scale.py`` measures it, the engine before beside it): polars codes each level's
+cells as integers by one hash group-by and sorts the lines by cell and value once; from then on numpy reads
+every quantile as two gathers into the sorted values, and the MAD without a second sort: the deviations
+below the median, read right to left, and those above it are two ascending runs, and the k-th smallest of
+two sorted runs is found by bisection on how many come from the first, for every cell at once.
+:class:`Statistics` keeps those sorted arrays, so a day's lines are *merged* in (``searchsorted`` and
+``insert``, linear in the lines kept, no sort of them) and only the cells they touch are recomputed; the
+median, MAD and quantiles come out bit for bit as a full build gives them (tested against a plain per-cell
+reference and against the build). PostgreSQL's ordered-set aggregates would tie the engine to one
+database while SQLite is the default, and DuckDB needs the lines handed over (``scale.py --duckdb``).
 """
 
 from __future__ import annotations
