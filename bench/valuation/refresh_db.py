@@ -12,6 +12,7 @@ Both versions run in a transaction that is rolled back, so they start from the s
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -33,13 +34,14 @@ from caribclear.accounts.models import Administration  # noqa: E402
 from caribclear.valuation import scoring, services, stats, synthetic  # noqa: E402
 from caribclear.valuation.models import Cell, DeclarationLine, ImportBatch  # noqa: E402
 from caribclear.valuation.pooling import pooling_rule  # noqa: E402
+from caribclear.valuation.seed import UNIT_CODES  # noqa: E402
 
 
 def store(lines: pl.DataFrame, batches: dict[int, ImportBatch], prefix: str) -> list[int]:
     """Insert the generated lines with one executemany; returns their ids."""
     columns = [
         "administration_id", "batch_id", "declaration", "line", "date", "hs_code", "hs6", "hs4", "description",
-        "origin", "unit_declared", "quantity_base", "unit", "value", "currency", "value_reference",
+        "origin", "quantity", "unit_declared", "quantity_base", "unit", "value", "currency", "value_reference",
         "log_unit_value", "importer", "exporter", "incoterm",
     ]  # fmt: skip
     ops = connection.ops
@@ -55,12 +57,13 @@ def store(lines: pl.DataFrame, batches: dict[int, ImportBatch], prefix: str) -> 
             hs[:4],
             "",
             origin,
-            "KGM",
-            1,
+            "1",  # one unit of the base unit, so the value is the unit value (check_latency.py reads it back)
+            UNIT_CODES[unit],
+            "1",
             unit,
-            "1",
+            f"{math.exp(luv):.4f}",
             "USD",
-            "1",
+            f"{math.exp(luv):.4f}",
             luv,
             importer,
             exporter,
