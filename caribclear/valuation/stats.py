@@ -194,7 +194,6 @@ OUTPUT_SCHEMA = {
     **dict.fromkeys(("top_share", "median", "mad", *QUANTILES, "mean", "sd"), pl.Float64),
 }
 PAIR = np.int64(1 << 32)  # a (cell, importer) or (cell, administration) pair as one sortable int64
-EPOCH = dt.date(1970, 1, 1)
 
 
 def _pairs(cell: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
