@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -462,20 +463,87 @@ def _store_cells(table: pl.DataFrame, period: stats.Period) -> int:
     return table.height
 
 
+@dataclass
+class _Kept:
+    """The statistics kept in this process between loads, and which stored lines they hold."""
+
+    database: str
+    statistics: stats.Statistics
+    last_id: int
+
+
+_KEPT: dict[str, _Kept] = {}
+
+
+def _keeping() -> bool:
+    """Whether this process keeps the statistics between loads (``VALUATION_KEEP_STATISTICS``): a refresh
+    then reads only the lines stored since, instead of every line of the touched headings, at the cost of
+    holding the period's lines in memory (about 130 bytes a line)."""
+    return bool(getattr(settings, "VALUATION_KEEP_STATISTICS", False))
+
+
+def _kept_refresh(new_line_ids: Sequence[int], period: stats.Period) -> pl.DataFrame | None:
+    """Merge the lines stored since the kept statistics into them; None when there are none to trust (first
+    use, another database, or the line count disagrees with the database's, as after a delete or a rolled
+    back load): the caller recomputes from the lines and starts keeping again."""
+    database = connection.settings_dict["NAME"]
+    kept = _KEPT.pop("lines", None)  # put back only when this transaction commits
+    window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
+    if kept is None or kept.database != database:
+        return None
+    fresh = _frame(window.filter(pk__gt=kept.last_id))
+    changed, emptied = kept.statistics.add(fresh, period)
+    last_id = max([kept.last_id, *new_line_ids])
+    held = len(kept.statistics.levels["hs4"].cell)
+    if held != window.filter(pk__lte=last_id).count():
+        return None
+    if not emptied.is_empty():
+        gone = Q()
+        for row in emptied.iter_rows(named=True):
+            gone |= Q(**{k: row[k] for k in ("level", "hs", "hs6", "origin", "exporter", "unit")})
+        Cell.objects.filter(gone).delete()
+    kept.last_id = last_id
+    transaction.on_commit(lambda: _KEPT.__setitem__("lines", kept))
+    return changed
+
+
+def _keep(period: stats.Period) -> None:
+    """Build the statistics to keep from every line of the period (after a full build or a refresh that
+    could not use kept ones); kept once the transaction commits."""
+    window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
+    last_id = DeclarationLine.objects.aggregate(last=Max("pk"))["last"] or 0
+    kept = _Kept(
+        connection.settings_dict["NAME"],
+        stats.Statistics(_frame(window.filter(pk__lte=last_id)), period),
+        last_id,
+    )
+    transaction.on_commit(lambda: _KEPT.__setitem__("lines", kept))
+
+
 @transaction.atomic
 def cells_refresh(*, new_line_ids: Sequence[int] | None = None, today: dt.date | None = None) -> int:
     """Recompute the cells the given new lines fall in (all cells when None), and score the new lines
-    against them. Returns cells written."""
+    against them. Returns cells written. Where the process keeps the statistics (``_keeping``), only the
+    lines stored since are read and merged in."""
     period = current_period(today)
     window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
     if new_line_ids is None:
-        table = stats.build(_frame(window), period)
+        _KEPT.pop("lines", None)
+        built = stats.Statistics(_frame(window), period)
         Cell.objects.all().delete()
-        return _store_cells(table, period)
-    new = _frame(DeclarationLine.objects.filter(pk__in=new_line_ids))
-    headings = new["hs4"].unique().to_list()
-    lines = _frame(window.filter(hs4__in=headings))
-    table = stats.refresh(lines, new, period)
+        if _keeping():
+            last_id = DeclarationLine.objects.aggregate(last=Max("pk"))["last"] or 0
+            keep = _Kept(connection.settings_dict["NAME"], built, last_id)
+            transaction.on_commit(lambda: _KEPT.__setitem__("lines", keep))
+        return _store_cells(built.cells(), period)
+    table = _kept_refresh(new_line_ids, period) if _keeping() else None
+    if table is None:
+        new = _frame(DeclarationLine.objects.filter(pk__in=new_line_ids))
+        headings = new["hs4"].unique().to_list()
+        lines = _frame(window.filter(hs4__in=headings))
+        table = stats.refresh(lines, new, period)
+        if _keeping():
+            _keep(period)
     written = _store_cells(table, period)
     # Every cell a new line falls in was just recomputed: its score is read from ``table``, not the database.
     _score_stored(DeclarationLine.objects.filter(pk__in=new_line_ids), table)
