@@ -478,7 +478,7 @@ _KEPT: dict[str, _Kept] = {}
 def _keeping() -> bool:
     """Whether this process keeps the statistics between loads (``VALUATION_KEEP_STATISTICS``): a refresh
     then reads only the lines stored since, instead of every line of the touched headings, at the cost of
-    holding the period's lines in memory (about 130 bytes a line)."""
+    holding the period's lines in memory (five levels of 40 bytes a line)."""
     return bool(getattr(settings, "VALUATION_KEEP_STATISTICS", False))
 
 
