@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from caribclear.valuation import stats, synthetic
 
@@ -83,42 +85,88 @@ def generate(count: int, *, seed: int, products: int = 20_000, start_day: int = 
     )
 
 
+class Clock:
+    """Wall and CPU (user + sys of every thread) time of one step; the machine is shared, so both."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+    def line(self, note: str = "") -> str:
+        return f"{self.label:34s} {self.wall:7.1f} s wall  {self.cpu:7.1f} s CPU   {note}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument("--day", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--before", action="store_true", help="also run the engine as it was (before.py)")
     parser.add_argument("--duckdb", action="store_true")
     args = parser.parse_args()
-    print(f"polars {pl.__version__}, {os.cpu_count()} CPUs (shared), {args.lines:,} lines")
+    print(
+        f"polars {pl.__version__}, numpy {np.__version__}, {os.cpu_count()} CPUs (shared, load average"
+        f" {os.getloadavg()[0]:.1f}), {args.lines:,} lines, a day of {args.day:,}"
+    )
 
-    started = time.perf_counter()
-    lines = generate(args.lines, seed=args.seed)
-    print(f"generate            {time.perf_counter() - started:8.1f} s")
+    with Clock("generate (not part of the target)") as clock:
+        lines = generate(args.lines, seed=args.seed)
+        new = generate(args.day, seed=args.seed, start_day=364)  # a day's lines, dated the last day
+        everything = pl.concat([lines, new])
+    print(clock.line())
     period = stats.Period.rolling(END)
 
-    started, cpu = time.perf_counter(), time.process_time()
-    cells = stats.build(lines, period)
-    print(
-        f"build all levels    {time.perf_counter() - started:8.1f} s (CPU {time.process_time() - cpu:.1f} s)"
-        f"   {cells.height:,} cells (target < 120 s)"
-    )
+    if args.before:
+        import before
 
-    new = generate(args.day, seed=args.seed, start_day=364)  # a day's lines, dated the last day
-    everything = pl.concat([lines, new])
-    started, cpu = time.perf_counter(), time.process_time()
-    touched = stats.refresh(everything, new, period)
-    print(
-        f"refresh one day     {time.perf_counter() - started:8.1f} s (CPU {time.process_time() - cpu:.1f} s)"
-        f"   {touched.height:,} cells recomputed (target < 10 s)"
+        with Clock("before: build all levels") as clock:
+            cells = before.build(lines, period)
+        print(clock.line(f"{cells.height:,} cells"))
+        with Clock("before: refresh one day") as clock:
+            old_touched = before.refresh(everything, new, period)
+        print(clock.line(f"{old_touched.height:,} cells recomputed"))
+
+    with Clock("build all levels") as clock:
+        kept = stats.Statistics(lines, period)
+        cells = kept.cells()
+    print(clock.line(f"{cells.height:,} cells (target < 120 s)"))
+
+    with Clock("refresh one day (statistics kept)") as clock:
+        changed, emptied = kept.add(new)
+    print(clock.line(f"{changed.height:,} cells recomputed, {emptied.height} emptied (target < 10 s)"))
+
+    with Clock("refresh one day (from the lines)") as clock:
+        touched = stats.refresh(everything, new, period)
+    print(clock.line(f"{touched.height:,} cells recomputed (reads every line of the touched cells again)"))
+
+    keys = ["level", *stats.KEY_COLUMNS]
+    a, b = changed.sort(keys), touched.sort(keys)
+    same = a.select(keys).equals(b.select(keys)) and all(
+        a[c].equals(b[c]) for c in ("n", "importers", "median", "mad", *stats.QUANTILES)
     )
+    print(f"kept and recomputed refresh give the same cells, medians, MADs and quantiles: {same}")
+    if args.before:
+        c = old_touched.sort(keys)
+        same_before = c.select(keys).equals(a.select(keys)) and all(
+            c[k].equals(a[k]) for k in ("n", "median", "mad", *stats.QUANTILES)
+        )
+        print(f"... and the same as the engine before: {same_before}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory {peak:,.0f} MB")
 
     if args.duckdb:
         import duckdb
 
         keys = ["hs6", "origin", "unit"]
         started, cpu = time.perf_counter(), time.process_time()
-        stats._level_stats(lines, "hs6_origin")
+        stats.build(lines, period, ["hs6_origin"])
         print(
             f"polars hs6_origin   {time.perf_counter() - started:8.1f} s (CPU {time.process_time() - cpu:.1f} s)"
         )

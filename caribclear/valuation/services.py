@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -406,13 +407,25 @@ LINE_COLUMNS = (
 
 
 def _frame(queryset: Any) -> pl.DataFrame:
-    return stats.frame(queryset.values_list(*LINE_COLUMNS).iterator(chunk_size=20_000))
+    """The lines as a frame, read through one cursor in batches of 50,000 rows: no model instances and no
+    per-value conversion (the ORM's ``values_list`` spent most of a refresh here)."""
+    sql, params = queryset.values_list(*LINE_COLUMNS).query.sql_with_params()
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(50_000):
+            text_dates = isinstance(rows[0][-1], str)  # a backend without date conversion gives ISO text
+            schema = {**stats.SCHEMA, "day": pl.String} if text_dates else stats.SCHEMA
+            part = pl.DataFrame(rows, schema=schema, orient="row")
+            parts.append(part.with_columns(pl.col("day").str.to_date()) if text_dates else part)
+    return pl.concat(parts) if parts else stats.frame()
 
 
 def current_period(today: dt.date | None = None) -> stats.Period:
     return stats.Period.rolling(today or timezone.localdate(), PERIOD_MONTHS)
 
 
+CELL_KEY = ["level", "hs", "hs6", "hs4", "origin", "exporter", "unit"]
 CELL_FIELDS = [
     "n", "importers", "administrations", "top_share", "median", "mad", "p1", "p2", "p5", "p10", "q1", "q3",
     "mean", "sd", "period_start", "period_end",
@@ -420,50 +433,120 @@ CELL_FIELDS = [
 
 
 def _store_cells(table: pl.DataFrame, period: stats.Period) -> int:
+    """Upsert the cells in one ``executemany`` (``INSERT ... ON CONFLICT DO UPDATE``, which SQLite and
+    PostgreSQL both speak) rather than building a model instance per cell."""
     if table.is_empty():
         return 0
-    cells = []
-    for row in table.iter_rows(named=True):
-        hs4 = row["hs4"] or (row["hs6"] or row["hs"])[:4]
-        cells.append(
-            Cell(
-                level=row["level"],
-                hs=row["hs"],
-                hs6=row["hs6"],
-                hs4=hs4,
-                origin=row["origin"],
-                exporter=row["exporter"],
-                unit=row["unit"],
-                period_start=period.start,
-                period_end=period.end,
-                **{k: row[k] for k in CELL_FIELDS if k in row},
-            )
-        )
-    Cell.objects.bulk_create(
-        cells,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["level", "hs", "hs6", "hs4", "origin", "exporter", "unit"],
-        update_fields=CELL_FIELDS,
+    ops = connection.ops
+    table = table.with_columns(
+        hs4=pl.when(pl.col("hs4") != "")
+        .then(pl.col("hs4"))
+        .otherwise(
+            pl.coalesce(pl.when(pl.col("hs6") != "").then(pl.col("hs6")), pl.col("hs")).str.slice(0, 4)
+        ),
+        period_start=pl.lit(ops.adapt_datefield_value(period.start)),
+        period_end=pl.lit(ops.adapt_datefield_value(period.end)),
+        updated_at=pl.lit(ops.adapt_datetimefield_value(timezone.now())),
     )
-    return len(cells)
+    columns = [*CELL_KEY, *CELL_FIELDS, "updated_at"]
+    quoted = ", ".join(ops.quote_name(c) for c in columns)
+    updates = ", ".join(
+        f"{ops.quote_name(c)} = excluded.{ops.quote_name(c)}" for c in [*CELL_FIELDS, "updated_at"]
+    )
+    sql = (
+        f"INSERT INTO {ops.quote_name(Cell._meta.db_table)} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - fixed SQL, values bound
+        f" ON CONFLICT ({', '.join(ops.quote_name(c) for c in CELL_KEY)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for chunk in table.select(columns).iter_slices(20_000):
+            cursor.executemany(sql, chunk.rows())
+    return table.height
+
+
+@dataclass
+class _Kept:
+    """The statistics kept in this process between loads, and which stored lines they hold."""
+
+    database: str
+    statistics: stats.Statistics
+    last_id: int
+
+
+_KEPT: dict[str, _Kept] = {}
+
+
+def _keeping() -> bool:
+    """Whether this process keeps the statistics between loads (``VALUATION_KEEP_STATISTICS``): a refresh
+    then reads only the lines stored since, instead of every line of the touched headings, at the cost of
+    holding the period's lines in memory (five levels of 40 bytes a line)."""
+    return bool(getattr(settings, "VALUATION_KEEP_STATISTICS", False))
+
+
+def _kept_refresh(new_line_ids: Sequence[int], period: stats.Period) -> pl.DataFrame | None:
+    """Merge the lines stored since the kept statistics into them; None when there are none to trust (first
+    use, another database, or the line count disagrees with the database's, as after a delete or a rolled
+    back load): the caller recomputes from the lines and starts keeping again."""
+    database = connection.settings_dict["NAME"]
+    kept = _KEPT.pop("lines", None)  # put back only when this transaction commits
+    window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
+    if kept is None or kept.database != database:
+        return None
+    fresh = _frame(window.filter(pk__gt=kept.last_id))
+    changed, emptied = kept.statistics.add(fresh, period)
+    last_id = max([kept.last_id, *new_line_ids])
+    held = len(kept.statistics.levels["hs4"].cell)
+    if held != window.filter(pk__lte=last_id).count():
+        return None
+    if not emptied.is_empty():
+        gone = Q()
+        for row in emptied.iter_rows(named=True):
+            gone |= Q(**{k: row[k] for k in ("level", "hs", "hs6", "origin", "exporter", "unit")})
+        Cell.objects.filter(gone).delete()
+    kept.last_id = last_id
+    transaction.on_commit(lambda: _KEPT.__setitem__("lines", kept))
+    return changed
+
+
+def _keep(period: stats.Period) -> None:
+    """Build the statistics to keep from every line of the period (after a full build or a refresh that
+    could not use kept ones); kept once the transaction commits."""
+    window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
+    last_id = DeclarationLine.objects.aggregate(last=Max("pk"))["last"] or 0
+    kept = _Kept(
+        connection.settings_dict["NAME"],
+        stats.Statistics(_frame(window.filter(pk__lte=last_id)), period),
+        last_id,
+    )
+    transaction.on_commit(lambda: _KEPT.__setitem__("lines", kept))
 
 
 @transaction.atomic
 def cells_refresh(*, new_line_ids: Sequence[int] | None = None, today: dt.date | None = None) -> int:
-    """Recompute the cells the given new lines fall in (all cells when None). Returns cells written."""
+    """Recompute the cells the given new lines fall in (all cells when None), and score the new lines
+    against them. Returns cells written. Where the process keeps the statistics (``_keeping``), only the
+    lines stored since are read and merged in."""
     period = current_period(today)
     window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
     if new_line_ids is None:
-        table = stats.build(_frame(window), period)
+        _KEPT.pop("lines", None)
+        built = stats.Statistics(_frame(window), period)
         Cell.objects.all().delete()
-        return _store_cells(table, period)
-    new = _frame(DeclarationLine.objects.filter(pk__in=new_line_ids))
-    headings = new["hs4"].unique().to_list()
-    lines = _frame(window.filter(hs4__in=headings))
-    table = stats.refresh(lines, new, period)
+        if _keeping():
+            last_id = DeclarationLine.objects.aggregate(last=Max("pk"))["last"] or 0
+            keep = _Kept(connection.settings_dict["NAME"], built, last_id)
+            transaction.on_commit(lambda: _KEPT.__setitem__("lines", keep))
+        return _store_cells(built.cells(), period)
+    table = _kept_refresh(new_line_ids, period) if _keeping() else None
+    if table is None:
+        new = _frame(DeclarationLine.objects.filter(pk__in=new_line_ids))
+        headings = new["hs4"].unique().to_list()
+        lines = _frame(window.filter(hs4__in=headings))
+        table = stats.refresh(lines, new, period)
+        if _keeping():
+            _keep(period)
     written = _store_cells(table, period)
-    _score_stored(DeclarationLine.objects.filter(pk__in=new_line_ids))
+    # Every cell a new line falls in was just recomputed: its score is read from ``table``, not the database.
+    _score_stored(DeclarationLine.objects.filter(pk__in=new_line_ids), table)
     return written
 
 
@@ -478,21 +561,30 @@ def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
     )
 
 
-def _score_stored(lines: Iterable[DeclarationLine]) -> None:
-    """Score stored lines against the cells of their headings, read once."""
-    rows = list(lines)
+def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
+    """Score stored lines against the cells they fall in (``cells``, or those of their headings read once),
+    and write the scores in one ``executemany``."""
+    rows = list(lines.values_list("pk", "hs_code", "hs4", "origin", "exporter", "unit", "log_unit_value"))
     if not rows:
         return
     rule = pooling_rule()
     index: dict[tuple[str, ...], dict[str, Any]] = {}
-    for row in Cell.objects.filter(hs4__in={line.hs4 for line in rows}).values():
-        cell: dict[str, Any] = dict(row)
+    found_cells: Iterable[Any] = (
+        cells.iter_rows(named=True)
+        if cells is not None
+        else Cell.objects.filter(hs4__in={row[2] for row in rows}).values()
+    )
+    for cell in found_cells:
         index[(cell["level"], cell["hs"], cell["hs6"], cell["origin"], cell["exporter"], cell["unit"])] = cell
-    for line in rows:
-        keys = scoring.cell_keys(hs=line.hs_code, origin=line.origin, exporter=line.exporter, unit=line.unit)
+    scores = []
+    for pk, hs_code, _hs4, origin, exporter, unit, luv in rows:
+        keys = scoring.cell_keys(hs=hs_code, origin=origin, exporter=exporter, unit=unit)
         found = {level: index.get(_cell_key(level, key)) for level, key in keys.items()}
-        line.score = scoring.score_line(line.log_unit_value, found, rule).score
-    DeclarationLine.objects.bulk_update(rows, ["score"], batch_size=2000)
+        scores.append((scoring.score_line(luv, found, rule).score, pk))
+    ops = connection.ops
+    table = ops.quote_name(DeclarationLine._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET score = %s WHERE id = %s", scores)  # noqa: S608 - fixed SQL, values bound
 
 
 def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,3 +120,109 @@ def test_scaling_every_value_by_a_currency_rate_changes_no_flag(offsets, rate):
         b = scoring.score_line(3 + o + shift, cells_of(scaled), RULE)
         assert a.flagged == b.flagged
         assert a.score == pytest.approx(b.score, abs=0.02)
+
+
+# --- The engine against a plain reference, and the kept statistics against a full build -------------------
+def _quantile(ordered, q):
+    position = (len(ordered) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _reference(rows):
+    """Each cell's statistics the slow, obvious way: per cell, sort the values and read them."""
+    cells: dict[tuple, list] = {}
+    for hs, origin, exporter, luv, importer, admin in rows:
+        for level, key in scoring.cell_keys(hs=hs, origin=origin, exporter=exporter, unit="u").items():
+            cells.setdefault((level, *sorted(key.items())), []).append((luv, importer, admin))
+    out = {}
+    for cell, members in cells.items():
+        values = sorted(v for v, _i, _a in members)
+        median = _quantile(values, 0.5)
+        deviations = sorted(abs(v - median) for v in values)
+        per_importer: dict[str, int] = {}
+        for _v, importer, _a in members:
+            per_importer[importer] = per_importer.get(importer, 0) + 1
+        out[cell] = {
+            "n": len(values),
+            "importers": len(per_importer),
+            "administrations": len({a for _v, _i, a in members}),
+            "top_share": max(per_importer.values()) / len(values),
+            "median": median,
+            "mad": _quantile(deviations, 0.5),
+            **{name: _quantile(values, q) for name, q in stats.QUANTILES.items()},
+        }
+    return out
+
+
+def _as_reference(table):
+    out = {}
+    for row in table.iter_rows(named=True):
+        wanted = stats.LEVELS[row["level"]]
+        out[(row["level"], *sorted((k, row[k]) for k in wanted))] = {
+            k: row[k]
+            for k in ("n", "importers", "administrations", "top_share", "median", "mad", *stats.QUANTILES)
+        }
+    return out
+
+
+line_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["85171300", "85171310", "851762", "85044000"]),
+        st.sampled_from(["CN", "US", "DE"]),
+        st.sampled_from(["", "EXP-A", "EXP-B"]),
+        st.floats(min_value=-3, max_value=3, allow_nan=False).map(lambda v: round(v, 2)),  # ties too
+        st.sampled_from(["TIN1", "TIN2", "TIN3", "TIN4"]),
+        st.integers(min_value=1, max_value=3),
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+def lines_frame(rows, day=END):
+    return stats.frame(
+        (hs, hs[:6], hs[:4], origin, exporter, "u", luv, importer, admin, day)
+        for hs, origin, exporter, luv, importer, admin in rows
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=line_rows)
+def test_every_cell_equals_the_plain_reference(rows):
+    got = _as_reference(stats.build(lines_frame(rows), PERIOD))
+    want = _reference(rows)
+    assert got.keys() == want.keys()
+    for key, cell in want.items():
+        assert got[key] == pytest.approx(cell, rel=0, abs=1e-12), key
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=line_rows, second=line_rows)
+def test_lines_merged_into_kept_statistics_give_what_a_full_build_gives(first, second):
+    kept = stats.Statistics(lines_frame(first), PERIOD)
+    changed, emptied = kept.add(lines_frame(second))
+    assert emptied.is_empty()
+    full = _as_reference(stats.build(lines_frame([*first, *second]), PERIOD))
+    recomputed = _as_reference(changed)
+    touched = _reference(second).keys()
+    assert recomputed.keys() == touched  # only the cells the new lines fall in are recomputed...
+    for key in touched:
+        assert recomputed[key] == full[key]  # ...exactly as the build gives them (same floats)
+    assert _as_reference(kept.cells()) == full
+
+
+def test_lines_leaving_the_period_leave_the_kept_cells():
+    old_day, new_day = PERIOD.start, PERIOD.end
+    kept = stats.Statistics(
+        lines_frame([("85171300", "CN", "", 1.0, "TIN1", 1)] * 5, day=old_day).vstack(
+            lines_frame([("85171300", "US", "", 2.0 + i / 10, f"TIN{i}", 1) for i in range(5)], day=new_day)
+        ),
+        PERIOD,
+    )
+    later = stats.Period(old_day + dt.timedelta(days=1), new_day + dt.timedelta(days=1))
+    changed, emptied = kept.add(lines_frame([("85171300", "US", "", 2.5, "TIN9", 2)], day=later.end), later)
+    gone = {(r["level"], r["origin"]) for r in emptied.iter_rows(named=True)}
+    assert gone == {("national", "CN"), ("hs6_origin", "CN")}
+    hs6 = changed.filter(pl.col("level") == "hs6").row(0, named=True)
+    assert hs6["n"] == 6 and hs6["administrations"] == 2 and hs6["median"] == pytest.approx(2.25)
