@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, pairwise
+from itertools import accumulate, combinations, pairwise
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -69,6 +69,9 @@ DAMAGED_SIM = 0.84
 #: Two typing errors (the first letter's included: ``Jzman`` for ``Guzman``) need a name of this many letters:
 #: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``).
 DAMAGED_TWO_MIN = 5
+#: A name written without spaces is compared with the listed names of its rarest word's entities (see
+#: ``Index._spaceless_bounds``) when that word has at most this many.
+SPACELESS_BLOCK = 2000
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
 #: Token similarity below this is no match at all.
@@ -257,6 +260,9 @@ class Index:
         #: two-letter deletions of long tokens, as sorted ``crc32(deletion) << 32 | token id``: a dict of
         #: strings would take several times the memory for the millions of them on a large list
         self._deletes2: array[int] = array("Q")
+        #: where the deletions whose hash starts with each ``32 - _deletes2_shift`` bits begin in ``_deletes2``
+        self._deletes2_at: array[int] = array("I", [0, 0])
+        self._deletes2_shift = 31
         self._phonetic: dict[str, list[int]] = {}
         self._ids: dict[tuple[str, str], list[int]] = {}
         #: entities by full date of birth (see ``_day_key``): the date-of-birth block
@@ -314,6 +320,12 @@ class Index:
                 index._ids.setdefault(pair, []).append(idx)
         index._postings = [array("i", p) for p in postings]
         two = [array("Q") for _ in range(256)]
+        # the two-letter deletions are found by the hash's top ``bits`` bits first (``_deletes2_at``), about
+        # one or two per slot
+        estimate = sum(len(t) * (len(t) - 1) // 2 for t in tokens if len(t) >= TWO_EDITS_MIN)
+        bits = min(24, max(8, estimate.bit_length() - 1))
+        shift = 32 - bits
+        counts = array("I", bytes(4 * (1 << bits)))
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
             for skel in skeletons(token):
@@ -326,11 +338,16 @@ class Index:
                 for gone in _deletions2(token) - _deletions(token):
                     hashed = _key2(gone)
                     two[hashed >> 24].append(hashed << 32 | tid)
+                    counts[hashed >> shift] += 1
         # sorted bucket by bucket (by the hash's top byte), never holding all the keys as Python ints
         index._deletes2 = array("Q")
         for bucket in two:
             index._deletes2.extend(sorted(bucket))
         del two
+        index._deletes2_at = array("I", [0])
+        index._deletes2_at.extend(accumulate(counts))
+        index._deletes2_shift = shift
+        del counts
         for idx, prep in enumerate(index._prepared):
             for year, month, day in prep.dobs:
                 if month is not None and day is not None:
@@ -359,16 +376,19 @@ class Index:
             return value
         return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
 
-    def _deleted2(self, text: str) -> list[int]:
-        """Ids of the long tokens that ``text`` is a two-letter deletion of (rarely, a crc32 collision more:
-        the similarity computed next weeds it out)."""
-        arr = self._deletes2
-        key = _key2(text) << 32
-        i = bisect_left(arr, key)
-        out = []
-        while i < len(arr) and arr[i] >> 32 == key >> 32:
-            out.append(arr[i] & 0xFFFFFFFF)
-            i += 1
+    def _deleted2(self, texts: Iterable[str]) -> set[int]:
+        """Ids of the long tokens that any of ``texts`` is a two-letter deletion of (rarely, a crc32 collision
+        more: the similarity computed next weeds it out)."""
+        arr, at, shift = self._deletes2, self._deletes2_at, self._deletes2_shift
+        out: set[int] = set()
+        for text in texts:
+            hashed = _key2(text)
+            slot = hashed >> shift
+            lo, hi = at[slot], at[slot + 1]
+            for i in range(lo, hi):
+                entry = arr[i]
+                if entry >> 32 == hashed:
+                    out.add(entry & 0xFFFFFFFF)
         return out
 
     def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
@@ -392,24 +412,28 @@ class Index:
         far: set[int] = set()
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
-            if two:
-                far.update(self._deleted2(token))
-            for d in _deletions(token):
+            ones = _deletions(token)
+            for d in ones:
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
                 if len(token) >= 4:
                     found.update(self._deletes.get(d, ()))
-                if two and len(token) >= TWO_EDITS_MIN - 1:
-                    far.update(self._deleted2(d))
-            if two and len(token) >= TWO_EDITS_MIN:
-                # two letters fewer: the list's token, or one or two of its deletions
-                for d in _deletions2(token) - _deletions(token):
-                    far.update(self._deletes.get(d, ()))
-                    far.update(self._deleted2(d))
-                    t = vocab.get(d)
-                    if t is not None:
-                        far.add(t)
+            if two:
+                keys = [token]
+                if len(token) >= TWO_EDITS_MIN - 1:
+                    keys.extend(ones)
+                if len(token) >= TWO_EDITS_MIN:
+                    # two letters fewer: the list's token, or one or two of its deletions
+                    twos = _deletions2(token) - ones
+                    keys.extend(twos)
+                    deletes = self._deletes
+                    for d in twos:
+                        far.update(deletes.get(d, ()))
+                        t = vocab.get(d)
+                        if t is not None:
+                            far.add(t)
+                far |= self._deleted2(keys)
         far -= found
         tokens = self._tokens
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
@@ -535,6 +559,10 @@ class Index:
                 bound = qn.upper_bound(idx, self._prepared[idx].names)
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
+        for qn in qnames:
+            for idx, bound in self._spaceless_bounds(qn):
+                if bound > ub.get(idx, -1.0):
+                    ub[idx] = bound
         schema = prep.schema
         prepared = self._prepared
         # add what the other evidence can do at best: a date of birth years apart rules out a namesake
@@ -556,6 +584,33 @@ class Index:
         for pair in prep.ids:
             chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
         return sorted(chosen)
+
+    def _spaceless_bounds(self, qn: _QueryName) -> Iterable[tuple[int, float]]:
+        """Entities a damaged query name matches once spaces are removed (``aofi Amalrada`` for ``Sofia
+        Amalrada``, ``Guiollaume Rly`` for ``Guillaume Roy``), with the score that gives them
+        (``_Alignment.spaceless``): the token bound cannot see such a match. Looked for among the entities
+        of the query's rarest strong word, when one of its words is not in the list's vocabulary."""
+        joined = qn.joined
+        n = len(joined)
+        if n < SPACELESS_MIN or not qn.unknown:
+            return
+        sets = [s for s in qn.key_strong if s]
+        if not sets:
+            return
+        block = min(sets, key=len)
+        if len(block) > SPACELESS_BLOCK:
+            return
+        prepared = self._prepared
+        for idx in block:
+            for tokens in prepared[idx].names:
+                other = "".join(tokens)
+                shortest = min(n, len(other))
+                if abs(len(other) - n) > 2 or shortest < SPACELESS_MIN:
+                    continue
+                d = OSA.distance(joined, other, score_cutoff=2)
+                if d <= 1 or (d == 2 and shortest >= SPACELESS_MIN_TWO):
+                    yield idx, SPACELESS_EXACT - SPACELESS_EDIT * d
+                    break
 
     def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
         """The date-of-birth block: entities born on the query's date of birth or one recording error from
@@ -693,6 +748,9 @@ class _QueryName:
     unit_weights: tuple[float, ...]
     #: positions of words that may be a particle or a given name ("ben"), in a name of more than one word
     name_particles: tuple[int, ...]
+    #: the name without spaces, and whether a word of it is not in the list's vocabulary (damaged, perhaps)
+    joined: str = ""
+    unknown: bool = False
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -757,6 +815,8 @@ class _QueryName:
             name_particles=tuple(p for p, t in enumerate(tokens) if t in GIVEN_NAME_PARTICLES)
             if len(tokens) > 1
             else (),
+            joined="".join(tokens),
+            unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
