@@ -25,7 +25,6 @@ import gc
 import math
 import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -52,7 +51,7 @@ from .normalize import (
 
 #: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``): the
 #: symmetric-deletion index holds their two-letter deletions as well.
-TWO_EDITS_MIN = 7
+TWO_EDITS_MIN = 5
 #: Default alert threshold, chosen on the benchmark in bench/screening (see its RESULTS.md).
 DEFAULT_THRESHOLD = 0.80
 #: Most candidates scored in full per query (the ones that share the most weight with it).
@@ -665,7 +664,7 @@ class Index:
             return None
         verdict = compare_birth_dates(q.dobs, e.dobs)
         rescue: tuple[float, str] | None = None
-        if verdict is not None and verdict.kind == "dob_exact" and best.damaged():
+        if verdict is not None and verdict.kind == "dob_exact" and (best.damaged() or best.loose()):
             rescue = best.rescue(self, e.schema)
         name_score = best.score
         gain = rescue[0] if rescue else 0.0
@@ -1012,6 +1011,10 @@ class _Alignment:
             return False
         return any(not self.e_used >> p & 1 for p in range(len(self.etokens)))
 
+    def loose(self) -> bool:
+        """Some pair of names matched less closely than a damaged name the date of birth confirms counts."""
+        return any(sim < DAMAGED_SIM for _qi, _ei, sim in self.matched)
+
     def spaceless(self) -> None:
         """Compare the whole names with their spaces removed, for a typo across a space (``Tijn iPm Gervais``
         for ``Tijn Pim Gervais``) or in a particle (``vkan der Velde``): a few edits in a long name are a
@@ -1058,13 +1061,27 @@ class _Alignment:
                 if not _in_order((qp, ep), placed, len(self.etokens)):
                     continue
                 pairs.append((d, qp, ep))
-        if not pairs:
+        num, den = self.num, self.den
+        shown = []
+        # pairs matched loosely (``Hemy`` ~ ``Henry`` 0.71) that are one or two typing errors apart count as
+        # much as a damaged name
+        for qi, ei, sim in self.matched:
+            qu, eu = qn.units[qi], eunits[ei][3]
+            if sim >= DAMAGED_SIM or len(qu.positions) > 1 or len(eu.positions) > 1:
+                continue
+            a, b = qu.text, eu.text
+            if len(a) < 2 or len(b) < 2:
+                continue
+            d = OSA.distance(a, b, score_cutoff=2)
+            if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
+                continue
+            num += (_credit(DAMAGED_SIM) - _credit(sim)) * qn.unit_weights[qi]
+            shown.append(f"{a}~{b} ({d} {'letter' if d == 1 else 'letters'} off)")
+        if not pairs and not shown:
             return None
         pairs.sort()
-        num, den = self.num, self.den
         used_q: set[int] = set()
         used_e: set[int] = set()
-        shown = []
         for d, qp, ep in pairs:
             if qp in used_q or ep in used_e:
                 continue
