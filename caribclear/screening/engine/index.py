@@ -5,13 +5,19 @@ join of a particle or short token with its neighbour, ``delacruz``) has a postin
 names contain it. A query token is expanded to the vocabulary tokens that look like it: the same token,
 the same Metaphone key (``Mohammed`` ~ ``Muhammad``), the same consonant skeleton of a common romanised
 spelling (``Kudryashova`` ~ ``Kudrjaschowa``, ``Elmasry`` ~ ``al-Masri``), or one edit away on either side
-(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). Each query token then
-stands for the union of the postings of its expansions.
+(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). A query token the list
+does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~ ``Gordon``,
+``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then stands for the
+union of the postings of its expansions.
 
 A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
 reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
 weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
-and a Garcia-like token, not at every Maria. Identifiers (passport, IMO, MMSI...) are looked up exactly.
+and a Garcia-like token, not at every Maria. Two more ways in: a damaged name is compared, spaces removed,
+with the names of its rarest word's entities (``aofi Amalrada`` ~ ``Sofia Amalrada``), and people born on
+the query's date of birth (or one recording error from it) who share any one strong word with it are
+scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04). Identifiers (passport, IMO,
+MMSI...) are looked up exactly.
 
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
@@ -49,8 +55,9 @@ from .normalize import (
     spellings,
 )
 
-#: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``): the
-#: symmetric-deletion index holds their two-letter deletions as well.
+#: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``, ``Gorwob`` ~
+#: ``Gordon``): the symmetric-deletion index holds their two-letter deletions as well. (The similarity then
+#: decides: two edits in a short token rarely leave it similar enough to count, ``Ksp`` ~ ``Kemp``.)
 TWO_EDITS_MIN = 5
 #: Default alert threshold, chosen on the benchmark in bench/screening (see its RESULTS.md).
 DEFAULT_THRESHOLD = 0.80
