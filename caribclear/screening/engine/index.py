@@ -41,6 +41,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_partial
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
+    ABD_FORMS,
     GENERIC_WORDS,
     GIVEN_NAME_PARTICLES,
     PARTICLES,
@@ -77,7 +78,7 @@ DAMAGED_SIM = 0.84
 DAMAGED_TWO_MIN = 5
 #: A name written without spaces is compared with the listed names of its rarest word's entities (see
 #: ``Index._spaceless_bounds``) when that word has at most this many.
-SPACELESS_BLOCK = 2000
+SPACELESS_BLOCK = 500
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
 #: Token similarity below this is no match at all.
@@ -1053,7 +1054,7 @@ class _Alignment:
         efree = [
             p
             for p, t in enumerate(self.etokens)
-            if not self.e_used >> p & 1 and eweights[p] > MINOR_WEIGHT and len(t) > 1
+            if not self.e_used >> p & 1 and (eweights[p] > MINOR_WEIGHT or t == "abd") and len(t) > 1
         ]
         eunits = _entity_units(self.etokens)
         placed = [(qn.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in self.matched]
@@ -1062,7 +1063,12 @@ class _Alignment:
             a = qn.tokens[qp]
             for ep in efree:
                 b = self.etokens[ep]
-                d = OSA.distance(a, b, score_cutoff=2)
+                if b == "abd":
+                    # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): the
+                    # query's damaged ``Andul`` is one letter off its written form
+                    d, b = min((OSA.distance(a, w, score_cutoff=2), w) for w in ABD_FORMS)
+                else:
+                    d = OSA.distance(a, b, score_cutoff=2)
                 if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                     continue
                 if not _in_order((qp, ep), placed, len(self.etokens)):

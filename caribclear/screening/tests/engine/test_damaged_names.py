@@ -166,3 +166,18 @@ def test_a_name_of_four_to_six_letters_two_typos_away_is_a_candidate(
     assert ids(screen(few, name, None))[:1] == [listed]
     # another date of birth tells the two apart
     assert listed not in ids(screen(few, name, "1931-07-22"))
+
+
+def test_a_damaged_abdul_is_confirmed_by_the_date_of_birth() -> None:
+    # the list's "Abdul" is the particle "abd" once normalised; "Andul" is one letter off the written form
+    ix = Index.build(
+        [
+            Entity("ah", "Person", ("Abdul Harding",), ("1992-07-04",)),
+            Entity("h2", "Person", ("Marvin Harding",), ("1970-01-01",)),
+            Entity("h3", "Person", ("Abdul Rahman Harding",), ("1961-03-03",)),
+        ]
+    )
+    matches = screen(ix, "Andul Harding", "1992-07-04")
+    assert ids(matches)[:1] == ["ah"]
+    assert "andul~abd (1 letter off)" in matches[0].explanation
+    assert "ah" not in ids(screen(ix, "Andul Harding", "1975-10-12"))
