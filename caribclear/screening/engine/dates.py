@@ -54,8 +54,17 @@ class Agreement(Enum):
 class DateVerdict:
     kind: str
     effect: float
-    detail: str
+    #: how the dates compare, after ``date of birth <query> vs <entity>: `` (see ``detail``)
+    what: str
     agreement: Agreement
+    query: PartialDate
+    entity: PartialDate
+
+    @property
+    def detail(self) -> str:
+        """``date of birth 1974-12-04 vs 1974-04-12: day and month swapped``; built when shown, not for each
+        candidate compared."""
+        return f"date of birth {_fmt(self.query)} vs {_fmt(self.entity)}: {self.what}"
 
 
 # Effects in score points. Tuned on the benchmark in bench/screening (see its README).
@@ -89,7 +98,6 @@ def _fmt(d: PartialDate) -> str:
 def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
     qy, qm, qd = q
     ey, em, ed = e
-    shown = f"date of birth {_fmt(q)} vs {_fmt(e)}"
     confirms, weak, tolerated, differs = (
         Agreement.CONFIRMS,
         Agreement.WEAK,
@@ -99,34 +107,34 @@ def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
     same_md = qm is not None and em is not None and qm == em and (qd is None or ed is None or qd == ed)
     if qy == ey:
         if qm is None or em is None:
-            return DateVerdict("dob_year", YEAR_ONLY, f"{shown}: same year", weak)
+            return DateVerdict("dob_year", YEAR_ONLY, "same year", weak, q, e)
         if qm == em:
             if qd is None or ed is None:
-                return DateVerdict("dob_month", YEAR_MONTH, f"{shown}: same year and month", confirms)
+                return DateVerdict("dob_month", YEAR_MONTH, "same year and month", confirms, q, e)
             if qd == ed:
-                return DateVerdict("dob_exact", EXACT, f"{shown}: identical", confirms)
+                return DateVerdict("dob_exact", EXACT, "identical", confirms, q, e)
             if _one_digit_apart(qd, ed, 2):
-                return DateVerdict("dob_typo", NEAR, f"{shown}: day differs by one digit", tolerated)
-            return DateVerdict("dob_day", OTHER_DAY, f"{shown}: same year and month, other day", differs)
+                return DateVerdict("dob_typo", NEAR, "day differs by one digit", tolerated, q, e)
+            return DateVerdict("dob_day", OTHER_DAY, "same year and month, other day", differs, q, e)
         if qd is not None and ed is not None and qm == ed and qd == em:
-            return DateVerdict("dob_swap", NEAR, f"{shown}: day and month swapped", tolerated)
+            return DateVerdict("dob_swap", NEAR, "day and month swapped", tolerated, q, e)
         if qd is not None and ed is not None and qd == ed and _one_digit_apart(qm, em, 2):
-            return DateVerdict("dob_typo", NEAR, f"{shown}: month differs by one digit", tolerated)
-        return DateVerdict("dob_year", SAME_YEAR_ONLY, f"{shown}: same year, other day", differs)
+            return DateVerdict("dob_typo", NEAR, "month differs by one digit", tolerated, q, e)
+        return DateVerdict("dob_year", SAME_YEAR_ONLY, "same year, other day", differs, q, e)
     gap = abs(qy - ey)
     if gap == 1:
         if qm is None or em is None:
-            detail = f"{shown}: one year apart (one gives the year only)"
-            return DateVerdict("dob_year_near", YEAR_NEAR_PARTIAL, detail, tolerated)
+            what = "one year apart (one gives the year only)"
+            return DateVerdict("dob_year_near", YEAR_NEAR_PARTIAL, what, tolerated, q, e)
         if same_md:
-            return DateVerdict("dob_year_near", NEAR, f"{shown}: one year apart", tolerated)
-        detail = f"{shown}: one year apart, other day"
-        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, detail, differs)
+            return DateVerdict("dob_year_near", NEAR, "one year apart", tolerated, q, e)
+        what = "one year apart, other day"
+        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, what, differs, q, e)
     if same_md and (_one_digit_apart(qy, ey, 4) or f"{qy:04d}"[:2] + f"{qy:04d}"[:1:-1] == f"{ey:04d}"):
-        return DateVerdict("dob_typo", YEAR_TYPO, f"{shown}: same day, year typo?", tolerated)
+        return DateVerdict("dob_typo", YEAR_TYPO, "same day, year typo?", tolerated, q, e)
     if gap == 2:
-        return DateVerdict("dob_far", TWO_YEARS, f"{shown}: two years apart", differs)
-    return DateVerdict("dob_far", FAR, f"{shown}: {gap} years apart", differs)
+        return DateVerdict("dob_far", TWO_YEARS, "two years apart", differs, q, e)
+    return DateVerdict("dob_far", FAR, f"{gap} years apart", differs, q, e)
 
 
 def compare_birth_dates(

@@ -5,13 +5,19 @@ join of a particle or short token with its neighbour, ``delacruz``) has a postin
 names contain it. A query token is expanded to the vocabulary tokens that look like it: the same token,
 the same Metaphone key (``Mohammed`` ~ ``Muhammad``), the same consonant skeleton of a common romanised
 spelling (``Kudryashova`` ~ ``Kudrjaschowa``, ``Elmasry`` ~ ``al-Masri``), or one edit away on either side
-(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). Each query token then
-stands for the union of the postings of its expansions.
+(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). A query token the list
+does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~ ``Gordon``,
+``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then stands for the
+union of the postings of its expansions.
 
 A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
 reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
 weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
-and a Garcia-like token, not at every Maria. Identifiers (passport, IMO, MMSI...) are looked up exactly.
+and a Garcia-like token, not at every Maria. Two more ways in: a damaged name is compared, spaces removed,
+with the names of its rarest word's entities (``aofi Amalrada`` ~ ``Sofia Amalrada``), and people born on
+the query's date of birth (or one recording error from it) who share any one strong word with it are
+scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04). Identifiers (passport, IMO,
+MMSI...) are looked up exactly.
 
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
@@ -25,17 +31,17 @@ import gc
 import math
 import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations, pairwise
+from itertools import accumulate, combinations, pairwise
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_partial
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
+    ABD_FORMS,
     GENERIC_WORDS,
     GIVEN_NAME_PARTICLES,
     PARTICLES,
@@ -50,9 +56,10 @@ from .normalize import (
     spellings,
 )
 
-#: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``): the
-#: symmetric-deletion index holds their two-letter deletions as well.
-TWO_EDITS_MIN = 7
+#: Tokens at least this long are also related two edits away (``Pakqrkinson`` ~ ``Parkinson``, ``Gorwob`` ~
+#: ``Gordon``): the symmetric-deletion index holds their two-letter deletions as well. (The similarity then
+#: decides: two edits in a short token rarely leave it similar enough to count, ``Ksp`` ~ ``Kemp``.)
+TWO_EDITS_MIN = 5
 #: Default alert threshold, chosen on the benchmark in bench/screening (see its RESULTS.md).
 DEFAULT_THRESHOLD = 0.80
 #: Most candidates scored in full per query (the ones that share the most weight with it).
@@ -69,6 +76,9 @@ DAMAGED_SIM = 0.84
 #: Two typing errors (the first letter's included: ``Jzman`` for ``Guzman``) need a name of this many letters:
 #: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``).
 DAMAGED_TWO_MIN = 5
+#: A name written without spaces is compared with the listed names of its rarest word's entities (see
+#: ``Index._spaceless_bounds``) when that word has at most this many.
+SPACELESS_BLOCK = 500
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
 #: Token similarity below this is no match at all.
@@ -257,6 +267,9 @@ class Index:
         #: two-letter deletions of long tokens, as sorted ``crc32(deletion) << 32 | token id``: a dict of
         #: strings would take several times the memory for the millions of them on a large list
         self._deletes2: array[int] = array("Q")
+        #: where the deletions whose hash starts with each ``32 - _deletes2_shift`` bits begin in ``_deletes2``
+        self._deletes2_at: array[int] = array("I", [0, 0])
+        self._deletes2_shift = 31
         self._phonetic: dict[str, list[int]] = {}
         self._ids: dict[tuple[str, str], list[int]] = {}
         #: entities by full date of birth (see ``_day_key``): the date-of-birth block
@@ -314,6 +327,12 @@ class Index:
                 index._ids.setdefault(pair, []).append(idx)
         index._postings = [array("i", p) for p in postings]
         two = [array("Q") for _ in range(256)]
+        # the two-letter deletions are found by the hash's top ``bits`` bits first (``_deletes2_at``), about
+        # one or two per slot
+        estimate = sum(len(t) * (len(t) - 1) // 2 for t in tokens if len(t) >= TWO_EDITS_MIN)
+        bits = min(24, max(8, estimate.bit_length() - 1))
+        shift = 32 - bits
+        counts = array("I", bytes(4 * (1 << bits)))
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
             for skel in skeletons(token):
@@ -326,11 +345,16 @@ class Index:
                 for gone in _deletions2(token) - _deletions(token):
                     hashed = _key2(gone)
                     two[hashed >> 24].append(hashed << 32 | tid)
+                    counts[hashed >> shift] += 1
         # sorted bucket by bucket (by the hash's top byte), never holding all the keys as Python ints
         index._deletes2 = array("Q")
         for bucket in two:
             index._deletes2.extend(sorted(bucket))
         del two
+        index._deletes2_at = array("I", [0])
+        index._deletes2_at.extend(accumulate(counts))
+        index._deletes2_shift = shift
+        del counts
         for idx, prep in enumerate(index._prepared):
             for year, month, day in prep.dobs:
                 if month is not None and day is not None:
@@ -359,16 +383,19 @@ class Index:
             return value
         return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
 
-    def _deleted2(self, text: str) -> list[int]:
-        """Ids of the long tokens that ``text`` is a two-letter deletion of (rarely, a crc32 collision more:
-        the similarity computed next weeds it out)."""
-        arr = self._deletes2
-        key = _key2(text) << 32
-        i = bisect_left(arr, key)
-        out = []
-        while i < len(arr) and arr[i] >> 32 == key >> 32:
-            out.append(arr[i] & 0xFFFFFFFF)
-            i += 1
+    def _deleted2(self, texts: Iterable[str]) -> set[int]:
+        """Ids of the long tokens that any of ``texts`` is a two-letter deletion of (rarely, a crc32 collision
+        more: the similarity computed next weeds it out)."""
+        arr, at, shift = self._deletes2, self._deletes2_at, self._deletes2_shift
+        out: set[int] = set()
+        for text in texts:
+            hashed = _key2(text)
+            slot = hashed >> shift
+            lo, hi = at[slot], at[slot + 1]
+            for i in range(lo, hi):
+                entry = arr[i]
+                if entry >> 32 == hashed:
+                    out.add(entry & 0xFFFFFFFF)
         return out
 
     def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
@@ -392,24 +419,28 @@ class Index:
         far: set[int] = set()
         if len(token) >= 3:
             found.update(self._deletes.get(token, ()))
-            if two:
-                far.update(self._deleted2(token))
-            for d in _deletions(token):
+            ones = _deletions(token)
+            for d in ones:
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
                 if len(token) >= 4:
                     found.update(self._deletes.get(d, ()))
-                if two and len(token) >= TWO_EDITS_MIN - 1:
-                    far.update(self._deleted2(d))
-            if two and len(token) >= TWO_EDITS_MIN:
-                # two letters fewer: the list's token, or one or two of its deletions
-                for d in _deletions2(token) - _deletions(token):
-                    far.update(self._deletes.get(d, ()))
-                    far.update(self._deleted2(d))
-                    t = vocab.get(d)
-                    if t is not None:
-                        far.add(t)
+            if two:
+                keys = [token]
+                if len(token) >= TWO_EDITS_MIN - 1:
+                    keys.extend(ones)
+                if len(token) >= TWO_EDITS_MIN:
+                    # two letters fewer: the list's token, or one or two of its deletions
+                    twos = _deletions2(token) - ones
+                    keys.extend(twos)
+                    deletes = self._deletes
+                    for d in twos:
+                        far.update(deletes.get(d, ()))
+                        t = vocab.get(d)
+                        if t is not None:
+                            far.add(t)
+                far |= self._deleted2(keys)
         far -= found
         tokens = self._tokens
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
@@ -535,6 +566,10 @@ class Index:
                 bound = qn.upper_bound(idx, self._prepared[idx].names)
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
+        for qn in qnames:
+            for idx, bound in self._spaceless_bounds(qn):
+                if bound > ub.get(idx, -1.0):
+                    ub[idx] = bound
         schema = prep.schema
         prepared = self._prepared
         # add what the other evidence can do at best: a date of birth years apart rules out a namesake
@@ -556,6 +591,33 @@ class Index:
         for pair in prep.ids:
             chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
         return sorted(chosen)
+
+    def _spaceless_bounds(self, qn: _QueryName) -> Iterable[tuple[int, float]]:
+        """Entities a damaged query name matches once spaces are removed (``aofi Amalrada`` for ``Sofia
+        Amalrada``, ``Guiollaume Rly`` for ``Guillaume Roy``), with the score that gives them
+        (``_Alignment.spaceless``): the token bound cannot see such a match. Looked for among the entities
+        of the query's rarest strong word, when one of its words is not in the list's vocabulary."""
+        joined = qn.joined
+        n = len(joined)
+        if n < SPACELESS_MIN or not qn.unknown:
+            return
+        sets = [s for s in qn.key_strong if s]
+        if not sets:
+            return
+        block = min(sets, key=len)
+        if len(block) > SPACELESS_BLOCK:
+            return
+        prepared = self._prepared
+        for idx in block:
+            for tokens in prepared[idx].names:
+                other = "".join(tokens)
+                shortest = min(n, len(other))
+                if abs(len(other) - n) > 2 or shortest < SPACELESS_MIN:
+                    continue
+                d = OSA.distance(joined, other, score_cutoff=2)
+                if d <= 1 or (d == 2 and shortest >= SPACELESS_MIN_TWO):
+                    yield idx, SPACELESS_EXACT - SPACELESS_EDIT * d
+                    break
 
     def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
         """The date-of-birth block: entities born on the query's date of birth or one recording error from
@@ -610,7 +672,7 @@ class Index:
             return None
         verdict = compare_birth_dates(q.dobs, e.dobs)
         rescue: tuple[float, str] | None = None
-        if verdict is not None and verdict.kind == "dob_exact" and best.damaged():
+        if verdict is not None and verdict.kind == "dob_exact" and (best.damaged() or best.loose()):
             rescue = best.rescue(self, e.schema)
         name_score = best.score
         gain = rescue[0] if rescue else 0.0
@@ -693,6 +755,9 @@ class _QueryName:
     unit_weights: tuple[float, ...]
     #: positions of words that may be a particle or a given name ("ben"), in a name of more than one word
     name_particles: tuple[int, ...]
+    #: the name without spaces, and whether a word of it is not in the list's vocabulary (damaged, perhaps)
+    joined: str = ""
+    unknown: bool = False
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -757,6 +822,8 @@ class _QueryName:
             name_particles=tuple(p for p, t in enumerate(tokens) if t in GIVEN_NAME_PARTICLES)
             if len(tokens) > 1
             else (),
+            joined="".join(tokens),
+            unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
@@ -952,6 +1019,10 @@ class _Alignment:
             return False
         return any(not self.e_used >> p & 1 for p in range(len(self.etokens)))
 
+    def loose(self) -> bool:
+        """Some pair of names matched less closely than a damaged name the date of birth confirms counts."""
+        return any(sim < DAMAGED_SIM for _qi, _ei, sim in self.matched)
+
     def spaceless(self) -> None:
         """Compare the whole names with their spaces removed, for a typo across a space (``Tijn iPm Gervais``
         for ``Tijn Pim Gervais``) or in a particle (``vkan der Velde``): a few edits in a long name are a
@@ -983,7 +1054,7 @@ class _Alignment:
         efree = [
             p
             for p, t in enumerate(self.etokens)
-            if not self.e_used >> p & 1 and eweights[p] > MINOR_WEIGHT and len(t) > 1
+            if not self.e_used >> p & 1 and (eweights[p] > MINOR_WEIGHT or t == "abd") and len(t) > 1
         ]
         eunits = _entity_units(self.etokens)
         placed = [(qn.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in self.matched]
@@ -992,19 +1063,38 @@ class _Alignment:
             a = qn.tokens[qp]
             for ep in efree:
                 b = self.etokens[ep]
-                d = OSA.distance(a, b, score_cutoff=2)
+                if b == "abd":
+                    # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): the
+                    # query's damaged ``Andul`` is one letter off its written form
+                    d, b = min((OSA.distance(a, w, score_cutoff=2), w) for w in ABD_FORMS)
+                else:
+                    d = OSA.distance(a, b, score_cutoff=2)
                 if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                     continue
                 if not _in_order((qp, ep), placed, len(self.etokens)):
                     continue
                 pairs.append((d, qp, ep))
-        if not pairs:
+        num, den = self.num, self.den
+        shown = []
+        # pairs matched loosely (``Hemy`` ~ ``Henry`` 0.71) that are one or two typing errors apart count as
+        # much as a damaged name
+        for qi, ei, sim in self.matched:
+            qu, eu = qn.units[qi], eunits[ei][3]
+            if sim >= DAMAGED_SIM or len(qu.positions) > 1 or len(eu.positions) > 1:
+                continue
+            a, b = qu.text, eu.text
+            if len(a) < 2 or len(b) < 2:
+                continue
+            d = OSA.distance(a, b, score_cutoff=2)
+            if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
+                continue
+            num += (_credit(DAMAGED_SIM) - _credit(sim)) * qn.unit_weights[qi]
+            shown.append(f"{a}~{b} ({d} {'letter' if d == 1 else 'letters'} off)")
+        if not pairs and not shown:
             return None
         pairs.sort()
-        num, den = self.num, self.den
         used_q: set[int] = set()
         used_e: set[int] = set()
-        shown = []
         for d, qp, ep in pairs:
             if qp in used_q or ep in used_e:
                 continue

@@ -49,6 +49,8 @@ _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf\u00b4]")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _ARTICLES = frozenset({"al", "el", "ul", "ar", "ad", "as", "ash", "an", "at", "az", "ur", "er", "ed", "es"})
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abder", "abdu", "abdi", "abdil"})
+#: how ``abd`` is commonly written out, to recognise a damaged one (``Andul``)
+ABD_FORMS = ("abdul", "abdel", "abdal", "abd")
 _ABDULLAH = re.compile(r"^abd[aeiou]?ll?ah?$")
 _ABD_JOINED = re.compile(r"^abd(?:[aeiou](?:l|r|s|sh|n|t|z|d))?(?=[a-z]{3})")
 

@@ -125,3 +125,59 @@ def test_a_shared_date_of_birth_does_not_make_two_different_names_one(index: Ind
     assert "ac" not in ids(screen(index, "Chris Allan", "1982-06-07"))
     assert ids(screen(index, "Allan Cruz", "1982-06-07")) == ["ac"]
     assert ids(screen(index, "Cruz, Allan", "1982-06-07")) == ["ac"]
+
+
+FEW = [
+    Entity("sa", "Person", ("Sofia Amalrada",), ("1967-06-05",)),
+    Entity("gr", "Person", ("Guillaume Roy",), ("1944-10-20",)),
+    Entity("lg", "Person", ("Leigh Gordon",), ("1964-03-03",)),
+    Entity("lsg", "Person", ("Leslie Gaines",), ("1973-02-10",)),
+    Entity("tp", "Person", ("Tycho Pasman",), ("1998-04-24",)),
+    Entity("x1", "Person", ("Sofia Brown",), ("1950-01-01",)),
+    Entity("x2", "Person", ("Guillaume Martin",), ("1950-01-01",)),
+    Entity("x3", "Person", ("Leigh Walker",), ("1950-01-01",)),
+    Entity("x4", "Person", ("Maria Gaines",), ("1950-01-01",)),
+    Entity("x5", "Person", ("Pieter Pasman",), ("1950-01-01",)),
+]
+
+
+@pytest.fixture(scope="module")
+def few() -> Index:
+    return Index.build(FEW)
+
+
+@pytest.mark.parametrize(("name", "listed"), [("aofi Amalrada", "sa"), ("Guiollaume Rly", "gr")])
+def test_a_name_that_matches_only_without_its_spaces_is_not_pruned(
+    few: Index, name: str, listed: str
+) -> None:
+    # the words alone share too little with the listed name to reach 0.80; written without spaces, the
+    # names are two typing errors apart, which the scorer must get to see at the default threshold
+    matches = screen(few, name, None)
+    assert ids(matches)[:1] == [listed]
+    assert "written without spaces, 2 edits apart" in matches[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("name", "listed"), [("Leigh Gorwob", "lg"), ("Lslir Gaines", "lsg"), ("Tyhc Pasman", "tp")]
+)
+def test_a_name_of_four_to_six_letters_two_typos_away_is_a_candidate(
+    few: Index, name: str, listed: str
+) -> None:
+    assert ids(screen(few, name, None))[:1] == [listed]
+    # another date of birth tells the two apart
+    assert listed not in ids(screen(few, name, "1931-07-22"))
+
+
+def test_a_damaged_abdul_is_confirmed_by_the_date_of_birth() -> None:
+    # the list's "Abdul" is the particle "abd" once normalised; "Andul" is one letter off the written form
+    ix = Index.build(
+        [
+            Entity("ah", "Person", ("Abdul Harding",), ("1992-07-04",)),
+            Entity("h2", "Person", ("Marvin Harding",), ("1970-01-01",)),
+            Entity("h3", "Person", ("Abdul Rahman Harding",), ("1961-03-03",)),
+        ]
+    )
+    matches = screen(ix, "Andul Harding", "1992-07-04")
+    assert ids(matches)[:1] == ["ah"]
+    assert "andul~abd (1 letter off)" in matches[0].explanation
+    assert "ah" not in ids(screen(ix, "Andul Harding", "1975-10-12"))
