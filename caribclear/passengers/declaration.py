@@ -85,6 +85,27 @@ def traveller_subject(traveller: Traveller) -> Subject:
     )
 
 
+def vessel_subjects(record: TravelList) -> list[Subject]:
+    """The ship of a voyage's list, screened with its people (none for a flight)."""
+    if record.transport != Transport.SEA or not record.vessel_name:
+        return []
+    identifiers: dict[str, tuple[str, ...]] = {}
+    if record.vessel_id.isdigit() and len(record.vessel_id) == 7:
+        identifiers["imo"] = (record.vessel_id,)
+    elif record.vessel_id:
+        identifiers["call_sign"] = (record.vessel_id,)
+    return [
+        Subject(
+            kind=VESSEL,
+            key=f"ship:{record.pk}",
+            label=record.vessel_name,
+            schema="Vessel",
+            names=(record.vessel_name,),
+            identifiers=identifiers,
+        )
+    ]
+
+
 def current_travellers(record: TravelList) -> list[Traveller]:
     """The travellers still on the list (removed ones are kept for the history, not screened)."""
     return [t for t in record.travellers.all() if t.removed_in is None]
@@ -134,23 +155,7 @@ class PassengerListKind(DeclarationKind):
 
     def subjects(self, record: TravelList) -> list[Subject]:
         subjects = [traveller_subject(t) for t in current_travellers(record) if t.masked_at is None]
-        if record.transport == Transport.SEA and record.vessel_name:
-            identifiers: dict[str, tuple[str, ...]] = {}
-            if record.vessel_id.isdigit() and len(record.vessel_id) == 7:
-                identifiers["imo"] = (record.vessel_id,)
-            elif record.vessel_id:
-                identifiers["call_sign"] = (record.vessel_id,)
-            subjects.append(
-                Subject(
-                    kind=VESSEL,
-                    key=f"ship:{record.pk}",
-                    label=record.vessel_name,
-                    schema="Vessel",
-                    names=(record.vessel_name,),
-                    identifiers=identifiers,
-                )
-            )
-        return subjects
+        return subjects + vessel_subjects(record)
 
     def facts(self, record: TravelList) -> Facts:
         people = current_travellers(record)
