@@ -32,6 +32,7 @@ from caribclear.core.audit import audit_record
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
+from caribclear.edifact.model import Where
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_localize
 from caribclear.screening.choices import Disposition
@@ -71,6 +72,7 @@ from .models import (
     UnmaskRequest,
 )
 from .readers import PassengerList, PassengerListResult, Person, read_passenger_list
+from .readers.model import Flight, Leg, TravelDocument
 
 logger = logging.getLogger(__name__)
 
@@ -496,6 +498,57 @@ def passenger_list_file(
         },
     )
     return Filing(travel_list=travel_list, version=filed, created=created, touched=touched)
+
+
+def passenger_list_type(
+    *, actor: User, carrier: Carrier, flight: dict[str, Any], people: Sequence[dict[str, Any]]
+) -> Filing:
+    """A list typed in on the page by a carrier without a system of its own: the flight's cleaned fields
+    (number, kind, vessel_name, ports, local dates and times) and each person's. Filed as any list is:
+    the flight's one current list is made or replaced. A ValidationError names the field at fault."""
+    if not Carrier.objects.filter(pk=carrier.pk, users=actor).exists():
+        raise PermissionDenied
+    role = "crew" if flight["kind"] == ListKind.CREW else "passenger"
+    parsed = PassengerList(
+        message_type="FORM",
+        document_code="250" if role == "crew" else "745",
+        flight=Flight(
+            carrier=carrier.code,
+            number=flight["number"],
+            vessel_name=flight.get("vessel_name", ""),
+            legs=[
+                Leg(
+                    departure_port=flight["departure_port"],
+                    departure_local=dt.datetime.combine(flight["departure_date"], flight["departure_time"]),
+                    arrival_port=flight["arrival_port"],
+                    arrival_local=dt.datetime.combine(flight["arrival_date"], flight["arrival_time"]),
+                )
+            ],
+        ),
+        people=[
+            Person(
+                role=role,
+                surname=p["surname"].strip().upper(),
+                given_names=p.get("given_names", "").strip().upper(),
+                gender=p.get("gender", ""),
+                date_of_birth=p["date_of_birth"],
+                nationality=p["nationality"],
+                documents=[
+                    TravelDocument(
+                        type=p["document_type"],
+                        number=p["document_number"],
+                        issuing_state=p["document_issuing_state"],
+                        expiry=p["document_expiry"],
+                    )
+                ],
+                where=Where(line=row),
+            )
+            for row, p in enumerate(people, start=1)
+        ],
+    )
+    if flight["arrival_date"] < flight["departure_date"]:
+        raise ValidationError({"arrival_date": _("The day of arrival is before the day of departure.")})
+    return passenger_list_file(actor=actor, carrier=carrier, parsed=parsed, source_format="form")
 
 
 @dataclass
