@@ -509,12 +509,16 @@ def passenger_list_type(
     if not Carrier.objects.filter(pk=carrier.pk, users=actor).exists():
         raise PermissionDenied
     role = "crew" if flight["kind"] == ListKind.CREW else "passenger"
+    typed = flight["number"]
+    # "BW484" typed by Caribbean Airlines (BW) is its flight 484, as a PAXLST sends it.
+    number = typed[len(carrier.code) :] if typed.startswith(carrier.code) and typed != carrier.code else typed
     parsed = PassengerList(
         message_type="FORM",
         document_code="250" if role == "crew" else "745",
         flight=Flight(
             carrier=carrier.code,
-            number=flight["number"],
+            number=number,
+            conveyance_reference=typed,
             vessel_name=flight.get("vessel_name", ""),
             legs=[
                 Leg(

@@ -150,7 +150,7 @@ def list_type(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("The list of %(number)s is received: the administration of arrival screens it now.")
-                    % {"number": filing.travel_list.number},
+                    % {"number": f"{carrier.code} {filing.travel_list.number}"},
                 )
                 return redirect("passengers:list", filing.travel_list.reference)
         status = 422
