@@ -282,3 +282,25 @@ def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
         existing.version = travel_list.version
         existing.save(update_fields=["version", "updated_at"])
     return existing, False
+
+
+def passenger_list_assess(*, declaration_id: int) -> str | None:
+    """Assess a list's criteria and lane on its current hits, without screening it again (its travellers
+    were screened one by one as they checked in); the lane, or None for a list no longer checked."""
+    from caribclear.risk.models import Assessment
+    from caribclear.risk.services import declaration_assess
+
+    travel_list = (
+        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
+    )
+    if travel_list is None or travel_list.declaration is None:
+        return None
+    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
+        return None
+    current = Assessment.objects.filter(
+        declaration_id=declaration_id, declaration_version__gte=travel_list.declaration.version
+    ).first()
+    if current is not None:
+        # Check-ins come faster than the queue: a task queued earlier already assessed this version.
+        return current.final_lane
+    return declaration_assess(declaration=travel_list.declaration).final_lane

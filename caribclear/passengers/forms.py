@@ -164,7 +164,7 @@ class TypedPersonForm(forms.Form):
         return _code(self.cleaned_data["document_issuing_state"])
 
 
-class BaseTypedPeopleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseTypedPeopleFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()
         if not any(form.has_changed() for form in self.forms):
