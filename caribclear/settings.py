@@ -256,6 +256,10 @@ EMAIL_USE_TLS = env_bool("CARIBCLEAR_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("CARIBCLEAR_FROM_EMAIL", "CaribClear <no-reply@caribclear.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Processes that screen a long list (a ship's): 1, or 0 for every core (forked workers sharing the index,
+# worth it only where cores are idle; see caribclear/screening/services/runs.py).
+SCREENING_WORKERS = int(os.environ.get("CARIBCLEAR_SCREENING_WORKERS", "1"))
+
 # --- Background tasks -----------------------------------------------------------------------------
 # A database-backed queue that works on SQLite and PostgreSQL; run `manage.py db_worker`.
 # CARIBCLEAR_TASKS_IMMEDIATE=1 runs tasks in-process after commit (tests, the single-process demo).

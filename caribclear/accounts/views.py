@@ -387,10 +387,12 @@ def retention(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The retention periods are saved."))
             return redirect("accounts:retention")
-    fixed = [r for r in selectors.retention_rules_all() if not r.per_administration]
+    others = [r for r in selectors.retention_rules_all() if not r.per_administration]
+    fixed = [r for r in others if not r.set_on]
+    elsewhere = [(r, reverse(r.set_on)) for r in others if r.set_on]
     return render(
         request,
         "accounts/retention.html",
-        {"form": form, "fixed_rules": fixed},
+        {"form": form, "fixed_rules": fixed, "elsewhere_rules": elsewhere},
         status=400 if form.errors else 200,
     )

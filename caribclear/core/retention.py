@@ -16,7 +16,7 @@ by cron or a systemd timer in production (README) and by the demo seed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,9 @@ class RetentionRule:
     per_administration: bool = True
     min_days: int = 1
     max_days: int = 3650
+    # The URL name of the app's own page where each administration sets this period, when it is not set
+    # in days on the administrators' page (passenger data: months and years, by supervisors).
+    set_on: str = ""
 
     def __post_init__(self) -> None:
         if not self.min_days <= self.default_days <= self.max_days:
@@ -120,14 +123,20 @@ class Outcome:
     count: int
 
 
-def apply_all(*, now: dt.datetime | None = None, dry_run: bool = False) -> list[Outcome]:
-    """Run every rule once; each rule's changes and its audit event are committed together."""
+def apply_all(
+    *, now: dt.datetime | None = None, dry_run: bool = False, only: Iterable[str] | None = None
+) -> list[Outcome]:
+    """Run every rule once (or the rules whose keys are in ``only``); each rule's changes and its audit
+    event are committed together."""
     from django.db import transaction
 
     from .audit import audit_record
 
+    wanted = None if only is None else set(only)
     outcomes = []
     for item in rules():
+        if wanted is not None and item.key not in wanted:
+            continue
         with transaction.atomic():
             policy = policy_for(item, now=now)
             count = item.apply(policy, dry_run=dry_run)

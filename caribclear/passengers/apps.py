@@ -13,5 +13,7 @@ class PassengersConfig(AppConfig):
 
         from . import visibility  # noqa: F401 (registers the visibility rules)
         from .declaration import PassengerListKind
+        from .retention import register_passenger_retention
 
         declarations.register(PassengerListKind())
+        register_passenger_retention()

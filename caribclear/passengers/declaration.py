@@ -85,6 +85,27 @@ def traveller_subject(traveller: Traveller) -> Subject:
     )
 
 
+def vessel_subjects(record: TravelList) -> list[Subject]:
+    """The ship of a voyage's list, screened with its people (none for a flight)."""
+    if record.transport != Transport.SEA or not record.vessel_name:
+        return []
+    identifiers: dict[str, tuple[str, ...]] = {}
+    if record.vessel_id.isdigit() and len(record.vessel_id) == 7:
+        identifiers["imo"] = (record.vessel_id,)
+    elif record.vessel_id:
+        identifiers["call_sign"] = (record.vessel_id,)
+    return [
+        Subject(
+            kind=VESSEL,
+            key=f"ship:{record.pk}",
+            label=record.vessel_name,
+            schema="Vessel",
+            names=(record.vessel_name,),
+            identifiers=identifiers,
+        )
+    ]
+
+
 def current_travellers(record: TravelList) -> list[Traveller]:
     """The travellers still on the list (removed ones are kept for the history, not screened)."""
     return [t for t in record.travellers.all() if t.removed_in is None]
@@ -134,23 +155,7 @@ class PassengerListKind(DeclarationKind):
 
     def subjects(self, record: TravelList) -> list[Subject]:
         subjects = [traveller_subject(t) for t in current_travellers(record) if t.masked_at is None]
-        if record.transport == Transport.SEA and record.vessel_name:
-            identifiers: dict[str, tuple[str, ...]] = {}
-            if record.vessel_id.isdigit() and len(record.vessel_id) == 7:
-                identifiers["imo"] = (record.vessel_id,)
-            elif record.vessel_id:
-                identifiers["call_sign"] = (record.vessel_id,)
-            subjects.append(
-                Subject(
-                    kind=VESSEL,
-                    key=f"ship:{record.pk}",
-                    label=record.vessel_name,
-                    schema="Vessel",
-                    names=(record.vessel_name,),
-                    identifiers=identifiers,
-                )
-            )
-        return subjects
+        return subjects + vessel_subjects(record)
 
     def facts(self, record: TravelList) -> Facts:
         people = current_travellers(record)
@@ -277,3 +282,25 @@ def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
         existing.version = travel_list.version
         existing.save(update_fields=["version", "updated_at"])
     return existing, False
+
+
+def passenger_list_assess(*, declaration_id: int) -> str | None:
+    """Assess a list's criteria and lane on its current hits, without screening it again (its travellers
+    were screened one by one as they checked in); the lane, or None for a list no longer checked."""
+    from caribclear.risk.models import Assessment
+    from caribclear.risk.services import declaration_assess
+
+    travel_list = (
+        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
+    )
+    if travel_list is None or travel_list.declaration is None:
+        return None
+    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
+        return None
+    current = Assessment.objects.filter(
+        declaration_id=declaration_id, declaration_version__gte=travel_list.declaration.version
+    ).first()
+    if current is not None:
+        # Check-ins come faster than the queue: a task queued earlier already assessed this version.
+        return current.final_lane
+    return declaration_assess(declaration=travel_list.declaration).final_lane

@@ -1,11 +1,14 @@
-"""Forms of the passengers pages: a carrier's upload, officers' arrival checks, unmasking, retention."""
+"""Forms of the passengers pages: a carrier's upload or typed list, officers' arrival checks, unmasking,
+retention."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DefaultAnswer, Outcome
+from caribclear.core.forms import BoundedDateField
+
+from .choices import DefaultAnswer, ListKind, Outcome
 
 FORMAT_CHOICES = (
     ("auto", _("Find out from the file")),
@@ -67,3 +70,107 @@ class RetentionForm(forms.Form):
     answer_within_ms = forms.IntegerField(
         label=_("Time allowed for an interactive answer (ms)"), min_value=100, max_value=10_000
     )
+
+
+# --- A list typed in (carriers without a system of their own) ---------------------------------------------
+PORT_HINT = _("The UN/LOCODE (BBBGI) or the airport's code (BGI).")
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _code(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+class TypedListForm(forms.Form):
+    """The flight or voyage of a list typed in on the page."""
+
+    number = forms.CharField(
+        label=_("Flight or voyage number"), max_length=20, help_text=_("As on the ticket, e.g. BW484.")
+    )
+    kind = forms.ChoiceField(
+        label=_("Who is on this list?"),
+        choices=ListKind.choices,
+        initial=ListKind.PASSENGERS,
+        widget=forms.RadioSelect,
+    )
+    vessel_name = forms.CharField(
+        label=_("Ship's name"), max_length=100, required=False, help_text=_("Only for a voyage by sea.")
+    )
+    departure_port = forms.CharField(label=_("Port of departure"), max_length=5, help_text=PORT_HINT)
+    departure_date = BoundedDateField(label=_("Day of departure"), widget=_date_input())
+    departure_time = forms.TimeField(
+        label=_("Time of departure"),
+        help_text=_("Local time at the port of departure, e.g. 14:30."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    arrival_port = forms.CharField(label=_("Port of arrival"), max_length=5, help_text=PORT_HINT)
+    arrival_date = BoundedDateField(label=_("Day of arrival"), widget=_date_input())
+    arrival_time = forms.TimeField(
+        label=_("Time of arrival"),
+        help_text=_("Local time at the port of arrival."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+    def clean_number(self) -> str:
+        return _code(self.cleaned_data["number"])
+
+    def clean_departure_port(self) -> str:
+        return _code(self.cleaned_data["departure_port"])
+
+    def clean_arrival_port(self) -> str:
+        return _code(self.cleaned_data["arrival_port"])
+
+
+GENDER_CHOICES = (("", _("Not given")), ("F", _("Female")), ("M", _("Male")), ("X", _("Unspecified")))
+DOCUMENT_CHOICES = (
+    ("P", _("Passport")),
+    ("I", _("Identity card")),
+    ("C", _("Crew member certificate")),
+    ("O", _("Other travel document")),
+)
+
+
+class TypedPersonForm(forms.Form):
+    """One person on a typed list; a row left blank is not a person."""
+
+    surname = forms.CharField(label=_("Surname"), max_length=100)
+    given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
+    gender = forms.ChoiceField(label=_("Gender"), choices=GENDER_CHOICES, required=False)
+    date_of_birth = BoundedDateField(label=_("Date of birth"), widget=_date_input())
+    nationality = forms.CharField(
+        label=_("Nationality"), max_length=3, help_text=_("Three letters, as in the passport: TTO, GBR.")
+    )
+    document_type = forms.ChoiceField(label=_("Travel document"), choices=DOCUMENT_CHOICES, initial="P")
+    document_number = forms.CharField(label=_("Document number"), max_length=30)
+    document_issuing_state = forms.CharField(
+        label=_("Issued by"), max_length=3, help_text=_("Three letters: the state that issued it.")
+    )
+    document_expiry = BoundedDateField(label=_("Expires"), widget=_date_input())
+
+    def has_changed(self) -> bool:
+        # The document type has an initial choice: a row is blank when nothing else was typed in it.
+        return any(name != "document_type" for name in self.changed_data)
+
+    def clean_nationality(self) -> str:
+        return _code(self.cleaned_data["nationality"])
+
+    def clean_document_number(self) -> str:
+        return _code(self.cleaned_data["document_number"])
+
+    def clean_document_issuing_state(self) -> str:
+        return _code(self.cleaned_data["document_issuing_state"])
+
+
+class BaseTypedPeopleFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(_("Type at least one person."))
+
+
+TypedPeopleFormSet = forms.formset_factory(
+    TypedPersonForm, formset=BaseTypedPeopleFormSet, extra=3, max_num=300, validate_max=True
+)

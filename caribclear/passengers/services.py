@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,10 +32,11 @@ from caribclear.core.audit import audit_record
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
+from caribclear.edifact.model import Where
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_localize
 from caribclear.screening.choices import Disposition
-from caribclear.screening.models import Hit, ScreeningRun
+from caribclear.screening.models import Hit
 
 from . import protection
 from .choices import (
@@ -53,7 +54,13 @@ from .choices import (
     Transport,
     UnmaskStatus,
 )
-from .declaration import arrival_day, document_expired, list_declaration_sync
+from .declaration import (
+    arrival_day,
+    document_expired,
+    list_declaration_sync,
+    traveller_subject,
+    vessel_subjects,
+)
 from .models import (
     ArrivalCheck,
     Carrier,
@@ -65,6 +72,7 @@ from .models import (
     UnmaskRequest,
 )
 from .readers import PassengerList, PassengerListResult, Person, read_passenger_list
+from .readers.model import Flight, Leg, TravelDocument
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +110,11 @@ def port_for(code: str) -> Port | None:
     """A port by UN/LOCODE (5 characters) or by IATA airport code (3: a UN/LOCODE ending with it, a member
     administration's port first)."""
     code = (code or "").strip().upper()
+    ports = Port.objects.select_related("administration")
     if len(code) == 5:
-        return Port.objects.filter(locode=code).first()
+        return ports.filter(locode=code).first()
     if len(code) == 3 and code.isalnum():
-        candidates = list(Port.objects.filter(locode__endswith=code).order_by("administration_id", "locode"))
+        candidates = list(ports.filter(locode__endswith=code).order_by("administration_id", "locode"))
         candidates.sort(key=lambda p: (p.administration_id is None, "4" not in p.function, p.locode))
         return candidates[0] if candidates else None
     return None
@@ -303,9 +312,12 @@ def passenger_list_file(
     warnings: Sequence[dict[str, Any]] = (),
     mode: str = Mode.BATCH,
     function: str | None = None,
+    announce: bool = True,
 ) -> Filing:
     """File one list (one PAXLST message, one flight of a table, one API call): create the flight's list
-    or update its one current list; make or follow its declaration and send the declaration's event."""
+    or update its one current list; make or follow its declaration and (``announce``) send the
+    declaration's event, so the queue screens and assesses the list. The interactive check screens the
+    travellers it files itself and does not announce."""
     function = function or filing_function(parsed)
     departure, arrival, owner, other = _check_flight(parsed)
     flight = parsed.flight
@@ -366,17 +378,20 @@ def passenger_list_file(
     added = changed = removed = 0
     touched: list[Traveller] = []
     if function != Function.CANCEL:
-        existing = {
-            t.identity: t
-            for t in Traveller.objects.filter(travel_list=travel_list).prefetch_related("documents")
-        }
+        people = [(person, _role(person, list_kind)) for person in parsed.people]
+        identities = [_identity(person, role) for person, role in people]
+        on_list = Traveller.objects.filter(travel_list=travel_list)
+        if created:
+            on_list = on_list.none()
+        elif function in (Function.CHANGE, Function.REMOVE):
+            # A change names the people it changes: the rest of the flight need not be read.
+            on_list = on_list.filter(identity__in=identities)
+        existing = {t.identity: t for t in on_list.prefetch_related("documents")}
         seen: set[str] = set()
         new_rows: list[tuple[Traveller, list[dict[str, Any]]]] = []
         updates: list[Traveller] = []
         replaced_documents: list[tuple[Traveller, list[dict[str, Any]]]] = []
-        for person in parsed.people:
-            role = _role(person, list_kind)
-            identity = _identity(person, role)
+        for (person, role), identity in zip(people, identities, strict=True):
             if identity in seen:
                 continue  # listed twice in one filing: one person
             seen.add(identity)
@@ -430,7 +445,13 @@ def passenger_list_file(
         ]
         TravellerDocument.objects.bulk_create(documents, batch_size=2000)
 
-    counts = Traveller.objects.filter(travel_list=travel_list, removed_in__isnull=True)
+    counts = dict(
+        Traveller.objects.filter(travel_list=travel_list, removed_in__isnull=True)
+        .order_by()
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
     filed = TravelListVersion.objects.create(
         travel_list=travel_list,
         number=version,
@@ -440,8 +461,8 @@ def passenger_list_file(
         source_format=source_format[:12],
         message_reference=(parsed.reference or parsed.document_id)[:40],
         sha256=sha256,
-        passengers=counts.filter(role=Role.PASSENGER).count(),
-        crew=counts.filter(role=Role.CREW).count(),
+        passengers=counts.get(Role.PASSENGER, 0),
+        crew=counts.get(Role.CREW, 0),
         added=added,
         changed=changed,
         removed=removed,
@@ -450,7 +471,9 @@ def passenger_list_file(
         filed_at=now,
     )
     declaration, made = list_declaration_sync(travel_list)
-    if made:
+    if not announce:
+        pass
+    elif made:
         declarations.send_on_commit(declarations.declaration_filed, declaration)
     elif travel_list.status == ListStatus.CANCELLED:
         declarations.send_on_commit(declarations.declaration_cancelled, declaration)
@@ -475,6 +498,61 @@ def passenger_list_file(
         },
     )
     return Filing(travel_list=travel_list, version=filed, created=created, touched=touched)
+
+
+def passenger_list_type(
+    *, actor: User, carrier: Carrier, flight: dict[str, Any], people: Sequence[dict[str, Any]]
+) -> Filing:
+    """A list typed in on the page by a carrier without a system of its own: the flight's cleaned fields
+    (number, kind, vessel_name, ports, local dates and times) and each person's. Filed as any list is:
+    the flight's one current list is made or replaced. A ValidationError names the field at fault."""
+    if not Carrier.objects.filter(pk=carrier.pk, users=actor).exists():
+        raise PermissionDenied
+    role = "crew" if flight["kind"] == ListKind.CREW else "passenger"
+    typed = flight["number"]
+    # "BW484" typed by Caribbean Airlines (BW) is its flight 484, as a PAXLST sends it.
+    number = typed[len(carrier.code) :] if typed.startswith(carrier.code) and typed != carrier.code else typed
+    parsed = PassengerList(
+        message_type="FORM",
+        document_code="250" if role == "crew" else "745",
+        flight=Flight(
+            carrier=carrier.code,
+            number=number,
+            conveyance_reference=typed,
+            vessel_name=flight.get("vessel_name", ""),
+            legs=[
+                Leg(
+                    departure_port=flight["departure_port"],
+                    departure_local=dt.datetime.combine(flight["departure_date"], flight["departure_time"]),
+                    arrival_port=flight["arrival_port"],
+                    arrival_local=dt.datetime.combine(flight["arrival_date"], flight["arrival_time"]),
+                )
+            ],
+        ),
+        people=[
+            Person(
+                role=role,
+                surname=p["surname"].strip().upper(),
+                given_names=p.get("given_names", "").strip().upper(),
+                gender=p.get("gender", ""),
+                date_of_birth=p["date_of_birth"],
+                nationality=p["nationality"],
+                documents=[
+                    TravelDocument(
+                        type=p["document_type"],
+                        number=p["document_number"],
+                        issuing_state=p["document_issuing_state"],
+                        expiry=p["document_expiry"],
+                    )
+                ],
+                where=Where(line=row),
+            )
+            for row, p in enumerate(people, start=1)
+        ],
+    )
+    if flight["arrival_date"] < flight["departure_date"]:
+        raise ValidationError({"arrival_date": _("The day of arrival is before the day of departure.")})
+    return passenger_list_file(actor=actor, carrier=carrier, parsed=parsed, source_format="form")
 
 
 @dataclass
@@ -643,41 +721,34 @@ def policy_for(administration_id: int) -> RetentionPolicy:
     return policy or RetentionPolicy(administration_id=administration_id)
 
 
-def _screened(travel_list: TravelList) -> bool:
-    if travel_list.declaration_id is None:
-        return False
-    return ScreeningRun.objects.filter(
-        declaration_id=travel_list.declaration_id, declaration_version__gte=travel_list.version
-    ).exists()
-
-
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="boarding-check")
 
 
-def _check_in_thread(declaration_id: int) -> None:
-    from caribclear.risk.services import declaration_check
+def _screen_travellers(declaration_id: int, subjects: list[declarations.Subject]) -> None:
+    from caribclear.screening.services import declaration_subjects_screen
 
+    declaration = Declaration.objects.get(pk=declaration_id)
+    declaration_subjects_screen(declaration=declaration, subjects=subjects)
+
+
+def _screen_in_thread(declaration_id: int, subjects: list[declarations.Subject]) -> None:
     close_old_connections()
     try:
-        declaration_check(declaration_id=declaration_id)
+        _screen_travellers(declaration_id, subjects)
     finally:
         connection.close()
 
 
-def _screen_within(travel_list: TravelList, seconds: float) -> bool:
-    """Screen and assess the list's declaration now unless the queue already did; whether it finished in
-    time. Inside a transaction (tests) it runs here; otherwise in a worker thread, waited for ``seconds``
-    (a late screening still finishes and records its hits for the officer)."""
-    if _screened(travel_list):
-        return True
+def _screen_within(travel_list: TravelList, subjects: list[declarations.Subject], seconds: float) -> bool:
+    """Screen these travellers (not the whole flight) against every list, lookout and alert; whether it
+    finished in time. Inside a transaction (tests) it runs here; otherwise in a worker thread, waited for
+    ``seconds`` (a late screening still finishes and records its hits for the officer)."""
     assert travel_list.declaration_id is not None
     if connection.in_atomic_block:
-        from caribclear.risk.services import declaration_check
-
         started = time.monotonic()
-        declaration_check(declaration_id=travel_list.declaration_id)
+        _screen_travellers(travel_list.declaration_id, subjects)
         return time.monotonic() - started <= seconds
-    future = _executor.submit(_check_in_thread, travel_list.declaration_id)
+    future = _executor.submit(_screen_in_thread, travel_list.declaration_id, subjects)
     try:
         future.result(timeout=max(seconds, 0))
     except FutureTimeout:
@@ -689,9 +760,11 @@ def boarding_check(
     *, actor: User, carrier: Carrier, parsed: PassengerList, source_format: str = "json"
 ) -> tuple[TravelList, list[BoardingAnswer]]:
     """Interactive mode: a check-in system sends one passenger (or a few) of a flight; each is added to (or
-    updated on) the flight's list, screened, and answered OK TO BOARD, NOT TO BOARD or CONTACT THE
-    AUTHORITY. If screening does not finish within the administration's time, its default answer is sent,
-    the answer is marked as such and the officers see it on the flight."""
+    updated on) the flight's list, screened on their own (the rest of the flight was screened when it
+    checked in), and answered OK TO BOARD, NOT TO BOARD or CONTACT THE AUTHORITY. If screening does not
+    finish within the administration's time, its default answer is sent, the answer is marked as such and
+    the officers see it on the flight. The flight's criteria and lane are assessed again in the background
+    (the queue), as for any amended list."""
     started = time.monotonic()
     filing = passenger_list_file(
         actor=actor,
@@ -700,20 +773,29 @@ def boarding_check(
         source_format=source_format,
         mode=Mode.INTERACTIVE,
         function=Function.CHANGE,
+        announce=False,
     )
     travel_list = filing.travel_list
     policy = policy_for(travel_list.administration_id)
-    budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
-    in_time = _screen_within(travel_list, budget)
-    travellers = list(
-        Traveller.objects.filter(pk__in=[t.pk for t in filing.touched]).prefetch_related("documents")
+    order = {t.pk: i for i, t in enumerate(filing.touched)}
+    travellers = sorted(
+        Traveller.objects.filter(pk__in=list(order)).prefetch_related("documents"), key=lambda t: order[t.pk]
     )
-    travellers.sort(key=lambda t: [x.pk for x in filing.touched].index(t.pk))
+    subjects = [traveller_subject(t) for t in travellers if t.masked_at is None]
+    if filing.created:
+        subjects.extend(vessel_subjects(travel_list))
+    budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
+    in_time = _screen_within(travel_list, subjects, budget)
     if in_time:
         answers = answers_for(travel_list, travellers)
     else:
         answers = [BoardingAnswer(t, policy.default_answer, (REASON_LATE,), True) for t in travellers]
     _record_answers(actor=actor, travel_list=travel_list, answers=answers)
+    declaration_id = travel_list.declaration_id
+    assert declaration_id is not None
+    from .tasks import list_assess_task
+
+    transaction.on_commit(lambda: list_assess_task.enqueue(declaration_id=declaration_id))
     return travel_list, answers
 
 
@@ -1023,9 +1105,10 @@ def _policies() -> dict[int, RetentionPolicy]:
     }
 
 
-def passenger_lists_mask(*, now: dt.datetime | None = None) -> dict[str, int]:
+def passenger_lists_mask(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Mask the personal fields of every list older than its administration's masking age (one transaction
-    per list, so a long run can stop and resume). Logged on the audit trail."""
+    per list, so a long run can stop and resume). Logged on the audit trail. With ``dry_run``, only count
+    what would be masked."""
     now = now or timezone.now()
     lists = travellers = 0
     for admin_id, policy in _policies().items():
@@ -1033,6 +1116,10 @@ def passenger_lists_mask(*, now: dt.datetime | None = None) -> dict[str, int]:
         due = TravelList.objects.filter(administration_id=admin_id, masked_at__isnull=True).filter(
             Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff)
         )
+        if dry_run:
+            lists += due.count()
+            travellers += Traveller.objects.filter(travel_list__in=due, masked_at__isnull=True).count()
+            continue
         for travel_list in due.order_by("pk").iterator():
             with transaction.atomic():
                 travellers += _mask_list(travel_list, now)
@@ -1047,10 +1134,10 @@ def passenger_lists_mask(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"lists": lists, "travellers": travellers}
 
 
-def passenger_lists_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+def passenger_lists_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete lists older than the administration's deletion age, with their declarations (and so their
     screening runs, hits and assessments). A list with a traveller linked to a case is kept with only
-    those travellers. Logged on the audit trail."""
+    those travellers. Logged on the audit trail. With ``dry_run``, only count what would be deleted."""
     now = now or timezone.now()
     deleted_lists = deleted_travellers = kept_lists = 0
     for admin_id, policy in _policies().items():
@@ -1063,6 +1150,15 @@ def passenger_lists_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
         for start in range(0, len(due), 200):
             chunk = due[start : start + 200]
             ids = [pk for pk, _d in chunk]
+            if dry_run:
+                linked = linked_traveller_ids(ids)
+                keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
+                deleted_travellers += (
+                    Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).count()
+                )
+                deleted_lists += len([pk for pk in ids if pk not in keep])
+                kept_lists += len(keep)
+                continue
             with transaction.atomic():
                 linked = linked_traveller_ids(ids)
                 keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
@@ -1079,7 +1175,7 @@ def passenger_lists_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
                 Declaration.objects.filter(pk__in=declaration_ids).delete()
                 deleted_lists += len(drop)
                 kept_lists += len(keep)
-        if due:
+        if due and not dry_run:
             audit_record(
                 actor=None,
                 action="passengers.retention_delete",

@@ -1,18 +1,14 @@
-"""Background work of the passengers app: each task calls a service."""
+"""Background work of the passengers app: each task fetches by id and calls a service."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
+from .declaration import passenger_list_assess
 
 
-@task()
-def retention_task(mask: bool = True, delete: bool = True) -> dict[str, int]:
-    """Mask, then delete, what is past each administration's retention."""
-    result: dict[str, int] = {}
-    if mask:
-        result |= {f"masked_{k}": v for k, v in services.passenger_lists_mask().items()}
-    if delete:
-        result |= {f"deleted_{k}": v for k, v in services.passenger_lists_purge().items()}
-    return result
+@task(queue_name="screening")
+def list_assess_task(declaration_id: int) -> str | None:
+    """Assess a list's criteria and lane again after interactive check-ins (each traveller was screened
+    when checking in; the list is not screened again)."""
+    return passenger_list_assess(declaration_id=declaration_id)

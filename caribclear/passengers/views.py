@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,15 @@ from caribclear.edifact.limits import MAX_BYTES
 from . import selectors, services
 from .choices import UnmaskStatus
 from .declaration import arrival_day, document_expired
-from .forms import ArrivalCheckForm, DecisionForm, RetentionForm, UnmaskForm, UploadForm
+from .forms import (
+    ArrivalCheckForm,
+    DecisionForm,
+    RetentionForm,
+    TypedListForm,
+    TypedPeopleFormSet,
+    UnmaskForm,
+    UploadForm,
+)
 
 UPLOAD_LIMITS = UploadLimits(max_bytes=MAX_BYTES)
 
@@ -94,6 +103,80 @@ def upload(request: HttpRequest) -> HttpResponse:
         status = 422
     return render(
         request, "passengers/upload.html", {"form": form, "report": report, "carrier": carrier}, status=status
+    )
+
+
+MORE_ROWS = 5
+
+
+def _quiet(form: Any) -> None:
+    """Keep what was typed but show no errors (the page was sent to add rows, not to file the list)."""
+    form.full_clean()
+    form._errors = ErrorDict()
+
+
+@operator_required
+def list_type(request: HttpRequest) -> HttpResponse:
+    """A list typed in on the page, for a carrier without a system: the flight, then one row per person.
+    Errors are shown beside each field and at the top, and everything typed stays."""
+    user = _user(request)
+    carrier = selectors.carrier_for(user)
+    if carrier is None:
+        raise Http404
+    status, quiet = 200, False
+    if request.method != "POST":
+        form, people = TypedListForm(), TypedPeopleFormSet(prefix="people")
+    elif "more" in request.POST:
+        quiet = True
+        data = request.POST.copy()
+        total = data.get("people-TOTAL_FORMS", "0")
+        rows = int(total) if total.isdigit() else 0
+        data["people-TOTAL_FORMS"] = str(min(rows + MORE_ROWS, TypedPeopleFormSet.max_num))
+        form, people = TypedListForm(data), TypedPeopleFormSet(data, prefix="people")
+        _quiet(form)
+        for row in people.forms:
+            _quiet(row)
+    else:
+        form, people = TypedListForm(request.POST), TypedPeopleFormSet(request.POST, prefix="people")
+        if form.is_valid() and people.is_valid():
+            typed = [row.cleaned_data for row in people.forms if row.has_changed()]
+            try:
+                filing = services.passenger_list_type(
+                    actor=user, carrier=carrier, flight=form.cleaned_data, people=typed
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The list of %(number)s is received: the administration of arrival screens it now.")
+                    % {"number": f"{carrier.code} {filing.travel_list.number}"},
+                )
+                return redirect("passengers:list", filing.travel_list.reference)
+        status = 422
+    extra_errors: list[tuple[str, str]] = []
+    if request.method == "POST" and not quiet:
+        extra_errors = [("#people", str(e)) for e in people.non_form_errors()]
+        for number, row in enumerate(people.forms, start=1):
+            for name, errors in row.errors.items():
+                if name in row.fields:
+                    label = _("Person %(number)s, %(field)s") % {
+                        "number": number,
+                        "field": row.fields[name].label,
+                    }
+                    extra_errors += [(f"#{row[name].id_for_label}", f"{label}: {e}") for e in errors]
+    return render(
+        request,
+        "passengers/list_type.html",
+        {
+            "form": form,
+            "people": people,
+            "carrier": carrier,
+            "quiet": quiet,
+            "extra_errors": extra_errors,
+            "more_rows": MORE_ROWS,
+        },
+        status=status,
     )
 
 

@@ -270,6 +270,103 @@ def test_a_carrier_uploads_a_csv_on_the_page(
     assert client.get(reverse("passengers:home")).status_code == 200
 
 
+def typed_list(**changes: str) -> dict[str, str]:
+    data = {
+        "number": "bw 484",
+        "kind": "passengers",
+        "vessel_name": "",
+        "departure_port": "POS",
+        "departure_date": "2026-12-24",
+        "departure_time": "10:00",
+        "arrival_port": "BGI",
+        "arrival_date": "2026-12-24",
+        "arrival_time": "11:00",
+        "people-TOTAL_FORMS": "3",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
+        "people-MAX_NUM_FORMS": "300",
+        "people-0-surname": "Petrov",
+        "people-0-given_names": "Ivan",
+        "people-0-gender": "M",
+        "people-0-date_of_birth": "1980-02-15",
+        "people-0-nationality": "rus",
+        "people-0-document_type": "P",
+        "people-0-document_number": "750012345",
+        "people-0-document_issuing_state": "RUS",
+        "people-0-document_expiry": "2031-05-01",
+        "people-1-document_type": "P",
+        "people-2-surname": "Smith",
+        "people-2-given_names": "John",
+        "people-2-date_of_birth": "1975-01-01",
+        "people-2-nationality": "GBR",
+        "people-2-document_type": "P",
+        "people-2-document_number": "501234567",
+        "people-2-document_issuing_state": "GBR",
+        "people-2-document_expiry": "2032-01-01",
+    }
+    return data | changes
+
+
+def test_a_carrier_without_a_system_types_its_list(
+    ports: None, carrier_user: User, lookout: None, client_for: Callable[[User], Client]
+) -> None:
+    client = client_for(carrier_user)
+    assert reverse("passengers:list_type") in client.get(reverse("passengers:home")).content.decode()
+    page = client.get(reverse("passengers:list_type"))
+    assert page.status_code == 200 and 'name="people-2-surname"' in page.content.decode()
+
+    # Mistakes: each beside its field and in the summary at the top; everything typed stays.
+    response = client.post(
+        reverse("passengers:list_type"),
+        typed_list(**{"arrival_port": "", "people-2-date_of_birth": "31/31/1975"}),
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "There is a problem" in html and 'href="#id_arrival_port"' in html
+    assert 'href="#id_people-2-date_of_birth"' in html and "Person 3, Date of birth" in html
+    for typed in ("Petrov", "750012345", "501234567", "31/31/1975", "bw 484"):
+        assert typed in html
+    assert not TravelList.objects.exists()
+
+    # A port that is no member's is refused by the filing, beside the field.
+    response = client.post(
+        reverse("passengers:list_type"), typed_list(arrival_port="XXX", departure_port="YYY")
+    )
+    assert response.status_code == 422 and "is a port of a member administration" in response.content.decode()
+    assert 'value="XXX"' in response.content.decode()
+
+    # More rows keep what was typed and show no errors yet.
+    response = client.post(reverse("passengers:list_type"), typed_list(more="1", arrival_port=""))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="people-7-surname"' in html and "Petrov" in html
+    assert "There is a problem" not in html
+
+    with _capture[0](execute=True):
+        response = client.post(reverse("passengers:list_type"), typed_list())
+    travel_list = TravelList.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{travel_list.reference}/")
+    assert travel_list.number == "484" and travel_list.administration.code == "BB"
+    people = {t.surname: t for t in travel_list.travellers.all()}
+    assert set(people) == {"PETROV", "SMITH"}  # the blank row is not a person
+    assert people["PETROV"].documents.get().number == "750012345"
+    assert Hit.objects.filter(subject_key=people["PETROV"].subject_key).exists()  # screened as any list
+    # Typing the flight again replaces its list: one list, nobody twice.
+    only_ivan = {k: v for k, v in typed_list().items() if not k.startswith("people-2-")}
+    assert client.post(reverse("passengers:list_type"), only_ivan).status_code == 302
+    assert TravelList.objects.count() == 1
+    assert travel_list.travellers.filter(removed_in__isnull=True).count() == 1
+
+
+def test_nothing_typed_is_not_a_list(
+    ports: None, carrier_user: User, client_for: Callable[[User], Client]
+) -> None:
+    blank = {
+        k: v for k, v in typed_list().items() if not k.startswith("people-") or k.endswith(("FORMS", "type"))
+    }
+    response = client_for(carrier_user).post(reverse("passengers:list_type"), blank)
+    assert response.status_code == 422 and "Type at least one person." in response.content.decode()
+
+
 def test_supervisor_pages(ports: None, bb_supervisor: User, client_for: Callable[[User], Client]) -> None:
     client = client_for(bb_supervisor)
     assert client.get(reverse("passengers:retention")).status_code == 200

@@ -220,12 +220,40 @@ def test_interactive_answers_follow_hits_and_dispositions(
     assert TravelList.objects.count() == 1 and Traveller.objects.count() == 2
 
 
+def test_a_check_in_screens_the_traveller_asked_about_not_the_whole_flight(
+    ports: None, carrier: Carrier, lookout_on_ivan: None, bb_officer: User
+) -> None:
+    from caribclear.passengers.readers import read_passenger_list
+    from caribclear.risk.models import Assessment
+    from caribclear.screening.models import ScreeningRun
+
+    assert bb_officer.administration is not None
+    RetentionPolicy.objects.create(administration=bb_officer.administration, answer_within_ms=10_000)
+    operator = carrier.users.get()
+    others = [Pax(f"TRAVELLER{i}", "SAM", f"1990010{i}", document=f"T{i}") for i in range(1, 6)]
+    for pax in [IVAN, *others]:
+        with _capture[0](execute=True):
+            services.boarding_check(
+                actor=operator, carrier=carrier, parsed=read_passenger_list(paxlst([pax])).lists[0]
+            )
+    travel_list = TravelList.objects.get()
+    assert travel_list.declaration is not None
+    runs = list(ScreeningRun.objects.filter(declaration=travel_list.declaration).order_by("pk"))
+    # One traveller screened per check-in, never the flight again.
+    assert [r.subject_count for r in runs] == [1] * 6
+    # Ivan's hit, found when he checked in, is still current after the others were screened.
+    assert Hit.objects.get(is_current=True).subject_key == Traveller.objects.get(surname="PETROV").subject_key
+    # The flight's lane is assessed again (in the background) with the hit on it.
+    assessment = Assessment.objects.get(declaration=travel_list.declaration)
+    assert assessment.declaration_version == travel_list.version and assessment.open_hits == 1
+
+
 def test_a_late_screening_sends_the_default_answer_and_tells_the_officer(
     ports: None, carrier: Carrier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from caribclear.passengers.readers import read_passenger_list
 
-    monkeypatch.setattr(services, "_screen_within", lambda travel_list, seconds: False)
+    monkeypatch.setattr(services, "_screen_within", lambda travel_list, subjects, seconds: False)
     parsed = read_passenger_list(paxlst([JOHN])).lists[0]
     travel_list, (answer,) = services.boarding_check(
         actor=carrier.users.get(), carrier=carrier, parsed=parsed
@@ -339,6 +367,39 @@ def test_deletion_after_five_years_spares_travellers_linked_to_a_case(
     assert not TravelList.objects.filter(pk=second.pk).exists()
     assert declaration_id is not None and not Declaration.objects.filter(pk=declaration_id).exists()
     assert AuditEvent.objects.filter(action="passengers.retention_delete").exists()
+
+
+def test_the_platforms_retention_command_masks_and_deletes_passenger_data(
+    ports: None, carrier: Carrier, bb_supervisor: User
+) -> None:
+    from caribclear.core.retention import apply_all
+
+    file(carrier, paxlst([ANA, IVAN]))
+    file(carrier, paxlst([JOHN], flight="BW486"))
+    masked_list, deleted_list = TravelList.objects.order_by("pk")
+    _age(masked_list, 200)
+    _age(deleted_list, 365 * 5 + 10)
+    # The administration's own period (months, on the passengers' page) is the one applied.
+    services.retention_policy_set(
+        actor=bb_supervisor,
+        mask_after_months=7,
+        delete_after_years=5,
+        default_answer="2Z",
+        answer_within_ms=800,
+    )
+    dry = {o.rule.key: o.count for o in apply_all(dry_run=True)}
+    assert dry["passengers.mask"] == 1 and dry["passengers.delete"] == 1  # masked at 7 months: not yet
+    assert Traveller.objects.filter(masked_at__isnull=False).count() == 0 and TravelList.objects.count() == 2
+    call_command("apply_retention", stdout=io.StringIO())
+    assert not TravelList.objects.filter(pk=deleted_list.pk).exists()
+    assert Traveller.objects.filter(masked_at__isnull=False).count() == 0  # 200 days < 7 months
+    _age(masked_list, 220)
+    outcomes = {o.rule.key: o.count for o in apply_all()}
+    assert outcomes["passengers.mask"] == 2 and outcomes["passengers.delete"] == 0
+    assert set(Traveller.objects.values_list("surname", flat=True)) == {""}
+    events = AuditEvent.objects.filter(action="retention.applied")
+    assert {e.data["rule"] for e in events} >= {"passengers.mask", "passengers.delete"}
+    assert "PETROV" not in str([e.data for e in events])
 
 
 def test_an_administration_sets_its_own_retention(

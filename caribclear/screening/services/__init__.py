@@ -24,7 +24,13 @@ from .indexes import (
     intel_lookout_entity,
 )
 from .lookouts import lookout_create, lookout_entity, lookout_list_for, lookout_update, lookout_withdraw
-from .runs import Subject, declaration_screen, declaration_subjects, subject_query
+from .runs import (
+    Subject,
+    declaration_screen,
+    declaration_subjects,
+    declaration_subjects_screen,
+    subject_query,
+)
 from .watchlists import DIFF_LISTED, watchlist_create, watchlist_import, watchlist_update
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "content_hash",
     "declaration_screen",
     "declaration_subjects",
+    "declaration_subjects_screen",
     "entity_from_data",
     "entity_to_data",
     "file_sha256",

@@ -5,12 +5,14 @@ explanation."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from caribclear.core import declarations
@@ -20,7 +22,7 @@ from caribclear.core.models import Declaration
 
 from .. import selectors
 from ..choices import ScreeningReason
-from ..engine import Entity, Index
+from ..engine import Entity, Index, screen_many
 from ..models import Hit, Lookout, ScreeningRun, Watchlist, WatchlistEntry
 from .indexes import MATCH_LIMIT, _intel_index, _lookouts_index, _version_index, index_cache, intel_list_for
 
@@ -60,29 +62,49 @@ def declaration_subjects(declaration: Declaration) -> list[Subject]:
     return [subject_query(s) for s in declarations.kind_of(declaration.kind).subjects(record)]
 
 
+HIT_RESULT_FIELDS = [
+    "entry_id",
+    "lookout_id",
+    "alert_reference",
+    "entity_caption",
+    "subject_kind",
+    "subject_label",
+    "score",
+    "explanation",
+    "evidence",
+    "is_current",
+    "last_run",
+]
+
+
+def _workers() -> int | None:
+    """How many processes screen a long list (``SCREENING_WORKERS``: 1, or 0 for every core, the engine
+    forking workers that share the index). Only a process with a single thread forks (the queue's worker, a
+    command): forking where other threads run (a threaded web server) could copy a lock one of them holds.
+    One by default: on a machine whose cores are busy anyway, the forked workers cost more CPU time (the
+    pages of the index they touch are copied) than they save (bench/passengers)."""
+    wanted = getattr(settings, "SCREENING_WORKERS", 1)
+    if wanted == 1 or threading.active_count() != 1:
+        return 1
+    return wanted or None
+
+
 def _matches(index: Index, subjects: list[Subject], threshold: float) -> list[tuple[Subject, Any]]:
-    return [
-        (subject, match)
-        for subject in subjects
-        for match in index.screen(subject.query, threshold=threshold, limit=MATCH_LIMIT)
-    ]
+    """Every (subject, match); a long list (a ship's) is screened on all cores when it may be."""
+    queries = [subject.query for subject in subjects]
+    results = screen_many(index, queries, threshold=threshold, limit=MATCH_LIMIT, workers=_workers())
+    return [(subject, match) for subject, matches in zip(subjects, results, strict=True) for match in matches]
 
 
 def _evidence(match: Any) -> list[dict[str, Any]]:
     return [{"kind": e.kind, "effect": e.effect, "detail": e.detail} for e in match.evidence]
 
 
-@transaction.atomic
-def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReason.FILED) -> ScreeningRun:
-    """Screen a declaration's subjects (as its kind lists them) against every list its administration may
-    use.
-
-    Hits already found keep their disposition; a hit no longer found is kept but marked as not current.
-    """
-    started = time.monotonic()
-    declaration = Declaration.objects.select_related("administration").get(pk=declaration.pk)
-    administration = declaration.administration
-    subjects = declaration_subjects(declaration)
+def _screen(
+    administration: Any, subjects: list[Subject]
+) -> tuple[list[tuple[Watchlist, Subject, Any, int | None, int | None, str]], list[list[Any]]]:
+    """Every match of the subjects against the lists, lookouts and alerts the administration may use, and
+    the lists used (with their versions)."""
     results: list[tuple[Watchlist, Subject, Any, int | None, int | None, str]] = []
     used: list[list[Any]] = []
 
@@ -133,7 +155,21 @@ def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReaso
                     results.append(
                         (watchlist, subject, match, None, None, alerts.alerts[match.entity_id].title)
                     )
+    return results, used
 
+
+def _record(
+    *,
+    declaration: Declaration,
+    subjects: list[Subject],
+    reason: str,
+    started: float,
+    scope: set[str] | None,
+) -> ScreeningRun:
+    """Screen the subjects and record the run and its hits. With a ``scope`` (subject keys), only hits of
+    those subjects can stop being current; without, every hit of the declaration can."""
+    administration = declaration.administration
+    results, used = _screen(administration, subjects)
     run = ScreeningRun.objects.create(
         declaration=declaration,
         administration=administration,
@@ -142,10 +178,13 @@ def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReaso
         subject_count=len(subjects),
         lists=used,
     )
-    existing = {
-        (h.watchlist_id, h.entity_id, h.subject_key): h for h in Hit.objects.filter(declaration=declaration)
-    }
+    earlier = Hit.objects.filter(declaration=declaration)
+    if scope is not None:
+        earlier = earlier.filter(subject_key__in=list(scope))
+    existing = {(h.watchlist_id, h.entity_id, h.subject_key): h for h in earlier}
     seen: set[tuple[int, str, str]] = set()
+    found: list[Hit] = []
+    refound: list[Hit] = []
     for watchlist, subject, match, entry_id, lookout_id, caption in results:
         key = (watchlist.pk, match.entity_id, subject.key)
         if key in seen:
@@ -166,17 +205,23 @@ def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReaso
         }
         hit = existing.get(key)
         if hit is None:
-            Hit.objects.create(
-                declaration=declaration,
-                watchlist=watchlist,
-                entity_id=match.entity_id,
-                subject_key=subject.key,
-                **values,
+            found.append(
+                Hit(
+                    declaration=declaration,
+                    watchlist=watchlist,
+                    entity_id=match.entity_id,
+                    subject_key=subject.key,
+                    **values,
+                )
             )
         else:
             for field, value in values.items():
                 setattr(hit, field, value)
-            hit.save()
+            refound.append(hit)
+    # A ship's list can have hundreds of hits: written in batches, not one statement each.
+    Hit.objects.bulk_create(found, batch_size=500)
+    if refound:
+        Hit.objects.bulk_update(refound, HIT_RESULT_FIELDS, batch_size=500)
     gone = [h.pk for k, h in existing.items() if k not in seen and h.is_current]
     if gone:
         Hit.objects.filter(pk__in=gone).update(is_current=False)
@@ -186,11 +231,55 @@ def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReaso
     # For /metrics: the time of each recorded run, by kind of declaration (once the run is committed).
     seconds, kind = run.duration_ms / 1000, declaration.kind
     transaction.on_commit(lambda: SCREENING_SECONDS.labels(kind=kind).observe(seconds))
+    data: dict[str, Any] = {
+        "reason": reason,
+        "lists": used,
+        "hits": len(seen),
+        "no_longer_matching": len(gone),
+    }
+    if scope is not None:
+        data["subjects"] = sorted(scope)
     audit_record(
         actor=None,
         action="screening.run",
         obj=declaration,
         summary=f"{declaration.reference}: {len(subjects)} screened, {len(seen)} hits",
-        data={"reason": reason, "lists": used, "hits": len(seen), "no_longer_matching": len(gone)},
+        data=data,
     )
     return run
+
+
+@transaction.atomic
+def declaration_screen(*, declaration: Declaration, reason: str = ScreeningReason.FILED) -> ScreeningRun:
+    """Screen a declaration's subjects (as its kind lists them) against every list its administration may
+    use.
+
+    Hits already found keep their disposition; a hit no longer found is kept but marked as not current.
+    """
+    started = time.monotonic()
+    declaration = Declaration.objects.select_related("administration").get(pk=declaration.pk)
+    subjects = declaration_subjects(declaration)
+    return _record(declaration=declaration, subjects=subjects, reason=reason, started=started, scope=None)
+
+
+@transaction.atomic
+def declaration_subjects_screen(
+    *,
+    declaration: Declaration,
+    subjects: list[declarations.Subject],
+    reason: str = ScreeningReason.FILED,
+) -> ScreeningRun:
+    """Screen only some of a declaration's subjects (a traveller checking in, who was just added to a
+    flight's list), as :func:`declaration_screen` screens them all: the same lists, lookouts and alerts,
+    hits recorded on the declaration with their explanation. Only those subjects' earlier hits can stop
+    being current; everyone else's are left as they are."""
+    started = time.monotonic()
+    declaration = Declaration.objects.select_related("administration").get(pk=declaration.pk)
+    queries = [subject_query(s) for s in subjects]
+    return _record(
+        declaration=declaration,
+        subjects=queries,
+        reason=reason,
+        started=started,
+        scope={s.key for s in queries},
+    )
