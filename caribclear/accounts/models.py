@@ -119,7 +119,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="official_has_administration_and_agency",
                 condition=Q(role__in=[Role.OPERATOR, Role.TUTOR], administration__isnull=True, agency="")
-                | Q(role=Role.SECRETARIAT, administration__isnull=False, agency="")
+                | Q(role__in=[Role.SECRETARIAT, Role.PARTNER], administration__isnull=False, agency="")
                 | (
                     Q(role__in=[r.value for r in OFFICIAL_ROLES], administration__isnull=False)
                     & ~Q(agency="")
@@ -143,6 +143,12 @@ class User(AbstractUser):
     def is_secretariat(self) -> bool:
         """Staff of the regional secretariat: training programmes and regional figures, no member's records."""
         return self.role == Role.SECRETARIAT
+
+    @property
+    def is_partner(self) -> bool:
+        """An analyst of a partner agency (police, IMPACS...): reads only what is released to the agency,
+        over TAXII; no page of the platform's records is theirs."""
+        return self.role == Role.PARTNER
 
     @property
     def needs_second_factor(self) -> bool:

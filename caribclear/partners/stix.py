@@ -45,6 +45,14 @@ TLP_IDS = {
     "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 
+# STIX 2.1's own TLP 1.0 marking definitions (section 7.2.1.4), which many partners' tools still send.
+TLP1_IDS = {
+    "CLEAR": "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+    "GREEN": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    "AMBER": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+    "RED": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+}
+
 # The 3x5x2 information grade as STIX confidence (0-100), after STIX 2.1's Admiralty credibility mapping.
 CONFIDENCE = {"A": 90, "B": 70, "C": 50, "D": 30, "E": 10}
 
@@ -55,6 +63,8 @@ def stix_id(kind: str, key: str) -> str:
 
 SEIZURE_EXTENSION = stix_id("extension-definition", "caribclear:seizure:1")
 GRADING_EXTENSION = stix_id("extension-definition", "caribclear:grading-3x5x2:1")
+ALERT_EXTENSION = stix_id("extension-definition", "caribclear:alert:1")
+SUBJECT_OBSERVABLE = "x-caribclear-subject"
 PLATFORM_IDENTITY = stix_id("identity", "caribclear:platform")
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -104,7 +114,20 @@ def platform_objects() -> list[Any]:
         extension_types=["property-extension"],
         **common,
     )
-    return [identity, seizure, grading]
+    alert = stix2.v21.ExtensionDefinition(
+        id=ALERT_EXTENSION,
+        name="CaribClear alert",
+        description=(
+            "What a customs alert or lookout watches for (person, vessel, company or pattern), the commodity, "
+            "the action requested of whoever meets it, and the subject's identifiers where the reader may "
+            "see them. Indicators' patterns compare an x-caribclear-subject observable (kind, name, "
+            "identifier, nationality, commodity)."
+        ),
+        schema=f"{site}/taxii2/extensions/alert-1.0.json",
+        extension_types=["property-extension"],
+        **common,
+    )
+    return [identity, seizure, grading, alert]
 
 
 def _timestamp(value: Any) -> dt.datetime:
@@ -136,11 +159,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in ("", None, [])}
 
 
-def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
-    """The STIX objects of one seizure, from the reader's view of it."""
-    reference = view.reference
-    marking = [TLP_IDS[view.tlp]]
-    owner = stix2.v21.Identity(
+def _owner(view: RecordView) -> Any:
+    return stix2.v21.Identity(
         id=stix_id("identity", f"administration:{view.owner}"),
         created=EPOCH,
         modified=EPOCH,
@@ -149,6 +169,13 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         sectors=["government-national"],
         object_marking_refs=[TLP_IDS["CLEAR"]],
     )
+
+
+def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of one seizure, from the reader's view of it."""
+    reference = view.reference
+    marking = [TLP_IDS[view.tlp]]
+    owner = _owner(view)
     created = _timestamp(view.created_at)
     common = {
         "created": created,
@@ -221,6 +248,96 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         )
         objects += [organisation, _relationship(incident.id, "related-to", organisation.id, common)]
     return objects
+
+
+def _quote(value: str) -> str:
+    """A string literal of STIX patterning (section 9.5): quotes and backslashes escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def alert_pattern(view: RecordView) -> str:
+    """The alert as a STIX pattern on the platform's subject observable: its kind and commodity, and where
+    the reader may see the subject, its identifiers (any of them) or its name."""
+    subject = SUBJECT_OBSERVABLE
+    terms = [f"{subject}:kind = {_quote(view.subject_kind)}"]
+    if view.commodity:
+        terms.append(f"{subject}:commodity = {_quote(view.commodity)}")
+    identifiers = [i.strip() for i in view.data.get("identifiers", "").split(";") if i.strip()]
+    name = " ".join(p for p in (view.data.get("given_names", ""), view.data.get("surname", "")) if p)
+    if identifiers:
+        terms.append("(" + " OR ".join(f"{subject}:identifier = {_quote(i)}" for i in identifiers) + ")")
+    elif name:
+        terms.append(f"{subject}:name = {_quote(name)}")
+    return "[" + " AND ".join(terms) + "]"
+
+
+def alert_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of one alert or lookout, from the reader's view of it: an `indicator` (the alert's
+    pattern, its validity, grading and markings) and, where the reader may see the subject, the person or
+    company as an `identity` it relates to. A vessel's identifiers stay in the pattern (STIX has no vessel)."""
+    reference = view.reference
+    owner = _owner(view)
+    created = _timestamp(view.created_at)
+    common = {
+        "created": created,
+        "modified": max(modified, created),
+        "created_by_ref": owner.id,
+        "object_marking_refs": [TLP_IDS[view.tlp]],
+    }
+    facts = _clean(
+        {
+            "extension_type": "property-extension",
+            "subject_kind": view.subject_kind,
+            "commodity": view.commodity,
+            "action_requested": view.action_requested,
+            "surname": view.data.get("surname"),
+            "given_names": view.data.get("given_names"),
+            "nationality": view.data.get("nationality"),
+            "identifiers": view.data.get("identifiers"),
+        }
+    )
+    description = "\n\n".join(p for p in (view.pattern, view.action_requested) if p)
+    indicator = stix2.v21.Indicator(
+        id=stix_id("indicator", f"alert:{reference}"),
+        name=f"{reference}: {view.title}",
+        description=description or None,
+        indicator_types=["malicious-activity"],
+        pattern=alert_pattern(view),
+        pattern_type="stix",
+        valid_from=_timestamp(view.valid_from),
+        valid_until=_timestamp(view.valid_until) + dt.timedelta(days=1),
+        confidence=CONFIDENCE.get(view.information_grade),
+        external_references=[{"source_name": "caribclear", "external_id": reference}],
+        extensions={ALERT_EXTENSION: facts, GRADING_EXTENSION: _grading(view)},
+        allow_custom=True,
+        **common,
+    )
+    objects: list[Any] = [owner, indicator]
+    surname = view.data.get("surname", "")
+    if surname and view.subject_kind in ("person", "company"):
+        name = " ".join(p for p in (view.data.get("given_names", ""), surname) if p)
+        subject = stix2.v21.Identity(
+            id=stix_id("identity", f"alert:{reference}:subject"),
+            name=name,
+            identity_class="individual" if view.subject_kind == "person" else "organization",
+            **common,
+        )
+        objects += [subject, _relationship(indicator.id, "related-to", subject.id, common)]
+    return objects
+
+
+def record_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of a seizure or an alert."""
+    if view.record_type == "alert":
+        return alert_objects(view, modified=modified)
+    return seizure_objects(view, modified=modified)
+
+
+def record_stix_id(record_type: str, reference: str) -> str:
+    """The id of a record's main object (the incident of a seizure, the indicator of an alert)."""
+    if record_type == "alert":
+        return stix_id("indicator", f"alert:{reference}")
+    return stix_id("incident", f"seizure:{reference}")
 
 
 def _relationship(source: str, kind: str, target: str, common: dict[str, Any]) -> Any:

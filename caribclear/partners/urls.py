@@ -14,4 +14,14 @@ urlpatterns = [
     path("taxii2/api/collections/<str:collection_id>/", taxii.collection, name="collection"),
     path("taxii2/api/collections/<str:collection_id>/objects/", taxii.objects, name="objects"),
     path("taxii2/api/collections/<str:collection_id>/manifest/", taxii.manifest, name="manifest"),
+    path(
+        "taxii2/api/collections/<str:collection_id>/objects/<str:object_id>/",
+        taxii.object_detail,
+        name="object",
+    ),
+    path(
+        "taxii2/api/collections/<str:collection_id>/objects/<str:object_id>/versions/",
+        taxii.object_versions,
+        name="versions",
+    ),
 ]
