@@ -19,10 +19,15 @@ from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role, TokenScope
 
 class MemberManager(models.Manager["Administration"]):
     """The default manager: member administrations only, so every list, choice, count and sharing form
-    that starts from `Administration.objects` leaves out the secretariat (and later organisations)."""
+    that starts from `Administration.objects` leaves out the secretariat and partner agencies."""
 
     def get_queryset(self) -> models.QuerySet[Administration]:
-        return super().get_queryset().filter(kind=OrganisationKind.MEMBER)
+        queryset = super().get_queryset()
+        # Django builds a record's related managers (an intel record's `released_to`) from this class: those
+        # list every organisation the record names, partner agencies included, not the members only.
+        if getattr(self, "instance", None) is not None:
+            return queryset
+        return queryset.filter(kind=OrganisationKind.MEMBER)
 
 
 class Administration(models.Model):
