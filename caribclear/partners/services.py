@@ -267,7 +267,8 @@ def bundle_take_in(
     extension or its confidence (source "untested"), its validity, and the person or company it relates to
     as the alert's personal subject. An indicator already taken in is skipped. The alerts feed screening
     as every alert does."""
-    if not actor.is_supervisor or actor.administration is None:
+    receiver = actor.administration_id
+    if not actor.is_supervisor or receiver is None:
         raise PermissionDenied
     if source.kind != OrganisationKind.PARTNER:
         raise ValidationError({"source": _("Choose the partner agency the bundle came from.")})
@@ -285,7 +286,7 @@ def bundle_take_in(
     relations = [o for o in objects if o.get("type") == "relationship"]
     known = dict(
         ReceivedObject.objects.filter(
-            administration_id=actor.administration_id,
+            administration_id=receiver,
             stix_id__in=[o["id"] for o in objects if o.get("type") == "indicator"],
         ).values_list("stix_id", "stix_modified")
     )
@@ -334,7 +335,7 @@ def bundle_take_in(
             ) from None
         modified = dt.datetime.fromisoformat(indicator["modified"].replace("Z", "+00:00"))
         ReceivedObject.objects.create(
-            administration_id=actor.administration_id,
+            administration_id=receiver,
             source=source,
             stix_id=indicator["id"],
             stix_modified=modified,

@@ -428,6 +428,14 @@ def _version(obj: Any) -> str:
     return _stamp(obj.get("modified") or obj["created"])
 
 
+def _same_version(wanted: str, version: str) -> bool:
+    try:
+        moment = parse_datetime(wanted)
+    except ValueError:
+        return False
+    return moment is not None and moment.tzinfo is not None and _stamp(moment) == version
+
+
 @require_GET
 @taxii_view
 def object_detail(request: HttpRequest, user: User, collection_id: str, object_id: str) -> HttpResponse:
@@ -439,11 +447,7 @@ def object_detail(request: HttpRequest, user: User, collection_id: str, object_i
     obj, record = found
     wanted = [v.strip() for v in request.GET.get("match[version]", "last").split(",") if v.strip()]
     version = _version(obj)
-    if not any(
-        w in ("last", "first", "all")
-        or (parse_datetime(w) is not None and _stamp(parse_datetime(w)) == version)
-        for w in wanted
-    ):
+    if not any(w in ("last", "first", "all") or _same_version(w, version) for w in wanted):
         return _json({"more": False})
     if record is not None:
         log_reads(user, [redact(user, record)], via=ReadVia.API)

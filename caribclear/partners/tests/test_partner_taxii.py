@@ -243,7 +243,7 @@ def test_releasing_to_a_partner_needs_a_second_official_and_withdrawing_removes_
     collection = collections(world, world["analyst"])["Seizures"]
     assert record.reference in incidents(pull(collection))
     green = world["green"]
-    common = {
+    common: dict[str, Any] = {
         "release_to_all": False,
         "personal_released_to": [],
         "recipients": [],
