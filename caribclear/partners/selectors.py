@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.choices import OrganisationKind
 from caribclear.accounts.models import Administration, User
 from caribclear.core.visibility import get_visible_or_404, visible
-from caribclear.intel.models import Alert
+from caribclear.intel.models import Alert, DisseminatedRecord, Seizure, SeizureCompany, SeizurePerson
 
 from .models import PartnerAgreement, ReceivedObject
 
@@ -18,6 +19,42 @@ from .models import PartnerAgreement, ReceivedObject
 def alert_queryset() -> QuerySet[Alert]:
     """Alerts with what their STIX objects read (owner), for the TAXII server to restrict to a reader."""
     return Alert.objects.select_related("owner")
+
+
+def stix_keys(records: QuerySet[DisseminatedRecord]) -> Iterator[dict[str, Any]]:
+    """For each record of an already restricted queryset, what its STIX ids are made of (reference, owner,
+    port, number of persons and companies): three queries, whatever the number of records."""
+    if records.model is Seizure:
+        pks = records.values("pk")
+        persons = dict(
+            SeizurePerson.objects.filter(seizure__in=pks)
+            .values("seizure")
+            .annotate(n=Count("pk"))
+            .values_list("seizure", "n")
+        )
+        companies = dict(
+            SeizureCompany.objects.filter(seizure__in=pks)
+            .values("seizure")
+            .annotate(n=Count("pk"))
+            .values_list("seizure", "n")
+        )
+        for pk, reference, owner, port in records.values_list(
+            "pk", "reference", "owner__code", "port__locode"
+        ).iterator(chunk_size=5000):
+            yield {
+                "pk": pk,
+                "record_type": "seizure",
+                "reference": reference,
+                "owner": owner,
+                "port": port,
+                "persons": persons.get(pk, 0),
+                "companies": companies.get(pk, 0),
+            }
+        return
+    for pk, reference, owner in records.values_list("pk", "reference", "owner__code").iterator(
+        chunk_size=5000
+    ):
+        yield {"pk": pk, "record_type": "alert", "reference": reference, "owner": owner}
 
 
 def agreement_in_force(*, user: User) -> PartnerAgreement | None:

@@ -61,6 +61,30 @@ def stix_id(kind: str, key: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, key)}"
 
 
+def owner_identity_id(code: str) -> str:
+    return stix_id("identity", f"administration:{code}")
+
+
+def port_location_id(locode: str) -> str:
+    return stix_id("location", f"port:{locode}")
+
+
+def person_identity_id(reference: str, index: int) -> str:
+    return stix_id("identity", f"seizure:{reference}:person:{index}")
+
+
+def company_identity_id(reference: str, index: int) -> str:
+    return stix_id("identity", f"seizure:{reference}:company:{index}")
+
+
+def alert_subject_id(reference: str) -> str:
+    return stix_id("identity", f"alert:{reference}:subject")
+
+
+def relationship_id(source: str, kind: str, target: str) -> str:
+    return stix_id("relationship", f"{source}:{kind}:{target}")
+
+
 SEIZURE_EXTENSION = stix_id("extension-definition", "caribclear:seizure:1")
 GRADING_EXTENSION = stix_id("extension-definition", "caribclear:grading-3x5x2:1")
 ALERT_EXTENSION = stix_id("extension-definition", "caribclear:alert:1")
@@ -161,7 +185,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 def _owner(view: RecordView) -> Any:
     return stix2.v21.Identity(
-        id=stix_id("identity", f"administration:{view.owner}"),
+        id=owner_identity_id(view.owner),
         created=EPOCH,
         modified=EPOCH,
         name=view.owner_label,
@@ -219,7 +243,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         }
     )
     location = stix2.v21.Location(
-        id=stix_id("location", f"port:{view.port}"),
+        id=port_location_id(view.port),
         created=EPOCH,
         modified=EPOCH,
         name=view.port_label,
@@ -232,7 +256,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
     for index, person in enumerate(view.data.get("persons", [])):
         name = " ".join(part for part in (person["given_names"], person["surname"]) if part)
         individual = stix2.v21.Identity(
-            id=stix_id("identity", f"seizure:{reference}:person:{index}"),
+            id=person_identity_id(reference, index),
             name=name,
             identity_class="individual",
             roles=[person["role"]] if person["role"] else None,
@@ -241,7 +265,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         objects += [individual, _relationship(incident.id, "related-to", individual.id, common)]
     for index, company in enumerate(view.data.get("companies", [])):
         organisation = stix2.v21.Identity(
-            id=stix_id("identity", f"seizure:{reference}:company:{index}"),
+            id=company_identity_id(reference, index),
             name=company["name"],
             identity_class="organization",
             **common,
@@ -317,7 +341,7 @@ def alert_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
     if surname and view.subject_kind in ("person", "company"):
         name = " ".join(p for p in (view.data.get("given_names", ""), surname) if p)
         subject = stix2.v21.Identity(
-            id=stix_id("identity", f"alert:{reference}:subject"),
+            id=alert_subject_id(reference),
             name=name,
             identity_class="individual" if view.subject_kind == "person" else "organization",
             **common,
@@ -340,9 +364,31 @@ def record_stix_id(record_type: str, reference: str) -> str:
     return stix_id("incident", f"seizure:{reference}")
 
 
+def possible_ids(
+    *, record_type: str, reference: str, owner: str, port: str = "", persons: int = 0, companies: int = 0
+) -> set[str]:
+    """Every id the objects of one record may have, without building them: how one object is found among
+    many records. Which of them a reader gets still depends on what the reader may see."""
+    main = record_stix_id(record_type, reference)
+    ids = {main, owner_identity_id(owner)}
+
+    def related(kind: str, target: str) -> None:
+        ids.update((target, relationship_id(main, kind, target)))
+
+    if record_type == "alert":
+        related("related-to", alert_subject_id(reference))
+        return ids
+    related("located-at", port_location_id(port))
+    for index in range(persons):
+        related("related-to", person_identity_id(reference, index))
+    for index in range(companies):
+        related("related-to", company_identity_id(reference, index))
+    return ids
+
+
 def _relationship(source: str, kind: str, target: str, common: dict[str, Any]) -> Any:
     return stix2.v21.Relationship(
-        id=stix_id("relationship", f"{source}:{kind}:{target}"),
+        id=relationship_id(source, kind, target),
         source_ref=source,
         relationship_type=kind,
         target_ref=target,

@@ -50,7 +50,7 @@ from caribclear.intel.models import DisseminatedRecord, Operation
 from caribclear.intel.selectors import seizure_queryset
 
 from . import stix
-from .selectors import agreement_in_force, alert_queryset
+from .selectors import agreement_in_force, alert_queryset, stix_keys
 
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
@@ -386,31 +386,22 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
 
 def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, DisseminatedRecord | None] | None:
     """The object `object_id` of the collection as the reader may see it, with the record it comes from
-    (None for the platform's own objects and the TLP definitions). A record's main object (incident,
-    indicator) is found from the references; its other objects by building the records' objects in turn.
-    Nothing is logged here."""
+    (None for the platform's own objects and the TLP definitions). The record is found from what its ids
+    are made of, without building any STIX; then that record's objects are built. Nothing is logged here."""
     for obj in stix.with_definitions([]):
         if obj.id == object_id:
             return obj, None
     for label, marking_id in stix.TLP_IDS.items():
         if marking_id == object_id:
             return stix.tlp_marking(label), None
-    kind = object_id.split("--", 1)[0]
     records = collection.records(user)
-    if kind in ("incident", "indicator"):
-        record_type = "seizure" if kind == "incident" else "alert"
-        if record_type != collection.kind:
-            return None
-        for pk, reference in records.values_list("pk", "reference").iterator(chunk_size=2000):
-            if stix.record_stix_id(record_type, reference) == object_id:
-                record = records.get(pk=pk)
-                main = stix.record_objects(redact(user, record), modified=record.updated_at)[1]
-                return main, record
-        return None
-    for record in records.iterator(chunk_size=200):
-        for obj in stix.record_objects(redact(user, record), modified=record.updated_at):
-            if obj.id == object_id:
-                return obj, record
+    for keys in stix_keys(records):
+        pk = keys.pop("pk")
+        if object_id in stix.possible_ids(**keys):
+            record = records.get(pk=pk)
+            built = stix.record_objects(redact(user, record), modified=record.updated_at)
+            # The id may be one the reader does not get (a person withheld): then it does not exist.
+            return next(((obj, record) for obj in built if obj.id == object_id), None)
     return None
 
 
