@@ -154,6 +154,10 @@ def platform_objects() -> list[Any]:
     return [identity, seizure, grading, alert]
 
 
+# How many objects `platform_objects` gives (a page of a collection counts them against its limit).
+PLATFORM_OBJECT_COUNT = 4
+
+
 def _timestamp(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value

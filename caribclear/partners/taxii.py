@@ -336,14 +336,17 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
         return result
     window, more, limit, offset = result
     built: dict[str, Any] = {}
+    markings: set[str] = set()  # the TLP definitions the page will carry
     served: list[DisseminatedRecord] = []
     views = []
     for record in window:
         view = redact(user, record)
         fresh = {o.id: o for o in stix.record_objects(view, modified=record.updated_at) if o.id not in built}
-        if served and len(stix.with_definitions([*built.values(), *fresh.values()])) > limit:
+        used = markings | {ref for o in fresh.values() for ref in o.get("object_marking_refs", [])}
+        if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(built) + len(fresh) > limit:
             more = True
             break
+        markings = used
         built.update(fresh)
         served.append(record)
         views.append(view)
