@@ -225,6 +225,7 @@ def test_partner_pages_are_for_their_users_only(client, staff, impacs, superviso
         assert client.get(url).status_code == 404
     analyst = make_user(role=Role.PARTNER, administration=impacs)
     sign_in(client, analyst)
+    assert client.get("/").url == reverse("accounts:api_tokens")  # their work: the TAXII token
     for url in [
         *officer_pages,
         reverse("partners:received"),
