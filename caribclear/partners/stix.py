@@ -154,6 +154,34 @@ def platform_objects() -> list[Any]:
     return [identity, seizure, grading, alert]
 
 
+# The fields of a reader's view that the STIX objects are built from (`redact(..., only=...)`): the view
+# holds no more, so the access log names exactly what left in the bundle, and no label is computed for
+# nothing. Personal ones (persons, companies, the alert's subject) are still there only where released.
+_GRADED = [
+    "reference",
+    "owner",
+    "owner_label",
+    "tlp",
+    "created_at",
+    "source_reliability",
+    "information_grade",
+]
+_GRADED += ["handling_code", "grading", "handling_conditions"]
+STIX_FIELDS = {
+    "seizure": [
+        *_GRADED,
+        *("occurred_on", "commodity", "commodity_label", "description", "quantity", "unit"),
+        *("estimated_value_usd", "detection_method", "concealment_method", "route_origin", "route_transit"),
+        *("route_destination", "conveyance", "port", "port_label", "latitude", "longitude"),
+        *("persons", "companies"),
+    ],
+    "alert": [
+        *_GRADED,
+        *("subject_kind", "commodity", "action_requested", "pattern", "title", "valid_from", "valid_until"),
+        *("surname", "given_names", "nationality", "identifiers"),
+    ],
+}
+
 # How many objects `platform_objects` gives (a page of a collection counts them against its limit).
 PLATFORM_OBJECT_COUNT = 4
 

@@ -340,7 +340,7 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
     served: list[DisseminatedRecord] = []
     views = []
     for record in window:
-        view = redact(user, record)
+        view = redact(user, record, only=stix.STIX_FIELDS[record.record_type])
         fresh = {o.id: o for o in stix.record_objects(view, modified=record.updated_at) if o.id not in built}
         used = markings | {ref for o in fresh.values() for ref in o.get("object_marking_refs", [])}
         if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(built) + len(fresh) > limit:
@@ -402,7 +402,9 @@ def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, Diss
         pk = keys.pop("pk")
         if object_id in stix.possible_ids(**keys):
             record = records.get(pk=pk)
-            built = stix.record_objects(redact(user, record), modified=record.updated_at)
+            built = stix.record_objects(
+                redact(user, record, only=stix.STIX_FIELDS[record.record_type]), modified=record.updated_at
+            )
             # The id may be one the reader does not get (a person withheld): then it does not exist.
             return next(((obj, record) for obj in built if obj.id == object_id), None)
     return None
@@ -444,7 +446,7 @@ def object_detail(request: HttpRequest, user: User, collection_id: str, object_i
     if not any(w in ("last", "first", "all") or _same_version(w, version) for w in wanted):
         return _json({"more": False})
     if record is not None:
-        log_reads(user, [redact(user, record)], via=ReadVia.API)
+        log_reads(user, [redact(user, record, only=stix.STIX_FIELDS[record.record_type])], via=ReadVia.API)
         headers = _headers([record])
     else:
         headers = {}
