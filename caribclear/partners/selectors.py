@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -38,7 +38,8 @@ def stix_keys(records: QuerySet[DisseminatedRecord]) -> Iterator[dict[str, Any]]
             .annotate(n=Count("pk"))
             .values_list("seizure", "n")
         )
-        for pk, reference, owner, port in records.values_list(
+        seizures = cast(QuerySet[Seizure], records)
+        for pk, reference, owner, port in seizures.values_list(
             "pk", "reference", "owner__code", "port__locode"
         ).iterator(chunk_size=5000):
             yield {
