@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     SECRETARIAT = "secretariat", _("Secretariat programme staff")
     TUTOR = "tutor", _("External tutor")
+    PARTNER = "partner", _("Partner agency analyst")
 
 
 # Officials of a member administration: the only accounts that see its clearance and intelligence records.
@@ -20,6 +21,7 @@ class OrganisationKind(models.TextChoices):
 
     MEMBER = "member", _("Member administration")
     SECRETARIAT = "secretariat", _("Regional secretariat")
+    PARTNER = "partner", _("Partner agency")
 
 
 class Agency(models.TextChoices):
@@ -34,12 +36,14 @@ class TokenScope(models.TextChoices):
     READ = "read", _("Read")
     FILE = "file", _("File")
     INTEL = "intel", _("Intelligence")
+    TAXII = "taxii", _("TAXII feed")
 
 
 TOKEN_SCOPE_HELP = {
     TokenScope.READ: _("look up records"),
     TokenScope.FILE: _("create, change, submit and cancel records"),
     TokenScope.INTEL: _("read and record intelligence (officials, in a session signed in with two steps)"),
+    TokenScope.TAXII: _("pull shared intelligence as STIX over TAXII 2.1, and nothing else"),
 }
 
 

@@ -152,7 +152,10 @@ class ApiTokenForm(forms.Form):
             (value, f"{TokenScope(value).label}: {TOKEN_SCOPE_HELP[TokenScope(value)]}")
             for value in allowed_scopes
         ]
-        scopes.initial = [v for v in allowed_scopes if v != TokenScope.INTEL]
+        # Wider scopes are chosen on purpose; a partner's only scope is TAXII, so it is ticked.
+        scopes.initial = [v for v in allowed_scopes if v not in (TokenScope.INTEL, TokenScope.TAXII)] or list(
+            allowed_scopes
+        )
         lifetime = cast(forms.TypedChoiceField, self.fields["lifetime_days"])
         lifetime.choices = [
             (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})

@@ -19,10 +19,15 @@ from .choices import OFFICIAL_ROLES, Agency, OrganisationKind, Role, TokenScope
 
 class MemberManager(models.Manager["Administration"]):
     """The default manager: member administrations only, so every list, choice, count and sharing form
-    that starts from `Administration.objects` leaves out the secretariat (and later organisations)."""
+    that starts from `Administration.objects` leaves out the secretariat and partner agencies."""
 
     def get_queryset(self) -> models.QuerySet[Administration]:
-        return super().get_queryset().filter(kind=OrganisationKind.MEMBER)
+        queryset = super().get_queryset()
+        # Django builds a record's related managers (an intel record's `released_to`) from this class: those
+        # list every organisation the record names, partner agencies included, not the members only.
+        if getattr(self, "instance", None) is not None:
+            return queryset
+        return queryset.filter(kind=OrganisationKind.MEMBER)
 
 
 class Administration(models.Model):
@@ -119,7 +124,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="official_has_administration_and_agency",
                 condition=Q(role__in=[Role.OPERATOR, Role.TUTOR], administration__isnull=True, agency="")
-                | Q(role=Role.SECRETARIAT, administration__isnull=False, agency="")
+                | Q(role__in=[Role.SECRETARIAT, Role.PARTNER], administration__isnull=False, agency="")
                 | (
                     Q(role__in=[r.value for r in OFFICIAL_ROLES], administration__isnull=False)
                     & ~Q(agency="")
@@ -143,6 +148,12 @@ class User(AbstractUser):
     def is_secretariat(self) -> bool:
         """Staff of the regional secretariat: training programmes and regional figures, no member's records."""
         return self.role == Role.SECRETARIAT
+
+    @property
+    def is_partner(self) -> bool:
+        """An analyst of a partner agency (police, IMPACS...): reads only what is released to the agency,
+        over TAXII; no page of the platform's records is theirs."""
+        return self.role == Role.PARTNER
 
     @property
     def needs_second_factor(self) -> bool:

@@ -249,10 +249,14 @@ def totp_device_disable(*, user: User, code: str) -> bool:
 
 def api_token_scopes_allowed(*, user: User, second_factor: bool) -> list[str]:
     """The scopes an account may give its tokens: everyone reads and files; officials also reach
-    intelligence, but only with a token created in a session that passed the second factor."""
+    intelligence and the TAXII feed, but only with a token created in a session that passed the second
+    factor. A partner agency's analyst may give only the TAXII scope (and only after the second factor):
+    their token reads the feed and nothing else."""
+    if user.is_partner:
+        return [TokenScope.TAXII.value] if second_factor else []
     scopes = [TokenScope.READ.value, TokenScope.FILE.value]
     if user.is_official and second_factor:
-        scopes.append(TokenScope.INTEL.value)
+        scopes += [TokenScope.INTEL.value, TokenScope.TAXII.value]
     return scopes
 
 
@@ -279,7 +283,7 @@ def api_token_create(
     elif set(chosen) - set(allowed):
         errors["scopes"] = (
             _("Intelligence needs a session signed in with your authenticator code: sign out and in again.")
-            if user.is_official and TokenScope.INTEL in chosen
+            if (user.is_official or user.is_partner) and {TokenScope.INTEL, TokenScope.TAXII} & set(chosen)
             else _("Your account cannot give a token this scope.")
         )
     if lifetime_days not in TOKEN_LIFETIMES:

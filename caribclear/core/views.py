@@ -17,6 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         if getattr(user, "is_operator", False):
             return redirect("clearance:home")
+        if getattr(user, "is_partner", False):  # a partner agency's analyst: their work is the TAXII token
+            return redirect("accounts:api_tokens")
         return redirect("officer:queue" if getattr(user, "is_official", False) else "training:home")
     return render(request, "core/home.html")
 

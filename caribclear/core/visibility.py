@@ -138,6 +138,17 @@ def is_official(reader: Any) -> bool:
     )
 
 
+def is_partner(reader: Any) -> bool:
+    """An analyst of a partner agency (an organisation of kind "partner"): sees only what is released to
+    the agency, and no operational record."""
+    return (
+        not is_administration(reader)
+        and is_signed_in(reader)
+        and bool(getattr(reader, "is_partner", False))
+        and administration_id(reader) is not None
+    )
+
+
 def is_supervisor(reader: Any) -> bool:
     return is_official(reader) and bool(getattr(reader, "is_supervisor", False))
 

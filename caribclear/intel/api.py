@@ -14,6 +14,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import intel_token
+from caribclear.accounts.choices import OrganisationKind
 from caribclear.accounts.models import Administration, User
 from caribclear.core.api_kit import Date, LimitOffset, Mapped, Reference, Text
 from caribclear.reference.models import Port
@@ -148,7 +149,12 @@ def _out(view: RecordView) -> dict[str, Any]:
 
 
 def _administrations(codes: list[str]) -> list[Administration]:
-    found = list(Administration.objects.filter(code__in=[c.upper() for c in codes]))
+    # Members and partner agencies (never the secretariat): a release may name either.
+    found = list(
+        Administration.organisations.filter(
+            code__in=[c.upper() for c in codes], kind__in=[OrganisationKind.MEMBER, OrganisationKind.PARTNER]
+        )
+    )
     if len(found) != len(set(codes)):
         from django.core.exceptions import ValidationError
 

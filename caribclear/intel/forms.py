@@ -7,6 +7,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from caribclear.accounts.choices import OrganisationKind
 from caribclear.accounts.models import Administration, User
 from caribclear.core.forms import BoundedDateField, bound_objects, bound_value, bounded_formfield
 
@@ -41,6 +42,13 @@ def _members(exclude: Administration | None = None) -> Any:
     return qs.exclude(pk=exclude.pk) if exclude else qs
 
 
+def _members_and_partners(exclude: Administration) -> Any:
+    """Who a record may be released to: the other members, and the partner agencies (police, IMPACS...)
+    that the secretariat registered, which then read it over TAXII as their agreement allows."""
+    kinds = [OrganisationKind.MEMBER, OrganisationKind.PARTNER]
+    return Administration.organisations.filter(is_active=True, kind__in=kinds).exclude(pk=exclude.pk)
+
+
 def _names(items: Any) -> str:
     return ", ".join(str(item) for item in items)
 
@@ -69,8 +77,10 @@ class DisseminationMixin(forms.Form):
     )
 
     def setup_dissemination(self, administration: Administration) -> None:
-        self.fields["released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
-        self.fields["personal_released_to"].queryset = _members(administration)  # type: ignore[attr-defined]
+        self.fields["released_to"].queryset = _members_and_partners(administration)  # type: ignore[attr-defined]
+        self.fields["personal_released_to"].queryset = _members_and_partners(  # type: ignore[attr-defined]
+            administration
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -222,8 +222,11 @@ def widening_reasons(before: dict[str, Any], after: dict[str, Any]) -> list[str]
 def _values(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {
         **snapshot,
-        "released_to": list(Administration.objects.filter(pk__in=snapshot["released_to"])),
-        "personal_released_to": list(Administration.objects.filter(pk__in=snapshot["personal_released_to"])),
+        # `organisations`: a release may name partner agencies beside members.
+        "released_to": list(Administration.organisations.filter(pk__in=snapshot["released_to"])),
+        "personal_released_to": list(
+            Administration.organisations.filter(pk__in=snapshot["personal_released_to"])
+        ),
         "recipients": list(User.objects.filter(pk__in=snapshot["recipients"])),
     }
 

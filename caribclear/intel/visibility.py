@@ -12,6 +12,13 @@ at all), existence and non-personal fields of record R are visible when any of t
   6. R is not TLP:RED, belongs to an operation, and A takes part in that operation.
 Any other record does not exist for U: every view answers 404.
 
+For a reader U who is an analyst of partner agency P (police, CARICOM IMPACS...: an organisation of kind
+"partner", never a member), R is visible when R is not TLP:RED and R's release list names P (whatever the
+label: "all members" and the region-wide TLP:CLEAR and TLP:GREEN do not reach a partner), or R is TLP:RED
+and U is one of its named recipients. A partner sees no operation and no access log. Personal fields follow
+the same rule as for members (a legal basis and P in R.personal_released_to). What a partner may receive
+under its agreement (its categories, the agreement's dates) narrows this further in `partners`.
+
 Personal fields (see `intel/access.py` for which and how they are withheld) are visible only when R is
 visible and either A owns R, or R states a legal basis and A is in R.personal_released_to. "view"
 annotates each record with `personal_visible`; "aggregate" (charts, counts) does not, as aggregates never
@@ -37,6 +44,7 @@ from caribclear.core.visibility import (
     administration_id,
     is_administration,
     is_official,
+    is_partner,
     register,
     visible,
 )
@@ -79,9 +87,17 @@ def _member_q(model: type[Model], administration_id: int) -> Q:
     )
 
 
+def _partner_q(model: type[Model], organisation_id: int, user_id: int) -> Q:
+    return (
+        ~Q(tlp=Tlp.RED) & Q(pk__in=_m2m_ids(model, "released_to", "administration_id", organisation_id))
+    ) | (Q(tlp=Tlp.RED) & Q(pk__in=_m2m_ids(model, "recipients", "user_id", user_id)))
+
+
 def visible_q(reader: Any, model: type[Model]) -> Q | None:
     """The condition for records of `model` that `reader` may see; None when the reader may see none."""
     own = administration_id(reader)
+    if is_partner(reader) and own is not None:
+        return _partner_q(model, own, reader.pk)
     if not is_official(reader) or own is None:
         return None
     condition = _member_q(model, own)

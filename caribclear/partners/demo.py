@@ -1,5 +1,6 @@
-"""Demo data of partner sharing: two of Antigua's seizures, one released to Barbados (pulled over TAXII
-by Barbados' officials) and one marked for the WCO's CEN."""
+"""Demo data of partner sharing: CARICOM IMPACS as a partner agency with its agreement and an analyst;
+two of Antigua's seizures, one released to Barbados and IMPACS (pulled over TAXII by Barbados' officials
+and IMPACS' analyst) and one marked for the WCO's CEN."""
 
 from __future__ import annotations
 
@@ -9,15 +10,44 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration, User
 from caribclear.intel.services import seizure_create
 from caribclear.reference.models import Port
 
 from .cen import seizure_mark_for_cen
-from .models import CenMark
+from .choices import Category
+from .models import CenMark, PartnerAgreement
+from .services import partner_account_create, partner_agency_create
+
+
+def _seed_partner_agency(write: Callable[[str], None]) -> Administration | None:
+    existing = PartnerAgreement.objects.select_related("organisation").first()
+    if existing is not None:
+        return existing.organisation
+    staff = User.objects.filter(role=Role.SECRETARIAT).order_by("pk").first()
+    if staff is None:
+        return None
+    agency = partner_agency_create(
+        actor=staff,
+        name="CARICOM IMPACS",
+        legal_basis="MOU CCLEC-IMPACS on information sharing, art. 4",
+        signed_on=dt.date(2026, 1, 15),
+        expires_on=None,
+        categories=[Category.SEIZURE_DRUGS, Category.SEIZURE_FIREARMS, Category.ALERT_PERSON],
+    )
+    partner_account_create(
+        actor=staff, agency=agency, email="analyst@impacs.demo", first_name="Renée", last_name="Charles"
+    )
+    write(
+        f"Partner agency: {agency.name} ({agency.code}), kept by {staff.email} under Partner agencies; its "
+        "analyst analyst@impacs.demo sets a password from the e-mailed link and pulls over TAXII."
+    )
+    return agency
 
 
 def seed_partners_demo(*, officials: list[User], write: Callable[[str], None]) -> None:
+    impacs = _seed_partner_agency(write)
     if CenMark.objects.exists():
         return
     supervisor = next(o for o in officials if o.email == "supervisor@antigua.demo")
@@ -49,7 +79,7 @@ def seed_partners_demo(*, officials: list[User], write: Callable[[str], None]) -
             "tlp": "AMBER",
             "narrative": "The master said the boat had been chartered in Grenada.",
         },
-        released_to=[barbados],
+        released_to=[barbados, *([impacs] if impacs else [])],
         persons=[{"surname": "Moreau", "given_names": "Jacques", "nationality": "FR", "role": "master"}],
     )
     to_cen = seizure_create(
@@ -68,7 +98,7 @@ def seed_partners_demo(*, officials: list[User], write: Callable[[str], None]) -
     )
     seizure_mark_for_cen(actor=supervisor, seizure=to_cen)
     write(
-        f"Partner sharing: seizure {released.reference} (AMBER, released to Barbados) is served over TAXII 2.1 "
+        f"Partner sharing: seizure {released.reference} (AMBER, released to Barbados and IMPACS) is served over TAXII 2.1 "
         "at /taxii2/ to an official's API token; "
         f"{to_cen.reference} is marked for the WCO CEN export (supervisor@antigua.demo: CEN export)."
     )

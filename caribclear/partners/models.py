@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .choices import Received
 
 
 class CenMark(models.Model):
@@ -22,3 +26,79 @@ class CenMark(models.Model):
 
     def __str__(self) -> str:
         return f"CEN: {self.seizure_id}"
+
+
+class PartnerAgreement(models.Model):
+    """The terms under which a partner agency (an organisation of kind "partner") receives intelligence:
+    the legal basis (treaty article, memorandum of understanding), its dates, and the categories of record
+    it may receive. Kept by the secretariat. Without an agreement in force the agency receives nothing."""
+
+    organisation = models.OneToOneField(
+        "accounts.Administration",
+        verbose_name=_("partner agency"),
+        on_delete=models.CASCADE,
+        related_name="partner_agreement",
+    )
+    legal_basis = models.CharField(
+        _("legal basis"),
+        max_length=300,
+        help_text=_(
+            "The treaty article, memorandum of understanding or law under which the agency receives."
+        ),
+    )
+    signed_on = models.DateField(_("signed on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    categories = models.JSONField(_("categories it may receive"), default=list)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partner agreement")
+        verbose_name_plural = _("partner agreements")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.legal_basis}"
+
+    def in_force_on(self, day: Any) -> bool:
+        return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+    def commodities(self) -> list[str]:
+        return [c.split(":", 1)[1] for c in self.categories if c.startswith("seizure:")]
+
+    def alert_subjects(self) -> list[str]:
+        return [c.split(":", 1)[1] for c in self.categories if c.startswith("alert:")]
+
+
+class ReceivedObject(models.Model):
+    """A STIX object taken in from outside (a partner's bundle) and the intel alert it became, with its
+    source and TLP, so analysts see where it came from."""
+
+    administration = models.ForeignKey(
+        "accounts.Administration", verbose_name=_("received by"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stix_id = models.CharField(_("STIX id"), max_length=100)
+    stix_modified = models.DateTimeField(_("version"))
+    tlp = models.CharField(_("TLP label"), max_length=12)
+    alert = models.OneToOneField("intel.Alert", on_delete=models.CASCADE, related_name="received_as")
+    received_via = models.CharField(_("received through"), max_length=10, choices=Received.choices)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("received STIX object")
+        verbose_name_plural = _("received STIX objects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "stix_id"], name="received_once_per_administration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.stix_id

@@ -45,6 +45,14 @@ TLP_IDS = {
     "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 
+# STIX 2.1's own TLP 1.0 marking definitions (section 7.2.1.4), which many partners' tools still send.
+TLP1_IDS = {
+    "CLEAR": "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+    "GREEN": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    "AMBER": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+    "RED": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+}
+
 # The 3x5x2 information grade as STIX confidence (0-100), after STIX 2.1's Admiralty credibility mapping.
 CONFIDENCE = {"A": 90, "B": 70, "C": 50, "D": 30, "E": 10}
 
@@ -53,8 +61,34 @@ def stix_id(kind: str, key: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, key)}"
 
 
+def owner_identity_id(code: str) -> str:
+    return stix_id("identity", f"administration:{code}")
+
+
+def port_location_id(locode: str) -> str:
+    return stix_id("location", f"port:{locode}")
+
+
+def person_identity_id(reference: str, index: int) -> str:
+    return stix_id("identity", f"seizure:{reference}:person:{index}")
+
+
+def company_identity_id(reference: str, index: int) -> str:
+    return stix_id("identity", f"seizure:{reference}:company:{index}")
+
+
+def alert_subject_id(reference: str) -> str:
+    return stix_id("identity", f"alert:{reference}:subject")
+
+
+def relationship_id(source: str, kind: str, target: str) -> str:
+    return stix_id("relationship", f"{source}:{kind}:{target}")
+
+
 SEIZURE_EXTENSION = stix_id("extension-definition", "caribclear:seizure:1")
 GRADING_EXTENSION = stix_id("extension-definition", "caribclear:grading-3x5x2:1")
+ALERT_EXTENSION = stix_id("extension-definition", "caribclear:alert:1")
+SUBJECT_OBSERVABLE = "x-caribclear-subject"
 PLATFORM_IDENTITY = stix_id("identity", "caribclear:platform")
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -104,7 +138,52 @@ def platform_objects() -> list[Any]:
         extension_types=["property-extension"],
         **common,
     )
-    return [identity, seizure, grading]
+    alert = stix2.v21.ExtensionDefinition(
+        id=ALERT_EXTENSION,
+        name="CaribClear alert",
+        description=(
+            "What a customs alert or lookout watches for (person, vessel, company or pattern), the commodity, "
+            "the action requested of whoever meets it, and the subject's identifiers where the reader may "
+            "see them. Indicators' patterns compare an x-caribclear-subject observable (kind, name, "
+            "identifier, nationality, commodity)."
+        ),
+        schema=f"{site}/taxii2/extensions/alert-1.0.json",
+        extension_types=["property-extension"],
+        **common,
+    )
+    return [identity, seizure, grading, alert]
+
+
+# The fields of a reader's view that the STIX objects are built from (`redact(..., only=...)`): the view
+# holds no more, so the access log names exactly what left in the bundle, and no label is computed for
+# nothing. Personal ones (persons, companies, the alert's subject) are still there only where released.
+_GRADED = [
+    "reference",
+    "owner",
+    "owner_label",
+    "tlp",
+    "created_at",
+    "source_reliability",
+    "information_grade",
+]
+_GRADED += ["handling_code", "grading", "handling_conditions"]
+STIX_FIELDS = {
+    "seizure": [
+        *_GRADED,
+        *("occurred_on", "commodity", "commodity_label", "description", "quantity", "unit"),
+        *("estimated_value_usd", "detection_method", "concealment_method", "route_origin", "route_transit"),
+        *("route_destination", "conveyance", "port", "port_label", "latitude", "longitude"),
+        *("persons", "companies"),
+    ],
+    "alert": [
+        *_GRADED,
+        *("subject_kind", "commodity", "action_requested", "pattern", "title", "valid_from", "valid_until"),
+        *("surname", "given_names", "nationality", "identifiers"),
+    ],
+}
+
+# How many objects `platform_objects` gives (a page of a collection counts them against its limit).
+PLATFORM_OBJECT_COUNT = 4
 
 
 def _timestamp(value: Any) -> dt.datetime:
@@ -136,12 +215,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in ("", None, [])}
 
 
-def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
-    """The STIX objects of one seizure, from the reader's view of it."""
-    reference = view.reference
-    marking = [TLP_IDS[view.tlp]]
-    owner = stix2.v21.Identity(
-        id=stix_id("identity", f"administration:{view.owner}"),
+def _owner(view: RecordView) -> Any:
+    return stix2.v21.Identity(
+        id=owner_identity_id(view.owner),
         created=EPOCH,
         modified=EPOCH,
         name=view.owner_label,
@@ -149,6 +225,13 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         sectors=["government-national"],
         object_marking_refs=[TLP_IDS["CLEAR"]],
     )
+
+
+def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of one seizure, from the reader's view of it."""
+    reference = view.reference
+    marking = [TLP_IDS[view.tlp]]
+    owner = _owner(view)
     created = _timestamp(view.created_at)
     common = {
         "created": created,
@@ -192,7 +275,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         }
     )
     location = stix2.v21.Location(
-        id=stix_id("location", f"port:{view.port}"),
+        id=port_location_id(view.port),
         created=EPOCH,
         modified=EPOCH,
         name=view.port_label,
@@ -205,7 +288,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
     for index, person in enumerate(view.data.get("persons", [])):
         name = " ".join(part for part in (person["given_names"], person["surname"]) if part)
         individual = stix2.v21.Identity(
-            id=stix_id("identity", f"seizure:{reference}:person:{index}"),
+            id=person_identity_id(reference, index),
             name=name,
             identity_class="individual",
             roles=[person["role"]] if person["role"] else None,
@@ -214,7 +297,7 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
         objects += [individual, _relationship(incident.id, "related-to", individual.id, common)]
     for index, company in enumerate(view.data.get("companies", [])):
         organisation = stix2.v21.Identity(
-            id=stix_id("identity", f"seizure:{reference}:company:{index}"),
+            id=company_identity_id(reference, index),
             name=company["name"],
             identity_class="organization",
             **common,
@@ -223,9 +306,121 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
     return objects
 
 
+def _quote(value: str) -> str:
+    """A string literal of STIX patterning (section 9.5): quotes and backslashes escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def alert_pattern(view: RecordView) -> str:
+    """The alert as a STIX pattern on the platform's subject observable: its kind and commodity, and where
+    the reader may see the subject, its identifiers (any of them) or its name."""
+    subject = SUBJECT_OBSERVABLE
+    terms = [f"{subject}:kind = {_quote(view.subject_kind)}"]
+    if view.commodity:
+        terms.append(f"{subject}:commodity = {_quote(view.commodity)}")
+    identifiers = [i.strip() for i in view.data.get("identifiers", "").split(";") if i.strip()]
+    name = " ".join(p for p in (view.data.get("given_names", ""), view.data.get("surname", "")) if p)
+    if identifiers:
+        terms.append("(" + " OR ".join(f"{subject}:identifier = {_quote(i)}" for i in identifiers) + ")")
+    elif name:
+        terms.append(f"{subject}:name = {_quote(name)}")
+    return "[" + " AND ".join(terms) + "]"
+
+
+def alert_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of one alert or lookout, from the reader's view of it: an `indicator` (the alert's
+    pattern, its validity, grading and markings) and, where the reader may see the subject, the person or
+    company as an `identity` it relates to. A vessel's identifiers stay in the pattern (STIX has no vessel)."""
+    reference = view.reference
+    owner = _owner(view)
+    created = _timestamp(view.created_at)
+    common = {
+        "created": created,
+        "modified": max(modified, created),
+        "created_by_ref": owner.id,
+        "object_marking_refs": [TLP_IDS[view.tlp]],
+    }
+    facts = _clean(
+        {
+            "extension_type": "property-extension",
+            "subject_kind": view.subject_kind,
+            "commodity": view.commodity,
+            "action_requested": view.action_requested,
+            "surname": view.data.get("surname"),
+            "given_names": view.data.get("given_names"),
+            "nationality": view.data.get("nationality"),
+            "identifiers": view.data.get("identifiers"),
+        }
+    )
+    description = "\n\n".join(p for p in (view.pattern, view.action_requested) if p)
+    indicator = stix2.v21.Indicator(
+        id=stix_id("indicator", f"alert:{reference}"),
+        name=f"{reference}: {view.title}",
+        description=description or None,
+        indicator_types=["malicious-activity"],
+        pattern=alert_pattern(view),
+        pattern_type="stix",
+        valid_from=_timestamp(view.valid_from),
+        valid_until=_timestamp(view.valid_until) + dt.timedelta(days=1),
+        confidence=CONFIDENCE.get(view.information_grade),
+        external_references=[{"source_name": "caribclear", "external_id": reference}],
+        extensions={ALERT_EXTENSION: facts, GRADING_EXTENSION: _grading(view)},
+        allow_custom=True,
+        **common,
+    )
+    objects: list[Any] = [owner, indicator]
+    surname = view.data.get("surname", "")
+    if surname and view.subject_kind in ("person", "company"):
+        name = " ".join(p for p in (view.data.get("given_names", ""), surname) if p)
+        subject = stix2.v21.Identity(
+            id=alert_subject_id(reference),
+            name=name,
+            identity_class="individual" if view.subject_kind == "person" else "organization",
+            **common,
+        )
+        objects += [subject, _relationship(indicator.id, "related-to", subject.id, common)]
+    return objects
+
+
+def record_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
+    """The STIX objects of a seizure or an alert."""
+    if view.record_type == "alert":
+        return alert_objects(view, modified=modified)
+    return seizure_objects(view, modified=modified)
+
+
+def record_stix_id(record_type: str, reference: str) -> str:
+    """The id of a record's main object (the incident of a seizure, the indicator of an alert)."""
+    if record_type == "alert":
+        return stix_id("indicator", f"alert:{reference}")
+    return stix_id("incident", f"seizure:{reference}")
+
+
+def possible_ids(
+    *, record_type: str, reference: str, owner: str, port: str = "", persons: int = 0, companies: int = 0
+) -> set[str]:
+    """Every id the objects of one record may have, without building them: how one object is found among
+    many records. Which of them a reader gets still depends on what the reader may see."""
+    main = record_stix_id(record_type, reference)
+    ids = {main, owner_identity_id(owner)}
+
+    def related(kind: str, target: str) -> None:
+        ids.update((target, relationship_id(main, kind, target)))
+
+    if record_type == "alert":
+        related("related-to", alert_subject_id(reference))
+        return ids
+    related("located-at", port_location_id(port))
+    for index in range(persons):
+        related("related-to", person_identity_id(reference, index))
+    for index in range(companies):
+        related("related-to", company_identity_id(reference, index))
+    return ids
+
+
 def _relationship(source: str, kind: str, target: str, common: dict[str, Any]) -> Any:
     return stix2.v21.Relationship(
-        id=stix_id("relationship", f"{source}:{kind}:{target}"),
+        id=relationship_id(source, kind, target),
         source_ref=source,
         relationship_type=kind,
         target_ref=target,

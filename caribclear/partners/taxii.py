@@ -2,16 +2,21 @@
 
 Endpoints: discovery (`/taxii2/`), one API root (`/taxii2/api/`), its collections, and for each
 collection its objects (STIX 2.1, built by `stix.py`) and manifest, with `added_after` and `limit`
-filtering and opaque `next` paging. Read-only: no collection accepts objects (`can_write` false).
+filtering and opaque `next` paging; one object by id, and its versions (the platform keeps the current
+version of each record, so an object has one version: its `modified`). Read-only: no collection accepts
+objects (`can_write` false); partners' bundles are taken in by upload (`services.bundle_take_in`).
 
-Who: an official's API token (`Authorization: Bearer cc_...`), as for the platform's API. The records
+Who: an API token with the `taxii` scope (`Authorization: Bearer cc_...`) of an official, or of a partner
+agency's analyst whose agreement is in force (a partner's token carries that scope only, so it reads
+TAXII and nothing else). A token without the scope is 403 (`insufficient_scope`). The records
 come from `intel.access` only (`visible_records`, then `read`, which redacts each record for the reader
 and writes one access-log row per record, `via` API), so a TAXII pull sees exactly what the reader's
 screens show and is logged as they are; a withdrawn release is gone from the next pull.
 
-Collections, one per sharing group the reader belongs to: `region` (every record shared with the
-reader: their own administration's, and those other members released to it) and one per operation
-their administration takes part in.
+Collections, two per sharing group the reader belongs to (seizures as incidents, alerts as indicators):
+for an official, the region (every record shared with the reader: their own administration's, and those
+other members released to it) and each operation their administration takes part in; for a partner, what
+is released to its agency, narrowed to the categories of its agreement.
 
 "date added" is the record's last change (`updated_at`): a record whose content or handling changes is
 served again to a client polling with `added_after`.
@@ -35,15 +40,17 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
+from caribclear.accounts.choices import TokenScope
 from caribclear.accounts.models import User
 from caribclear.accounts.selectors import user_for_api_token
 from caribclear.core.visibility import visible
 from caribclear.intel.access import log_reads, redact, visible_records
 from caribclear.intel.choices import ReadVia
-from caribclear.intel.models import Operation, Seizure
+from caribclear.intel.models import DisseminatedRecord, Operation
 from caribclear.intel.selectors import seizure_queryset
 
 from . import stix
+from .selectors import agreement_in_force, alert_queryset, stix_keys
 
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
@@ -88,9 +95,19 @@ def taxii_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if header.startswith("Bearer "):
             user = user_for_api_token(raw=header[7:].strip())
         if user is None:
-            return _error(401, "Authentication required", "Send an official's API token as a Bearer token.")
-        if not user.is_official:
+            return _error(
+                401, "Authentication required", "Send an API token with the taxii scope as a Bearer token."
+            )
+        if not (user.is_official or user.is_partner):
             return _error(404, "Not found")
+        if not user.api_token.has_scope(TokenScope.TAXII):  # type: ignore[attr-defined]
+            response = _error(403, "Insufficient scope", "This token lacks the taxii scope.")
+            response["WWW-Authenticate"] = (
+                'Bearer realm="CaribClear TAXII", error="insufficient_scope", scope="taxii"'
+            )
+            return response
+        if user.is_partner and agreement_in_force(user=user) is None:
+            return _error(403, "No agreement in force", "Your agency's sharing agreement is not in force.")
         if not _accepts_taxii(request):
             return _error(406, "Not acceptable", f"Ask for {TAXII}.")
         request.user = user
@@ -102,11 +119,16 @@ def taxii_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 # --- Collections ------------------------------------------------------------------------------------
 
 
+SEIZURES = "seizure"
+ALERTS = "alert"
+
+
 @dataclass(frozen=True)
 class Collection:
     key: str
     title: str
     description: str
+    kind: str  # SEIZURES or ALERTS
     condition: Q
 
     @property
@@ -123,27 +145,74 @@ class Collection:
             "media_types": [STIX],
         }
 
+    def records(self, user: User) -> QuerySet[DisseminatedRecord]:
+        """The records of this collection the reader may see (intel's one visibility rule), oldest change
+        first."""
+        base: QuerySet[Any] = seizure_queryset() if self.kind == SEIZURES else alert_queryset()
+        return visible_records(user, base).filter(self.condition).order_by("updated_at", "pk")
+
+
+def _partner_collections(user: User) -> list[Collection]:
+    agreement = agreement_in_force(user=user)
+    if agreement is None:
+        return []
+    agency = agreement.organisation
+    result = []
+    if agreement.commodities():
+        result.append(
+            Collection(
+                key=f"partner:{agency.code}:seizures",
+                title=f"Seizures released to {agency.name}",
+                description=f"Seizures released to the agency under {agreement.legal_basis}.",
+                kind=SEIZURES,
+                condition=Q(commodity__in=agreement.commodities()),
+            )
+        )
+    if agreement.alert_subjects():
+        result.append(
+            Collection(
+                key=f"partner:{agency.code}:alerts",
+                title=f"Alerts released to {agency.name}",
+                description=f"Alerts and lookouts released to the agency under {agreement.legal_basis}.",
+                kind=ALERTS,
+                condition=Q(subject_kind__in=agreement.alert_subjects()),
+            )
+        )
+    return result
+
 
 def collections_for(user: User) -> list[Collection]:
+    if user.is_partner:
+        return _partner_collections(user)
     administration = user.administration
     assert administration is not None
     result = [
         Collection(
             key="region",
-            title=f"Intelligence shared with {administration.name}",
-            description="Seizures of every member administration that the reader's may see.",
+            title=f"Seizures shared with {administration.name}",
+            description="Seizures of every member administration that the reader may see.",
+            kind=SEIZURES,
             condition=Q(),
-        )
+        ),
+        Collection(
+            key="region:alerts",
+            title=f"Alerts shared with {administration.name}",
+            description="Alerts and lookouts of every member administration that the reader may see.",
+            kind=ALERTS,
+            condition=Q(),
+        ),
     ]
     for operation in visible(user, Operation).order_by("code"):
-        result.append(
-            Collection(
-                key=f"operation:{operation.code}",
-                title=f"Operation {operation.name}",
-                description=f"Seizures of the joint operation {operation.name}.",
-                condition=Q(operation_id=operation.pk),
+        for kind, noun, suffix in ((SEIZURES, "Seizures", ""), (ALERTS, "Alerts", ":alerts")):
+            result.append(
+                Collection(
+                    key=f"operation:{operation.code}{suffix}",
+                    title=f"Operation {operation.name}: {noun.lower()}",
+                    description=f"{noun} of the joint operation {operation.name}.",
+                    kind=kind,
+                    condition=Q(operation_id=operation.pk),
+                )
             )
-        )
     return result
 
 
@@ -154,8 +223,10 @@ def _collection(user: User, collection_id: str) -> Collection | None:
 # --- Paging -----------------------------------------------------------------------------------------
 
 
-def _records(user: User, collection: Collection, request: HttpRequest) -> QuerySet[Seizure] | HttpResponse:
-    qs = visible_records(user, seizure_queryset()).filter(collection.condition)
+def _records(
+    user: User, collection: Collection, request: HttpRequest
+) -> QuerySet[DisseminatedRecord] | HttpResponse:
+    qs = collection.records(user)
     added_after = request.GET.get("added_after")
     if added_after:
         moment = parse_datetime(added_after)
@@ -164,7 +235,7 @@ def _records(user: User, collection: Collection, request: HttpRequest) -> QueryS
                 400, "Bad added_after", "Give an RFC 3339 timestamp with its zone, e.g. 2027-01-01T00:00:00Z."
             )
         qs = qs.filter(updated_at__gt=moment)
-    return qs.order_by("updated_at", "pk")
+    return qs
 
 
 def _page(request: HttpRequest) -> tuple[int, int] | HttpResponse:
@@ -246,7 +317,7 @@ def _window(user: User, request: HttpRequest, collection_id: str) -> Any:
     return window[:limit], more, limit, offset
 
 
-def _headers(window: list[Seizure]) -> dict[str, str]:
+def _headers(window: list[DisseminatedRecord]) -> dict[str, str]:
     if not window:
         return {}
     return {
@@ -265,14 +336,17 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
         return result
     window, more, limit, offset = result
     built: dict[str, Any] = {}
-    served: list[Seizure] = []
+    markings: set[str] = set()  # the TLP definitions the page will carry
+    served: list[DisseminatedRecord] = []
     views = []
     for record in window:
-        view = redact(user, record)
-        fresh = {o.id: o for o in stix.seizure_objects(view, modified=record.updated_at) if o.id not in built}
-        if served and len(stix.with_definitions([*built.values(), *fresh.values()])) > limit:
+        view = redact(user, record, only=stix.STIX_FIELDS[record.record_type])
+        fresh = {o.id: o for o in stix.record_objects(view, modified=record.updated_at) if o.id not in built}
+        used = markings | {ref for o in fresh.values() for ref in o.get("object_marking_refs", [])}
+        if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(built) + len(fresh) > limit:
             more = True
             break
+        markings = used
         built.update(fresh)
         served.append(record)
         views.append(view)
@@ -297,7 +371,7 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
     window, more, limit, offset = result
     entries = [
         {
-            "id": stix.stix_id("incident", f"seizure:{record.reference}"),
+            "id": stix.record_stix_id(record.record_type, record.reference),
             "date_added": _stamp(record.updated_at),
             "version": _stamp(max(record.updated_at, record.created_at)),
             "media_type": STIX,
@@ -308,3 +382,84 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
     if more:
         body["next"] = _next(offset + limit)
     return _json(body, headers=_headers(window))
+
+
+# --- One object, and its versions --------------------------------------------------------------------
+
+
+def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, DisseminatedRecord | None] | None:
+    """The object `object_id` of the collection as the reader may see it, with the record it comes from
+    (None for the platform's own objects and the TLP definitions). The record is found from what its ids
+    are made of, without building any STIX; then that record's objects are built. Nothing is logged here."""
+    for obj in stix.with_definitions([]):
+        if obj.id == object_id:
+            return obj, None
+    for label, marking_id in stix.TLP_IDS.items():
+        if marking_id == object_id:
+            return stix.tlp_marking(label), None
+    records = collection.records(user)
+    for keys in stix_keys(records):
+        pk = keys.pop("pk")
+        if object_id in stix.possible_ids(**keys):
+            record = records.get(pk=pk)
+            built = stix.record_objects(
+                redact(user, record, only=stix.STIX_FIELDS[record.record_type]), modified=record.updated_at
+            )
+            # The id may be one the reader does not get (a person withheld): then it does not exist.
+            return next(((obj, record) for obj in built if obj.id == object_id), None)
+    return None
+
+
+def _object_or_error(request: HttpRequest, user: User, collection_id: str, object_id: str) -> Any:
+    found_collection = _collection(user, collection_id)
+    if found_collection is None:
+        return _error(404, "Not found", "No such collection.")
+    found = _find(user, found_collection, object_id)
+    if found is None:
+        return _error(404, "Not found", "No such object in this collection.")
+    return found
+
+
+def _version(obj: Any) -> str:
+    return _stamp(obj.get("modified") or obj["created"])
+
+
+def _same_version(wanted: str, version: str) -> bool:
+    try:
+        moment = parse_datetime(wanted)
+    except ValueError:
+        return False
+    return moment is not None and moment.tzinfo is not None and _stamp(moment) == version
+
+
+@require_GET
+@taxii_view
+def object_detail(request: HttpRequest, user: User, collection_id: str, object_id: str) -> HttpResponse:
+    """One object by id (TAXII 2.1, 5.5). `match[version]` may be `last`, `first`, `all` or a timestamp;
+    each object has one version, so any of those but a different timestamp finds it."""
+    found = _object_or_error(request, user, collection_id, object_id)
+    if isinstance(found, HttpResponse):
+        return found
+    obj, record = found
+    wanted = [v.strip() for v in request.GET.get("match[version]", "last").split(",") if v.strip()]
+    version = _version(obj)
+    if not any(w in ("last", "first", "all") or _same_version(w, version) for w in wanted):
+        return _json({"more": False})
+    if record is not None:
+        log_reads(user, [redact(user, record, only=stix.STIX_FIELDS[record.record_type])], via=ReadVia.API)
+        headers = _headers([record])
+    else:
+        headers = {}
+    return _json({"more": False, "objects": [stix.serialize(obj)]}, headers=headers)
+
+
+@require_GET
+@taxii_view
+def object_versions(request: HttpRequest, user: User, collection_id: str, object_id: str) -> HttpResponse:
+    """The versions of one object (TAXII 2.1, 5.7): the platform serves the current one only."""
+    found = _object_or_error(request, user, collection_id, object_id)
+    if isinstance(found, HttpResponse):
+        return found
+    obj, record = found
+    headers = _headers([record]) if record is not None else {}
+    return _json({"more": False, "versions": [_version(obj)]}, headers=headers)

@@ -1,6 +1,10 @@
-"""The owner's page of the WCO CEN export: mark seizures for CEN, download the file."""
+"""Pages of partner sharing: the owner's WCO CEN export (mark seizures, download the file); the
+secretariat's partner agencies (their agreements and analysts); what came in from partners (upload a STIX
+bundle, see each alert it became with its source and TLP)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from caribclear.accounts.models import User
 from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import login_required
 
-from . import cen
+from . import cen, selectors, services
+from .forms import AgreementForm, BundleUploadForm, PartnerAgencyForm, PartnerAnalystForm
 
 
 def _supervisor(request: HttpRequest) -> User:
@@ -62,3 +67,135 @@ def cen_file(request: HttpRequest) -> HttpResponse:
     response, writer = csv_response(f"cen-seizures-{user.administration.code}-{stamp}.csv")
     writer.writerows(cen.cen_rows(user=user))
     return response
+
+
+# --- Partner agencies (the secretariat) ----------------------------------------------------------------
+
+
+def _secretariat(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_secretariat:
+        raise Http404
+    return user
+
+
+def _terms(form: AgreementForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "legal_basis": data["legal_basis"],
+        "signed_on": data["signed_on"],
+        "expires_on": data.get("expires_on"),
+        "categories": data["categories"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agencies(request: HttpRequest) -> HttpResponse:
+    user = _secretariat(request)
+    form = PartnerAgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.partner_agency_create(
+                actor=user, name=form.cleaned_data["name"], **_terms(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": agency.name})
+            return redirect("partners:agency", code=agency.code)
+    today = timezone.localdate()
+    rows = [(a, a.in_force_on(today)) for a in selectors.partner_agencies(user=user)]
+    return render(request, "partners/agencies.html", {"rows": rows, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    user = _secretariat(request)
+    agreement = selectors.partner_agreement_get(user=user, code=code)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    terms = AgreementForm(
+        request.POST if posted == "terms" else None,
+        initial={
+            "legal_basis": agreement.legal_basis,
+            "signed_on": agreement.signed_on,
+            "expires_on": agreement.expires_on,
+            "categories": agreement.categories,
+        },
+        prefix="terms",
+    )
+    analyst = PartnerAnalystForm(request.POST if posted == "analyst" else None, prefix="analyst")
+    if posted == "terms" and terms.is_valid():
+        try:
+            services.partner_agreement_update(actor=user, agreement=agreement, **_terms(terms))
+        except ValidationError as error:
+            terms.add_error(None, error)
+        else:
+            messages.success(request, _("The agreement is saved."))
+            return redirect("partners:agency", code=agreement.organisation.code)
+    if posted == "analyst" and analyst.is_valid():
+        try:
+            account = services.partner_account_create(
+                actor=user, agency=agreement.organisation, **analyst.cleaned_data
+            )
+        except ValidationError as error:
+            analyst.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(email)s is added and gets a link to set a password.") % {"email": account.email}
+            )
+            return redirect("partners:agency", code=agreement.organisation.code)
+    return render(
+        request,
+        "partners/agency.html",
+        {
+            "agreement": agreement,
+            "in_force": agreement.in_force_on(timezone.localdate()),
+            "terms": terms,
+            "analyst": analyst,
+            "analysts": selectors.partner_analysts(agreement=agreement),
+        },
+    )
+
+
+# --- Received from partners (officials of a member) -----------------------------------------------------
+
+
+def _official(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_official or user.administration_id is None:
+        raise Http404
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def received(request: HttpRequest) -> HttpResponse:
+    """What came in from partner agencies, each with its source and TLP; supervisors upload bundles."""
+    user = _official(request)
+    form = BundleUploadForm(request.POST or None, request.FILES or None) if user.is_supervisor else None
+    problems: list[str] = []
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            result = services.bundle_take_in(
+                actor=user, source=form.cleaned_data["source"], content=form.cleaned_data["bundle"].read()
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            problems = result.problems
+            if result.created or result.skipped:
+                messages.success(
+                    request,
+                    _("%(created)s alerts made; %(skipped)s already taken in.")
+                    % {"created": len(result.created), "skipped": len(result.skipped)},
+                )
+                return redirect("partners:received")
+    elif request.method == "POST" and form is None:
+        raise Http404
+    return render(
+        request,
+        "partners/received.html",
+        {"rows": selectors.received_objects(user=user)[:500], "form": form, "problems": problems},
+    )

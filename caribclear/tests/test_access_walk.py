@@ -632,6 +632,9 @@ PARAMS: dict[str, Param] = {
     "partners:cen_mark.action": Param(lambda refs: "mark", record=False),
     # TAXII (answers only an official's API token; the walk's signed-in sessions get 401 everywhere)
     "partners.collection_id": Param(lambda refs: "4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
+    "partners.object_id": Param(lambda refs: "incident--4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
+    # A partner agency's page: the secretariat's alone (every reader of the walk gets 404)
+    "partners:agency.code": Param(lambda refs: "QM", record=False),
     # passengers: a list of the owner's carrier to the owner's port, its traveller, an unmasking request
     "passengers.reference": Param(_ref("travel_list")),
     "passengers:traveller.pk": Param(_pk("traveller")),
