@@ -28,7 +28,7 @@ from caribclear.partners.demo import seed_partners_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
-from caribclear.risk.services import criterion_create
+from caribclear.risk.services import criterion_create, declaration_check
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
 from caribclear.training.demo import seed_training_demo
@@ -237,6 +237,10 @@ class Command(BaseCommand):
         # Earlier voyage, cleared in Barbados: regional history seen from Antigua.
         for kind, days in ((Kind.ARRIVAL, -20), (Kind.DEPARTURE, -12)):
             earlier = file(kind, "BBBGI", days, ("Las Palmas", "ES"), ("St. John's", "AG"))
+            # Screened and assessed before the officers decide, as the filing's background job does: nothing
+            # is cleared before its screening has run.
+            assert earlier.declaration_id is not None
+            declaration_check(declaration_id=earlier.declaration_id)
             for email in ("customs@barbados.demo", "immigration@barbados.demo"):
                 clearance_decide(actor=by_email[email], notification=earlier, decision=Decision.CLEARED)
         # Expected in Antigua tomorrow: waiting for the officers.
