@@ -14,6 +14,7 @@ from . import selectors
 from .choices import Level, Mode
 from .models import Course, Intake, Programme
 
+
 def tutor_label(user: User) -> str:
     """A tutor as the secretariat picks one: name, and whose they are (an administration, or external)."""
     name = user.get_full_name() or user.email
