@@ -4,12 +4,13 @@ page says "screening pending" at the top; refusing or referring stays possible."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import Administration, User
@@ -23,6 +24,14 @@ from caribclear.risk.services import declaration_check
 from caribclear.screening.tests.helpers import traveller, voyage
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The service's messages are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 PENDING = "has not run on this version yet"
 
@@ -105,4 +114,5 @@ def test_the_page_in_spanish_says_it_too(
     notification = filed(operator)
     html = client_for(officer).get(detail(notification), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'lang="es"' in html
-    assert "Clearance on hold: screening pending" not in html  # translated, not left in English
+    assert "Despacho retenido: cribado pendiente" in html
+    assert "Clearance on hold: screening pending" not in html
