@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,7 +99,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         notifications = selectors.queue(user=user, tab=tab, filters=form.to_filters())
     else:
         notifications = selectors.notifications_for_official(user).none()
-    filters_key = sorted((k, v) for k, v in form.data.lists() if k not in ("page", "csrfmiddlewaretoken"))
+    data: QueryDict = form.data  # type: ignore[assignment]
+    filters_key = sorted((k, v) for k, v in data.lists() if k not in ("page", "csrfmiddlewaretoken"))
     count_key = repr((user.administration_id, tab, filters_key))
     page = CappedPaginator(notifications, QUEUE_PAGE_SIZE, count_key=count_key).get_page(
         request.GET.get("page")

@@ -46,16 +46,16 @@ def hits_minimise(policy: Policy, *, dry_run: bool = False) -> int:
         .values_list("pk", "kind")
     )
     by_kind: dict[str, list[int]] = {}
-    for pk, kind in due:
-        by_kind.setdefault(kind, []).append(pk)
+    for pk, key in due:
+        by_kind.setdefault(key, []).append(pk)
     closed: list[int] = []
     for key, ids in sorted(by_kind.items()):
         try:
-            kind = declarations.kind_of(key)
+            declaration_kind = declarations.kind_of(key)
         except declarations.UnknownKind:
             continue
         for start in range(0, len(ids), BATCH):
-            closed.extend(kind.closed(ids[start : start + BATCH]))
+            closed.extend(declaration_kind.closed(ids[start : start + BATCH]))
     count = 0
     for start in range(0, len(closed), BATCH):
         hits = Hit.objects.filter(_unminimised(), declaration_id__in=closed[start : start + BATCH])
