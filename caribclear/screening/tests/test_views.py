@@ -351,3 +351,5 @@ def test_a_lookout_search_by_name_is_posted_and_kept_out_of_the_url(
     assert "Desmond Carter" in found and "Sea Shadow" not in found and 'value="desmond"' in found
     # A name in a link is not read.
     assert "Sea Shadow" in client.get(reverse("screening:lookouts"), {"q": "desmond"}).content.decode()
+    # Nor is it written to the undeletable audit trail: the reference suffices.
+    assert not AuditEvent.objects.filter(summary__icontains="Desmond").exists()
