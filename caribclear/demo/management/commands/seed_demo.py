@@ -68,8 +68,7 @@ class Command(BaseCommand):
             officials = [self._official(*row) for row in OFFICIALS]
             skipper = self._user("skipper@yacht.demo", "Ana", "Marín", Role.OPERATOR, language="es")
             if not Notification.objects.filter(account=skipper).exists():
-                self._risk(officials)
-                self._voyages(skipper, officials)
+                self._voyages(skipper, officials)  # issues Antigua's lookout and criteria on the way
             seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
             seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
@@ -243,6 +242,8 @@ class Command(BaseCommand):
             declaration_check(declaration_id=earlier.declaration_id)
             for email in ("customs@barbados.demo", "immigration@barbados.demo"):
                 clearance_decide(actor=by_email[email], notification=earlier, decision=Decision.CLEARED)
+        # Antigua's lookout and criteria came after that voyage was cleared; the arrival below matches them.
+        self._risk(officials)
         # Expected in Antigua tomorrow: waiting for the officers.
         file(Kind.ARRIVAL, "AGSJO", 1, ("Bridgetown", "BB"), ("Castries", "LC"))
         # A draft for the next leg.
