@@ -250,6 +250,15 @@ class NotificationKind(DeclarationKind):
             .values_list("declaration_id", flat=True)
         )
 
+    def closed(self, declaration_ids: Sequence[int]) -> list[int]:
+        """Cleared, refused or cancelled notifications."""
+        return list(
+            Notification.objects.filter(
+                declaration_id__in=list(declaration_ids),
+                status__in=(Status.CLEARED, Status.REFUSED, Status.CANCELLED),
+            ).values_list("declaration_id", flat=True)
+        )
+
     def recent(self, administration_id: int, *, since: dt.datetime, limit: int) -> list[int]:
         """Filed notifications expected since a time (and those still to come), newest first."""
         return list(

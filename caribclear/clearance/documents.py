@@ -88,7 +88,8 @@ class QrFlowable(Flowable):
 def audit_travel_document_views(
     *, actor: User, notification: Notification, entries: Iterable[NotificationPerson]
 ) -> None:
-    """One audit event per travel document an official is shown (detail page, crew list)."""
+    """One audit event per travel document an official is shown (detail page, crew list). The summary
+    names the voyage, never the document's number or its holder (the event's record id says which)."""
     if not getattr(actor, "is_official", False):
         return
     audit_records(
@@ -97,8 +98,27 @@ def audit_travel_document_views(
         items=[
             (
                 entry.document,
-                f"{notification.reference}: {entry.document}",
+                f"{notification.reference}: travel document {entry.document_id}",
                 {"notification": notification.reference, "person_id": entry.person_id},
+            )
+            for entry in entries
+        ],
+    )
+
+
+def audit_travel_document_search(*, actor: User, entries: Iterable[NotificationPerson]) -> None:
+    """One audit event per travel document a queue search found by its number (the voyages it was on are
+    what the official then sees). The number searched for is not written: the record id says which."""
+    if not getattr(actor, "is_official", False):
+        return
+    audit_records(
+        actor=actor,
+        action="travel_document.view",
+        items=[
+            (
+                entry.document,
+                f"{entry.notification.reference}: travel document {entry.document_id} found by a search",
+                {"notification": entry.notification.reference, "person_id": entry.person_id, "search": True},
             )
             for entry in entries
         ],

@@ -89,6 +89,23 @@ def notifications_for_official(user: User) -> QuerySet[Notification]:
     return visible(user, Notification)
 
 
+def documents_searched(user: User, text: str) -> list[NotificationPerson]:
+    """The people on board, in notifications the official may open, whose travel document has the number
+    searched for: a queue search by document number shows which voyages that document was on, so each is
+    logged as a view of the document (issue 15). None when the text is not a document number."""
+    compact = text.strip().replace(" ", "")
+    if not compact:
+        return []
+    return list(
+        NotificationPerson.objects.filter(
+            notification__in=notifications_for_official(user),
+            document__number__in={compact, compact.upper()},
+        )
+        .select_related("notification", "document")
+        .order_by("notification_id", "pk")[:200]
+    )
+
+
 def _stay_ended(now: dt.datetime) -> Exists:
     """A later cleared departure from the same administration, or a later cleared arrival elsewhere."""
     later = Notification.objects.filter(

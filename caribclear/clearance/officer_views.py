@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,16 +20,19 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.choices import Agency
 from caribclear.accounts.models import User
 from caribclear.core.permissions import official_required
+from caribclear.core.searches import search_data, search_save, url_query
 
 from . import officer_selectors as selectors
 from .choices import DECIDABLE, Decision, Status
-from .documents import audit_travel_document_views
+from .documents import audit_travel_document_search, audit_travel_document_views
 from .officer_forms import DecisionForm, QueueFilterForm
 from .pipeline import overall_status, required_agencies
 from .services import clearance_decide
 from .versions import version_changes
 
 QUEUE_PAGE_SIZE = 50
+QUEUE_SEARCH = "officer.queue"  # the session's saved searches of the queue
+QUEUE_PERSONAL = ("person",)  # never read from or written to a URL
 
 
 class CappedPaginator(Paginator):
@@ -64,23 +68,44 @@ class CappedPaginator(Paginator):
 
 @official_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue's search is posted, kept in the session and named in the URL by an id (`?search=`), so
+    a name or passport number typed into it never reaches a URL (`core/searches.py`); a search by
+    document number is logged as a view of each document it finds."""
     user: User = request.user  # type: ignore[assignment]
     assert user.administration is not None
-    tab = request.GET.get("tab", selectors.Tab.EXPECTED)
+    source = request.POST if request.method == "POST" else request.GET
+    tab = source.get("tab", selectors.Tab.EXPECTED)
     if tab not in dict(selectors.TABS):
         tab = selectors.Tab.EXPECTED
-    form = QueueFilterForm(request.GET, administration=user.administration)
+    status = 200
+    if request.method == "POST":
+        form = QueueFilterForm(request.POST, administration=user.administration)
+        if form.is_valid():
+            filters = form.to_filters()
+            if filters.person:
+                audit_travel_document_search(
+                    actor=user, entries=selectors.documents_searched(user, filters.person)
+                )
+            search_id = search_save(request, scope=QUEUE_SEARCH, data=request.POST)
+            query = url_query(request, personal=QUEUE_PERSONAL, tab=tab, search=search_id)
+            return redirect(f"{reverse('officer:queue')}?{query.urlencode()}")
+        status = 400  # the form comes back with what was typed and its errors
+    else:
+        form = QueueFilterForm(
+            search_data(request, scope=QUEUE_SEARCH, personal=QUEUE_PERSONAL),
+            administration=user.administration,
+        )
     if form.is_valid():
         notifications = selectors.queue(user=user, tab=tab, filters=form.to_filters())
     else:
         notifications = selectors.notifications_for_official(user).none()
-    filters_key = sorted((k, v) for k, v in request.GET.items() if k != "page")
+    data: QueryDict = form.data  # type: ignore[assignment]
+    filters_key = sorted((k, v) for k, v in data.lists() if k not in ("page", "csrfmiddlewaretoken"))
     count_key = repr((user.administration_id, tab, filters_key))
     page = CappedPaginator(notifications, QUEUE_PAGE_SIZE, count_key=count_key).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = url_query(request, personal=QUEUE_PERSONAL, tab=tab)
     filters_query = query.copy()
     filters_query.pop("tab", None)
     return render(
@@ -95,6 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters_query": filters_query.urlencode(),
             "now": timezone.now(),
         },
+        status=status,
     )
 
 

@@ -13,7 +13,8 @@ A kind says:
 - ``declared_values(record)``: goods lines with declared values, for valuation (cargo; none by default);
 - ``summary(record)`` (and ``summaries(ids)``): how an officer sees it (title, details, date, the URL of its
   page);
-- ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed.
+- ``checkable``, ``open_for_recheck`` and ``recent``: which declarations are screened and assessed;
+- ``closed``: which are dealt with for good (screening's retention rule minimises their old hits).
 
 Facts every kind shares but that come from an app above risk (the valuation score) are given by a
 :class:`FactProvider` registered here (``register_fact_provider``, from that app's ``AppConfig.ready``):
@@ -174,6 +175,12 @@ class DeclarationKind(ABC):
     def open_for_recheck(self, administration_ids: Sequence[int]) -> list[int]:
         """Ids of the declarations of these administrations still to be dealt with, which a change of a
         watchlist must screen again."""
+        return []
+
+    def closed(self, declaration_ids: Sequence[int]) -> list[int]:
+        """Of these declarations, the ones dealt with for good (cleared, refused, cancelled): screening may
+        minimise their hits once the administration's retention period is over. None by default, so a
+        kind that does not say keeps its hits (or minimises them itself, as passenger lists do)."""
         return []
 
     def recent(self, administration_id: int, *, since: dt.datetime, limit: int) -> list[int]:

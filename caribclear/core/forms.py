@@ -37,6 +37,34 @@ class BoundedDateField(forms.DateField):
         return attrs
 
 
+# Dates are typed day first, as every language shipped writes them, in a plain text box: the browsers'
+# date pickers show the browser's order (month first to some), whatever the page's language. ISO is read
+# too (a date pasted from another system, or a form kept from before).
+TYPED_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+TYPED_DATE_DISPLAY = "%d/%m/%Y"
+
+
+class TypedDateInput(forms.DateInput):
+    """A plain text box for a date typed day first (numeric keyboard on a phone)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})}, format=TYPED_DATE_DISPLAY
+        )
+
+
+def typed_date(label: Any = None, *, required: bool = True, help_text: Any = None) -> BoundedDateField:
+    """A bounded date typed day first in a text box, with the example in the hint and the error."""
+    return BoundedDateField(
+        label=label,
+        required=required,
+        input_formats=TYPED_DATE_FORMATS,
+        widget=TypedDateInput(),
+        help_text=help_text if help_text is not None else _("Day, month, year: 14/09/2027."),
+        error_messages={"invalid": _("Enter the date as day, month, year: 14/09/2027.")},
+    )
+
+
 def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """`Meta.formfield_callback` for model forms: every date of the model gets the bounded field."""
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):

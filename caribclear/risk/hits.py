@@ -9,6 +9,10 @@ it in the rule's true-match lane (red by default) and refers it to a supervisor
 (:class:`~caribclear.risk.models.Referral`), whose decision the clearance waits for too. A false positive
 counts no more.
 
+Nor can a declaration be cleared before its screening has run: until a screening run of its current version
+is recorded (the first one after filing, or after an amendment), nobody knows whether it has hits, so the
+hold says "screening pending" and stops "cleared" too.
+
 The declaring app asks :func:`release_blockers` before it records a clearance (clearance does), and shows
 :func:`hold_for` (the banner of the officer's page).
 """
@@ -24,7 +28,7 @@ from django.utils.translation import ngettext
 
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import SourceFormat
-from caribclear.screening.models import Hit, Watchlist
+from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 
 from .choices import Lane, worst_lane
 from .models import HitRule, Referral
@@ -104,12 +108,21 @@ def open_referrals(declaration_id: int) -> QuerySet[Referral]:
     )
 
 
+def screening_pending(declaration_id: int) -> bool:
+    """No screening of the declaration's current version has run yet (filed or amended moments ago, or
+    the screening job failed): its hits are not known."""
+    return not ScreeningRun.objects.filter(
+        declaration_id=declaration_id, declaration_version__gte=F("declaration__version")
+    ).exists()
+
+
 @dataclass
 class Hold:
     """Why a declaration may not be cleared now (empty: nothing stops it), for the banner and the check."""
 
     state: HitsState
     referrals: list[Referral]
+    screening_pending: bool = False
 
     @property
     def open_hits(self) -> list[Hit]:
@@ -121,7 +134,7 @@ class Hold:
 
     @property
     def blocks(self) -> bool:
-        return bool(self.state.open_hits or self.referrals)
+        return bool(self.screening_pending or self.state.open_hits or self.referrals)
 
     @property
     def shows(self) -> bool:
@@ -133,13 +146,24 @@ def hold_for(declaration_id: int, administration_id: int, *, referrals: list[Ref
     """What holds a declaration; ``referrals`` its open referrals when the caller has read them already."""
     if referrals is None:
         referrals = list(open_referrals(declaration_id))
-    return Hold(hits_state(declaration_id, administration_id), referrals)
+    return Hold(
+        hits_state(declaration_id, administration_id),
+        referrals,
+        screening_pending=screening_pending(declaration_id),
+    )
 
 
 def release_blockers(declaration_id: int, administration_id: int) -> list[str]:
     """Sentences saying why the declaration may not be cleared now; empty when it may."""
     hold = hold_for(declaration_id, administration_id)
     reasons = []
+    if hold.screening_pending:
+        reasons.append(
+            _(
+                "Screening against the watchlists has not run on this version yet: it can be cleared once "
+                "the screening is done and any hits are reviewed."
+            )
+        )
     if hold.open_hits:
         count = len(hold.open_hits)
         reasons.append(

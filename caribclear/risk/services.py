@@ -575,7 +575,7 @@ def hit_review(*, actor: User, hit: Hit, disposition: str, note: str) -> Hit:
             actor=actor,
             action="risk.referral_open",
             obj=declaration,
-            summary=f"{declaration.reference}: {hit.subject_label} ~ {hit.entity_caption}",
+            summary=f"{declaration.reference}: hit {hit.pk}",  # no names in the undeletable trail
             data={"hit": hit.pk, "referral": referral.pk},
         )
         transaction.on_commit(lambda: send_referral_email(referral_id=referral.pk))

@@ -9,3 +9,6 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         from . import visibility  # noqa: F401 - registers who may see this app's records
+        from .retention import register_screening_retention
+
+        register_screening_retention()

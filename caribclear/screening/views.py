@@ -11,10 +11,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import User
 from caribclear.core.permissions import official_required, supervisor_required
+from caribclear.core.searches import SEARCH_PARAM, search_data, search_save, url_query
 
 from . import selectors, services
 from .engine.figures import threshold_figures
@@ -193,15 +195,32 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Lookouts -------------------------------------------------------------------------------------------
+LOOKOUT_SEARCH = "screening.lookouts"
+
+
 @official_required
 def lookouts(request: HttpRequest) -> HttpResponse:
+    """The lookouts; a search by name is posted and kept in the session (`core/searches.py`), so the name
+    of a wanted person never reaches a URL."""
     user: User = request.user  # type: ignore[assignment]
-    search = SearchForm(request.GET or None)
+    if request.method == "POST":
+        search = SearchForm(request.POST)
+        if search.is_valid():
+            search_id = search_save(request, scope=LOOKOUT_SEARCH, data=request.POST)
+            return redirect(f"{reverse('screening:lookouts')}?{SEARCH_PARAM}={search_id}")
+    else:
+        search = SearchForm(search_data(request, scope=LOOKOUT_SEARCH, personal=("q",)))
     qs = selectors.lookouts_visible_to(user.administration).order_by("-created_at")
     if search.is_valid() and search.cleaned_data["q"]:
         qs = qs.filter(name__icontains=search.cleaned_data["q"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "screening/lookouts.html", {"page": page, "search": search})
+    query = url_query(request, personal=("q",))
+    return render(
+        request,
+        "screening/lookouts.html",
+        {"page": page, "search": search, "query": query.urlencode()},
+        status=400 if search.errors else 200,
+    )
 
 
 def _lookout_kwargs(data: dict[str, Any]) -> dict[str, Any]:

@@ -84,8 +84,11 @@ def test_a_yacht_clears_in_from_registration_to_a_verified_certificate(
     page.click("button:has-text('Fill in from MRZ')")
     assert page.input_value("#id_surname").upper() == "ERIKSSON"
     assert page.input_value("#id_document_number") == "L898902C3"
+    # Dates are plain boxes typed day first (issue 9, finding 5), the MRZ's written back that way.
+    assert page.get_attribute("#id_date_of_birth", "type") == "text"
+    assert page.input_value("#id_date_of_birth") == "12/08/1974"
     # The specimen expired in 2012: the operator renews it before sailing.
-    page.fill("#id_document_expiry_date", "2031-04-15")
+    page.fill("#id_document_expiry_date", "15/04/2031")
     if page.locator("input[name=category]").count():
         page.check("input[name=category][value=crew]")
     page.locator("form button[name=action][value=save]").last.click()
@@ -96,13 +99,13 @@ def test_a_yacht_clears_in_from_registration_to_a_verified_certificate(
     page.fill("#id_surname", "Hart")
     page.fill("#id_given_names", "Lena")
     page.select_option("#id_sex", "F")
-    page.fill("#id_date_of_birth", "1985-06-02")
+    page.fill("#id_date_of_birth", "02/06/1985")
     page.select_option("#id_nationality", "GB")
     if page.locator("input[name=category]").count():
         page.check("input[name=category][value=crew]")
     page.fill("#id_document_number", "123456789")
     page.select_option("#id_document_issuing_state", "GB")
-    page.fill("#id_document_expiry_date", "2032-01-31")
+    page.fill("#id_document_expiry_date", "31/01/2032")
     page.locator("form button[name=action][value=save]").last.click()
     page.wait_for_selector("text=HART")
 

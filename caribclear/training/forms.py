@@ -8,25 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.choices import OFFICIAL_ROLES
 from caribclear.accounts.models import User
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import typed_date
 
 from . import selectors
 from .choices import Level, Mode
 from .models import Course, Intake, Programme
-
-# Dates are typed day first, as every language shipped writes them, in a plain text box: the browsers'
-# date pickers show the browser's order (month first to some), whatever the page's language.
-TYPED_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
-
-
-def typed_date(label: Any) -> BoundedDateField:
-    return BoundedDateField(
-        label=label,
-        input_formats=TYPED_DATE_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("Day, month, year: 14/09/2027."),
-        error_messages={"invalid": _("Enter the date as day, month, year: 14/09/2027.")},
-    )
 
 
 def tutor_label(user: User) -> str:

@@ -5,11 +5,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from caribclear.core.forms import BoundedDateField, bounded_formfield
+from caribclear.core.forms import bounded_formfield, typed_date
 
 from .choices import DocumentType, PersonCategory
 from .identifiers import imo_number_compact, validate_imo_number
@@ -18,11 +18,10 @@ from .mrz import MrzError, MrzResult, parse_mrz
 from .services import PERSON_FIELDS, VESSEL_FIELDS, WEAPON_FIELDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+def birth_date() -> forms.DateField:
+    """The date of birth, typed day first (finding 5 of issue 9: no browser date picker, whose order
+    varies); shown back in words on every page."""
+    return typed_date(_("Date of birth"), help_text=_("Day, month, year: 23/04/1985."))
 
 
 def _country_choices() -> list[tuple[str, Any]]:
@@ -111,17 +110,19 @@ class ExpiryWarningMixin:
         if isinstance(value, dt.date) and value < timezone.localdate():
             return str(
                 _("This document expired on %(date)s. You can save it, but it will be shown as Expired.")
-                % {"date": value.isoformat()}
+                % {"date": formats.date_format(value, "DATE_FORMAT")}
             )
         return ""
 
 
 class PersonForm(forms.ModelForm):
+    date_of_birth = birth_date()
+
     class Meta:
         formfield_callback = bounded_formfield
         model = Person
         fields = PERSON_FIELDS
-        widgets = {"date_of_birth": DateInput(), "category": forms.RadioSelect}
+        widgets = {"category": forms.RadioSelect}
         help_texts = {
             "surname": _("As in the travel document."),
             "port_of_embarkation": _("Passengers: where they joined the vessel."),
@@ -144,7 +145,7 @@ class PersonCreateForm(ExpiryWarningMixin, PersonForm):
     document_issuing_state = forms.ChoiceField(
         label=_("Issuing state"), choices=_country_choices, required=False
     )
-    document_expiry_date = BoundedDateField(label=_("Expiry date"), widget=DateInput(), required=False)
+    document_expiry_date = typed_date(_("Expiry date"), required=False)
 
     field_order = ["mrz", *PERSON_FIELDS]
 
@@ -220,12 +221,12 @@ def mrz_initial(result: MrzResult) -> dict[str, Any]:
 
 class DocumentForm(ExpiryWarningMixin, forms.ModelForm):
     mrz = MrzField(label=_("Machine-readable zone (MRZ)"), help_text=MRZ_HELP, required=False)
+    expiry_date = typed_date(_("Expiry date"))
 
     class Meta:
         formfield_callback = bounded_formfield
         model = TravelDocument
         fields = ("mrz", "document_type", "number", "issuing_state", "expiry_date")
-        widgets = {"expiry_date": DateInput()}
 
     mrz_result: MrzResult | None = None
 

@@ -10,6 +10,7 @@ from django.forms import BaseForm
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -199,7 +200,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             if result.is_expired():
                 warning = _(
                     "This document expired on %(date)s. You can save it, but it will be shown as Expired."
-                ) % {"date": result.expiry_date.isoformat()}
+                ) % {"date": formats.date_format(result.expiry_date, "DATE_FORMAT")}
             form = PersonCreateForm(initial=initial)
             messages.info(
                 request, _("The form is filled from the MRZ. Check it, add what is missing, then save.")
@@ -291,7 +292,7 @@ def _document_page(request: HttpRequest, person: Person, document: TravelDocumen
             if probe.mrz_result.is_expired():
                 warning = _(
                     "This document expired on %(date)s. You can save it, but it will be shown as Expired."
-                ) % {"date": probe.mrz_result.expiry_date.isoformat()}
+                ) % {"date": formats.date_format(probe.mrz_result.expiry_date, "DATE_FORMAT")}
             form = DocumentForm(initial=initial)
         else:
             form = DocumentForm(initial=initial)

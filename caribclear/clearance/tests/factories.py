@@ -16,6 +16,7 @@ from caribclear.accounts.models import User
 from caribclear.core.models import Declaration
 from caribclear.core.refs import new_reference
 from caribclear.reference.models import Port
+from caribclear.screening.services import declaration_screen
 from caribclear.vessels.models import Person, TravelDocument, Vessel
 
 from ..choices import Decision, Kind, PersonRole, Status
@@ -78,10 +79,12 @@ def notification_make(
     status: str = Status.SUBMITTED,
     expected_at: dt.datetime | None = None,
     people: list[tuple[Person, TravelDocument]] | None = None,
+    screened: bool = False,
     **fields: Any,
 ) -> Notification:
     """A notification at a port (Port or UN/LOCODE); the first person given is the master. Filed ones
-    (any status but draft) have their declaration, as filing makes it."""
+    (any status but draft) have their declaration, as filing makes it; ``screened`` screens it too (as
+    filing's background job does), so officers may clear it."""
     if isinstance(port, str):
         port = Port.objects.get(locode=port)
     assert port.administration_id is not None, "a notification is filed at a member's port of entry"
@@ -109,6 +112,16 @@ def notification_make(
         )
     if status != Status.DRAFT:
         notification_declaration_sync(notification)  # filed: screening and risk know it as a declaration
+    if screened:
+        screen(notification)
+    return notification
+
+
+def screen(notification: Notification) -> Notification:
+    """Screen a filed notification against the watchlists, as filing's background job does after commit
+    (which a test's transaction never reaches): nothing is cleared before its screening has run."""
+    notification.refresh_from_db()
+    declaration_screen(declaration=declaration_of(notification))
     return notification
 
 

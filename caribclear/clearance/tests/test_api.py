@@ -14,7 +14,7 @@ from caribclear.reference.models import Port
 from .. import services
 from ..choices import Decision, Kind, Status
 from ..models import Notification
-from .factories import person_make
+from .factories import person_make, screen
 from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +241,7 @@ def test_a_draft_is_changed_in_place(crew):
 def test_no_amendment_after_a_decision_and_status_shows_each_agency(crew, officer, make_user, antigua):
     api = Api(crew.operator)
     reference = api.send("post", BASE, payload(crew, submit=True)).json()["reference"]
-    notification = Notification.objects.get(reference=reference)
+    notification = screen(Notification.objects.get(reference=reference))
     services.clearance_decide(actor=officer, notification=notification, decision=Decision.CLEARED)
     assert_problem(api.send("patch", f"{BASE}/{reference}", {"last_port": "X"}), 409)
     assert_problem(api.send("post", f"{BASE}/{reference}/cancel"), 409)

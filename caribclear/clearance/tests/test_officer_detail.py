@@ -74,6 +74,7 @@ def voyage(ports: None, operator: User, make_user: Callable[..., User]) -> dict[
         people=[skipper, expired],
         declares_firearms=True,
         declaration_details="One shotgun in the locker.",
+        screened=True,
     )
     NotificationVersion.objects.create(
         notification=current, number=1, created_by=operator, snapshot={}, changes=[]

@@ -11,6 +11,7 @@ from caribclear.reference.timezones import port_time
 
 from .. import services
 from ..choices import Decision, Status
+from .factories import screen
 from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,11 @@ def immigration(make_user, antigua):
 
 
 def _submitted(crew):
-    return services.notification_create(
-        actor=crew.operator, data=crew.data(expected_at=later(2)), people=crew.people(), submit=True
-    )
+    return screen(
+        services.notification_create(
+            actor=crew.operator, data=crew.data(expected_at=later(2)), people=crew.people(), submit=True
+        )
+    )  # as filing's job does after commit: officers decide on screened ones
 
 
 def test_the_operator_gets_one_email_in_their_language_when_cleared(

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ..choices import PersonRole
+from .factories import screen
 from .operator_fixtures import crew_fixture  # noqa: F401
 from .test_operator_views import form_data
 
@@ -149,7 +150,7 @@ def test_a_draft_shows_documents_that_expire_before_the_voyage_and_a_cleared_one
 
     document.expiry_date = notification.expected_at.date() - dt.timedelta(days=1)
     document.save()
-    notification = services.notification_submit(actor=crew.operator, notification=notification)
+    notification = screen(services.notification_submit(actor=crew.operator, notification=notification))
     detail = reverse("clearance:notification_detail", args=[notification.reference])
     assert "will have expired by the expected date" in client.get(detail).content.decode()
     immigration = make_user(role=Role.OFFICER, administration=antigua, agency=Agency.IMMIGRATION)

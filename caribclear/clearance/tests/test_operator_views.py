@@ -14,7 +14,7 @@ from caribclear.reference.models import Port
 from .. import services
 from ..choices import Decision, Kind, PersonRole, Status
 from ..models import Notification
-from .factories import person_make, vessel_make
+from .factories import person_make, screen, vessel_make
 from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -54,9 +54,11 @@ def form_data(crew, **overrides: Any) -> dict[str, Any]:
 
 
 def submitted(crew, **overrides):
-    return services.notification_create(
-        actor=crew.operator, data=crew.data(**overrides), people=crew.people(), submit=True
-    )
+    return screen(
+        services.notification_create(
+            actor=crew.operator, data=crew.data(**overrides), people=crew.people(), submit=True
+        )
+    )  # as filing's job does after commit: officers decide on screened ones
 
 
 def test_the_new_notification_page_groups_ports_by_administration(crew, client_for):

@@ -24,16 +24,18 @@ from ..choices import Decision, Kind, PersonRole, Status
 from ..models import Notification, NotificationVersion
 from ..pipeline import NOTIFICATION_STATUS, InvalidTransition
 from ..services import Aboard
-from .factories import person_make, vessel_make
+from .factories import person_make, screen, vessel_make
 from .operator_fixtures import crew_fixture, later  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(crew, **overrides):
-    return services.notification_create(
-        actor=crew.operator, data=crew.data(**overrides), people=crew.people(), submit=True
-    )
+    return screen(
+        services.notification_create(
+            actor=crew.operator, data=crew.data(**overrides), people=crew.people(), submit=True
+        )
+    )  # as filing's job does after commit: officers decide on screened ones
 
 
 def _errors(excinfo) -> dict[str, list[str]]:

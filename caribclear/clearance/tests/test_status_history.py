@@ -13,6 +13,7 @@ from caribclear.core.pipeline import InvalidTransition, status_history
 from .. import services
 from ..choices import Decision, Status
 from ..pipeline import NOTIFICATION_STATUS
+from .factories import screen
 from .operator_fixtures import crew_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ def test_filing_deciding_and_amending_write_one_history_row_per_move(crew, offic
     )
     assert len(_moves(notification)) == 1
 
+    screen(notification)  # the amended version, as filing's job does after commit
     services.clearance_decide(actor=officer, notification=notification, decision=Decision.CLEARED)
     immigration = make_user(role=Role.OFFICER, administration=antigua, agency=Agency.IMMIGRATION)
     services.clearance_decide(

@@ -47,7 +47,13 @@ def voyage(crew: Any, *, years_ago: float, status: str = Status.CLEARED) -> Any:
 
 def test_every_app_registers_its_rule() -> None:
     keys = {r.key for r in rules()}
-    assert {"core.idempotency", "clearance.voyages", "passengers.mask", "passengers.delete"} <= keys
+    assert {
+        "core.idempotency",
+        "clearance.voyages",
+        "screening.hits",
+        "passengers.mask",
+        "passengers.delete",
+    } <= keys
 
 
 def test_old_closed_voyages_lose_their_personal_data_and_nothing_else(crew: Any, officer: User) -> None:
@@ -110,10 +116,12 @@ def test_an_administrator_sets_the_period_on_a_page(administrator: User, officer
     # Passenger data has its own page (months and years): named, with a link, not in the form.
     assert 'href="/passengers/retention/"' in page.content.decode()
     assert "passengers.mask" not in page.content.decode()
-    refused = client.post("/accounts/retention/", {"clearance.voyages": "5"})
+    # The page posts every rule's box, filled with its current period.
+    shown = {r.key: str(r.default_days) for r in rules() if r.per_administration}
+    refused = client.post("/accounts/retention/", {**shown, "clearance.voyages": "5"})
     assert refused.status_code == 400
     assert not RetentionSetting.objects.exists()
-    assert client.post("/accounts/retention/", {"clearance.voyages": "730"}).status_code == 302
+    assert client.post("/accounts/retention/", {**shown, "clearance.voyages": "730"}).status_code == 302
     setting = RetentionSetting.objects.get()
     assert (setting.administration_id, setting.rule, setting.days) == (
         administrator.administration_id,

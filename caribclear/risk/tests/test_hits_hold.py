@@ -173,6 +173,9 @@ def test_a_true_match_is_red_refers_to_a_supervisor_who_releases_it(
         and referral.referred_by == officer
         and "Photo matches the lookout" in referral.reason
     )
+    # The undeletable trail names the hit by its id, not the traveller or the listed person (issue 15).
+    opened = AuditEvent.objects.get(action="risk.referral_open")
+    assert "DACOSTA" not in opened.summary.upper() and opened.data["hit"] == hit.pk
     assert [m.to for m in mail.outbox] == [[supervisor.email]]
     assert notification.reference in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="risk.referral_open").exists()

@@ -74,7 +74,7 @@ def test_officer_sees_lane_reasons_and_explained_hits(
     django_assert_max_num_queries: Any,
 ) -> None:
     client = client_for(officer)
-    with django_assert_max_num_queries(13):  # + the referrals to a supervisor
+    with django_assert_max_num_queries(14):  # + referrals, + is this version screened
         response = client.get(url(screened))
     assert response.status_code == 200
     html = response.content.decode()

@@ -187,7 +187,7 @@ def lookout_create(
         actor=actor,
         action="lookout.create",
         obj=lookout,
-        summary=f"{lookout.reference} {lookout.name}",
+        summary=lookout.reference,  # the reference suffices: no names in the undeletable trail
         data={"kind": kind, "sharing": sharing, "shared_with": [a.code for a in shared_with]},
     )
     tasks.rescreen_on_commit(lookout_id=lookout.pk)

@@ -328,3 +328,28 @@ def test_a_list_file_over_its_format_limit_is_refused_while_streaming(
     )
     assert response.status_code == 400
     assert "larger than" in response.content.decode()
+
+
+def test_a_lookout_search_by_name_is_posted_and_kept_out_of_the_url(
+    officer: User, client_for: Callable[[User], Client]
+) -> None:
+    """Issue 15, finding 9: the name of a wanted person typed into the search never reaches a URL."""
+    for name in ("Desmond Carter", "Sea Shadow"):
+        lookout_create(
+            actor=officer,
+            kind="Person" if " " in name else "Vessel",
+            name=name,
+            reason="Wanted",
+            sharing=Sharing.OWN,
+        )
+    client = client_for(officer)
+    page = client.get(reverse("screening:lookouts")).content.decode()
+    assert 'method="post"' in page and "Desmond Carter" in page and "Sea Shadow" in page
+    posted = client.post(reverse("screening:lookouts"), {"q": "desmond"})
+    assert posted.status_code == 302 and "desmond" not in posted["Location"].lower()
+    found = client.get(posted["Location"]).content.decode()
+    assert "Desmond Carter" in found and "Sea Shadow" not in found and 'value="desmond"' in found
+    # A name in a link is not read.
+    assert "Sea Shadow" in client.get(reverse("screening:lookouts"), {"q": "desmond"}).content.decode()
+    # Nor is it written to the undeletable audit trail: the reference suffices.
+    assert not AuditEvent.objects.filter(summary__icontains="Desmond").exists()

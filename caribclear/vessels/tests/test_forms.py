@@ -51,11 +51,11 @@ def test_expired_document_is_valid_with_a_warning() -> None:
             **PERSON,
             "document_number": "X1",
             "document_issuing_state": "LC",
-            "document_expiry_date": "2019-05-01",
+            "document_expiry_date": "01/05/2019",
         }
     )
     assert form.is_valid(), form.errors
-    assert "2019-05-01" in form.expiry_warning()
+    assert "1 May 2019" in form.expiry_warning()  # in words, as every page writes dates
     fresh = PersonCreateForm(
         {
             **PERSON,
@@ -65,6 +65,47 @@ def test_expired_document_is_valid_with_a_warning() -> None:
         }
     )
     assert fresh.is_valid() and fresh.expiry_warning() == ""
+
+
+@pytest.mark.parametrize("typed", ["05/01/1990", "5/1/1990", "05.01.1990", "05-01-1990", "1990-01-05"])
+def test_person_dates_are_typed_day_first(typed: str) -> None:
+    form = PersonCreateForm(
+        {
+            **PERSON,
+            "date_of_birth": typed,
+            "document_number": "X1",
+            "document_issuing_state": "LC",
+            "document_expiry_date": "14/09/2031",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["date_of_birth"] == dt.date(1990, 1, 5)
+    assert form.cleaned_data["document_expiry_date"] == dt.date(2031, 9, 14)
+
+
+def test_person_form_dates_are_text_boxes_shown_day_first() -> None:
+    """Finding 5 of issue 9: no browser date picker (its order is the browser's: mm/dd/yyyy to some)."""
+    form = PersonCreateForm(initial={"date_of_birth": dt.date(1990, 1, 5)})
+    html = str(form["date_of_birth"])
+    assert 'type="text"' in html and 'value="05/01/1990"' in html and 'inputmode="numeric"' in html
+    assert 'type="date"' not in str(form) and 'type="date"' not in str(DocumentForm())
+    assert "14/09/2027" in str(form["document_expiry_date"].help_text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("01/13/1990", "day, month, year"),  # month first is not read as a date
+        ("05/01/1899", "1900 or later"),
+        ("31/12/9999", "2100 or earlier"),
+    ],
+)
+def test_person_dates_that_cannot_be_right_are_field_errors(typed: str, error: str) -> None:
+    form = PersonCreateForm({**PERSON, "date_of_birth": typed})
+    assert not form.is_valid()
+    assert list(form.errors) == ["date_of_birth"]
+    assert error in form.errors["date_of_birth"][0]
+    assert f'value="{typed}"' in str(form["date_of_birth"])  # what was typed stays in the box
 
 
 def test_mrz_initial_leaves_non_countries_for_the_operator() -> None:

@@ -202,7 +202,7 @@ def test_mrz_fills_the_form_without_saving(operator, client_for):
     assert response.status_code == 200
     assert not Person.objects.exists()
     assert 'value="Eriksson"' in body and 'value="Anna Maria"' in body
-    assert 'value="1974-08-12"' in body and 'value="L898902C3"' in body and 'value="2030-12-31"' in body
+    assert 'value="12/08/1974"' in body and 'value="L898902C3"' in body and 'value="31/12/2030"' in body
     assert 'value="BB" selected' in body
     assert 'value="Oistins"' in body and 'value="Cook"' in body  # what was typed stays
     assert "There is a problem" not in body
@@ -226,7 +226,7 @@ def test_expired_document_warns_on_review_and_saves_with_tag(operator, client_fo
     client = client_for(operator)
     mrz = td3(issuing="BRB", nationality="BRB", expiry="200101")
     response = client.post(reverse("vessels:person_create"), {"action": "mrz", "mrz": mrz})
-    assert "expired on 2020-01-01" in response.content.decode()
+    assert "expired on 1 Jan 2020" in response.content.decode()
     data = {
         "action": "save",
         "mrz": mrz,
@@ -245,7 +245,7 @@ def test_expired_document_warns_on_review_and_saves_with_tag(operator, client_fo
     person = Person.objects.get()
     assert person.documents.get().mrz == mrz
     body = response.content.decode()
-    assert "expired on 2020-01-01" in body
+    assert "expired on 1 Jan 2020" in body
     assert "Expired" in client.get(reverse("vessels:person_detail", args=[person.pk])).content.decode()
     assert "Expired" in client.get(reverse("vessels:list")).content.decode()
 
@@ -267,7 +267,8 @@ def test_person_form_field_errors_keep_input(operator, client_for):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a valid date." in body
+    assert "Enter the date as day, month, year: 23/04/1985." not in body  # the error, not the hint, says it
+    assert "Enter the date as day, month, year: 14/09/2027." in body
     assert "Choose the state that issued the document." in body
     assert "Enter the expiry date of the document." in body
     assert 'value="Castries"' in body and 'value="AB123"' in body

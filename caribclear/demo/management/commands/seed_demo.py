@@ -28,7 +28,7 @@ from caribclear.partners.demo import seed_partners_demo
 from caribclear.reference.models import Port
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.risk.choices import Lane
-from caribclear.risk.services import criterion_create
+from caribclear.risk.services import criterion_create, declaration_check
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
 from caribclear.training.demo import seed_training_demo
@@ -68,8 +68,7 @@ class Command(BaseCommand):
             officials = [self._official(*row) for row in OFFICIALS]
             skipper = self._user("skipper@yacht.demo", "Ana", "Marín", Role.OPERATOR, language="es")
             if not Notification.objects.filter(account=skipper).exists():
-                self._risk(officials)
-                self._voyages(skipper, officials)
+                self._voyages(skipper, officials)  # issues Antigua's lookout and criteria on the way
             seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
             seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
             seed_training_demo(
@@ -237,8 +236,14 @@ class Command(BaseCommand):
         # Earlier voyage, cleared in Barbados: regional history seen from Antigua.
         for kind, days in ((Kind.ARRIVAL, -20), (Kind.DEPARTURE, -12)):
             earlier = file(kind, "BBBGI", days, ("Las Palmas", "ES"), ("St. John's", "AG"))
+            # Screened and assessed before the officers decide, as the filing's background job does: nothing
+            # is cleared before its screening has run.
+            assert earlier.declaration_id is not None
+            declaration_check(declaration_id=earlier.declaration_id)
             for email in ("customs@barbados.demo", "immigration@barbados.demo"):
                 clearance_decide(actor=by_email[email], notification=earlier, decision=Decision.CLEARED)
+        # Antigua's lookout and criteria came after that voyage was cleared; the arrival below matches them.
+        self._risk(officials)
         # Expected in Antigua tomorrow: waiting for the officers.
         file(Kind.ARRIVAL, "AGSJO", 1, ("Bridgetown", "BB"), ("Castries", "LC"))
         # A draft for the next leg.
