@@ -90,19 +90,23 @@ class IdempotencyMiddleware:
             b"\n".join([request.method.encode(), request.get_full_path().encode(), request.body])
         ).hexdigest()
 
-        record = self._claim(request, user.pk, key, fingerprint)
-        if isinstance(record, HttpResponse):
-            return record
-        response = self.get_response(request)
-        if response.status_code >= 500 or response.streaming:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            response_status=response.status_code,
-            response_content_type=response.get("Content-Type", ""),
-            response_body=response.content,
-            response_location=response.get("Location", ""),
-        )
+        # The claim, the request's own writes and the stored response commit together or not at all: a
+        # server killed half-way (or a database lost) leaves neither a record nor a claim, so the client's
+        # retry with the same key runs afresh; a concurrent retry waits on the claim's row and replays.
+        with transaction.atomic():
+            record = self._claim(request, user.pk, key, fingerprint)
+            if isinstance(record, HttpResponse):
+                return record
+            response = self.get_response(request)
+            if response.status_code >= 500 or response.streaming:
+                transaction.set_rollback(True)
+                return response
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                response_status=response.status_code,
+                response_content_type=response.get("Content-Type", ""),
+                response_body=response.content,
+                response_location=response.get("Location", ""),
+            )
         return response
 
     def _claim(
