@@ -282,7 +282,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("CARIBCLEAR_FROM_EMAIL", "CaribClear <no-rep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------------------
-# A database-backed queue that works on SQLite and PostgreSQL; run `manage.py db_worker`.
+# A database-backed queue that works on SQLite and PostgreSQL; run `manage.py worker` (db_worker with a heartbeat).
 # CARIBCLEAR_TASKS_IMMEDIATE=1 runs tasks in-process after commit (tests, the single-process demo).
 TASKS = {
     "default": {

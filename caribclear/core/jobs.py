@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Q
@@ -47,10 +48,13 @@ def max_attempts() -> int:
 
 def heartbeat_beat(*, worker_id: str, hostname: str, pid: int) -> None:
     now = timezone.now()
-    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now, hostname=hostname, pid=pid)
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
+        seen_at=now, hostname=hostname, pid=pid
+    )
     if not updated:
         WorkerHeartbeat.objects.update_or_create(
-            worker_id=worker_id, defaults={"hostname": hostname, "pid": pid, "started_at": now, "seen_at": now}
+            worker_id=worker_id,
+            defaults={"hostname": hostname, "pid": pid, "started_at": now, "seen_at": now},
         )
 
 
@@ -61,15 +65,17 @@ def heartbeat_end(*, worker_id: str) -> None:
 def _put_back(job: DBTaskResult, *, reason: str) -> bool:
     """READY again, if nobody changed it since we read it (another worker reclaiming, or it finishing)."""
     return bool(
-        DBTaskResult.objects.filter(pk=job.pk, status=TaskResultStatus.RUNNING, started_at=job.started_at).update(
-            status=TaskResultStatus.READY, traceback=reason
-        )
+        DBTaskResult.objects.filter(
+            pk=job.pk, status=TaskResultStatus.RUNNING, started_at=job.started_at
+        ).update(status=TaskResultStatus.READY, traceback=reason)
     )
 
 
 def _fail(job: DBTaskResult, *, reason: str) -> bool:
     return bool(
-        DBTaskResult.objects.filter(pk=job.pk, status=TaskResultStatus.RUNNING, started_at=job.started_at).update(
+        DBTaskResult.objects.filter(
+            pk=job.pk, status=TaskResultStatus.RUNNING, started_at=job.started_at
+        ).update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
             exception_class_path=WORKER_GONE,
@@ -93,7 +99,9 @@ def jobs_reclaim() -> Reclaimed:
         if owner in alive:
             continue
         if len(job.worker_ids) >= max_attempts():
-            reason = f"Worker {owner} stopped answering; started {len(job.worker_ids)} times, not tried again."
+            reason = (
+                f"Worker {owner} stopped answering; started {len(job.worker_ids)} times, not tried again."
+            )
             if _fail(job, reason=reason):
                 failed += 1
                 logger.error("job %s (%s) failed: %s", job.pk, job.task_path, reason)
@@ -105,7 +113,7 @@ def jobs_reclaim() -> Reclaimed:
     return Reclaimed(requeued=requeued, failed=failed)
 
 
-def job_retry_if_transient(*, job_id: object) -> bool:
+def job_retry_if_transient(*, job_id: UUID | str) -> bool:
     """A job that failed only because the database went away is put back, within the attempt limit."""
     job = DBTaskResult.objects.filter(pk=job_id, status=TaskResultStatus.FAILED).first()
     if job is None or job.exception_class_path not in TRANSIENT_ERRORS:
@@ -122,9 +130,15 @@ def job_retry_if_transient(*, job_id: object) -> bool:
 def jobs_release(*, worker_id: str) -> int:
     """A worker's own jobs left RUNNING (the database went away mid-job) go back to the queue."""
     released = 0
-    for job in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "started_at", "worker_ids"):
-        if job.worker_ids and job.worker_ids[-1] == worker_id and _put_back(
-            job, reason=f"Worker {worker_id} lost its database connection; put back in the queue."
+    for job in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "id", "started_at", "worker_ids"
+    ):
+        if (
+            job.worker_ids
+            and job.worker_ids[-1] == worker_id
+            and _put_back(
+                job, reason=f"Worker {worker_id} lost its database connection; put back in the queue."
+            )
         ):
             released += 1
     return released

@@ -178,10 +178,13 @@ def test_without_a_replica_dashboards_read_the_default_database(officer, client)
 def test_writes_never_go_to_the_replica():
     from caribclear.core.replica import reading_from_replica
 
-    with override_settings(CARIBCLEAR_REPLICA_READS=True), reading_from_replica():
-        with CaptureQueriesContext(connections["replica"]) as on_replica:
-            WorkerHeartbeat.objects.create(worker_id="w-replica", hostname="h", pid=1)
-            assert WorkerHeartbeat.objects.filter(worker_id="w-replica").exists()
+    with (
+        override_settings(CARIBCLEAR_REPLICA_READS=True),
+        reading_from_replica(),
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+    ):
+        WorkerHeartbeat.objects.create(worker_id="w-replica", hostname="h", pid=1)
+        assert WorkerHeartbeat.objects.filter(worker_id="w-replica").exists()
     assert [q["sql"].split()[0] for q in on_replica.captured_queries] == ["SELECT"]
 
 
@@ -266,7 +269,9 @@ def test_the_worker_command_takes_up_a_dead_workers_job_and_runs_it_once():
     orphan = running_job(worker_ids=["killed-worker"], started_minutes_ago=5)
     out = StringIO()
     # The reclaim runs on the heartbeat's thread: give it a beat before the batch looks at the queue.
-    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0.2", "--worker-id", "w2", stdout=out)
+    call_command(
+        "worker", "--batch", "--no-startup-delay", "--interval", "0.2", "--worker-id", "w2", stdout=out
+    )
     orphan.refresh_from_db()
     if orphan.status != TaskResultStatus.SUCCESSFUL:  # the batch looked before the first beat
         call_command("worker", "--batch", "--no-startup-delay", "--worker-id", "w3", stdout=out)
@@ -293,7 +298,9 @@ def test_backup_database_copies_a_running_sqlite_database(tmp_path: Path):
     }
     try:
         out = StringIO()
-        call_command("backup_database", str(tmp_path / "copy.sqlite3"), "--database", "backup_source", stdout=out)
+        call_command(
+            "backup_database", str(tmp_path / "copy.sqlite3"), "--database", "backup_source", stdout=out
+        )
     finally:
         del connections.settings["backup_source"]
     assert "integrity ok" in out.getvalue()

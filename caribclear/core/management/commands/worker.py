@@ -7,6 +7,7 @@ answering (core/jobs.py), and rides out a database that goes away: it waits, rec
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -102,7 +103,5 @@ class Command(db_worker.Command):
             db_worker.Worker = original  # type: ignore[misc]
             heartbeat.stopping.set()
             heartbeat.join(timeout=5)
-            try:
+            with contextlib.suppress(*DATABASE_ERRORS):
                 heartbeat_end(worker_id=worker_id)
-            except DATABASE_ERRORS:
-                pass
