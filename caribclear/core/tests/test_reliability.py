@@ -81,7 +81,7 @@ def test_a_page_answers_a_plain_503_page_in_the_users_language(officer):
     assert response["Retry-After"] == "30"
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
-    assert '<html lang="es">' in page and "30" in page
+    assert '<html lang="es">' in page and "no está disponible" in page and "30 segundos" in page
     assert response["X-Request-ID"] in page
 
 
