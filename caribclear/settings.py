@@ -104,6 +104,9 @@ MIDDLEWARE = [
 # validated against it when set.
 CARIBCLEAR_AWMDS_SCHEMA = os.environ.get("CARIBCLEAR_AWMDS_SCHEMA", "")
 CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
+# API POSTs that commit before answering (core/idempotency.py): all others run in one transaction with
+# their Idempotency-Key claim. The boarding check screens in a worker thread that must see the list.
+CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS = ["api:boarding_check"]
 
 ROOT_URLCONF = "caribclear.urls"
 

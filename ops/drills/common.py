@@ -320,8 +320,16 @@ class Process:
 
 
 def start_server(
-    env: dict[str, str], port: int, logdir: Path, *, workers: int = 2, name: str = "web"
+    env: dict[str, str],
+    port: int,
+    logdir: Path,
+    *,
+    workers: int = 2,
+    name: str = "web",
+    preload: bool = False,
 ) -> Process:
+    """gunicorn; with preload the application is imported once and the workers fork from it, so a killed
+    worker is replaced at once (as on a production server that preloads)."""
     log = logdir / f"{name}.log"
     with open(log, "ab") as out:
         popen = subprocess.Popen(
@@ -340,6 +348,7 @@ def start_server(
                 "5",
                 "--log-level",
                 "warning",
+                *(["--preload"] if preload else []),
             ],
             cwd=ROOT,
             env=env,
@@ -376,6 +385,7 @@ class Answer:
     headers: dict[str, str]
     body: bytes
     seconds: float
+    cookies: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -400,11 +410,18 @@ def request(
         connection.request(method, path, body=data, headers=all_headers)
         response = connection.getresponse()
         content = response.read()
+        cookies = {}
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                cookie, _sep, _attributes = value.partition(";")
+                key, _eq, cookie_value = cookie.partition("=")
+                cookies[key.strip()] = cookie_value.strip().strip('"')
         return Answer(
             response.status,
             {k.lower(): v for k, v in response.getheaders()},
             content,
             time.perf_counter() - started,
+            cookies,
         )
     finally:
         connection.close()

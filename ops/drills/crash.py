@@ -87,9 +87,12 @@ class Failures(list[str]):
 
 
 def kill_web_workers(server: Process, every: float, stop: threading.Event, kills: list[int]) -> None:
+    """SIGKILL a random web worker every few seconds, one up at least that long (it has taken requests)."""
     rng = random.Random(7)
+    born: dict[int, float] = {}
     while not stop.wait(every * rng.uniform(0.5, 1.5)):
-        children = server.children()
+        now = time.monotonic()
+        children = [pid for pid in server.children() if now - born.setdefault(pid, now) >= every]
         if children:
             victim = rng.choice(children)
             try:
@@ -108,7 +111,7 @@ def web_drill(
         "result = Notification.objects.order_by('-pk').values_list('pk', flat=True).first()",
     )
     port = free_port()
-    server = start_server(env, port, work, workers=2)
+    server = start_server(env, port, work, workers=2, preload=True)
     submitter = Submitter([port], credentials)
     stop, kills = threading.Event(), []
     killer = threading.Thread(target=kill_web_workers, args=(server, args.kill_every, stop, kills))

@@ -23,9 +23,9 @@ import threading
 import time
 import uuid
 from collections import Counter
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -89,11 +89,12 @@ def start_standby(primary: Cluster) -> tuple[Path, int]:
 def sign_in(port: int, email: str, password: str) -> str:
     """The login form as a browser fills it; returns the session cookie."""
     form = get(port, "/accounts/login/")
-    cookies = SimpleCookie(form.headers.get("set-cookie", ""))
-    csrf = cookies["csrftoken"].value
+    csrf = form.cookies["csrftoken"]
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
     assert token, "no CSRF token on the login form"
-    body = f"csrfmiddlewaretoken={token.group(1).decode()}&username={email}&password={password}".encode()
+    body = urlencode(
+        {"csrfmiddlewaretoken": token.group(1).decode(), "username": email, "password": password}
+    ).encode()
     answer = request(
         port,
         "POST",
@@ -101,10 +102,10 @@ def sign_in(port: int, email: str, password: str) -> str:
         body=body,
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
     )
-    session = SimpleCookie(answer.headers.get("set-cookie", "")).get("sessionid")
-    if answer.status != 302 or session is None:
+    session = answer.cookies.get("sessionid")
+    if answer.status != 302 or not session:
         raise SystemExit(f"sign-in failed: {answer.status} {answer.body[:300]!r}")
-    return session.value
+    return session
 
 
 def main() -> None:

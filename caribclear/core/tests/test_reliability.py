@@ -320,3 +320,15 @@ def test_backup_database_points_postgresql_users_to_its_tools():
             call_command("backup_database", "/nonexistent/copy", "--database", "pg_alias")
     finally:
         del connections.settings["pg_alias"]
+
+
+def test_only_the_named_endpoints_commit_before_they_answer(rf):
+    """The interactive boarding check screens in a worker thread that must see the committed list; every
+    other API POST runs in one transaction with its key's claim."""
+    from django.urls import reverse
+
+    from caribclear.core.idempotency import _commits_itself
+
+    assert _commits_itself(rf.post(reverse("api:boarding_check")))
+    assert not _commits_itself(rf.post(reverse("api:notification_create")))
+    assert not _commits_itself(rf.post("/api/no-such-endpoint"))
