@@ -524,7 +524,7 @@ class Submitter:
                 self.submit_one(agent, index=index)
                 done += 1
 
-        workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
+        workers = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(threads)]
         for worker in workers:
             worker.start()
         for worker in workers:

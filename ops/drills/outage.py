@@ -146,7 +146,7 @@ def main() -> None:
             for thread in [*readers, writing]:
                 thread.join()
             say("load stopped; waiting for the queue to empty")
-            deadline = time.time() + 120
+            deadline = time.time() + 900
             while time.time() < deadline:
                 jobs = django_query(
                     env,

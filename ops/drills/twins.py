@@ -239,7 +239,7 @@ def main() -> None:
                 )
 
                 say("jobs: waiting for the queue to empty")
-                deadline = time.time() + 180
+                deadline = time.time() + 900
                 while time.time() < deadline:
                     jobs = django_query(
                         env,
