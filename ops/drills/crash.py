@@ -79,6 +79,17 @@ result = {
 """
 
 
+MAKE_FILER = """
+from caribclear.accounts.models import User
+from caribclear.cargo import services
+user, _new = User.objects.get_or_create(
+    email='drill@carrier.example', defaults={'username': 'drill@carrier.example', 'role': 'operator'}
+)
+services.filer_create(actor=None, name='Drill Lines', trader_id='DRILL1', kind='carrier', administrator=user)
+result = 'DRILL1'
+"""
+
+
 class Failures(list[str]):
     def check(self, ok: bool, what: str) -> None:
         print(f"  {'ok ' if ok else 'FAIL'} {what}", flush=True)
@@ -323,11 +334,7 @@ def background_drill(
 ) -> dict[str, Any]:
     rng = random.Random(11)
     worker = first_worker
-    filer = django_query(
-        env,
-        "from caribclear.cargo.models import Filer\n"
-        "result = Filer.objects.order_by('pk').values_list('trader_id', flat=True).first()",
-    )
+    filer = django_query(env, MAKE_FILER)
     lists = work / "lookouts.csv"
     lookout_csv(lists, args.list_size, rng)
     manifest = work / "manifest.edi"
@@ -405,8 +412,8 @@ def main() -> None:
                 operators=args.operators,
                 agents=8,
                 out=work / "creds.json",
+                demo=False,
             )
-            # The queue worker starts now: it works through the jobs the seed queued meanwhile.
             first_worker = start_worker(env, work, name="worker-first")
             say("1/2 web workers killed while submissions are in flight")
             web = web_drill(args, env, credentials, work, failures)

@@ -111,6 +111,7 @@ def main() -> None:
                 operators=args.operators,
                 agents=4,
                 out=work / "creds.json",
+                demo=False,
             )
             last = django_query(
                 env,

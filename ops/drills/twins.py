@@ -47,6 +47,16 @@ from common import (
     throwaway_cluster,
 )
 
+MAKE_SKIPPER = f"""
+from django.utils import timezone
+from caribclear.accounts.models import User
+user = User(username='drill-skipper@example.org', email='drill-skipper@example.org', role='operator',
+            email_confirmed_at=timezone.now())
+user.set_password({DEMO_PASSWORD!r})
+user.save()
+result = user.pk
+"""
+
 
 class Failures(list[str]):
     def check(self, ok: bool, what: str) -> None:
@@ -130,6 +140,7 @@ def main() -> None:
                 operators=args.operators,
                 agents=4,
                 out=work / "creds.json",
+                demo=False,
             )
             standby, standby_port = start_standby(cluster)
             say(f"hot standby on port {standby_port}")
@@ -151,7 +162,8 @@ def main() -> None:
             ]
             try:
                 say("sessions")
-                session = sign_in(port_a, "skipper@yacht.demo", DEMO_PASSWORD)
+                django_query(env, MAKE_SKIPPER)
+                session = sign_in(port_a, "drill-skipper@example.org", DEMO_PASSWORD)
                 on_b = get(port_b, "/voyages/", headers={"Cookie": f"sessionid={session}"})
                 failures.check(
                     on_b.status == 200, f"signed in on A, the skipper's voyages on B: {on_b.status}"
