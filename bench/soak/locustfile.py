@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -12,9 +12,15 @@ from typing import Any
 
 from locust import events
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "load"))
-
-from locustfile import Agent, Officer  # noqa: F401
+# The load benchmark's users, loaded by path (this file has the same module name).
+_spec = importlib.util.spec_from_file_location(
+    "bench_load_locustfile", Path(__file__).resolve().parents[1] / "load" / "locustfile.py"
+)
+assert _spec is not None and _spec.loader is not None
+_mix = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mix)
+Officer = _mix.Officer
+Agent = _mix.Agent
 
 _out = open(os.environ["SOAK_EVENTS"], "a", buffering=1)  # noqa: SIM115 - open for the whole run
 _lock = threading.Lock()

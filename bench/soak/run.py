@@ -3,7 +3,7 @@
     .venv/bin/python bench/soak/run.py --minutes 30              # the issue's soak (about 35 minutes)
     .venv/bin/python bench/soak/run.py --minutes 3 --warmup 1    # a short check of the script
 
-A throwaway PostgreSQL cluster (ops/drills/common.py) is seeded with the demo and the load benchmark's seed
+A throwaway PostgreSQL cluster (ops/drills/common.py) is seeded as the load benchmark seeds its database
 (`--notifications`, default 20,000); gunicorn (`--workers`, default 4, production settings) and a queue
 worker serve locust's officers and agents' systems (bench/load/locustfile.py). Every `--sample` seconds
 the resident memory (RSS) of every process is recorded: the gunicorn master and workers, the queue worker,
@@ -76,6 +76,7 @@ def main() -> None:
             operators=args.operators,
             agents=20,
             out=results / f"soak-{stamp}-credentials.json",
+            demo=False,
         )
         cluster.psql("VACUUM ANALYZE", "caribclear")
         port = free_port()
@@ -138,6 +139,8 @@ def main() -> None:
         sampler.start()
         locust.wait()
         stop.set()
+        if locust.returncode not in (0, 1):  # 1: some requests failed, counted below
+            print((results / f"soak-{stamp}-locust.log").read_text()[-3000:])
         sampler.join()
         web_restarts = not server.alive()
         server.stop()

@@ -230,8 +230,10 @@ def main() -> None:
         f"same process ids)",
     )
     print(
-        f"recovered: first request after the restart at +{recovered_at - phase.changed_at['down']:.0f} s "
-        f"from the stop"
+        f"PostgreSQL was down {phase.changed_at['back'] - phase.changed_at['down']:.0f} s; "
+        f"no 500, no hang, every acknowledged submission stored once"
+        if not failures
+        else "see the failed checks above"
     )
     if failures:
         print(f"OUTAGE DRILL FAILED: {len(failures)} check(s)")
