@@ -205,7 +205,6 @@ def main() -> None:
         f"while down the pages answer a 503 page with Retry-After ({len(down_page)})",
     )
     back = [(p, k, s, t) for p, k, s, t, _h, _b in seen if p == "back"]
-    recovered_at = phase.changed_at["back"]
     late = back[len(back) // 3 :]
     failures.check(
         bool(late) and all(s == 200 for _p, _k, s, _t in late),
