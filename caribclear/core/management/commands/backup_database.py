@@ -1,7 +1,9 @@
 """``manage.py backup_database PATH``: a consistent copy of the SQLite database while the platform runs.
 
-SQLite's online backup API (``sqlite3.Connection.backup``) copies the database page by page; writers
-carry on meanwhile and the copy is the database as of one moment. The copy is written beside PATH and
+SQLite's online backup API (``sqlite3.Connection.backup``) copies the database as of one moment. By
+default it copies in one step: in WAL mode that step reads one snapshot while writers carry on (copied in
+several steps, a write by another connection makes SQLite start the copy again, which under steady
+writing may never end). The copy is written beside PATH and
 renamed into place when complete, then checked (``PRAGMA integrity_check``). Restore by stopping the
 platform and putting the copy in place of the database file (and removing its -wal and -shm files).
 
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The backup file to write (replaced if it exists).")
         parser.add_argument("--database", default="default", help="The database alias (default: default).")
         parser.add_argument(
-            "--pages", type=int, default=1024, help="Pages copied per step; writers get in between steps."
+            "--pages", type=int, default=-1, help="Pages copied per step (default: all in one step)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
