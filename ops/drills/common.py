@@ -244,6 +244,9 @@ def throwaway_cluster(*, keep: bool = False, archive_timeout: int = 10) -> Itera
     try:
         yield cluster
     finally:
+        # Whatever the drill started and left running (it failed half-way) goes before its database.
+        for process in STARTED:
+            process.stop()
         if keep:
             say(f"kept the cluster (stopped) under {base}")
             cluster.stop()
@@ -291,6 +294,9 @@ def seed(
 
 
 # --- The platform's processes ----------------------------------------------------------------------
+
+
+STARTED: list[Process] = []
 
 
 @dataclass
@@ -360,6 +366,7 @@ def start_server(
             stderr=subprocess.STDOUT,
         )
     process = Process(name, popen, log)
+    STARTED.append(process)
     for _ in range(300):
         if not process.alive():
             raise SystemExit(f"{name} did not start: see {log}")
@@ -377,7 +384,9 @@ def start_worker(env: dict[str, str], logdir: Path, *, name: str = "worker", wor
         args += ["--worker-id", worker_id]
     with open(log, "ab") as out:
         popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Process(name, popen, log)
+    process = Process(name, popen, log)
+    STARTED.append(process)
+    return process
 
 
 # --- HTTP ------------------------------------------------------------------------------------------

@@ -263,7 +263,7 @@ def kill_import_half_way(
         )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and popen.poll() is None:
-        if open_transaction_seconds(cluster, app) > 1.0:
+        if open_transaction_seconds(cluster, app) > 0.3:
             popen.send_signal(signal.SIGKILL)
             popen.wait()
             return "killed in its transaction"
