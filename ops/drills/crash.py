@@ -417,7 +417,7 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=25, help="per client")
     parser.add_argument("--kill-every", type=float, default=2.0, help="seconds between web worker kills")
     parser.add_argument("--list-size", type=int, default=5000, help="watchlist entries")
-    parser.add_argument("--consignments", type=int, default=1500)
+    parser.add_argument("--consignments", type=int, default=400)
     parser.add_argument("--passengers", type=int, default=2000)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--only", choices=["web", "background"], help="run one half of the drill")
