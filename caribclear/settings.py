@@ -104,6 +104,9 @@ MIDDLEWARE = [
 # validated against it when set.
 CARIBCLEAR_AWMDS_SCHEMA = os.environ.get("CARIBCLEAR_AWMDS_SCHEMA", "")
 CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
+# API POSTs that commit before answering (core/idempotency.py): all others run in one transaction with
+# their Idempotency-Key claim. The boarding check screens in a worker thread that must see the list.
+CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS = ["api:boarding_check"]
 
 ROOT_URLCONF = "caribclear.urls"
 
@@ -142,6 +145,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+# A database that does not answer is a 503 within seconds (core/unavailable.py), never a hung request:
+# PostgreSQL connections give up after CARIBCLEAR_DB_CONNECT_TIMEOUT seconds.
+DB_CONNECT_TIMEOUT = int(os.environ.get("CARIBCLEAR_DB_CONNECT_TIMEOUT", "5"))
+# A read replica (streaming replication) for dashboards and reports: DATABASE_REPLICA_URL. Without it those
+# reads go to the default database. Views opt in with core.replica.replica_reads; writes never go there.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CARIBCLEAR_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # The test suite never builds a database on the replica: there the alias reads the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _alias in DATABASES.values():
+    if _alias["ENGINE"].startswith("django.db.backends.postgresql"):
+        _alias.setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+CARIBCLEAR_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["caribclear.core.replica.ReplicaRouter"]
+# Seconds a client is told to wait (Retry-After) when the database is out of reach.
+CARIBCLEAR_RETRY_AFTER_SECONDS = int(os.environ.get("CARIBCLEAR_RETRY_AFTER_SECONDS", "30"))
+# Background workers (manage.py worker): a worker writes a heartbeat every few seconds; a job whose worker
+# has not been seen for the lease is put back in the queue, at most CARIBCLEAR_JOB_MAX_ATTEMPTS times.
+CARIBCLEAR_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("CARIBCLEAR_WORKER_HEARTBEAT_SECONDS", "5"))
+CARIBCLEAR_WORKER_LEASE_SECONDS = float(os.environ.get("CARIBCLEAR_WORKER_LEASE_SECONDS", "30"))
+CARIBCLEAR_JOB_MAX_ATTEMPTS = int(os.environ.get("CARIBCLEAR_JOB_MAX_ATTEMPTS", "3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -261,7 +289,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SCREENING_WORKERS = int(os.environ.get("CARIBCLEAR_SCREENING_WORKERS", "1"))
 
 # --- Background tasks -----------------------------------------------------------------------------
-# A database-backed queue that works on SQLite and PostgreSQL; run `manage.py db_worker`.
+# A database-backed queue that works on SQLite and PostgreSQL; run `manage.py worker` (db_worker with a heartbeat).
 # CARIBCLEAR_TASKS_IMMEDIATE=1 runs tasks in-process after commit (tests, the single-process demo).
 TASKS = {
     "default": {

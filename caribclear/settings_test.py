@@ -32,3 +32,7 @@ STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # A credential signing key generated for the tests, kept under var/ (never committed).
 CREDENTIAL_KEY_FILE = VAR_DIR / "credential-key.jwk"  # noqa: F405
+# A second connection to the test database, as a read replica would be (reads routed there only when a
+# test switches CARIBCLEAR_REPLICA_READS on: the mirror does not see a test's uncommitted rows).
+DATABASES.setdefault("replica", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})  # noqa: F405
+CARIBCLEAR_REPLICA_READS = False

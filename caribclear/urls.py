@@ -32,3 +32,6 @@ urlpatterns = [
 # Uploaded files (MEDIA_ROOT) are never served by URL, in debug or production: each kind of file is
 # served by a view of its app that applies the visibility rules (intel attachments:
 # `intel:seizure_attachment`). Do not let a web server serve MEDIA_ROOT either.
+
+# A lost database answers 503 with Retry-After (problem JSON under /api/), anything else the usual 500.
+handler500 = "caribclear.core.unavailable.server_error"

@@ -15,13 +15,13 @@ import uuid
 from locust import FastHttpUser, between, task
 
 DECLARATION_QUESTIONS = (
-    "declares_firearms",
-    "declares_currency",
-    "declares_alcohol_tobacco",
-    "declares_animals",
-    "declares_plants_food",
-    "declares_goods_for_sale",
-    "declares_illness",
+    "firearms",
+    "currency",
+    "alcohol_tobacco",
+    "animals",
+    "plants_food",
+    "goods_for_sale",
+    "illness",
 )
 
 with open(os.environ.get("BENCH_CREDENTIALS", "bench/results/load-credentials.json")) as credentials_file:

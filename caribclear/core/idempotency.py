@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -49,6 +50,20 @@ def token_user() -> Callable[..., Any]:
     """The function that finds the account behind an API token (`settings.CARIBCLEAR_API_USER_LOOKUP`,
     called as ``f(raw=token)``): core knows no app, so the accounts app is named in the settings."""
     return import_string(settings.CARIBCLEAR_API_USER_LOOKUP)
+
+
+def _commits_itself(request: HttpRequest) -> bool:
+    """Endpoints that commit before they answer (an interactive boarding check screens its passenger in a
+    worker thread, which must see the committed list) are named in
+    `settings.CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS`: their claim is committed first, and a claim left by
+    a server that died is taken over after STALE_AFTER."""
+    names = getattr(settings, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS", ())
+    if not names:
+        return False
+    try:
+        return resolve(request.path_info).view_name in names
+    except Resolver404:
+        return False
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -90,12 +105,24 @@ class IdempotencyMiddleware:
             b"\n".join([request.method.encode(), request.get_full_path().encode(), request.body])
         ).hexdigest()
 
-        record = self._claim(request, user.pk, key, fingerprint)
+        if _commits_itself(request):
+            return self._respond(request, user.pk, key, fingerprint)
+        # The claim, the request's own writes and the stored response commit together or not at all: a
+        # server killed half-way (or a database lost) leaves neither a record nor a claim, so the client's
+        # retry with the same key runs afresh; a concurrent retry waits on the claim's row and replays.
+        with transaction.atomic():
+            return self._respond(request, user.pk, key, fingerprint)
+
+    def _respond(self, request: HttpRequest, user_id: int, key: str, fingerprint: str) -> HttpResponse:
+        record = self._claim(request, user_id, key, fingerprint)
         if isinstance(record, HttpResponse):
             return record
         response = self.get_response(request)
         if response.status_code >= 500 or response.streaming:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            if transaction.get_connection().in_atomic_block:
+                transaction.set_rollback(True)
+            else:
+                IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response
         IdempotencyRecord.objects.filter(pk=record.pk).update(
             response_status=response.status_code,

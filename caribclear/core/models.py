@@ -223,3 +223,21 @@ class RetentionSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.administration_id} {self.rule}: {self.days}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's proof of life (``manage.py worker`` writes it every few seconds): a job left
+    running by a worker not seen for the lease is put back in the queue for another (core/jobs.py)."""
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host name"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    seen_at = models.DateTimeField(_("last seen at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

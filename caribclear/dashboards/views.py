@@ -16,6 +16,7 @@ from caribclear.accounts.models import User
 from caribclear.clearance.choices import Status
 from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import official_required
+from caribclear.core.replica import replica_reads
 from caribclear.intel.choices import Commodity, ConcealmentMethod
 from caribclear.risk.choices import Lane
 
@@ -49,6 +50,7 @@ def _month(value: Any) -> str:
 
 
 @official_required
+@replica_reads
 def home(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
@@ -124,6 +126,7 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 
 @official_required
+@replica_reads
 def threat_assessment(request: HttpRequest) -> HttpResponse:
     """The administration's threat assessments, and a quick one for any period and region: ?format=pdf or
     csv exports it at once, marked DRAFT (only an approved, saved report exports as final). Built only
