@@ -97,7 +97,7 @@ class WebhookForm(forms.Form):
 # CSV or XLSX file: one check of everything, its errors put back beside the fields.
 
 _LOCODE_HINT = _("UN/LOCODE, 5 letters: BBBGI")
-_WHEN_HINT = _("Local time of the port.")
+_WHEN_HINT = _("Day, month, year and the local time of the port: 14/09/2027 14:30.")
 _COUNTRY_HINT = _("2 letters: BB")
 
 
@@ -119,7 +119,9 @@ def _when(label: Any, *, required: bool = False) -> forms.CharField:
         required=required,
         max_length=20,
         help_text=_WHEN_HINT,
-        widget=forms.TextInput(attrs={"type": "datetime-local"}),
+        # A plain text box typed day first, as the template's cells are: a browser's date picker shows
+        # the browser's order (month first to some), whatever the page's language.
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
     )
 
 

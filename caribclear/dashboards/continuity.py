@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from caribclear.clearance.models import NotificationPerson
 from caribclear.clearance.officer_selectors import notifications_for_official
 from caribclear.passengers import selectors as passenger_selectors
 from caribclear.reference.models import Port
-from caribclear.reference.timezones import datetime_text, port_zone, utc_datetime_text
+from caribclear.reference.timezones import datetime_text, port_zone, utc_datetime_text, zone_name_for
 from caribclear.risk.choices import Lane
 from caribclear.risk.hits import hits_state
 
@@ -82,6 +83,11 @@ class PackArrival:
     def expected_text(self) -> str:
         if self.port is not None:
             return datetime_text(self.expected_at, port_zone(self.port))
+        if len(self.port_code) == 5 and self.port_code[:2].isalpha():
+            # A place we keep no port record of (an airport's UN/LOCODE): its country's clock.
+            zone = zone_name_for(self.port_code[:2])
+            if zone != "UTC":
+                return datetime_text(self.expected_at, zoneinfo.ZoneInfo(zone))
         return utc_datetime_text(self.expected_at)
 
 
@@ -329,8 +335,10 @@ def pack_pdf(pack: Pack) -> bytes:
             sheet["BodyText"],
         ),
         p(
-            _("%(arrivals)s arrivals, %(people)s people on board, %(hits)s open hits. Times are the port's.")
-            % {"arrivals": len(pack.arrivals), "people": pack.people_count, "hits": pack.open_hit_count},
+            _("Arrivals: %(arrivals)s, people on board: %(people)s, open hits: %(hits)s.")
+            % {"arrivals": len(pack.arrivals), "people": pack.people_count, "hits": pack.open_hit_count}
+            + " "
+            + _("Times are the port's."),
             sheet["BodyText"],
         ),
         p(

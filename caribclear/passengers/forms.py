@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import typed_date
 
 from .choices import DefaultAnswer, ListKind, Outcome
 
@@ -76,10 +76,6 @@ class RetentionForm(forms.Form):
 PORT_HINT = _("The UN/LOCODE (BBBGI) or the airport's code (BGI).")
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _code(value: str) -> str:
     return "".join(value.split()).upper()
 
@@ -100,14 +96,14 @@ class TypedListForm(forms.Form):
         label=_("Ship's name"), max_length=100, required=False, help_text=_("Only for a voyage by sea.")
     )
     departure_port = forms.CharField(label=_("Port of departure"), max_length=5, help_text=PORT_HINT)
-    departure_date = BoundedDateField(label=_("Day of departure"), widget=_date_input())
+    departure_date = typed_date(_("Day of departure"))
     departure_time = forms.TimeField(
         label=_("Time of departure"),
         help_text=_("Local time at the port of departure, e.g. 14:30."),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     arrival_port = forms.CharField(label=_("Port of arrival"), max_length=5, help_text=PORT_HINT)
-    arrival_date = BoundedDateField(label=_("Day of arrival"), widget=_date_input())
+    arrival_date = typed_date(_("Day of arrival"))
     arrival_time = forms.TimeField(
         label=_("Time of arrival"),
         help_text=_("Local time at the port of arrival."),
@@ -139,7 +135,7 @@ class TypedPersonForm(forms.Form):
     surname = forms.CharField(label=_("Surname"), max_length=100)
     given_names = forms.CharField(label=_("Given names"), max_length=100, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=GENDER_CHOICES, required=False)
-    date_of_birth = BoundedDateField(label=_("Date of birth"), widget=_date_input())
+    date_of_birth = typed_date(_("Date of birth"))
     nationality = forms.CharField(
         label=_("Nationality"), max_length=3, help_text=_("Three letters, as in the passport: TTO, GBR.")
     )
@@ -148,7 +144,7 @@ class TypedPersonForm(forms.Form):
     document_issuing_state = forms.CharField(
         label=_("Issued by"), max_length=3, help_text=_("Three letters: the state that issued it.")
     )
-    document_expiry = BoundedDateField(label=_("Expires"), widget=_date_input())
+    document_expiry = typed_date(_("Expires"))
 
     def has_changed(self) -> bool:
         # The document type has an initial choice: a row is blank when nothing else was typed in it.
