@@ -17,15 +17,26 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
+# Dates are typed day first, as every language shipped writes them, in a plain text box: the browsers'
+# date pickers show the browser's order (month first to some), whatever the page's language. ISO is read
+# too (a date pasted from another system, or a form kept from before).
+TYPED_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+TYPED_DATE_DISPLAY = "%d/%m/%Y"
+
+
 class BoundedDateField(forms.DateField):
     """A date field that refuses years before 1900 and after 2100 with an error beside the field."""
 
     default_error_messages = {
+        "invalid": _("Enter the date as day, month, year: 14/09/2027."),
         "min_value": _("Enter a date in 1900 or later."),
         "max_value": _("Enter a date in 2100 or earlier."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Day first in every language (and ISO, as a browser's date picker or another system sends it):
+        # never the month first that Django's English formats would read.
+        kwargs.setdefault("input_formats", TYPED_DATE_FORMATS)
         super().__init__(*args, **kwargs)
         self.validators.append(MinValueValidator(EARLIEST_DATE, self.error_messages["min_value"]))
         self.validators.append(MaxValueValidator(LATEST_DATE, self.error_messages["max_value"]))
@@ -35,13 +46,6 @@ class BoundedDateField(forms.DateField):
         if getattr(widget, "input_type", "") == "date":
             attrs.update({"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()})
         return attrs
-
-
-# Dates are typed day first, as every language shipped writes them, in a plain text box: the browsers'
-# date pickers show the browser's order (month first to some), whatever the page's language. ISO is read
-# too (a date pasted from another system, or a form kept from before).
-TYPED_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
-TYPED_DATE_DISPLAY = "%d/%m/%Y"
 
 
 class TypedDateInput(forms.DateInput):
@@ -69,6 +73,9 @@ def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.
     """`Meta.formfield_callback` for model forms: every date of the model gets the bounded field."""
     if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
         kwargs.setdefault("form_class", BoundedDateField)
+        kwargs.setdefault("widget", TypedDateInput())
+        if not db_field.help_text:
+            kwargs.setdefault("help_text", _("Day, month, year: 14/09/2027."))
     return db_field.formfield(**kwargs)
 
 

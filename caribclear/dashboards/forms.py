@@ -6,17 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration
-from caribclear.core.forms import BoundedDateField, bounded_formfield
+from caribclear.core.forms import TypedDateInput, bounded_formfield, typed_date
 from caribclear.intel.choices import Commodity
 
 from .selectors import Period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = TypedDateInput()
 
 
 class PeriodForm(forms.Form):
-    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
-    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
+    date_from = typed_date(_("From"), required=False)
+    date_to = typed_date(_("To"), required=False)
     members = forms.ModelMultipleChoiceField(
         label=_("Members (region)"),
         queryset=Administration.objects.filter(is_active=True),

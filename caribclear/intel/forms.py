@@ -9,7 +9,13 @@ from django_countries import countries
 
 from caribclear.accounts.choices import OrganisationKind
 from caribclear.accounts.models import Administration, User
-from caribclear.core.forms import BoundedDateField, bound_objects, bound_value, bounded_formfield
+from caribclear.core.forms import (
+    TypedDateInput,
+    bound_objects,
+    bound_value,
+    bounded_formfield,
+    typed_date,
+)
 
 from .choices import (
     ALERT_PERSONAL_DEFAULT,
@@ -21,7 +27,7 @@ from .choices import (
 )
 from .models import Alert, InformationRequest, Operation, Seizure, SeizureCompany, SeizurePerson
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = TypedDateInput()
 DISSEMINATION = (
     "tlp",
     "source_reliability",
@@ -336,8 +342,8 @@ class SearchForm(forms.Form):
     destination = forms.ChoiceField(
         label=_("Destination"), choices=[("", _("Any")), *list(countries)], required=False
     )
-    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE)
-    date_to = BoundedDateField(label=_("To"), required=False, widget=DATE)
+    date_from = typed_date(_("From"), required=False)
+    date_to = typed_date(_("To"), required=False)
     person = forms.CharField(label=_("Person"), required=False)
     vessel = forms.CharField(label=_("Vessel"), required=False)
 

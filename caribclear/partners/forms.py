@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import BoundedDateField, typed_date
 
 from .choices import Category
 from .selectors import partner_sources
@@ -16,9 +16,7 @@ MAX_BUNDLE_BYTES = 20 * 1024 * 1024
 
 
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> BoundedDateField:
-    return BoundedDateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return typed_date(label, required=required, help_text=help_text or None)
 
 
 class AgreementForm(forms.Form):
