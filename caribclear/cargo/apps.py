@@ -9,9 +9,12 @@ class CargoConfig(AppConfig):
 
     def ready(self) -> None:
         from caribclear.core.declarations import register
+        from caribclear.core.start import register_start
 
-        from . import receivers, visibility  # noqa: F401 - visibility rules; assessed consignments
+        from . import receivers, selectors, visibility  # noqa: F401 - visibility rules; assessed consignments
         from .declaration import ConsignmentKind
 
         register(ConsignmentKind())
         receivers.connect()
+        # A filer's user starts on the filer's manifests, not on My voyages.
+        register_start(selectors.files_cargo, "cargo:home")

@@ -25,6 +25,11 @@ def filer_for(user: User) -> Filer | None:
     return visible(user, Filer).first()
 
 
+def files_cargo(user: User) -> bool:
+    """Whether the account is a user of a cargo filer (its start page is then the filer's manifests)."""
+    return FilerMember.objects.filter(user_id=user.pk).exists()
+
+
 def operator_by_email(email: str) -> User | None:
     """An operator account to add to a filer (a filer's administrator knows the address)."""
     return User.objects.filter(email__iexact=email.strip(), role="operator").first()

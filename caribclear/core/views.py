@@ -9,6 +9,7 @@ from .health import readiness
 from .metrics import exposition, metrics_allowed
 from .permissions import supervisor_required
 from .selectors import audit_actors_for, audit_events_for
+from .start import operator_start
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         if getattr(user, "is_operator", False):
-            return redirect("clearance:home")
+            return redirect(operator_start(user))
         if getattr(user, "is_partner", False):  # a partner agency's analyst: their work is the TAXII token
             return redirect("accounts:api_tokens")
         return redirect("officer:queue" if getattr(user, "is_official", False) else "training:home")

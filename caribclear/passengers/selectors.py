@@ -29,6 +29,11 @@ from .models import (
 )
 
 
+def files_passenger_lists(user: User) -> bool:
+    """Whether the account files passenger lists for a carrier (its start page is then the lists)."""
+    return carriers_for(user).exists()
+
+
 def carriers_for(user: User) -> QuerySet[Carrier]:
     return visible(user, Carrier)
 

@@ -162,3 +162,7 @@ def test_a_damaged_manifest_is_registered_or_refused_with_where_never_a_crash(fi
             transaction.set_rollback(True)
     except services.FilingRejected as exc:
         assert exc.errors and all(e.message for e in exc.errors)
+
+
+def test_a_filers_user_starts_on_the_filers_manifests(filer, carrier_user, client_for):
+    assert client_for(carrier_user).get("/").url == "/cargo/"

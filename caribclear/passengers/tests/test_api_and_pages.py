@@ -391,3 +391,11 @@ def test_supervisor_pages(ports: None, bb_supervisor: User, client_for: Callable
     )
     assert response.status_code == 302
     assert client.get(reverse("passengers:unmask_requests")).status_code == 200
+
+
+def test_a_carriers_user_starts_on_the_passenger_lists_and_a_skipper_on_my_voyages(
+    carrier_user: User, make_user: Callable[..., User], client_for: Callable[[User], Any]
+) -> None:
+    assert client_for(carrier_user).get("/").url == "/passengers/"
+    skipper = make_user(role=Role.OPERATOR, email="skipper@example.org")
+    assert client_for(skipper).get("/").url == "/voyages/"
