@@ -6,16 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.accounts.models import Administration
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import BoundedDateField, TypedDateInput
 from caribclear.core.refs import InvalidReference, parse_reference
 from caribclear.reference.models import Port
 
 from .choices import Decision, Kind, Status
 from .officer_selectors import QueueFilters
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class QueueFilterForm(forms.Form):
@@ -42,8 +38,8 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Arrival or departure"), required=False, choices=[("", _("Both")), *Kind.choices]
     )
-    date_from = BoundedDateField(label=_("Expected from"), required=False, widget=DateInput)
-    date_to = BoundedDateField(label=_("Expected until"), required=False, widget=DateInput)
+    date_from = BoundedDateField(label=_("Expected from"), required=False, widget=TypedDateInput)
+    date_to = BoundedDateField(label=_("Expected until"), required=False, widget=TypedDateInput)
 
     def __init__(self, *args: Any, administration: Administration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

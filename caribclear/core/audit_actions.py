@@ -67,6 +67,10 @@ ACTION_LABELS: dict[str, Any] = {
     "risk.lane_override": _("Lane changed by an officer"),
     "risk.random_selection_set": _("Random selection changed"),
     # Intelligence
+    "partners.agency_create": _("Partner agency registered"),
+    "partners.agreement_update": _("Partner agency's agreement changed"),
+    "partners.account_create": _("Partner agency's analyst added"),
+    "partners.bundle_take_in": _("Partner's STIX bundle taken in"),
     "intel.seizure_recorded": _("Seizure recorded"),
     "intel.alert_issued": _("Alert issued"),
     "intel.rfi_sent": _("Request for information sent"),

@@ -38,6 +38,8 @@ class BoundedDateField(forms.DateField):
         # never the month first that Django's English formats would read.
         kwargs.setdefault("input_formats", TYPED_DATE_FORMATS)
         super().__init__(*args, **kwargs)
+        if isinstance(self.widget, TypedDateInput) and not self.help_text:
+            self.help_text = _("Day, month, year: 14/09/2027.")
         self.validators.append(MinValueValidator(EARLIEST_DATE, self.error_messages["min_value"]))
         self.validators.append(MaxValueValidator(LATEST_DATE, self.error_messages["max_value"]))
 

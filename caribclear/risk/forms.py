@@ -7,14 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import BoundedDateField, TypedDateInput
 
 from .choices import Disposition, Lane
 from .conditions import OPERATORS, OPERATORS_BY_TYPE, ConditionError, Fields, validate_condition
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ConditionForm(forms.Form):
@@ -148,8 +144,8 @@ class CriterionForm(forms.Form):
         initial=10,
         help_text=_("1 to 100: orders the reasons."),
     )
-    valid_from = BoundedDateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
-    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
+    valid_from = BoundedDateField(label=_("Valid from"), widget=TypedDateInput, initial=timezone.localdate)
+    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=TypedDateInput, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     change_note = forms.CharField(label=_("What changed (optional)"), max_length=300, required=False)
 
@@ -212,8 +208,8 @@ class RandomSelectionForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = BoundedDateField(label=_("From"), widget=DateInput, required=False)
-    end = BoundedDateField(label=_("To"), widget=DateInput, required=False)
+    start = BoundedDateField(label=_("From"), widget=TypedDateInput, required=False)
+    end = BoundedDateField(label=_("To"), widget=TypedDateInput, required=False)
 
     def period(self) -> tuple[dt.date, dt.date]:
         today = timezone.localdate()

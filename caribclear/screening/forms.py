@@ -9,13 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from caribclear.accounts.models import Administration
-from caribclear.core.forms import BoundedDateField, bound_objects, bound_value
+from caribclear.core.forms import BoundedDateField, TypedDateInput, bound_objects, bound_value
 
 from .choices import FILE_FORMATS, Gender, LookoutKind, Sharing
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _members() -> forms.ModelMultipleChoiceField:
@@ -161,8 +157,8 @@ class LookoutForm(SharingMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the officer when it matches."),
     )
-    valid_from = BoundedDateField(label=_("Valid from"), widget=DateInput, initial=timezone.localdate)
-    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=DateInput, required=False)
+    valid_from = BoundedDateField(label=_("Valid from"), widget=TypedDateInput, initial=timezone.localdate)
+    valid_until = BoundedDateField(label=_("Valid until (optional)"), widget=TypedDateInput, required=False)
     sharing = forms.ChoiceField(label=_("Shared with"), choices=Sharing.choices, initial=Sharing.ALL)
     shared_with = _members()
 

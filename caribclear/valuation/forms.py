@@ -7,15 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caribclear.core.forms import BoundedDateField
+from caribclear.core.forms import BoundedDateField, TypedDateInput
 
 from . import readers
 from .choices import Method, Outcome
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
 
 FORMATS = (
     ("auto", _("Recognise it")),
@@ -87,7 +82,9 @@ LINE_MESSAGES = {
 class LineForm(forms.Form):
     declaration = forms.CharField(label=_("Declaration"), max_length=40)
     line = forms.CharField(label=_("Line (item)"), max_length=20, initial="1")
-    date = BoundedDateField(label=_("Date of the declaration"), widget=DateInput, initial=timezone.localdate)
+    date = BoundedDateField(
+        label=_("Date of the declaration"), widget=TypedDateInput, initial=timezone.localdate
+    )
     hs_code = forms.CharField(label=_("Tariff code"), max_length=14, help_text=_("6 to 12 digits."))
     origin = forms.CharField(
         label=_("Country of origin"), max_length=2, help_text=_("Two letters, for example CN.")
@@ -138,7 +135,9 @@ class EvidenceRequestForm(forms.Form):
         max_length=4000,
     )
     deadline = BoundedDateField(
-        label=_("Answer by"), widget=DateInput, initial=lambda: timezone.localdate() + dt.timedelta(days=14)
+        label=_("Answer by"),
+        widget=TypedDateInput,
+        initial=lambda: timezone.localdate() + dt.timedelta(days=14),
     )
 
 

@@ -109,6 +109,35 @@ def acknowledged_before(submitter: Submitter, moment: float) -> list[str]:
     return [a["reference"] for a in submitter.acknowledged if a["at"] < moment]
 
 
+def check_restored(
+    env: dict[str, str],
+    failures: Failures,
+    *,
+    expected: list[str],
+    acknowledged: list[str],
+    baseline: dict[str, int],
+    what: str,
+) -> set[str]:
+    """After a restore: the expected submissions are there, the audit chains verify, and every table holds
+    as many rows as in the baseline. Returns the acknowledged references present."""
+    present = references_present(env, acknowledged)
+    failures.check(set(expected) <= present, f"{what} ({len(set(expected) & present)}/{len(expected)})")
+    ok, last = verify_chains(env)
+    failures.check(ok, f"audit chains verify ({last})")
+    counts = django_query(env, COUNT_TABLES)
+    differ = {t: (baseline[t], counts.get(t)) for t in baseline if baseline[t] != counts.get(t)}
+    failures.check(not differ, f"row counts of all {len(baseline)} tables match {differ or ''}")
+    return present
+
+
+def print_rows(counts: dict[str, int], acknowledged: list[str], before_backup: list[str]) -> None:
+    print()
+    print(
+        f"rows: {sum(counts.values()):,} in {len(counts)} tables; submissions acknowledged: "
+        f"{len(acknowledged)} ({len(before_backup)} before the backup began)"
+    )
+
+
 def postgres_drill(args: argparse.Namespace, work: Path, failures: Failures) -> None:
     with throwaway_cluster(archive_timeout=args.archive_timeout) as cluster:
         url = cluster.create_database("caribclear")
@@ -159,23 +188,15 @@ def postgres_drill(args: argparse.Namespace, work: Path, failures: Failures) -> 
         server = start_server(env, port, work, workers=1, name="web-restored")
         recovered = time.time()
         server.stop()
-        present = references_present(env, all_acknowledged)
-        failures.check(
-            set(all_acknowledged) == present,
-            f"every acknowledged submission is there ({len(present)}/{len(all_acknowledged)})",
+        present = check_restored(
+            env,
+            failures,
+            expected=all_acknowledged,
+            acknowledged=all_acknowledged,
+            baseline=counts,
+            what="every acknowledged submission is there",
         )
-        ok, last = verify_chains(env)
-        failures.check(ok, f"audit chains verify ({last})")
-        restored_counts = django_query(env, COUNT_TABLES)
-        differ = {
-            t: (counts[t], restored_counts.get(t)) for t in counts if counts[t] != restored_counts.get(t)
-        }
-        failures.check(not differ, f"row counts of all {len(counts)} tables match {differ or ''}")
-        print()
-        print(
-            f"rows: {sum(counts.values()):,} in {len(counts)} tables; submissions acknowledged: "
-            f"{len(all_acknowledged)} ({len(before_backup)} before the backup began)"
-        )
+        print_rows(counts, all_acknowledged, before_backup)
         print(
             f"backup: pg_basebackup {ended - began:.1f} s, {du(backup) / 1e6:.0f} MB; "
             f"WAL archive {du(cluster.archive) / 1e6:.0f} MB"
@@ -227,24 +248,15 @@ def sqlite_drill(args: argparse.Namespace, work: Path, failures: Failures) -> No
     recovered = time.time()
     server.stop()
 
-    present = references_present(env, all_acknowledged)
-    failures.check(
-        set(before_backup) <= present,
-        f"every submission acknowledged before the backup began is there "
-        f"({len(set(before_backup) & present)}/{len(before_backup)})",
+    present = check_restored(
+        env,
+        failures,
+        expected=before_backup,
+        acknowledged=all_acknowledged,
+        baseline=backup_counts,
+        what="every submission acknowledged before the backup began is there",
     )
-    ok, last = verify_chains(env)
-    failures.check(ok, f"audit chains verify ({last})")
-    counts = django_query(env, COUNT_TABLES)
-    differ = {
-        t: (backup_counts[t], counts.get(t)) for t in backup_counts if backup_counts[t] != counts.get(t)
-    }
-    failures.check(not differ, f"row counts of all {len(counts)} tables match the backup {differ or ''}")
-    print()
-    print(
-        f"rows: {sum(counts.values()):,} in {len(counts)} tables; submissions acknowledged: "
-        f"{len(all_acknowledged)} ({len(before_backup)} before the backup began)"
-    )
+    print_rows(backup_counts, all_acknowledged, before_backup)
     print(f"backup: backup_database {ended - began:.1f} s, {backup.stat().st_size / 1e6:.0f} MB")
     print(
         f"recovery point: the backup ({len(present)}/{len(all_acknowledged)} acknowledged submissions; "

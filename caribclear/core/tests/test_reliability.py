@@ -196,7 +196,7 @@ def running_job(*, worker_ids, started_minutes_ago):
     return DBTaskResult.objects.create(
         status=TaskResultStatus.RUNNING,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="caribclear.passengers.tasks.retention_task",
+        task_path="caribclear.screening.tasks.rescreen_task",
         backend_name="default",
         queue_name="default",
         run_after=now,
@@ -265,7 +265,7 @@ def test_a_worker_puts_back_its_own_job_after_losing_the_database_and_transient_
 )
 def test_the_worker_command_takes_up_a_dead_workers_job_and_runs_it_once():
     """`manage.py worker --batch`: its heartbeat reclaims the job a killed worker left running, and the
-    worker runs it (here: the passenger retention task, which answers with its counts)."""
+    worker runs it (here: the re-screening of open declarations, which answers with their count)."""
     orphan = running_job(worker_ids=["killed-worker"], started_minutes_ago=5)
     out = StringIO()
     # The reclaim runs on the heartbeat's thread: give it a beat before the batch looks at the queue.
