@@ -100,14 +100,14 @@ class TypedListForm(forms.Form):
     departure_time = forms.TimeField(
         label=_("Time of departure"),
         help_text=_("Local time at the port of departure, e.g. 14:30."),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, format="%H:%M"),
     )
     arrival_port = forms.CharField(label=_("Port of arrival"), max_length=5, help_text=PORT_HINT)
     arrival_date = typed_date(_("Day of arrival"))
     arrival_time = forms.TimeField(
         label=_("Time of arrival"),
         help_text=_("Local time at the port of arrival."),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, format="%H:%M"),
     )
 
     def clean_number(self) -> str:
