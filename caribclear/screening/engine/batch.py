@@ -12,6 +12,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +40,14 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _worker_start() -> None:
+    """A worker forked from a process that handles SIGTERM itself (a queue worker asks its jobs to stop
+    that way) would inherit the handler and ignore the executor's SIGTERM when a sibling dies, leaving
+    the run waiting for it forever: a worker ends on SIGTERM, as a plain process does."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _screen_chunk(args: tuple[list[Entity], float, int]) -> list[list[Match]]:
@@ -69,7 +78,9 @@ def screen_many(
     gc.freeze()
     try:
         # With "fork", the executor starts all its workers before any thread of its own.
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+        )
         try:
             for result in pool.map(_screen_chunk, chunks):
                 yield from result
