@@ -155,7 +155,7 @@ def filer_member_add(*, actor: User, user: User, is_admin: bool = False) -> File
     if FilerMember.objects.filter(user=user).exists():
         raise ValidationError(_("This account already belongs to a filer."))
     added = FilerMember.objects.create(filer_id=member.filer_id, user=user, is_admin=is_admin)
-    audit_record(actor=actor, action="cargo.filer.member_add", obj=member.filer, summary=user.email)
+    audit_record(actor=actor, action="cargo.filer.member_add", obj=member.filer, summary=f"user {user.pk}")
     return added
 
 
