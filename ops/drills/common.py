@@ -554,6 +554,25 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def memory_kib(pid: int) -> tuple[int, int, int]:
+    """(RSS, PSS, private) of a process in KiB. RSS counts every shared page in full in every process that
+    touched it (PostgreSQL's shared buffers in each backend), so a group's RSS grows as its processes touch
+    more of the same shared memory; PSS shares such pages out, and private memory (USS) is what the
+    process alone holds: a leak shows there."""
+    rss = rss_kib(pid)
+    pss = private = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            field, _sep, rest = line.partition(":")
+            if field == "Pss":
+                pss = int(rest.split()[0])
+            elif field in ("Private_Clean", "Private_Dirty"):
+                private += int(rest.split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss, private
+
+
 def descendants(pid: int) -> list[int]:
     found, stack = [], [pid]
     while stack:
