@@ -20,7 +20,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.accounts.services import send_set_password_link
 from caribclear.core.audit import audit_record
 from caribclear.intel.choices import AlertSubject, PersonalField, Tlp
-from caribclear.intel.services import alert_create
+from caribclear.intel.services import alert_create, alerts_rescreen_on_commit
 
 from . import stix
 from .choices import Category, Received
@@ -327,7 +327,9 @@ def bundle_take_in(
         if commodity:
             fields["commodity"] = commodity
         try:
-            alert = alert_create(actor=actor, fields=fields, recipients=[actor] if tlp == Tlp.RED else [])
+            alert = alert_create(
+                actor=actor, fields=fields, recipients=[actor] if tlp == Tlp.RED else [], rescreen=False
+            )
         except ValidationError as error:
             raise ValidationError(
                 _("%(id)s could not become an alert: %(error)s")
@@ -345,6 +347,8 @@ def bundle_take_in(
             received_by=actor,
         )
         result.created.append(alert)
+    # The alerts feed screening as every alert does: one re-screen after the whole intake, not one each.
+    alerts_rescreen_on_commit(alert_ids=[a.pk for a in result.created])
     if not result.created and not result.skipped:
         result.problems.append(_("The bundle holds no indicator to take in."))
     audit_record(
