@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Received
+from .choices import Received, TaxiiAuth
 
 
 class CenMark(models.Model):
@@ -157,3 +157,44 @@ class StixIdIndex(models.Model):
 
     def __str__(self) -> str:
         return self.stix_id
+
+
+class TaxiiSubscription(models.Model):
+    """An administration's subscription to a collection of a partner's TAXII 2.1 server: polled in the
+    background, each poll asking for what was added since the last one (`added_after`), and taking the
+    indicators in as an uploaded bundle is (`services.bundle_take_in`). The credentials are kept encrypted
+    (`secrets.seal`); they are never shown again."""
+
+    administration = models.ForeignKey(
+        "accounts.Administration", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("partner agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    api_root = models.URLField(_("API root address"), max_length=500)
+    collection_id = models.CharField(_("collection id"), max_length=100)
+    auth = models.CharField(_("signing in"), max_length=10, choices=TaxiiAuth.choices)
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    sealed_secret = models.BinaryField(editable=False)
+    unmarked_tlp = models.CharField(_("TLP label for unmarked objects"), max_length=12)
+    source_reliability = models.CharField(_("source evaluation"), max_length=1)
+    interval_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=60)
+    is_active = models.BooleanField(_("active"), default=True)
+    added_after = models.DateTimeField(_("added after"), null=True, blank=True)
+    next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("alerts made at the last poll"), default=0)
+    last_error = models.TextField(_("error at the last poll"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["source__name", "pk"]
+        verbose_name = _("TAXII subscription")
+        verbose_name_plural = _("TAXII subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.collection_id}"

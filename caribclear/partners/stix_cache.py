@@ -146,10 +146,12 @@ def _record_index_rows(record: DisseminatedRecord) -> list[StixIdIndex]:
 
 
 def save_index(rows: list[StixIdIndex]) -> None:
-    """Put rows in the served-id table (replacing what an older version of the same records put there)."""
-    if rows:
+    """Put rows in the served-id table (replacing what an older version of the same records put there).
+    Ids many records share (an owner, a port) come once: one statement may not write a row twice."""
+    unique = sorted({row.stix_id: row for row in rows}.values(), key=lambda row: row.stix_id)
+    if unique:
         StixIdIndex.objects.bulk_create(
-            rows,
+            unique,
             update_conflicts=True,
             unique_fields=["stix_id"],
             update_fields=["record_type", "record_id", "owner", "port", "main", "record_updated_at"],
@@ -190,7 +192,7 @@ def _store(entries: list[tuple[Entry, bool]], language: str) -> None:
             fields=entry.fields,
             personal_shown=entry.personal_shown,
         )
-        for entry, personal in entries
+        for entry, personal in sorted(entries, key=lambda item: (item[0].pk, item[1]))
     ]
     if rows:
         StixCache.objects.bulk_create(
