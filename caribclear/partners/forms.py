@@ -73,6 +73,7 @@ class BundleUploadForm(forms.Form):
 class SubscriptionForm(forms.Form):
     source = forms.ModelChoiceField(label=_("Partner agency whose server it is"), queryset=partner_sources())
     api_root = forms.URLField(
+        assume_scheme="https",
         label=_("API root address"),
         max_length=500,
         help_text=_("As the partner's TAXII 2.1 server lists it, e.g. https://taxii.partner.example/api1/"),

@@ -57,6 +57,7 @@ TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
 MAX_PAGE = 1000
 DEFAULT_PAGE = 200
+CHUNK = 100  # records read from the cache at once while a page fills
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
@@ -355,16 +356,22 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
     parts: list[str] = []
     markings: set[str] = set()  # the TLP definitions the page will carry
     served: list[stix_cache.Entry] = []
-    for entry in stix_cache.entries(user, found.kind, window):
-        fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
-        used = markings | set(entry.markings)
-        if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
-            more = True
+    full = False
+    # The window's records are read from the cache a chunk at a time, so a page whose records have many
+    # objects each does not read (or, the first time, build) the objects of records it will not serve.
+    for start in range(0, len(window), CHUNK):
+        for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
+            fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
+            used = markings | set(entry.markings)
+            if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
+                more = full = True
+                break
+            markings = used
+            seen.update(i for i, _o in fresh)
+            parts += [o for _i, o in fresh]
+            served.append(entry)
+        if full:
             break
-        markings = used
-        seen.update(i for i, _o in fresh)
-        parts += [o for _i, o in fresh]
-        served.append(entry)
     log_read_entries(
         user,
         [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
