@@ -63,6 +63,7 @@ def world(make_user, antigua, barbados, settings, live_server):
         "api_root": f"{live_server.url}/taxii2/api/",
         "collection_id": alerts["id"],
         "collections_url": collections_url,
+        "base": live_server.url,
     }
 
 
