@@ -121,6 +121,12 @@ def main() -> None:
     parser.add_argument("--page", type=int, default=1000, help="limit (objects) per request")
     parser.add_argument("--recent", type=int, default=20, help="records changed since the incremental mark")
     parser.add_argument("--skip-full", action="store_true", help="measure the incremental pull only")
+    parser.add_argument(
+        "--full-runs",
+        type=int,
+        default=2,
+        help="full pulls in a row (the first builds what the server caches, the next ones read it)",
+    )
     args = parser.parse_args()
     setup_test_environment()
     user = partner_reader(args.partner) if args.partner else reader(args.member)
@@ -131,8 +137,9 @@ def main() -> None:
     base = f"/taxii2/api/collections/{region['id']}/objects/"
     shared = visible_records(user, Seizure.objects.all(), with_personal=False).count()
 
-    if not args.skip_full:
-        start = time.perf_counter()
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for run in range(0 if args.skip_full else args.full_runs):
+        start, cpu = time.perf_counter(), time.process_time()
         pages = objects = incidents = 0
         path = f"{base}?limit={args.page}"
         while True:
@@ -144,11 +151,13 @@ def main() -> None:
             if not body.get("more"):
                 break
             path = f"{base}?limit={args.page}&next={body['next']}"
-        full = time.perf_counter() - start
-        print(f"records the reader may see: {shared}")
+        full, used = time.perf_counter() - start, time.process_time() - cpu
+        if run == 0:
+            print(f"records the reader may see: {shared}")
         print(
-            f"full pull: {incidents} seizures, {objects} STIX objects, {pages} requests in {full:.1f} s "
-            f"({incidents / full:.0f} seizures/s)"
+            f"full pull {run + 1}: {incidents} seizures, {objects} STIX objects, {pages} requests in "
+            f"{full:.1f} s wall, {used:.1f} s CPU of this process ({incidents / full:.0f} seizures/s); "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
 
     # The records changed since the mark: `--recent` of the reader's records are touched now (the
@@ -162,19 +171,24 @@ def main() -> None:
     Seizure.objects.filter(pk__in=changed).update(updated_at=timezone.now())
     mark = mark_moment.isoformat().replace("+00:00", "Z")
     timings = []
+    cpu = time.process_time()
     for _run in range(args.runs + 2):
         start = time.perf_counter()
         body = get(client, token, f"{base}?added_after={mark}&limit={args.page}")
         timings.append((time.perf_counter() - start) * 1000)
+        if _run == 1:
+            cpu = time.process_time()
     timings = timings[2:]
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(timings)
     served = sum(1 for o in body.get("objects", []) if o["type"] == "incident")
     print(
         f"incremental pull (added_after, {served} seizures): p50 {statistics.median(timings):.0f} ms, "
-        f"p95 {p95_of(timings):.0f} ms over {len(timings)} runs"
+        f"p95 {p95_of(timings):.0f} ms over {len(timings)} runs (mean CPU {cpu_ms:.0f} ms); "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
 
-    # One object by id: the newest record's incident (found from the references) and a relationship of
-    # it (found by building the records' objects, newest last: the slow path).
+    # One object by id: the newest record's incident and a relationship of it (each found through the
+    # server's table of served ids where it has one).
     newest = next(o for o in body.get("objects", []) if o["type"] == "incident")
     relationship = next(
         o for o in body["objects"] if o["type"] == "relationship" and o["source_ref"] == newest["id"]

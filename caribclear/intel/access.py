@@ -255,20 +255,41 @@ def redact(user: Any, record: DisseminatedRecord, *, only: Sequence[str] | None 
 
 def log_reads(user: Any, views: Iterable[RecordView], *, via: str = ReadVia.DETAIL) -> int:
     """Write one access-log row per record shown to `user`. Returns the number of rows written."""
+    return log_read_entries(
+        user,
+        [
+            (
+                view.record_type,
+                view.pk,
+                view.personal_shown,
+                sorted(k for k in view.data if not k.endswith("_label")),
+            )
+            for view in views
+        ],
+        via=via,
+    )
+
+
+def log_read_entries(
+    user: Any, entries: Iterable[tuple[str, int, bool, Sequence[str]]], *, via: str = ReadVia.DETAIL
+) -> int:
+    """Write one access-log row per record shown to `user`, each given as (record type, id, whether
+    personal fields were shown, the fields shown): for readers that keep what a view held (the TAXII
+    server's cache of served objects) instead of redacting again. Returns the number of rows written."""
     info = current_request.get()
     rows = [
         AccessLog(
             user_id=user.pk,
             administration_id=getattr(user, "administration_id", None),
-            record_type=view.record_type,
-            record_id=view.pk,
+            record_type=record_type,
+            record_id=pk,
             via=via,
-            personal_shown=view.personal_shown,
-            fields=sorted(k for k in view.data if not k.endswith("_label")),
+            personal_shown=personal_shown,
+            fields=list(fields),
             request_id=info.request_id if info else "",
             ip=info.ip if info else "",
         )
-        for view in views
+        for record_type, pk, personal_shown, fields in entries
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)

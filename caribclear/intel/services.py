@@ -436,8 +436,11 @@ def alert_create(
     released_to: Iterable[Administration] = (),
     personal_released_to: Iterable[Administration] = (),
     recipients: Iterable[User] = (),
+    rescreen: bool = True,
 ) -> Alert:
-    """Issue an alert or lookout; when current, it feeds the screening watchlists (`active_lookouts`)."""
+    """Issue an alert or lookout; when current, it feeds the screening watchlists (`active_lookouts`).
+    A caller issuing many alerts at once passes `rescreen=False` and calls `alerts_rescreen_on_commit`
+    once for all of them."""
     alert = _create_record(
         Alert,
         actor=actor,
@@ -449,8 +452,26 @@ def alert_create(
     )
     record_reindex(record=alert)
     audit_record(actor=actor, action="intel.alert_issued", obj=alert, summary=alert.reference)
-    _screen_again_on_commit(alert)
+    if rescreen:
+        _screen_again_on_commit(alert)
     return alert
+
+
+def alerts_rescreen_on_commit(*, alert_ids: Sequence[int]) -> None:
+    """Many alerts issued in one transaction (a partner's bundle taken in): once it commits, one re-screen
+    of the open declarations of every administration any of them screens for, instead of one per alert."""
+    from caribclear.screening.selectors import administrations_screening_alert
+    from caribclear.screening.tasks import rescreen_task
+
+    ids = list(alert_ids)
+
+    def enqueue() -> None:
+        administrations = sorted({a for pk in ids for a in administrations_screening_alert(pk)})
+        if administrations:
+            rescreen_task.enqueue(also_administrations=administrations)
+
+    if ids:
+        transaction.on_commit(enqueue)
 
 
 @transaction.atomic

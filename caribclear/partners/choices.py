@@ -29,3 +29,11 @@ class Received(models.TextChoices):
     """How a STIX object reached the platform."""
 
     UPLOAD = "upload", _("Uploaded bundle")
+    TAXII = "taxii", _("TAXII subscription")
+
+
+class TaxiiAuth(models.TextChoices):
+    """How a subscription signs in to a partner's TAXII server."""
+
+    TOKEN = "token", _("API token (sent as a Bearer token)")
+    BASIC = "basic", _("User name and password (HTTP Basic)")

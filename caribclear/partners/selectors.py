@@ -13,7 +13,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.core.visibility import get_visible_or_404, visible
 from caribclear.intel.models import Alert, DisseminatedRecord, Seizure, SeizureCompany, SeizurePerson
 
-from .models import PartnerAgreement, ReceivedObject
+from .models import PartnerAgreement, ReceivedObject, TaxiiSubscription
 
 
 def alert_queryset() -> QuerySet[Alert]:
@@ -93,3 +93,12 @@ def partner_sources() -> QuerySet[Administration]:
 
 def received_objects(*, user: Any) -> QuerySet[ReceivedObject]:
     return visible(user, ReceivedObject).select_related("source", "alert", "received_by")
+
+
+def subscriptions(*, user: Any) -> QuerySet[TaxiiSubscription]:
+    """The reader's administration's subscriptions to partners' TAXII collections."""
+    return visible(user, TaxiiSubscription).select_related("source", "created_by")
+
+
+def subscription_get(*, user: Any, pk: int) -> TaxiiSubscription:
+    return get_visible_or_404(user, TaxiiSubscription.objects.select_related("source", "created_by"), pk=pk)

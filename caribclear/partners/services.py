@@ -20,7 +20,7 @@ from caribclear.accounts.models import Administration, User
 from caribclear.accounts.services import send_set_password_link
 from caribclear.core.audit import audit_record
 from caribclear.intel.choices import AlertSubject, PersonalField, Tlp
-from caribclear.intel.services import alert_create
+from caribclear.intel.services import alert_create, alerts_rescreen_on_commit
 
 from . import stix
 from .choices import Category, Received
@@ -181,7 +181,7 @@ class TakeInResult:
     problems: list[str] = field(default_factory=list)  # "where: what" lines, for the page
 
 
-def _tlp_of(obj: dict[str, Any]) -> str:
+def _tlp_of(obj: dict[str, Any], unmarked: str = Tlp.AMBER) -> str:
     refs = set(obj.get("object_marking_refs", []))
     for label, id_ in stix.TLP_IDS.items():
         if id_ in refs:
@@ -194,10 +194,10 @@ def _tlp_of(obj: dict[str, Any]) -> str:
     for label, id_ in stix.TLP1_IDS.items():
         if id_ in refs:
             return label
-    return Tlp.AMBER  # unmarked: kept within the receiving administration
+    return unmarked  # unmarked: TLP:AMBER (kept within the receiving administration) unless chosen
 
 
-def _grade(obj: dict[str, Any]) -> tuple[str, str]:
+def _grade(obj: dict[str, Any], reliability: str = "2") -> tuple[str, str]:
     grading = obj.get("extensions", {}).get(stix.GRADING_EXTENSION, {})
     if (
         grading.get("source_evaluation") in ("1", "2", "3")
@@ -206,9 +206,9 @@ def _grade(obj: dict[str, Any]) -> tuple[str, str]:
         return grading["source_evaluation"], grading["intelligence_assessment"]
     confidence = obj.get("confidence")
     if not isinstance(confidence, int):
-        return "2", "C"
+        return reliability, "C"
     grade = next((g for g, floor in (("A", 80), ("B", 60), ("C", 40), ("D", 20)) if confidence >= floor), "E")
-    return "2", grade  # an outside source this platform has not evaluated: "untested"
+    return reliability, grade  # by default an outside source this platform has not evaluated: "untested"
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -262,14 +262,21 @@ def validate_bundle(data: Any) -> list[str]:
 
 @transaction.atomic
 def bundle_take_in(
-    *, actor: User, source: Administration, content: bytes, via: str = Received.UPLOAD
+    *,
+    actor: User,
+    source: Administration,
+    content: bytes,
+    via: str = Received.UPLOAD,
+    unmarked_tlp: str = Tlp.AMBER,
+    reliability: str = "2",
 ) -> TakeInResult:
     """Take a partner's STIX 2.1 bundle in: checked whole with stix2-validator (nothing is kept from a bundle
     with errors), then each indicator becomes an intel alert of the actor's administration, with the source's
     TLP marking (unmarked: TLP:AMBER, kept within the administration), a grading from the bundle's 3x5x2
     extension or its confidence (source "untested"), its validity, and the person or company it relates to
     as the alert's personal subject. An indicator already taken in is skipped. The alerts feed screening
-    as every alert does."""
+    as every alert does. A TAXII subscription passes its own TLP for unmarked objects and its evaluation
+    of the source (`reliability`, 1 to 3) for objects without a 3x5x2 grading."""
     receiver = actor.administration_id
     if not actor.is_supervisor or receiver is None:
         raise PermissionDenied
@@ -300,8 +307,8 @@ def bundle_take_in(
             continue
         valid_from = _day(indicator.get("valid_from")) or today
         valid_until = _day(indicator.get("valid_until")) or valid_from + dt.timedelta(days=365)
-        reliability, grade = _grade(indicator)
-        tlp = _tlp_of(indicator)
+        evaluation, grade = _grade(indicator, reliability)
+        tlp = _tlp_of(indicator, unmarked_tlp)
         subject = _subject(indicator, by_id, relations)
         pattern = "\n".join(p for p in (indicator.get("description", ""), indicator.get("pattern", "")) if p)
         fields = {
@@ -310,7 +317,7 @@ def bundle_take_in(
             "valid_from": valid_from,
             "valid_until": max(valid_until, valid_from),
             "tlp": tlp,
-            "source_reliability": reliability,
+            "source_reliability": evaluation,
             "information_grade": grade,
             "handling_code": "C",
             "handling_conditions": (
@@ -330,7 +337,9 @@ def bundle_take_in(
         if commodity:
             fields["commodity"] = commodity
         try:
-            alert = alert_create(actor=actor, fields=fields, recipients=[actor] if tlp == Tlp.RED else [])
+            alert = alert_create(
+                actor=actor, fields=fields, recipients=[actor] if tlp == Tlp.RED else [], rescreen=False
+            )
         except ValidationError as error:
             raise ValidationError(
                 _("%(id)s could not become an alert: %(error)s")
@@ -348,6 +357,8 @@ def bundle_take_in(
             received_by=actor,
         )
         result.created.append(alert)
+    # The alerts feed screening as every alert does: one re-screen after the whole intake, not one each.
+    alerts_rescreen_on_commit(alert_ids=[a.pk for a in result.created])
     if not result.created and not result.skipped:
         result.problems.append(_("The bundle holds no indicator to take in."))
     audit_record(

@@ -29,12 +29,12 @@ import binascii
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -44,23 +44,34 @@ from caribclear.accounts.choices import TokenScope
 from caribclear.accounts.models import User
 from caribclear.accounts.selectors import user_for_api_token
 from caribclear.core.visibility import visible
-from caribclear.intel.access import log_reads, redact, visible_records
+from caribclear.intel.access import log_read_entries, visible_records
 from caribclear.intel.choices import ReadVia
 from caribclear.intel.models import DisseminatedRecord, Operation
 from caribclear.intel.selectors import seizure_queryset
 
-from . import stix
+from . import stix, stix_cache
+from .models import StixIdIndex
 from .selectors import agreement_in_force, alert_queryset, stix_keys
 
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
 MAX_PAGE = 1000
 DEFAULT_PAGE = 200
+CHUNK = 100  # records read from the cache at once while a page fills
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
     response = HttpResponse(json.dumps(data, separators=(",", ":")), status=status, content_type=TAXII)
     for name, value in (headers or {}).items():
+        response[name] = value
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _raw_json(text: str, headers: dict[str, str]) -> HttpResponse:
+    """A page already serialized (the cache's stored objects put together)."""
+    response = HttpResponse(text, content_type=TAXII)
+    for name, value in headers.items():
         response[name] = value
     response["Cache-Control"] = "private, no-store"
     return response
@@ -302,6 +313,8 @@ def collection(request: HttpRequest, user: User, collection_id: str) -> HttpResp
 
 
 def _window(user: User, request: HttpRequest, collection_id: str) -> Any:
+    """The collection, and the metas of the records of the requested window (one more than `limit`, to
+    know whether more follow): one query, no record loaded whole."""
     found = _collection(user, collection_id)
     if found is None:
         return _error(404, "Not found", "No such collection.")
@@ -312,12 +325,13 @@ def _window(user: User, request: HttpRequest, collection_id: str) -> Any:
     if isinstance(page, HttpResponse):
         return page
     limit, offset = page
-    window = list(records[offset : offset + limit + 1])
+    window = stix_cache.metas(records[offset : offset + limit + 1])
     more = len(window) > limit
-    return window[:limit], more, limit, offset
+    return found, window[:limit], more, limit, offset
 
 
-def _headers(window: list[DisseminatedRecord]) -> dict[str, str]:
+def _headers(window: Sequence[Any]) -> dict[str, str]:
+    """The first and last date added of a page (of records, metas or cache entries)."""
     if not window:
         return {}
     return {
@@ -330,36 +344,45 @@ def _headers(window: list[DisseminatedRecord]) -> dict[str, str]:
 @taxii_view
 def objects(request: HttpRequest, user: User, collection_id: str) -> HttpResponse:
     """A page of objects: whole records (a record's objects are never split across pages), as many as
-    fit in `limit` objects, at least one record. Only the records served are logged as read."""
+    fit in `limit` objects, at least one record. Only the records served are logged as read.
+
+    The objects come from the cache of served objects (`stix_cache`), built with stix2 only for records
+    changed since they were last served; the page is their stored JSON put together."""
     result = _window(user, request, collection_id)
     if isinstance(result, HttpResponse):
         return result
-    window, more, limit, offset = result
-    built: dict[str, Any] = {}
+    found, window, more, limit, offset = result
+    seen: set[str] = set()
+    parts: list[str] = []
     markings: set[str] = set()  # the TLP definitions the page will carry
-    served: list[DisseminatedRecord] = []
-    views = []
-    for record in window:
-        view = redact(user, record, only=stix.STIX_FIELDS[record.record_type])
-        fresh = {o.id: o for o in stix.record_objects(view, modified=record.updated_at) if o.id not in built}
-        used = markings | {ref for o in fresh.values() for ref in o.get("object_marking_refs", [])}
-        if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(built) + len(fresh) > limit:
-            more = True
+    served: list[stix_cache.Entry] = []
+    full = False
+    # The window's records are read from the cache a chunk at a time, so a page whose records have many
+    # objects each does not read (or, the first time, build) the objects of records it will not serve.
+    for start in range(0, len(window), CHUNK):
+        for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
+            fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
+            used = markings | set(entry.markings)
+            if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
+                more = full = True
+                break
+            markings = used
+            seen.update(i for i, _o in fresh)
+            parts += [o for _i, o in fresh]
+            served.append(entry)
+        if full:
             break
-        markings = used
-        built.update(fresh)
-        served.append(record)
-        views.append(view)
-    log_reads(user, views, via=ReadVia.API)
+    log_read_entries(
+        user,
+        [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
+        via=ReadVia.API,
+    )
     if not served:
         return _json({"more": False})
-    body: dict[str, Any] = {
-        "more": more,
-        "objects": [stix.serialize(o) for o in stix.with_definitions(built.values())],
-    }
-    if more:
-        body["next"] = _next(offset + len(served))
-    return _json(body, headers=_headers(served))
+    body = ",".join([*stix_cache.definitions_json(markings), *parts])
+    tail = f',"next":{json.dumps(_next(offset + len(served)))}' if more else ""
+    text = f'{{"more":{json.dumps(more)},"objects":[{body}]{tail}}}'
+    return _raw_json(text, headers=_headers(served))
 
 
 @require_GET
@@ -368,15 +391,15 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
     result = _window(user, request, collection_id)
     if isinstance(result, HttpResponse):
         return result
-    window, more, limit, offset = result
+    found, window, more, limit, offset = result
     entries = [
         {
-            "id": stix.record_stix_id(record.record_type, record.reference),
-            "date_added": _stamp(record.updated_at),
-            "version": _stamp(max(record.updated_at, record.created_at)),
+            "id": stix.record_stix_id(found.kind, meta.reference),
+            "date_added": _stamp(meta.updated_at),
+            "version": _stamp(max(meta.updated_at, meta.created_at)),
             "media_type": STIX,
         }
-        for record in window
+        for meta in window
     ]
     body: dict[str, Any] = {"more": more, "objects": entries} if entries else {"more": False}
     if more:
@@ -387,27 +410,60 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
 # --- One object, and its versions --------------------------------------------------------------------
 
 
-def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, DisseminatedRecord | None] | None:
-    """The object `object_id` of the collection as the reader may see it, with the record it comes from
-    (None for the platform's own objects and the TLP definitions). The record is found from what its ids
-    are made of, without building any STIX; then that record's objects are built. Nothing is logged here."""
+def _in_entry(user: User, record: DisseminatedRecord, object_id: str) -> tuple[Any, Any] | None:
+    """The object `object_id` among a visible record's objects as the reader gets them, or None (the id
+    may be one the reader does not get: a person withheld)."""
+    entry = stix_cache.entry_for(user, record)
+    for stix_id, text in zip(entry.ids, entry.objects, strict=True):
+        if stix_id == object_id:
+            return json.loads(text), entry
+    return None
+
+
+def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, Any] | None:
+    """The object `object_id` of the collection as the reader may see it, with the cache entry of the
+    record it comes from (None for the platform's own objects and the TLP definitions). The record is
+    found in the table of served ids (one lookup); records whose ids are not in it yet at their current
+    version are indexed first, from what their ids are made of (no STIX built). Nothing is logged here."""
     for obj in stix.with_definitions([]):
         if obj.id == object_id:
-            return obj, None
+            return stix.serialize(obj), None
     for label, marking_id in stix.TLP_IDS.items():
         if marking_id == object_id:
-            return stix.tlp_marking(label), None
+            return stix.serialize(stix.tlp_marking(label)), None
     records = collection.records(user)
-    for keys in stix_keys(records):
+    row = StixIdIndex.objects.filter(stix_id=object_id, record_type=collection.kind).first()
+    if row is None or (row.record_id is not None and not records.filter(pk=row.record_id).exists()):
+        _index_unindexed(records)
+        row = StixIdIndex.objects.filter(stix_id=object_id, record_type=collection.kind).first()
+    if row is None:
+        return None
+    if row.record_id is not None:
+        candidates = records.filter(pk=row.record_id)
+    elif row.owner:
+        candidates = records.filter(owner__code=row.owner)
+    else:
+        candidates = records.filter(port__locode=row.port)
+    record = candidates.first()
+    return None if record is None else _in_entry(user, record, object_id)
+
+
+def _index_unindexed(records: QuerySet[DisseminatedRecord]) -> None:
+    """Index the records (of a restricted queryset) whose current version is not in the served-id table."""
+    indexed = StixIdIndex.objects.filter(
+        record_type=records.model.record_type,
+        record_id=OuterRef("pk"),
+        main=True,
+        record_updated_at=OuterRef("updated_at"),
+    )
+    pending = records.filter(~Exists(indexed))
+    versions = dict(pending.values_list("pk", "updated_at"))
+    rows = []
+    for keys in stix_keys(pending):
         pk = keys.pop("pk")
-        if object_id in stix.possible_ids(**keys):
-            record = records.get(pk=pk)
-            built = stix.record_objects(
-                redact(user, record, only=stix.STIX_FIELDS[record.record_type]), modified=record.updated_at
-            )
-            # The id may be one the reader does not get (a person withheld): then it does not exist.
-            return next(((obj, record) for obj in built if obj.id == object_id), None)
-    return None
+        if pk in versions:
+            rows += stix_cache.index_rows(pk=pk, updated_at=versions[pk], **keys)
+    stix_cache.save_index(rows)
 
 
 def _object_or_error(request: HttpRequest, user: User, collection_id: str, object_id: str) -> Any:
@@ -420,8 +476,10 @@ def _object_or_error(request: HttpRequest, user: User, collection_id: str, objec
     return found
 
 
-def _version(obj: Any) -> str:
-    return _stamp(obj.get("modified") or obj["created"])
+def _version(obj: dict[str, Any]) -> str:
+    value = parse_datetime(obj.get("modified") or obj["created"])
+    assert value is not None
+    return _stamp(value)
 
 
 def _same_version(wanted: str, version: str) -> bool:
@@ -446,11 +504,13 @@ def object_detail(request: HttpRequest, user: User, collection_id: str, object_i
     if not any(w in ("last", "first", "all") or _same_version(w, version) for w in wanted):
         return _json({"more": False})
     if record is not None:
-        log_reads(user, [redact(user, record, only=stix.STIX_FIELDS[record.record_type])], via=ReadVia.API)
+        log_read_entries(
+            user, [(record.record_type, record.pk, record.personal_shown, record.fields)], via=ReadVia.API
+        )
         headers = _headers([record])
     else:
         headers = {}
-    return _json({"more": False, "objects": [stix.serialize(obj)]}, headers=headers)
+    return _json({"more": False, "objects": [obj]}, headers=headers)
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """Pages of partner sharing: the owner's WCO CEN export (mark seizures, download the file); the
 secretariat's partner agencies (their agreements and analysts); what came in from partners (upload a STIX
-bundle, see each alert it became with its source and TLP)."""
+bundle, see each alert it became with its source and TLP); subscriptions to partners' TAXII collections."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from caribclear.core.csv_export import csv_response
 from caribclear.core.permissions import login_required
 
 from . import cen, selectors, services
-from .forms import AgreementForm, BundleUploadForm, PartnerAgencyForm, PartnerAnalystForm
+from .forms import AgreementForm, BundleUploadForm, PartnerAgencyForm, PartnerAnalystForm, SubscriptionForm
+from .subscriptions import collection_url, poll_on_commit, subscription_create, subscription_set_active
 
 
 def _supervisor(request: HttpRequest) -> User:
@@ -198,4 +199,57 @@ def received(request: HttpRequest) -> HttpResponse:
         request,
         "partners/received.html",
         {"rows": selectors.received_objects(user=user)[:500], "form": form, "problems": problems},
+    )
+
+
+# --- Subscriptions to partners' TAXII collections -------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """The administration's subscriptions to partners' TAXII collections; supervisors add them."""
+    user = _official(request)
+    form = SubscriptionForm(request.POST or None) if user.is_supervisor else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                created = subscription_create(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The subscription is saved; its first poll is under way."))
+                return redirect("partners:subscription", pk=created.pk)
+    return render(
+        request,
+        "partners/subscriptions.html",
+        {"rows": selectors.subscriptions(user=user), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription(request: HttpRequest, pk: int) -> HttpResponse:
+    """One subscription: its last poll (when, how many alerts, the error), and a supervisor's actions."""
+    user = _official(request)
+    found = selectors.subscription_get(user=user, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if not user.is_supervisor or action not in ("poll", "stop", "resume"):
+            raise Http404
+        if action == "poll" and not found.is_active:
+            raise Http404
+        if action == "poll":
+            poll_on_commit(found.pk)
+            messages.success(request, _("A poll is under way."))
+        else:
+            subscription_set_active(actor=user, subscription=found, active=action == "resume")
+            messages.success(request, _("Polling resumed.") if action == "resume" else _("Polling stopped."))
+        return redirect("partners:subscription", pk=found.pk)
+    return render(
+        request,
+        "partners/subscription.html",
+        {"subscription": found, "url": collection_url(found), "can_change": user.is_supervisor},
     )

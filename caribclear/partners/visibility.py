@@ -1,6 +1,6 @@
 """Who may see partner sharing's records: a CEN mark and a received object by the officials of their
 administration; a partner agreement by the secretariat (which keeps them) and the partner agency's own
-analysts."""
+analysts; a TAXII subscription by the officials of the administration that subscribed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from caribclear.core.visibility import administration_id, is_administration, is_official, is_partner, register
 
-from .models import CenMark, PartnerAgreement, ReceivedObject
+from .models import CenMark, PartnerAgreement, ReceivedObject, TaxiiSubscription
 
 
 @register(CenMark)
@@ -22,6 +22,13 @@ def cen_marks(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
 
 @register(ReceivedObject)
 def received_objects(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
+    if not is_official(reader):
+        return qs.none()
+    return qs.filter(administration_id=administration_id(reader))
+
+
+@register(TaxiiSubscription)
+def taxii_subscriptions(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     if not is_official(reader):
         return qs.none()
     return qs.filter(administration_id=administration_id(reader))

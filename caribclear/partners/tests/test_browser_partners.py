@@ -9,6 +9,7 @@ import pytest
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Administration
 from caribclear.partners.tests.test_intake_and_pages import partner_bundle
+from caribclear.partners.tests.test_subscriptions import world  # noqa: F401 (the fixture)
 from caribclear.tests.browser import sign_in_official
 from caribclear.tests.test_accessibility import axe_script, prepare, violations_on
 
@@ -65,3 +66,45 @@ def test_secretariat_and_supervisor_pages_work_and_pass_axe(
     )
     assert violations_on(page, script) == []
     page.context.close()
+
+
+def test_a_supervisor_subscribes_to_a_partners_taxii_collection_and_the_pages_pass_axe(
+    subscription_world, new_page
+):
+    ctx = subscription_world
+    script = axe_script()
+    page = new_page(viewport={"width": 390, "height": 844})  # a phone
+    prepare(page, script)
+    sign_in_official(page, ctx["base"], ctx["supervisor"])
+    page.click("nav a:has-text('Received from partners')")
+    page.click("main a:has-text('TAXII subscriptions')")
+    assert "No subscription yet." in page.inner_text("main")
+    assert violations_on(page, script) == []
+    page.select_option("#id_source", label="CARICOM IMPACS")
+    page.fill("#id_api_root", ctx["api_root"])
+    page.check("input[name='auth'][value='token']")
+    page.fill("#id_secret", ctx["token"])
+    page.click("button:has-text('Subscribe')")
+    summary = page.locator(".error-summary")
+    assert "Collection id" in summary.inner_text() or "collection" in summary.inner_text().lower()
+    assert page.input_value("#id_api_root") == ctx["api_root"]
+    assert page.input_value("#id_secret") == ""  # a secret is never sent back to the page
+    assert violations_on(page, script) == []
+    page.fill("#id_collection_id", ctx["collection_id"])
+    page.fill("#id_secret", ctx["token"])
+    page.click("button:has-text('Subscribe')")
+    page.wait_for_url("**/partners/subscriptions/*/")
+    body = page.inner_text("main")
+    assert "The subscription is saved" in body and "The last poll failed" not in body
+    assert "Alerts made at the last poll\n1" in body or "Alerts made at the last poll 1" in body
+    assert violations_on(page, script) == []
+    page.click("button:has-text('Stop polling')")
+    assert "Polling stopped." in page.inner_text("main")
+    assert violations_on(page, script) == []
+    page.context.close()
+
+
+@pytest.fixture
+def subscription_world(request):
+    """The world of the subscription tests: a partner agency, its analyst's token, an alert released to it."""
+    return request.getfixturevalue("world")
