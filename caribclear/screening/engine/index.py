@@ -190,7 +190,7 @@ def token_sim(a: str, b: str) -> float:
         and max(len(a), len(b)) >= TYPING_MIN
         and min(len(a), len(b)) >= 4
         and OSA.distance(a, b, score_cutoff=2) == 2
-        and typing_cost(a, b) <= TYPING_TWO
+        and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
     ):
         sim = TYPING_SIM
     return sim
@@ -229,30 +229,46 @@ def _stray_cost(typed: str, i: int) -> float:
 
 
 @lru_cache(maxsize=200_000)
-def typing_cost(typed: str, name: str) -> float:
+def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
     """How many typing errors turn ``name`` into ``typed``, weighing each by how easily a typist makes it
     (an edit distance with the weights above): ``kemp`` -> ``ksp`` 1.25 (``e`` struck as ``s``, ``m`` left
     out), ``kemp`` -> ``kolp`` 2.0 (two other letters). Tells two slips of the finger from another name
-    of the same shape, which plain edit distance cannot."""
+    of the same shape, which plain edit distance cannot. Stops as soon as the cost is sure to exceed
+    ``limit``, and then returns some value above it."""
     n, m = len(typed), len(name)
+    stray = [_stray_cost(typed, i) for i in range(n)]
+    omit = [
+        _SLIP if (j >= 1 and name[j - 1] == b) or (j + 1 < m and name[j + 1] == b) else _OMIT
+        for j, b in enumerate(name)
+    ]
+    neighbours = _NEIGHBOURS
+    none: frozenset[str] = frozenset()
     prev2: list[float] = []
     prev = [j * _OMIT for j in range(m + 1)]
     for i in range(1, n + 1):
-        row = [prev[0] + _stray_cost(typed, i - 1)] + [0.0] * m
         a = typed[i - 1]
+        s = stray[i - 1]
+        row = [prev[0] + s]
         for j in range(1, m + 1):
             b = name[j - 1]
             if a == b:
-                sub = 0.0
-            elif a in _NEIGHBOURS.get(b, ()):
-                sub = _SLIP
+                best = prev[j - 1]
             else:
-                sub = _OTHER
-            omit = _SLIP if (j >= 2 and name[j - 2] == b) or (j < m and name[j] == b) else _OMIT
-            best = min(prev[j - 1] + sub, prev[j] + _stray_cost(typed, i - 1), row[j - 1] + omit)
-            if i >= 2 and j >= 2 and a == name[j - 2] and typed[i - 2] == b and a != b:
-                best = min(best, prev2[j - 2] + _SLIP)
-            row[j] = best
+                best = prev[j - 1] + (_SLIP if a in neighbours.get(b, none) else _OTHER)
+            other = prev[j] + s
+            if other < best:
+                best = other
+            other = row[j - 1] + omit[j - 1]
+            if other < best:
+                best = other
+            if i >= 2 and j >= 2 and a != b and a == name[j - 2] and typed[i - 2] == b:
+                other = prev2[j - 2] + _SLIP
+                if other < best:
+                    best = other
+            row.append(best)
+        # every way through the table passes through this row or (by a swap) the one before
+        if min(row) > limit and min(prev) > limit:
+            return min(min(row), min(prev))
         prev2, prev = prev, row
     return prev[m]
 
@@ -266,7 +282,7 @@ def _damaged_pair(typed: str, name: str, d: int) -> bool:
         return False
     if max(len(typed), len(name)) >= DAMAGED_TWO_MIN:
         return True
-    return min(len(typed), len(name)) >= 3 and typing_cost(typed, name) <= TYPING_TWO_SHORT
+    return min(len(typed), len(name)) >= 3 and typing_cost(typed, name, TYPING_TWO_SHORT) <= TYPING_TWO_SHORT
 
 
 def _deletions(token: str) -> set[str]:
@@ -719,7 +735,7 @@ class Index:
                 if d <= 1 or (
                     d == 2
                     and shortest >= SPACELESS_MIN_TWO
-                    and typing_cost(joined, other) <= SPACELESS_TYPING
+                    and typing_cost(joined, other, SPACELESS_TYPING) <= SPACELESS_TYPING
                 ):
                     yield idx, SPACELESS_EXACT - SPACELESS_EDIT * d
                     break
@@ -1137,7 +1153,7 @@ class _Alignment:
         if n < SPACELESS_MIN:
             return
         d = OSA.distance(q, e, score_cutoff=2)
-        if d > 2 or (d == 2 and (n < SPACELESS_MIN_TWO or typing_cost(q, e) > SPACELESS_TYPING)):
+        if d > 2 or (d == 2 and (n < SPACELESS_MIN_TWO or typing_cost(q, e, SPACELESS_TYPING) > SPACELESS_TYPING)):
             return
         score = SPACELESS_EXACT - SPACELESS_EDIT * d
         if score > self.score:
@@ -1264,7 +1280,7 @@ def _unit_sim(qu: Unit, eu: Unit, vocab: dict[str, int]) -> float:
             # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): a query's
             # word the list does not have (``Andul``, not the name ``Adel``) is that name damaged when it is
             # a typing error or two from how it is written out, as similar to it as to that written form
-            sims = [token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form) <= TYPING_TWO]
+            sims = [token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form, TYPING_TWO) <= TYPING_TWO]
             return max(sims, default=0.0)
         # pairs the index did not relate: only worth comparing when they start alike and are about as long
         if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
