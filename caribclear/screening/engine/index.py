@@ -1153,7 +1153,9 @@ class _Alignment:
         if n < SPACELESS_MIN:
             return
         d = OSA.distance(q, e, score_cutoff=2)
-        if d > 2 or (d == 2 and (n < SPACELESS_MIN_TWO or typing_cost(q, e, SPACELESS_TYPING) > SPACELESS_TYPING)):
+        if d > 2 or (
+            d == 2 and (n < SPACELESS_MIN_TWO or typing_cost(q, e, SPACELESS_TYPING) > SPACELESS_TYPING)
+        ):
             return
         score = SPACELESS_EXACT - SPACELESS_EDIT * d
         if score > self.score:
@@ -1280,7 +1282,9 @@ def _unit_sim(qu: Unit, eu: Unit, vocab: dict[str, int]) -> float:
             # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): a query's
             # word the list does not have (``Andul``, not the name ``Adel``) is that name damaged when it is
             # a typing error or two from how it is written out, as similar to it as to that written form
-            sims = [token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form, TYPING_TWO) <= TYPING_TWO]
+            sims = [
+                token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form, TYPING_TWO) <= TYPING_TWO
+            ]
             return max(sims, default=0.0)
         # pairs the index did not relate: only worth comparing when they start alike and are about as long
         if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
