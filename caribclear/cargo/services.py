@@ -36,6 +36,8 @@ from caribclear.core.models import Declaration
 from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.model import Issue, Where
+from caribclear.risk.services import CHECK_BATCH
+from caribclear.risk.tasks import check_declarations_task
 
 from . import readers
 from .checks import Nomenclature, deadline_hours, is_late
@@ -522,13 +524,27 @@ def _register_consignments(
         declaration = by_ref.get(c.mrn)
         if declaration is not None:
             c.declaration = declaration
-            send_on_commit(declaration_filed, declaration)
+    _check_on_commit([d.pk for d in made])
     Consignment.objects.bulk_update(
         [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
     )
     _link_waiting_houses(manifest, (c for c, _r in rows))
     created.extend(c for c, _r in rows)
     return created
+
+
+def _check_on_commit(declaration_ids: list[int]) -> None:
+    """After commit, queue the screening and assessment of a filing's new declarations, a batch of them
+    per task (risk's ``declarations_check``: shared subjects screened once, facts and hits read for all),
+    instead of one ``declaration_filed`` event each. One consignment alone goes the way of any filed
+    declaration."""
+    if len(declaration_ids) == 1:
+        declaration = Declaration.objects.only("pk", "kind").get(pk=declaration_ids[0])
+        send_on_commit(declaration_filed, declaration)
+        return
+    for start in range(0, len(declaration_ids), CHECK_BATCH):
+        chunk = declaration_ids[start : start + CHECK_BATCH]
+        transaction.on_commit(lambda chunk=chunk: check_declarations_task.enqueue(declaration_ids=chunk))
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
@@ -974,6 +990,24 @@ def consignment_release(*, actor: User, consignment: Consignment, note: str = ""
     notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.released")
     audit_record(actor=actor, action="cargo.release", obj=consignment, summary=consignment.mrn)
     return consignment
+
+
+def consignments_assessed(*, declaration_ids: list[int]) -> None:
+    """Risk set the lanes of many consignments' declarations at once: the filed or amended ones are now
+    assessed (as :func:`consignment_assessed` moves each), in one transaction."""
+    with transaction.atomic():
+        for start in range(0, len(declaration_ids), 1000):
+            rows = list(
+                Consignment.objects.select_for_update().filter(
+                    declaration_id__in=declaration_ids[start : start + 1000],
+                    status__in=(Status.FILED, Status.AMENDED),
+                )
+            )
+            moved = CONSIGNMENT_STATUS.move_many(rows, Status.ASSESSED, note="risk assessment")
+            now = timezone.now()
+            for consignment in moved:
+                consignment.updated_at = now
+            Consignment.objects.bulk_update(moved, ["status", "updated_at"], batch_size=1000)
 
 
 def consignment_assessed(*, declaration_id: int) -> None:
