@@ -424,12 +424,16 @@ def _new_declaration(consignment: Consignment, filed_at: dt.datetime) -> Declara
     )
 
 
-def _late(manifest: Manifest, administration_id: int | None) -> bool:
-    return is_late(
-        filed_at=manifest.filed_at,
-        loading_at=manifest.loading_at,
-        hours=deadline_hours(administration_id, manifest.mode),
-    )
+def _late(
+    manifest: Manifest, administration_id: int | None, hours: dict[int | None, int] | None = None
+) -> bool:
+    """Filed after the administration's deadline for the mode; ``hours`` remembers the deadlines read (a
+    filing's consignments go to a few administrations)."""
+    if hours is None:
+        hours = {}
+    if administration_id not in hours:
+        hours[administration_id] = deadline_hours(administration_id, manifest.mode)
+    return is_late(filed_at=manifest.filed_at, loading_at=manifest.loading_at, hours=hours[administration_id])
 
 
 def _same_voyage(manifest: Manifest) -> Q:
@@ -483,13 +487,16 @@ def _register_consignments(
     }
     ordered = sorted(items, key=lambda c: c.level == "house")
     rows: list[tuple[Consignment, readers.Consignment]] = []
+    deadlines: dict[int | None, int] = {}
     for cons in ordered:
         fields = _consignment_fields(cons, ports)
         consignment = Consignment(
             manifest=manifest,
             mrn=new_mrn(fields["administration"].code if fields["administration"] else "XC"),
             status=Status.FILED,
-            late=_late(manifest, fields["administration"].pk if fields["administration"] else None),
+            late=_late(
+                manifest, fields["administration"].pk if fields["administration"] else None, deadlines
+            ),
             **fields,
         )
         if consignment.level == Level.HOUSE and consignment.master_bill:
@@ -508,26 +515,22 @@ def _register_consignments(
         rows.append((consignment, cons))
         if consignment.level == Level.MASTER:
             masters[consignment.bill_number] = consignment
-    # Masters first, so houses can point at them.
+    # The declarations first (each consignment is stored pointing at its own), then the consignments:
+    # masters first, so houses can point at them.
+    declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
+    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=1000)
+    for c, declaration in declarations:
+        if declaration is not None:
+            c.declaration = declaration
     for level in (Level.MASTER, Level.HOUSE):
         batch = [c for c, _r in rows if c.level == level]
         for c in batch:
             if c.master is not None:
                 c.master_id = c.master.pk
-        Consignment.objects.bulk_create(batch, batch_size=500)
+        Consignment.objects.bulk_create(batch, batch_size=1000)
     _create_children(rows)
     _transhipments(rows, ports)
-    declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
-    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=500)
-    by_ref = {d.reference: d for d in made}
-    for c, _r in rows:
-        declaration = by_ref.get(c.mrn)
-        if declaration is not None:
-            c.declaration = declaration
     _check_on_commit([d.pk for d in made])
-    Consignment.objects.bulk_update(
-        [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
-    )
     _link_waiting_houses(manifest, (c for c, _r in rows))
     created.extend(c for c, _r in rows)
     return created
