@@ -94,10 +94,10 @@ def filing(filer: int, n: int) -> dict:
                         "package_count": 40,
                         "package_kind": "BG",
                         "gross_mass_kg": "1000.000",
-                        "containers": ["MSCU1234565"],
+                        "containers": ["MAEU5968532"],
                     }
                 ],
-                "containers": [{"number": "MSCU1234565", "size_type": "22G1", "full": True, "seals": ["S1"]}],
+                "containers": [{"number": "MAEU5968532", "size_type": "22G1", "full": True, "seals": ["S1"]}],
             }
         ],
     }

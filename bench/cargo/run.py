@@ -115,7 +115,10 @@ def targeting() -> None:
             )
         if not Lookout.objects.filter(name="CORAL REEF TRADING HOLDINGS").exists():
             lookout_create(
-                actor=supervisor, kind=LookoutKind.ORGANIZATION, name="CORAL REEF TRADING HOLDINGS", reason="Bench"
+                actor=supervisor,
+                kind=LookoutKind.ORGANIZATION,
+                name="CORAL REEF TRADING HOLDINGS",
+                reason="Bench",
             )
 
 
