@@ -1,4 +1,5 @@
-"""A consignment becomes "assessed" when risk has set its lane (risk's Assessment saved after commit)."""
+"""A consignment becomes "assessed" when risk has set its lane (risk's Assessment saved, or many
+assessments written at once: risk's ``lanes_set``), after commit."""
 
 from __future__ import annotations
 
@@ -29,7 +30,16 @@ def _assessed(sender: Any, instance: Any, update_fields: Any = None, **_kwargs: 
     transaction.on_commit(lambda: consignment_assessed(declaration_id=declaration_id))
 
 
+def _many_assessed(sender: Any, declaration_ids: list[int], **_kwargs: Any) -> None:
+    from .services import consignments_assessed
+
+    ids = list(declaration_ids)
+    transaction.on_commit(lambda: consignments_assessed(declaration_ids=ids))
+
+
 def connect() -> None:
     from caribclear.risk.models import Assessment
+    from caribclear.risk.signals import lanes_set
 
     post_save.connect(_assessed, sender=Assessment, dispatch_uid="cargo_consignment_assessed")
+    lanes_set.connect(_many_assessed, sender=Assessment, dispatch_uid="cargo_consignments_assessed")

@@ -36,6 +36,8 @@ from caribclear.core.models import Declaration
 from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.model import Issue, Where
+from caribclear.risk.services import CHECK_BATCH
+from caribclear.risk.tasks import check_declarations_task
 
 from . import readers
 from .checks import Nomenclature, deadline_hours, is_late
@@ -422,12 +424,16 @@ def _new_declaration(consignment: Consignment, filed_at: dt.datetime) -> Declara
     )
 
 
-def _late(manifest: Manifest, administration_id: int | None) -> bool:
-    return is_late(
-        filed_at=manifest.filed_at,
-        loading_at=manifest.loading_at,
-        hours=deadline_hours(administration_id, manifest.mode),
-    )
+def _late(
+    manifest: Manifest, administration_id: int | None, hours: dict[int | None, int] | None = None
+) -> bool:
+    """Filed after the administration's deadline for the mode; ``hours`` remembers the deadlines read (a
+    filing's consignments go to a few administrations)."""
+    if hours is None:
+        hours = {}
+    if administration_id not in hours:
+        hours[administration_id] = deadline_hours(administration_id, manifest.mode)
+    return is_late(filed_at=manifest.filed_at, loading_at=manifest.loading_at, hours=hours[administration_id])
 
 
 def _same_voyage(manifest: Manifest) -> Q:
@@ -481,13 +487,16 @@ def _register_consignments(
     }
     ordered = sorted(items, key=lambda c: c.level == "house")
     rows: list[tuple[Consignment, readers.Consignment]] = []
+    deadlines: dict[int | None, int] = {}
     for cons in ordered:
         fields = _consignment_fields(cons, ports)
         consignment = Consignment(
             manifest=manifest,
             mrn=new_mrn(fields["administration"].code if fields["administration"] else "XC"),
             status=Status.FILED,
-            late=_late(manifest, fields["administration"].pk if fields["administration"] else None),
+            late=_late(
+                manifest, fields["administration"].pk if fields["administration"] else None, deadlines
+            ),
             **fields,
         )
         if consignment.level == Level.HOUSE and consignment.master_bill:
@@ -506,29 +515,39 @@ def _register_consignments(
         rows.append((consignment, cons))
         if consignment.level == Level.MASTER:
             masters[consignment.bill_number] = consignment
-    # Masters first, so houses can point at them.
+    # The declarations first (each consignment is stored pointing at its own), then the consignments:
+    # masters first, so houses can point at them.
+    declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
+    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=1000)
+    for c, declaration in declarations:
+        if declaration is not None:
+            c.declaration = declaration
     for level in (Level.MASTER, Level.HOUSE):
         batch = [c for c, _r in rows if c.level == level]
         for c in batch:
             if c.master is not None:
                 c.master_id = c.master.pk
-        Consignment.objects.bulk_create(batch, batch_size=500)
+        Consignment.objects.bulk_create(batch, batch_size=1000)
     _create_children(rows)
     _transhipments(rows, ports)
-    declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
-    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=500)
-    by_ref = {d.reference: d for d in made}
-    for c, _r in rows:
-        declaration = by_ref.get(c.mrn)
-        if declaration is not None:
-            c.declaration = declaration
-            send_on_commit(declaration_filed, declaration)
-    Consignment.objects.bulk_update(
-        [c for c, _r in rows if c.declaration_id], ["declaration"], batch_size=500
-    )
+    _check_on_commit([d.pk for d in made])
     _link_waiting_houses(manifest, (c for c, _r in rows))
     created.extend(c for c, _r in rows)
     return created
+
+
+def _check_on_commit(declaration_ids: list[int]) -> None:
+    """After commit, queue the screening and assessment of a filing's new declarations, a batch of them
+    per task (risk's ``declarations_check``: shared subjects screened once, facts and hits read for all),
+    instead of one ``declaration_filed`` event each. One consignment alone goes the way of any filed
+    declaration."""
+    if len(declaration_ids) == 1:
+        declaration = Declaration.objects.only("pk", "kind").get(pk=declaration_ids[0])
+        send_on_commit(declaration_filed, declaration)
+        return
+    for start in range(0, len(declaration_ids), CHECK_BATCH):
+        chunk = declaration_ids[start : start + CHECK_BATCH]
+        transaction.on_commit(lambda chunk=chunk: check_declarations_task.enqueue(declaration_ids=chunk))
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
@@ -974,6 +993,24 @@ def consignment_release(*, actor: User, consignment: Consignment, note: str = ""
     notify_on_commit(consignment.manifest.filer_id, consignment.manifest_id, "consignment.released")
     audit_record(actor=actor, action="cargo.release", obj=consignment, summary=consignment.mrn)
     return consignment
+
+
+def consignments_assessed(*, declaration_ids: list[int]) -> None:
+    """Risk set the lanes of many consignments' declarations at once: the filed or amended ones are now
+    assessed (as :func:`consignment_assessed` moves each), in one transaction."""
+    with transaction.atomic():
+        for start in range(0, len(declaration_ids), 1000):
+            rows = list(
+                Consignment.objects.select_for_update().filter(
+                    declaration_id__in=declaration_ids[start : start + 1000],
+                    status__in=(Status.FILED, Status.AMENDED),
+                )
+            )
+            moved = CONSIGNMENT_STATUS.move_many(rows, Status.ASSESSED, note="risk assessment")
+            now = timezone.now()
+            for consignment in moved:
+                consignment.updated_at = now
+            Consignment.objects.bulk_update(moved, ["status", "updated_at"], batch_size=1000)
 
 
 def consignment_assessed(*, declaration_id: int) -> None:

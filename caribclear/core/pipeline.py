@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record
+from .audit import audit_record, audit_records
 from .models import StatusChange
 
 DEFAULT_MESSAGE = _("This record is %(status)s: it cannot move to %(requested)s.")
@@ -123,6 +123,46 @@ class Pipeline:
             data={"field": self.field, "from": previous, "to": requested, "note": note[:500]},
         )
         return True
+
+    def move_many(
+        self, records: Iterable[models.Model], requested: str, *, note: str = ""
+    ) -> list[models.Model]:
+        """``move`` for many records the system moves at once (no user): each checked and set, and for
+        those whose status changed, the history rows and audit events written in one insert each. The
+        caller saves the records; returns the ones that changed."""
+        changed: list[tuple[models.Model, str]] = []
+        for record in records:
+            previous = getattr(record, self.field)
+            if self.apply(record, requested):
+                changed.append((record, previous))
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    record_type=record._meta.label_lower,
+                    record_id=str(record.pk),
+                    field=self.field,
+                    from_status=previous,
+                    to_status=requested,
+                    actor=None,
+                    note=note[:500],
+                )
+                for record, previous in changed
+            ],
+            batch_size=1000,
+        )
+        audit_records(
+            actor=None,
+            action="status.change",
+            items=[
+                (
+                    record,
+                    f"{self.field}: {previous} -> {requested}",
+                    {"field": self.field, "from": previous, "to": requested, "note": note[:500]},
+                )
+                for record, previous in changed
+            ],
+        )
+        return [record for record, _previous in changed]
 
 
 def status_history(record: models.Model) -> models.QuerySet[StatusChange]:

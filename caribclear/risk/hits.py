@@ -88,6 +88,17 @@ class HitsState:
 def hits_state(declaration_id: int, administration_id: int) -> HitsState:
     hits = list(counting_hits(declaration_id))
     rules = rules_for(administration_id, {h.watchlist_id: h.watchlist for h in hits}.values())
+    return state_of(hits, rules)
+
+
+def counts(hit: Hit) -> bool:
+    """Whether a current hit counts (at or above its list's threshold), as :func:`counting_hits` selects."""
+    return hit.is_current and hit.score >= hit.watchlist.threshold
+
+
+def state_of(hits: list[Hit], rules: dict[int, Rule]) -> HitsState:
+    """The state of a declaration's counting hits (ordered by score, highest first) under the rules of
+    their lists (see :func:`rules_for`; a batch of declarations reads the rules once)."""
     state = HitsState(rules=rules)
     lanes = []
     for hit in hits:

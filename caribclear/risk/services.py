@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +27,13 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import User
 from caribclear.core import declarations
-from caribclear.core.audit import audit_record
+from caribclear.core.audit import audit_record, audit_records
 from caribclear.core.mail import mail_user
 from caribclear.core.models import Declaration
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import ScreeningReason
 from caribclear.screening.models import Hit, Watchlist
-from caribclear.screening.services import declaration_screen, hit_dispose
+from caribclear.screening.services import declaration_screen, declarations_screen, hit_dispose
 
 from . import hits as hit_rules
 from .choices import Disposition, Lane, lane_rank, worst_lane
@@ -47,6 +48,7 @@ from .models import (
     RandomSelection,
     Referral,
 )
+from .signals import lanes_set
 
 
 # --- Criteria -------------------------------------------------------------------------------------------
@@ -278,24 +280,58 @@ def random_draw(*, seed: str, sequence: int, rate: Decimal, block: int = RandomS
     return position in set(positions)
 
 
-def _random_selection(assessment: Assessment, criteria_lane: str) -> tuple[str, bool]:
+class _Selections:
+    """The random selections a batch of assessments draws from: each (administration, lane) row locked and
+    read once, its sequence moved on in memory for every draw, and saved once (:meth:`save`). The draws are
+    those one-at-a-time assessments in the same order would make."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, str], RandomSelection | None] = {}
+        self.drawn: set[tuple[int, str]] = set()
+
+    def get(self, administration_id: int, lane: str) -> RandomSelection | None:
+        key = (administration_id, lane)
+        if key not in self.rows:
+            self.rows[key] = (
+                RandomSelection.objects.select_for_update()
+                .filter(administration_id=administration_id, from_lane=lane, is_active=True)
+                .first()
+            )
+        return self.rows[key]
+
+    def save(self) -> None:
+        for key in sorted(self.drawn):
+            selection = self.rows[key]
+            if selection is not None:
+                selection.save(update_fields=["sequence", "updated_at"])
+
+
+def _random_selection(
+    assessment: Assessment, criteria_lane: str, selections: _Selections | None = None
+) -> tuple[str, bool]:
     """Draw once per notification and lane; a re-assessment in the same lane keeps the earlier draw."""
     if assessment.random_from_lane == criteria_lane and assessment.random_sequence is not None:
         selection = assessment.random_selection
         to_lane = selection.to_lane if selection else criteria_lane
         return (to_lane if assessment.random_selected else criteria_lane), assessment.random_selected
-    selection = (
-        RandomSelection.objects.select_for_update()
-        .filter(administration_id=assessment.administration_id, from_lane=criteria_lane, is_active=True)
-        .first()
-    )
+    if selections is None:
+        selection = (
+            RandomSelection.objects.select_for_update()
+            .filter(administration_id=assessment.administration_id, from_lane=criteria_lane, is_active=True)
+            .first()
+        )
+    else:
+        selection = selections.get(assessment.administration_id, criteria_lane)
     if selection is None:
         assessment.random_selection, assessment.random_from_lane = None, ""
         assessment.random_sequence, assessment.random_selected = None, False
         return criteria_lane, False
     sequence = selection.sequence
     selection.sequence += 1
-    selection.save(update_fields=["sequence", "updated_at"])
+    if selections is None:
+        selection.save(update_fields=["sequence", "updated_at"])
+    else:
+        selections.drawn.add((assessment.administration_id, criteria_lane))
     selected = random_draw(seed=selection.seed, sequence=sequence, rate=selection.rate)
     assessment.random_selection, assessment.random_from_lane = selection, criteria_lane
     assessment.random_sequence, assessment.random_selected = sequence, selected
@@ -433,6 +469,231 @@ def declaration_check(*, declaration_id: int, reason: str = ScreeningReason.FILE
             return None
         declaration_screen(declaration=declaration, reason=reason)
         return declaration_assess(declaration=declaration)
+
+
+# --- Checking many declarations at once (a ship's manifest) ----------------------------------------------
+#: Declarations checked per transaction by :func:`declarations_check`.
+CHECK_BATCH = 1000
+
+
+def _kind_facts(batch: Sequence[Declaration], records: dict[int, Any]) -> dict[int, dict[str, list[Any]]]:
+    """Each declaration's facts of its kind: read for all at once where the kind can (``facts_many``, with
+    its look-ups of earlier filings batched), else one record at a time."""
+    by_kind: dict[str, list[Declaration]] = {}
+    for declaration in batch:
+        if records.get(declaration.pk) is not None:
+            by_kind.setdefault(declaration.kind, []).append(declaration)
+    facts: dict[int, dict[str, list[Any]]] = {}
+    for key, group in by_kind.items():
+        kind = declarations.kind_of(key)
+        facts_many = getattr(kind, "facts_many", None)
+        if facts_many is not None:
+            facts |= facts_many({d.pk: records[d.pk] for d in group})
+        else:
+            facts |= {d.pk: kind.facts(records[d.pk]) for d in group}
+    return facts
+
+
+def _chunks(ids: list[int], size: int = 1000) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+@transaction.atomic
+def declarations_assess(*, batch: Sequence[Declaration], records: dict[int, Any]) -> dict[int, Assessment]:
+    """Assess many declarations as :func:`declaration_assess` assesses each (the same criteria, facts,
+    random draws in the same order, lanes, firings and audit events), with their hits, assessments,
+    firings and earlier filings read in a few queries and the results written in bulk. ``records`` are
+    the declarations' records by id (their kinds' ``load``). Sends :data:`lanes_set` once it is done."""
+    batch = sorted(batch, key=lambda d: d.pk)
+    ids = [d.pk for d in batch]
+    hits_of: dict[int, list[Hit]] = {pk: [] for pk in ids}
+    existing: dict[int, Assessment] = {}
+    for chunk in _chunks(ids):
+        for hit in (
+            Hit.objects.filter(declaration_id__in=chunk, is_current=True)
+            .select_related("watchlist")
+            .order_by("-score", "pk")
+        ):
+            hits_of[hit.declaration_id].append(hit)
+        for assessment in (
+            Assessment.objects.select_for_update(of=("self",))
+            .filter(declaration_id__in=chunk)
+            .select_related("random_selection")
+        ):
+            existing[assessment.declaration_id] = assessment
+    kind_facts = _kind_facts(batch, records)
+    rules: dict[int, dict[int, hit_rules.Rule]] = {}
+    for administration_id in {d.administration_id for d in batch}:
+        watchlists = {
+            h.watchlist_id: h.watchlist
+            for d in batch
+            if d.administration_id == administration_id
+            for h in hits_of[d.pk]
+        }
+        rules[administration_id] = hit_rules.rules_for(administration_id, watchlists.values())
+    in_force: dict[tuple[int, str], list[CriterionVersion]] = {}
+    selections = _Selections()
+    now = timezone.now()
+    made: list[tuple[Declaration, Assessment, list[tuple[CriterionVersion, str]], dict[str, Any] | None]] = []
+    for declaration in batch:
+        record = records.get(declaration.pk)
+        hits = hits_of[declaration.pk]
+        facts = hit_facts(hits)
+        if record is not None:
+            facts = kind_facts[declaration.pk] | declarations.shared_facts(declaration, record) | facts
+        fields = fields_for(declaration.kind)
+        key = (declaration.administration_id, declaration.kind)
+        if key not in in_force:
+            in_force[key] = criteria_in_force(*key)
+        fired: list[tuple[CriterionVersion, str]] = []
+        for version in in_force[key]:
+            ok, detail = evaluate(version.conditions, facts, fields=fields)
+            if ok:
+                fired.append((version, detail))
+        criteria_lane = worst_lane([v.lane for v, _detail in fired])
+        assessment = existing.get(declaration.pk)
+        before = None
+        if assessment is None:
+            assessment = Assessment(
+                declaration=declaration,
+                administration_id=declaration.administration_id,
+                criteria_lane=criteria_lane,
+                lane=criteria_lane,
+            )
+        else:
+            assessment.declaration = declaration
+            before = {"lane": assessment.lane, "criteria_lane": assessment.criteria_lane}
+        lane, _selected = _random_selection(assessment, criteria_lane, selections)
+        assessment.criteria_lane, assessment.lane = criteria_lane, lane
+        assessment.score = sum(v.weight for v, _detail in fired)
+        assessment.assessed_at = assessment.updated_at = now
+        assessment.declaration_version = declaration.version
+        state = hit_rules.state_of(
+            [h for h in hits if hit_rules.counts(h)], rules[declaration.administration_id]
+        )
+        assessment.hits_lane, assessment.open_hits = state.lane, len(state.open_hits)
+        made.append((declaration, assessment, fired, before))
+    selections.save()
+    Assessment.objects.bulk_create([a for _d, a, _f, before in made if before is None], batch_size=500)
+    Assessment.objects.bulk_update(
+        [a for _d, a, _f, before in made if before is not None],
+        [
+            "criteria_lane",
+            "lane",
+            "score",
+            "assessed_at",
+            "updated_at",
+            "declaration_version",
+            "random_selection",
+            "random_from_lane",
+            "random_sequence",
+            "random_selected",
+            "hits_lane",
+            "open_hits",
+        ],
+        batch_size=500,
+    )
+    _write_firings(made)
+    audit_records(
+        actor=None,
+        action="risk.assess",
+        items=[
+            (
+                declaration,
+                f"{declaration.reference}: lane {assessment.final_lane}",
+                {
+                    "before": before,
+                    "criteria_lane": assessment.criteria_lane,
+                    "lane": assessment.lane,
+                    "fired": [[v.criterion_id, v.number, v.lane, v.weight] for v, _d in fired],
+                    "random_selection": assessment.random_selection_id,
+                    "random_sequence": assessment.random_sequence,
+                    "random_selected": assessment.random_selected,
+                    "hits_lane": assessment.hits_lane,
+                    "open_hits": assessment.open_hits,
+                },
+            )
+            for declaration, assessment, fired, before in made
+        ],
+    )
+    lanes_set.send(sender=Assessment, declaration_ids=ids)
+    return {d.pk: a for d, a, _f, _b in made}
+
+
+def _write_firings(
+    made: list[tuple[Declaration, Assessment, list[tuple[CriterionVersion, str]], dict[str, Any] | None]],
+) -> None:
+    """The criteria that fired, as :func:`declaration_assess` keeps them: a firing per criterion and
+    assessment, brought up to date when it fires again, no longer current when it does not."""
+    earlier: dict[tuple[int, int], Firing] = {}
+    for chunk in _chunks([a.pk for _d, a, _f, before in made if before is not None]):
+        for firing in Firing.objects.filter(assessment_id__in=chunk):
+            earlier[(firing.assessment_id, firing.criterion_id)] = firing
+    new: list[Firing] = []
+    again: list[Firing] = []
+    for _declaration, assessment, fired, _before in made:
+        for version, detail in fired:
+            firing = earlier.pop((assessment.pk, version.criterion_id), None)
+            if firing is None:
+                new.append(
+                    Firing(
+                        assessment=assessment,
+                        criterion_id=version.criterion_id,
+                        version=version,
+                        lane=version.lane,
+                        weight=version.weight,
+                        detail=detail,
+                    )
+                )
+            else:
+                firing.version, firing.lane, firing.weight, firing.detail, firing.is_current = (
+                    version,
+                    version.lane,
+                    version.weight,
+                    detail,
+                    True,
+                )
+                again.append(firing)
+    Firing.objects.bulk_create(new, batch_size=1000)
+    Firing.objects.bulk_update(again, ["version", "lane", "weight", "detail", "is_current"], batch_size=500)
+    for chunk in _chunks([f.pk for f in earlier.values()]):
+        Firing.objects.filter(pk__in=chunk).update(is_current=False)
+
+
+def declarations_check(
+    *, declaration_ids: Iterable[int], reason: str = ScreeningReason.FILED
+) -> dict[int, Assessment]:
+    """Screen, then assess, many declarations (a ship's manifest) as :func:`declaration_check` does each,
+    :data:`CHECK_BATCH` at a time, each batch in one transaction: their records loaded once per batch,
+    shared subjects screened once, facts and hits read for all, results written in bulk. Declarations
+    gone, of a kind not registered, or that their kind does not check now are left alone."""
+    ids = sorted(set(declaration_ids))
+    assessed: dict[int, Assessment] = {}
+    for chunk in _chunks(ids, CHECK_BATCH):
+        batch = list(Declaration.objects.filter(pk__in=chunk).select_related("administration"))
+        by_kind: dict[str, list[Declaration]] = {}
+        for declaration in batch:
+            by_kind.setdefault(declaration.kind, []).append(declaration)
+        records: dict[int, Any] = {}
+        checkable: list[Declaration] = []
+        for key, group in by_kind.items():
+            try:
+                kind = declarations.kind_of(key)
+            except declarations.UnknownKind:
+                continue
+            loaded = kind.load([d.pk for d in group])
+            for declaration in group:
+                record = loaded.get(declaration.pk)
+                if record is not None and kind.checkable(record):
+                    records[declaration.pk] = record
+                    checkable.append(declaration)
+        if not checkable:
+            continue
+        with transaction.atomic():
+            declarations_screen(batch=checkable, records=records, reason=reason)
+            assessed |= declarations_assess(batch=checkable, records=records)
+    return assessed
 
 
 # --- Officers' decisions --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .runs import (
     declaration_screen,
     declaration_subjects,
     declaration_subjects_screen,
+    declarations_screen,
     subject_query,
 )
 from .watchlists import DIFF_LISTED, watchlist_create, watchlist_import, watchlist_update
@@ -43,6 +44,7 @@ __all__ = [
     "declaration_screen",
     "declaration_subjects",
     "declaration_subjects_screen",
+    "declarations_screen",
     "entity_from_data",
     "entity_to_data",
     "file_sha256",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from caribclear.core import declarations
-from caribclear.core.audit import audit_record
+from caribclear.core.audit import audit_record, audit_records
 from caribclear.core.metrics import SCREENING_SECONDS
 from caribclear.core.models import Declaration
 
@@ -158,6 +159,104 @@ def _screen(
     return results, used
 
 
+Result = tuple[Watchlist, Subject, Any, int | None, int | None, str]
+
+
+@dataclass
+class _Written:
+    """What one declaration's results change in its hits."""
+
+    found: list[Hit]
+    refound: list[Hit]
+    gone: list[int]
+    count: int
+
+
+def _hits(
+    declaration: Declaration, results: list[Result], existing: dict[tuple[int, str, str], Hit]
+) -> _Written:
+    """The hits a declaration's results make: new ones, ones found again (their result fields refreshed)
+    and earlier current ones no longer found. ``last_run`` is set by the caller."""
+    seen: set[tuple[int, str, str]] = set()
+    found: list[Hit] = []
+    refound: list[Hit] = []
+    for watchlist, subject, match, entry_id, lookout_id, caption in results:
+        key = (watchlist.pk, match.entity_id, subject.key)
+        if key in seen:
+            continue
+        seen.add(key)
+        values = {
+            "entry_id": entry_id,
+            "lookout_id": lookout_id,
+            "alert_reference": match.entity_id if watchlist.is_intel else "",
+            "entity_caption": (caption or match.entity_id)[:300],
+            "subject_kind": subject.kind,
+            "subject_label": subject.label[:300],
+            "score": Decimal(str(match.score)).quantize(Decimal("0.0001")),
+            "explanation": match.explanation,
+            "evidence": _evidence(match),
+            "is_current": True,
+        }
+        hit = existing.get(key)
+        if hit is None:
+            found.append(
+                Hit(
+                    declaration=declaration,
+                    watchlist=watchlist,
+                    entity_id=match.entity_id,
+                    subject_key=subject.key,
+                    **values,
+                )
+            )
+        else:
+            for field, value in values.items():
+                setattr(hit, field, value)
+            refound.append(hit)
+    gone = [h.pk for k, h in existing.items() if k not in seen and h.is_current]
+    return _Written(found, refound, gone, len(seen))
+
+
+def _write_hits(written: list[tuple[_Written, ScreeningRun]]) -> None:
+    """Store the hits of one or many runs: in batches, not one statement each (a ship's list can have
+    hundreds)."""
+    found: list[Hit] = []
+    refound: list[Hit] = []
+    gone: list[int] = []
+    for w, run in written:
+        for hit in (*w.found, *w.refound):
+            hit.last_run = run
+        found += w.found
+        refound += w.refound
+        gone += w.gone
+    Hit.objects.bulk_create(found, batch_size=500)
+    if refound:
+        Hit.objects.bulk_update(refound, HIT_RESULT_FIELDS, batch_size=500)
+    for start in range(0, len(gone), 1000):
+        Hit.objects.filter(pk__in=gone[start : start + 1000]).update(is_current=False)
+
+
+def _audit_data(reason: str, used: list[list[Any]], w: _Written, scope: set[str] | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reason": reason,
+        "lists": used,
+        "hits": w.count,
+        "no_longer_matching": len(w.gone),
+    }
+    if scope is not None:
+        data["subjects"] = sorted(scope)
+    return data
+
+
+def _observe_on_commit(kind: str, durations_ms: list[int]) -> None:
+    """For /metrics: the time of each recorded run, by kind of declaration (once the runs are committed)."""
+
+    def observe() -> None:
+        for ms in durations_ms:
+            SCREENING_SECONDS.labels(kind=kind).observe(ms / 1000)
+
+    transaction.on_commit(observe)
+
+
 def _record(
     *,
     declaration: Declaration,
@@ -182,71 +281,98 @@ def _record(
     if scope is not None:
         earlier = earlier.filter(subject_key__in=list(scope))
     existing = {(h.watchlist_id, h.entity_id, h.subject_key): h for h in earlier}
-    seen: set[tuple[int, str, str]] = set()
-    found: list[Hit] = []
-    refound: list[Hit] = []
-    for watchlist, subject, match, entry_id, lookout_id, caption in results:
-        key = (watchlist.pk, match.entity_id, subject.key)
-        if key in seen:
-            continue
-        seen.add(key)
-        values = {
-            "entry_id": entry_id,
-            "lookout_id": lookout_id,
-            "alert_reference": match.entity_id if watchlist.is_intel else "",
-            "entity_caption": (caption or match.entity_id)[:300],
-            "subject_kind": subject.kind,
-            "subject_label": subject.label[:300],
-            "score": Decimal(str(match.score)).quantize(Decimal("0.0001")),
-            "explanation": match.explanation,
-            "evidence": _evidence(match),
-            "is_current": True,
-            "last_run": run,
-        }
-        hit = existing.get(key)
-        if hit is None:
-            found.append(
-                Hit(
-                    declaration=declaration,
-                    watchlist=watchlist,
-                    entity_id=match.entity_id,
-                    subject_key=subject.key,
-                    **values,
-                )
-            )
-        else:
-            for field, value in values.items():
-                setattr(hit, field, value)
-            refound.append(hit)
-    # A ship's list can have hundreds of hits: written in batches, not one statement each.
-    Hit.objects.bulk_create(found, batch_size=500)
-    if refound:
-        Hit.objects.bulk_update(refound, HIT_RESULT_FIELDS, batch_size=500)
-    gone = [h.pk for k, h in existing.items() if k not in seen and h.is_current]
-    if gone:
-        Hit.objects.filter(pk__in=gone).update(is_current=False)
-    run.hit_count = len(seen)
+    written = _hits(declaration, results, existing)
+    _write_hits([(written, run)])
+    run.hit_count = written.count
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.save(update_fields=["hit_count", "duration_ms"])
-    # For /metrics: the time of each recorded run, by kind of declaration (once the run is committed).
-    seconds, kind = run.duration_ms / 1000, declaration.kind
-    transaction.on_commit(lambda: SCREENING_SECONDS.labels(kind=kind).observe(seconds))
-    data: dict[str, Any] = {
-        "reason": reason,
-        "lists": used,
-        "hits": len(seen),
-        "no_longer_matching": len(gone),
-    }
-    if scope is not None:
-        data["subjects"] = sorted(scope)
+    _observe_on_commit(declaration.kind, [run.duration_ms])
     audit_record(
         actor=None,
         action="screening.run",
         obj=declaration,
-        summary=f"{declaration.reference}: {len(subjects)} screened, {len(seen)} hits",
-        data=data,
+        summary=f"{declaration.reference}: {len(subjects)} screened, {written.count} hits",
+        data=_audit_data(reason, used, written, scope),
     )
     return run
+
+
+@transaction.atomic
+def declarations_screen(
+    *, batch: Sequence[Declaration], records: dict[int, Any], reason: str = ScreeningReason.FILED
+) -> dict[int, ScreeningRun]:
+    """Screen many declarations at once (a ship's manifest), as :func:`declaration_screen` screens each:
+    the same lists, lookouts and alerts, the same hits and runs recorded, in a few statements.
+
+    ``records`` are the declarations' records by declaration id (their kind's ``load``); the declarations
+    come with their administration. A subject several declarations share (the vessel, the carrier) is
+    screened once; each administration's lists are read once. Each run's ``duration_ms`` is its share of
+    the batch's time."""
+    started = time.monotonic()
+    by_administration: dict[int, list[Declaration]] = {}
+    for declaration in batch:
+        by_administration.setdefault(declaration.administration_id, []).append(declaration)
+    pending: list[tuple[Declaration, _Written, list[list[Any]], int]] = []
+    existing: dict[int, dict[tuple[int, str, str], Hit]] = {d.pk: {} for d in batch}
+    ids = [d.pk for d in batch]
+    for start in range(0, len(ids), 1000):
+        for hit in Hit.objects.filter(declaration_id__in=ids[start : start + 1000]):
+            existing[hit.declaration_id][(hit.watchlist_id, hit.entity_id, hit.subject_key)] = hit
+    for group in by_administration.values():
+        subjects_of: dict[int, list[Subject]] = {}
+        unique: dict[str, Subject] = {}
+        owners: dict[str, list[int]] = {}
+        for declaration in group:
+            record = records.get(declaration.pk)
+            kind = declarations.kind_of(declaration.kind)
+            subjects = [subject_query(s) for s in kind.subjects(record)] if record is not None else []
+            subjects_of[declaration.pk] = subjects
+            for subject in subjects:
+                key = repr(subject)
+                unique.setdefault(key, subject)
+                owners.setdefault(key, []).append(declaration.pk)
+        results, used = _screen(group[0].administration, list(unique.values()))
+        # Each result goes to every declaration the subject is of, in the order the lists gave them.
+        by_declaration: dict[int, list[Result]] = {d.pk: [] for d in group}
+        for result in results:
+            for pk in owners[repr(result[1])]:
+                by_declaration[pk].append(result)
+        for declaration in group:
+            written = _hits(declaration, by_declaration[declaration.pk], existing[declaration.pk])
+            pending.append((declaration, written, used, len(subjects_of[declaration.pk])))
+    share = int((time.monotonic() - started) * 1000 / max(len(pending), 1))
+    runs = ScreeningRun.objects.bulk_create(
+        [
+            ScreeningRun(
+                declaration=declaration,
+                administration_id=declaration.administration_id,
+                reason=reason,
+                declaration_version=declaration.version,
+                subject_count=count,
+                lists=used,
+                hit_count=written.count,
+                duration_ms=share,
+            )
+            for declaration, written, used, count in pending
+        ],
+        batch_size=500,
+    )
+    _write_hits([(written, run) for (_d, written, _u, _c), run in zip(pending, runs, strict=True)])
+    for kind in {d.kind for d in batch}:
+        _observe_on_commit(kind, [r.duration_ms for r in runs if r.declaration.kind == kind])
+    audit_records(
+        actor=None,
+        action="screening.run",
+        items=[
+            (
+                declaration,
+                f"{declaration.reference}: {count} screened, {written.count} hits",
+                _audit_data(reason, used, written, None),
+            )
+            for declaration, written, used, count in pending
+        ],
+    )
+    return {run.declaration_id: run for run in runs}
 
 
 @transaction.atomic
