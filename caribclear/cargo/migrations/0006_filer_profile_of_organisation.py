@@ -20,6 +20,17 @@ class Migration(migrations.Migration):
             name='filer',
             options={'ordering': ['organisation__name'], 'verbose_name': 'filer', 'verbose_name_plural': 'filers'},
         ),
+        # A default first, so that going back can add the columns again to filled tables (step 2 fills them).
+        migrations.AlterField(
+            model_name='filer',
+            name='name',
+            field=models.CharField(default='', max_length=200, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='filer',
+            name='trader_id',
+            field=models.CharField(default='', help_text='TIN or EORI-like number.', max_length=40, verbose_name='trader identifier'),
+        ),
         migrations.RemoveField(model_name='filer', name='administrations'),
         migrations.RemoveField(model_name='filer', name='carrier_code'),
         migrations.RemoveField(model_name='filer', name='country'),

@@ -20,6 +20,17 @@ class Migration(migrations.Migration):
             name='carrier',
             options={'ordering': ['organisation__name'], 'verbose_name': 'carrier', 'verbose_name_plural': 'carriers'},
         ),
+        # A default first, so that going back can add the columns again to filled tables (step 2 fills them).
+        migrations.AlterField(
+            model_name='carrier',
+            name='name',
+            field=models.CharField(default='', max_length=120, verbose_name='name'),
+        ),
+        migrations.AlterField(
+            model_name='carrier',
+            name='code',
+            field=models.CharField(default='', help_text="The airline designator (BW) or the operator's short code, as it sends it in its lists.", max_length=12, verbose_name='code'),
+        ),
         migrations.RemoveField(model_name='carrier', name='code'),
         migrations.RemoveField(model_name='carrier', name='name'),
         migrations.RemoveField(model_name='carrier', name='users'),
