@@ -279,7 +279,7 @@ def organisation_member_invite(
         actor=actor,
         action="organisation.member_add",
         obj=organisation,
-        summary=f"{user.email}{' (administrator)' if is_admin else ''}",
+        summary=f"user {user.pk}{' (administrator)' if is_admin else ''}",
     )
     return member
 
@@ -314,7 +314,7 @@ def organisation_member_set_admin(
             actor=actor,
             action="organisation.member_admin" if is_admin else "organisation.member_not_admin",
             obj=member.organisation,
-            summary=member.user.email,
+            summary=f"user {member.user_id}",
         )
     return member
 
@@ -333,9 +333,11 @@ def organisation_member_remove(*, actor: User, member: OrganisationMember) -> No
         raise ValidationError(
             _("The organisation needs at least one administrator: make another user one first.")
         )
-    organisation, email = member.organisation, member.user.email
+    organisation, user_id = member.organisation, member.user_id
     member.delete()
-    audit_record(actor=actor, action="organisation.member_remove", obj=organisation, summary=email)
+    audit_record(
+        actor=actor, action="organisation.member_remove", obj=organisation, summary=f"user {user_id}"
+    )
 
 
 def send_set_password_link(*, user: User) -> None:
