@@ -24,7 +24,9 @@ api = ProblemApi(
     version="1",
     description=(
         "Vessels, people on board and advance arrival/departure notifications for the CCLEC member "
-        "administrations. Every POST needs an `Idempotency-Key` header; errors are RFC 9457 problem JSON "
+        "administrations. Every POST that files or changes something needs an `Idempotency-Key` header "
+        "(the `/search` endpoints, which take their terms in the body to keep names out of URLs and server "
+        "logs, need none and keep nothing); errors are RFC 9457 problem JSON "
         "(`application/problem+json`); a record the caller may not see is a 404, like a missing one.\n\n"
         "**Retrying.** When the platform cannot answer (a 503 problem, a 502 or 504 from a proxy, a timeout "
         "or a dropped connection), send the same request again with the **same `Idempotency-Key`**: an "

@@ -107,6 +107,8 @@ CARIBCLEAR_API_USER_LOOKUP = "caribclear.accounts.selectors.user_for_api_token"
 # API POSTs that commit before answering (core/idempotency.py): all others run in one transaction with
 # their Idempotency-Key claim. The boarding check screens in a worker thread that must see the list.
 CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS = ["api:boarding_check"]
+# API searches posted to keep names out of URLs: no Idempotency-Key, their answers never stored.
+CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS = ["api:intel_seizure_search", "api:intel_alert_search"]
 
 ROOT_URLCONF = "caribclear.urls"
 

@@ -248,6 +248,15 @@ class ConsignmentKind(DeclarationKind):
             .values_list("declaration_id", flat=True)
         )
 
+    def closed(self, declaration_ids: Sequence[int]) -> list[int]:
+        """Released consignments, and filings invalidated (withdrawn or replaced by a new filing): their
+        screening hits lose their personal data after the administration's period (`screening.hits`)."""
+        return list(
+            Consignment.objects.filter(
+                declaration_id__in=list(declaration_ids), status__in=(Status.RELEASED, Status.INVALIDATED)
+            ).values_list("declaration_id", flat=True)
+        )
+
     def recent(self, administration_id: int, *, since: dt.datetime, limit: int) -> list[int]:
         return list(
             Consignment.objects.filter(

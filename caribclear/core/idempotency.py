@@ -52,18 +52,29 @@ def token_user() -> Callable[..., Any]:
     return import_string(settings.CARIBCLEAR_API_USER_LOOKUP)
 
 
-def _commits_itself(request: HttpRequest) -> bool:
-    """Endpoints that commit before they answer (an interactive boarding check screens its passenger in a
-    worker thread, which must see the committed list) are named in
-    `settings.CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS`: their claim is committed first, and a claim left by
-    a server that died is taken over after STALE_AFTER."""
-    names = getattr(settings, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS", ())
+def _view_named(request: HttpRequest, setting: str) -> bool:
+    names = getattr(settings, setting, ())
     if not names:
         return False
     try:
         return resolve(request.path_info).view_name in names
     except Resolver404:
         return False
+
+
+def _is_search(request: HttpRequest) -> bool:
+    """Searches posted so that their terms (a name, a document number) stay out of URLs and access logs
+    are safe to repeat and create nothing: they need no key, and their answers, full of personal data,
+    are never stored (`settings.CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS`)."""
+    return _view_named(request, "CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS")
+
+
+def _commits_itself(request: HttpRequest) -> bool:
+    """Endpoints that commit before they answer (an interactive boarding check screens its passenger in a
+    worker thread, which must see the committed list) are named in
+    `settings.CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS`: their claim is committed first, and a claim left by
+    a server that died is taken over after STALE_AFTER."""
+    return _view_named(request, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS")
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -82,8 +93,8 @@ class IdempotencyMiddleware:
         user = token_user()(raw=_bearer(request))
         # The API's own authentication reuses this lookup instead of reading the token again.
         request.api_token_user = user  # type: ignore[attr-defined]
-        if user is None:
-            return self.get_response(request)  # the API answers 401 itself
+        if user is None or _is_search(request):
+            return self.get_response(request)  # the API answers 401 itself; a search stores nothing
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return problem_response(

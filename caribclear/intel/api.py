@@ -124,19 +124,45 @@ class RecordOut(Schema):
 
 
 class SeizureFilter(FilterSchema):
-    q: Text(200) = Field("", description="Words anywhere in the seizure")  # type: ignore[valid-type]
     commodity: Commodity | None = None
     origin: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's origin")  # type: ignore[valid-type]
     destination: Text(2) = Field("", description="ISO 3166 alpha-2 code of the route's destination")  # type: ignore[valid-type]
     date_from: Date | None = None
     date_to: Date | None = None
+
+
+class SeizureSearch(SeizureFilter):
+    """A search whose terms may name a person: posted, so they never reach a URL or a server's log."""
+
+    q: Text(200) = Field("", description="Words anywhere in the seizure")  # type: ignore[valid-type]
     person: Text(200) = Field("", description="A name or document number of a person involved")  # type: ignore[valid-type]
     vessel: Text(200) = Field("", description="A vessel's name, registration or IMO number")  # type: ignore[valid-type]
 
 
 class AlertFilter(FilterSchema):
-    q: Text(200) = ""  # type: ignore[valid-type]
     current: bool = Field(False, description="Only alerts valid today")
+
+
+class AlertSearch(AlertFilter):
+    """A search of alerts by words (a wanted person's name, say): posted, never in a URL."""
+
+    q: Text(200) = Field("", description="Words in the alert's title, subject or narrative")  # type: ignore[valid-type]
+
+
+def _no_terms_in_url(request: HttpRequest, names: tuple[str, ...], search_path: str) -> None:
+    """A name or document number sent in the URL is refused, not ignored (ignoring it would answer every
+    record as if it had matched): it belongs in the body of the search endpoint."""
+    sent = [name for name in names if name in request.GET]
+    if sent:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            {
+                name: f"Search terms go in the body of POST {search_path}, not in the URL "
+                "(URLs are written to server logs)."
+                for name in sent
+            }
+        )
 
 
 def _out(view: RecordView) -> dict[str, Any]:
@@ -192,25 +218,43 @@ def _read(user: User) -> Any:
     return lambda page: [_out(v) for v in read(user, page, via=ReadVia.API)]
 
 
-@router.get("/seizures", response=list[RecordOut], summary="Search seizures the caller may see")
-@paginate(ResultsPage)
-def seizures_list(request: HttpRequest, filters: Query[SeizureFilter]) -> Mapped[dict[str, Any]]:
-    user = _official(request)
+def _seizures(user: User, filters: SeizureFilter, terms: SeizureSearch | None = None) -> Any:
     criteria = selectors.SeizureFilters(
-        q=filters.q,
+        q=terms.q if terms else "",
         commodity=filters.commodity or "",
         origin=filters.origin.upper(),
         destination=filters.destination.upper(),
         date_from=filters.date_from,
         date_to=filters.date_to,
-        person=filters.person,
-        vessel=filters.vessel,
+        person=terms.person if terms else "",
+        vessel=terms.vessel if terms else "",
     )
     qs = selectors.seizure_search(user=user, filters=criteria)
-    page = qs.prefetch_related("persons", "companies", "attachments", "released_to").select_related(
+    return qs.prefetch_related("persons", "companies", "attachments", "released_to").select_related(
         "operation", "vessel"
     )
-    return Mapped(page, _read(user))
+
+
+@router.get("/seizures", response=list[RecordOut], summary="List seizures the caller may see")
+@paginate(ResultsPage)
+def seizures_list(request: HttpRequest, filters: Query[SeizureFilter]) -> Mapped[dict[str, Any]]:
+    """Filters that name nobody; words, persons and vessels are searched with POST /seizures/search."""
+    user = _official(request)
+    _no_terms_in_url(request, ("q", "person", "vessel"), "/api/intel/seizures/search")
+    return Mapped(_seizures(user, filters), _read(user))
+
+
+@router.post(
+    "/seizures/search",
+    response=list[RecordOut],
+    summary="Search seizures the caller may see (terms in the body)",
+    url_name="intel_seizure_search",
+)
+@paginate(ResultsPage)
+def seizures_search(request: HttpRequest, search: SeizureSearch) -> Mapped[dict[str, Any]]:
+    """Creates nothing: no Idempotency-Key is needed and the answer is not kept."""
+    user = _official(request)
+    return Mapped(_seizures(user, search, search), _read(user))
 
 
 @router.get(
@@ -269,8 +313,24 @@ def seizure_create(request: HttpRequest, payload: SeizureIn) -> Status[dict[str,
 @router.get("/alerts", response=list[RecordOut], summary="Alerts and lookouts the caller may see")
 @paginate(ResultsPage)
 def alerts_list(request: HttpRequest, filters: Query[AlertFilter]) -> Mapped[dict[str, Any]]:
+    """Every alert the caller may see; words are searched with POST /alerts/search."""
     user = _official(request)
-    qs = selectors.alert_search(user=user, q=filters.q, current_only=filters.current)
+    _no_terms_in_url(request, ("q",), "/api/intel/alerts/search")
+    qs = selectors.alert_search(user=user, q="", current_only=filters.current)
+    return Mapped(qs.select_related("operation").prefetch_related("released_to"), _read(user))
+
+
+@router.post(
+    "/alerts/search",
+    response=list[RecordOut],
+    summary="Search alerts and lookouts the caller may see (terms in the body)",
+    url_name="intel_alert_search",
+)
+@paginate(ResultsPage)
+def alerts_search(request: HttpRequest, search: AlertSearch) -> Mapped[dict[str, Any]]:
+    """Creates nothing: no Idempotency-Key is needed and the answer is not kept."""
+    user = _official(request)
+    qs = selectors.alert_search(user=user, q=search.q, current_only=search.current)
     return Mapped(qs.select_related("operation").prefetch_related("released_to"), _read(user))
 
 

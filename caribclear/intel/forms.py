@@ -334,7 +334,7 @@ class HandlingForm(DisseminationMixin, forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Words"), required=False)
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
     commodity = forms.ChoiceField(
         label=_("Commodity"), choices=[("", _("Any")), *Commodity.choices], required=False
     )
@@ -344,8 +344,13 @@ class SearchForm(forms.Form):
     )
     date_from = typed_date(_("From"), required=False)
     date_to = typed_date(_("To"), required=False)
-    person = forms.CharField(label=_("Person"), required=False)
-    vessel = forms.CharField(label=_("Vessel"), required=False)
+    person = forms.CharField(label=_("Person"), required=False, max_length=200)
+    vessel = forms.CharField(label=_("Vessel"), required=False, max_length=200)
+
+
+class AlertSearchForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    current = forms.BooleanField(label=_("Current only"), required=False)
 
 
 class InformationRequestForm(forms.ModelForm):

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caribclear.accounts.models import User
 from caribclear.core.permissions import official_required, supervisor_required
+from caribclear.core.searches import search_data, search_save, url_query
 
 from . import selectors, services
 from .access import read, redact
@@ -28,6 +30,7 @@ from .forms import (
     ALERT_PERSONAL_CHOICES,
     SEIZURE_PERSONAL_CHOICES,
     AlertForm,
+    AlertSearchForm,
     AnswerForm,
     CompanyFormSet,
     HandlingForm,
@@ -133,13 +136,36 @@ def _filters(form: SearchForm) -> selectors.SeizureFilters:
     )
 
 
+SEIZURE_SEARCH = "intel.seizures"
+SEIZURE_PERSONAL = ("q", "person", "vessel")  # words, names, documents: posted, kept in the session
+ALERT_SEARCH = "intel.alerts"
+ALERT_PERSONAL = ("q",)
+
+
+def _posted_search(request: HttpRequest, *, scope: str, personal: tuple[str, ...], to: str) -> HttpResponse:
+    """A posted search kept in the session (`core/searches.py`); the list shows it under `?search=`."""
+    search_id = search_save(request, scope=scope, data=request.POST)
+    query = url_query(request, personal=personal, search=search_id)
+    query.pop("format", None)
+    return redirect(f"{reverse(to)}?{query.urlencode()}")
+
+
 @official_required
 def seizure_list(request: HttpRequest) -> HttpResponse:
-    """Search and list seizures; ?format=csv or ?format=pdf exports what the reader may see."""
-    form = SearchForm(request.GET or None)
+    """Search and list seizures; ?format=csv or ?format=pdf exports what the reader may see. The search is
+    posted and kept in the session, so a person's name or a vessel never reaches a URL; the export links
+    name the saved search, not its terms."""
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
+            return _posted_search(
+                request, scope=SEIZURE_SEARCH, personal=SEIZURE_PERSONAL, to="intel:seizure_list"
+            )
+    else:
+        form = SearchForm(search_data(request, scope=SEIZURE_SEARCH, personal=SEIZURE_PERSONAL))
     qs = selectors.seizure_search(user=_user(request), filters=_filters(form))
-    searching = any(v for k, v in request.GET.items() if k not in ("page", "format"))
-    export = request.GET.get("format")
+    searching = form.is_valid() and any(form.cleaned_data.values())
+    export = request.GET.get("format") if request.method == "GET" else None
     if export in ("csv", "pdf"):
         records = list(
             qs.select_related("operation", "vessel").prefetch_related(
@@ -163,8 +189,8 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
     views = read(
         _user(request), page.object_list, via=ReadVia.SEARCH if searching else ReadVia.LIST, only=LIST_FIELDS
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = url_query(request, personal=SEIZURE_PERSONAL)
+    query.pop("format", None)
     return render(
         request,
         "intel/seizure_list.html",
@@ -175,6 +201,7 @@ def seizure_list(request: HttpRequest) -> HttpResponse:
             "searching": searching,
             "query": query.urlencode(),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -266,10 +293,18 @@ def seizure_attachment(request: HttpRequest, reference: str, pk: int) -> HttpRes
 # --- Alerts -----------------------------------------------------------------------------------------
 @official_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    current = request.GET.get("current") == "1"
+    """Alerts and lookouts; words searched (a wanted person's name) are posted and kept in the session."""
+    if request.method == "POST":
+        form = AlertSearchForm(request.POST)
+        if form.is_valid():
+            return _posted_search(request, scope=ALERT_SEARCH, personal=ALERT_PERSONAL, to="intel:alert_list")
+    else:
+        form = AlertSearchForm(search_data(request, scope=ALERT_SEARCH, personal=ALERT_PERSONAL))
+    data = form.cleaned_data if form.is_valid() else {}
+    q = data.get("q", "")
     page = Paginator(
-        selectors.alert_search(user=_user(request), q=q, current_only=current), PAGE_SIZE
+        selectors.alert_search(user=_user(request), q=q, current_only=bool(data.get("current"))),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     views = read(
         _user(request),
@@ -278,7 +313,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         only=["reference", "title", "subject_kind_label", "valid_from", "valid_until", "tlp", "owner"],
     )
     return render(
-        request, "intel/alert_list.html", {"page": page, "views": views, "q": q, "current": current}
+        request,
+        "intel/alert_list.html",
+        {
+            "page": page,
+            "views": views,
+            "form": form,
+            "query": url_query(request, personal=ALERT_PERSONAL).urlencode(),
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -162,7 +162,10 @@ def partner_account_create(
     analyst.full_clean(exclude=["password", "username"])
     analyst.save()
     audit_record(
-        actor=actor, action="partners.account_create", obj=analyst, summary=f"Added {email} to {agency.name}"
+        actor=actor,
+        action="partners.account_create",
+        obj=analyst,
+        summary=f"Added user {analyst.pk} to {agency.name}",
     )
     transaction.on_commit(lambda: send_set_password_link(user=analyst))
     return analyst

@@ -600,8 +600,8 @@ def referral_resolve(*, actor: User, referral: Referral, note: str) -> Referral:
         actor=actor,
         action="risk.referral_resolve",
         obj=referral.declaration,
-        summary=note[:200],
-        data={"referral": referral.pk, "note": note},
+        summary=f"referral {referral.pk}",  # the note (kept on the referral) may name people
+        data={"referral": referral.pk},
     )
     return referral
 

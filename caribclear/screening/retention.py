@@ -4,7 +4,8 @@ data they copied once the administration's period is over (two years unless it c
 
 A hit copies who matched (the traveller's name as filed), the engine's explanation and evidence (names,
 dates of birth, document numbers compared) and the official's note. For a declaration its kind calls
-closed (`DeclarationKind.closed`: a notification cleared, refused or cancelled) whose last screening ran
+closed (`DeclarationKind.closed`: a notification cleared, refused or cancelled, a consignment released or
+invalidated) whose last screening ran
 before the cut-off, these are blanked. What stays: the hit itself (which list and listed entry, the score,
 the disposition, who reviewed it and when), so the hit rates, the lists' figures and a declaration's
 history still add up. Confirmed true matches are kept whole: they are the evidence of a case (a referral

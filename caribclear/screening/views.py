@@ -90,6 +90,9 @@ def watchlist_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+WATCHLIST_SEARCH = "screening.watchlist"
+
+
 @official_required
 def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -100,8 +103,20 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_upload = (
         user.is_supervisor and watchlist.owner_id == user.administration_id and not watchlist.is_lookouts
     )
-    upload_form = ListFilesForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
+    scope = f"{WATCHLIST_SEARCH}.{watchlist.pk}"
+    searching = request.method == "POST" and request.POST.get("action") == "search"
+    uploading = request.method == "POST" and not searching
+    if searching:
+        # A name searched in a list is posted and kept in the session, never put in a URL.
+        search = SearchForm(request.POST)
+        if search.is_valid():
+            search_id = search_save(request, scope=scope, data=request.POST)
+            here = reverse("screening:watchlist", args=[watchlist.pk])
+            return redirect(f"{here}?{SEARCH_PARAM}={search_id}")
+    else:
+        search = SearchForm(search_data(request, scope=scope, personal=("q",)))
+    upload_form = ListFilesForm(request.POST if uploading else None, request.FILES if uploading else None)
+    if uploading:
         if not can_upload:
             raise Http404
         if upload_form.is_valid():
@@ -116,7 +131,6 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Version %(number)s imported.") % {"number": version.number})
                 return redirect("screening:version", pk=version.pk)
-    search = SearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     if watchlist.is_lookouts:
         lookouts = selectors.lookouts_visible_to(user.administration).filter(watchlist=watchlist)
@@ -135,12 +149,12 @@ def watchlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": selectors.watchlist_versions(watchlist)[:20],
             "page": page,
             "search": search,
-            "query": query,
+            "query": url_query(request, personal=("q",)).urlencode(),
             "can_upload": can_upload,
             "upload_form": upload_form,
             "threshold_figure": figures.at(watchlist.threshold) if (figures := threshold_figures()) else None,
         },
-        status=400 if upload_form.errors else 200,
+        status=400 if upload_form.errors or search.errors else 200,
     )
 
 

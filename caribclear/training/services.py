@@ -240,7 +240,7 @@ def enrolment_nominate(*, actor: User, intake: Intake, official: User) -> Enrolm
         actor=actor,
         action="training.enrolment.nominate",
         obj=enrolment,
-        summary=f"{official.email} for {intake.code}",
+        summary=f"user {official.pk} for {intake.code}",  # no e-mail addresses in the trail
     )
     return enrolment
 
@@ -387,7 +387,7 @@ def _record_result(
         actor=actor,
         action="training.result.record",
         obj=enrolment,
-        summary=f"{enrolment.official.email} on {intake.code}: {grade} ({enrolment.outcome})",
+        summary=f"user {enrolment.official_id} on {intake.code}: {grade} ({enrolment.outcome})",
         data={
             "grade": str(grade) if grade is not None else None,
             "days": days_attended,
@@ -484,7 +484,7 @@ def _issue(
         actor=actor,
         action="training.credential.issue",
         obj=credential,
-        summary=f"{title} to {holder.email}",
+        summary=f"{title} to user {holder.pk}",
         data={"kind": kind, "status_index": credential.status_index},
     )
     return credential
@@ -556,7 +556,7 @@ def credential_revoke(*, actor: User, credential: Credential, reason: str) -> Cr
         actor=actor,
         action="training.credential.revoke",
         obj=credential,
-        summary=f"{credential.title} of {credential.holder.email}: {reason.strip()}",
+        summary=f"{credential.title} of user {credential.holder_id}: {reason.strip()}"[:500],
     )
     return credential
 
@@ -667,5 +667,5 @@ def _account(
     user.set_unusable_password()
     user.full_clean(exclude=["password", "username"])
     user.save()
-    audit_record(actor=actor, action="training.account.create", obj=user, summary=f"{email} as {role}")
+    audit_record(actor=actor, action="training.account.create", obj=user, summary=f"user {user.pk} as {role}")
     return user

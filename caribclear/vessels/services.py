@@ -152,7 +152,9 @@ def vessel_create(*, actor: User, data: Mapping[str, Any]) -> Vessel:
         _assign(vessel, data, VESSEL_FIELDS)
         _validate_vessel(vessel)
         vessel.save()
-        audit_record(actor=actor, action="vessels.vessel_create", obj=vessel, summary=vessel.name)
+        audit_record(
+            actor=actor, action="vessels.vessel_create", obj=vessel, summary=""
+        )  # the record id suffices: no names in the undeletable trail
     return vessel
 
 
@@ -168,7 +170,7 @@ def vessel_update(*, actor: User, vessel: Vessel, data: Mapping[str, Any]) -> Ve
                 actor=actor,
                 action="vessels.vessel_update",
                 obj=vessel,
-                summary=vessel.name,
+                summary="",  # the record id suffices: no names in the undeletable trail
                 data={"changed": changed},
             )
     return vessel
@@ -189,7 +191,7 @@ def vessel_archive(*, actor: User, vessel: Vessel, archived: bool = True) -> Ves
                 actor=actor,
                 action="vessels.vessel_archive" if archived else "vessels.vessel_restore",
                 obj=vessel,
-                summary=vessel.name,
+                summary="",  # the record id suffices: no names in the undeletable trail
             )
     return vessel
 
@@ -524,7 +526,7 @@ def people_import(*, actor: User, rows: list[ImportRow], source: str = "") -> Im
         audit_record(
             actor=actor,
             action="vessels.people_import",
-            summary=source[:200],
+            summary=f"{len(rows)} rows",  # not the file's name, which may name people
             data={
                 "rows": len(rows),
                 "created": [p.pk for p in outcome.created],

@@ -39,6 +39,22 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
     referred = Notification.objects.get(vessel__name="Coral Dancer")
     assert Referral.objects.filter(declaration=referred.declaration, resolved_at__isnull=True).exists()
 
+    # The undeletable audit trail of everything the demo did names no one: no e-mail address, no vessel,
+    # no person's name or document number (issue 15, finding 9: the record id suffices).
+    from caribclear.core.models import AuditEvent
+    from caribclear.vessels.models import Person, TravelDocument, Vessel
+
+    named = (
+        [u.email.lower() for u in User.objects.all()]
+        + [v.name.lower() for v in Vessel.objects.all() if len(v.name) > 3]
+        + [p.surname.lower() for p in Person.objects.all() if len(p.surname) > 3]
+        + [d.number.lower() for d in TravelDocument.objects.all()]
+    )
+    summaries = [(e.action, e.summary.lower()) for e in AuditEvent.objects.exclude(summary="")]
+    assert len(summaries) > 20
+    leaks = [(action, summary) for action, summary in summaries if any(n in summary for n in named)]
+    assert not leaks
+
     counts = (User.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), Notification.objects.count()) == counts

@@ -54,7 +54,7 @@ def test_a_third_administration_cannot_see_an_amber_seizure_anywhere(
     assert client.get(detail).status_code == 404
     listing = client.get(reverse("intel:seizure_list"))
     assert seizure.reference not in listing.content.decode()
-    found = client.get(reverse("intel:seizure_list"), {"q": "cocaine"})
+    found = client.post(reverse("intel:seizure_list"), {"q": "cocaine"}, follow=True)
     assert seizure.reference not in found.content.decode()
     export = client.get(reverse("intel:seizure_list"), {"format": "csv"})
     assert seizure.reference not in export.content.decode()
@@ -114,7 +114,8 @@ def test_list_search_and_export_log_each_record_shown(
 ) -> None:
     client = client_for(bb_officer)
     assert seizure.reference in client.get(reverse("intel:seizure_list")).content.decode()
-    assert seizure.reference in client.get(reverse("intel:seizure_list"), {"q": "cocaine"}).content.decode()
+    found = client.post(reverse("intel:seizure_list"), {"q": "cocaine"}, follow=True)
+    assert seizure.reference in found.content.decode()
     csv_text = client.get(reverse("intel:seizure_list"), {"format": "csv"}).content.decode()
     assert seizure.reference in csv_text and "Moreau" not in csv_text
     pdf = client.get(reverse("intel:seizure_list"), {"format": "pdf"})
@@ -286,7 +287,9 @@ def test_api_reads_are_redacted_and_logged(seizure: Seizure, bb_officer: User) -
     body = api.get(f"/api/intel/seizures/{seizure.reference}", **headers).json()
     assert body["data"]["commodity"] == "drugs"
     assert "persons" not in body["data"] and "persons" in body["withheld"]
-    listing = api.get("/api/intel/seizures", {"q": "cocaine"}, **headers).json()
+    listing = api.post(
+        "/api/intel/seizures/search", {"q": "cocaine"}, content_type="application/json", **headers
+    ).json()
     assert [r["reference"] for r in listing["results"]] == [seizure.reference]
     assert "Moreau" not in json.dumps(listing)
     assert sorted(log.via for log in reads(bb_officer, seizure)) == [ReadVia.API, ReadVia.API]
