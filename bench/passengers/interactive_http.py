@@ -200,7 +200,7 @@ def main() -> None:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while the workers start
                 if server.poll() is not None or time.perf_counter() - started > 900:
                     raise SystemExit("gunicorn did not start") from None
                 time.sleep(1)

@@ -16,6 +16,6 @@ def organisation(request: HttpRequest) -> dict[str, Any]:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return OrganisationNav()
-        return organisation_nav(user)  # type: ignore[arg-type]
+        return organisation_nav(user)
 
     return {"organisation_nav": SimpleLazyObject(answer)}

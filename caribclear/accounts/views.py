@@ -432,16 +432,16 @@ def organisation(request: HttpRequest) -> HttpResponse:
                 pk = int(request.POST.get("member", ""))
             except ValueError:
                 raise Http404 from None
-            member = selectors.organisation_member_managed(actor, pk)
-            if member is None or member.organisation_id != managed.pk:
+            target = selectors.organisation_member_managed(actor, pk)
+            if target is None or target.organisation_id != managed.pk:
                 raise Http404
             try:
                 if action == "remove":
-                    services.organisation_member_remove(actor=actor, member=member)
-                    messages.success(request, _("%(email)s was removed.") % {"email": member.user.email})
+                    services.organisation_member_remove(actor=actor, member=target)
+                    messages.success(request, _("%(email)s was removed.") % {"email": target.user.email})
                 elif action in ("make_admin", "not_admin"):
                     services.organisation_member_set_admin(
-                        actor=actor, member=member, is_admin=action == "make_admin"
+                        actor=actor, member=target, is_admin=action == "make_admin"
                     )
                     messages.success(request, _("Saved."))
                 else:
