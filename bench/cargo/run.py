@@ -138,7 +138,7 @@ def main() -> None:
     user, _ = User.objects.get_or_create(
         email="bench@carrier.example", defaults={"username": "bench@carrier.example", "role": "operator"}
     )
-    filer = Filer.objects.filter(trader_id="BENCH1").first() or services.filer_create(
+    filer = Filer.objects.filter(organisation__trader_id="BENCH1").first() or services.filer_create(
         actor=None, name="Bench Lines", trader_id="BENCH1", kind="carrier", administrator=user
     )
     run = timezone.now().strftime("%H%M%S")

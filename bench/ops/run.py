@@ -146,8 +146,7 @@ def pack_bench(args: argparse.Namespace) -> None:
     from caribclear.accounts.models import Administration, User
     from caribclear.core.csv_export import csv_writer
     from caribclear.dashboards.continuity import continuity_pack, csv_rows, pack_pdf
-    from caribclear.passengers.models import Carrier
-    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.services import carrier_create, passenger_list_import
     from caribclear.passengers.tests.factories import Pax, paxlst
     from caribclear.reference.services import ports_of_entry_seed
 
@@ -157,7 +156,7 @@ def pack_bench(args: argparse.Namespace) -> None:
         username="ops-bench@ag.example", email="ops-bench@ag.example", role=Role.OFFICER,
         administration=antigua, agency="customs",
     )  # fmt: skip
-    carrier = Carrier.objects.create(name="Bench Cruises", code="BC", kind="cruise")
+    carrier = carrier_create(actor=None, name="Bench Cruises", code="BC", kind="cruise")
     people = [
         Pax(f"TRAVELLER{i:05d}", "ALEX", f"19{50 + i % 50:02d}0{1 + i % 9}1{i % 9}", document=f"PB{i:07d}")
         for i in range(args.cruise)

@@ -168,7 +168,7 @@ def main() -> None:
 
     from caribclear.accounts.models import Administration, User
     from caribclear.passengers import services
-    from caribclear.passengers.models import Carrier, Traveller, TravelList
+    from caribclear.passengers.models import Traveller, TravelList
     from caribclear.passengers.readers import read_passenger_list
     from caribclear.reference.services import ports_of_entry_seed
     from caribclear.screening.engine import Entity
@@ -221,9 +221,10 @@ def main() -> None:
         f"watchlist: {args.list_size:,} people stored in {stored:.1f} s; index built in {time.perf_counter() - started:.1f} s (once per list version)"
     )
 
-    carrier = Carrier.objects.create(name="Bench Cruises", code="RCL", kind="cruise")
     operator = User.objects.create(username="ops@bench.example", email="ops@bench.example", role="operator")
-    carrier.users.add(operator)
+    carrier = services.carrier_create(
+        actor=None, name="Bench Cruises", code="RCL", kind="cruise", administrator=operator
+    )
 
     # 2. A cruise ship and a flight, end to end.
     def cpu_now() -> float:

@@ -182,3 +182,17 @@ class RetentionForm(forms.Form):
                     "default": rule.default_days,
                 },
             )
+
+
+class OrganisationInviteForm(forms.Form):
+    """An organisation's administrator adds a user: an existing account by its address, or a new person."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(
+        label=_("Given names"),
+        max_length=150,
+        required=False,
+        help_text=_("Only for someone without an account yet: they get a link to set their password."),
+    )
+    last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
+    is_admin = forms.BooleanField(label=_("May manage the organisation's users"), required=False)

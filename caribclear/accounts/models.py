@@ -212,3 +212,68 @@ class ApiToken(TimeStampedModel):
 
     def scope_labels(self) -> list[str]:
         return [str(TokenScope(s).label) for s in self.scopes if s in TokenScope.values]
+
+
+class Organisation(TimeStampedModel):
+    """A trading or transport organisation that files to the administrations: a carrier (airline, shipping
+    line, cruise line, ferry or charter operator), a shipping agent or a freight forwarder. One account for
+    everything it files: its users (operator accounts, some of them its administrators, who manage the
+    others), its identifiers and the administrations it files to. What it files is a profile in the app
+    that takes it (`cargo.Filer` for manifests, `passengers.Carrier` for passenger lists), so an airline
+    that files air cargo and passenger lists is one organisation with one set of users."""
+
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    trader_id = models.CharField(
+        _("trader identifier"), max_length=40, blank=True, help_text=_("TIN or EORI-like number.")
+    )
+    carrier_code = models.CharField(
+        _("carrier code"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "SCAC, IATA airline designator (BW) or the operator's own short code, as it sends it in its files."
+        ),
+    )
+    administrations = models.ManyToManyField(
+        Administration, verbose_name=_("files to"), related_name="+", blank=True
+    )
+    files_cargo = models.BooleanField(_("files cargo manifests"), default=False)
+    files_passenger_lists = models.BooleanField(_("files passenger lists"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trader_id"], condition=~Q(trader_id=""), name="organisation_trader_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMember(models.Model):
+    """A user of an organisation; its administrators (`is_admin`) manage the organisation's users."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    is_admin = models.BooleanField(_("administrator of the organisation"), default=False)
+
+    class Meta:
+        ordering = ["organisation", "user"]
+        verbose_name = _("organisation's user")
+        verbose_name_plural = _("organisations' users")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.user_id}"

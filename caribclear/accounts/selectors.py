@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -11,13 +13,82 @@ from caribclear.core.retention import RetentionRule
 from caribclear.core.retention import rules as retention_rules
 from caribclear.core.visibility import visible
 
-from .models import ApiToken, User, hash_token
+from .models import ApiToken, Organisation, OrganisationMember, User, hash_token
 from .visibility import MANAGE
 
 
 def officials_for_administrator(*, actor: User) -> QuerySet[User]:
     """The officials an administrator may manage: those of their own administration, nobody else."""
     return visible(actor, User, MANAGE)
+
+
+# --- Organisations (carriers, agents, forwarders) and their users -----------------------------------------
+def organisations_of(user: User) -> QuerySet[Organisation]:
+    """The organisations an operator belongs to, the first joined first."""
+    return visible(user, Organisation).order_by("pk")
+
+
+def organisation_of(user: User) -> Organisation | None:
+    """The organisation an operator files for (the first they joined, when they belong to several)."""
+    return organisations_of(user).first()
+
+
+def organisation_managed_by(user: User) -> Organisation | None:
+    """The organisation whose users the operator manages (one they administer), if any."""
+    return visible(user, Organisation, MANAGE).order_by("pk").first()
+
+
+def organisation_members(user: User, organisation: Organisation) -> QuerySet[OrganisationMember]:
+    """The users of one of the reader's organisations, administrators first."""
+    return (
+        visible(user, OrganisationMember)
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_admin", "user__email")
+    )
+
+
+def organisation_member_managed(user: User, pk: int) -> OrganisationMember | None:
+    """A user of an organisation the reader administers (None for any other)."""
+    return (
+        visible(user, OrganisationMember, MANAGE).select_related("user", "organisation").filter(pk=pk).first()
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationNav:
+    """What the navigation needs to know of an operator's organisations, in one query."""
+
+    member: bool = False
+    admin: bool = False
+    files_cargo: bool = False
+    files_passenger_lists: bool = False
+
+
+NAV_CACHE = "_organisation_nav"
+
+
+def organisation_nav(user: User) -> OrganisationNav:
+    """One query per request (kept on the account object the request carries): the navigation, the start
+    page and the cargo and passengers portals all ask it."""
+    if not getattr(user, "is_operator", False):
+        return OrganisationNav()
+    cached = getattr(user, NAV_CACHE, None)
+    if cached is not None:
+        return cached
+    rows = list(
+        OrganisationMember.objects.filter(user_id=user.pk).values_list(
+            "is_admin", "organisation__files_cargo", "organisation__files_passenger_lists"
+        )
+    )
+    answer = OrganisationNav(
+        member=bool(rows),
+        admin=any(row[0] for row in rows),
+        files_cargo=any(row[1] for row in rows),
+        files_passenger_lists=any(row[2] for row in rows),
+    )
+    setattr(user, NAV_CACHE, answer)
+    return answer
 
 
 def api_tokens_for(*, user: User) -> QuerySet[ApiToken]:

@@ -1,4 +1,5 @@
-"""Writes on accounts: registration, confirmation, officials, two-factor devices and API tokens."""
+"""Writes on accounts: registration, confirmation, officials, organisations and their users, two-factor
+devices and API tokens."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from caribclear.core.models import RetentionSetting
 from caribclear.core.retention import rules as retention_rules
 
 from .choices import DEFAULT_TOKEN_LIFETIME, OFFICIAL_ROLES, TOKEN_LIFETIMES, Agency, Role, TokenScope
-from .models import Administration, ApiToken, User, hash_token
+from .models import Administration, ApiToken, Organisation, OrganisationMember, User, hash_token
 from .tokens import email_confirmation_token
 
 
@@ -148,6 +149,195 @@ def official_create(
     )
     transaction.on_commit(lambda: send_set_password_link(user=official))
     return official
+
+
+# --- Organisations (carriers, agents, forwarders) and their users -----------------------------------------
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    administrator: User | None = None,
+    trader_id: str = "",
+    carrier_code: str = "",
+    country: str = "",
+    administrations: Iterable[Administration] = (),
+    files_cargo: bool = False,
+    files_passenger_lists: bool = False,
+) -> Organisation:
+    """A trading or transport organisation, with its first administrator (an operator account)."""
+    trader_id, carrier_code = trader_id.strip(), carrier_code.strip().upper()
+    if trader_id and Organisation.objects.filter(trader_id=trader_id).exists():
+        raise ValidationError({"trader_id": _("An organisation with this trader identifier already exists.")})
+    if administrator is not None and not administrator.is_operator:
+        raise ValidationError(_("Only carriers' and agents' accounts can belong to an organisation."))
+    organisation = Organisation(
+        name=name.strip(),
+        trader_id=trader_id,
+        carrier_code=carrier_code,
+        country=country.strip().upper(),
+        files_cargo=files_cargo,
+        files_passenger_lists=files_passenger_lists,
+    )
+    organisation.full_clean()
+    organisation.save()
+    organisation.administrations.set(list(administrations))
+    if administrator is not None:
+        OrganisationMember.objects.create(organisation=organisation, user=administrator, is_admin=True)
+    audit_record(actor=actor, action="organisation.create", obj=organisation, summary=organisation.name)
+    return organisation
+
+
+def organisation_files(
+    *, organisation: Organisation, cargo: bool = False, passenger_lists: bool = False
+) -> None:
+    """Mark what an organisation files (an app adds its profile of the organisation)."""
+    changed = []
+    if cargo and not organisation.files_cargo:
+        organisation.files_cargo = True
+        changed.append("files_cargo")
+    if passenger_lists and not organisation.files_passenger_lists:
+        organisation.files_passenger_lists = True
+        changed.append("files_passenger_lists")
+    if changed:
+        organisation.save(update_fields=[*changed, "updated_at"])
+
+
+def _require_organisation_admin(actor: User, organisation: Organisation) -> None:
+    if not (
+        actor.is_operator
+        and OrganisationMember.objects.filter(
+            organisation=organisation, user_id=actor.pk, is_admin=True
+        ).exists()
+    ):
+        raise PermissionDenied
+
+
+def send_organisation_invitation(*, user: User, organisation: Organisation) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
+    with translation.override(user.language):
+        subject = _("You are invited to file for %(name)s on CaribClear") % {"name": organisation.name}
+    mail_user(
+        user=user,
+        template="accounts/email/organisation_invite.txt",
+        subject=subject,
+        context={"link": link, "organisation": organisation},
+    )
+
+
+@transaction.atomic
+def organisation_member_invite(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_admin: bool = False,
+) -> OrganisationMember:
+    """An organisation's administrator adds a user by e-mail address: an existing carrier's or agent's
+    account joins at once; for a new address an account is made and a link to set its password is sent."""
+    _require_organisation_admin(actor, organisation)
+    email = User.objects.normalize_email(email).strip()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and not user.is_operator:
+        raise ValidationError(
+            {"email": _("This address belongs to an official's account, which cannot file.")}
+        )
+    if user is not None and organisation.members.filter(user=user).exists():
+        raise ValidationError({"email": _("This account is already a user of the organisation.")})
+    if user is None:
+        if not (first_name.strip() and last_name.strip()):
+            raise ValidationError(
+                {
+                    "first_name": _(
+                        "No account has this address yet: give the person's name to invite them."
+                    ),
+                }
+            )
+        user = User(
+            username=email.lower(),
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            role=Role.OPERATOR,
+            language=actor.language,
+            email_confirmed_at=timezone.now(),  # the invitation link proves the address
+        )
+        user.set_unusable_password()
+        user.full_clean(exclude=["password", "username"])
+        user.save()
+        audit_record(
+            actor=actor, action="account.invite", obj=user, summary=f"Invited to {organisation.name}"
+        )
+        invited = user
+        transaction.on_commit(lambda: send_organisation_invitation(user=invited, organisation=organisation))
+    member = OrganisationMember.objects.create(organisation=organisation, user=user, is_admin=is_admin)
+    audit_record(
+        actor=actor,
+        action="organisation.member_add",
+        obj=organisation,
+        summary=f"user {user.pk}{' (administrator)' if is_admin else ''}",
+    )
+    return member
+
+
+def _other_admins(member: OrganisationMember) -> bool:
+    return (
+        OrganisationMember.objects.filter(organisation_id=member.organisation_id, is_admin=True)
+        .exclude(pk=member.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def organisation_member_set_admin(
+    *, actor: User, member: OrganisationMember, is_admin: bool
+) -> OrganisationMember:
+    """Make a user an administrator of the organisation, or no longer one (never its last)."""
+    member = (
+        OrganisationMember.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=member.pk)
+    )
+    _require_organisation_admin(actor, member.organisation)
+    if member.is_admin and not is_admin and not _other_admins(member):
+        raise ValidationError(
+            _("The organisation needs at least one administrator: make another user one first.")
+        )
+    if member.is_admin != is_admin:
+        member.is_admin = is_admin
+        member.save(update_fields=["is_admin"])
+        audit_record(
+            actor=actor,
+            action="organisation.member_admin" if is_admin else "organisation.member_not_admin",
+            obj=member.organisation,
+            summary=f"user {member.user_id}",
+        )
+    return member
+
+
+@transaction.atomic
+def organisation_member_remove(*, actor: User, member: OrganisationMember) -> None:
+    """Remove a user from the organisation (their account stays; they no longer file for it). The last
+    administrator cannot be removed."""
+    member = (
+        OrganisationMember.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=member.pk)
+    )
+    _require_organisation_admin(actor, member.organisation)
+    if member.is_admin and not _other_admins(member):
+        raise ValidationError(
+            _("The organisation needs at least one administrator: make another user one first.")
+        )
+    organisation, user_id = member.organisation, member.user_id
+    member.delete()
+    audit_record(
+        actor=actor, action="organisation.member_remove", obj=organisation, summary=f"user {user_id}"
+    )
 
 
 def send_set_password_link(*, user: User) -> None:

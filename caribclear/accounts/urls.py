@@ -18,6 +18,7 @@ urlpatterns = [
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("officials/", views.officials, name="officials"),
+    path("organisation/", views.organisation, name="organisation"),
     path("retention/", views.retention, name="retention"),
     path("officials/<int:pk>/", views.official_edit, name="official_edit"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caribclear.core.permissions import administrator_required, login_required
+from caribclear.core.permissions import administrator_required, login_required, operator_required
 
 from . import selectors, services
 from .forms import (
@@ -28,6 +28,7 @@ from .forms import (
     LoginForm,
     OfficialCreateForm,
     OfficialUpdateForm,
+    OrganisationInviteForm,
     OtpForm,
     RegistrationForm,
     RetentionForm,
@@ -395,4 +396,67 @@ def retention(request: HttpRequest) -> HttpResponse:
         "accounts/retention.html",
         {"form": form, "fixed_rules": fixed, "elsewhere_rules": elsewhere},
         status=400 if form.errors else 200,
+    )
+
+
+@operator_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    """The organisation's users, one page whatever it files (cargo manifests, passenger lists): every user
+    sees who files with them; its administrators invite, remove and make administrators."""
+    actor: User = request.user  # type: ignore[assignment]
+    organisation = selectors.organisation_of(actor)
+    if organisation is None:
+        raise Http404
+    managed = selectors.organisation_managed_by(actor)
+    if managed is not None:
+        organisation = managed
+    form = OrganisationInviteForm()
+    if request.method == "POST":
+        if managed is None:
+            raise Http404
+        action = request.POST.get("action", "invite")
+        if action == "invite":
+            form = OrganisationInviteForm(request.POST)
+            if form.is_valid():
+                try:
+                    member = services.organisation_member_invite(
+                        actor=actor, organisation=managed, **form.cleaned_data
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("%(email)s was added.") % {"email": member.user.email})
+                    return redirect("accounts:organisation")
+        else:
+            try:
+                pk = int(request.POST.get("member", ""))
+            except ValueError:
+                raise Http404 from None
+            target = selectors.organisation_member_managed(actor, pk)
+            if target is None or target.organisation_id != managed.pk:
+                raise Http404
+            try:
+                if action == "remove":
+                    services.organisation_member_remove(actor=actor, member=target)
+                    messages.success(request, _("%(email)s was removed.") % {"email": target.user.email})
+                elif action in ("make_admin", "not_admin"):
+                    services.organisation_member_set_admin(
+                        actor=actor, member=target, is_admin=action == "make_admin"
+                    )
+                    messages.success(request, _("Saved."))
+                else:
+                    raise Http404
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.error(request, text)
+            return redirect("accounts:organisation")
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "organisation": organisation,
+            "members": selectors.organisation_members(actor, organisation),
+            "manages": managed is not None,
+            "form": form,
+        },
     )

@@ -114,7 +114,7 @@ class ConsignmentKind(DeclarationKind):
     def load(self, declaration_ids: Iterable[int]) -> dict[int, Consignment]:
         rows = (
             Consignment.objects.filter(declaration_id__in=list(declaration_ids))
-            .select_related("manifest__filer", "administration", "declaration")
+            .select_related("manifest__filer__organisation", "administration", "declaration")
             .prefetch_related("parties", "goods", "containers", "manifest__port_calls")
         )
         return {c.declaration_id: c for c in rows if c.declaration_id is not None}

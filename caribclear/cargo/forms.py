@@ -77,11 +77,6 @@ class InvalidateForm(forms.Form):
     reason = forms.CharField(label=_("Why the filing is withdrawn"), max_length=500)
 
 
-class MemberForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the account"))
-    is_admin = forms.BooleanField(label=_("May manage the filer's users"), required=False)
-
-
 class WebhookForm(forms.Form):
     webhook_url = forms.URLField(
         label=_("Webhook address"),

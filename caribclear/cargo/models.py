@@ -30,48 +30,44 @@ from .choices import (
 
 
 class Filer(TimeStampedModel):
-    """A carrier, shipping agent or freight forwarder: an organisation with several users."""
+    """An organisation's cargo profile: a carrier, shipping agent or freight forwarder that files manifests.
+    Who it is (name, identifiers, administrations it files to) and its users belong to the
+    `accounts.Organisation` it is the profile of; what is cargo's own is here (its kind, its webhook)."""
 
-    name = models.CharField(_("name"), max_length=200)
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="cargo_filer",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=FilerKind.choices, default=FilerKind.CARRIER)
-    trader_id = models.CharField(
-        _("trader identifier"), max_length=40, unique=True, help_text=_("TIN or EORI-like number.")
-    )
-    carrier_code = models.CharField(
-        _("carrier code"), max_length=4, blank=True, help_text=_("SCAC or IATA airline code.")
-    )
-    country = models.CharField(_("country"), max_length=2, blank=True)
-    administrations = models.ManyToManyField(
-        "accounts.Administration", verbose_name=_("files to"), related_name="+", blank=True
-    )
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = models.CharField(_("webhook secret"), max_length=64, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["organisation__name"]
         verbose_name = _("filer")
         verbose_name_plural = _("filers")
 
     def __str__(self) -> str:
         return self.name
 
+    # The organisation's identity, read where a filer was read before (pages, answers, exports).
+    @property
+    def name(self) -> str:
+        return self.organisation.name
 
-class FilerMember(models.Model):
-    """A user of a filer; its administrators manage the filer's users."""
+    @property
+    def trader_id(self) -> str:
+        return self.organisation.trader_id
 
-    filer = models.ForeignKey(Filer, on_delete=models.CASCADE, related_name="members")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cargo_filer"
-    )
-    is_admin = models.BooleanField(_("administrator of the filer"), default=False)
+    @property
+    def carrier_code(self) -> str:
+        return self.organisation.carrier_code
 
-    class Meta:
-        ordering = ["filer", "user"]
-        verbose_name = _("filer's user")
-        verbose_name_plural = _("filers' users")
-
-    def __str__(self) -> str:
-        return f"{self.filer_id}:{self.user_id}"
+    @property
+    def country(self) -> str:
+        return self.organisation.country
 
 
 class FilingDeadline(models.Model):

@@ -11,45 +11,46 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.models import User
+from caribclear.accounts.selectors import organisation_managed_by, organisation_nav
 from caribclear.core.visibility import get_visible_or_404, visible
 from caribclear.reference.timezones import utc_datetime_text
 
 from .choices import OPEN_STATUSES, Level, ReferralKind, ReferralStatus, Status
-from .models import Consignment, Filer, FilerMember, Manifest, ManifestVersion, PortCall, Referral
+from .models import Consignment, Filer, Manifest, ManifestVersion, PortCall, Referral
 from .visibility import SUMMARY
 
 WORKLIST_HOURS = 72
 
 
 def filer_for(user: User) -> Filer | None:
-    return visible(user, Filer).first()
+    """The cargo filer an operator files for: the cargo profile of their organisation."""
+    return visible(user, Filer).select_related("organisation").order_by("pk").first()
 
 
 def files_cargo(user: User) -> bool:
     """Whether the account is a user of a cargo filer (its start page is then the filer's manifests)."""
-    return FilerMember.objects.filter(user_id=user.pk).exists()
+    return organisation_nav(user).files_cargo
 
 
-def operator_by_email(email: str) -> User | None:
-    """An operator account to add to a filer (a filer's administrator knows the address)."""
-    return User.objects.filter(email__iexact=email.strip(), role="operator").first()
-
-
-def filer_members(user: User) -> QuerySet[FilerMember]:
-    return visible(user, FilerMember).select_related("user").order_by("user__email")
+def filer_admin_of(user: User) -> Filer | None:
+    """The filer whose settings (the webhook) the operator manages: an organisation they administer."""
+    organisation = organisation_managed_by(user)
+    return Filer.objects.filter(organisation=organisation).first() if organisation is not None else None
 
 
 def manifests_for(user: User) -> QuerySet[Manifest]:
     return (
         visible(user, Manifest)
-        .select_related("filer")
+        .select_related("filer__organisation")
         .annotate(consignment_count=Count("consignments"))
         .order_by("-filed_at", "-pk")
     )
 
 
 def manifest_for(user: User, mrn: str) -> Manifest:
-    return get_visible_or_404(user, Manifest.objects.select_related("filer", "account"), mrn=mrn.upper())
+    return get_visible_or_404(
+        user, Manifest.objects.select_related("filer__organisation", "account"), mrn=mrn.upper()
+    )
 
 
 def port_calls(user: User, manifest: Manifest) -> QuerySet[PortCall]:
@@ -70,7 +71,9 @@ def consignments_of(user: User, manifest: Manifest) -> QuerySet[Consignment]:
 def consignment_for(user: User, mrn: str) -> Consignment:
     return get_visible_or_404(
         user,
-        Consignment.objects.select_related("manifest__filer", "master", "administration", "declaration"),
+        Consignment.objects.select_related(
+            "manifest__filer__organisation", "master", "administration", "declaration"
+        ),
         mrn=mrn.strip().upper(),
     )
 

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_37_2
 
-from caribclear.accounts.models import Administration, User
+from caribclear.accounts.models import Administration, Organisation, User
+from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core.audit import audit_record
 from caribclear.core.declarations import (
     declaration_amended,
@@ -39,7 +40,7 @@ from caribclear.edifact.model import Issue, Where
 from caribclear.risk.services import CHECK_BATCH
 from caribclear.risk.tasks import check_declarations_task
 
-from . import readers
+from . import readers, selectors
 from .checks import Nomenclature, deadline_hours, is_late
 from .choices import (
     AMENDABLE,
@@ -58,7 +59,6 @@ from .models import (
     Container,
     Examination,
     Filer,
-    FilerMember,
     GoodsItem,
     Manifest,
     ManifestVersion,
@@ -119,56 +119,60 @@ def mrn_is_valid(text: str) -> bool:
 
 # --- Who files ------------------------------------------------------------------------------------------
 def filer_of(user: User) -> Filer:
-    member = FilerMember.objects.filter(user_id=user.pk).select_related("filer").first()
-    if member is None or not user.is_operator:
+    """The filer an operator files for (the cargo profile of their organisation)."""
+    filer = selectors.filer_for(user) if user.is_operator else None
+    if filer is None:
         raise PermissionDenied
-    return member.filer
+    return filer
+
+
+def is_filer_user(user: User, filer_id: int) -> bool:
+    """Whether the account is a user of the filer's organisation."""
+    return Filer.objects.filter(pk=filer_id, organisation__members__user_id=user.pk).exists()
 
 
 @transaction.atomic
 def filer_create(
     *,
     actor: User | None,
-    name: str,
-    trader_id: str,
+    name: str = "",
+    trader_id: str = "",
     kind: str,
     carrier_code: str = "",
     country: str = "",
-    administrator: User,
+    administrator: User | None = None,
     administrations: Iterable[Administration] = (),
+    organisation: Organisation | None = None,
 ) -> Filer:
-    filer = Filer.objects.create(
-        name=name, trader_id=trader_id, kind=kind, carrier_code=carrier_code, country=country
-    )
-    filer.administrations.set(list(administrations))
-    FilerMember.objects.create(filer=filer, user=administrator, is_admin=True)
-    audit_record(actor=actor, action="cargo.filer.create", obj=filer, summary=name)
+    """Make an organisation a cargo filer: a new organisation (named, with its first administrator), or
+    an existing one (an airline that files passenger lists starts filing air cargo) with its users."""
+    if organisation is None:
+        if administrator is None:
+            raise ValidationError(_("A new filer needs its first administrator."))
+        organisation = organisation_create(
+            actor=actor,
+            name=name,
+            administrator=administrator,
+            trader_id=trader_id,
+            carrier_code=carrier_code,
+            country=country,
+            administrations=administrations,
+        )
+    elif Filer.objects.filter(organisation=organisation).exists():
+        raise ValidationError(_("This organisation already files cargo manifests."))
+    organisation_files(organisation=organisation, cargo=True)
+    filer = Filer.objects.create(organisation=organisation, kind=kind)
+    audit_record(actor=actor, action="cargo.filer.create", obj=filer, summary=organisation.name)
     return filer
-
-
-@transaction.atomic
-def filer_member_add(*, actor: User, user: User, is_admin: bool = False) -> FilerMember:
-    """A filer's administrator adds an operator account to the filer."""
-    member = FilerMember.objects.filter(user_id=actor.pk, is_admin=True).first()
-    if member is None:
-        raise PermissionDenied
-    if not user.is_operator:
-        raise ValidationError(_("Only carriers' and agents' accounts can belong to a filer."))
-    if FilerMember.objects.filter(user=user).exists():
-        raise ValidationError(_("This account already belongs to a filer."))
-    added = FilerMember.objects.create(filer_id=member.filer_id, user=user, is_admin=is_admin)
-    audit_record(actor=actor, action="cargo.filer.member_add", obj=member.filer, summary=f"user {user.pk}")
-    return added
 
 
 @transaction.atomic
 def filer_webhook_set(*, actor: User, url: str) -> str:
     """A filer's administrator sets (or with an empty URL removes) the webhook; returns the new signing
     secret, shown once."""
-    member = FilerMember.objects.filter(user_id=actor.pk, is_admin=True).select_related("filer").first()
-    if member is None:
+    filer = selectors.filer_admin_of(actor)
+    if filer is None:
         raise PermissionDenied
-    filer = member.filer
     if url:
         check_url(url)
     filer.webhook_url = url
@@ -853,7 +857,7 @@ def _invalidate_consignment(actor: User, consignment: Consignment, reason: str) 
 def manifest_invalidate(*, actor: User, manifest: Manifest, reason: str) -> Manifest:
     """The filer withdraws a filing (to refile what cannot be amended): every consignment not yet released."""
     manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
-    if FilerMember.objects.filter(user_id=actor.pk, filer_id=manifest.filer_id).first() is None:
+    if not is_filer_user(actor, manifest.filer_id):
         raise PermissionDenied
     blocked = manifest.consignments.exclude(status__in=[*AMENDABLE, Status.INVALIDATED, Status.DRAFT])
     if blocked.exists():
@@ -908,7 +912,7 @@ def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral
         Referral.objects.select_for_update().select_related("consignment__manifest").get(pk=referral.pk)
     )
     consignment = referral.consignment
-    if FilerMember.objects.filter(user_id=actor.pk, filer_id=consignment.manifest.filer_id).first() is None:
+    if not is_filer_user(actor, consignment.manifest.filer_id):
         raise PermissionDenied
     if referral.kind != ReferralKind.INFORMATION or referral.status != ReferralStatus.OPEN:
         raise ValidationError(_("This referral is not waiting for an answer."))

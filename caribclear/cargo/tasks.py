@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django_tasks import task
 
+from caribclear.accounts.models import OrganisationMember
+
 from . import selectors
-from .models import Filer, FilerMember, Manifest
+from .models import Filer, Manifest
 from .webhooks import deliver
 
 
@@ -15,7 +17,12 @@ def webhook_task(filer_id: int, manifest_id: int, event: str) -> int | None:
     """Send a filing's current answer to its filer's webhook, as one of the filer's users sees it."""
     filer = Filer.objects.filter(pk=filer_id).exclude(webhook_url="").first()
     manifest = Manifest.objects.filter(pk=manifest_id, filer_id=filer_id).first()
-    member = FilerMember.objects.filter(filer_id=filer_id, is_admin=True).select_related("user").first()
+    member = (
+        OrganisationMember.objects.filter(organisation__cargo_filer=filer_id, is_admin=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     if filer is None or manifest is None or member is None:
         return None
     payload = selectors.answer_json(member.user, manifest)

@@ -7,6 +7,7 @@ app_name = "cargo"
 urlpatterns = [
     path("", views.home, name="home"),
     path("users/", views.users, name="users"),
+    path("webhook/", views.webhook, name="webhook"),
     path("new/", views.new, name="new"),
     path("template.csv", views.template, {"fmt": "csv"}, name="template_csv"),
     path("template.xlsx", views.template, {"fmt": "xlsx"}, name="template_xlsx"),

@@ -23,7 +23,6 @@ from .forms import (
     ConsignmentEntryFormSet,
     InvalidateForm,
     ManifestEntryForm,
-    MemberForm,
     UploadForm,
     WebhookForm,
 )
@@ -87,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rejection": rejection,
             "manifests": selectors.manifests_for(user)[:100],
+            "is_filer_admin": selectors.filer_admin_of(user) is not None,
         },
     )
 
@@ -249,16 +249,20 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @operator_required
 def users(request: HttpRequest) -> HttpResponse:
-    """The filer's users; its administrators add an existing operator account by e-mail."""
+    """The filer's users are its organisation's: one page for everything the organisation files."""
+    return redirect("accounts:organisation")
+
+
+@operator_required
+def webhook(request: HttpRequest) -> HttpResponse:
+    """The filer's administrators set the webhook that receives every answer."""
     user: User = request.user  # type: ignore[assignment]
-    filer = _filer_or_404(user)
-    members = list(selectors.filer_members(user))
-    if not members:
+    filer = selectors.filer_admin_of(user)
+    if filer is None:
         raise Http404
-    form = MemberForm()
-    webhook_form = WebhookForm(initial={"webhook_url": getattr(filer, "webhook_url", "")})
+    webhook_form = WebhookForm(initial={"webhook_url": filer.webhook_url})
     secret = ""
-    if request.method == "POST" and request.POST.get("action") == "webhook":
+    if request.method == "POST":
         webhook_form = WebhookForm(request.POST)
         if webhook_form.is_valid():
             try:
@@ -268,24 +272,6 @@ def users(request: HttpRequest) -> HttpResponse:
                     webhook_form.add_error("webhook_url", error)
             else:
                 messages.success(request, _("The webhook was saved."))
-    elif request.method == "POST":
-        form = MemberForm(request.POST)
-        if form.is_valid():
-            account = selectors.operator_by_email(form.cleaned_data["email"])
-            if account is None:
-                form.add_error("email", _("No carrier's or agent's account has this e-mail address."))
-            else:
-                try:
-                    services.filer_member_add(
-                        actor=user, user=account, is_admin=form.cleaned_data["is_admin"]
-                    )
-                except ValidationError as exc:
-                    form.add_error("email", " ".join(exc.messages))
-                else:
-                    messages.success(request, _("%(email)s was added.") % {"email": account.email})
-                    return redirect("cargo:users")
     return render(
-        request,
-        "cargo/filer/users.html",
-        {"filer": filer, "members": members, "form": form, "webhook_form": webhook_form, "secret": secret},
+        request, "cargo/filer/webhook.html", {"filer": filer, "webhook_form": webhook_form, "secret": secret}
     )

@@ -22,7 +22,6 @@ from .models import (
     Container,
     Examination,
     Filer,
-    FilerMember,
     FilingDeadline,
     GoodsItem,
     Manifest,
@@ -37,7 +36,8 @@ VOLUMES = "volumes"
 
 
 def _filer_ids(reader: Any) -> Any:
-    return FilerMember.objects.filter(user_id=reader.pk).values("filer_id")
+    """The filers of the reader's organisations (membership is the organisation's: `accounts`)."""
+    return Filer.objects.filter(organisation__members__user_id=reader.pk).values("pk")
 
 
 @register(Manifest)
@@ -100,15 +100,6 @@ def filers(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
         return qs.filter(pk__in=_filer_ids(reader))
     if is_official(reader):
         return qs.filter(pk__in=visible(reader, Manifest).values("filer_id"))
-    return qs.none()
-
-
-@register(FilerMember)
-def filer_members(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
-    if is_operator(reader):
-        return qs.filter(
-            filer_id__in=FilerMember.objects.filter(user_id=reader.pk, is_admin=True).values("filer_id")
-        )
     return qs.none()
 
 

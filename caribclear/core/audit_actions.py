@@ -20,6 +20,12 @@ ACTION_LABELS: dict[str, Any] = {
     "official.create": _("Official added"),
     "official.update": _("Official changed"),
     "official.reset_2fa": _("Official's authenticator reset"),
+    "account.invite": _("Account made by an invitation to an organisation"),
+    "organisation.create": _("Organisation created"),
+    "organisation.member_add": _("User added to an organisation"),
+    "organisation.member_admin": _("User made an administrator of an organisation"),
+    "organisation.member_not_admin": _("User no longer an administrator of an organisation"),
+    "organisation.member_remove": _("User removed from an organisation"),
     # Vessels and people
     "vessels.vessel_create": _("Vessel added"),
     "vessels.vessel_update": _("Vessel changed"),

@@ -40,7 +40,7 @@ def seed_cargo_demo(*, officials: list[User], password: str, write: Callable[[st
         )
         carrier.set_password(password)
         carrier.save()
-    if Filer.objects.filter(trader_id="DO101234567").exists():
+    if Filer.objects.filter(organisation__trader_id="DO101234567").exists():
         write(f"  cargo carrier (filer)      {CARRIER_EMAIL}")
         return
     antigua = Administration.objects.get(code="AG")

@@ -1,4 +1,5 @@
-"""Demo advance passenger information: an airline and a cruise line, a flight to Barbados and a cruise call
+"""Demo advance passenger information: an airline (one organisation that files passenger lists and air
+cargo, with one set of users) and a cruise line, a flight to Barbados and a cruise call
 in Antigua with their lists (filed as PAXLST through the real reader and services), a hit, a criterion, an
 earlier flight for a traveller's history, and a Barbados supervisor who approves unmasking."""
 
@@ -13,8 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import Administration, User
+from caribclear.accounts.services import organisation_create
+from caribclear.cargo.choices import FilerKind
+from caribclear.cargo.services import filer_create
 from caribclear.passengers.models import Carrier, TravelList
-from caribclear.passengers.services import passenger_list_import
+from caribclear.passengers.services import carrier_create, passenger_list_import
 from caribclear.risk.choices import Lane
 from caribclear.risk.services import criterion_create
 from caribclear.screening.choices import LookoutKind, Sharing
@@ -115,7 +119,7 @@ def seed_passengers_demo(
     *, officials: list[User], totp_key: Callable[[str], bytes], password: str, write: Callable[[str], None]
 ) -> None:
     """Idempotent: does nothing once the airline exists."""
-    if Carrier.objects.filter(code="BW").exists():
+    if Carrier.objects.filter(organisation__carrier_code="BW").exists():
         _print(write, totp_key)
         return
 
@@ -142,10 +146,21 @@ def seed_passengers_demo(
     TOTPDevice.objects.create(
         user=supervisor, name="Demo authenticator", confirmed=True, key=totp_key(SUPERVISOR_EMAIL).hex()
     )
-    airline = Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline")
-    airline.users.add(airline_ops)
-    cruise = Carrier.objects.create(name="Island Cruises", code="ISL", kind="cruise")
-    cruise.users.add(cruise_ops)
+    # One organisation, one set of users: the airline files its passenger lists and its air cargo.
+    airline_organisation = organisation_create(
+        actor=None,
+        name="Caribbean Airlines",
+        administrator=airline_ops,
+        trader_id="TT100045678",
+        carrier_code="BW",
+        country="TT",
+        administrations=Administration.objects.filter(code__in=["BB", "AG"]),
+    )
+    airline = carrier_create(actor=None, kind="airline", organisation=airline_organisation)
+    filer_create(actor=None, kind=FilerKind.CARRIER, organisation=airline_organisation)
+    cruise = carrier_create(
+        actor=None, kind="cruise", name="Island Cruises", code="ISL", administrator=cruise_ops
+    )
 
     criterion_create(
         actor=supervisor,
@@ -226,7 +241,7 @@ def _print(write: Callable[[str], None], totp_key: Callable[[str], bytes]) -> No
         "Passenger lists (APIS): flight BW 484 Port of Spain -> Bridgetown (a lookout hit), cruise ISLAND DREAM"
     )
     write("  Nassau -> St. John's. Officers: Passenger lists in the menu.")
-    write(f"  airline (Caribbean Airlines)  {AIRLINE_EMAIL}")
+    write(f"  airline (Caribbean Airlines)  {AIRLINE_EMAIL} (files passenger lists and air cargo)")
     write(f"  cruise line (Island Cruises)  {CRUISE_EMAIL}")
     key = b32encode(totp_key(SUPERVISOR_EMAIL)).decode().rstrip("=")
     write(f"  supervisor customs BB  {SUPERVISOR_EMAIL} (approves unmasking) authenticator key {key}")

@@ -144,7 +144,9 @@ class PassengerListKind(DeclarationKind):
     def load(self, declaration_ids: Iterable[int]) -> dict[int, TravelList]:
         lists = (
             TravelList.objects.filter(declaration_id__in=list(declaration_ids))
-            .select_related("carrier", "arrival_port", "departure_port", "administration", "declaration")
+            .select_related(
+                "carrier__organisation", "arrival_port", "departure_port", "administration", "declaration"
+            )
             .prefetch_related(
                 Prefetch(
                     "travellers", queryset=Traveller.objects.order_by("pk").prefetch_related("documents")
@@ -228,7 +230,7 @@ class PassengerListKind(DeclarationKind):
 
     def summaries(self, declaration_ids: Iterable[int]) -> dict[int, Summary]:
         lists = TravelList.objects.filter(declaration_id__in=list(declaration_ids)).select_related(
-            "carrier", "arrival_port"
+            "carrier__organisation", "arrival_port"
         )
         return {t.declaration_id: self.summary(t) for t in lists if t.declaration_id is not None}
 

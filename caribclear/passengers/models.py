@@ -25,28 +25,34 @@ from .choices import (
 
 
 class Carrier(TimeStampedModel):
-    """An airline, cruise line, ferry or charter operator: an organisation whose users and API tokens file
-    lists. Its users are operator accounts."""
+    """An organisation's passenger profile: an airline, cruise line, ferry or charter operator that files
+    lists. Its name, its code (as it sends it in its lists) and its users (operator accounts, with their
+    API tokens) belong to the `accounts.Organisation` it is the profile of; its kind is passengers' own."""
 
-    name = models.CharField(_("name"), max_length=120)
-    code = models.CharField(
-        _("code"),
-        max_length=12,
-        unique=True,
-        help_text=_("The airline designator (BW) or the operator's short code, as it sends it in its lists."),
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="passenger_carrier",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=CarrierKind.choices)
-    users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("users"), related_name="carriers", blank=True
-    )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["organisation__name"]
         verbose_name = _("carrier")
         verbose_name_plural = _("carriers")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def code(self) -> str:
+        """The airline designator (BW) or the operator's short code, as it sends it in its lists."""
+        return self.organisation.carrier_code
 
 
 class TravelList(TimeStampedModel):

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from caribclear.accounts.models import User
+from caribclear.accounts.selectors import organisation_nav
 from caribclear.core.visibility import get_visible_or_404, visible
 from caribclear.risk.choices import Lane
 from caribclear.screening.choices import Disposition
@@ -30,22 +31,23 @@ from .models import (
 
 
 def files_passenger_lists(user: User) -> bool:
-    """Whether the account files passenger lists for a carrier (its start page is then the lists)."""
-    return carriers_for(user).exists()
+    """Whether the account files passenger lists for a carrier (its start page is then the lists). The
+    answer is the navigation's, asked of the organisation once."""
+    return organisation_nav(user).files_passenger_lists
 
 
 def carriers_for(user: User) -> QuerySet[Carrier]:
-    return visible(user, Carrier)
+    return visible(user, Carrier).select_related("organisation")
 
 
 def carrier_for(user: User) -> Carrier | None:
-    """The carrier an operator files for (its first)."""
+    """The carrier an operator files for: the passenger profile of their organisation (the first)."""
     return carriers_for(user).order_by("pk").first() if user.is_operator else None
 
 
 def lists_for(user: User) -> QuerySet[TravelList]:
     return visible(user, TravelList).select_related(
-        "carrier", "arrival_port", "departure_port", "administration"
+        "carrier__organisation", "arrival_port", "departure_port", "administration"
     )
 
 
@@ -67,7 +69,7 @@ def travellers_of(user: User, travel_list: TravelList) -> QuerySet[Traveller]:
 
 def traveller_for(user: User, reference: str, pk: int) -> Traveller:
     qs = visible(user, Traveller).select_related(
-        "travel_list__carrier",
+        "travel_list__carrier__organisation",
         "travel_list__arrival_port",
         "travel_list__departure_port",
         "travel_list__declaration",
@@ -166,7 +168,7 @@ def earlier_travel(user: User, traveller: Traveller, *, limit: int = 20) -> list
         visible(user, Traveller)
         .filter(same, travel_list__administration_id=user.administration_id)
         .exclude(pk=traveller.pk)
-        .select_related("travel_list__carrier")
+        .select_related("travel_list__carrier__organisation")
         .distinct()
         .order_by("-travel_list__arrival_at", "-pk")[:limit]
     )

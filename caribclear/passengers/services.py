@@ -26,7 +26,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caribclear.accounts.models import Administration, User
+from caribclear.accounts.models import Administration, Organisation, User
+from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core import declarations
 from caribclear.core.audit import audit_record
 from caribclear.core.models import Declaration
@@ -121,8 +122,55 @@ def port_for(code: str) -> Port | None:
 
 
 def carrier_of(user: User) -> Carrier | None:
-    """The carrier an operator files for (its first, when it files for several)."""
-    return Carrier.objects.filter(users=user).order_by("pk").first()
+    """The carrier an operator files for: the passenger profile of their organisation (the first)."""
+    return (
+        Carrier.objects.filter(organisation__members__user_id=user.pk)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+
+
+def is_carrier_user(user: User, carrier_id: int) -> bool:
+    """Whether the account is a user of the carrier's organisation."""
+    return Carrier.objects.filter(pk=carrier_id, organisation__members__user_id=user.pk).exists()
+
+
+@transaction.atomic
+def carrier_create(
+    *,
+    actor: User | None,
+    kind: str,
+    name: str = "",
+    code: str = "",
+    administrator: User | None = None,
+    organisation: Organisation | None = None,
+) -> Carrier:
+    """Make an organisation a carrier that files passenger lists: a new organisation (its name and code,
+    with its first administrator if known), or an existing one (a cargo filer that is an airline too, its
+    users then file lists as well). The organisation's code is the one its lists carry."""
+    if kind not in CarrierKind.values:
+        raise ValidationError({"kind": _("Choose the kind of carrier.")})
+    if organisation is None:
+        code = code.strip().upper()[:12]
+        if not code:
+            raise ValidationError({"code": _("Give the carrier's code, as it sends it in its lists.")})
+        if Carrier.objects.filter(organisation__carrier_code=code).exists():
+            raise ValidationError({"code": _("A carrier with this code already files lists.")})
+        organisation = organisation_create(
+            actor=actor, name=(name or code)[:200], carrier_code=code, administrator=administrator
+        )
+    else:
+        if Carrier.objects.filter(organisation=organisation).exists():
+            raise ValidationError(_("This organisation already files passenger lists."))
+        if not organisation.carrier_code:
+            raise ValidationError({"code": _("Give the organisation its carrier code first.")})
+    organisation_files(organisation=organisation, passenger_lists=True)
+    carrier = Carrier.objects.create(organisation=organisation, kind=kind)
+    audit_record(
+        actor=actor, action="passengers.carrier_create", obj=carrier, summary=organisation.carrier_code
+    )
+    return carrier
 
 
 @transaction.atomic
@@ -134,14 +182,19 @@ def carrier_for_code(
     code = code.strip().upper()[:12]
     if not code:
         raise ValidationError({"carrier": _("The list names no carrier.")})
-    carrier = Carrier.objects.filter(code=code).first()
+    carrier = (
+        Carrier.objects.filter(organisation__carrier_code=code)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
     if carrier is None:
-        carrier = Carrier.objects.create(
+        carrier = carrier_create(
+            actor=actor,
             code=code,
-            name=(name or code)[:120],
+            name=name,
             kind=CarrierKind.AIRLINE if transport == Transport.AIR else CarrierKind.CRUISE,
         )
-        audit_record(actor=actor, action="passengers.carrier_create", obj=carrier, summary=code)
     return carrier
 
 
@@ -506,7 +559,7 @@ def passenger_list_type(
     """A list typed in on the page by a carrier without a system of its own: the flight's cleaned fields
     (number, kind, vessel_name, ports, local dates and times) and each person's. Filed as any list is:
     the flight's one current list is made or replaced. A ValidationError names the field at fault."""
-    if not Carrier.objects.filter(pk=carrier.pk, users=actor).exists():
+    if not is_carrier_user(actor, carrier.pk):
         raise PermissionDenied
     role = "crew" if flight["kind"] == ListKind.CREW else "passenger"
     typed = flight["number"]
@@ -654,7 +707,7 @@ class _Rollback(Exception):
 def passenger_list_cancel(*, actor: User, travel_list: TravelList, reason: str) -> TravelList:
     """The carrier cancels a whole list (the flight or sailing will not operate)."""
     travel_list = TravelList.objects.select_for_update().get(pk=travel_list.pk)
-    if not Carrier.objects.filter(pk=travel_list.carrier_id, users=actor).exists():
+    if not is_carrier_user(actor, travel_list.carrier_id):
         raise PermissionDenied
     travel_list.version += 1
     LIST_STATUS.move(travel_list, ListStatus.CANCELLED, actor=actor, note=reason[:500])

@@ -31,7 +31,7 @@ from .models import (
 
 def _lists(reader: Any, prefix: str) -> Q | None:
     if is_operator(reader):
-        return Q(**{f"{prefix}carrier__users": reader.pk})
+        return Q(**{f"{prefix}carrier__organisation__members__user": reader.pk})
     if is_official(reader):
         admin = administration_id(reader)
         return Q(**{f"{prefix}administration_id": admin}) | Q(
@@ -45,14 +45,14 @@ def _restrict(reader: Any, qs: QuerySet[Any], prefix: str) -> QuerySet[Any]:
     if condition is None:
         return qs.none()
     restricted = qs.filter(condition)
-    # A many-to-many (carrier users) or an OR may repeat rows: keep each once.
+    # A join through the carrier's organisation's users or an OR may repeat rows: keep each once.
     return restricted.distinct() if is_operator(reader) else restricted
 
 
 @register(Carrier, actions=(VIEW,))
 def carriers(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
     if is_operator(reader):
-        return qs.filter(users=reader.pk)
+        return qs.filter(organisation__members__user=reader.pk)
     if is_official(reader):
         return qs
     return qs.none()

@@ -246,12 +246,15 @@ def _cargo_side(code: str, port: str, operator: User, official: User) -> dict[st
 def _passenger_side(code: str, port: str, users: dict[str, User]) -> dict[str, Any]:
     """A carrier (the operator files for it) and a passenger list from Port of Spain to `port`, screened;
     an unmasking request on its traveller."""
-    from caribclear.passengers.models import Carrier, UnmaskRequest
-    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.models import UnmaskRequest
+    from caribclear.passengers.services import carrier_create, passenger_list_import
     from caribclear.passengers.tests.factories import Pax, paxlst
 
-    carrier = Carrier.objects.create(name=f"Walk Air {code}", code=f"W{code}", kind="airline")
-    carrier.users.add(users[f"operator_{code}"])
+    # The operator's organisation files cargo (its filer, above) and passenger lists: one set of users.
+    filer_organisation = users[f"operator_{code}"].organisation_memberships.get().organisation
+    filer_organisation.carrier_code = f"W{code}"
+    filer_organisation.save(update_fields=["carrier_code"])
+    carrier = carrier_create(actor=None, kind="airline", organisation=filer_organisation)
     traveller = Pax(marker("traveller", code).upper(), "KWAME", "19770506", document=f"WALK{code}1")
     with TestCase.captureOnCommitCallbacks(execute=True):
         outcome = passenger_list_import(

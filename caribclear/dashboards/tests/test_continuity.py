@@ -84,11 +84,10 @@ def world(
 
 def _pax_list(official: User) -> str:
     """A flight arriving at Antigua in 10 hours with one passenger (PAXLST through the importer)."""
-    from caribclear.passengers.models import Carrier
-    from caribclear.passengers.services import passenger_list_import
+    from caribclear.passengers.services import carrier_create, passenger_list_import
     from caribclear.passengers.tests.factories import Pax, paxlst
 
-    carrier = Carrier.objects.create(name="Island Air", code="IA", kind="airline")
+    carrier = carrier_create(actor=None, name="Island Air", code="IA", kind="airline")
     with TestCase.captureOnCommitCallbacks(execute=True):
         outcome = passenger_list_import(
             actor=None,

@@ -20,7 +20,8 @@ from caribclear.edifact.reader import read_interchanges
 from caribclear.screening.models import Hit
 from caribclear.screening.services import lookout_create
 
-from ..models import ArrivalCheck, Carrier, RetentionPolicy, Traveller, TravelList
+from .. import services
+from ..models import ArrivalCheck, RetentionPolicy, Traveller, TravelList
 from .factories import ANA, IVAN, JOHN, paxlst
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,9 @@ class Api:
 @pytest.fixture
 def carrier_user(make_user: Callable[..., User]) -> User:
     user = make_user(role=Role.OPERATOR, email="ops@bw.example")
-    carrier = Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline")
-    carrier.users.add(user)
+    services.carrier_create(
+        actor=None, name="Caribbean Airlines", code="BW", kind="airline", administrator=user
+    )
     return user
 
 
@@ -184,7 +186,7 @@ def test_another_carrier_and_a_yacht_operator_see_nothing(
         Api(carrier_user).upload("/api/passengers/lists/file", paxlst([ANA])).json()["lists"][0]["reference"]
     )
     other = make_user(role=Role.OPERATOR, email="ops@li.example")
-    Carrier.objects.create(name="LIAT", code="LI", kind="airline").users.add(other)
+    services.carrier_create(actor=None, name="LIAT", code="LI", kind="airline", administrator=other)
     assert Api(other).get(f"/api/passengers/lists/{reference}").status_code == 404
     yacht = make_user(role=Role.OPERATOR, email="skipper@example.org")
     assert Api(yacht).get("/api/passengers/lists").status_code == 404

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from caribclear.accounts.choices import Role
-from caribclear.passengers.models import Carrier, TravelList
+from caribclear.passengers.models import TravelList
+from caribclear.passengers.services import carrier_create
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.screening.models import Hit
 from caribclear.screening.services import lookout_create
@@ -32,7 +33,7 @@ def test_a_carrier_uploads_a_paxlst_and_the_arrival_officer_disposes_of_a_hit(
     ports_of_entry_seed()
     base = live_server.url
     operator = make_user(role=Role.OPERATOR, email="ops@bw.example")
-    Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline").users.add(operator)
+    carrier_create(actor=None, name="Caribbean Airlines", code="BW", kind="airline", administrator=operator)
     supervisor = make_user(role=Role.SUPERVISOR, administration=barbados, email="sup@bb.example")
     lookout_create(
         actor=supervisor,

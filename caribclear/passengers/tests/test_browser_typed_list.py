@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from caribclear.accounts.choices import Role
-from caribclear.passengers.models import Carrier, TravelList
+from caribclear.passengers.models import TravelList
+from caribclear.passengers.services import carrier_create
 from caribclear.reference.services import ports_of_entry_seed
 from caribclear.tests.browser import TEST_PASSWORD
 from caribclear.tests.test_accessibility import axe_script, prepare, violations_on
@@ -36,7 +37,7 @@ def test_a_carrier_types_a_list_on_a_phone_and_at_a_desk(
     ports_of_entry_seed()
     script = axe_script()
     operator = make_user(role=Role.OPERATOR, email="ops@bw.example")
-    Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline").users.add(operator)
+    carrier_create(actor=None, name="Caribbean Airlines", code="BW", kind="airline", administrator=operator)
 
     page = new_page(viewport=viewport)
     page.set_default_timeout(60_000)

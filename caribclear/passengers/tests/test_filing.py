@@ -34,9 +34,19 @@ FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "edifac
 
 @pytest.fixture
 def carrier(make_user: Callable[..., User]) -> Carrier:
-    carrier = Carrier.objects.create(name="Caribbean Airlines", code="BW", kind="airline")
-    carrier.users.add(make_user(role=Role.OPERATOR, email="ops@bw.example"))
+    carrier = services.carrier_create(
+        actor=None,
+        name="Caribbean Airlines",
+        code="BW",
+        kind="airline",
+        administrator=make_user(role=Role.OPERATOR, email="ops@bw.example"),
+    )
     return carrier
+
+
+def carrier_user(carrier: Carrier) -> User:
+    """The carrier's one user (its organisation's administrator)."""
+    return carrier.organisation.members.get().user
 
 
 @pytest.fixture
@@ -207,7 +217,7 @@ def test_interactive_answers_follow_hits_and_dispositions(
     assert bb_officer.administration is not None
     RetentionPolicy.objects.create(administration=bb_officer.administration, answer_within_ms=10_000)
     parsed = read_passenger_list(paxlst([IVAN])).lists[0]
-    operator = carrier.users.get()
+    operator = carrier_user(carrier)
     _travel_list, (answer,) = services.boarding_check(actor=operator, carrier=carrier, parsed=parsed)
     assert answer.answer == Answer.CONTACT and not answer.defaulted
     hit = Hit.objects.get()
@@ -229,7 +239,7 @@ def test_a_check_in_screens_the_traveller_asked_about_not_the_whole_flight(
 
     assert bb_officer.administration is not None
     RetentionPolicy.objects.create(administration=bb_officer.administration, answer_within_ms=10_000)
-    operator = carrier.users.get()
+    operator = carrier_user(carrier)
     others = [Pax(f"TRAVELLER{i}", "SAM", f"1990010{i}", document=f"T{i}") for i in range(1, 6)]
     for pax in [IVAN, *others]:
         with _capture[0](execute=True):
@@ -256,7 +266,7 @@ def test_a_late_screening_sends_the_default_answer_and_tells_the_officer(
     monkeypatch.setattr(services, "_screen_within", lambda travel_list, subjects, seconds: False)
     parsed = read_passenger_list(paxlst([JOHN])).lists[0]
     travel_list, (answer,) = services.boarding_check(
-        actor=carrier.users.get(), carrier=carrier, parsed=parsed
+        actor=carrier_user(carrier), carrier=carrier, parsed=parsed
     )
     assert answer.defaulted and answer.answer == Answer.CONTACT and answer.reasons == ("TO",)
     travel_list.refresh_from_db()

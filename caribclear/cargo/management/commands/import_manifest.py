@@ -47,12 +47,20 @@ class Command(BaseCommand):
         output["ok"] = result.ok
         registered: list[dict[str, Any]] = []
         if result.ok and not options["check"]:
-            filer = Filer.objects.filter(trader_id=options["filer"]).first() if options["filer"] else None
+            filer = (
+                Filer.objects.filter(organisation__trader_id=options["filer"])
+                .select_related("organisation")
+                .first()
+                if options["filer"]
+                else None
+            )
             if filer is None:
                 raise CommandError(
                     "Name the filer with --filer TRADER_ID to register the manifest (or use --check)."
                 )
-            admin = filer.members.filter(is_admin=True).select_related("user").first()
+            admin = (
+                filer.organisation.members.filter(is_admin=True).select_related("user").order_by("pk").first()
+            )
             if admin is None:
                 raise CommandError(f"Filer {filer.trader_id} has no administrator to file in the name of.")
             try:
