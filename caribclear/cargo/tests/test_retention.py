@@ -42,7 +42,9 @@ def test_hits_of_released_and_invalidated_consignments_are_minimised_after_the_p
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.manifest_file(actor=carrier_user, data=ship_file(8, seed=3))
     consignments = list(
-        Consignment.objects.filter(declaration__screening_hits__isnull=False).distinct().order_by("bill_number")
+        Consignment.objects.filter(declaration__screening_hits__isnull=False)
+        .distinct()
+        .order_by("bill_number")
     )
     assert len(consignments) >= 3, [c.bill_number for c in consignments]
     released, invalidated, still_open = consignments[:3]
