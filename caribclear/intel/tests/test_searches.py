@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -90,7 +91,8 @@ def test_the_api_takes_search_terms_in_the_body_only_and_keeps_no_answer(
 ) -> None:
     moreau, _other = two_seizures
     _token, raw = api_token_create(user=analyst, name="test", second_factor=True)
-    api, headers = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    api = Client()
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     refused = api.get("/api/intel/seizures", {"person": "Moreau"}, **headers)
     assert refused.status_code == 422
     problem = refused.json()
