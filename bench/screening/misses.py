@@ -22,21 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run
 
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Index
-from caribclear.screening.engine.index import _prepare
-
-
-def cause(index: Index, position: dict[str, int], query: run.Query, expected: str, threshold: float) -> str:
-    """Why the engine missed ``expected``: never a candidate although it would score enough (candidate
-    generation), a candidate scored below the threshold (score; ``near`` when within 0.05 of it), or both
-    (not a candidate, and it would not score enough either)."""
-    prep = _prepare(query.entity())
-    qnames = index._query_names(prep)
-    idx = position[expected]
-    full = index._score(prep, qnames, idx, 0.0)
-    score = full.score if full is not None else 0.0
-    if idx not in index._chosen(prep, qnames, threshold):
-        return "candidate" if score >= threshold else "score, not a candidate"
-    return "near threshold" if score >= threshold - 0.05 else "score"
 
 
 def main() -> None:
@@ -68,7 +53,6 @@ def main() -> None:
     index = Index.build(run.person_entity(p) for p in listed)
     print(f"{len(listed):,} listed, index built in {time.process_time() - clock:.1f} CPU-s")
     by_id = {p.id: p for p in listed}
-    position = {e.id: i for i, e in enumerate(index.entities)}
     for with_dob in (True, False) if args.no_dob_too else (True,):
         clock = time.process_time()
         n: Counter[str] = Counter()
@@ -92,21 +76,13 @@ def main() -> None:
             what = "alerts/1000" if cat.startswith("clean") else "recall"
             value = 1000 * hit[cat] / n[cat] if cat.startswith("clean") else hit[cat] / n[cat]
             print(f"  {cat:22s} {n[cat]:6d}  {what} {value:.3f}")
-        causes: Counter[tuple[str, str]] = Counter()
-        why_missed = {}
-        for q in misses:
-            assert q.expected is not None
-            why_missed[q.id] = cause(index, position, q, q.expected, args.threshold)
-            causes[q.category, why_missed[q.id]] += 1
-        for (cat, what), count in sorted(causes.items()):
-            print(f"  missed {cat:22s} {what:24s} {count:4d}")
         for q in misses[: args.show]:
             assert q.expected is not None
             listed_entity = run.person_entity(by_id[q.expected])
             near = [m for m in index.screen(q.entity(), 0.3, limit=20) if m.entity_id == q.expected]
             why = near[0].explanation if near else "scored below 0.30 or not a candidate"
             print(
-                f"  MISS  {q.category} ({why_missed[q.id]}): {q.name!r} {q.dob} for {listed_entity.names} {listed_entity.birth_dates}"
+                f"  MISS  {q.category}: {q.name!r} {q.dob} for {listed_entity.names} {listed_entity.birth_dates}"
             )
             print(f"        {why}")
         for q, m in alerts[: args.show]:

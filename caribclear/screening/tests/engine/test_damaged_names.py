@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from caribclear.screening.engine import Entity, Index, Match
-from caribclear.screening.engine.index import token_sim, typing_cost
 
 LIST = [
     Entity("kp", "Person", ("Kerry Parkinson",), ("1974-12-04",), ("GB",), "male"),
@@ -85,9 +84,10 @@ def test_a_typo_across_a_space_is_explained(index: Index) -> None:
     ("name", "dob", "listed"),
     [
         ("Steven Lgwih", "1966-05-06", "sl"),
+        ("Lucie Hemy", "1990-01-01", "lh"),
         ("Aa Yoalnda Álvarez López", "1969-03-04", "aa"),
-        # the first letter damaged too, in a long enough name (g for o is no slip of the finger)
-        ("Kelli Ouzmab", "1965-05-25", "kg"),
+        # the first letter damaged too, in a long enough name
+        ("Kelli jzman", "1965-05-25", "kg"),
         # the list writes the surnames first: the damaged name stands in that order
         ("Rafaela Felicidad Bernal Cavft", "1961-10-01", "bc"),
     ],
@@ -101,20 +101,12 @@ def test_the_same_date_of_birth_confirms_a_damaged_name(
     assert "the date confirms" in matches[0].explanation
 
 
-def test_a_damaged_name_without_its_date_of_birth_does_not_alert(index: Index) -> None:
-    # "Lgwih" for "Lewis": two letters off, neither a slip of the finger
-    assert "sl" not in ids(screen(index, "Steven Lgwih", None))
-    assert "sl" not in ids(screen(index, "Steven Lgwih", "1971-02-17"))
-
-
-def test_two_slips_of_the_finger_are_found_and_explained(index: Index) -> None:
-    # "Hemy" for "Henry": the n struck as its neighbour m, the r left out
-    for dob in ("1990-01-01", None):
-        matches = screen(index, "Lucie Hemy", dob)
-        assert ids(matches)[:1] == ["lh"]
-        assert "hemy~henry 0.84 (2 typing errors)" in matches[0].explanation
-    # another date of birth tells the two apart
-    assert "lh" not in ids(screen(index, "Lucie Hemy", "1971-02-17"))
+@pytest.mark.parametrize(("name", "listed"), [("Steven Lgwih", "sl"), ("Lucie Hemy", "lh")])
+def test_a_damaged_name_without_its_date_of_birth_does_not_alert(
+    index: Index, name: str, listed: str
+) -> None:
+    assert listed not in ids(screen(index, name, None))
+    assert listed not in ids(screen(index, name, "1971-02-17"))
 
 
 def test_a_typo_in_a_name_the_list_writes_surnames_first_is_found(index: Index) -> None:
@@ -122,20 +114,10 @@ def test_a_typo_in_a_name_the_list_writes_surnames_first_is_found(index: Index) 
     assert ids(screen(index, "Salma Sonia Gimenez Mudo", "1980-03-11"))[:1] == ["gm"]
 
 
-def test_two_slips_of_the_finger_in_a_short_name_are_confirmed_by_the_date_of_birth(index: Index) -> None:
-    # "Ksp" for "Kemp": the e struck as its neighbour s, the m left out
-    matches = screen(index, "Katie Ksp", "1950-11-10")
-    assert ids(matches)[:1] == ["ck"]
-    assert "ksp~kemp (2 letters off)" in matches[0].explanation
+def test_two_typos_in_a_short_name_are_too_much_even_with_the_date_of_birth(index: Index) -> None:
+    # two typing errors leave too little of a 4-letter surname ("Ksp" for "Kemp") for the date to confirm
+    assert "ck" not in ids(screen(index, "Katie Ksp", "1950-11-10"))
     assert ids(screen(index, "Katie Kmep", "1950-11-10"))[:1] == ["ck"]
-    # without the date, or with another one, two errors leave too little of a 4-letter name to go on
-    assert "ck" not in ids(screen(index, "Katie Ksp", None))
-    assert "ck" not in ids(screen(index, "Katie Ksp", "1962-04-19"))
-
-
-def test_another_short_name_of_the_same_shape_is_not_confirmed_by_the_date_of_birth(index: Index) -> None:
-    # "Kolp" is two edits from "Kemp" too, but neither is a slip of the finger: another surname
-    assert "ck" not in ids(screen(index, "Katie Kolp", "1950-11-10"))
 
 
 def test_a_shared_date_of_birth_does_not_make_two_different_names_one(index: Index) -> None:
@@ -164,22 +146,15 @@ def few() -> Index:
     return Index.build(FEW)
 
 
-@pytest.mark.parametrize(
-    ("name", "listed", "why"),
-    [
-        ("aofi Amalrada", "sa", "aofi~sofia 0.84 (2 typing errors)"),
-        ("Guiollaume Rly", "gr", "written without spaces, 2 edits apart"),
-    ],
-)
+@pytest.mark.parametrize(("name", "listed"), [("aofi Amalrada", "sa"), ("Guiollaume Rly", "gr")])
 def test_a_name_that_matches_only_without_its_spaces_is_not_pruned(
-    few: Index, name: str, listed: str, why: str
+    few: Index, name: str, listed: str
 ) -> None:
-    # the words alone share too little with the listed name to reach 0.80 (unless the damaged word is two
-    # slips of the finger from the listed one); written without spaces, the names are two typing errors
-    # apart, which the scorer must get to see at the default threshold
+    # the words alone share too little with the listed name to reach 0.80; written without spaces, the
+    # names are two typing errors apart, which the scorer must get to see at the default threshold
     matches = screen(few, name, None)
     assert ids(matches)[:1] == [listed]
-    assert why in matches[0].explanation
+    assert "written without spaces, 2 edits apart" in matches[0].explanation
 
 
 @pytest.mark.parametrize(
@@ -204,57 +179,5 @@ def test_a_damaged_abdul_is_confirmed_by_the_date_of_birth() -> None:
     )
     matches = screen(ix, "Andul Harding", "1992-07-04")
     assert ids(matches)[:1] == ["ah"]
-    assert "andul~abd" in matches[0].explanation
+    assert "andul~abd (1 letter off)" in matches[0].explanation
     assert "ah" not in ids(screen(ix, "Andul Harding", "1975-10-12"))
-
-
-def test_typing_cost_tells_slips_of_the_finger_from_other_letters() -> None:
-    assert typing_cost("kemp", "kemp") == 0.0
-    assert typing_cost("kmep", "kemp") == 0.5  # two letters swapped
-    assert typing_cost("kwmp", "kemp") == 0.5  # w is e's neighbour on the keyboard
-    assert typing_cost("ksp", "kemp") == 1.25  # a neighbour struck, a letter left out
-    assert typing_cost("kolp", "kemp") == 2.0  # two other letters
-    assert typing_cost("gorman", "gordon") == 2.0
-
-
-TYPED = [
-    Entity("kr", "Person", ("Kari Rivas",), ("1944-07-09",)),
-    Entity("k2", "Person", ("Kari Olsen",), ("1950-01-01",)),
-    Entity("k3", "Person", ("Maria Rivas",), ("1950-01-01",)),
-    Entity("fo", "Person", ("Fatima Abdul Rahman Obeid",), ("1999-10-22",)),
-    Entity("lh", "Person", ("Laila Abdulaziz Halaby",), ("1970-05-05",)),
-    Entity("hz", "Person", ("Hala Omar Zayid",), ("1960-06-06",)),
-    Entity("lg", "Person", ("Leigh Gordon",), ("1964-03-03",)),
-    Entity("x1", "Person", ("Fatima Obeid",), ("1950-01-01",)),
-    Entity("x2", "Person", ("Omar Zayid",), ("1950-01-01",)),
-    Entity("x3", "Person", ("Leigh Walker",), ("1950-01-01",)),
-    Entity("x4", "Person", ("Adel Karam",), ("1950-01-01",)),
-]
-
-
-@pytest.fixture(scope="module")
-def typed() -> Index:
-    return Index.build(TYPED)
-
-
-def test_two_slips_of_the_finger_in_a_long_name_alert_without_a_date_of_birth(typed: Index) -> None:
-    # "Rvqs" for "Rivas": the i left out, the a struck as its neighbour q
-    matches = screen(typed, "Kari Rvqs", None)
-    assert ids(matches)[:1] == ["kr"]
-    assert "rvqs~rivas" in matches[0].explanation
-    # two edits that are not slips of the finger count as no more than their likeness: "Gorman" is another
-    # name than "Gordon"
-    assert token_sim("gorman", "gordon") < token_sim("rvqs", "rivas")
-
-
-def test_a_damaged_abdul_is_found_without_a_date_of_birth(typed: Index) -> None:
-    matches = screen(typed, "Fatima Andul Rahman Obenid", None)
-    assert ids(matches)[:1] == ["fo"]
-    assert "andul~abd" in matches[0].explanation
-    # "Adel" is a name of its own, not a damaged Abdel
-    assert "lh" not in ids(screen(typed, "Layla Adel Halabi", None))
-
-
-def test_two_edits_in_a_whole_name_that_are_not_typing_errors_do_not_alert(typed: Index) -> None:
-    # written without spaces "salmaomarzayid" is two edits from "halaomarzayid", but another given name
-    assert "hz" not in ids(screen(typed, "Salma Omar Zayid", None))
