@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -551,7 +552,7 @@ def _check_on_commit(declaration_ids: list[int]) -> None:
         return
     for start in range(0, len(declaration_ids), CHECK_BATCH):
         chunk = declaration_ids[start : start + CHECK_BATCH]
-        transaction.on_commit(lambda chunk=chunk: check_declarations_task.enqueue(declaration_ids=chunk))
+        transaction.on_commit(partial(check_declarations_task.enqueue, declaration_ids=chunk))
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:

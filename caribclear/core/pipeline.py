@@ -17,7 +17,7 @@ it). Staying in the same status is allowed only where the pipeline lists it, and
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, audit_records
 from .models import StatusChange
+
+M = TypeVar("M", bound=models.Model)
 
 DEFAULT_MESSAGE = _("This record is %(status)s: it cannot move to %(requested)s.")
 
@@ -124,13 +126,11 @@ class Pipeline:
         )
         return True
 
-    def move_many(
-        self, records: Iterable[models.Model], requested: str, *, note: str = ""
-    ) -> list[models.Model]:
+    def move_many(self, records: Iterable[M], requested: str, *, note: str = "") -> list[M]:
         """``move`` for many records the system moves at once (no user): each checked and set, and for
         those whose status changed, the history rows and audit events written in one insert each. The
         caller saves the records; returns the ones that changed."""
-        changed: list[tuple[models.Model, str]] = []
+        changed: list[tuple[M, str]] = []
         for record in records:
             previous = getattr(record, self.field)
             if self.apply(record, requested):

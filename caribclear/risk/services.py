@@ -552,9 +552,9 @@ def declarations_assess(*, batch: Sequence[Declaration], records: dict[int, Any]
             if ok:
                 fired.append((version, detail))
         criteria_lane = worst_lane([v.lane for v, _detail in fired])
-        assessment = existing.get(declaration.pk)
+        found = existing.get(declaration.pk)
         before = None
-        if assessment is None:
+        if found is None:
             assessment = Assessment(
                 declaration=declaration,
                 administration_id=declaration.administration_id,
@@ -562,6 +562,7 @@ def declarations_assess(*, batch: Sequence[Declaration], records: dict[int, Any]
                 lane=criteria_lane,
             )
         else:
+            assessment = found
             assessment.declaration = declaration
             before = {"lane": assessment.lane, "criteria_lane": assessment.criteria_lane}
         lane, _selected = _random_selection(assessment, criteria_lane, selections)
@@ -628,13 +629,14 @@ def _write_firings(
     assessment, brought up to date when it fires again, no longer current when it does not."""
     earlier: dict[tuple[int, int], Firing] = {}
     for chunk in _chunks([a.pk for _d, a, _f, before in made if before is not None]):
-        for firing in Firing.objects.filter(assessment_id__in=chunk):
-            earlier[(firing.assessment_id, firing.criterion_id)] = firing
+        for row in Firing.objects.filter(assessment_id__in=chunk):
+            earlier[(row.assessment_id, row.criterion_id)] = row
     new: list[Firing] = []
     again: list[Firing] = []
     for _declaration, assessment, fired, _before in made:
         for version, detail in fired:
-            firing = earlier.pop((assessment.pk, version.criterion_id), None)
+            key = (assessment.pk, version.criterion_id)
+            firing = earlier.pop(key) if key in earlier else None
             if firing is None:
                 new.append(
                     Firing(

@@ -97,7 +97,9 @@ def _outcome(manifest: Manifest, first_event: int) -> dict[str, Any]:
     details, the random draw, hits and runs; and the history and audit events written since ``first_event``."""
     rows: dict[str, Any] = {}
     for c in Consignment.objects.filter(manifest=manifest).order_by("bill_number"):
-        a = Assessment.objects.get(declaration_id=c.declaration_id)
+        declaration_id = c.declaration_id
+        assert declaration_id is not None
+        a = Assessment.objects.get(declaration_id=declaration_id)
         rows[c.bill_number] = {
             "status": c.status,
             "lanes": (a.criteria_lane, a.lane, a.final_lane, a.hits_lane, a.open_hits, a.score),
@@ -120,11 +122,11 @@ def _outcome(manifest: Manifest, first_event: int) -> dict[str, Any]:
                     h.is_current,
                     str(h.disposition),
                 )
-                for h in Hit.objects.filter(declaration_id=c.declaration_id)
+                for h in Hit.objects.filter(declaration_id=declaration_id)
             ),
             "runs": sorted(
                 (r.reason, r.declaration_version, r.subject_count, r.hit_count, repr(r.lists))
-                for r in ScreeningRun.objects.filter(declaration_id=c.declaration_id)
+                for r in ScreeningRun.objects.filter(declaration_id=declaration_id)
             ),
             "history": list(
                 StatusChange.objects.filter(record_type="cargo.consignment", record_id=str(c.pk))

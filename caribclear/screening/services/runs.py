@@ -358,8 +358,8 @@ def declarations_screen(
         batch_size=500,
     )
     _write_hits([(written, run) for (_d, written, _u, _c), run in zip(pending, runs, strict=True)])
-    for kind in {d.kind for d in batch}:
-        _observe_on_commit(kind, [r.duration_ms for r in runs if r.declaration.kind == kind])
+    for key in {d.kind for d in batch}:
+        _observe_on_commit(key, [r.duration_ms for r in runs if r.declaration.kind == key])
     audit_records(
         actor=None,
         action="screening.run",
