@@ -62,7 +62,7 @@ def metas(records: QuerySet[DisseminatedRecord]) -> list[Meta]:
     """The page's records as `Meta`, from a queryset of `visible_records` (annotated `personal_visible`)."""
     return [
         Meta(pk=pk, reference=reference, updated_at=updated, created_at=created, personal=bool(personal))
-        for pk, reference, updated, created, personal in records.values_list(
+        for pk, reference, updated, created, personal in records.values_list(  # type: ignore[misc]
             "pk", "reference", "updated_at", "created_at", "personal_visible"
         )
     ]
@@ -236,7 +236,7 @@ def entries(user: Any, record_type: str, page: Sequence[Meta]) -> list[Entry]:
         index: list[StixIdIndex] = []
         for record in _base(record_type).filter(pk__in=list(missing)):
             meta = missing[record.pk]
-            record.personal_visible = meta.personal  # type: ignore[attr-defined]
+            record.personal_visible = meta.personal
             entry, _built = build(user, record)
             fresh.append((entry, meta.personal))
             found[record.pk] = entry

@@ -59,7 +59,7 @@ class _TimedSession(requests.Session):
     """A session whose requests give up after TIMEOUT seconds (a partner's server that hangs must not
     hold a worker for ever)."""
 
-    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", TIMEOUT)
         return super().request(*args, **kwargs)
 

@@ -443,7 +443,7 @@ def _find(user: User, collection: Collection, object_id: str) -> tuple[Any, Any]
     elif row.owner:
         candidates = records.filter(owner__code=row.owner)
     else:
-        candidates = records.filter(port__locode=row.port)
+        candidates = records.filter(port__locode=row.port)  # type: ignore[misc]  # seizures have a port
     record = candidates.first()
     return None if record is None else _in_entry(user, record, object_id)
 

@@ -137,6 +137,7 @@ def test_a_subscription_pulls_the_partners_collection_over_taxii_and_takes_in_on
     # A new alert released to the agency comes in with the next poll, and only it.
     later = release(alert_make(actor=world["owner"], tlp=Tlp.GREEN, title="Cash courier"), world["impacs"])
     polled = subscription_poll(subscription_id=subscription.pk)
+    assert subscription.added_after is not None and polled.added_after is not None
     assert polled.last_count == 1 and polled.added_after > subscription.added_after
     assert ReceivedObject.objects.count() == 2
     assert ReceivedObject.objects.filter(alert__title__contains=later.reference).exists()
