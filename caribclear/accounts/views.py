@@ -450,12 +450,14 @@ def organisation(request: HttpRequest) -> HttpResponse:
                 for text in error.messages:
                     messages.error(request, text)
             return redirect("accounts:organisation")
+    members = list(selectors.organisation_members(actor, organisation))
     return render(
         request,
         "accounts/organisation.html",
         {
             "organisation": organisation,
-            "members": selectors.organisation_members(actor, organisation),
+            "members": members,
+            "administrators": sum(1 for m in members if m.is_admin),
             "manages": managed is not None,
             "form": form,
         },

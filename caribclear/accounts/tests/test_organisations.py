@@ -123,6 +123,10 @@ def test_administrators_make_administrators_and_remove_users_but_never_the_last(
     own = OrganisationMember.objects.get(user=admin)
     client = client_for(admin)
     url = reverse("accounts:organisation")
+    page = client.get(url).content.decode()
+    # The only administrator is not offered to step down or leave, only told how to.
+    assert "The only administrator" in page and f'name="member" value="{own.pk}"' not in page
+    assert f'name="member" value="{member.pk}"' in page
     refused = client.post(url, {"action": "not_admin", "member": own.pk}, follow=True)
     assert "needs at least one administrator" in refused.content.decode()
     assert OrganisationMember.objects.get(pk=own.pk).is_admin
