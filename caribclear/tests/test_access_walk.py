@@ -472,6 +472,34 @@ def _training_side(users: dict[str, User]) -> dict[str, dict[str, Any]]:
     return refs
 
 
+def _taxii_subscription(users: dict[str, User]) -> Any:
+    """The owner's subscription to a partner agency's TAXII collection (never polled in the walk)."""
+    from caribclear.partners import secrets as sealed
+    from caribclear.partners.choices import Category, TaxiiAuth
+    from caribclear.partners.models import TaxiiSubscription
+    from caribclear.partners.services import partner_agency_create
+
+    agency = partner_agency_create(
+        actor=users["secretariat"],
+        name="Walk partner agency",
+        legal_basis="Memorandum of understanding, article 4",
+        signed_on=timezone.localdate() - dt.timedelta(days=100),
+        expires_on=None,
+        categories=[Category.SEIZURE_DRUGS],
+    )
+    return TaxiiSubscription.objects.create(
+        administration=users[f"official_{OWNER}"].administration,
+        source=agency,
+        api_root="https://taxii.partner.example/api1/",
+        collection_id="walk-collection",
+        auth=TaxiiAuth.TOKEN,
+        sealed_secret=sealed.seal("walk-token"),
+        unmarked_tlp=Tlp.AMBER,
+        source_reliability="F",
+        created_by=users[f"customs_{OWNER}"],
+    )
+
+
 def build_world(tmp_dir: Any) -> World:
     ports_of_entry_seed()
     users: dict[str, User] = {}
@@ -518,6 +546,7 @@ def build_world(tmp_dir: Any) -> World:
         _token, secret = api_token_create(user=users[key], name=f"walk {key}", second_factor=True)
         tokens[key] = secret
     refs = refs_by_code[OWNER]
+    refs["subscription"] = _taxii_subscription(users)
     refs["token"] = api_token_create(user=users["official_BB"], name="walk revoke")[0]
     refs["user"] = users["official_BB"]
     return World(users=users, tokens=tokens, refs=refs)
@@ -638,6 +667,8 @@ PARAMS: dict[str, Param] = {
     "partners.object_id": Param(lambda refs: "incident--4f0c2d55-0c53-5a4e-9d1e-7a1e3c2b9f10", record=False),
     # A partner agency's page: the secretariat's alone (every reader of the walk gets 404)
     "partners:agency.code": Param(lambda refs: "QM", record=False),
+    # A TAXII subscription: its administration's supervisors and administrators see it
+    "partners:subscription.pk": Param(_pk("subscription")),
     # passengers: a list of the owner's carrier to the owner's port, its traveller, an unmasking request
     "passengers.reference": Param(_ref("travel_list")),
     "passengers:traveller.pk": Param(_pk("traveller")),

@@ -9,7 +9,7 @@ import pathlib
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from caribclear.core.audit import audit_record
 from caribclear.core.audit_actions import ACTION_LABELS, action_label
@@ -49,8 +49,9 @@ def test_every_action_recorded_by_the_code_has_words():
 
 
 def test_an_unnamed_action_still_reads_as_words():
-    assert action_label("notification.submit") == "Notification submitted"
-    assert action_label("cargo.manifest_file") == "Cargo: manifest file"
+    with translation.override("en"):
+        assert action_label("notification.submit") == "Notification submitted"
+        assert action_label("cargo.manifest_file") == "Cargo: manifest file"
 
 
 @pytest.fixture
