@@ -487,8 +487,10 @@ def _taxii_subscription(users: dict[str, User]) -> Any:
         expires_on=None,
         categories=[Category.SEIZURE_DRUGS],
     )
+    owner = users[f"official_{OWNER}"].administration
+    assert owner is not None
     return TaxiiSubscription.objects.create(
-        administration=users[f"official_{OWNER}"].administration,
+        administration=owner,
         source=agency,
         api_root="https://taxii.partner.example/api1/",
         collection_id="walk-collection",
