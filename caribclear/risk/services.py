@@ -355,6 +355,28 @@ def declaration_facts(declaration: Declaration, record: Any, hits: list[Hit]) ->
     return kind_facts | declarations.shared_facts(declaration, record) | hit_facts(hits)
 
 
+def _firing(firing: Firing | None, assessment: Assessment, version: Any, detail: Any) -> Firing:
+    """A criterion's firing on an assessment: the earlier one brought up to date, or a new one (unsaved:
+    one assessment saves it, a batch writes many at once)."""
+    if firing is None:
+        return Firing(
+            assessment=assessment,
+            criterion_id=version.criterion_id,
+            version=version,
+            lane=version.lane,
+            weight=version.weight,
+            detail=detail,
+        )
+    firing.version, firing.lane, firing.weight, firing.detail, firing.is_current = (
+        version,
+        version.lane,
+        version.weight,
+        detail,
+        True,
+    )
+    return firing
+
+
 @transaction.atomic
 def declaration_assess(*, declaration: Declaration) -> Assessment:
     """Evaluate the administration's criteria in force for the declaration's kind, draw random selection,
@@ -388,25 +410,7 @@ def declaration_assess(*, declaration: Declaration) -> Assessment:
 
     existing = {f.criterion_id: f for f in assessment.firings.all()}
     for version, detail in fired:
-        firing = existing.pop(version.criterion_id, None)
-        if firing is None:
-            Firing.objects.create(
-                assessment=assessment,
-                criterion_id=version.criterion_id,
-                version=version,
-                lane=version.lane,
-                weight=version.weight,
-                detail=detail,
-            )
-        else:
-            firing.version, firing.lane, firing.weight, firing.detail, firing.is_current = (
-                version,
-                version.lane,
-                version.weight,
-                detail,
-                True,
-            )
-            firing.save()
+        _firing(existing.pop(version.criterion_id, None), assessment, version, detail).save()
     if existing:
         Firing.objects.filter(pk__in=[f.pk for f in existing.values()]).update(is_current=False)
     _refresh_hits(assessment)
@@ -636,27 +640,8 @@ def _write_firings(
     for _declaration, assessment, fired, _before in made:
         for version, detail in fired:
             key = (assessment.pk, version.criterion_id)
-            firing = earlier.pop(key) if key in earlier else None
-            if firing is None:
-                new.append(
-                    Firing(
-                        assessment=assessment,
-                        criterion_id=version.criterion_id,
-                        version=version,
-                        lane=version.lane,
-                        weight=version.weight,
-                        detail=detail,
-                    )
-                )
-            else:
-                firing.version, firing.lane, firing.weight, firing.detail, firing.is_current = (
-                    version,
-                    version.lane,
-                    version.weight,
-                    detail,
-                    True,
-                )
-                again.append(firing)
+            firing = _firing(earlier.pop(key, None), assessment, version, detail)
+            (new if firing.pk is None else again).append(firing)
     Firing.objects.bulk_create(new, batch_size=1000)
     Firing.objects.bulk_update(again, ["version", "lane", "weight", "detail", "is_current"], batch_size=500)
     for chunk in _chunks([f.pk for f in earlier.values()]):
