@@ -41,7 +41,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from run import paxlst, percentile, person  # noqa: E402  (the same people and lists as run.py)
+from run import paxlst, percentile, person, watchlist_seed  # noqa: E402  (the same people and lists as run.py)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -102,50 +102,13 @@ def main() -> None:
     from caribclear.passengers import services
     from caribclear.passengers.models import Carrier, TravelList
     from caribclear.reference.services import ports_of_entry_seed
-    from caribclear.screening.engine import Entity
-    from caribclear.screening.models import Watchlist, WatchlistEntry, WatchlistVersion
-    from caribclear.screening.services.entities import content_hash, entity_to_data, search_name
+    from caribclear.screening.models import Watchlist
 
     rng = random.Random(args.seed)
     ports_of_entry_seed()
     t0 = time.perf_counter()
     if not Watchlist.objects.filter(name="Bench list").exists():
-        watchlist = Watchlist.objects.create(name="Bench list", source_format="ftm", sharing="all")
-        version = WatchlistVersion.objects.create(
-            watchlist=watchlist,
-            number=1,
-            file_name="bench.json",
-            file_hash="bench",
-            entity_count=args.list_size,
-        )
-        rows = []
-        for i in range(args.list_size):
-            surname, given, born = person(rng)
-            entity = Entity(
-                id=f"bench-{i}",
-                schema="Person",
-                names=(f"{given} {surname}",),
-                birth_dates=(born,),
-                nationalities=(rng.choice(["US", "GB", "VE", "CO", "RU", "NG"]),),
-                identifiers={"passport": (f"X{i:08d}",)},
-            )
-            data = entity_to_data(entity)
-            rows.append(
-                WatchlistEntry(
-                    watchlist=watchlist,
-                    entity_id=entity.id,
-                    schema="Person",
-                    caption=entity.names[0],
-                    search_name=search_name(entity.names),
-                    data=data,
-                    content_hash=content_hash(data),
-                    added_in=version,
-                    changed_in=version,
-                )
-            )
-        WatchlistEntry.objects.bulk_create(rows, batch_size=5000)
-        watchlist.current_version = version
-        watchlist.save(update_fields=["current_version"])
+        watchlist_seed(args.list_size, rng)
     operator = User.objects.filter(email="ops@http-bench.example").first()
     if operator is None:
         operator = User.objects.create(

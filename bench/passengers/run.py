@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -135,6 +136,47 @@ def paxlst(n: int, rng: random.Random, *, reference: str, departure: str, arriva
     return ("QU BGIXXXX\r\n.RCLAPI 010600\r\n" + wrapped + "\r\n\r\nNNNN\r\n").encode()
 
 
+def watchlist_seed(size: int, rng: random.Random) -> Any:
+    """The bench's watchlist of `size` people drawn by `person` (shared with interactive_http.py)."""
+    from caribclear.screening.engine import Entity
+    from caribclear.screening.models import Watchlist, WatchlistEntry, WatchlistVersion
+    from caribclear.screening.services.entities import content_hash, entity_to_data, search_name
+
+    watchlist = Watchlist.objects.create(name="Bench list", source_format="ftm", sharing="all")
+    version = WatchlistVersion.objects.create(
+        watchlist=watchlist, number=1, file_name="bench.json", file_hash="bench", entity_count=size
+    )
+    rows = []
+    for i in range(size):
+        surname, given, born = person(rng)
+        entity = Entity(
+            id=f"bench-{i}",
+            schema="Person",
+            names=(f"{given} {surname}",),
+            birth_dates=(born,),
+            nationalities=(rng.choice(["US", "GB", "VE", "CO", "RU", "NG"]),),
+            identifiers={"passport": (f"X{i:08d}",)},
+        )
+        data = entity_to_data(entity)
+        rows.append(
+            WatchlistEntry(
+                watchlist=watchlist,
+                entity_id=entity.id,
+                schema="Person",
+                caption=entity.names[0],
+                search_name=search_name(entity.names),
+                data=data,
+                content_hash=content_hash(data),
+                added_in=version,
+                changed_in=version,
+            )
+        )
+    WatchlistEntry.objects.bulk_create(rows, batch_size=5000)
+    watchlist.current_version = version
+    watchlist.save(update_fields=["current_version"])
+    return watchlist
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -171,9 +213,7 @@ def main() -> None:
     from caribclear.passengers.models import Traveller, TravelList
     from caribclear.passengers.readers import read_passenger_list
     from caribclear.reference.services import ports_of_entry_seed
-    from caribclear.screening.engine import Entity
-    from caribclear.screening.models import Watchlist, WatchlistEntry, WatchlistVersion
-    from caribclear.screening.services.entities import content_hash, entity_to_data, search_name
+    from caribclear.screening.models import Watchlist
     from caribclear.screening.services.indexes import _version_index
 
     rng = random.Random(args.seed)
@@ -182,38 +222,7 @@ def main() -> None:
 
     # 1. The watchlist.
     started = time.perf_counter()
-    watchlist = Watchlist.objects.create(name="Bench list", source_format="ftm", sharing="all")
-    version = WatchlistVersion.objects.create(
-        watchlist=watchlist, number=1, file_name="bench.json", file_hash="bench", entity_count=args.list_size
-    )
-    rows = []
-    for i in range(args.list_size):
-        surname, given, born = person(rng)
-        entity = Entity(
-            id=f"bench-{i}",
-            schema="Person",
-            names=(f"{given} {surname}",),
-            birth_dates=(born,),
-            nationalities=(rng.choice(["US", "GB", "VE", "CO", "RU", "NG"]),),
-            identifiers={"passport": (f"X{i:08d}",)},
-        )
-        data = entity_to_data(entity)
-        rows.append(
-            WatchlistEntry(
-                watchlist=watchlist,
-                entity_id=entity.id,
-                schema="Person",
-                caption=entity.names[0],
-                search_name=search_name(entity.names),
-                data=data,
-                content_hash=content_hash(data),
-                added_in=version,
-                changed_in=version,
-            )
-        )
-    WatchlistEntry.objects.bulk_create(rows, batch_size=5000)
-    watchlist.current_version = version
-    watchlist.save(update_fields=["current_version"])
+    watchlist = watchlist_seed(args.list_size, rng)
     stored = time.perf_counter() - started
     started = time.perf_counter()
     _version_index(Watchlist.objects.get(pk=watchlist.pk))
