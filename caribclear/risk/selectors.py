@@ -24,7 +24,7 @@ from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.selectors import hits_for_declaration, watchlists_usable_by
 
-from .choices import Disposition, Lane, worst_lane
+from .choices import Disposition, Lane, lane_rank, worst_lane
 from .conditions import evaluate, fields_for, hit_facts
 from .hits import Hold, default_rule, hold_for, rules_for
 from .models import (
@@ -213,8 +213,9 @@ def random_selections_for(user: User) -> QuerySet[RandomSelection]:
     return visible(user, RandomSelection).order_by("from_lane")
 
 
-def expected_rates_for(user: User) -> QuerySet[ExpectedRate]:
-    return visible(user, ExpectedRate).order_by("kind", "lane")
+def expected_rates_for(user: User) -> list[ExpectedRate]:
+    """The administration's expected shares, by kind, lanes from the least to the most severe."""
+    return sorted(visible(user, ExpectedRate), key=lambda r: (r.kind, lane_rank(r.lane)))
 
 
 @dataclass
