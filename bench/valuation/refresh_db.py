@@ -32,6 +32,7 @@ from django.test import override_settings  # noqa: E402
 from scale import END, Clock, generate  # noqa: E402
 
 from caribclear.accounts.models import Administration  # noqa: E402
+from caribclear.core import bulk  # noqa: E402
 from caribclear.valuation import scoring, services, stats, synthetic  # noqa: E402
 from caribclear.valuation.models import Cell, DeclarationLine, ImportBatch  # noqa: E402
 from caribclear.valuation.pooling import pooling_rule  # noqa: E402
@@ -39,7 +40,7 @@ from caribclear.valuation.seed import UNIT_CODES  # noqa: E402
 
 
 def store(lines: pl.DataFrame, batches: dict[int, ImportBatch], prefix: str) -> list[int]:
-    """Insert the generated lines with one executemany; returns their ids."""
+    """Insert the generated lines in bulk (COPY on PostgreSQL); returns their ids."""
     columns = [
         "administration_id", "batch_id", "declaration", "line", "date", "hs_code", "hs6", "hs4", "description",
         "origin", "quantity", "unit_declared", "quantity_base", "unit", "value", "currency", "value_reference",
@@ -74,10 +75,7 @@ def store(lines: pl.DataFrame, batches: dict[int, ImportBatch], prefix: str) -> 
             lines.select("hs", "origin", "exporter", "unit", "luv", "importer", "admin", "day").iter_rows()
         )
     ]
-    table = ops.quote_name(DeclarationLine._meta.db_table)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.insert(DeclarationLine._meta.db_table, columns, rows)
     first = DeclarationLine.objects.filter(declaration=f"{prefix}0").values_list("pk", flat=True).get()
     return list(
         DeclarationLine.objects.filter(pk__gte=first, declaration__startswith=prefix).values_list(
@@ -138,7 +136,7 @@ def before_refresh(new_line_ids: list[int], period: stats.Period) -> list[Clock]
 def after_refresh(new_line_ids: list[int], period: stats.Period) -> list[Clock]:
     """``cells_refresh`` now, step by step (the same calls, timed apart)."""
     clocks = [Clock("  read the lines back (one cursor)"), Clock("  statistics (engine now)")]
-    clocks += [Clock("  write the cells (executemany upsert)"), Clock("  score the new lines (executemany)")]
+    clocks += [Clock("  write the cells (bulk upsert)"), Clock("  score the new lines (bulk update)")]
     window = DeclarationLine.objects.filter(date__gte=period.start, date__lte=period.end)
     with clocks[0]:
         new = services._frame(DeclarationLine.objects.filter(pk__in=new_line_ids))

@@ -28,7 +28,34 @@ def _staged(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -
         with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # Without statistics the planner takes the stage for a few rows and may join it to a large table
+        # by scanning the large table.
+        cursor.execute(f"ANALYZE {stage}")
     return stage
+
+
+def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 20_000) -> None:
+    """``INSERT`` every row (COPY straight into the table on PostgreSQL)."""
+    names = ", ".join(_q(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - values bound
+    _executemany(sql, rows, chunk)
+
+
+def _executemany(sql: str, rows: Iterable[Sequence[Any]], chunk: int) -> None:
+    with connection.cursor() as cursor:
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= chunk:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def upsert(
@@ -52,15 +79,7 @@ def upsert(
                 cursor.execute(f"DROP TABLE {stage}")
         return
     sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {on}"  # noqa: S608 - values bound
-    with connection.cursor() as cursor:
-        batch: list[Sequence[Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+    _executemany(sql, rows, chunk)
 
 
 def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -543,8 +543,16 @@ def cells_refresh(*, new_line_ids: Sequence[int] | None = None, today: dt.date |
             _keep(period)
     written = _store_cells(table, period)
     # Every cell a new line falls in was just recomputed: its score is read from ``table``, not the database.
-    _score_stored(DeclarationLine.objects.filter(pk__in=new_line_ids), table)
+    _score_stored(_lines_by_id(new_line_ids), table)
     return written
+
+
+def _lines_by_id(ids: Sequence[int]) -> Any:
+    """The lines with these ids: a range where they are consecutive, as a load's are (a list of 50,000
+    parameters costs the database more than the rows)."""
+    if ids and max(ids) - min(ids) + 1 == len(set(ids)):
+        return DeclarationLine.objects.filter(pk__range=(min(ids), max(ids)))
+    return DeclarationLine.objects.filter(pk__in=ids)
 
 
 def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
