@@ -19,29 +19,42 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _staged(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def _copy(cursor: Any, target: str, names: str, rows: Iterable[Sequence[Any]] | Any) -> None:
+    """COPY the rows into ``target``: a data frame (anything with polars' ``write_csv``) as CSV text the
+    frame writes itself, in C; other rows one by one through psycopg."""
+    if hasattr(rows, "write_csv"):
+        with cursor.copy(f"COPY {target} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(rows.write_csv(include_header=False))
+        return
+    with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _staged(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] | Any) -> str:
     """A temporary table of ``table``'s ``columns`` (types only, no constraints) filled by COPY."""
     stage = f"_bulk_{secrets.token_hex(4)}"
     names = ", ".join(_q(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {stage} AS SELECT {names} FROM {_q(table)} WITH NO DATA")  # noqa: S608 - names from the models
-        with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        _copy(cursor, stage, names, rows)
         # Without statistics the planner takes the stage for a few rows and may join it to a large table
         # by scanning the large table.
         cursor.execute(f"ANALYZE {stage}")
     return stage
 
 
-def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 20_000) -> None:
+def insert(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] | Any, *, chunk: int = 20_000
+) -> None:
     """``INSERT`` every row (COPY straight into the table on PostgreSQL)."""
     names = ", ".join(_q(c) for c in columns)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        with connection.cursor() as cursor:
+            _copy(cursor, _q(table), names, rows)
         return
+    if hasattr(rows, "iter_rows"):
+        rows = rows.iter_rows()
     sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - values bound
     _executemany(sql, rows, chunk)
 
@@ -61,13 +74,13 @@ def _executemany(sql: str, rows: Iterable[Sequence[Any]], chunk: int) -> None:
 def upsert(
     table: str,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[Any]] | Any,
     *,
     conflict: Sequence[str],
     update: Sequence[str],
     chunk: int = 20_000,
 ) -> None:
-    """``INSERT ... ON CONFLICT (conflict) DO UPDATE SET update`` for every row."""
+    """``INSERT ... ON CONFLICT (conflict) DO UPDATE SET update`` for every row (a data frame's too)."""
     names = ", ".join(_q(c) for c in columns)
     sets = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in update)
     on = f"ON CONFLICT ({', '.join(_q(c) for c in conflict)}) DO UPDATE SET {sets}"
@@ -79,7 +92,7 @@ def upsert(
                 cursor.execute(f"DROP TABLE {stage}")
         return
     sql = f"INSERT INTO {_q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {on}"  # noqa: S608 - values bound
-    _executemany(sql, rows, chunk)
+    _executemany(sql, rows.iter_rows() if hasattr(rows, "iter_rows") else rows, chunk)
 
 
 def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

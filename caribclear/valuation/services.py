@@ -453,7 +453,7 @@ def _store_cells(table: pl.DataFrame, period: stats.Period) -> int:
     bulk.upsert(
         Cell._meta.db_table,
         columns,
-        table.select(columns).iter_rows(),
+        table.select(columns),
         conflict=CELL_KEY,
         update=[*CELL_FIELDS, "updated_at"],
     )
