@@ -120,7 +120,7 @@ def before_refresh(new_line_ids: list[int], period: stats.Period) -> list[Clock]
         rows = list(DeclarationLine.objects.filter(pk__in=new_line_ids))
         rule = pooling_rule()
         index = {
-            (c["level"], c["hs"], c["hs6"], c["origin"], c["exporter"], c["unit"]): c
+            services._cell_key(c["level"], c): c
             for c in Cell.objects.filter(hs4__in={line.hs4 for line in rows}).values()
         }
         for line in rows:

@@ -556,10 +556,13 @@ def _lines_by_id(ids: Sequence[int]) -> Any:
 
 
 def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
+    """A cell's key in an index of cells: only an HS4 cell is told apart by its heading (the other levels
+    are by their HS6 or national code; their stored ``hs4`` is derived)."""
     return (
         level,
         key.get("hs", ""),
         key.get("hs6", ""),
+        key.get("hs4", "") if level == "hs4" else "",
         key.get("origin", ""),
         key.get("exporter", ""),
         key["unit"],
@@ -580,7 +583,7 @@ def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
         else Cell.objects.filter(hs4__in={row[2] for row in rows}).values()
     )
     for cell in found_cells:
-        index[(cell["level"], cell["hs"], cell["hs6"], cell["origin"], cell["exporter"], cell["unit"])] = cell
+        index[_cell_key(cell["level"], cell)] = cell
     scores = []
     for pk, hs_code, _hs4, origin, exporter, unit, luv in rows:
         keys = scoring.cell_keys(hs=hs_code, origin=origin, exporter=exporter, unit=unit)
