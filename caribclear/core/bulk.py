@@ -95,8 +95,8 @@ def upsert(
     _executemany(sql, rows.iter_rows() if hasattr(rows, "iter_rows") else rows, chunk)
 
 
-def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Set ``columns`` of the rows whose ``key`` is given: each row is (key, *values)."""
+def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] | Any) -> None:
+    """Set ``columns`` of the rows whose ``key`` is given: each row (or a data frame's) is (key, *values)."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
             stage = _staged(table, [key, *columns], rows)
@@ -109,5 +109,7 @@ def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence
         return
     sets = ", ".join(f"{_q(c)} = %s" for c in columns)
     sql = f"UPDATE {_q(table)} SET {sets} WHERE {_q(key)} = %s"  # noqa: S608 - values bound
+    if hasattr(rows, "iter_rows"):
+        rows = rows.iter_rows()
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
+
 from .stats import HIERARCHY
 
 MAD_TO_SD = 1.4826
@@ -104,3 +106,62 @@ def score_line(luv: float, cells: Mapping[str, Mapping[str, Any] | None], rule: 
 
 def log_unit_value(value_ref: float, quantity_base: float) -> float:
     return math.log(value_ref / quantity_base)
+
+
+#: The columns a line is joined to a cell on, per level: (the line's, the cell's).
+_JOIN = {
+    "exporter": (["hs6", "origin", "exporter", "unit"], ["hs6", "origin", "exporter", "unit"]),
+    "national": (["hs_code", "origin", "unit"], ["hs", "origin", "unit"]),
+    "hs6_origin": (["hs6", "origin", "unit"], ["hs6", "origin", "unit"]),
+    "hs6": (["hs6", "unit"], ["hs6", "unit"]),
+    "hs4": (["hs4", "unit"], ["hs4", "unit"]),
+}
+
+
+def scores(lines: pl.DataFrame, cells: pl.DataFrame, rule: PoolingRule) -> pl.Series:
+    """:func:`score_line` for many lines at once, as joins: each line (``hs_code``, ``origin``,
+    ``exporter``, ``unit``, ``log_unit_value``) against the narrowest of ``cells`` the rule allows. The
+    same scores as one call per line (tested), in a fraction of the time for a day's load."""
+    allowed = cells.filter(
+        (pl.col("n") >= rule.min_lines)
+        & (pl.col("importers") >= rule.min_importers)
+        & (pl.col("top_share") <= rule.max_share)
+    ).with_columns(
+        spread=pl.max_horizontal(pl.col("mad").cast(pl.Float64) * MAD_TO_SD, pl.lit(MIN_SPREAD)),
+        median=pl.col("median").cast(pl.Float64),
+    )
+    frame = lines.select(
+        pl.int_range(pl.len()).alias("_row"),
+        pl.col("hs_code"),
+        pl.col("hs_code").str.slice(0, 6).alias("hs6"),
+        pl.col("hs_code").str.slice(0, 4).alias("hs4"),
+        "origin",
+        "exporter",
+        "unit",
+        pl.col("log_unit_value").cast(pl.Float64).alias("luv"),
+    ).with_columns(score=pl.lit(None, dtype=pl.Float64))
+    for level in HIERARCHY:
+        left, right = _JOIN[level]
+        level_cells = allowed.filter(pl.col("level") == level).select(
+            *[pl.col(c).alias(f"_k{i}") for i, c in enumerate(right)], "median", "spread"
+        )
+        eligible = pl.col("score").is_null()
+        if level == "exporter":
+            eligible &= pl.col("exporter") != ""
+        if level == "national":
+            eligible &= pl.col("hs_code").str.len_chars() > 6
+        found = (
+            frame.filter(eligible)
+            .join(level_cells, left_on=left, right_on=[f"_k{i}" for i in range(len(right))], how="inner")
+            .select(
+                "_row",
+                ((pl.col("median") - pl.col("luv")) / pl.col("spread"))
+                .clip(lower_bound=0)
+                .round(2)
+                .alias("_s"),
+            )
+        )
+        frame = (
+            frame.join(found, on="_row", how="left").with_columns(score=pl.coalesce("score", "_s")).drop("_s")
+        )
+    return frame.sort("_row")["score"].fill_null(0.0)

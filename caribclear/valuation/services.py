@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -555,7 +555,7 @@ def _lines_by_id(ids: Sequence[int]) -> Any:
     return DeclarationLine.objects.filter(pk__in=ids)
 
 
-def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
+def _cell_key(level: str, key: Mapping[str, Any]) -> tuple[str, ...]:
     """A cell's key in an index of cells: only an HS4 cell is told apart by its heading (the other levels
     are by their HS6 or national code; their stored ``hs4`` is derived)."""
     return (
@@ -572,24 +572,26 @@ def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
 def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
     """Score stored lines against the cells they fall in (``cells``, or those of their headings read once),
     and write the scores in bulk."""
-    rows = list(lines.values_list("pk", "hs_code", "hs4", "origin", "exporter", "unit", "log_unit_value"))
+    columns = ("pk", "hs_code", "origin", "exporter", "unit", "log_unit_value")
+    rows = list(lines.values_list(*columns))
     if not rows:
         return
-    rule = pooling_rule()
-    index: dict[tuple[str, ...], dict[str, Any]] = {}
-    found_cells: Iterable[Any] = (
-        cells.iter_rows(named=True)
-        if cells is not None
-        else Cell.objects.filter(hs4__in={row[2] for row in rows}).values()
-    )
-    for cell in found_cells:
-        index[_cell_key(cell["level"], cell)] = cell
-    scores = []
-    for pk, hs_code, _hs4, origin, exporter, unit, luv in rows:
-        keys = scoring.cell_keys(hs=hs_code, origin=origin, exporter=exporter, unit=unit)
-        found = {level: index.get(_cell_key(level, key)) for level, key in keys.items()}
-        scores.append((pk, scoring.score_line(luv, found, rule).score))
-    bulk.update(DeclarationLine._meta.db_table, "id", ["score"], scores)
+    frame = pl.DataFrame(
+        rows,
+        schema={"id": pl.Int64, "hs_code": pl.String, "origin": pl.String, "exporter": pl.String,
+                "unit": pl.String, "log_unit_value": pl.Float64},
+        orient="row",
+    )  # fmt: skip
+    if cells is None:
+        found = list(
+            Cell.objects.filter(hs4__in={row[1][:4] for row in rows}).values(*CELL_KEY, *CELL_FIELDS)
+        )
+        cells = pl.DataFrame(found, infer_schema_length=None) if found else None
+    if cells is None or cells.is_empty():
+        scored = frame.select("id", score=pl.lit(0.0))
+    else:
+        scored = frame.select("id", score=scoring.scores(frame, cells, pooling_rule()))
+    bulk.update(DeclarationLine._meta.db_table, "id", ["score"], scored)
 
 
 def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | None]:

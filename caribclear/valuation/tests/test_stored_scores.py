@@ -3,6 +3,8 @@ of its own heading, even when two headings loaded together both fall back to the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from caribclear.valuation import services
@@ -52,3 +54,66 @@ def test_lines_of_two_headings_loaded_together_are_scored_against_their_own_hs4_
     honest[0].refresh_from_db()
     assert cheap[0].score is not None and cheap[0].score >= FLAG_SCORE  # a tenth of its heading's price
     assert honest[0].score is not None and honest[0].score < FLAG_SCORE
+
+
+def test_scoring_many_lines_at_once_gives_each_line_the_score_one_check_gives():
+    """``scoring.scores`` (joins over a day's lines) against ``scoring.score_line`` (one line, the check's
+    path) on random cells, some missing, some below the pooling rule, at every level."""
+    import random
+
+    import polars as pl
+
+    from caribclear.valuation import scoring
+    from caribclear.valuation.services import _cell_key
+
+    rng = random.Random(7)
+    rule = scoring.PoolingRule()
+    cells: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    for heading in ("0901", "8517", "6109"):
+        for level in scoring.HIERARCHY:
+            for origin in ("CN", "BR"):
+                for unit in ("kg", "u"):
+                    if rng.random() < 0.25 or (origin == "BR" and level in ("hs6", "hs4")):
+                        continue  # no such cell (HS6 and HS4 cells have no origin: one each)
+                    hs6 = heading + "11"
+                    cells.append(
+                        {
+                            "level": level, "unit": unit,
+                            "hs": hs6 + "00" if level == "national" else "",
+                            "hs6": hs6 if level in ("exporter", "hs6_origin", "hs6") else "",
+                            "hs4": heading if level == "hs4" else "",
+                            "origin": origin if level in ("exporter", "national", "hs6_origin") else "",
+                            "exporter": "EXP1" if level == "exporter" else "",
+                            "n": rng.choice([5, 25, 400]), "importers": rng.choice([2, 3, 9]),
+                            "top_share": rng.choice([0.2, 0.6]), "median": rng.uniform(0, 8),
+                            "mad": rng.choice([0.0, 0.01, 0.3]),
+                        }
+                    )  # fmt: skip
+                    median = cells[-1]["median"]
+                    cells[-1].update(
+                        p1=median - 2, p2=median - 1.5, p5=median - 1, p10=median - 0.6, q1=median - 0.3
+                    )
+    for _i in range(400):
+        heading = rng.choice(["0901", "8517", "6109", "9999"])
+        lines.append(
+            {
+                "hs_code": heading + "11" + rng.choice(["", "00", "99"]),
+                "origin": rng.choice(["CN", "BR", "US"]),
+                "exporter": rng.choice(["", "EXP1", "EXP2"]),
+                "unit": rng.choice(["kg", "u"]),
+                "log_unit_value": rng.uniform(-2, 10),
+            }
+        )
+    index = {_cell_key(c["level"], c): c for c in cells}
+    expected = []
+    for line in lines:
+        keys = scoring.cell_keys(
+            hs=line["hs_code"], origin=line["origin"], exporter=line["exporter"], unit=line["unit"]
+        )
+        found = {level: index.get(_cell_key(level, key)) for level, key in keys.items()}
+        expected.append(scoring.score_line(line["log_unit_value"], found, rule).score)
+    got = scoring.scores(pl.DataFrame(lines), pl.DataFrame(cells), rule).to_list()
+    assert len(got) == len(expected)
+    assert sum(e > 0 for e in expected) > 50  # the comparison sees real deviations, not only zeros
+    assert [round(g, 2) for g in got] == pytest.approx(expected, abs=0.0101)
