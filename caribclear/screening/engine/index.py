@@ -52,6 +52,7 @@ from .normalize import (
     normalize_gender,
     normalize_identifier,
     phonetic,
+    shape,
     skeletons,
     spellings,
 )
@@ -81,6 +82,9 @@ DAMAGED_TWO_MIN = 5
 SPACELESS_BLOCK = 500
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
+#: Two words alike but for a letter pair misread as one letter (``Rnirte`` ~ ``Mirte``, see ``shape``) are
+#: this similar: as close as a typo.
+MISREAD_SIM = 0.90
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
 #: Token pairs less similar than this count for less than their similarity (see ``_credit``).
@@ -160,6 +164,11 @@ def token_sim(a: str, b: str) -> float:
                     return max(sim, 0.97)
                 alt = (OSA.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
                 sim = max(sim, 0.97 * alt)
+    # a letter pair misread as one letter of the same shape (``rn`` for ``m``): as far apart as one typo
+    sa, sb = shape(a), shape(b)
+    if (sa != a or sb != b) and sim < MISREAD_SIM:
+        alt = 1.0 if sa == sb else (OSA.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
+        sim = max(sim, MISREAD_SIM * alt)
     # the same Metaphone key says the difference is one of spelling more than of sound: worth a bump, not
     # a verdict (Guzman and Cosman share a key too)
     cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
@@ -338,6 +347,9 @@ class Index:
             for skel in skeletons(token):
                 if len(skel) >= 2:
                     index._phonetic.setdefault("s" + skel, []).append(tid)
+            shaped = shape(token)
+            if shaped != token:
+                index._phonetic.setdefault("o" + shaped, []).append(tid)
             if len(token) >= 4:
                 for d in _deletions(token):
                     index._deletes.setdefault(d, []).append(tid)
@@ -411,6 +423,11 @@ class Index:
         found.update(self._phonetic.get("m" + phonetic(token), ()))
         for skel in skeletons(token):
             found.update(self._phonetic.get("s" + skel, ()))
+        # a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for ``arnold``), and one edit more
+        shaped = shape(token)
+        found.update(self._phonetic.get("o" + shaped, ()))
+        if shaped != token and len(shaped) >= 2:
+            found.update(t for t, _ in self._expand(shaped))
         # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
         # three or four edits away, which the one-edit index never proposed). Only for a token the list does
         # not have: a name written as listed has its one-edit neighbours, and looking further for each
@@ -631,10 +648,10 @@ class Index:
             return []
         out: set[int] = set()
         for qn in qnames:
-            for w, strong in zip(qn.key_weights, qn.key_strong, strict=True):
+            for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
                     for block in born:
-                        out |= strong.intersection(block)
+                        out.update(i for i in block if i in similar)
         prepared = self._prepared
         out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
         return sorted(out)[:MAX_BORN]
