@@ -775,8 +775,6 @@ class _QueryName:
     #: the name without spaces, and whether a word of it is not in the list's vocabulary (damaged, perhaps)
     joined: str = ""
     unknown: bool = False
-    #: positions of the words the list's vocabulary does not have, as a bit mask
-    unknown_mask: int = 0
 
     @classmethod
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
@@ -843,11 +841,6 @@ class _QueryName:
             else (),
             joined="".join(tokens),
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
-            unknown_mask=sum(
-                1 << p
-                for p, t in enumerate(tokens)
-                if len(t) > 1 and t not in index._vocab and weights[p] > MINOR_WEIGHT
-            ),
         )
 
     def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
@@ -905,31 +898,12 @@ class _QueryName:
                 num += more
         if len(matched) > 1:
             q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
-        # a word the list does not know, one error from a particle of the list name left over, is that
-        # particle damaged (``Levi an Verdu``, ``vahn`` for ``van``, ``Andul`` for ``Abdul``): it weighs what a
-        # particle weighs, not what an unknown name would
-        lighter = 0.0
-        if self.unknown_mask & ~q_used:
-            for p, a in enumerate(self.tokens):
-                if not self.unknown_mask >> p & 1 or q_used >> p & 1:
-                    continue
-                for ep, b in enumerate(etokens):
-                    if e_used >> ep & 1 or b not in PARTICLES or len(b) < 2:
-                        continue
-                    forms = ABD_FORMS if b == "abd" else (b,)
-                    if any(abs(len(a) - len(f)) <= 1 and _errors(a, f) <= 1 for f in forms):
-                        q_used |= 1 << p
-                        e_used |= 1 << ep
-                        matched.append((p, ep, DAMAGED_SIM))
-                        lighter += self.weights[p] - MINOR_WEIGHT
-                        num += _credit(DAMAGED_SIM) * MINOR_WEIGHT
-                        break
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
             if not e_used >> p & 1:
                 extra += w
-        den = self.total_weight - lighter + UNMATCHED_ENTITY_WEIGHT * extra
+        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
         # A particle that is also a given name ("Ben"), left unmatched where the list name has a name of its
         # own left over, was that given name, not "son of": it differs, and weighs as much as that name
         # ("Ben Hobbs", "HOBBS<<BEN" against "Darius Hobbs"). Dropped where nothing is left, it was a particle.
@@ -1109,9 +1083,9 @@ class _Alignment:
                 if b == "abd":
                     # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): the
                     # query's damaged ``Andul`` is one letter off its written form
-                    d, b = min((_errors(a, w), w) for w in ABD_FORMS)
+                    d, b = min((OSA.distance(a, w, score_cutoff=2), w) for w in ABD_FORMS)
                 else:
-                    d = _errors(a, b)
+                    d = OSA.distance(a, b, score_cutoff=2)
                 if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                     continue
                 if not _in_order((qp, ep), placed, len(self.etokens)):
@@ -1128,7 +1102,7 @@ class _Alignment:
             a, b = qu.text, eu.text
             if len(a) < 2 or len(b) < 2:
                 continue
-            d = _errors(a, b)
+            d = OSA.distance(a, b, score_cutoff=2)
             if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
                 continue
             num += (_credit(DAMAGED_SIM) - _credit(sim)) * qn.unit_weights[qi]
@@ -1186,18 +1160,6 @@ class _Alignment:
         if missing_e:
             parts.append("list only: " + " ".join(missing_e))
         return ", ".join(parts) or "no name in common"
-
-
-def _errors(a: str, b: str) -> int:
-    """Typing or reading errors between two words, up to 3: edits, a letter pair misread as one letter
-    (``rn`` for ``m``, see ``shape``) counting as one (``rnelisa`` ~ ``melissa`` is two)."""
-    d = OSA.distance(a, b, score_cutoff=3)
-    if d > 1:
-        sa, sb = shape(a), shape(b)
-        if sa != a or sb != b:
-            misread = len(a) - len(sa) + len(b) - len(sb)
-            d = min(d, OSA.distance(sa, sb, score_cutoff=3) + misread)
-    return min(d, 3)
 
 
 def _unit_sim(qu: Unit, eu: Unit) -> float:
