@@ -5,19 +5,21 @@ join of a particle or short token with its neighbour, ``delacruz``) has a postin
 names contain it. A query token is expanded to the vocabulary tokens that look like it: the same token,
 the same Metaphone key (``Mohammed`` ~ ``Muhammad``), the same consonant skeleton of a common romanised
 spelling (``Kudryashova`` ~ ``Kudrjaschowa``, ``Elmasry`` ~ ``al-Masri``), or one edit away on either side
-(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). A query token the list
-does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~ ``Gordon``,
-``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then stands for the
-union of the postings of its expansions.
+(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``), or the same but for a
+letter pair a document reader took for one letter (``Rnirte`` ~ ``Mirte``, ``CLan`` ~ ``Dan``, see
+``normalize.shape``; digits read for letters, ``J0hn``, are read back when a name is normalised). A query
+token the list does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~
+``Gordon``, ``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then
+stands for the union of the postings of its expansions.
 
 A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
 reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
 weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
 and a Garcia-like token, not at every Maria. Two more ways in: a damaged name is compared, spaces removed,
 with the names of its rarest word's entities (``aofi Amalrada`` ~ ``Sofia Amalrada``), and people born on
-the query's date of birth (or one recording error from it) who share any one strong word with it are
-scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04). Identifiers (passport, IMO,
-MMSI...) are looked up exactly.
+the query's date of birth (or one recording error from it) who share any one word the index relates to one
+of the query's are scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04, ``fuy RNaury``
+born the day ``Guy Maury`` was). Identifiers (passport, IMO, MMSI...) are looked up exactly.
 
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
@@ -638,8 +640,9 @@ class Index:
 
     def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
         """The date-of-birth block: entities born on the query's date of birth or one recording error from
-        it that share any one strong name token with the query (``Kerry Pakqrkinson`` born 1974-12-04 gets
-        to ``Kerry Parkinson`` born that day, whatever became of the surname). The scorer decides."""
+        it that share any one name token the index relates to one of the query's, however loosely (``Kerry
+        Pakqrkinson`` born 1974-12-04 gets to ``Kerry Parkinson`` born that day, whatever became of the
+        surname; ``fuy RNaury`` to ``Guy Maury``, neither name intact). The scorer decides."""
         days: set[int] = set()
         for date in prep.dobs:
             days |= _near_days(date)
