@@ -38,7 +38,12 @@ VARIANTS = (
     "dob_missing",
     "dob_swapped",
     "dob_year_off",
+    "ocr_typo",
+    "two_errors",
 )
+#: variants drawn after every other query (with a random stream of their own), so that adding them left the
+#: other queries and the clean travellers as they were
+LATE_VARIANTS = ("ocr_typo", "two_errors")
 CLEAN = ("clean_random", "clean_same_surname", "clean_namesake", "clean_same_birthday")
 
 #: letters next to each other on a QWERTY keyboard (the commonest slip of a finger)
@@ -55,6 +60,15 @@ for _r, _row in enumerate(_KEYBOARD_ROWS):
                     if 0 <= j < len(_KEYBOARD_ROWS[_other])
                 ]
         _KEYBOARD[_ch] = "".join(_near)
+
+#: what a document reader (OCR of a scanned passport page or MRZ) commonly reads instead of letters: letters
+#: of similar shape, pairs of letters read as one and back, letters read as digits
+_OCR_CONFUSIONS = (
+    ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("vv", "w"), ("w", "vv"), ("nn", "m"), ("ii", "u"),
+    ("c", "e"), ("e", "c"), ("h", "b"), ("b", "h"), ("i", "l"), ("l", "i"), ("u", "v"), ("v", "u"),
+    ("n", "h"), ("h", "n"), ("a", "o"), ("g", "q"), ("f", "t"),
+    ("o", "0"), ("l", "1"), ("i", "1"), ("s", "5"), ("b", "8"), ("z", "2"), ("g", "6"),
+)  # fmt: skip
 
 LOCALE_MIX = (
     ("en", 0.22),
@@ -395,6 +409,53 @@ class Generator:
         if pos == len(word) - 1:
             pos -= 1
         return word[:pos] + word[pos + 1] + word[pos] + word[pos + 2 :]
+
+    def _ocr(self, word: str, r: random.Random) -> str:
+        """One misreading by a document reader anywhere in ``word`` (``Amold`` for ``Arnold``, ``Ja5on``);
+        a typing error where none applies."""
+        low = word.lower()
+        options = [(i, a, b) for a, b in _OCR_CONFUSIONS for i in range(len(low)) if low.startswith(a, i)]
+        if not options:
+            return self._edit(word)
+        i, a, b = r.choice(options)
+        if word[i].isupper():
+            b = b.upper()
+        return word[:i] + b + word[i + len(a) :]
+
+    def _two_errors(self, text: str, r: random.Random) -> str:
+        """Two errors, each a typing error or a misreading: in one name of 7+ letters half the time, else one
+        in each of two names; any letter, the first included."""
+        words = text.split(" ")
+
+        def error(word: str) -> str:
+            return self._ocr(word, r) if r.random() < 0.5 else self._edit(word)
+
+        long = [i for i, w in enumerate(words) if len(w) >= 7]
+        if (long and r.random() < 0.5) or len(words) < 2:
+            i = r.choice(long) if long else r.randrange(len(words))
+            words[i] = error(error(words[i]))
+        else:
+            for i in r.sample(range(len(words)), 2):
+                words[i] = error(words[i])
+        return " ".join(words)
+
+    def late_variant(self, person: Person, kind: str, r: random.Random) -> tuple[str, str | None]:
+        """A query of one of ``LATE_VARIANTS``, drawn with ``r`` (the generator's own stream is not touched)."""
+        saved, self.rng = self.rng, r
+        try:
+            name = person.full_name()
+            if kind == "ocr_typo":
+                words = name.split(" ")
+                i = r.randrange(len(words))
+                words[i] = self._ocr(words[i], r)
+                name = " ".join(words)
+            elif kind == "two_errors":
+                name = self._two_errors(name, r)
+            else:
+                raise ValueError(kind)
+        finally:
+            self.rng = saved
+        return name, person.dob
 
     def _two_edits_one_name(self, text: str) -> str:
         """Two typing errors in one name of 4+ letters, the other names as written (``Kerry Pakqrkinson``,

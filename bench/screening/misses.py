@@ -76,15 +76,32 @@ def main() -> None:
             what = "alerts/1000" if cat.startswith("clean") else "recall"
             value = 1000 * hit[cat] / n[cat] if cat.startswith("clean") else hit[cat] / n[cat]
             print(f"  {cat:22s} {n[cat]:6d}  {what} {value:.3f}")
-        for q in misses[: args.show]:
+        # why each miss was missed: never a candidate at the threshold (candidate generation), or a
+        # candidate that scored below it (scoring)
+        causes: Counter[tuple[str, str]] = Counter()
+        shown = 0
+        for q in misses:
             assert q.expected is not None
             listed_entity = run.person_entity(by_id[q.expected])
-            near = [m for m in index.screen(q.entity(), 0.3, limit=20) if m.entity_id == q.expected]
-            why = near[0].explanation if near else "scored below 0.30 or not a candidate"
-            print(
-                f"  MISS  {q.category}: {q.name!r} {q.dob} for {listed_entity.names} {listed_entity.birth_dates}"
-            )
-            print(f"        {why}")
+            candidate = any(e.id == q.expected for e in index.candidates(q.entity(), args.threshold))
+            near = [m for m in index.screen(q.entity(), 0.3, limit=50) if m.entity_id == q.expected]
+            if not candidate:
+                cause = "not a candidate"
+            elif near and near[0].score >= args.threshold - 0.05:
+                cause = "scored within 0.05 of the threshold"
+            else:
+                cause = "scored lower"
+            causes[(q.category, cause)] += 1
+            if shown < args.show:
+                shown += 1
+                why = near[0].explanation if near else "scored below 0.30"
+                print(
+                    f"  MISS  {q.category} ({cause}): {q.name!r} {q.dob} for {listed_entity.names} "
+                    f"{listed_entity.birth_dates}"
+                )
+                print(f"        {why}")
+        for (cat, cause), count in sorted(causes.items()):
+            print(f"  misses of {cat}: {count} {cause}")
         for q, m in alerts[: args.show]:
             print(f"  ALERT {q.category}: {q.name!r} {q.dob}")
             print(f"        {m.explanation}")

@@ -35,7 +35,7 @@ REPO = Path(os.environ.get("SCREENING_ENGINE_REPO", BENCH_REPO)).resolve()
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import CLEAN, VARIANTS, Generator, Person  # noqa: E402
+from generate import CLEAN, LATE_VARIANTS, VARIANTS, Generator, Person  # noqa: E402
 
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, screen_file  # noqa: E402
 from caribclear.screening.engine.batch import screen_many  # noqa: E402
@@ -119,6 +119,8 @@ def make_data(args: argparse.Namespace) -> tuple[list[Person], list[Query]]:
     queries: list[Query] = []
     sample = rng.sample(listed, min(len(listed), args.per_variant * 12))
     for kind in VARIANTS:
+        if kind in LATE_VARIANTS:
+            continue
         pool = [p for p in sample if gen.eligible(p, kind)]
         if len(pool) < args.per_variant:
             pool = [p for p in listed if gen.eligible(p, kind)]
@@ -166,6 +168,14 @@ def make_data(args: argparse.Namespace) -> tuple[list[Person], list[Query]]:
             continue
         queries.append(Query("", drawn[0], p.dob, p.nationality, p.gender, "clean_same_birthday", None))
         made += 1
+    # variants added later, drawn last with a stream of their own (the queries above stay as they were)
+    late = random.Random(args.seed + 2)
+    sample = late.sample(listed, min(len(listed), args.per_variant * 12))
+    for kind in LATE_VARIANTS:
+        pool = [p for p in sample if gen.eligible(p, kind)]
+        for p in late.sample(pool, min(args.per_variant, len(pool))):
+            name, dob = gen.late_variant(p, kind, late)
+            queries.append(Query("", name, dob, p.nationality, p.gender, kind, p.id))
     rng.shuffle(queries)
     for i, q in enumerate(queries):
         q.id = f"Q{i:06d}"

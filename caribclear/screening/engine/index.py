@@ -5,19 +5,21 @@ join of a particle or short token with its neighbour, ``delacruz``) has a postin
 names contain it. A query token is expanded to the vocabulary tokens that look like it: the same token,
 the same Metaphone key (``Mohammed`` ~ ``Muhammad``), the same consonant skeleton of a common romanised
 spelling (``Kudryashova`` ~ ``Kudrjaschowa``, ``Elmasry`` ~ ``al-Masri``), or one edit away on either side
-(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``). A query token the list
-does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~ ``Gordon``,
-``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then stands for the
-union of the postings of its expansions.
+(a symmetric-deletion index, as in SymSpell: ``Garcia`` ~ ``Garzia`` ~ ``Garica``), or the same but for a
+letter pair a document reader took for one letter (``Rnirte`` ~ ``Mirte``, ``CLan`` ~ ``Dan``, see
+``normalize.shape``; digits read for letters, ``J0hn``, are read back when a name is normalised). A query
+token the list does not have is also looked up two edits away from list tokens of 5+ letters (``Gorwob`` ~
+``Gordon``, ``Pakqrkinson`` ~ ``Parkinson``), through their two-letter deletions. Each query token then
+stands for the union of the postings of its expansions.
 
 A candidate must share enough of the query's weight (rare tokens weigh more than common ones) to be able to
 reach the threshold at all; the index enumerates the minimal sets of query tokens that carry that much
 weight and intersects their postings, so ``Maria Garcia`` looks at the entries that have both a Maria-like
 and a Garcia-like token, not at every Maria. Two more ways in: a damaged name is compared, spaces removed,
 with the names of its rarest word's entities (``aofi Amalrada`` ~ ``Sofia Amalrada``), and people born on
-the query's date of birth (or one recording error from it) who share any one strong word with it are
-scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04). Identifiers (passport, IMO,
-MMSI...) are looked up exactly.
+the query's date of birth (or one recording error from it) who share any one word the index relates to one
+of the query's are scored whatever the rest of the name (``Kerry Pakqrkinson`` born 1974-12-04, ``fuy RNaury``
+born the day ``Guy Maury`` was). Identifiers (passport, IMO, MMSI...) are looked up exactly.
 
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
@@ -52,6 +54,7 @@ from .normalize import (
     normalize_gender,
     normalize_identifier,
     phonetic,
+    shape,
     skeletons,
     spellings,
 )
@@ -81,6 +84,9 @@ DAMAGED_TWO_MIN = 5
 SPACELESS_BLOCK = 500
 #: Most candidates of the date-of-birth block scored per query.
 MAX_BORN = 200
+#: Two words alike but for a letter pair misread as one letter (``Rnirte`` ~ ``Mirte``, see ``shape``) are
+#: this similar: as close as a typo.
+MISREAD_SIM = 0.90
 #: Token similarity below this is no match at all.
 TOKEN_MIN = 0.70
 #: Token pairs less similar than this count for less than their similarity (see ``_credit``).
@@ -160,6 +166,11 @@ def token_sim(a: str, b: str) -> float:
                     return max(sim, 0.97)
                 alt = (OSA.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
                 sim = max(sim, 0.97 * alt)
+    # a letter pair misread as one letter of the same shape (``rn`` for ``m``): as far apart as one typo
+    sa, sb = shape(a), shape(b)
+    if (sa != a or sb != b) and sim < MISREAD_SIM:
+        alt = 1.0 if sa == sb else (OSA.normalized_similarity(sa, sb) + JaroWinkler.similarity(sa, sb)) / 2
+        sim = max(sim, MISREAD_SIM * alt)
     # the same Metaphone key says the difference is one of spelling more than of sound: worth a bump, not
     # a verdict (Guzman and Cosman share a key too)
     cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
@@ -338,6 +349,9 @@ class Index:
             for skel in skeletons(token):
                 if len(skel) >= 2:
                     index._phonetic.setdefault("s" + skel, []).append(tid)
+            shaped = shape(token)
+            if shaped != token:
+                index._phonetic.setdefault("o" + shaped, []).append(tid)
             if len(token) >= 4:
                 for d in _deletions(token):
                     index._deletes.setdefault(d, []).append(tid)
@@ -411,6 +425,11 @@ class Index:
         found.update(self._phonetic.get("m" + phonetic(token), ()))
         for skel in skeletons(token):
             found.update(self._phonetic.get("s" + skel, ()))
+        # a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for ``arnold``), and one edit more
+        shaped = shape(token)
+        found.update(self._phonetic.get("o" + shaped, ()))
+        if shaped != token and len(shaped) >= 2:
+            found.update(t for t, _ in self._expand(shaped))
         # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
         # three or four edits away, which the one-edit index never proposed). Only for a token the list does
         # not have: a name written as listed has its one-edit neighbours, and looking further for each
@@ -621,8 +640,9 @@ class Index:
 
     def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
         """The date-of-birth block: entities born on the query's date of birth or one recording error from
-        it that share any one strong name token with the query (``Kerry Pakqrkinson`` born 1974-12-04 gets
-        to ``Kerry Parkinson`` born that day, whatever became of the surname). The scorer decides."""
+        it that share any one name token the index relates to one of the query's, however loosely (``Kerry
+        Pakqrkinson`` born 1974-12-04 gets to ``Kerry Parkinson`` born that day, whatever became of the
+        surname; ``fuy RNaury`` to ``Guy Maury``, neither name intact). The scorer decides."""
         days: set[int] = set()
         for date in prep.dobs:
             days |= _near_days(date)
@@ -631,10 +651,10 @@ class Index:
             return []
         out: set[int] = set()
         for qn in qnames:
-            for w, strong in zip(qn.key_weights, qn.key_strong, strict=True):
+            for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
                     for block in born:
-                        out |= strong.intersection(block)
+                        out.update(i for i in block if i in similar)
         prepared = self._prepared
         out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
         return sorted(out)[:MAX_BORN]

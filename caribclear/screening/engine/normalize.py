@@ -85,10 +85,23 @@ def _canonical_abd(tokens: list[str]) -> list[str]:
     return out
 
 
+#: digits a document reader (OCR of a passport page or its MRZ) reads for letters of the same shape
+_DIGIT_LETTERS = str.maketrans("015826", "olsbzg")
+
+
+def _undigit(token: str) -> str:
+    """A word of letters with a digit or two in it is a misread name (``J0hn``, ``A1i``, ``Jule5``): the
+    digits are read back as the letters they look like. Numbers (``7``, ``1972``) are left alone."""
+    if token.isalpha() or token.isdigit():
+        return token
+    digits = sum(c.isdigit() for c in token)
+    return token.translate(_DIGIT_LETTERS) if digits <= len(token) - digits else token
+
+
 @lru_cache(maxsize=200_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Tokens of one name, in written order (order does not matter for matching)."""
-    tokens = [t for t in _SPLIT.split(fold(name)) if t]
+    tokens = [_undigit(t) for t in _SPLIT.split(fold(name)) if t]
     if any(t.startswith("abd") for t in tokens):
         tokens = _canonical_abd(tokens)
     return tuple(tokens)
@@ -100,6 +113,21 @@ def phonetic(token: str) -> str:
     if not token.isalpha():
         return token
     return jellyfish.metaphone(token) or token
+
+
+#: pairs of letters a document reader takes for one letter of the same shape, and back (``Amold`` for
+#: ``Arnold``, ``Rnirte`` for ``Mirte``, ``CLan`` for ``Dan``)
+_SHAPES = (("rn", "m"), ("cl", "d"), ("vv", "w"))
+
+
+@lru_cache(maxsize=500_000)
+def shape(token: str) -> str:
+    """The token with letter pairs that look like one letter written as that letter (``arnold`` ->
+    ``amold``, ``clan`` -> ``dan``): two words with the same shape may be one misread for the other."""
+    for a, b in _SHAPES:
+        if a in token:
+            token = token.replace(a, b)
+    return token
 
 
 # Spelling habits of romanisation (English, French, German, ICAO...) reduced to one spelling each.
