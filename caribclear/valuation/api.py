@@ -1,7 +1,8 @@
 """API for officials' systems: load assessed declaration lines, check a line, read valuation cases.
 
-A check answers a score and an explanation, never a value to declare: the region's median appears only
-inside the sentence a person reads, as evidence, beside the rules of Decision 6.1.
+A check answers a score and an explanation, never a value to declare: the region's median, and the country
+of origin's own reported export unit value (the mirror check, from a loaded UN Comtrade extract), appear
+only inside the sentences a person reads, as evidence, beside the rules of Decision 6.1.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class ValuationCheckOut(Schema):
         description="The level of the cell used (exporter, national, hs6_origin, hs6, hs4)"
     )
     explanation: str
+    mirror: str | None = Field(
+        description="What the country of origin itself reported exporting of the HS6 to the administration's "
+        "country (UN Comtrade, FOB, USD per unit, period and extract), in words; null when no extract holds it"
+    )
 
 
 def _raw(line: ValuationLineIn, index: int) -> readers.RawLine:
@@ -124,6 +129,7 @@ def line_check(request: HttpRequest, payload: ValuationLineIn) -> dict:
         "flagged": result.flagged,
         "cell": result.result.level,
         "explanation": result.explanation,
+        "mirror": result.mirror_explanation or None,
     }
 
 
@@ -138,6 +144,7 @@ class ValuationCaseOut(Schema):
     importer: str
     score: float
     explanation: str
+    mirror: str
     reason: str
     status: str
     deadline: dt.date | None
@@ -166,6 +173,7 @@ def _case(case: object) -> dict:
                 "importer",
                 "score",
                 "explanation",
+                "mirror",
                 "reason",
                 "status",
                 "deadline",
