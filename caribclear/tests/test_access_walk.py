@@ -290,12 +290,17 @@ def _valuation_side(code: str, admin: User) -> dict[str, Any]:
     token = valuation.answer_token(case)
     # A UN Comtrade extract (its file name carries the marker, shown on the mirror page to its officials only)
     # whose figure is the line's mirror: another administration's check of the same goods shows nothing of it.
+    destination = pycountry.countries.get(alpha_2=code)
+    assert destination is not None
     extract = (
         "reporterISO,partnerISO,flowCode,period,cmdCode,qtyUnitCode,qty,netWgt,primaryValue\r\n"
-        f"CHN,{pycountry.countries.get(alpha_2=code).alpha_3},X,2025,851713,5,1000,200,7000\r\n"
+        f"CHN,{destination.alpha_3},X,2025,851713,5,1000,200,7000\r\n"
     ).encode()
     mirror = valuation.mirror_load(
-        actor=admin, administration=admin.administration, data=extract, name=f"{marker('valuation', code)}.csv"
+        actor=admin,
+        administration=admin.administration,
+        data=extract,
+        name=f"{marker('valuation', code)}.csv",
     )
     assert mirror.ok, mirror.to_json()
     case = valuation.case_answer(

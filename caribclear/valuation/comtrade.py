@@ -165,7 +165,7 @@ class RowError(ValueError):
         self.column, self.message = column, message
 
 
-class Skip(Exception):  # noqa: N818 - a row passed over, not an error
+class Skip(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
@@ -228,12 +228,15 @@ def country(iso: Any, code: Any, column: str) -> str:
 
 
 def period_of(value: Any, year: Any, month: Any) -> tuple[str, int, int | None]:
-    """"2024" or "202403" (else the year and month columns) -> ("2024" | "2024-03", year, month)."""
+    """A period as Comtrade writes it, 2024 or 202403 (else the year and month columns): its key ("2024" or
+    "2024-03"), year and month."""
     text = _text(value)
     if text.endswith(".0"):
         text = text[:-2]
     if not text:
-        text = _text(year) + (f"{int(_text(month)):02d}" if _text(month).isdigit() and int(_text(month)) <= 12 else "")
+        text = _text(year) + (
+            f"{int(_text(month)):02d}" if _text(month).isdigit() and int(_text(month)) <= 12 else ""
+        )
     if not re.fullmatch(r"\d{4}(\d{2})?", text):
         raise RowError("period", f"period {value!r} is not a year (2024) or a month (202403)")
     number = int(text[:4])
@@ -289,7 +292,11 @@ def read_comtrade(rows: Iterable[tuple[int, list[Any]]]) -> MirrorRead:
             columns[name] = index
     has = set(columns)
     needed = {"flow", "cmd"} <= has and ("value" in has or "fob" in has)
-    needed = needed and bool({"reporter_iso", "reporter_code"} & has) and bool({"partner_iso", "partner_code"} & has)
+    needed = (
+        needed
+        and bool({"reporter_iso", "reporter_code"} & has)
+        and bool({"partner_iso", "partner_code"} & has)
+    )
     needed = needed and bool({"period", "year"} & has)
     if not needed:
         result.errors.append(
@@ -336,7 +343,9 @@ def read_comtrade(rows: Iterable[tuple[int, list[Any]]]) -> MirrorRead:
             seen[figure.key()] = number
             result.rows.append(figure)
     if len(result.errors) >= MAX_ERRORS:
-        result.errors.append(Issue("file", f"more than {MAX_ERRORS} rows with errors: the rest are not listed"))
+        result.errors.append(
+            Issue("file", f"more than {MAX_ERRORS} rows with errors: the rest are not listed")
+        )
     for reason, (count, first_row) in result.skipped.items():
         result.warnings.append(
             Issue(f"row {first_row}", f"{count} rows passed over: {SKIP_REASONS.get(reason, reason)}")
@@ -404,15 +413,18 @@ def _figures(values: dict[str, Any], number: int, layout: str) -> list[MirrorRow
     net = _number(values.get("net_kg"), "net_kg")
     estimated = _flag(values.get("qty_estimated")) or _text(values.get("flag")) not in ("", "0")
     figures: list[MirrorRow] = []
-    common = {
-        "reporter": reporter, "partner": partner, "hs6": cmd, "period": period, "year": year, "month": month,
-        "value": value, "estimated": estimated, "row": number,
-    }  # fmt: skip
+
+    def figure(quantity: Decimal, unit: str, reported: str) -> MirrorRow:
+        return MirrorRow(
+            reporter=reporter, partner=partner, hs6=cmd, period=period, year=year, month=month, value=value,
+            quantity=quantity, unit=unit, unit_reported=reported, estimated=estimated, row=number,
+        )  # fmt: skip
+
     if unit_name is not None and qty:
         quantity, base = units.normalise(qty, unit_name)
-        figures.append(MirrorRow(quantity=quantity, unit=base.code, unit_reported=unit_reported, **common))
+        figures.append(figure(quantity, base.code, unit_reported))
     if net and not any(f.unit == units.KG.code for f in figures):
-        figures.append(MirrorRow(quantity=net, unit=units.KG.code, unit_reported="net weight, kg", **common))
+        figures.append(figure(net, units.KG.code, "net weight, kg"))
     if not figures:
         raise Skip("no-quantity")
     return figures

@@ -7,8 +7,8 @@ import csv
 import datetime as dt
 import io
 import random
-from statistics import median
 from collections.abc import Callable
+from statistics import median
 
 from django.utils import timezone
 
@@ -49,6 +49,7 @@ def comtrade_extract(partner: str, lines: list[DeclarationLine], *, seed: int = 
     rng = random.Random(seed)
     year = timezone.localdate().year - 1
     destination = pycountry.countries.get(alpha_2=partner)
+    assert destination is not None
     partner_iso3, partner_name = destination.alpha_3, destination.name
     out = io.StringIO()
     out.write("\ufeff" + COMTRADE_HEADER + "\r\n")
@@ -64,6 +65,7 @@ def comtrade_extract(partner: str, lines: list[DeclarationLine], *, seed: int = 
         unit_value = median(unit_values) * rng.uniform(0.85, 1.15)
         quantity = round(sum(float(q) for _v, q in same) * rng.uniform(0.8, 1.6))
         country = pycountry.countries.get(alpha_2=origin)
+        assert country is not None
         code, abbr = COMTRADE_UNITS[unit]
         net = quantity if unit == "kg" else round(quantity * rng.uniform(0.2, 2.0), 1)
         value = round(quantity * unit_value)
@@ -86,7 +88,9 @@ def comtrade_extract(partner: str, lines: list[DeclarationLine], *, seed: int = 
 def country_numeric(alpha_2: str) -> str:
     import pycountry
 
-    return str(pycountry.countries.get(alpha_2=alpha_2).numeric).lstrip("0")
+    found = pycountry.countries.get(alpha_2=alpha_2)
+    assert found is not None
+    return str(found.numeric).lstrip("0")
 
 
 def seed_valuation_demo(*, officials: list[User], write: Callable[[str], None]) -> None:
@@ -137,7 +141,9 @@ def seed_valuation_demo(*, officials: list[User], write: Callable[[str], None]) 
                 documents=[("invoice.pdf", PDF)],
             )
     planted = sum(1 for line in generated if line.planted)
-    write(f"Valuation: {mirror.stored} UN Comtrade export figures to {administration.code} for the mirror check")
+    write(
+        f"Valuation: {mirror.stored} UN Comtrade export figures to {administration.code} for the mirror check"
+    )
     write(
         f"Valuation: {len(generated)} synthetic declaration lines ({planted} planted under-valuations), "
         f"{DeclarationLine.objects.filter(score__gte=3).count()} flagged; 3 cases for customs@antigua.demo at /valuation/"

@@ -759,7 +759,12 @@ def mirror_load(
             action="valuation.mirror_load",
             obj=mirror_file,
             summary=f"{len(own)} export figures from UN Comtrade ({read.layout})",
-            data={"file": (name or "")[:200], "figures": len(own), "replaced": len(existing), "layout": read.layout},
+            data={
+                "file": (name or "")[:200],
+                "figures": len(own),
+                "replaced": len(existing),
+                "layout": read.layout,
+            },
         )
     report.stored, report.replaced, report.file = len(own), len(existing), mirror_file
     return report
@@ -832,7 +837,9 @@ def mirror_words(mirror: Mirror | None) -> str:
         "partner": _country(mirror.partner),
         "period": mirror.period,
         "value": _count(int(mirror.value_usd)),
-        "quantity": _count(int(mirror.quantity)) if mirror.quantity >= 1 else str(mirror.quantity.normalize()),
+        "quantity": _count(int(mirror.quantity))
+        if mirror.quantity >= 1
+        else str(mirror.quantity.normalize()),
         "unit": _unit_label(mirror.unit),
         "unit_value": _money(mirror.unit_value),
         "file": mirror.file_name,
@@ -983,7 +990,10 @@ def line_check(*, administration_id: int, line: readers.RawLine, mirror: bool = 
     unit_value = math.exp(normalised.luv)
     found = (
         mirror_find(
-            administration_id=administration_id, hs6=line.hs_code[:6], origin=line.origin, unit=normalised.unit
+            administration_id=administration_id,
+            hs6=line.hs_code[:6],
+            origin=line.origin,
+            unit=normalised.unit,
         )
         if mirror
         else None

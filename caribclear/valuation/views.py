@@ -150,7 +150,9 @@ def mirror(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("valuation:mirror")
             if not report.ok:
-                form.add_error("file", _("The file was refused: nothing was loaded. The reasons are listed below."))
+                form.add_error(
+                    "file", _("The file was refused: nothing was loaded. The reasons are listed below.")
+                )
     return render(
         request,
         "valuation/mirror.html",

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping, Sequence
 from contextlib import redirect_stdout
 from decimal import Decimal
 
@@ -29,19 +30,24 @@ from .helpers import store_lines
 
 pytestmark = pytest.mark.django_db
 
-PLUS = COMTRADE_HEADER.split(",")
-LEGACY = (
+
+def columns(text: str) -> list[str]:
+    return text.split(",")
+
+
+PLUS = columns(COMTRADE_HEADER)
+LEGACY = columns(
     "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,"
     "Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,"
     "Qty Unit Code,Qty Unit,Qty,Netweight (kg),Trade Value (US$),Flag"
-).split(",")
-LEGACY_API = (
+)
+LEGACY_API = columns(
     "Classification,Year,Period,Period Desc.,Aggregate Level,Is Leaf Code,Trade Flow Code,Trade Flow,"
     "Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,2nd Partner Code,2nd Partner,"
     "2nd Partner ISO,Customs Proc. Code,Customs,Mode of Transport Code,Mode of Transport,Commodity Code,"
     "Commodity,Qty Unit Code,Qty Unit,Qty,Alt Qty Unit Code,Alt Qty Unit,Alt Qty,Netweight (kg),"
     "Gross weight (kg),Trade Value (US$),CIF Trade Value (US$),FOB Trade Value (US$),Flag"
-).split(",")
+)
 
 
 def plus_row(**changes: object) -> dict[str, object]:
@@ -63,7 +69,9 @@ def plus_row(**changes: object) -> dict[str, object]:
     return row
 
 
-def table(header: list[str], rows: list[dict[str, object]], *, delimiter: str = ",", bom: bool = True) -> bytes:
+def table(
+    header: list[str], rows: Sequence[Mapping[str, object]], *, delimiter: str = ",", bom: bool = True
+) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(header)
@@ -193,7 +201,10 @@ def test_a_bulk_file_with_codes_only_tab_separated():
     ]
     result = read(table(header, rows, delimiter="\t"), "TradeData.txt")
     assert result.errors == []
-    assert {(f.reporter, f.partner, f.hs6) for f in result.rows} == {("US", "BB", "851713"), ("FR", "BB", "220421")}
+    assert {(f.reporter, f.partner, f.hs6) for f in result.rows} == {
+        ("US", "BB", "851713"),
+        ("FR", "BB", "220421"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -253,7 +264,9 @@ def test_thousands_of_rows(barbados, officer_bb):
         for chapter in range(1, 11)
         for sub in range(101, 601)
     ]  # fmt: skip
-    report = services.mirror_load(actor=officer_bb, administration=barbados, data=table(PLUS, rows), name="big.csv")
+    report = services.mirror_load(
+        actor=officer_bb, administration=barbados, data=table(PLUS, rows), name="big.csv"
+    )
     assert report.ok and report.rows_read == 5000 and report.stored == 10000  # per unit and per kg
 
 
@@ -272,7 +285,9 @@ def test_the_command(barbados, tmp_path):
     path = tmp_path / "TradeData.csv"
     path.write_bytes(table(PLUS, [plus_row()]))
     code, report = run(str(path), "--check")
-    assert code == 0 and report["layout"] == "comtrade-plus" and report["figures"] == 2 and report["stored"] == 0
+    assert (
+        code == 0 and report["layout"] == "comtrade-plus" and report["figures"] == 2 and report["stored"] == 0
+    )
     code, report = run(str(path), "--administration", "BB")
     assert code == 0 and report["stored"] == 2
     bad = tmp_path / "bad.csv"
@@ -292,7 +307,9 @@ def officer_bb(make_user, barbados):
 
 @pytest.fixture
 def loaded(barbados, antigua, officer_bb):
-    store_lines(antigua, hs="85171300", origin="CN", unit_value=40, count=30, importers=["A", "B", "C"], unit="u")
+    store_lines(
+        antigua, hs="85171300", origin="CN", unit_value=40, count=30, importers=["A", "B", "C"], unit="u"
+    )
     report = services.mirror_load(
         actor=officer_bb, administration=barbados, data=table(PLUS, [plus_row()]), name="TradeData_BB.csv"
     )
@@ -330,7 +347,11 @@ def test_the_pages_and_the_api_show_it_and_keep_it_on_the_case(loaded, officer_b
               "currency": "USD", "importer": "TIN-BB-1"}  # fmt: skip
     page = client.post(reverse("valuation:check"), {**fields, "action": "check"})
     body = page.content.decode()
-    assert page.status_code == 200 and "What the exporting country reported" in body and "38.20 USD per unit" in body
+    assert (
+        page.status_code == 200
+        and "What the exporting country reported" in body
+        and "38.20 USD per unit" in body
+    )
     opened = client.post(
         reverse("valuation:check"),
         {**fields, "action": "open", "reason": "The supplier's catalogue price is far above this invoice."},
@@ -367,12 +388,16 @@ def test_the_upload_page(barbados, antigua, officer_bb, make_user, client_for):
     assert re.search(r'<input type="checkbox" name="check_only"[^>]*\bchecked', body)  # kept as ticked
     bad = client.post(
         reverse("valuation:mirror"),
-        {"file": SimpleUploadedFile("TradeData.csv", table(PLUS, [plus_row(period="x")])), "check_only": "on"},
+        {
+            "file": SimpleUploadedFile("TradeData.csv", table(PLUS, [plus_row(period="x")])),
+            "check_only": "on",
+        },
     )
     body = bad.content.decode()
     assert bad.status_code == 422 and "row 2, column period" in body and "nothing was loaded" in body
     good = client.post(
-        reverse("valuation:mirror"), {"file": SimpleUploadedFile("TradeData_BB.csv", table(PLUS, [plus_row()]))}
+        reverse("valuation:mirror"),
+        {"file": SimpleUploadedFile("TradeData_BB.csv", table(PLUS, [plus_row()]))},
     )
     assert good.status_code == 302
     listing = client.get(reverse("valuation:mirror")).content.decode()
