@@ -76,7 +76,7 @@ def comtrade_extract(partner: str, lines: list[DeclarationLine], *, seed: int = 
         ):
             partner_code = "0" if partner_row[0] == "W00" else country_numeric(partner)
             writer.writerow([
-                "C", "A", f"{year}0101", year, 52, year, country.numeric.lstrip("0"), country.alpha_3, country.name,
+                "C", "A", f"{year}0101", year, 52, year, country_numeric(origin), country.alpha_3, country.name,
                 flow, flow_desc, partner_code, partner_row[0], partner_row[1], 0, "W00", "World", "H6", "HS",
                 "true", hs6, f"HS {hs6}", 6, "true", "C00", "TOTAL CPC", 0, 0, "TOTAL MOT", code, abbr,
                 round(quantity * factor), "false", -1, "N/A", 0, "false", round(net * factor, 1), "false", 0, "false",
@@ -86,8 +86,14 @@ def comtrade_extract(partner: str, lines: list[DeclarationLine], *, seed: int = 
 
 
 def country_numeric(alpha_2: str) -> str:
+    """Comtrade's code of a country: ISO 3166's numeric code, except for the few Comtrade numbers apart."""
     import pycountry
 
+    from .comtrade import COMTRADE_NUMERIC
+
+    for code, iso in COMTRADE_NUMERIC.items():
+        if iso == alpha_2:
+            return code
     found = pycountry.countries.get(alpha_2=alpha_2)
     assert found is not None
     return str(found.numeric).lstrip("0")

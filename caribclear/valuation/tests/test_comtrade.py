@@ -405,3 +405,34 @@ def test_the_upload_page(barbados, antigua, officer_bb, make_user, client_for):
     outsider = make_user(role=Role.OFFICER, administration=antigua)
     assert "TradeData_BB.csv" not in client_for(outsider).get(reverse("valuation:mirror")).content.decode()
     assert Client().get(reverse("valuation:mirror")).status_code == 302  # sign in first
+
+
+def test_the_api_loads_an_extract(barbados, officer_bb):
+    _token, raw = api_token_create(user=officer_bb, name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    refused = api.post(
+        "/api/valuation/comtrade",
+        {"file": SimpleUploadedFile("TradeData.csv", table(PLUS, [plus_row(qty="many")]))},
+        HTTP_IDEMPOTENCY_KEY="c1",
+    )
+    assert refused.status_code == 422 and refused["Content-Type"].startswith("application/problem+json")
+    assert refused.json()["errors"] == [
+        {"where": "row 2, column qty", "message": "qty 'many' is not a number"}
+    ]
+    checked = api.post(
+        "/api/valuation/comtrade?check=true",
+        {"file": SimpleUploadedFile("TradeData.csv", table(PLUS, [plus_row()]))},
+        HTTP_IDEMPOTENCY_KEY="c2",
+    )
+    assert checked.status_code == 200 and checked.json()["figures"] == 2 and checked.json()["stored"] == 0
+    loaded = api.post(
+        "/api/valuation/comtrade",
+        {"file": SimpleUploadedFile("TradeData.csv", table(PLUS, [plus_row()]))},
+        HTTP_IDEMPOTENCY_KEY="c3",
+    )
+    assert (
+        loaded.status_code == 200
+        and loaded.json()["stored"] == 2
+        and loaded.json()["layout"] == "comtrade-plus"
+    )
+    assert MirrorFile.objects.get().loaded_by == officer_bb
