@@ -136,7 +136,7 @@ class ValuationMirrorLoadOut(Schema):
 def comtrade_load(request: HttpRequest, file: File[UploadedFile], check: bool = False) -> Any:
     """The CSV as UN Comtrade gives it (Comtrade+ or legacy), all or nothing; rows passed over (World,
     totals, re-exports, imports...) are counted in ``warnings``. A refused file is a 422 problem whose
-    ``errors`` name each row and column."""
+    ``errors`` name each row and column (``field``: "row 12, column qty")."""
     user = _official(request)
     data = file.read(services.MIRROR_LIMITS.max_bytes + 1)
     if len(data) > services.MIRROR_LIMITS.max_bytes:
@@ -152,7 +152,7 @@ def comtrade_load(request: HttpRequest, file: File[UploadedFile], check: bool = 
             type_="unreadable-file",
             title="The extract cannot be loaded",
             detail="; ".join(f"{e.where}: {e.message}" for e in report.errors[:20]),
-            errors=[e.to_json() for e in report.errors],
+            errors=[{"field": e.where, "message": e.message} for e in report.errors],
             warnings=[w.to_json() for w in report.warnings],
         )
     return report.to_json()

@@ -796,6 +796,7 @@ def mirror_find(*, administration_id: int, hs6: str, origin: str, unit: str) -> 
     figure = (
         MirrorFigure.objects.filter(administration_id=administration_id, hs6=hs6, reporter=origin, unit=unit)
         .select_related("file")
+        .defer("file__warnings")
         .order_by("-year", F("month").desc(nulls_first=True), "-pk")
         .first()
     )

@@ -417,7 +417,7 @@ def test_the_api_loads_an_extract(barbados, officer_bb):
     )
     assert refused.status_code == 422 and refused["Content-Type"].startswith("application/problem+json")
     assert refused.json()["errors"] == [
-        {"where": "row 2, column qty", "message": "qty 'many' is not a number"}
+        {"field": "row 2, column qty", "message": "qty 'many' is not a number"}
     ]
     checked = api.post(
         "/api/valuation/comtrade?check=true",
