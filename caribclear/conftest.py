@@ -13,10 +13,16 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, settings
 
 from caribclear.accounts.choices import OFFICIAL_ROLES, Agency, Role
 from caribclear.accounts.models import Administration, User
 from caribclear.reference.services import ports_of_entry_seed
+
+# Property tests judge behaviour, not this machine's speed: on a loaded 2-core CI machine Hypothesis's
+# timing checks (an example's deadline, "input generation is slow") fail tests that are right.
+settings.register_profile("caribclear", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("caribclear")
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,7 @@ ACTION_LABELS: dict[str, Any] = {
     "risk.firing_dispose": _("Criterion result reviewed"),
     "risk.lane_override": _("Lane changed by an officer"),
     "risk.random_selection_set": _("Random selection changed"),
+    "risk.expected_rate_set": _("Expected lane share changed"),
     # Intelligence
     "partners.agency_create": _("Partner agency registered"),
     "partners.agreement_update": _("Partner agency's agreement changed"),

@@ -19,7 +19,7 @@ from caribclear.cargo.models import Filer, FilingDeadline, Manifest
 from caribclear.cargo.samples import Bill, Call, container_number, cuscar
 from caribclear.core.models import Declaration
 from caribclear.risk.choices import Lane
-from caribclear.risk.services import criterion_create, declaration_check
+from caribclear.risk.services import criterion_create, declaration_check, expected_rate_set
 from caribclear.screening.choices import LookoutKind, Sharing
 from caribclear.screening.services import lookout_create
 
@@ -95,6 +95,10 @@ def seed_cargo_demo(*, officials: list[User], password: str, write: Callable[[st
         documentation="Filed after the deadline: check the documents before release.",
         conditions=[{"field": "late_filing", "operator": "is_yes", "values": []}],
     )
+    # What the supervisor expects of a container ship's consignments, ASYCUDA style; the hit-rates page
+    # compares it with the lanes the manifest's consignments really took.
+    for lane, rate in ((Lane.RED, "5"), (Lane.YELLOW, "15"), (Lane.GREEN, "80")):
+        expected_rate_set(actor=supervisor, kind=kind, lane=lane, rate=Decimal(rate))
     rng = random.Random(2026)
     departs = timezone.now() + dt.timedelta(hours=30)
     calls = [

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caribclear.core import declarations
 from caribclear.core.forms import BoundedDateField, TypedDateInput
 
 from .choices import Disposition, Lane
@@ -205,6 +206,26 @@ class RandomSelectionForm(forms.Form):
         help_text=_("For example 5 or 2.5."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class ExpectedRateForm(forms.Form):
+    """The share of one kind of declaration a supervisor expects in a lane; left empty, the expectation is
+    removed."""
+
+    kind = forms.ChoiceField(label=_("Declarations"))
+    lane = forms.ChoiceField(label=_("Lane"), choices=Lane.choices)
+    rate = forms.DecimalField(
+        label=_("Expected share (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        required=False,
+        help_text=_("For example 5 for red. Leave empty to remove the expectation."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.key, k.label) for k in declarations.kinds()]  # type: ignore[attr-defined]
 
 
 class PeriodForm(forms.Form):

@@ -128,6 +128,41 @@ class RandomSelection(TimeStampedModel):
         return f"{self.administration_id} {self.from_lane}->{self.to_lane} {self.rate}%"
 
 
+class ExpectedRate(TimeStampedModel):
+    """The share of an administration's declarations of one kind expected to end in a lane (ASYCUDA's
+    expected rate): set by a supervisor, compared on the dashboard with the share that really did, so a
+    criterion that fires far too often or a lane nobody reaches is seen. Random selection (the minimum
+    share sent on at random) is :class:`RandomSelection`."""
+
+    administration = models.ForeignKey(
+        "accounts.Administration",
+        verbose_name=_("administration"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("declarations"), max_length=64)
+    lane = models.CharField(_("lane"), max_length=10, choices=Lane.choices)
+    rate = models.DecimalField(
+        _("expected share (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["administration", "kind", "lane"]
+        verbose_name = _("expected rate")
+        verbose_name_plural = _("expected rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "kind", "lane"], name="one_expected_rate_per_kind_and_lane"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration_id} {self.kind} {self.lane} {self.rate}%"
+
+
 class Assessment(TimeStampedModel):
     """A declaration's lane: from the criteria that fired, random selection and an officer's override."""
 

@@ -4,7 +4,10 @@ declaration, criteria, the criterion test, and the hit-rate dashboard."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import NormalDist
 from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -21,13 +24,14 @@ from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.models import Hit, ScreeningRun, Watchlist
 from caribclear.screening.selectors import hits_for_declaration, watchlists_usable_by
 
-from .choices import Disposition, Lane, worst_lane
+from .choices import Disposition, Lane, lane_rank, worst_lane
 from .conditions import evaluate, fields_for, hit_facts
 from .hits import Hold, default_rule, hold_for, rules_for
 from .models import (
     Assessment,
     Criterion,
     CriterionVersion,
+    ExpectedRate,
     Firing,
     HitRule,
     LaneOverride,
@@ -209,6 +213,11 @@ def random_selections_for(user: User) -> QuerySet[RandomSelection]:
     return visible(user, RandomSelection).order_by("from_lane")
 
 
+def expected_rates_for(user: User) -> list[ExpectedRate]:
+    """The administration's expected shares, by kind, lanes from the least to the most severe."""
+    return sorted(visible(user, ExpectedRate), key=lambda r: (r.kind, lane_rank(r.lane)))
+
+
 @dataclass
 class TestRow:
     declaration: Declaration
@@ -271,6 +280,85 @@ class Rate:
 
 
 @dataclass
+class LaneShare:
+    """One lane of one kind of declaration over the period: how many ended there, the share with its 95 %
+    Wilson interval, and the share the supervisor expects."""
+
+    lane: str
+    label: str
+    count: int
+    total: int
+    expected: Decimal | None
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if not self.total:
+            return None
+        z = _Z95
+        n, p = self.total, self.count / self.total
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return max(0.0, centre - half), min(1.0, centre + half)
+
+    @property
+    def share_percent(self) -> float | None:
+        return None if self.share is None else 100 * self.share
+
+    @property
+    def interval_percent(self) -> tuple[float, float] | None:
+        interval = self.interval
+        return None if interval is None else (100 * interval[0], 100 * interval[1])
+
+    @property
+    def verdict(self) -> str:
+        """``above`` or ``below`` when the expected share lies outside the interval of what happened;
+        ``as_expected`` inside it; empty with no expectation or no declarations."""
+        interval = self.interval
+        if self.expected is None or interval is None:
+            return ""
+        expected = float(self.expected) / 100
+        if expected < interval[0]:
+            return "above"
+        if expected > interval[1]:
+            return "below"
+        return "as_expected"
+
+
+@dataclass
+class KindLanes:
+    kind: str
+    label: str
+    total: int
+    lanes: list[LaneShare]
+
+
+_Z95 = NormalDist().inv_cdf(0.975)
+
+
+def _lane_shares(user: User, counts: dict[tuple[str, str], int]) -> list[KindLanes]:
+    """Per kind of declaration assessed (or with an expected rate set), each lane's share and expectation."""
+    expected = {(r.kind, r.lane): r.rate for r in expected_rates_for(user)}
+    kinds = {kind for kind, _lane in counts} | {kind for kind, _lane in expected}
+    rows = []
+    for kind in sorted(kinds):
+        total = sum(n for (k, _lane), n in counts.items() if k == kind)
+        try:
+            label = str(declarations.kind_of(kind).label)
+        except declarations.UnknownKind:
+            label = kind
+        lanes = [
+            LaneShare(lane, str(name), counts.get((kind, lane), 0), total, expected.get((kind, lane)))
+            for lane, name in Lane.choices
+        ]
+        rows.append(KindLanes(kind, label, total, lanes))
+    return rows
+
+
+@dataclass
 class Dashboard:
     start: dt.date
     end: dt.date
@@ -281,6 +369,7 @@ class Dashboard:
     overridden: int
     criteria: list[Rate]
     lists: list[Rate]
+    lane_shares: list[KindLanes] = field(default_factory=list)
 
 
 def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
@@ -294,9 +383,12 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
     assessments = visible(user, Assessment).filter(created_at__gte=lo, created_at__lt=hi)
     assessed = assessments.count()
     final_lanes: dict[str, int] = {}
-    for lane, override, hits_lane in assessments.values_list("lane", "override_lane", "hits_lane"):
+    by_kind: dict[tuple[str, str], int] = {}
+    rows = assessments.values_list("declaration__kind", "lane", "override_lane", "hits_lane")
+    for kind, lane, override, hits_lane in rows:
         final = worst_lane([override or lane, hits_lane]) if hits_lane else (override or lane)
         final_lanes[final] = final_lanes.get(final, 0) + 1
+        by_kind[kind, final] = by_kind.get((kind, final), 0) + 1
 
     firing_rows = (
         Firing.objects.filter(assessment__in=assessments, is_current=True)
@@ -353,6 +445,7 @@ def dashboard_for(user: User, *, start: dt.date, end: dt.date) -> Dashboard:
         overridden=assessments.exclude(override_lane="").count(),
         criteria=criteria,
         lists=lists,
+        lane_shares=_lane_shares(user, by_kind),
     )
 
 

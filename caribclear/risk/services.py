@@ -42,6 +42,7 @@ from .models import (
     Assessment,
     Criterion,
     CriterionVersion,
+    ExpectedRate,
     Firing,
     HitRule,
     LaneOverride,
@@ -226,6 +227,58 @@ def criterion_update(
 
 # --- Random selection -----------------------------------------------------------------------------------
 @transaction.atomic
+@transaction.atomic
+def expected_rate_set(*, actor: User, kind: str, lane: str, rate: Decimal | None) -> ExpectedRate | None:
+    """Set (or, with no rate, remove) the share of ``kind`` declarations expected to end in ``lane``. The
+    expected shares of one kind's lanes add up to at most 100 per cent."""
+    administration_id = _require_supervisor(actor)
+    kind = criterion_kind(kind)
+    if lane not in Lane.values:
+        raise ValidationError({"lane": _("Choose a lane.")})
+    current = (
+        ExpectedRate.objects.select_for_update()
+        .filter(administration_id=administration_id, kind=kind, lane=lane)
+        .first()
+    )
+    before = str(current.rate) if current else None
+    if rate is None:
+        if current is None:
+            return None
+        current.delete()
+        expected = None
+    else:
+        rate = Decimal(rate)
+        if not Decimal(0) <= rate <= Decimal(100):
+            raise ValidationError({"rate": _("The share is between 0 and 100 per cent.")})
+        others = sum(
+            ExpectedRate.objects.filter(administration_id=administration_id, kind=kind)
+            .exclude(lane=lane)
+            .values_list("rate", flat=True),
+            Decimal(0),
+        )
+        if others + rate > 100:
+            raise ValidationError(
+                {
+                    "rate": _(
+                        "The other lanes already expect %(others)s%% of these declarations: this lane can "
+                        "expect at most %(left)s%%."
+                    )
+                    % {"others": others, "left": Decimal(100) - others}
+                }
+            )
+        expected = current or ExpectedRate(administration_id=administration_id, kind=kind, lane=lane)
+        expected.rate = rate
+        expected.save()
+    audit_record(
+        actor=actor,
+        action="risk.expected_rate_set",
+        obj=expected or actor.administration,
+        summary=f"{kind} {lane} {rate if rate is not None else '-'}",
+        data={"kind": kind, "lane": lane, "before": before, "rate": None if rate is None else str(rate)},
+    )
+    return expected
+
+
 def random_selection_set(
     *, actor: User, from_lane: str, to_lane: str, rate: Decimal, is_active: bool = True
 ) -> RandomSelection:

@@ -22,6 +22,7 @@ from .conditions import describe_condition, fields_for
 from .forms import (
     ConditionFormSet,
     CriterionForm,
+    ExpectedRateForm,
     FiringDispositionForm,
     HitRuleForm,
     OverrideForm,
@@ -363,26 +364,45 @@ def criterion_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @supervisor_required
 def random_selection(request: HttpRequest) -> HttpResponse:
+    """Lane shares: the share of each kind of declaration expected in each lane, and random selection."""
     user: User = request.user  # type: ignore[assignment]
+    posted = request.POST if request.method == "POST" else None
+    which = request.POST.get("form") if posted else None
     form = RandomSelectionForm(
-        request.POST or None, initial={"from_lane": Lane.GREEN, "to_lane": Lane.YELLOW}
+        posted if which != "expected" else None, initial={"from_lane": Lane.GREEN, "to_lane": Lane.YELLOW}
+    )
+    expected_form = ExpectedRateForm(
+        posted if which == "expected" else None, initial={"lane": Lane.RED}, prefix="expected"
     )
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
+    if posted is not None:
+        bound = expected_form if which == "expected" else form
+        if bound.is_valid():
             try:
-                services.random_selection_set(actor=user, **form.cleaned_data)
+                if bound is expected_form:
+                    services.expected_rate_set(actor=user, **bound.cleaned_data)
+                else:
+                    services.random_selection_set(actor=user, **bound.cleaned_data)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                    bound.add_error(field if field in bound.fields else None, errors)
             else:
-                messages.success(request, _("Random selection is set."))
+                if bound is expected_form:
+                    messages.success(request, _("The expected share is set."))
+                else:
+                    messages.success(request, _("Random selection is set."))
                 return redirect("risk:random_selection")
         status = 400
     return render(
         request,
         "risk/random_selection.html",
-        {"form": form, "selections": selectors.random_selections_for(user)},
+        {
+            "form": form,
+            "expected_form": expected_form,
+            "selections": selectors.random_selections_for(user),
+            "expected": selectors.expected_rates_for(user),
+            "kinds": {k.key: k.label for k in declarations.kinds()},
+        },
         status=status,
     )
 

@@ -1,4 +1,4 @@
-"""Who may see risk criteria, random selection, assessments, firings and lane overrides: the officials
+"""Who may see risk criteria, random selection, expected rates, assessments, firings and lane overrides: the officials
 of the administration they belong to, nobody else (criteria are an administration's own targeting)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from .models import (
     Assessment,
     Criterion,
     CriterionVersion,
+    ExpectedRate,
     Firing,
     HitRule,
     LaneOverride,
@@ -30,6 +31,7 @@ def _own(field: str) -> Any:
 
 register(Criterion)(_own("administration_id"))
 register(RandomSelection)(_own("administration_id"))
+register(ExpectedRate)(_own("administration_id"))
 register(Assessment)(_own("administration_id"))
 register(CriterionVersion)(_own("criterion__administration_id"))
 register(Firing)(_own("assessment__administration_id"))

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from caribclear.core import bulk
 from caribclear.core.audit import audit_record
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.uploads import UploadLimits, UploadRefused, is_xlsx, iter_rows
@@ -443,8 +444,8 @@ CELL_FIELDS = [
 
 
 def _store_cells(table: pl.DataFrame, period: stats.Period) -> int:
-    """Upsert the cells in one ``executemany`` (``INSERT ... ON CONFLICT DO UPDATE``, which SQLite and
-    PostgreSQL both speak) rather than building a model instance per cell."""
+    """Upsert the cells in bulk (``INSERT ... ON CONFLICT DO UPDATE``, through COPY on PostgreSQL) rather
+    than building a model instance per cell."""
     if table.is_empty():
         return 0
     ops = connection.ops
@@ -459,17 +460,13 @@ def _store_cells(table: pl.DataFrame, period: stats.Period) -> int:
         updated_at=pl.lit(ops.adapt_datetimefield_value(timezone.now())),
     )
     columns = [*CELL_KEY, *CELL_FIELDS, "updated_at"]
-    quoted = ", ".join(ops.quote_name(c) for c in columns)
-    updates = ", ".join(
-        f"{ops.quote_name(c)} = excluded.{ops.quote_name(c)}" for c in [*CELL_FIELDS, "updated_at"]
+    bulk.upsert(
+        Cell._meta.db_table,
+        columns,
+        table.select(columns),
+        conflict=CELL_KEY,
+        update=[*CELL_FIELDS, "updated_at"],
     )
-    sql = (
-        f"INSERT INTO {ops.quote_name(Cell._meta.db_table)} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - fixed SQL, values bound
-        f" ON CONFLICT ({', '.join(ops.quote_name(c) for c in CELL_KEY)}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        for chunk in table.select(columns).iter_slices(20_000):
-            cursor.executemany(sql, chunk.rows())
     return table.height
 
 
@@ -556,15 +553,26 @@ def cells_refresh(*, new_line_ids: Sequence[int] | None = None, today: dt.date |
             _keep(period)
     written = _store_cells(table, period)
     # Every cell a new line falls in was just recomputed: its score is read from ``table``, not the database.
-    _score_stored(DeclarationLine.objects.filter(pk__in=new_line_ids), table)
+    _score_stored(_lines_by_id(new_line_ids), table)
     return written
 
 
+def _lines_by_id(ids: Sequence[int]) -> Any:
+    """The lines with these ids: a range where they are consecutive, as a load's are (a list of 50,000
+    parameters costs the database more than the rows)."""
+    if ids and max(ids) - min(ids) + 1 == len(set(ids)):
+        return DeclarationLine.objects.filter(pk__range=(min(ids), max(ids)))
+    return DeclarationLine.objects.filter(pk__in=ids)
+
+
 def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
+    """A cell's key in an index of cells: only an HS4 cell is told apart by its heading (the other levels
+    are by their HS6 or national code; their stored ``hs4`` is derived)."""
     return (
         level,
         key.get("hs", ""),
         key.get("hs6", ""),
+        key.get("hs4", "") if level == "hs4" else "",
         key.get("origin", ""),
         key.get("exporter", ""),
         key["unit"],
@@ -573,7 +581,7 @@ def _cell_key(level: str, key: dict[str, str]) -> tuple[str, ...]:
 
 def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
     """Score stored lines against the cells they fall in (``cells``, or those of their headings read once),
-    and write the scores in one ``executemany``."""
+    and write the scores in bulk."""
     rows = list(lines.values_list("pk", "hs_code", "hs4", "origin", "exporter", "unit", "log_unit_value"))
     if not rows:
         return
@@ -585,16 +593,13 @@ def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
         else Cell.objects.filter(hs4__in={row[2] for row in rows}).values()
     )
     for cell in found_cells:
-        index[(cell["level"], cell["hs"], cell["hs6"], cell["origin"], cell["exporter"], cell["unit"])] = cell
+        index[_cell_key(cell["level"], cell)] = cell
     scores = []
     for pk, hs_code, _hs4, origin, exporter, unit, luv in rows:
         keys = scoring.cell_keys(hs=hs_code, origin=origin, exporter=exporter, unit=unit)
         found = {level: index.get(_cell_key(level, key)) for level, key in keys.items()}
-        scores.append((scoring.score_line(luv, found, rule).score, pk))
-    ops = connection.ops
-    table = ops.quote_name(DeclarationLine._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET score = %s WHERE id = %s", scores)  # noqa: S608 - fixed SQL, values bound
+        scores.append((pk, scoring.score_line(luv, found, rule).score))
+    bulk.update(DeclarationLine._meta.db_table, "id", ["score"], scores)
 
 
 def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | None]:
