@@ -145,6 +145,7 @@ ACTION_LABELS: dict[str, Any] = {
     "valuation.case_open": _("Valuation case opened"),
     "valuation.case_request": _("Evidence requested in a valuation case"),
     "valuation.declarations_load": _("Declarations loaded for valuation"),
+    "valuation.mirror_load": _("UN Comtrade extract loaded for the mirror check"),
     "valuation.rates_load": _("Exchange rates loaded"),
 }
 

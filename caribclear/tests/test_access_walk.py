@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import pycountry
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -287,6 +288,21 @@ def _valuation_side(code: str, admin: User) -> dict[str, Any]:
         deadline=timezone.localdate() + dt.timedelta(days=14),
     )  # fmt: skip
     token = valuation.answer_token(case)
+    # A UN Comtrade extract (its file name carries the marker, shown on the mirror page to its officials only)
+    # whose figure is the line's mirror: another administration's check of the same goods shows nothing of it.
+    destination = pycountry.countries.get(alpha_2=code)
+    assert destination is not None
+    extract = (
+        "reporterISO,partnerISO,flowCode,period,cmdCode,qtyUnitCode,qty,netWgt,primaryValue\r\n"
+        f"CHN,{destination.alpha_3},X,2025,851713,5,1000,200,7000\r\n"
+    ).encode()
+    mirror = valuation.mirror_load(
+        actor=admin,
+        administration=admin.administration,
+        data=extract,
+        name=f"{marker('valuation', code)}.csv",
+    )
+    assert mirror.ok, mirror.to_json()
     case = valuation.case_answer(
         case=case, answer="Our invoice is attached.", documents=[("invoice.pdf", b"%PDF-1.4\n")]
     )

@@ -1,21 +1,25 @@
 """API for officials' systems: load assessed declaration lines, check a line, read valuation cases.
 
-A check answers a score and an explanation, never a value to declare: the region's median appears only
-inside the sentence a person reads, as evidence, beside the rules of Decision 6.1.
+A check answers a score and an explanation, never a value to declare: the region's median, and the country
+of origin's own reported export unit value (the mirror check, from a loaded UN Comtrade extract), appear
+only inside the sentences a person reads, as evidence, beside the rules of Decision 6.1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 
 from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, ShortText, Text
+from caribclear.core.api_kit import Id, Problem, ShortText, Text
+from caribclear.core.problems import problem_response
 
 from . import readers, selectors, services
 
@@ -72,6 +76,10 @@ class ValuationCheckOut(Schema):
         description="The level of the cell used (exporter, national, hs6_origin, hs6, hs4)"
     )
     explanation: str
+    mirror: str | None = Field(
+        description="What the country of origin itself reported exporting of the HS6 to the administration's "
+        "country (UN Comtrade, FOB, USD per unit, period and extract), in words; null when no extract holds it"
+    )
 
 
 def _raw(line: ValuationLineIn, index: int) -> readers.RawLine:
@@ -109,6 +117,47 @@ def lines_load(request: HttpRequest, payload: ValuationLinesIn) -> dict:
     return report.to_json()
 
 
+class ValuationMirrorLoadOut(Schema):
+    layout: str = Field(description="comtrade-plus (the current database) or comtrade-legacy")
+    rows_read: int
+    figures: int = Field(description="Export figures read (one per unit of a row's quantity, one per kg)")
+    stored: int
+    replaced: int = Field(description="Figures loaded before for the same exporter, HS6, period and unit")
+    warnings: list[ValuationIssueOut]
+    errors: list[ValuationIssueOut]
+
+
+@router.post(
+    "/comtrade",
+    response={200: ValuationMirrorLoadOut, 422: Problem},
+    url_name="valuation_comtrade_load",
+    summary="Load a UN Comtrade extract (partner countries' exports to your country) for the mirror check",
+)
+def comtrade_load(request: HttpRequest, file: File[UploadedFile], check: bool = False) -> Any:
+    """The CSV as UN Comtrade gives it (Comtrade+ or legacy), all or nothing; rows passed over (World,
+    totals, re-exports, imports...) are counted in ``warnings``. A refused file is a 422 problem whose
+    ``errors`` name each row and column (``field``: "row 12, column qty")."""
+    user = _official(request)
+    data = file.read(services.MIRROR_LIMITS.max_bytes + 1)
+    if len(data) > services.MIRROR_LIMITS.max_bytes:
+        report = services.MirrorReport(errors=[readers.Issue("file", "the file is larger than 50 MB")])
+    else:
+        report = services.mirror_load(
+            actor=user, administration=user.administration, data=data, name=file.name or "", check=check
+        )
+    if not report.ok:
+        return problem_response(
+            request,
+            status=422,
+            type_="unreadable-file",
+            title="The extract cannot be loaded",
+            detail="; ".join(f"{e.where}: {e.message}" for e in report.errors[:20]),
+            errors=[{"field": e.where, "message": e.message} for e in report.errors],
+            warnings=[w.to_json() for w in report.warnings],
+        )
+    return report.to_json()
+
+
 @router.post(
     "/check", response=ValuationCheckOut, summary="Check one line: valuation risk score and explanation"
 )
@@ -124,6 +173,7 @@ def line_check(request: HttpRequest, payload: ValuationLineIn) -> dict:
         "flagged": result.flagged,
         "cell": result.result.level,
         "explanation": result.explanation,
+        "mirror": result.mirror_explanation or None,
     }
 
 
@@ -138,6 +188,7 @@ class ValuationCaseOut(Schema):
     importer: str
     score: float
     explanation: str
+    mirror: str
     reason: str
     status: str
     deadline: dt.date | None
@@ -166,6 +217,7 @@ def _case(case: object) -> dict:
                 "importer",
                 "score",
                 "explanation",
+                "mirror",
                 "reason",
                 "status",
                 "deadline",

@@ -48,7 +48,9 @@ class ValuationFacts(FactProvider):
                     incoterm=value.incoterm,
                     description=value.description,
                 )
-                check = services.line_check(administration_id=declaration.administration_id, line=line)
+                check = services.line_check(
+                    administration_id=declaration.administration_id, line=line, mirror=False
+                )
             except (readers.LineError, ValueError):
                 continue  # a line that cannot be scored gives no score (the filing's own checks report it)
             if check.result.level is not None:

@@ -45,6 +45,18 @@ class RatesFileForm(forms.Form):
     )
 
 
+class MirrorFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("UN Comtrade extract"),
+        help_text=_(
+            "The CSV as UN Comtrade gives it (the current Comtrade+ download or bulk file, or a legacy "
+            "Comtrade CSV): the exporting countries as reporters, your country as partner, the flow Export, "
+            "HS codes of 6 digits."
+        ),
+    )
+    check_only = forms.BooleanField(label=_("Only check the file, store nothing"), required=False)
+
+
 LINE_FIELDS = {
     "declaration": "declaration",
     "line": "line",

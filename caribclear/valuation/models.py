@@ -173,6 +173,7 @@ class Case(TimeStampedModel):
     importer = models.CharField(_("importer"), max_length=40)
     score = models.FloatField(_("valuation score"))
     explanation = models.TextField(_("what the statistics show"))
+    mirror = models.TextField(_("what the exporting country reported"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     reason = models.TextField(_("reason to doubt"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -208,3 +209,60 @@ class CaseDocument(TimeStampedModel):
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+
+
+class MirrorFile(TimeStampedModel):
+    """A UN Comtrade extract an administration loaded for the mirror check: partner countries' reported
+    exports to the administration's country."""
+
+    administration = models.ForeignKey("accounts.Administration", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("file"), max_length=200)
+    layout = models.CharField(_("layout"), max_length=20)
+    figures = models.PositiveIntegerField(_("figures"), default=0)
+    replaced = models.PositiveIntegerField(_("figures replaced"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("UN Comtrade extract")
+        verbose_name_plural = _("UN Comtrade extracts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MirrorFigure(models.Model):
+    """What ``reporter`` reported it exported of ``hs6`` to ``partner`` in ``period`` (FOB, US dollars),
+    with the quantity in one base unit of the unit table. One figure per key and administration: a later
+    extract replaces it (Comtrade revises its data)."""
+
+    administration = models.ForeignKey("accounts.Administration", on_delete=models.CASCADE, related_name="+")
+    file = models.ForeignKey(MirrorFile, on_delete=models.CASCADE, related_name="figure_rows")
+    reporter = models.CharField(_("exporting country"), max_length=2)
+    partner = models.CharField(_("country of destination"), max_length=2)
+    hs6 = models.CharField(max_length=6)
+    period = models.CharField(_("period"), max_length=7)  # "2024" or "2024-03"
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=4)
+    unit_reported = models.CharField(max_length=40, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=24, decimal_places=6)
+    value_usd = models.DecimalField(_("FOB value in US dollars"), max_digits=20, decimal_places=2)
+    estimated = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration", "reporter", "partner", "hs6", "period", "unit"],
+                name="valuation_mirror_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["administration", "hs6", "reporter", "unit"], name="valuation_mirror_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} -> {self.partner} {self.hs6} {self.period}"

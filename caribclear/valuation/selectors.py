@@ -16,7 +16,7 @@ from caribclear.risk.choices import Disposition
 from caribclear.risk.models import Firing
 
 from .choices import CaseStatus, Outcome
-from .models import Case, CaseDocument, Cell, DeclarationLine, ImportBatch, RatesFile
+from .models import Case, CaseDocument, Cell, DeclarationLine, ImportBatch, MirrorFile, RatesFile
 from .scoring import FLAG_SCORE
 
 
@@ -26,6 +26,11 @@ def batches(user: Any) -> QuerySet[ImportBatch]:
 
 def rates_files(user: Any) -> QuerySet[RatesFile]:
     return visible(user, RatesFile).order_by("-created_at", "-pk")
+
+
+def mirror_files(user: Any) -> QuerySet[MirrorFile]:
+    """The UN Comtrade extracts the user's administration loaded (with who loaded them)."""
+    return visible(user, MirrorFile).select_related("loaded_by").order_by("-created_at", "-pk")
 
 
 def flagged_lines(user: Any) -> QuerySet[DeclarationLine]:

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +30,19 @@ from caribclear.core.audit import audit_record
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.uploads import UploadLimits, UploadRefused, is_xlsx, iter_rows
 
-from . import readers, scoring, stats, units
+from . import comtrade, readers, scoring, stats, units
 from .choices import CASE_PIPELINE, CaseStatus, Method, Outcome, Source
-from .models import Case, CaseDocument, Cell, DeclarationLine, ExchangeRate, ImportBatch, RatesFile
+from .models import (
+    Case,
+    CaseDocument,
+    Cell,
+    DeclarationLine,
+    ExchangeRate,
+    ImportBatch,
+    MirrorFigure,
+    MirrorFile,
+    RatesFile,
+)
 from .pooling import pooling_rule, reference_currency
 
 CASE_STATUS = Pipeline("status", {str(k): {str(v) for v in vs} for k, vs in CASE_PIPELINE.items()})
@@ -626,6 +636,236 @@ def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | No
     return found
 
 
+# --- The mirror check: partner countries' reported exports (UN Comtrade) ------------------------------------
+MIRROR_LIMITS = UploadLimits(
+    max_bytes=50 * 1024 * 1024, max_rows=500_000, max_blank_rows=1_000, max_columns=80, max_cell_chars=1_000
+)
+
+
+@dataclass
+class MirrorReport:
+    layout: str = ""
+    rows_read: int = 0
+    figures: int = 0
+    stored: int = 0
+    replaced: int = 0
+    warnings: list[readers.Issue] = field(default_factory=list)
+    errors: list[readers.Issue] = field(default_factory=list)
+    file: MirrorFile | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "layout": self.layout,
+            "rows_read": self.rows_read,
+            "figures": self.figures,
+            "stored": self.stored,
+            "replaced": self.replaced,
+            "warnings": [w.to_json() for w in self.warnings],
+            "errors": [e.to_json() for e in self.errors],
+        }
+
+
+def mirror_read(data: bytes, name: str) -> comtrade.MirrorRead:
+    """Read a Comtrade extract (CSV as downloaded, or saved as XLSX) within the upload limits."""
+    try:
+        return comtrade.read_comtrade(iter_rows(data, name or "comtrade.csv", MIRROR_LIMITS))
+    except UploadRefused as refused:
+        read = comtrade.MirrorRead()
+        read.errors.append(readers.Issue("file", refused.message))
+        return read
+
+
+def mirror_load(
+    *, actor: Any, administration: Any, data: bytes, name: str, check: bool = False
+) -> MirrorReport:
+    """Load a UN Comtrade extract of partner countries' exports to the administration's country, all or
+    nothing. Figures of exports to other countries are not loaded (warned); a figure already loaded for the
+    same exporter, HS6, period and unit is replaced by the newer file's. ``check`` stores nothing."""
+    read = mirror_read(data, name)
+    report = MirrorReport(layout=read.layout, rows_read=read.read, figures=len(read.rows))
+    report.warnings, report.errors = list(read.warnings), list(read.errors)
+    if administration is None or report.errors:
+        return report
+    own = [row for row in read.rows if row.partner == administration.code]
+    others = sorted({row.partner for row in read.rows} - {administration.code})
+    if others:
+        report.warnings.append(
+            readers.Issue(
+                "file",
+                _(
+                    "%(count)s figures of exports to other countries (%(countries)s) are not loaded: the "
+                    "mirror check compares exports to %(country)s."
+                )
+                % {
+                    "count": len(read.rows) - len(own),
+                    "countries": ", ".join(others[:10]) + (", ..." if len(others) > 10 else ""),
+                    "country": _country(administration.code),
+                },
+            )
+        )
+    if not own:
+        report.errors.append(
+            readers.Issue(
+                "file",
+                _(
+                    "The extract holds no exports to %(country)s: in UN Comtrade choose the exporting "
+                    "countries as reporters, %(country)s as partner and the flow Export."
+                )
+                % {"country": _country(administration.code)},
+            )
+        )
+        return report
+    if check:
+        return report
+    with transaction.atomic():
+        keys = {row.key() for row in own}
+        existing = [
+            figure.pk
+            for figure in MirrorFigure.objects.filter(
+                administration=administration, hs6__in={row.hs6 for row in own}
+            ).only("pk", "reporter", "partner", "hs6", "period", "unit")
+            if (figure.reporter, figure.partner, figure.hs6, figure.period, figure.unit) in keys
+        ]
+        MirrorFigure.objects.filter(pk__in=existing).delete()
+        mirror_file = MirrorFile.objects.create(
+            administration=administration,
+            name=(name or "comtrade.csv")[:200],
+            layout=read.layout,
+            figures=len(own),
+            replaced=len(existing),
+            warnings=[w.to_json() for w in report.warnings][:200],
+            loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        MirrorFigure.objects.bulk_create(
+            [
+                MirrorFigure(
+                    administration=administration,
+                    file=mirror_file,
+                    reporter=row.reporter,
+                    partner=row.partner,
+                    hs6=row.hs6,
+                    period=row.period,
+                    year=row.year,
+                    month=row.month,
+                    unit=row.unit,
+                    unit_reported=row.unit_reported[:40],
+                    quantity=row.quantity.quantize(Decimal("0.000001")),
+                    value_usd=row.value.quantize(Decimal("0.01")),
+                    estimated=row.estimated,
+                )
+                for row in own
+            ],
+            batch_size=2000,
+        )
+        audit_record(
+            actor=actor,
+            action="valuation.mirror_load",
+            obj=mirror_file,
+            summary=f"{len(own)} export figures from UN Comtrade ({read.layout})",
+            data={
+                "file": (name or "")[:200],
+                "figures": len(own),
+                "replaced": len(existing),
+                "layout": read.layout,
+            },
+        )
+    report.stored, report.replaced, report.file = len(own), len(existing), mirror_file
+    return report
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """The exporting country's own figure for a line's HS6, origin and unit, as loaded."""
+
+    reporter: str
+    partner: str
+    hs6: str
+    period: str
+    unit: str
+    quantity: Decimal
+    value_usd: Decimal
+    estimated: bool
+    file_name: str
+    loaded_at: dt.datetime
+
+    @property
+    def unit_value(self) -> float:
+        return float(self.value_usd) / float(self.quantity)
+
+
+def mirror_find(*, administration_id: int, hs6: str, origin: str, unit: str) -> Mirror | None:
+    """The latest figure the origin country reported for its exports of ``hs6`` to the administration's
+    country, in ``unit`` (a year's figure before a month's of the same year). One indexed query."""
+    figure = (
+        MirrorFigure.objects.filter(administration_id=administration_id, hs6=hs6, reporter=origin, unit=unit)
+        .select_related("file")
+        .defer("file__warnings")
+        .order_by("-year", F("month").desc(nulls_first=True), "-pk")
+        .first()
+    )
+    if figure is None or figure.quantity <= 0:
+        return None
+    return Mirror(
+        reporter=figure.reporter,
+        partner=figure.partner,
+        hs6=figure.hs6,
+        period=figure.period,
+        unit=figure.unit,
+        quantity=figure.quantity,
+        value_usd=figure.value_usd,
+        estimated=figure.estimated,
+        file_name=figure.file.name,
+        loaded_at=figure.file.created_at,
+    )
+
+
+def _country(code: str) -> str:
+    from django_countries import countries
+
+    return str(countries.name(code)) or code
+
+
+def mirror_words(mirror: Mirror | None) -> str:
+    """The exporting country's figure in words, with what it is and is not (never a value to declare)."""
+    if mirror is None:
+        return ""
+    from django.utils.formats import date_format
+
+    words = _(
+        "UN Comtrade: %(exporter)s reported exports of HS %(hs6)s to %(partner)s in %(period)s of "
+        "%(value)s USD FOB for %(quantity)s %(unit)s, that is %(unit_value)s USD per %(unit)s (extract "
+        "%(file)s, loaded on %(date)s)."
+    ) % {
+        "exporter": _country(mirror.reporter),
+        "hs6": mirror.hs6,
+        "partner": _country(mirror.partner),
+        "period": mirror.period,
+        "value": _count(int(mirror.value_usd)),
+        "quantity": _count(int(mirror.quantity))
+        if mirror.quantity >= 1
+        else str(mirror.quantity.normalize()),
+        "unit": _unit_label(mirror.unit),
+        "unit_value": _money(mirror.unit_value),
+        "file": mirror.file_name,
+        "date": date_format(mirror.loaded_at, "DATE_FORMAT"),
+    }
+    if mirror.estimated:
+        words += " " + _("Comtrade marks the quantity as estimated.")
+    return (
+        words
+        + " "
+        + _(
+            "It is the exporting country's declaration for a whole period and every exporter, valued FOB "
+            "(without freight and insurance): evidence to weigh beside the region's figures, never a value "
+            "to declare or a minimum."
+        )
+    )
+
+
 # --- Checking a line ------------------------------------------------------------------------------------------
 @dataclass
 class Check:
@@ -637,6 +877,8 @@ class Check:
     result: scoring.Result
     explanation: str
     currency: str
+    mirror: Mirror | None = None
+    mirror_explanation: str = ""
 
     @property
     def score(self) -> float:
@@ -743,9 +985,10 @@ def explain(
     return " ".join(words)
 
 
-def line_check(*, administration_id: int, line: readers.RawLine) -> Check:
+def line_check(*, administration_id: int, line: readers.RawLine, mirror: bool = True) -> Check:
     """Score one line against the region's cells (raises ValueError when it cannot be normalised: an
-    unknown unit, no exchange rate)."""
+    unknown unit, no exchange rate), with the exporting country's reported figure beside them where the
+    administration loaded one (``mirror``; the risk fact, which reads only the score, skips it)."""
     normalised = normalise(line, RateFinder(administration_id))
     keys = scoring.cell_keys(
         hs=line.hs_code, origin=line.origin, exporter=line.exporter.upper(), unit=normalised.unit
@@ -753,6 +996,16 @@ def line_check(*, administration_id: int, line: readers.RawLine) -> Check:
     result = scoring.score_line(normalised.luv, find_cells(keys), pooling_rule())
     currency = reference_currency()
     unit_value = math.exp(normalised.luv)
+    found = (
+        mirror_find(
+            administration_id=administration_id,
+            hs6=line.hs_code[:6],
+            origin=line.origin,
+            unit=normalised.unit,
+        )
+        if mirror
+        else None
+    )
     return Check(
         line=line,
         unit=normalised.unit,
@@ -760,6 +1013,8 @@ def line_check(*, administration_id: int, line: readers.RawLine) -> Check:
         result=result,
         explanation=explain(line, normalised.unit, unit_value, result, currency),
         currency=currency,
+        mirror=found,
+        mirror_explanation=mirror_words(found),
     )
 
 
@@ -793,6 +1048,7 @@ def case_open(*, actor: Any, check: Check, reason: str, line: DeclarationLine | 
         importer=check.line.importer[:40],
         score=check.score,
         explanation=check.explanation,
+        mirror=check.mirror_explanation,
         reason=reason,
         opened_by=actor,
     )

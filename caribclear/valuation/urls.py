@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("load/", views.load, name="load"),
     path("template.csv", views.template_csv, name="template"),
+    path("comtrade/", views.mirror, name="mirror"),
     path("check/", views.check, name="check"),
     path("flags/", views.flags, name="flags"),
     path("lines/<int:pk>/", views.line, name="line"),

@@ -25,6 +25,7 @@ from .forms import (
     DeclarationsFileForm,
     EvidenceRequestForm,
     LineForm,
+    MirrorFileForm,
     RatesFileForm,
     ReasonForm,
 )
@@ -120,6 +121,43 @@ def load(request: HttpRequest) -> HttpResponse:
             "rates_files": selectors.rates_files(user)[:10],
         },
         status=status,
+    )
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def mirror(request: HttpRequest) -> HttpResponse:
+    """Load a UN Comtrade extract for the mirror check, and the administration's extracts so far."""
+    user: User = request.user  # type: ignore[assignment]
+    form = MirrorFileForm(request.POST or None, request.FILES or None)
+    report: services.MirrorReport | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = read_upload(upload, services.MIRROR_LIMITS)
+        except UploadRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            check_only = form.cleaned_data["check_only"]
+            report = services.mirror_load(
+                actor=user, administration=user.administration, data=data, name=upload.name, check=check_only
+            )
+            if report.ok and not check_only:
+                messages.success(
+                    request,
+                    _("%(stored)s export figures were loaded (%(replaced)s replaced figures loaded before).")
+                    % {"stored": report.stored, "replaced": report.replaced},
+                )
+                return redirect("valuation:mirror")
+            if not report.ok:
+                form.add_error(
+                    "file", _("The file was refused: nothing was loaded. The reasons are listed below.")
+                )
+    return render(
+        request,
+        "valuation/mirror.html",
+        {"form": form, "report": report, "files": selectors.mirror_files(user)[:50]},
+        status=422 if form.errors else 200,
     )
 
 

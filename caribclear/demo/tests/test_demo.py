@@ -55,6 +55,12 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
     leaks = [(action, summary) for action, summary in summaries if any(n in summary for n in named)]
     assert not leaks
 
+    # The valuation demo's UN Comtrade extract: the exporting country's figure beside each case's line.
+    from caribclear.valuation.models import Case, MirrorFigure
+
+    assert MirrorFigure.objects.filter(partner="AG").exists()
+    assert Case.objects.count() == 3 and all("reported exports of HS" in c.mirror for c in Case.objects.all())
+
     counts = (User.objects.count(), Notification.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), Notification.objects.count()) == counts
