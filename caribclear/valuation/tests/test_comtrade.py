@@ -436,3 +436,26 @@ def test_the_api_loads_an_extract(barbados, officer_bb):
         and loaded.json()["layout"] == "comtrade-plus"
     )
     assert MirrorFile.objects.get().loaded_by == officer_bb
+
+
+@pytest.mark.django_db
+def test_the_mirror_shown_is_the_latest_year_before_a_month_of_that_year_and_its_file_is_named(barbados):
+    from caribclear.valuation.models import MirrorFigure, MirrorFile
+
+    def figure(file: MirrorFile, period: str, year: int, month: int | None, value: str) -> None:
+        MirrorFigure.objects.create(
+            administration=barbados, file=file, reporter="CN", partner="BB", hs6="851713", period=period,
+            year=year, month=month, unit="u", quantity=Decimal("100"), value_usd=Decimal(value),
+        )  # fmt: skip
+
+    old = MirrorFile.objects.create(administration=barbados, name="2024.csv", layout="plus")
+    new = MirrorFile.objects.create(administration=barbados, name="2025.csv", layout="plus")
+    figure(old, "2024", 2024, None, "1000")
+    figure(new, "2025-03", 2025, 3, "3000")
+    figure(new, "2025", 2025, None, "2500")
+    figure(new, "2025-11", 2025, 11, "4000")
+    found = services.mirror_find(administration_id=barbados.pk, hs6="851713", origin="CN", unit="u")
+    assert found is not None
+    assert (found.period, found.value_usd, found.file_name) == ("2025", Decimal("2500"), "2025.csv")
+    assert found.loaded_at == new.created_at
+    assert services.mirror_find(administration_id=barbados.pk, hs6="851713", origin="VN", unit="u") is None
