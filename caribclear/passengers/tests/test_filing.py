@@ -404,6 +404,7 @@ def test_masking_is_set_based_and_gives_each_traveller_their_own_seal_and_hashes
     assert len(writes) == 2 + 1 + 1 + 1  # travellers (4 rows, 2 a statement), documents, hits, lists
     for traveller in Traveller.objects.all():
         surname, given_names, born, number = before[traveller.pk]
+        assert born is not None
         assert traveller.surname == "" and traveller.date_of_birth is None and traveller.masked_at is not None
         sealed = protection.unseal(traveller.sealed)
         assert (sealed["surname"], sealed["given_names"], sealed["date_of_birth"]) == (
