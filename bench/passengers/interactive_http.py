@@ -34,6 +34,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -200,7 +201,10 @@ def main() -> None:
             ).encode()
 
         def post(data: bytes) -> tuple[float, dict]:
-            request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+            # Every API POST carries an Idempotency-Key (the platform answers 400 without one).
+            request = urllib.request.Request(
+                url, data=data, headers={**headers, "Idempotency-Key": str(uuid.uuid4())}, method="POST"
+            )
             t = time.perf_counter()
             with urllib.request.urlopen(request, timeout=60) as response:
                 answer = json.loads(response.read())
@@ -229,6 +233,10 @@ def main() -> None:
             for _i in range(args.checks):
                 try:
                     elapsed, answer = post(body(local, f"HB{worker:03d}"))
+                except urllib.error.HTTPError as exc:
+                    with lock:
+                        errors.append(f"{exc}: {exc.read()[:300]!r}")
+                    continue
                 except (urllib.error.URLError, OSError) as exc:
                     with lock:
                         errors.append(str(exc))
@@ -251,6 +259,8 @@ def main() -> None:
         client_cpu = time.process_time() - client_cpu0
         load1 = os.getloadavg()
         n = max(len(latencies), 1)
+        if not latencies:
+            raise SystemExit(f"no answer: {len(errors)} errors, the first: {errors[0] if errors else '-'}")
         print(
             f"interactive over HTTP: {len(latencies)} answers from {args.concurrency} concurrent check-in systems "
             f"(flights of {args.on_board}+ already checked in) to {args.workers} gunicorn workers x {args.threads} "

@@ -13,6 +13,7 @@ so a copy of the database alone neither reverses the hashes nor opens the seals.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -29,55 +30,93 @@ def _secret() -> bytes:
     return str(configured).encode()
 
 
-def _derived(context: str) -> bytes:
-    return hmac.new(_secret(), f"caribclear.passengers.{context}".encode(), hashlib.sha256).digest()
+def _derive(secret: bytes, context: str) -> bytes:
+    return hmac.new(secret, f"caribclear.passengers.{context}".encode(), hashlib.sha256).digest()
+
+
+#: ASCII characters other than letters and digits, each read as a space.
+_SEPARATORS = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 
 def normalise(text: str) -> str:
     """Upper-case ASCII letters and digits, words sorted: "García-Márquez, Ana" == "ANA GARCIA MARQUEZ"."""
     folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().upper()
-    words = "".join(c if c.isalnum() else " " for c in folded).split()
-    return " ".join(sorted(words))
+    return " ".join(sorted(folded.translate(_SEPARATORS).split()))
+
+
+class Keys:
+    """The keys of one secret, derived once: masking a month of lists hashes and seals millions of values,
+    so a batch takes ``keys()`` once instead of reading the settings and deriving the keys per value."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._hash = _derive(secret, "hash")
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, "seal")))
+
+    def keyed_hash(self, *parts: str) -> str:
+        return hmac.digest(self._hash, "\x1f".join(parts).encode(), "sha256").hex()
+
+    def name_hash(self, surname: str, given_names: str) -> str:
+        if not (surname or given_names):
+            return ""
+        return self.keyed_hash("name", normalise(f"{surname} {given_names}"))
+
+    def birth_hash(self, born: date | None) -> str:
+        return self.keyed_hash("born", born.isoformat()) if born else ""
+
+    def document_hash(self, number: str) -> str:
+        compact = "".join(filter(str.isalnum, (number or "").upper()))
+        return self.keyed_hash("document", compact) if compact else ""
+
+    def seal(self, data: dict[str, Any]) -> bytes:
+        return self._fernet.encrypt(json.dumps(data, sort_keys=True, default=str).encode())
+
+    def unseal(self, token: bytes) -> dict[str, Any]:
+        try:
+            value: dict[str, Any] = json.loads(self._fernet.decrypt(bytes(token)))
+        except (InvalidToken, ValueError):
+            return {}
+        return value
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_for(secret: bytes) -> Keys:
+    return Keys(secret)
+
+
+def keys() -> Keys:
+    """The keys of the configured secret (cached by the secret itself, so a changed setting takes effect)."""
+    return _keys_for(_secret())
 
 
 def keyed_hash(*parts: str) -> str:
-    message = "\x1f".join(parts).encode()
-    return hmac.new(_derived("hash"), message, hashlib.sha256).hexdigest()
+    return keys().keyed_hash(*parts)
 
 
 def name_hash(surname: str, given_names: str) -> str:
-    return keyed_hash("name", normalise(f"{surname} {given_names}")) if (surname or given_names) else ""
+    return keys().name_hash(surname, given_names)
 
 
 def birth_hash(born: date | None) -> str:
-    return keyed_hash("born", born.isoformat()) if born else ""
+    return keys().birth_hash(born)
 
 
 def document_hash(number: str) -> str:
-    compact = "".join(c for c in (number or "").upper() if c.isalnum())
-    return keyed_hash("document", compact) if compact else ""
+    return keys().document_hash(number)
 
 
 def identity_of(*, surname: str, given_names: str, born: date | None, document: str, role: str) -> str:
     """One person on one list: by name and date of birth, else by document, else by name alone."""
+    k = keys()
     if (surname or given_names) and born:
-        return keyed_hash("identity", role, normalise(f"{surname} {given_names}"), born.isoformat())
+        return k.keyed_hash("identity", role, normalise(f"{surname} {given_names}"), born.isoformat())
     if document:
-        return keyed_hash("identity-doc", role, document_hash(document))
-    return keyed_hash("identity-name", role, normalise(f"{surname} {given_names}"))
-
-
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derived("seal")))
+        return k.keyed_hash("identity-doc", role, k.document_hash(document))
+    return k.keyed_hash("identity-name", role, normalise(f"{surname} {given_names}"))
 
 
 def seal(data: dict[str, Any]) -> bytes:
-    return _fernet().encrypt(json.dumps(data, sort_keys=True, default=str).encode())
+    return keys().seal(data)
 
 
 def unseal(token: bytes) -> dict[str, Any]:
-    try:
-        value: dict[str, Any] = json.loads(_fernet().decrypt(bytes(token)))
-    except (InvalidToken, ValueError):
-        return {}
-    return value
+    return keys().unseal(token)

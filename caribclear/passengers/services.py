@@ -20,7 +20,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -1072,82 +1072,144 @@ def linked_traveller_ids(travel_list_ids: Iterable[int]) -> set[int]:
     return linked
 
 
-MASK_BATCH = 2000
+#: Travellers masked or deleted in one transaction: whole lists are gathered up to this many travellers
+#: (a ship's list of more is one batch of its own), so a long run stops and resumes between batches and
+#: a list is never left half done.
+RETENTION_BATCH = 5000
+#: Rows per UPDATE statement when masking (each row carries its own seal and hashes: 5 parameters a row,
+#: well within SQLite's 32,766).
+MASK_ROWS_PER_STATEMENT = 2000
+
+_SEALED_FIELDS = (
+    "surname",
+    "given_names",
+    "date_of_birth",
+    "place_of_birth",
+    "address",
+    "reservation_locator",
+    "seat",
+)
 
 
-def _sealed_copy(traveller: Traveller, documents: list[TravellerDocument]) -> dict[str, Any]:
+def _sealed_values(person: Sequence[Any], documents: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
+    """What a masked traveller's seal holds: the masked fields, and each document as it was."""
+    surname, given_names, born, place_of_birth, address, reservation_locator, seat = person
     return {
-        "surname": traveller.surname,
-        "given_names": traveller.given_names,
-        "date_of_birth": traveller.date_of_birth.isoformat() if traveller.date_of_birth else None,
-        "place_of_birth": traveller.place_of_birth,
-        "address": traveller.address,
-        "reservation_locator": traveller.reservation_locator,
-        "seat": traveller.seat,
+        "surname": surname,
+        "given_names": given_names,
+        "date_of_birth": born.isoformat() if born else None,
+        "place_of_birth": place_of_birth,
+        "address": address,
+        "reservation_locator": reservation_locator,
+        "seat": seat,
         "documents": [
             {
-                "type": d.type,
-                "number": d.number,
-                "issuing_state": d.issuing_state,
-                "expiry": d.expiry.isoformat() if d.expiry else None,
+                "type": kind,
+                "number": number,
+                "issuing_state": issuing_state,
+                "expiry": expiry.isoformat() if expiry else None,
             }
-            for d in documents
+            for kind, number, issuing_state, expiry in documents
         ],
     }
 
 
-def _mask_list(travel_list: TravelList, now: dt.datetime) -> int:
-    travellers = list(
-        Traveller.objects.filter(travel_list=travel_list, masked_at__isnull=True).prefetch_related(
-            "documents"
-        )
+def _batches(sizes: Sequence[tuple[int, int, int | None]]) -> Iterable[list[tuple[int, int, int | None]]]:
+    """(list id, travellers, declaration id) gathered into batches of whole lists of about
+    ``RETENTION_BATCH`` travellers."""
+    batch: list[tuple[int, int, int | None]] = []
+    total = 0
+    for item in sizes:
+        if batch and total + item[1] > RETENTION_BATCH:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += item[1]
+    if batch:
+        yield batch
+
+
+def _due_with_sizes(due: Any, travellers: Q) -> list[tuple[int, int, int | None]]:
+    """The due lists (id, travellers matching ``travellers``, declaration id), in id order: one query."""
+    counts = dict(
+        Traveller.objects.filter(travellers, travel_list__in=due.values("pk"))
+        .order_by()
+        .values_list("travel_list_id")
+        .annotate(n=Count("pk"))
+        .values_list("travel_list_id", "n")
     )
-    rows = []
-    for t in travellers:
-        documents = list(t.documents.all())
-        first_number = next((d.number for d in documents if d.number), "")
+    return [
+        (pk, counts.get(pk, 0), declaration_id)
+        for pk, declaration_id in due.order_by("pk").values_list("pk", "declaration_id")
+    ]
+
+
+def _mask_lists(batch: Sequence[tuple[int, int, int | None]], now: dt.datetime) -> int:
+    """Mask the travellers of these lists: each one's seal and keyed hashes computed here, written with the
+    cleared fields in one UPDATE per ``MASK_ROWS_PER_STATEMENT`` travellers; then the lists' document
+    numbers, their hits' names and explanations, and the lists themselves, one statement each."""
+    list_ids = [pk for pk, _n, _d in batch]
+    documents: dict[int, list[tuple[Any, ...]]] = {}
+    for traveller_id, *document in (
+        TravellerDocument.objects.filter(
+            traveller__travel_list_id__in=list_ids, traveller__masked_at__isnull=True
+        )
+        .order_by("traveller_id", "pk")
+        .values_list("traveller_id", "type", "number", "issuing_state", "expiry")
+    ):
+        documents.setdefault(traveller_id, []).append(tuple(document))
+    rows: list[Any] = []
+    keys = protection.keys()
+    for pk, *person in (
+        Traveller.objects.filter(travel_list_id__in=list_ids, masked_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", *_SEALED_FIELDS)
+    ):
+        own = documents.get(pk, [])
+        surname, given_names, born = person[0], person[1], person[2]
+        first_number = next((d[1] for d in own if d[1]), "")
         rows.append(
             (
-                protection.seal(_sealed_copy(t, documents)),
-                protection.name_hash(t.surname, t.given_names),
-                protection.birth_hash(t.date_of_birth),
-                protection.document_hash(first_number),
-                t.pk,
+                pk,
+                keys.seal(_sealed_values(person, own)),
+                keys.name_hash(surname, given_names),
+                keys.birth_hash(born),
+                keys.document_hash(first_number),
             )
         )
-    # One statement per traveller with its own hashes and seal, sent as one batch (executemany):
-    # Django's bulk_update builds a CASE per field and row, which is far slower for a ship's list.
     table = connection.ops.quote_name(Traveller._meta.db_table)
+    masked_at = connection.ops.adapt_datetimefield_value(now)
+    on_lists = ", ".join(["%s"] * len(list_ids))
+    # UPDATE ... FROM (PostgreSQL, SQLite 3.33+) joins each row to its own values: one statement for
+    # thousands of travellers instead of one per traveller. The condition on the lists (true of every row
+    # here) gives PostgreSQL an index to join through: without it the planner scans the whole table for
+    # each statement, which at a month's lists is quadratic.
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), MASK_BATCH):
-            cursor.executemany(
-                f"UPDATE {table} SET sealed = %s, name_hash = %s, birth_hash = %s, document_hash = %s "  # noqa: S608
-                "WHERE id = %s",
-                rows[start : start + MASK_BATCH],
+        for start in range(0, len(rows), MASK_ROWS_PER_STATEMENT):
+            chunk = rows[start : start + MASK_ROWS_PER_STATEMENT]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v (id, sealed, name_hash, birth_hash, document_hash) AS (VALUES {values}) "  # noqa: S608
+                f"UPDATE {table} SET sealed = v.sealed, name_hash = v.name_hash, birth_hash = v.birth_hash, "
+                "document_hash = v.document_hash, surname = '', given_names = '', place_of_birth = '', "
+                "address = '', reservation_locator = '', seat = '', date_of_birth = NULL, masked_at = %s "
+                f"FROM v WHERE {table}.id = v.id AND {table}.travel_list_id IN ({on_lists})",
+                [value for row in chunk for value in row] + [masked_at, *list_ids],
             )
-    Traveller.objects.filter(travel_list=travel_list, masked_at__isnull=True).update(
-        surname="",
-        given_names="",
-        place_of_birth="",
-        address="",
-        reservation_locator="",
-        seat="",
-        date_of_birth=None,
-        masked_at=now,
-    )
     # Documents keep type, issuing state and expiry (facts); the number is masked (its hash is kept).
-    TravellerDocument.objects.filter(traveller__travel_list=travel_list).update(number="")
-    if travel_list.declaration_id is not None:
+    TravellerDocument.objects.filter(traveller__travel_list_id__in=list_ids).exclude(number="").update(
+        number=""
+    )
+    declaration_ids = [d for _pk, _n, d in batch if d is not None]
+    if declaration_ids:
         # What screening recorded about the people carries their names: mask it with them.
-        Hit.objects.filter(
-            declaration_id=travel_list.declaration_id, subject_key__startswith="traveller:"
-        ).update(
+        Hit.objects.filter(declaration_id__in=declaration_ids, subject_key__startswith="traveller:").update(
             subject_label=str(_("Masked traveller")),
             explanation=_("The explanation was masked with the list's personal data."),
             evidence=[],
         )
-    TravelList.objects.filter(pk=travel_list.pk).update(masked_at=now)
-    return len(travellers)
+    TravelList.objects.filter(pk__in=list_ids).update(masked_at=now)
+    return len(rows)
 
 
 def _policies() -> dict[int, RetentionPolicy]:
@@ -1158,82 +1220,121 @@ def _policies() -> dict[int, RetentionPolicy]:
     }
 
 
+def _older_than(cutoff: dt.datetime) -> Q:
+    return Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff)
+
+
 def passenger_lists_mask(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Mask the personal fields of every list older than its administration's masking age (one transaction
-    per list, so a long run can stop and resume). Logged on the audit trail. With ``dry_run``, only count
-    what would be masked."""
+    """Mask the personal fields of every list older than its administration's masking age, set-based: a
+    transaction per batch of whole lists (``RETENTION_BATCH`` travellers), so a long run can stop and
+    resume. Logged on the audit trail (one event per administration, counts only). With ``dry_run``, only
+    count what would be masked."""
     now = now or timezone.now()
     lists = travellers = 0
     for admin_id, policy in _policies().items():
         cutoff = _months_before(now, policy.mask_after_months)
         due = TravelList.objects.filter(administration_id=admin_id, masked_at__isnull=True).filter(
-            Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff)
+            _older_than(cutoff)
         )
         if dry_run:
             lists += due.count()
             travellers += Traveller.objects.filter(travel_list__in=due, masked_at__isnull=True).count()
             continue
-        for travel_list in due.order_by("pk").iterator():
+        masked_lists = masked_travellers = 0
+        for batch in _batches(_due_with_sizes(due, Q(masked_at__isnull=True))):
             with transaction.atomic():
-                travellers += _mask_list(travel_list, now)
-                lists += 1
-        if lists:
+                masked_travellers += _mask_lists(batch, now)
+                masked_lists += len(batch)
+        if masked_lists:
             audit_record(
                 actor=None,
                 action="passengers.retention_mask",
                 summary=f"administration {admin_id}: lists older than {policy.mask_after_months} months masked",
-                data={"administration": admin_id, "cutoff": cutoff.isoformat(), "lists": lists},
+                data={
+                    "administration": admin_id,
+                    "cutoff": cutoff.isoformat(),
+                    "lists": masked_lists,
+                    "travellers": masked_travellers,
+                },
             )
+        lists += masked_lists
+        travellers += masked_travellers
     return {"lists": lists, "travellers": travellers}
+
+
+def _delete_rows(queryset: Any) -> int:
+    """Delete the rows of ``queryset`` in one statement (``DELETE ... WHERE id IN (SELECT ...)``), for a
+    model whose children were deleted first: Django's own ``delete()`` would load every row to cascade."""
+    model = queryset.model
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to delete
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+            f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({sql})",
+            params,
+        )
+        return int(cursor.rowcount)
+
+
+def _purge_lists(batch: Sequence[tuple[int, int, int | None]]) -> tuple[int, int, int]:
+    """Delete these lists but the travellers linked to a case (and their lists); what was deleted: lists,
+    travellers, and lists kept for a case."""
+    ids = [pk for pk, _n, _d in batch]
+    linked = linked_traveller_ids(ids)
+    keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
+    drop = [pk for pk in ids if pk not in keep]
+    doomed = Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked)
+    # The travellers' own rows first (one statement each), then the travellers in one statement.
+    TravellerDocument.objects.filter(traveller__in=doomed).delete()
+    ArrivalCheck.objects.filter(traveller__in=doomed).delete()
+    UnmaskRequest.objects.filter(traveller__in=doomed).delete()
+    deleted = _delete_rows(doomed)
+    TravelListVersion.objects.filter(travel_list_id__in=drop).delete()
+    _delete_rows(TravelList.objects.filter(pk__in=drop))
+    # The declarations with their screening runs, hits and assessments (Django's cascade: those apps own
+    # them and may add more).
+    dropped = set(drop)
+    declaration_ids = [d for pk, _n, d in batch if pk in dropped and d is not None]
+    Declaration.objects.filter(pk__in=declaration_ids).delete()
+    return len(drop), deleted, len(keep)
 
 
 def passenger_lists_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Delete lists older than the administration's deletion age, with their declarations (and so their
-    screening runs, hits and assessments). A list with a traveller linked to a case is kept with only
-    those travellers. Logged on the audit trail. With ``dry_run``, only count what would be deleted."""
+    screening runs, hits and assessments), set-based: a transaction per batch of whole lists. A list with a
+    traveller linked to a case is kept with only those travellers. Logged on the audit trail. With
+    ``dry_run``, only count what would be deleted."""
     now = now or timezone.now()
     deleted_lists = deleted_travellers = kept_lists = 0
     for admin_id, policy in _policies().items():
         cutoff = _months_before(now, policy.delete_after_years * 12)
-        due = list(
-            TravelList.objects.filter(administration_id=admin_id)
-            .filter(Q(arrival_at__lt=cutoff) | Q(arrival_at__isnull=True, filed_at__lt=cutoff))
-            .values_list("pk", "declaration_id")
-        )
-        for start in range(0, len(due), 200):
-            chunk = due[start : start + 200]
-            ids = [pk for pk, _d in chunk]
+        due = TravelList.objects.filter(administration_id=admin_id).filter(_older_than(cutoff))
+        sizes = _due_with_sizes(due, Q())
+        for batch in _batches(sizes):
             if dry_run:
+                ids = [pk for pk, _n, _d in batch]
                 linked = linked_traveller_ids(ids)
                 keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
                 deleted_travellers += (
                     Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).count()
                 )
-                deleted_lists += len([pk for pk in ids if pk not in keep])
+                deleted_lists += len(ids) - len(keep)
                 kept_lists += len(keep)
                 continue
             with transaction.atomic():
-                linked = linked_traveller_ids(ids)
-                keep = set(Traveller.objects.filter(pk__in=linked).values_list("travel_list_id", flat=True))
-                drop = [pk for pk in ids if pk not in keep]
-                deleted_travellers += (
-                    Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).count()
-                )
-                TravellerDocument.objects.filter(traveller__travel_list_id__in=ids).exclude(
-                    traveller_id__in=linked
-                ).delete()
-                Traveller.objects.filter(travel_list_id__in=ids).exclude(pk__in=linked).delete()
-                declaration_ids = [d for pk, d in chunk if pk in drop and d is not None]
-                TravelList.objects.filter(pk__in=drop).delete()
-                Declaration.objects.filter(pk__in=declaration_ids).delete()
-                deleted_lists += len(drop)
-                kept_lists += len(keep)
-        if due and not dry_run:
+                lists, travellers, kept = _purge_lists(batch)
+            deleted_lists += lists
+            deleted_travellers += travellers
+            kept_lists += kept
+        if sizes and not dry_run:
             audit_record(
                 actor=None,
                 action="passengers.retention_delete",
                 summary=f"administration {admin_id}: lists older than {policy.delete_after_years} years",
-                data={"administration": admin_id, "cutoff": cutoff.isoformat(), "lists": len(due)},
+                data={"administration": admin_id, "cutoff": cutoff.isoformat(), "lists": len(sizes)},
             )
     return {"lists": deleted_lists, "travellers": deleted_travellers, "kept_for_cases": kept_lists}
 

@@ -379,6 +379,100 @@ def test_deletion_after_five_years_spares_travellers_linked_to_a_case(
     assert AuditEvent.objects.filter(action="passengers.retention_delete").exists()
 
 
+def test_masking_is_set_based_and_gives_each_traveller_their_own_seal_and_hashes(
+    ports: None, carrier: Carrier, lookout_on_ivan: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two lists in one batch, their travellers written two rows per statement: every row still gets
+    # its own seal and hashes, every list's documents and hits are masked, and in a few statements.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "MASK_ROWS_PER_STATEMENT", 2)
+    file(carrier, paxlst([ANA, IVAN, JOHN]))
+    file(carrier, paxlst([IVAN], flight="BW486"))
+    for travel_list in TravelList.objects.all():
+        _age(travel_list, 200)
+    before = {
+        t.pk: (t.surname, t.given_names, t.date_of_birth, t.documents.get().number)
+        for t in Traveller.objects.all()
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert services.passenger_lists_mask() == {"lists": 2, "travellers": 4}
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "WITH"))
+    ]
+    assert len(writes) == 2 + 1 + 1 + 1  # travellers (4 rows, 2 a statement), documents, hits, lists
+    for traveller in Traveller.objects.all():
+        surname, given_names, born, number = before[traveller.pk]
+        assert born is not None
+        assert traveller.surname == "" and traveller.date_of_birth is None and traveller.masked_at is not None
+        sealed = protection.unseal(traveller.sealed)
+        assert (sealed["surname"], sealed["given_names"], sealed["date_of_birth"]) == (
+            surname,
+            given_names,
+            born.isoformat(),
+        )
+        assert sealed["documents"][0]["number"] == number and traveller.documents.get().number == ""
+        assert traveller.name_hash == protection.name_hash(surname, given_names)
+        assert traveller.birth_hash == protection.birth_hash(born)
+        assert traveller.document_hash == protection.document_hash(number)
+    assert Hit.objects.count() == 2
+    assert all("PETROV" not in h.subject_label.upper() and h.evidence == [] for h in Hit.objects.all())
+    assert not TravelList.objects.filter(masked_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="passengers.retention_mask")
+    assert event.data["lists"] == 2 and event.data["travellers"] == 4
+
+
+def test_deletion_removes_everything_of_the_deleted_travellers_and_keeps_lists_with_a_case(
+    ports: None, carrier: Carrier, bb_officer: User, bb_supervisor: User, lookout_on_ivan: None
+) -> None:
+    from caribclear.risk.models import Assessment
+    from caribclear.screening.models import ScreeningRun
+
+    from ..models import ArrivalCheck, TravellerDocument, TravelListVersion
+
+    file(carrier, paxlst([ANA, IVAN]))  # Ivan's hit is confirmed: this list is kept with him alone
+    file(carrier, paxlst([JOHN], flight="BW486"))  # John has a case reference: kept too
+    first, second = TravelList.objects.order_by("pk")
+    ana, ivan = Traveller.objects.get(surname="GARCIA MARQUEZ"), Traveller.objects.get(surname="PETROV")
+    hit_dispose(
+        actor=bb_officer, hit=Hit.objects.get(), disposition=Disposition.TRUE_MATCH, note="Confirmed by ID"
+    )
+    services.arrival_check_record(actor=bb_officer, traveller=ana, outcome=Outcome.NOTHING)
+    john = Traveller.objects.get(surname="SMITH")
+    services.arrival_check_record(
+        actor=bb_officer, traveller=john, outcome=Outcome.NOTHING, case_reference="SZ-2031-7"
+    )
+    for t in (first, second):
+        _age(t, 365 * 5 + 10)
+    services.passenger_lists_mask()
+    request = services.unmask_request_create(
+        actor=bb_officer, traveller=Traveller.objects.get(pk=ana.pk), reason="Lookout received names her"
+    )
+    services.unmask_request_decide(actor=bb_supervisor, request=request, approve=True)
+    dry = services.passenger_lists_purge(dry_run=True)
+    assert dry == {"lists": 0, "travellers": 1, "kept_for_cases": 2}
+    assert services.passenger_lists_purge() == dry  # every list kept: none to delete in the batch
+    assert set(Traveller.objects.values_list("pk", flat=True)) == {ivan.pk, john.pk}
+    assert not TravellerDocument.objects.filter(traveller_id=ana.pk).exists()
+    assert not ArrivalCheck.objects.filter(traveller_id=ana.pk).exists()
+    assert not UnmaskRequest.objects.exists()
+    assert ArrivalCheck.objects.filter(traveller_id=john.pk).exists()
+    assert TravelListVersion.objects.filter(travel_list=first).exists()
+    # A list with no case left is deleted with its versions, declaration, runs, hits and assessment.
+    Traveller.objects.filter(pk=john.pk).update(case_reference="")
+    declaration_id = second.declaration_id
+    assert declaration_id is not None
+    assert services.passenger_lists_purge() == {"lists": 1, "travellers": 1, "kept_for_cases": 1}
+    assert not TravelList.objects.filter(pk=second.pk).exists()
+    assert not TravelListVersion.objects.filter(travel_list_id=second.pk).exists()
+    assert not Declaration.objects.filter(pk=declaration_id).exists()
+    assert not ScreeningRun.objects.filter(declaration_id=declaration_id).exists()
+    assert not Assessment.objects.filter(declaration_id=declaration_id).exists()
+    assert list(Traveller.objects.values_list("pk", flat=True)) == [ivan.pk]
+    assert Hit.objects.get().disposition == Disposition.TRUE_MATCH
+
+
 def test_the_platforms_retention_command_masks_and_deletes_passenger_data(
     ports: None, carrier: Carrier, bb_supervisor: User
 ) -> None:
