@@ -72,10 +72,11 @@ def _m2m_ids(model: type[Model], field_name: str, column: str, value: int) -> Qu
 
 
 def _m2m_exists(model: type[Model], field_name: str, column: str, value: int) -> Exists:
-    """Whether the record's M2M `field_name` holds `value`, correlated on the record: PostgreSQL may probe
-    the through table's (record, value) index for each record it reads, or hash the subquery once when it
-    reads most of the table. A partner's TAXII pages read a few hundred records in the order of change
-    (an index), so a probe each beats hashing every record released to the partner on every request."""
+    """Whether the record's M2M `field_name` holds `value`, correlated on the record. PostgreSQL then plans
+    both ways and picks by the rows it expects to test: a probe of the through table's (record, value)
+    index each for a few (a partner's `added_after` pull over TAXII), one hash of the subquery for many.
+    The uncorrelated `pk IN (...)` form is always hashed: every record released to the partner, read on
+    every request however few records it asks for."""
     through = model._meta.get_field(field_name).remote_field.through  # type: ignore[union-attr]
     source = f"{model._meta.model_name}_id"
     return Exists(through.objects.filter(**{source: OuterRef("pk"), column: value}))
