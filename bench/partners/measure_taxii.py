@@ -135,6 +135,8 @@ def partner_analyst(release: int) -> User:
             """,
             [agency.pk],
         )
+    with connection.cursor() as cursor:  # the planner's statistics as autovacuum would leave them
+        cursor.execute("ANALYZE intel_seizure_released_to, intel_seizure_personal_released_to")
     return user
 
 
