@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -395,24 +396,26 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
     full = False
     # The window's records are read from the cache a chunk at a time, so a page whose records have many
     # objects each does not read (or, the first time, build) the objects of records it will not serve.
-    for start in range(0, len(window), CHUNK):
-        for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
-            fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
-            used = markings | set(entry.markings)
-            if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
-                more = full = True
+    # What the page writes (objects built and stored, the access log) is one transaction: one commit.
+    with transaction.atomic():
+        for start in range(0, len(window), CHUNK):
+            for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
+                fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
+                used = markings | set(entry.markings)
+                if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
+                    more = full = True
+                    break
+                markings = used
+                seen.update(i for i, _o in fresh)
+                parts += [o for _i, o in fresh]
+                served.append(entry)
+            if full:
                 break
-            markings = used
-            seen.update(i for i, _o in fresh)
-            parts += [o for _i, o in fresh]
-            served.append(entry)
-        if full:
-            break
-    log_read_entries(
-        user,
-        [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
-        via=ReadVia.API,
-    )
+        log_read_entries(
+            user,
+            [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
+            via=ReadVia.API,
+        )
     if not served:
         return _json({"more": False})
     body = ",".join([*stix_cache.definitions_json(markings), *parts])

@@ -43,22 +43,22 @@ def shelf(make_user, antigua, barbados) -> dict[str, Any]:
         Seizure.objects.filter(pk=record.pk).update(updated_at=start + dt.timedelta(seconds=i))
     client = Client()
     token = api_token_create(user=reader, name="TAXII", second_factor=True)[1]
-    auth = {"HTTP_ACCEPT": TAXII, "HTTP_AUTHORIZATION": f"Bearer {token}"}
-    found = client.get("/taxii2/api/collections/", **auth).json()["collections"]
+    headers = {"Accept": TAXII, "Authorization": f"Bearer {token}"}
+    found = client.get("/taxii2/api/collections/", headers=headers).json()["collections"]
     (region,) = [c for c in found if c["title"].startswith("Seizures shared with")]
     return {
         "analyst": analyst,
         "barbados": barbados,
         "records": records,
         "client": client,
-        "auth": auth,
+        "headers": headers,
         "url": f"/taxii2/api/collections/{region['id']}/",
         "start": start,
     }
 
 
 def page(shelf: dict[str, Any], endpoint: str = "objects", **params: Any) -> Any:
-    response = shelf["client"].get(f"{shelf['url']}{endpoint}/", params, **shelf["auth"])
+    response = shelf["client"].get(f"{shelf['url']}{endpoint}/", params, headers=shelf["headers"])
     assert response.status_code == 200, response.content
     return response
 
@@ -179,6 +179,6 @@ def test_a_later_page_is_the_same_query_as_the_first(shelf):
 )
 def test_a_next_token_the_server_did_not_give_is_refused(shelf, token):
     # An old offset, not a date, a negative id, a date without its zone.
-    response = shelf["client"].get(f"{shelf['url']}objects/", {"next": token}, **shelf["auth"])
+    response = shelf["client"].get(f"{shelf['url']}objects/", {"next": token}, headers=shelf["headers"])
     assert response.status_code == 400
     assert response.json()["title"] == "Bad paging"
