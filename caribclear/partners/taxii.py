@@ -516,17 +516,17 @@ def _object_or_error(request: HttpRequest, user: User, collection_id: str, objec
 
 
 def _version(obj: dict[str, Any]) -> str:
-    value = parse_datetime(obj.get("modified") or obj["created"])
-    assert value is not None
-    return _stamp(value)
+    """The object's version as the object itself writes it (its `modified`, else `created`): stix2 drops
+    trailing zeros of the fraction, so a client matching versions to objects compares equal strings."""
+    return str(obj.get("modified") or obj["created"])
 
 
 def _same_version(wanted: str, version: str) -> bool:
     try:
-        moment = parse_datetime(wanted)
+        moment, have = parse_datetime(wanted), parse_datetime(version)
     except ValueError:
         return False
-    return moment is not None and moment.tzinfo is not None and _stamp(moment) == version
+    return moment is not None and moment.tzinfo is not None and moment == have
 
 
 @require_GET

@@ -182,3 +182,15 @@ def test_a_next_token_the_server_did_not_give_is_refused(shelf, token):
     response = shelf["client"].get(f"{shelf['url']}objects/", {"next": token}, headers=shelf["headers"])
     assert response.status_code == 400
     assert response.json()["title"] == "Bad paging"
+
+
+def test_an_object_s_version_is_written_as_its_modified_even_when_the_fraction_ends_in_zeros(shelf):
+    record = shelf["records"][0]
+    moment = shelf["start"].replace(microsecond=123450)  # stix2 writes .12345Z, not .123450Z
+    Seizure.objects.filter(pk=record.pk).update(updated_at=moment, created_at=moment - dt.timedelta(days=1))
+    (incident,) = [o for o in page(shelf, limit=1).json()["objects"] if o["type"] == "incident"]
+    assert incident["modified"].endswith(".12345Z")
+    versions = page(shelf, f"objects/{incident['id']}/versions").json()["versions"]
+    assert versions == [incident["modified"]]
+    found = page(shelf, f"objects/{incident['id']}", **{"match[version]": taxii._stamp(moment)}).json()
+    assert found["objects"] == [incident]
