@@ -1,17 +1,25 @@
-"""Time TAXII pulls: the first full pull of a collection, incremental pulls (`added_after`) and one
-object by id, through the real server code (token and scope check, intel's visibility rule, redaction,
-STIX building with stix2, access-log writes), with Django's test Client in-process.
+"""Time a partner agency's TAXII 2.1 pulls as the partner makes them: OASIS' `taxii2-client` over HTTP
+against the platform served by gunicorn in a subprocess (production settings, no DEBUG), on PostgreSQL.
 
-As a member's official (`--member BB`), or as a partner agency's analyst (`--partner 100000`: a bench
-partner agency is registered with every seizure category, and that many of the newest non-RED seizures
-are released to it, set-based, before the pull).
+1. Seeds, when the database holds fewer seizures than asked: `bench/intel/generate.py` fills the intel
+   tables set-based (realistic seizures: labels, releases to members, a linked person each), their dates
+   of change are spread over the past days (one a second, as records come in), and the bench partner
+   agency (QZ, every seizure category in its agreement) gets `--partner` of the newest non-RED seizures
+   released to it, the persons of those with a legal basis too. All set-based: seconds, not hours.
+2. The first full pull of the partner's seizure collection (`--page` objects a request), timed: wall time,
+   CPU of the client (this process: HTTP, JSON, taxii2-client) and of the server (gunicorn's processes);
+   PostgreSQL's own CPU is in neither. `--full-runs 2` pulls again (the server's cache of served objects,
+   filled by the first pull, is then warm). `--cold` empties that cache first, so the first pull builds
+   every record's objects with stix2.
+3. `--pulls` incremental pulls: before each, `--added` new seizures are recorded and released to the
+   partner (bulk inserts of copies of existing seizures, each with its own reference and linked person),
+   then one `get_objects(added_after=<the last pull's X-TAXII-Date-Added-Last>)`; each must return exactly
+   the records added. p50/p95/p99 of the wall time, mean CPU of client and server per pull.
 
-Use a database filled by `bench/intel/generate.py` (see README.md beside this file).
-
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_partners \\
-        .venv/bin/python bench/partners/measure_taxii.py --member BB --runs 20
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_partners \\
-        .venv/bin/python bench/partners/measure_taxii.py --partner 100000 --runs 20
+    createdb -h 127.0.0.1 -U postgres bench_partners
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_partners
+    .venv/bin/python manage.py migrate --settings=caribclear.settings_test
+    .venv/bin/python bench/partners/measure_taxii.py --partner 100000 --pulls 200
 """
 
 from __future__ import annotations
@@ -19,10 +27,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caribclear.settings_test")
@@ -31,42 +44,56 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+import psutil  # noqa: E402
+import requests  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from taxii2client.common import _HTTPConnection  # noqa: E402
+from taxii2client.v21 import ApiRoot, Server, as_pages  # noqa: E402
 
-from caribclear.accounts.choices import Agency, OrganisationKind, Role  # noqa: E402
+from caribclear.accounts.choices import OrganisationKind, Role  # noqa: E402
 from caribclear.accounts.models import Administration, User  # noqa: E402
 from caribclear.accounts.services import api_token_create  # noqa: E402
-from caribclear.intel.access import visible_records  # noqa: E402
-from caribclear.intel.models import Seizure  # noqa: E402
+from caribclear.intel.models import Seizure, SeizurePerson  # noqa: E402
 from caribclear.partners.choices import Category  # noqa: E402
-from caribclear.partners.models import PartnerAgreement  # noqa: E402
+from caribclear.partners.models import PartnerAgreement, StixCache  # noqa: E402
 
-TAXII = "application/taxii+json;version=2.1"
+ROOT = Path(__file__).resolve().parents[2]
+PARTNER = "QZ"
 
 
-def reader(code: str) -> User:
-    administration = Administration.objects.get(code=code)
-    email = f"taxii-bench@{code.lower()}.bench"
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create(
-            username=email,
-            email=email,
-            role=Role.OFFICER,
-            administration=administration,
-            agency=Agency.CUSTOMS,
+# --- Seeding ----------------------------------------------------------------------------------------
+
+
+def seizure_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM intel_seizure")
+        return int(cursor.fetchone()[0])
+
+
+def seed(total: int) -> None:
+    """The intel bench's generator, then the dates of change spread one a second up to now."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench/intel/generate.py"), "--seizures", str(total), "--reads", "0"],
+        check=True,
+        env=os.environ,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE intel_seizure SET updated_at = now() - (SELECT max(id) FROM intel_seizure) * interval "
+            "'1 second' + id * interval '1 second', created_at = now() - (SELECT max(id) FROM intel_seizure)"
+            " * interval '1 second' + id * interval '1 second'"
         )
-    return user
+        cursor.execute("VACUUM ANALYZE intel_seizure")
+    print(f"seeded {total:,} seizures in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def partner_reader(release: int) -> User:
-    """A bench partner agency with every seizure category, its analyst, and `release` of the newest
-    non-RED seizures released to it (added to what earlier runs released)."""
+def partner_analyst(release: int) -> User:
+    """The bench partner agency with every seizure category, its analyst, and `release` of the newest
+    non-RED seizures released to it (persons too where the seizure states a legal basis)."""
     agency, _created = Administration.organisations.get_or_create(
-        code="QZ",
+        code=PARTNER,
         defaults={"name": "Bench partner agency", "languages": "en", "kind": OrganisationKind.PARTNER},
     )
     email = "taxii-bench@partner.bench"
@@ -82,7 +109,11 @@ def partner_reader(release: int) -> User:
             "updated_by": user,
         },
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM intel_seizure_released_to WHERE administration_id = %s", [agency.pk]
+        )
+        missing = max(0, release - int(cursor.fetchone()[0]))
         cursor.execute(
             """
             INSERT INTO intel_seizure_released_to (seizure_id, administration_id)
@@ -92,124 +123,254 @@ def partner_reader(release: int) -> User:
             )
             ORDER BY s.id DESC LIMIT %s
             """,
-            [agency.pk, agency.pk, max(0, release - released_count(agency))],
+            [agency.pk, agency.pk, missing],
         )
+        cursor.execute(
+            """
+            INSERT INTO intel_seizure_personal_released_to (seizure_id, administration_id)
+            SELECT r.seizure_id, r.administration_id FROM intel_seizure_released_to r
+            JOIN intel_seizure s ON s.id = r.seizure_id
+            WHERE r.administration_id = %s AND s.legal_basis <> ''
+            ON CONFLICT DO NOTHING
+            """,
+            [agency.pk],
+        )
+    with connection.cursor() as cursor:  # the planner's statistics as autovacuum would leave them
+        cursor.execute("ANALYZE intel_seizure_released_to, intel_seizure_personal_released_to")
     return user
 
 
-def released_count(agency: Administration) -> int:
+def released(user: User) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM intel_seizure_released_to WHERE administration_id = %s", [agency.pk]
+            "SELECT count(*) FROM intel_seizure_released_to r JOIN intel_seizure s ON s.id = r.seizure_id "
+            "WHERE r.administration_id = %s AND s.tlp <> 'RED'",
+            [user.administration_id],
         )
         return int(cursor.fetchone()[0])
 
 
-def get(client: Client, token: str, path: str) -> dict:
-    response = client.get(path, HTTP_ACCEPT=TAXII, HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 200, (response.status_code, response.content[:300])
-    return response.json() if response.content else {}
+class NewSeizures:
+    """Records seizures between the incremental pulls: copies of released ones (content, label, person),
+    each with a reference of its own, released to the partner; saved as any row is (updated_at now)."""
+
+    def __init__(self, user: User) -> None:
+        self.agency_id = user.administration_id
+        self.sources = list(
+            Seizure.objects.filter(released_to=self.agency_id).exclude(tlp="RED").order_by("-pk")[:500]
+        )
+        last = Seizure.objects.filter(reference__startswith="T").order_by("-reference").first()
+        self.number = int(last.reference[1:]) if last else 0
+
+    def add(self, count: int) -> list[str]:
+        copies = []
+        for i in range(count):
+            source = self.sources[(self.number + i) % len(self.sources)]
+            copy = Seizure(**{f.attname: getattr(source, f.attname) for f in Seizure._meta.concrete_fields})
+            copy.pk = None
+            copy.reference = f"T{self.number + i + 1:08d}"
+            copies.append((copy, source))
+        self.number += count
+        with transaction.atomic():
+            Seizure.objects.bulk_create([c for c, _s in copies])
+            Seizure.released_to.through.objects.bulk_create(
+                [
+                    Seizure.released_to.through(seizure_id=c.pk, administration_id=self.agency_id)
+                    for c, _s in copies
+                ]
+            )
+            persons = []
+            for copy, source in copies:
+                for person in source.persons.all():
+                    person.pk = None
+                    person.seizure_id = copy.pk
+                    persons.append(person)
+            SeizurePerson.objects.bulk_create(persons)
+        return [c.reference for c, _s in copies]
+
+
+# --- The server -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn on a free port of the loopback; its log (one line a request) goes to var/."""
+    port = free_port()
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = (ROOT / "var/bench-taxii-server.log").open("ab")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Production settings (no DEBUG, which keeps every query in memory), plain HTTP on the loopback.
+    env.update(
+        CARIBCLEAR_DEBUG="0",
+        CARIBCLEAR_SECRET_KEY=secrets.token_urlsafe(50),
+        CARIBCLEAR_ALLOWED_HOSTS="127.0.0.1",
+        CARIBCLEAR_SSL_REDIRECT="0",
+        CARIBCLEAR_PLAIN_STATIC="1",
+        CARIBCLEAR_LOG_LEVEL="WARNING",
+        CARIBCLEAR_SITE_URL=f"http://127.0.0.1:{port}",
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "caribclear.wsgi",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "300",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    started = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return server, f"http://127.0.0.1:{port}"
+        except OSError:
+            if server.poll() is not None or time.perf_counter() - started > 300:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.5)
+
+
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user and system) of gunicorn and its workers so far."""
+    total = 0.0
+    for process in [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+class Marks:
+    """The last response's X-TAXII-Date-Added-Last, read by a response hook on taxii2-client's session: the
+    client's mark for its next `added_after`, as TAXII 2.1 (section 3.4.2) suggests."""
+
+    def __init__(self, conn: _HTTPConnection) -> None:
+        self.last: str | None = None
+        conn.session.hooks["response"].append(self.remember)
+
+    def remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.last = response.headers.get("X-TAXII-Date-Added-Last") or self.last
+
+
+class Bearer(requests.auth.AuthBase):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: Any) -> Any:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+# --- The measurement --------------------------------------------------------------------------------
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--member", default="BB")
-    parser.add_argument(
-        "--partner", type=int, default=0, help="pull as a partner with this many seizures released"
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--page", type=int, default=1000, help="limit (objects) per request")
-    parser.add_argument("--recent", type=int, default=20, help="records changed since the incremental mark")
-    parser.add_argument("--skip-full", action="store_true", help="measure the incremental pull only")
+    parser.add_argument("--partner", type=int, default=100_000, help="seizures released to the partner")
+    parser.add_argument("--page", type=int, default=1000, help="objects asked for per request (limit)")
+    parser.add_argument("--full-runs", type=int, default=1, help="full pulls in a row")
+    parser.add_argument("--cold", action="store_true", help="empty the cache of served objects first")
     parser.add_argument(
-        "--full-runs",
-        type=int,
-        default=2,
-        help="full pulls in a row (the first builds what the server caches, the next ones read it)",
+        "--max-requests", type=int, default=0, help="stop a full pull after this many requests (a sample)"
     )
+    parser.add_argument("--pulls", type=int, default=200, help="incremental pulls")
+    parser.add_argument("--added", type=int, default=5, help="seizures added before each incremental pull")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (the client pulls serially)")
     args = parser.parse_args()
-    setup_test_environment()
-    user = partner_reader(args.partner) if args.partner else reader(args.member)
+    if connection.vendor != "postgresql":
+        raise SystemExit("The benchmark runs on PostgreSQL: set DATABASE_URL.")
+
+    wanted = args.partner * 100 // 93 + 1000  # about 5% of generated seizures are RED
+    if seizure_count() < wanted:
+        if seizure_count():
+            raise SystemExit(f"The database holds fewer than {wanted:,} seizures: use a fresh one.")
+        seed(wanted)
+    user = partner_analyst(args.partner)
+    shared = released(user)
+    if args.cold:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {StixCache._meta.db_table}")
     token = api_token_create(user=user, name="bench", second_factor=True)[1]
-    client = Client()
-    collections = get(client, token, "/taxii2/api/collections/")["collections"]
-    region = next(c for c in collections if c["title"].startswith("Seizures "))
-    base = f"/taxii2/api/collections/{region['id']}/objects/"
-    shared = visible_records(user, Seizure.objects.all(), with_personal=False).count()
+    connection.close()
 
-    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    for run in range(0 if args.skip_full else args.full_runs):
-        start, cpu = time.perf_counter(), time.process_time()
-        pages = objects = incidents = 0
-        path = f"{base}?limit={args.page}"
-        while True:
-            body = get(client, token, path)
-            pages += 1
-            page_objects = body.get("objects", [])
-            objects += len(page_objects)
-            incidents += sum(1 for o in page_objects if o["type"] == "incident")
-            if not body.get("more"):
-                break
-            path = f"{base}?limit={args.page}&next={body['next']}"
-        full, used = time.perf_counter() - start, time.process_time() - cpu
-        if run == 0:
-            print(f"records the reader may see: {shared}")
-        print(
-            f"full pull {run + 1}: {incidents} seizures, {objects} STIX objects, {pages} requests in "
-            f"{full:.1f} s wall, {used:.1f} s CPU of this process ({incidents / full:.0f} seizures/s); "
-            f"load average {os.getloadavg()[0]:.1f}"
-        )
+    server, base = start_server(args.workers)
+    try:
+        conn = _HTTPConnection(auth=Bearer(token), version="2.1")
+        marks = Marks(conn)
+        root = ApiRoot(Server(f"{base}/taxii2/", conn=conn).default.url, conn=conn)
+        collection = next(c for c in root.collections if c.title.startswith("Seizures "))
+        print(f"records released to the partner: {shared:,}; load average at start: {load()}", flush=True)
 
-    # The records changed since the mark: `--recent` of the reader's records are touched now (the
-    # generator gives every record the same updated_at, so a mark between them would select none).
-    mark_moment = timezone.now()
-    changed = list(
-        visible_records(user, Seizure.objects.all(), with_personal=False)
-        .order_by("-pk")
-        .values_list("pk", flat=True)[: args.recent]
-    )
-    Seizure.objects.filter(pk__in=changed).update(updated_at=timezone.now())
-    mark = mark_moment.isoformat().replace("+00:00", "Z")
-    timings = []
-    cpu = time.process_time()
-    for _run in range(args.runs + 2):
-        start = time.perf_counter()
-        body = get(client, token, f"{base}?added_after={mark}&limit={args.page}")
-        timings.append((time.perf_counter() - start) * 1000)
-        if _run == 1:
-            cpu = time.process_time()
-    timings = timings[2:]
-    cpu_ms = (time.process_time() - cpu) * 1000 / len(timings)
-    served = sum(1 for o in body.get("objects", []) if o["type"] == "incident")
-    print(
-        f"incremental pull (added_after, {served} seizures): p50 {statistics.median(timings):.0f} ms, "
-        f"p95 {p95_of(timings):.0f} ms over {len(timings)} runs (mean CPU {cpu_ms:.0f} ms); "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+        for run in range(args.full_runs):
+            cpu, served_cpu, start = time.process_time(), server_cpu(server), time.perf_counter()
+            pages = objects = incidents = 0
+            for page in as_pages(collection.get_objects, per_request=args.page):
+                pages += 1
+                page_objects = page.get("objects", [])
+                objects += len(page_objects)
+                incidents += sum(1 for o in page_objects if o["type"] == "incident")
+                if pages == args.max_requests:
+                    break
+            wall = time.perf_counter() - start
+            client, served = time.process_time() - cpu, server_cpu(server) - served_cpu
+            print(
+                f"full pull {run + 1}{' (first requests only)' if pages == args.max_requests else ''}: "
+                f"{incidents:,} seizures, {objects:,} STIX objects, {pages} requests: "
+                f"{wall:.1f} s wall, CPU server {served:.1f} s + client {client:.1f} s "
+                f"({incidents / wall:,.0f} seizures/s); load average {load()}",
+                flush=True,
+            )
+            assert incidents == shared or pages == args.max_requests, (incidents, shared)
 
-    # One object by id: the newest record's incident and a relationship of it (each found through the
-    # server's table of served ids where it has one).
-    newest = next(o for o in body.get("objects", []) if o["type"] == "incident")
-    relationship = next(
-        o for o in body["objects"] if o["type"] == "relationship" and o["source_ref"] == newest["id"]
-    )
-    for label, object_id, runs in (
-        ("incident", newest["id"], args.runs),
-        ("relationship", relationship["id"], 3),
-    ):
-        timings = []
-        for _run in range(runs):
-            start = time.perf_counter()
-            get(client, token, f"{base}{object_id}/")
+        adder = NewSeizures(user)
+        # The client's mark: the last date added of its full pull; after a sampled or no full pull, now.
+        complete = args.full_runs and not args.max_requests
+        mark = marks.last if complete else timezone.now().isoformat().replace("+00:00", "Z")
+        timings, client_cpu, server_cpus = [], 0.0, 0.0
+        for _pull in range(args.pulls):
+            added = set(adder.add(args.added))
+            cpu, served_cpu, start = time.process_time(), server_cpu(server), time.perf_counter()
+            got: list[dict[str, Any]] = []
+            for page in as_pages(collection.get_objects, per_request=args.page, added_after=mark):
+                got += page.get("objects", [])
             timings.append((time.perf_counter() - start) * 1000)
+            client_cpu += time.process_time() - cpu
+            server_cpus += server_cpu(server) - served_cpu
+            references = {o["external_references"][0]["external_id"] for o in got if o["type"] == "incident"}
+            assert references == added, (sorted(references), sorted(added))
+            mark = marks.last
         print(
-            f"one object by id ({label}): p50 {statistics.median(timings):.0f} ms, "
-            f"max {max(timings):.0f} ms over {runs} runs"
+            f"incremental pull (added_after, {args.added} seizures added before each): p50 "
+            f"{percentile(timings, 50):.0f} ms, p95 {percentile(timings, 95):.0f} ms, p99 "
+            f"{percentile(timings, 99):.0f} ms, max {max(timings):.0f} ms over {len(timings)} pulls; mean CPU "
+            f"server {server_cpus * 1000 / len(timings):.0f} ms + client {client_cpu * 1000 / len(timings):.0f} "
+            f"ms; load average {load()}",
+            flush=True,
         )
-
-
-def p95_of(timings: list[float]) -> float:
-    return statistics.quantiles(timings, n=20)[18] if len(timings) >= 20 else max(timings)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    print(f"done at {timezone.now():%H:%M:%S} UTC")
 
 
 if __name__ == "__main__":

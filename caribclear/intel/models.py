@@ -228,6 +228,8 @@ class Seizure(DisseminatedRecord):
             models.Index(fields=["tlp", "occurred_on"], name="intel_seizure_tlp_date"),
             models.Index(fields=["vessel"], name="intel_seizure_vessel"),
             models.Index(fields=["operation"], name="intel_seizure_operation"),
+            # TAXII's order of "date added" (partners.taxii): pages and `added_after` are range reads.
+            models.Index(fields=["updated_at", "id"], name="intel_seizure_added"),
         ]
 
 
@@ -311,7 +313,11 @@ class Alert(DisseminatedRecord):
         ordering = ["-valid_from", "-id"]
         verbose_name = _("alert or lookout")
         verbose_name_plural = _("alerts and lookouts")
-        indexes = [models.Index(fields=["valid_from", "valid_until"], name="intel_alert_validity")]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_until"], name="intel_alert_validity"),
+            # TAXII's order of "date added" (partners.taxii): pages and `added_after` are range reads.
+            models.Index(fields=["updated_at", "id"], name="intel_alert_added"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_until__gte=models.F("valid_from")), name="alert_validity_dates"

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -249,19 +250,53 @@ def _records(
     return qs
 
 
-def _page(request: HttpRequest) -> tuple[int, int] | HttpResponse:
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after the record (`updated_at`, `pk`) the last page ended with. Records come
+    in that order (the index `intel_*_added` on both columns), so a page is one range read of the index
+    whatever its position, and a record added or changed between two requests comes later in the order
+    (it is served on a later page, never skipped nor served twice at the same version)."""
+
+    updated_at: dt.datetime
+    pk: int
+
+    def token(self) -> str:
+        text = f"{self.updated_at.astimezone(dt.UTC).isoformat()}|{self.pk}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        """The cursor of a `next` token; ValueError when it is not one this server gave."""
+        try:
+            text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        except (binascii.Error, UnicodeDecodeError) as error:
+            raise ValueError(token) from error
+        moment, _bar, pk = text.partition("|")
+        parsed = parse_datetime(moment)
+        if parsed is None or parsed.tzinfo is None or not pk.isdigit() or not 0 < int(pk) < 2**63:
+            raise ValueError(token)
+        return cls(parsed, int(pk))
+
+    def after(self) -> Q:
+        """The records after this one in (updated_at, pk) order, written so that the index's range starts
+        at `updated_at` (`>=` on the first column, the tie broken by the primary key)."""
+        return Q(updated_at__gte=self.updated_at) & (Q(updated_at__gt=self.updated_at) | Q(pk__gt=self.pk))
+
+
+def _page(request: HttpRequest) -> tuple[int, Cursor | None] | HttpResponse:
     try:
         limit = int(request.GET.get("limit", DEFAULT_PAGE))
-        offset = int(base64.urlsafe_b64decode(request.GET["next"]).decode()) if "next" in request.GET else 0
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+        cursor = Cursor.parse(request.GET["next"]) if "next" in request.GET else None
+    except ValueError:
         return _error(400, "Bad paging", "limit is a whole number; next is the value the last page gave.")
-    if limit < 1 or not (0 <= offset <= 10_000_000):
+    if limit < 1:
         return _error(400, "Bad paging", "limit is at least 1.")
-    return min(limit, MAX_PAGE), offset
+    return min(limit, MAX_PAGE), cursor
 
 
-def _next(offset: int) -> str:
-    return base64.urlsafe_b64encode(str(offset).encode()).decode()
+def _next(last: Any) -> str:
+    """The `next` token of a page that ended with `last` (a record's meta or cache entry)."""
+    return Cursor(last.updated_at, last.pk).token()
 
 
 def _stamp(value: dt.datetime) -> str:
@@ -324,10 +359,12 @@ def _window(user: User, request: HttpRequest, collection_id: str) -> Any:
     page = _page(request)
     if isinstance(page, HttpResponse):
         return page
-    limit, offset = page
-    window = stix_cache.metas(records[offset : offset + limit + 1])
+    limit, cursor = page
+    if cursor is not None:
+        records = records.filter(cursor.after())
+    window = stix_cache.metas(records[: limit + 1])
     more = len(window) > limit
-    return found, window[:limit], more, limit, offset
+    return found, window[:limit], more, limit
 
 
 def _headers(window: Sequence[Any]) -> dict[str, str]:
@@ -351,7 +388,7 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
     result = _window(user, request, collection_id)
     if isinstance(result, HttpResponse):
         return result
-    found, window, more, limit, offset = result
+    found, window, more, limit = result
     seen: set[str] = set()
     parts: list[str] = []
     markings: set[str] = set()  # the TLP definitions the page will carry
@@ -359,28 +396,30 @@ def objects(request: HttpRequest, user: User, collection_id: str) -> HttpRespons
     full = False
     # The window's records are read from the cache a chunk at a time, so a page whose records have many
     # objects each does not read (or, the first time, build) the objects of records it will not serve.
-    for start in range(0, len(window), CHUNK):
-        for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
-            fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
-            used = markings | set(entry.markings)
-            if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
-                more = full = True
+    # What the page writes (objects built and stored, the access log) is one transaction: one commit.
+    with transaction.atomic():
+        for start in range(0, len(window), CHUNK):
+            for entry in stix_cache.entries(user, found.kind, window[start : start + CHUNK]):
+                fresh = [(i, o) for i, o in zip(entry.ids, entry.objects, strict=True) if i not in seen]
+                used = markings | set(entry.markings)
+                if served and stix.PLATFORM_OBJECT_COUNT + len(used) + len(seen) + len(fresh) > limit:
+                    more = full = True
+                    break
+                markings = used
+                seen.update(i for i, _o in fresh)
+                parts += [o for _i, o in fresh]
+                served.append(entry)
+            if full:
                 break
-            markings = used
-            seen.update(i for i, _o in fresh)
-            parts += [o for _i, o in fresh]
-            served.append(entry)
-        if full:
-            break
-    log_read_entries(
-        user,
-        [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
-        via=ReadVia.API,
-    )
+        log_read_entries(
+            user,
+            [(e.record_type, e.pk, e.personal_shown, e.fields) for e in served],
+            via=ReadVia.API,
+        )
     if not served:
         return _json({"more": False})
     body = ",".join([*stix_cache.definitions_json(markings), *parts])
-    tail = f',"next":{json.dumps(_next(offset + len(served)))}' if more else ""
+    tail = f',"next":{json.dumps(_next(served[-1]))}' if more else ""
     text = f'{{"more":{json.dumps(more)},"objects":[{body}]{tail}}}'
     return _raw_json(text, headers=_headers(served))
 
@@ -391,7 +430,7 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
     result = _window(user, request, collection_id)
     if isinstance(result, HttpResponse):
         return result
-    found, window, more, limit, offset = result
+    found, window, more, _limit = result
     entries = [
         {
             "id": stix.record_stix_id(found.kind, meta.reference),
@@ -403,7 +442,7 @@ def manifest(request: HttpRequest, user: User, collection_id: str) -> HttpRespon
     ]
     body: dict[str, Any] = {"more": more, "objects": entries} if entries else {"more": False}
     if more:
-        body["next"] = _next(offset + limit)
+        body["next"] = _next(window[-1])
     return _json(body, headers=_headers(window))
 
 
@@ -477,17 +516,17 @@ def _object_or_error(request: HttpRequest, user: User, collection_id: str, objec
 
 
 def _version(obj: dict[str, Any]) -> str:
-    value = parse_datetime(obj.get("modified") or obj["created"])
-    assert value is not None
-    return _stamp(value)
+    """The object's version as the object itself writes it (its `modified`, else `created`): stix2 drops
+    trailing zeros of the fraction, so a client matching versions to objects compares equal strings."""
+    return str(obj.get("modified") or obj["created"])
 
 
 def _same_version(wanted: str, version: str) -> bool:
     try:
-        moment = parse_datetime(wanted)
+        moment, have = parse_datetime(wanted), parse_datetime(version)
     except ValueError:
         return False
-    return moment is not None and moment.tzinfo is not None and _stamp(moment) == version
+    return moment is not None and moment.tzinfo is not None and moment == have
 
 
 @require_GET
