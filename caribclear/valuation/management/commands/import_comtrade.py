@@ -19,8 +19,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caribclear.accounts.models import Administration
 from caribclear.valuation import services
+from caribclear.valuation.management.options import administration_named
 
 
 class Command(BaseCommand):
@@ -36,13 +36,9 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        administration = None
-        if options["administration"]:
-            administration = Administration.objects.filter(code=options["administration"].upper()).first()
-            if administration is None:
-                raise CommandError(f"no administration with the code {options['administration']!r}")
-        elif not options["check"]:
-            raise CommandError("--administration is needed to store figures (or use --check)")
+        administration = administration_named(
+            options["administration"], check=options["check"], stored="figures"
+        )
         if path.stat().st_size > services.MIRROR_LIMITS.max_bytes:
             raise CommandError(f"{path}: larger than {services.MIRROR_LIMITS.max_bytes // (1024 * 1024)} MB")
         report = services.mirror_load(

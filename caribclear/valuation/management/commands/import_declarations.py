@@ -22,8 +22,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from caribclear.accounts.models import Administration
 from caribclear.valuation import services
+from caribclear.valuation.management.options import administration_named
 
 
 class Command(BaseCommand):
@@ -41,13 +41,9 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        administration = None
-        if options["administration"]:
-            administration = Administration.objects.filter(code=options["administration"].upper()).first()
-            if administration is None:
-                raise CommandError(f"no administration with the code {options['administration']!r}")
-        elif not options["check"]:
-            raise CommandError("--administration is needed to store lines (or use --check)")
+        administration = administration_named(
+            options["administration"], check=options["check"], stored="lines"
+        )
         try:
             default_date = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from caribclear.accounts.models import Administration
 from caribclear.valuation import services
+from caribclear.valuation.management.options import administration_named
 
 
 class Command(BaseCommand):
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        administration = Administration.objects.filter(code=options["administration"].upper()).first()
-        if administration is None:
-            raise CommandError(f"no administration with the code {options['administration']!r}")
+        administration = administration_named(options["administration"])
         result = services.rates_load(
             actor=None,
             administration=administration,
