@@ -58,8 +58,28 @@ def case_document(user: Any, case: Case, pk: int) -> CaseDocument:
     return get_visible_or_404(user, CaseDocument.objects.filter(case=case), pk=pk)
 
 
-def case_history(case: Case) -> Any:
-    return status_history(case).select_related("actor")
+@dataclass(frozen=True)
+class CaseChange:
+    """One status change of a case, its statuses in the reader's words."""
+
+    at: dt.datetime
+    actor: Any
+    from_label: str
+    to_label: str
+
+
+def case_history(case: Case) -> list[CaseChange]:
+    """The case's status changes, with each status in the reader's language (not its stored code)."""
+    labels = dict(CaseStatus.choices)
+    return [
+        CaseChange(
+            at=change.at,
+            actor=change.actor,
+            from_label=str(labels.get(change.from_status, change.from_status)),
+            to_label=str(labels.get(change.to_status, change.to_status)),
+        )
+        for change in status_history(case).select_related("actor")
+    ]
 
 
 def cells_shown(user: Any) -> QuerySet[Cell]:

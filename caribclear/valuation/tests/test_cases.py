@@ -97,6 +97,9 @@ def test_from_flag_to_decision(officer_ag, check, client_for, django_capture_on_
     officer = client_for(officer_ag)
     detail = officer.get(reverse("valuation:case", args=[case.pk])).content.decode()
     assert "Discount for a 5-year contract" in detail and "invoice.pdf" in detail
+    # The history names the statuses in words, not their stored codes.
+    assert "Evidence requested from the importer → Importer answered" in detail
+    assert "evidence_requested" not in detail
     document = case.documents.get()
     download = officer.get(reverse("valuation:case_document", args=[case.pk, document.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
