@@ -34,7 +34,7 @@ from scale import END, Clock, generate  # noqa: E402
 from caribclear.accounts.models import Administration  # noqa: E402
 from caribclear.core import bulk  # noqa: E402
 from caribclear.valuation import scoring, services, stats, synthetic  # noqa: E402
-from caribclear.valuation.models import Cell, DeclarationLine, ImportBatch  # noqa: E402
+from caribclear.valuation.models import Cell, DeclarationLine, ImportBatch, LineScore  # noqa: E402
 from caribclear.valuation.pooling import pooling_rule  # noqa: E402
 from caribclear.valuation.seed import UNIT_CODES  # noqa: E402
 
@@ -123,13 +123,18 @@ def before_refresh(new_line_ids: list[int], period: stats.Period) -> list[Clock]
             services._cell_key(c["level"], c): c
             for c in Cell.objects.filter(hs4__in={line.hs4 for line in rows}).values()
         }
+        scores = []
         for line in rows:
             keys = scoring.cell_keys(
                 hs=line.hs_code, origin=line.origin, exporter=line.exporter, unit=line.unit
             )
             found = {level: index.get(services._cell_key(level, key)) for level, key in keys.items()}
-            line.score = scoring.score_line(line.log_unit_value, found, rule).score
-        DeclarationLine.objects.bulk_update(rows, ["score"], batch_size=2000)
+            scores.append(
+                LineScore(line=line, score=scoring.score_line(line.log_unit_value, found, rule).score)
+            )
+        LineScore.objects.bulk_create(
+            scores, batch_size=2000, update_conflicts=True, unique_fields=["line"], update_fields=["score"]
+        )
     return clocks
 
 

@@ -111,7 +111,9 @@ def seed_valuation_demo(*, officials: list[User], write: Callable[[str], None]) 
         source="Eastern Caribbean Central Bank, weekly reference rates (demo figures)",
     )  # fmt: skip
     flagged = list(
-        DeclarationLine.objects.filter(administration=administration, score__gte=3).order_by("-score")[:3]
+        DeclarationLine.objects.filter(administration=administration, scored__score__gte=3).order_by(
+            "-scored__score"
+        )[:3]
     )
     mirror = services.mirror_load(
         actor=customs, administration=administration, data=comtrade_extract(
@@ -152,5 +154,5 @@ def seed_valuation_demo(*, officials: list[User], write: Callable[[str], None]) 
     )
     write(
         f"Valuation: {len(generated)} synthetic declaration lines ({planted} planted under-valuations), "
-        f"{DeclarationLine.objects.filter(score__gte=3).count()} flagged; 3 cases for customs@antigua.demo at /valuation/"
+        f"{DeclarationLine.objects.filter(scored__score__gte=3).count()} flagged; 3 cases for customs@antigua.demo at /valuation/"
     )

@@ -99,7 +99,6 @@ class DeclarationLine(models.Model):
     importer = models.CharField(_("importer"), max_length=40)
     exporter = models.CharField(_("exporter"), max_length=120, blank=True)
     incoterm = models.CharField(_("incoterm"), max_length=3, blank=True)
-    score = models.FloatField(_("valuation score"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -114,6 +113,25 @@ class DeclarationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.declaration} line {self.line}"
+
+
+class LineScore(models.Model):
+    """A stored line's valuation score (its ``scored``), kept apart from the line: a load's scores are known
+    only once its cells are recomputed, and a narrow table takes them as new rows where writing them on the
+    lines would make a new version of each line and an entry in each of the lines' eight indexes (most of
+    a refresh's time at ten million lines)."""
+
+    line = models.OneToOneField(
+        DeclarationLine, primary_key=True, on_delete=models.CASCADE, related_name="scored"
+    )
+    score = models.FloatField(_("valuation score"))
+
+    class Meta:
+        verbose_name = _("valuation score")
+        verbose_name_plural = _("valuation scores")
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.score}"
 
 
 class Cell(models.Model):

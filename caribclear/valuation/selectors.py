@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from caribclear.core.pipeline import status_history
@@ -34,7 +34,12 @@ def mirror_files(user: Any) -> QuerySet[MirrorFile]:
 
 
 def flagged_lines(user: Any) -> QuerySet[DeclarationLine]:
-    return visible(user, DeclarationLine).filter(score__gte=FLAG_SCORE).order_by("-date", "-score", "pk")
+    return (
+        visible(user, DeclarationLine)
+        .filter(scored__score__gte=FLAG_SCORE)
+        .annotate(score=F("scored__score"))
+        .order_by("-date", "-score", "pk")
+    )
 
 
 def line(user: Any, pk: int) -> DeclarationLine:
@@ -107,7 +112,7 @@ class Dashboard:
 def dashboard(user: Any, *, days: int = 365) -> Dashboard:
     since = timezone.localdate() - dt.timedelta(days=days)
     own = visible(user, DeclarationLine).filter(date__gte=since)
-    flagged = own.filter(score__gte=FLAG_SCORE)
+    flagged = own.filter(scored__score__gte=FLAG_SCORE)
     at_risk = list(
         flagged.values("hs4", "origin")
         .annotate(count=Count("pk"), value=Sum("value_reference"))

@@ -39,6 +39,7 @@ from .models import (
     DeclarationLine,
     ExchangeRate,
     ImportBatch,
+    LineScore,
     MirrorFigure,
     MirrorFile,
     RatesFile,
@@ -601,7 +602,13 @@ def _score_stored(lines: Any, cells: pl.DataFrame | None = None) -> None:
         scored = frame.select("id", score=pl.lit(0.0))
     else:
         scored = frame.select("id", score=scoring.scores(frame, cells, pooling_rule()))
-    bulk.update(DeclarationLine._meta.db_table, "id", ["score"], scored)
+    bulk.upsert(
+        LineScore._meta.db_table,
+        ["line_id", "score"],
+        scored.rename({"id": "line_id"}),
+        conflict=["line_id"],
+        update=["score"],
+    )
 
 
 def find_cells(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any] | None]:
