@@ -24,7 +24,9 @@ born the day ``Guy Maury`` was). Identifiers (passport, IMO, MMSI...) are looked
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
 query that matched, lightly penalised by entity tokens left over), then dates of birth, identifiers,
-nationality and gender as evidence that raises or lowers the score (``Index._score``).
+nationality and gender as evidence that raises or lowers the score (``Index._score``). A name that is not
+exact, or only part of the listed one (``James Payne`` for ``James John Payne``), costs more when the date of
+birth does not confirm it: two differences together tell a stranger from the listed person.
 """
 
 from __future__ import annotations
