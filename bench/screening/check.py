@@ -39,7 +39,9 @@ sys.path.append(str(REPO))  # PYTHONPATH may name another checkout of the engine
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, read_watchlist  # noqa: E402
 from caribclear.screening.engine.batch import screen_many  # noqa: E402
 
-WATCHLISTS = REPO.parent / "shared" / "fixtures" / "watchlists"
+#: the real lists the names are drawn from; ``SCREENING_WATCHLISTS`` names another folder (a worktree kept
+#: elsewhere than beside ``shared/``)
+WATCHLISTS = Path(os.environ.get("SCREENING_WATCHLISTS", REPO.parent / "shared" / "fixtures" / "watchlists"))
 LOCALES = (
     "de_DE", "it_IT", "ga_IE", "sv_SE", "cs_CZ", "el_GR", "en_IN", "id_ID", "sw", "yo_NG", "tw_GH", "zu_ZA",
 )  # fmt: skip

@@ -44,7 +44,17 @@ VARIANTS = (
 #: variants drawn after every other query (with a random stream of their own), so that adding them left the
 #: other queries and the clean travellers as they were
 LATE_VARIANTS = ("ocr_typo", "two_errors")
-CLEAN = ("clean_random", "clean_same_surname", "clean_namesake", "clean_same_birthday")
+CLEAN = (
+    "clean_random",
+    "clean_same_surname",
+    "clean_namesake",
+    "clean_same_birthday",
+    "clean_random_all",
+    "clean_part_name",
+)
+#: clean travellers drawn after every other query (with a random stream of their own), so that adding them
+#: left the other queries as they were
+LATE_CLEAN = ("clean_random_all", "clean_part_name")
 
 #: letters next to each other on a QWERTY keyboard (the commonest slip of a finger)
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -604,6 +614,38 @@ class Generator:
         other = self.person(locale=person.locale, pid="T")
         key = frozenset(strip_accents(p).lower() for p in [*person.given, *other.surnames])
         return " ".join([*person.given, *other.surnames]), key
+
+    def part_name(self, person: Person, r: random.Random) -> tuple[str, frozenset[str]] | None:
+        """``person``'s name with one name left out, as a stranger may share part of a listed name: a middle
+        name or a second surname (``James Payne`` of ``James John Payne``), or the father's name or
+        patronymic of an Arabic or Russian name: (name, name key), or ``None`` for a name of two parts."""
+        if person.source_parts:
+            if len(person.source_parts) < 3:
+                return None
+            kept = [part for i, part in enumerate(person.source_parts) if i != 1]
+            rendered = []
+            for text, _role in kept:
+                if person.locale == "ru":
+                    rendered.append(
+                        _romanise_cyr(text, CYRILLIC_SCHEMES[person.scheme % len(CYRILLIC_SCHEMES)])
+                    )
+                else:
+                    group = _ARABIC_BY_KEY[text]
+                    rendered.append(group[person.scheme % len(group)])
+            return " ".join(rendered), frozenset(text.lower() for text, _ in kept)
+        options = []
+        if len(person.given) >= 2:
+            options.append(person.given[:1] + person.surnames)
+        if len(person.surnames) >= 2:
+            options.append(person.given + person.surnames[:1])
+        if not options:
+            return None
+        parts = r.choice(options)
+        return " ".join(parts), frozenset(strip_accents(p).lower() for p in parts)
+
+    def random_dob(self, r: random.Random) -> str:
+        """A date of birth drawn as listed persons' are, from ``r``."""
+        return f"{r.randint(1940, 2004)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
 
     def namesake_dob(self, person: Person) -> str:
         """A date of birth 5 to 30 years away from ``person``'s, on a random day."""

@@ -45,9 +45,17 @@ def main() -> None:
         clean_same_surname=args.clean // 2,
         clean_namesake=0,
         clean_same_birthday=args.clean // 2,
+        clean_random_all=args.clean,
+        clean_part_name=args.clean // 2,
     )
     listed, queries = run.make_data(data)
-    wanted = set(args.cats.split(",")) | {"clean_random", "clean_same_surname", "clean_same_birthday"}
+    wanted = set(args.cats.split(",")) | {
+        "clean_random",
+        "clean_same_surname",
+        "clean_same_birthday",
+        "clean_random_all",
+        "clean_part_name",
+    }
     queries = [q for q in queries if q.category in wanted]
     clock = time.process_time()
     index = Index.build(run.person_entity(p) for p in listed)

@@ -177,9 +177,53 @@ def make_data(args: argparse.Namespace) -> tuple[list[Person], list[Query]]:
             name, dob = gen.late_variant(p, kind, late)
             queries.append(Query("", name, dob, p.nationality, p.gender, kind, p.id))
     rng.shuffle(queries)
+    queries.extend(late_clean(args, gen, listed, listed_parts, key_hash))
     for i, q in enumerate(queries):
         q.id = f"Q{i:06d}"
     return listed, queries
+
+
+def late_clean(
+    args: argparse.Namespace,
+    gen: Generator,
+    listed: list[Person],
+    listed_parts: set[int],
+    key_hash: Callable[[frozenset[str]], int],
+) -> list[Query]:
+    """The clean travellers of ``LATE_CLEAN``, drawn after every other query with a stream of their own and
+    put after them (the other queries, their order and the timed manifest stay as they were).
+
+    ``clean_random`` leaves out every stranger whose names are all among one listed person's; real
+    travellers are not so kind: ``clean_random_all`` are random people of whom only the exact namesakes of
+    a listed person are left out, and ``clean_part_name`` strangers named with part of a listed person's name
+    (``James Payne`` of ``James John Payne``), each born on a random day."""
+    late = random.Random(args.seed + 3)
+    full_keys = {key_hash(gen.name_key(p)) for p in listed}
+    out: list[Query] = []
+    saved, gen.rng = gen.rng, late
+    try:
+        made = 0
+        while made < args.clean_random_all:
+            t = gen.person(pid="T")
+            if key_hash(gen.name_key(t)) in full_keys:
+                continue
+            out.append(Query("", t.full_name(), t.dob, t.nationality, t.gender, "clean_random_all", None))
+            made += 1
+        made = 0
+        while made < args.clean_part_name:
+            p = late.choice(listed)
+            drawn = gen.part_name(p, late)
+            if drawn is None or key_hash(drawn[1]) in full_keys:
+                continue
+            gender = p.gender
+            out.append(
+                Query("", drawn[0], gen.random_dob(late), p.nationality, gender, "clean_part_name", None)
+            )
+            made += 1
+    finally:
+        gen.rng = saved
+    late.shuffle(out)
+    return out
 
 
 def evaluate(queries: list[Query], hits: dict[str, set[str]]) -> dict[str, dict[str, float]]:
@@ -430,6 +474,8 @@ def main() -> None:
     ap.add_argument("--clean-same-surname", type=int)
     ap.add_argument("--clean-namesake", type=int)
     ap.add_argument("--clean-same-birthday", type=int)
+    ap.add_argument("--clean-random-all", type=int)
+    ap.add_argument("--clean-part-name", type=int)
     ap.add_argument("--manifest", type=int, default=6000, help="queries in the timed manifest")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--workers", type=int, default=None)
@@ -453,6 +499,8 @@ def main() -> None:
         "clean_same_surname": 16_000 if full else 1000,
         "clean_namesake": 8000 if full else 500,
         "clean_same_birthday": 8000 if full else 1000,
+        "clean_random_all": 50_000 if full else 2000,
+        "clean_part_name": 8000 if full else 1000,
         "baseline_sample": 1000 if full else 600,
     }
     for k, v in defaults.items():

@@ -24,7 +24,9 @@ born the day ``Guy Maury`` was). Identifiers (passport, IMO, MMSI...) are looked
 The candidates are then scored by :meth:`Index.screen`: names token by token (``_QueryName.align``: each
 query token is paired greedily with its most similar entity token; the score is the weighted share of the
 query that matched, lightly penalised by entity tokens left over), then dates of birth, identifiers,
-nationality and gender as evidence that raises or lowers the score (``Index._score``).
+nationality and gender as evidence that raises or lowers the score (``Index._score``). A name that is not
+exact, or only part of the listed one (``James Payne`` for ``James John Payne``), costs more when the date of
+birth does not confirm it: two differences together tell a stranger from the listed person.
 """
 
 from __future__ import annotations
@@ -121,6 +123,25 @@ INEXACT_NAME_DATE: dict[Agreement, tuple[float, str]] = {
         "name not exact and the date of birth one error off: two differences together",
     ),
     Agreement.DIFFERS: (-0.15, "name not exact and another date of birth"),
+}
+#: What a name that is only part of the listed one (``James Payne`` for ``James John Payne``) costs when the
+#: date of birth does not confirm it, as an inexact name does: alone, a name left out is tolerated (a
+#: sanctions list alerts on it), but with the date off as well the two differences make a stranger who shares
+#: part of a name.
+PART_NAME_DATE: dict[Agreement, tuple[float, str]] = {
+    Agreement.CONFIRMS: (0.0, ""),
+    Agreement.WEAK: (
+        INEXACT_NAME_DATE[Agreement.WEAK][0],
+        "only part of the listed name and the date of birth gives the year only",
+    ),
+    Agreement.TOLERATED: (
+        INEXACT_NAME_DATE[Agreement.TOLERATED][0],
+        "only part of the listed name and the date of birth one error off: two differences together",
+    ),
+    Agreement.DIFFERS: (
+        INEXACT_NAME_DATE[Agreement.DIFFERS][0],
+        "only part of the listed name and another date of birth: two differences together",
+    ),
 }
 NATIONALITY_MATCH = 0.02
 NATIONALITY_MISMATCH = -0.04
@@ -719,6 +740,10 @@ class Index:
             if penalty and not best.exact:
                 evidence.append(Evidence("name_and_dob", penalty, why))
                 score += penalty
+            elif penalty and best.partial(self, e.schema):
+                penalty, why = PART_NAME_DATE[verdict.agreement]
+                evidence.append(Evidence("name_and_dob", penalty, why))
+                score += penalty
 
         if q.countries and e.countries:
             common = sorted(q.countries & e.countries)
@@ -1038,6 +1063,11 @@ class _Alignment:
         ):
             return False
         return any(not self.e_used >> p & 1 for p in range(len(self.etokens)))
+
+    def partial(self, index: Index, eschema: int) -> bool:
+        """The list name has a name (not a particle nor an initial) that the query does not."""
+        eweights = index._name_weights(self.etokens, eschema)
+        return any(not self.e_used >> p & 1 and eweights[p] > MINOR_WEIGHT for p in range(len(self.etokens)))
 
     def loose(self) -> bool:
         """Some pair of names matched less closely than a damaged name the date of birth confirms counts."""
