@@ -625,11 +625,11 @@ def _travellers_update(rows: Sequence[Traveller]) -> None:
     if len(rows) < _BULK_UPDATE_FROM:
         Traveller.objects.bulk_update(rows, fields, batch_size=500)
         return
-    columns = [Traveller._meta.get_field(name).column for name in fields]
+    # These fields are plain columns of the same names.
     bulk.update(
         Traveller._meta.db_table,
         "id",
-        columns,
+        fields,
         [(row.pk, *(_plain(getattr(row, name)) for name in fields)) for row in rows],
     )
 
