@@ -9,6 +9,7 @@ below: each fact is the list of its travellers' values, and a condition holds wh
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -42,8 +43,10 @@ KEY = "passengers.list"
 _GENDERS = {"F": "female", "M": "male"}
 
 
+@functools.lru_cache(maxsize=2048)
 def alpha2(code: str) -> str:
-    """ISO 3166 alpha-3 (as PAXLST sends it) or alpha-2 to alpha-2; "" when unknown."""
+    """ISO 3166 alpha-3 (as PAXLST sends it) or alpha-2 to alpha-2; "" when unknown. Remembered: a ship's
+    list asks for the same few codes thousands of times, and each look-up builds the list of countries."""
     code = (code or "").strip().upper()
     if len(code) == 2:
         return code if code in dict(countries) else ""

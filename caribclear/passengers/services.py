@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from caribclear.accounts.models import Administration, Organisation, User
 from caribclear.accounts.services import organisation_create, organisation_files
-from caribclear.core import declarations
+from caribclear.core import bulk, declarations
 from caribclear.core.audit import audit_record
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
@@ -204,7 +204,8 @@ class Filing:
     travel_list: TravelList
     version: TravelListVersion
     created: bool
-    touched: list[Traveller] = field(default_factory=list)
+    #: The ids of the travellers this filing added or named (in the filing's order; new ones last).
+    touched: list[int] = field(default_factory=list)
 
 
 def filing_function(parsed: PassengerList) -> str:
@@ -298,10 +299,13 @@ def _identity(person: Person, role: str) -> str:
     )
 
 
+_CREW, _PASSENGER, _CREW_LIST = Role.CREW.value, Role.PASSENGER.value, ListKind.CREW.value
+
+
 def _role(person: Person, list_kind: str) -> str:
-    if list_kind == ListKind.CREW:
-        return Role.CREW
-    return Role.CREW if person.role == "crew" else Role.PASSENGER
+    if list_kind == _CREW_LIST:
+        return _CREW
+    return _CREW if person.role == "crew" else _PASSENGER
 
 
 def _check_flight(
@@ -429,7 +433,7 @@ def passenger_list_file(
 
     version = travel_list.version
     added = changed = removed = 0
-    touched: list[Traveller] = []
+    touched: list[int] = []
     if function != Function.CANCEL:
         people = [(person, _role(person, list_kind)) for person in parsed.people]
         identities = [_identity(person, role) for person, role in people]
@@ -441,7 +445,7 @@ def passenger_list_file(
             on_list = on_list.filter(identity__in=identities)
         existing = {t.identity: t for t in on_list.prefetch_related("documents")}
         seen: set[str] = set()
-        new_rows: list[tuple[Traveller, list[dict[str, Any]]]] = []
+        new_rows: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
         updates: list[Traveller] = []
         replaced_documents: list[tuple[Traveller, list[dict[str, Any]]]] = []
         for (person, role), identity in zip(people, identities, strict=True):
@@ -457,12 +461,7 @@ def passenger_list_file(
                     removed += 1
                 continue
             if row is None:
-                row = Traveller(
-                    travel_list=travel_list, identity=identity, added_in=version, changed_in=version
-                )
-                for name, value in values.items():
-                    setattr(row, name, value)
-                new_rows.append((row, docs))
+                new_rows.append((identity, values, docs))
                 added += 1
                 continue
             differs = any(getattr(row, n) != v for n, v in values.items() if n != "line")
@@ -475,28 +474,25 @@ def passenger_list_file(
                 changed += 1
                 if docs_differ:
                     replaced_documents.append((row, docs))
-            touched.append(row)
+            touched.append(row.pk)
         if function in (Function.ORIGINAL, Function.REPLACE, Function.CLOSE):
             for identity, row in existing.items():
                 if identity not in seen and row.removed_in is None:
                     row.removed_in, row.changed_in = version, version
                     updates.append(row)
                     removed += 1
-        if new_rows:
-            Traveller.objects.bulk_create([row for row, _docs in new_rows], batch_size=1000)
-            touched.extend(row for row, _docs in new_rows)
+        new_ids = _travellers_insert(travel_list, version, new_rows, whole_list=created)
+        touched.extend(new_ids)
         if updates:
-            Traveller.objects.bulk_update(
-                updates, [*PERSON_FIELDS, "removed_in", "changed_in"], batch_size=500
-            )
+            _travellers_update(updates)
         if replaced_documents:
             TravellerDocument.objects.filter(traveller__in=[row for row, _d in replaced_documents]).delete()
-        documents = [
-            TravellerDocument(traveller=row, **doc)
-            for row, docs in [*new_rows, *replaced_documents]
-            for doc in docs
-        ]
-        TravellerDocument.objects.bulk_create(documents, batch_size=2000)
+        _documents_insert(
+            [
+                *((pk, docs) for pk, (_i, _v, docs) in zip(new_ids, new_rows, strict=True)),
+                *((row.pk, docs) for row, docs in replaced_documents),
+            ]
+        )
 
     counts = dict(
         Traveller.objects.filter(travel_list=travel_list, removed_in__isnull=True)
@@ -551,6 +547,106 @@ def passenger_list_file(
         },
     )
     return Filing(travel_list=travel_list, version=filed, created=created, touched=touched)
+
+
+#: The columns of a new traveller, in the order ``_travellers_insert`` writes them.
+_NEW_TRAVELLER_COLUMNS = (
+    "travel_list_id",
+    "identity",
+    *PERSON_FIELDS,
+    "added_in",
+    "changed_in",
+    "removed_in",
+    "answer",
+    "answer_reasons",
+    "answered_at",
+    "answer_defaulted",
+    "case_reference",
+    "masked_at",
+    "name_hash",
+    "birth_hash",
+    "document_hash",
+    "sealed",
+)
+#: Below this many rows, Django's own statements are cheaper than staging rows in a temporary table.
+_BULK_UPDATE_FROM = 200
+
+
+def _plain(value: Any) -> Any:
+    """A choice (``Role.CREW``) as its stored string; other values as they are."""
+    return str(value) if isinstance(value, str) else value
+
+
+def _travellers_insert(
+    travel_list: TravelList,
+    version: int,
+    rows: Sequence[tuple[str, dict[str, Any], list[dict[str, Any]]]],
+    *,
+    whole_list: bool,
+) -> list[int]:
+    """Insert new travellers (identity, person values, documents) as plain rows, no model instances
+    (``core.bulk``: COPY on PostgreSQL, one prepared statement on SQLite); their ids in the rows' order.
+    ``whole_list``: the list had no one before, so every traveller on it is new."""
+    if not rows:
+        return []
+    defaults = (None, "", "[]", None, False, "", None, "", "", "", b"")
+    bulk.insert(
+        Traveller._meta.db_table,
+        _NEW_TRAVELLER_COLUMNS,
+        (
+            (
+                travel_list.pk,
+                identity,
+                *(_plain(values[name]) for name in PERSON_FIELDS),
+                version,
+                version,
+                *defaults,
+            )
+            for identity, values, _docs in rows
+        ),
+    )
+    on_list = Traveller.objects.filter(travel_list=travel_list).order_by()
+    ids: dict[str, int] = {}
+    if whole_list:
+        ids.update(on_list.values_list("identity", "pk"))
+    else:
+        identities = [identity for identity, _v, _d in rows]
+        for start in range(0, len(identities), 1000):
+            ids.update(
+                on_list.filter(identity__in=identities[start : start + 1000]).values_list("identity", "pk")
+            )
+    return [ids[identity] for identity, _v, _d in rows]
+
+
+def _travellers_update(rows: Sequence[Traveller]) -> None:
+    """Write the person fields and versions of changed or removed travellers: a resent ship's list in a
+    few statements (``core.bulk.update``) instead of Django's CASE per field and row."""
+    fields = [*PERSON_FIELDS, "removed_in", "changed_in"]
+    if len(rows) < _BULK_UPDATE_FROM:
+        Traveller.objects.bulk_update(rows, fields, batch_size=500)
+        return
+    # These fields are plain columns of the same names.
+    bulk.update(
+        Traveller._meta.db_table,
+        "id",
+        fields,
+        [(row.pk, *(_plain(getattr(row, name)) for name in fields)) for row in rows],
+    )
+
+
+def _documents_insert(rows: Iterable[tuple[int, list[dict[str, Any]]]]) -> None:
+    """Insert the travel documents of travellers (their id, their documents), as plain rows."""
+    values = [
+        (pk, doc["type"], doc["number"], doc["issuing_state"], doc["expiry"])
+        for pk, docs in rows
+        for doc in docs
+    ]
+    if values:
+        bulk.insert(
+            TravellerDocument._meta.db_table,
+            ("traveller_id", "type", "number", "issuing_state", "expiry"),
+            values,
+        )
 
 
 def passenger_list_type(
@@ -830,7 +926,7 @@ def boarding_check(
     )
     travel_list = filing.travel_list
     policy = policy_for(travel_list.administration_id)
-    order = {t.pk: i for i, t in enumerate(filing.touched)}
+    order = {pk: i for i, pk in enumerate(filing.touched)}
     travellers = sorted(
         Traveller.objects.filter(pk__in=list(order)).prefetch_related("documents"), key=lambda t: order[t.pk]
     )
