@@ -150,6 +150,21 @@ def save_index(rows: list[StixIdIndex]) -> None:
     """Put rows in the served-id table (replacing what an older version of the same records put there).
     Ids many records share (an owner, a port) come once: one statement may not write a row twice."""
     unique = sorted({row.stix_id: row for row in rows}.values(), key=lambda row: row.stix_id)
+    # Rows of shared ids already there as they would be written are left alone: every page and every
+    # fill job names the same owners and ports, and rewriting them would make concurrent writers (a pull
+    # and the job filling the cache) lock the same rows in different orders.
+    shared = [row.stix_id for row in unique if row.record_id is None]
+    if shared:
+        have = set(
+            StixIdIndex.objects.filter(stix_id__in=shared, record_id=None).values_list(
+                "stix_id", "record_type", "owner", "port"
+            )
+        )
+        unique = [
+            row
+            for row in unique
+            if row.record_id is not None or (row.stix_id, row.record_type, row.owner, row.port) not in have
+        ]
     if unique:
         StixIdIndex.objects.bulk_create(
             unique,
