@@ -10,7 +10,8 @@ against the platform served by gunicorn in a subprocess (production settings, no
    CPU of the client (this process: HTTP, JSON, taxii2-client) and of the server (gunicorn's processes);
    PostgreSQL's own CPU is in neither. `--full-runs 2` pulls again (the server's cache of served objects,
    filled by the first pull, is then warm). `--cold` empties that cache first, so the first pull builds
-   every record's objects with stix2.
+   every record's objects with stix2; `--fill N` then fills it for the first N records of the pull as
+   the job queued on a record's change does (timed), so the first pull reads what was filled.
 3. `--pulls` incremental pulls: before each, `--added` new seizures are recorded and released to the
    partner (bulk inserts of copies of existing seizures, each with its own reference and linked person),
    then one `get_objects(added_after=<the last pull's X-TAXII-Date-Added-Last>)`; each must return exactly
@@ -55,6 +56,7 @@ from caribclear.accounts.choices import OrganisationKind, Role  # noqa: E402
 from caribclear.accounts.models import Administration, User  # noqa: E402
 from caribclear.accounts.services import api_token_create  # noqa: E402
 from caribclear.intel.models import Seizure, SeizurePerson  # noqa: E402
+from caribclear.partners import stix_cache  # noqa: E402
 from caribclear.partners.choices import Category  # noqa: E402
 from caribclear.partners.models import PartnerAgreement, StixCache  # noqa: E402
 
@@ -138,6 +140,25 @@ def partner_analyst(release: int) -> User:
     with connection.cursor() as cursor:  # the planner's statistics as autovacuum would leave them
         cursor.execute("ANALYZE intel_seizure_released_to, intel_seizure_personal_released_to")
     return user
+
+
+def fill(user: User, count: int) -> None:
+    """What the queued job does after records change (`partners.tasks`), for the `count` records the
+    partner's first pull starts with: builds and stores their objects with stix2, both variants."""
+    ids = list(
+        Seizure.objects.filter(released_to=user.administration_id)
+        .exclude(tlp="RED")
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    cpu, start = time.process_time(), time.perf_counter()
+    built = stix_cache.fill("seizure", ids)
+    wall, used = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"filled at write time: {built:,} seizures in {wall:.1f} s wall, CPU {used:.1f} s "
+        f"({used * 1000 / max(built, 1):.1f} ms a seizure); load average {load()}",
+        flush=True,
+    )
 
 
 def released(user: User) -> int:
@@ -291,6 +312,13 @@ def main() -> None:
     parser.add_argument("--full-runs", type=int, default=1, help="full pulls in a row")
     parser.add_argument("--cold", action="store_true", help="empty the cache of served objects first")
     parser.add_argument(
+        "--fill",
+        type=int,
+        default=0,
+        help="after --cold, fill the cache (as the queued job does when records change) for the N oldest "
+        "records released to the partner, timed, so the first pull reads what was filled at write time",
+    )
+    parser.add_argument(
         "--max-requests", type=int, default=0, help="stop a full pull after this many requests (a sample)"
     )
     parser.add_argument("--pulls", type=int, default=200, help="incremental pulls")
@@ -310,6 +338,8 @@ def main() -> None:
     if args.cold:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {StixCache._meta.db_table}")
+    if args.fill:
+        fill(user, args.fill)
     token = api_token_create(user=user, name="bench", second_factor=True)[1]
     connection.close()
 

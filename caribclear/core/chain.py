@@ -90,19 +90,14 @@ def _remember_head(connection: Any, table: str, row_hash: str) -> None:
     connection.on_commit(head)
 
 
-def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: str | None = None) -> str:
-    """Set prev_hash and row_hash on unsaved rows, in order, after the last row of the chain. Must run in
-    the transaction that inserts them (it takes the chain's lock on PostgreSQL). Returns the db alias.
-
-    The head is read once per transaction: later appends in the same transaction (a submission writes
-    several events) link to the head this transaction left, which nobody else can move while it holds the
-    lock (PostgreSQL) or the write transaction (SQLite)."""
-    alias = using or router.db_for_write(model)
+def _head(model: type[models.Model], alias: str) -> str:
+    """The hash this transaction appends after: the chain's head, read once per transaction (taking the
+    chain's lock on PostgreSQL), then the head this transaction left."""
     connection = connections[alias]
     if not connection.in_atomic_block:
         raise RuntimeError("chain_rows must run inside the transaction that inserts the rows")
     table = model._meta.db_table
-    _head, prev = _cached_head(connection, table)
+    _cached, prev = _cached_head(connection, table)
     if prev is None and connection.vendor == "postgresql":
         # One round trip: the function takes the lock, then reads the head with a snapshot taken after
         # it (see db_triggers.POSTGRES_CHAIN_HEAD), so it sees every row committed before.
@@ -114,12 +109,42 @@ def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: s
             model._base_manager.using(alias).order_by("-pk").values_list("row_hash", flat=True).first()
             or GENESIS
         )
+    return prev
+
+
+def chain_rows(model: type[models.Model], rows: Sequence[models.Model], using: str | None = None) -> str:
+    """Set prev_hash and row_hash on unsaved rows, in order, after the last row of the chain. Must run in
+    the transaction that inserts them (it takes the chain's lock on PostgreSQL). Returns the db alias.
+
+    The head is read once per transaction: later appends in the same transaction (a submission writes
+    several events) link to the head this transaction left, which nobody else can move while it holds the
+    lock (PostgreSQL) or the write transaction (SQLite)."""
+    alias = using or router.db_for_write(model)
+    prev = _head(model, alias)
     for row in rows:
         row.prev_hash = prev  # type: ignore[attr-defined]
         row.row_hash = prev = link(prev, row)  # type: ignore[attr-defined]
     if rows:
-        _remember_head(connection, table, prev)
+        _remember_head(connections[alias], model._meta.db_table, prev)
     return alias
+
+
+def chain_contents(
+    model: type[models.Model], contents: Iterable[bytes], using: str | None = None
+) -> list[tuple[str, str]]:
+    """`chain_rows` for writers that insert plain values instead of model instances: each row given as
+    its `canonical` bytes (the caller must make exactly what `canonical` makes of the row it inserts;
+    `verify_chain` checks it), in insertion order. Returns each row's (prev_hash, row_hash)."""
+    alias = using or router.db_for_write(model)
+    prev = _head(model, alias)
+    links = []
+    for content in contents:
+        row_hash = hashlib.sha256(prev.encode() + content).hexdigest()
+        links.append((prev, row_hash))
+        prev = row_hash
+    if links:
+        _remember_head(connections[alias], model._meta.db_table, prev)
+    return links
 
 
 @dataclass(frozen=True)

@@ -8,4 +8,13 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Sharing with partners")
 
     def ready(self) -> None:
-        from . import visibility  # noqa: F401 - registers who may see this app's records
+        from django.db.models.signals import post_save
+
+        from caribclear.intel.models import Alert, Seizure
+
+        from . import tasks, visibility  # noqa: F401 - registers who may see this app's records
+
+        for model in (Seizure, Alert):
+            post_save.connect(
+                tasks.record_saved, sender=model, dispatch_uid=f"stix_cache_fill_{model.__name__}"
+            )

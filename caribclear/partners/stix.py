@@ -22,8 +22,9 @@ the same STIX id from one pull to the next (a consumer updates it instead of dup
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import stix2
@@ -215,15 +216,35 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in ("", None, [])}
 
 
+# Objects many records share (an owner's identity, a port's location) are the same object for every
+# record that has the same values: built with stix2 once per process and those values, not per record.
+# stix2's objects are immutable, so one may be handed out many times. Bounded, since the values (an
+# administration's name, a port's label in the reader's language) are few but not fixed.
+_SHARED: dict[tuple[Any, ...], Any] = {}
+_SHARED_MAX = 10_000
+
+
+def _shared(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = make()
+    return found
+
+
 def _owner(view: RecordView) -> Any:
-    return stix2.v21.Identity(
-        id=owner_identity_id(view.owner),
-        created=EPOCH,
-        modified=EPOCH,
-        name=view.owner_label,
-        identity_class="organization",
-        sectors=["government-national"],
-        object_marking_refs=[TLP_IDS["CLEAR"]],
+    return _shared(
+        ("owner", view.owner, view.owner_label),
+        lambda: stix2.v21.Identity(
+            id=owner_identity_id(view.owner),
+            created=EPOCH,
+            modified=EPOCH,
+            name=view.owner_label,
+            identity_class="organization",
+            sectors=["government-national"],
+            object_marking_refs=[TLP_IDS["CLEAR"]],
+        ),
     )
 
 
@@ -274,15 +295,18 @@ def seizure_objects(view: RecordView, *, modified: dt.datetime) -> list[Any]:
             "longitude": float(view.longitude) if view.longitude is not None else None,
         }
     )
-    location = stix2.v21.Location(
-        id=port_location_id(view.port),
-        created=EPOCH,
-        modified=EPOCH,
-        name=view.port_label,
-        country=view.port[:2],
-        object_marking_refs=[TLP_IDS["CLEAR"]],
-        external_references=[{"source_name": "UN/LOCODE", "external_id": view.port}],
-        **location_values,
+    location = _shared(
+        ("location", view.port, view.port_label, *sorted(location_values.items())),
+        lambda: stix2.v21.Location(
+            id=port_location_id(view.port),
+            created=EPOCH,
+            modified=EPOCH,
+            name=view.port_label,
+            country=view.port[:2],
+            object_marking_refs=[TLP_IDS["CLEAR"]],
+            external_references=[{"source_name": "UN/LOCODE", "external_id": view.port}],
+            **location_values,
+        ),
     )
     objects += [location, _relationship(incident.id, "located-at", location.id, common)]
     for index, person in enumerate(view.data.get("persons", [])):
@@ -438,7 +462,12 @@ def with_definitions(objects: Iterable[Any]) -> list[Any]:
 
 def serialize(obj: Any) -> dict[str, Any]:
     """One object as plain JSON data (what TAXII envelopes carry)."""
-    import json
-
     data: dict[str, Any] = json.loads(obj.serialize())
     return data
+
+
+def dumps(obj: Any) -> str:
+    """One object as compact JSON text, non-ASCII kept: what `serialize` gives, dumped compactly, written
+    by stix2 in one pass (no parse and dump again)."""
+    text: str = obj.serialize(separators=(",", ":"), ensure_ascii=False)
+    return text

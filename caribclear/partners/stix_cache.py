@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Value
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.utils import translation
 
 from caribclear.intel.access import redact
@@ -149,6 +150,21 @@ def save_index(rows: list[StixIdIndex]) -> None:
     """Put rows in the served-id table (replacing what an older version of the same records put there).
     Ids many records share (an owner, a port) come once: one statement may not write a row twice."""
     unique = sorted({row.stix_id: row for row in rows}.values(), key=lambda row: row.stix_id)
+    # Rows of shared ids already there as they would be written are left alone: every page and every
+    # fill job names the same owners and ports, and rewriting them would make concurrent writers (a pull
+    # and the job filling the cache) lock the same rows in different orders.
+    shared = [row.stix_id for row in unique if row.record_id is None]
+    if shared:
+        have = set(
+            StixIdIndex.objects.filter(stix_id__in=shared, record_id=None).values_list(
+                "stix_id", "record_type", "owner", "port"
+            )
+        )
+        unique = [
+            row
+            for row in unique
+            if row.record_id is not None or (row.stix_id, row.record_type, row.owner, row.port) not in have
+        ]
     if unique:
         StixIdIndex.objects.bulk_create(
             unique,
@@ -170,7 +186,7 @@ def build(user: Any, record: DisseminatedRecord) -> tuple[Entry, list[Any]]:
         pk=record.pk,
         updated_at=record.updated_at,
         ids=[o.id for o in built],
-        objects=[_dump(stix.serialize(o)) for o in built],
+        objects=[stix.dumps(o) for o in built],
         markings=sorted({ref for o in built for ref in o.get("object_marking_refs", [])}),
         fields=sorted(k for k in view.data if not k.endswith("_label")),
         personal_shown=view.personal_shown,
@@ -259,6 +275,45 @@ def entries(user: Any, record_type: str, page: Sequence[Meta]) -> list[Entry]:
         save_index(index)
     # A record deleted between the two queries is left out.
     return [found[m.pk] for m in page if m.pk in found]
+
+
+def fill(record_type: str, pks: Sequence[int] | None = None, *, language: str = "", batch: int = 200) -> int:
+    """Build and store the entries of records whose stored objects are not their current version (all of
+    them, or those of `pks`), in the platform's language unless told, so that a reader's first pull of
+    them reads stored JSON: what a queued job does after records change (`tasks`), and
+    `manage.py stix_cache_fill` for records written in bulk. Both variants are stored (personal parts
+    shown or not: which one a reader gets is decided by the visibility rule at each pull); a record that
+    flags no personal part looks the same either way and is built once. Returns the records built."""
+    language = language or settings.LANGUAGE_CODE
+    base = _base(record_type)
+    current = StixCache.objects.filter(
+        record_type=record_type,
+        record_id=OuterRef("pk"),
+        personal=False,
+        language=language,
+        record_updated_at=OuterRef("updated_at"),
+    )
+    stale = base.model._default_manager.filter(~Exists(current))
+    if pks is not None:
+        stale = stale.filter(pk__in=list(pks))
+    ids = list(stale.order_by("pk").values_list("pk", flat=True))
+    with translation.override(language):
+        for start in range(0, len(ids), batch):
+            fresh: list[tuple[Entry, bool]] = []
+            index: list[StixIdIndex] = []
+            for record in base.filter(pk__in=ids[start : start + batch]):
+                for personal in (False, True):
+                    record.personal_visible = personal
+                    entry, _built = build(None, record)
+                    fresh.append((entry, personal))
+                    if not record.personal_fields:
+                        fresh.append((entry, True))
+                        break
+                index += _record_index_rows(record)
+            with transaction.atomic():
+                _store(fresh, language)
+                save_index(index)
+    return len(ids)
 
 
 def entry_for(user: Any, record: DisseminatedRecord) -> Entry:
