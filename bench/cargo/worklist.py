@@ -401,7 +401,20 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
-def measure(runs: int, explain: bool) -> None:
+def selectors_from(path: Path) -> Any:
+    """Another version of cargo/selectors.py (``git show COMMIT:caribclear/cargo/selectors.py > FILE``),
+    loaded as a module of the cargo package, for a before-and-after in one run."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("caribclear.cargo.selectors_before", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure(runs: int, explain: bool, before: Path | None = None) -> None:
     ag = Administration.objects.get(code="AG")
     officer = bench_officer(ag)
     client = sign_in(Client(), officer)
@@ -434,15 +447,23 @@ def measure(runs: int, explain: bool) -> None:
     seeded = Consignment.objects.filter(administration=ag, mrn__startswith="SC").order_by("pk").last()
     if seeded is not None:
         pages.append(("an old consignment's page", f"/officer/cargo/consignments/{seeded.mrn}/", None))
+    from caribclear.cargo import officer_views
+
+    versions = [("before", selectors_from(before)), ("after", officer_views.selectors)] if before else []
     for label, url, params in pages:
-        timed(client, url, 2, params)  # warm
-        c0 = time.process_time()
-        times, queries = timed(client, url, runs, params)
-        cpu = (time.process_time() - c0) / runs * 1000
-        print(
-            f"{label}: p50 {statistics.median(times):.0f} ms, p95 {p95(times):.0f} ms, max {max(times):.0f} ms "
-            f"(cpu of this process {cpu:.0f} ms), {queries} queries, {runs} requests"
-        )
+        for version, module in versions or [("", officer_views.selectors)]:
+            officer_views.selectors = module  # the views call selectors.<name>: the version timed
+            timed(client, url, 2, params)  # warm
+            c0 = time.process_time()
+            times, queries = timed(client, url, runs, params)
+            cpu = (time.process_time() - c0) / runs * 1000
+            print(
+                f"{label}{f' ({version})' if version else ''}: p50 {statistics.median(times):.0f} ms, p95 {p95(times):.0f} ms, max {max(times):.0f} ms "
+                f"(cpu of this process {cpu:.0f} ms), {queries} queries, {runs} requests; "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        officer_views.selectors = versions[-1][1] if versions else officer_views.selectors
     if explain:
         with CaptureQueriesContext(connection) as captured:
             client.get("/officer/cargo/")
@@ -468,6 +489,11 @@ def main() -> None:
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--time-only", action="store_true")
     parser.add_argument("--explain", action="store_true", help="print the plans of the worklist's queries")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also time this version of cargo/selectors.py, page by page, in the same run",
+    )
     args = parser.parse_args()
     if not args.time_only:
         call_command("migrate", verbosity=0)
@@ -475,7 +501,7 @@ def main() -> None:
         if args.ships:
             current(args.ships, args.per_ship, args.referrals)
     if not args.seed_only:
-        measure(args.runs, args.explain)
+        measure(args.runs, args.explain, args.before)
 
 
 if __name__ == "__main__":
