@@ -44,7 +44,7 @@ def seed(filers: int, out: Path) -> None:
     for i in range(filers):
         email = f"api-filer-{i}@carrier.example"
         user, _ = User.objects.get_or_create(email=email, defaults={"username": email, "role": "operator"})
-        if not Filer.objects.filter(trader_id=f"APIB{i:04d}").exists():
+        if not Filer.objects.filter(organisation__trader_id=f"APIB{i:04d}").exists():
             services.filer_create(
                 actor=None,
                 name=f"API Bench Lines {i}",
@@ -59,9 +59,10 @@ def seed(filers: int, out: Path) -> None:
     print(f"{filers} filers with tokens in {out}")
 
 
-def filing(filer: int, n: int) -> dict:
+def filing(filer: int, n: int, consignments: int = 1) -> dict:
+    """A manifest of ``consignments`` bills of lading (one consignment each unless said otherwise)."""
     bill = f"API{filer:02d}{n:07d}"
-    return {
+    body = {
         "lrn": f"APIB-{uuid.uuid4().hex[:20]}",
         "conveyance": {
             "mode": "sea",
@@ -101,9 +102,13 @@ def filing(filer: int, n: int) -> dict:
             }
         ],
     }
+    if consignments > 1:
+        one = body["consignments"][0]
+        body["consignments"] = [{**one, "bill_number": f"{bill}-{k}"} for k in range(consignments)]
+    return body
 
 
-def run(credentials: Path, url: str, seconds: float) -> None:
+def run(credentials: Path, url: str, seconds: float, consignments: int) -> None:
     tokens = json.loads(credentials.read_text())["tokens"]
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -113,7 +118,7 @@ def run(credentials: Path, url: str, seconds: float) -> None:
     def filer(index: int, token: str) -> None:
         n = 0
         while time.monotonic() < stop:
-            body = json.dumps(filing(index, n)).encode()
+            body = json.dumps(filing(index, n, consignments)).encode()
             request = urllib.request.Request(
                 url + API,
                 data=body,
@@ -151,14 +156,79 @@ def run(credentials: Path, url: str, seconds: float) -> None:
         t.join()
     wall = time.monotonic() - started
     ok = len(latencies)
-    print(f"{len(tokens)} concurrent filers, {wall:.0f} s; load average {os.getloadavg()}")
+    print(
+        f"{len(tokens)} concurrent filers, {consignments} consignment(s) a filing, {wall:.0f} s; "
+        f"load average {os.getloadavg()}"
+    )
     if ok:
         q = statistics.quantiles(latencies, n=100)
         print(
-            f"{ok} filings registered ({ok / wall:.1f}/s): p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, "
+            f"{ok} filings registered ({ok / wall:.1f}/s, {ok * consignments / wall:.1f} consignments/s): p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, "
             f"p99 {q[98]:.0f} ms, max {max(latencies):.0f} ms"
         )
     print(f"errors: {sum(errors.values())} {errors if errors else ''}")
+
+
+PRODUCTION = {  # as bench/load/run.sh: production settings behind no TLS proxy
+    "DJANGO_SETTINGS_MODULE": "caribclear.settings",
+    "CARIBCLEAR_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
+    "CARIBCLEAR_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "CARIBCLEAR_SSL_REDIRECT": "0",
+    "CARIBCLEAR_PLAIN_STATIC": "1",
+    "CARIBCLEAR_TASKS_IMMEDIATE": "0",
+    "CARIBCLEAR_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "CARIBCLEAR_LOG_LEVEL": "WARNING",
+}
+
+
+def profile(count: int, consignments: int, top: int, sort: str, show_sql: bool) -> None:
+    """File ``count`` manifests of ``consignments`` consignments each in this process through Django's test
+    client (the whole request: middleware, token, idempotency, validation, registration, the answer) with
+    production settings, and print the time per request, the statements per request and the costliest
+    functions (cProfile)."""
+    import cProfile
+    import pstats
+
+    for key, value in PRODUCTION.items():
+        os.environ.setdefault(key, value)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    seed(1, ROOT / "var" / "cargo-api-profile.json")
+    token = json.loads((ROOT / "var" / "cargo-api-profile.json").read_text())["tokens"][0]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def post(n: int) -> None:
+        body = filing(0, n, consignments)
+        response = client.post(
+            API, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
+        )
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
+    for n in range(3):  # warm: imports, caches, the first connection
+        post(10_000_000 + n)
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as captured:
+        t0, c0 = time.perf_counter(), time.process_time()
+        profiler.enable()
+        for n in range(count):
+            post(n)
+        profiler.disable()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(
+        f"{count} filings of {consignments} consignment(s) in one process: {wall / count * 1000:.1f} ms each "
+        f"(cpu {cpu / count * 1000:.1f} ms, under cProfile), {len(captured) / count:.1f} statements each; "
+        f"load average {os.getloadavg()}"
+    )
+    if show_sql:
+        for q in captured.captured_queries[-len(captured) // count :]:  # the last request's statements
+            print(f"  {q['time']} s  {q['sql'][:220]}")
+    pstats.Stats(profiler).sort_stats(sort).print_stats(top)
 
 
 def main() -> None:
@@ -171,11 +241,20 @@ def main() -> None:
     r.add_argument("--credentials", type=Path, default=ROOT / "var" / "cargo-api.json")
     r.add_argument("--url", default="http://127.0.0.1:8766")
     r.add_argument("--seconds", type=float, default=60)
+    r.add_argument("--consignments", type=int, default=1, help="consignments per filing")
+    p = sub.add_parser("profile")
+    p.add_argument("--count", type=int, default=50)
+    p.add_argument("--consignments", type=int, default=1, help="consignments per filing")
+    p.add_argument("--top", type=int, default=40)
+    p.add_argument("--sort", default="cumulative")
+    p.add_argument("--sql", action="store_true", help="print the statements of one request")
     args = parser.parse_args()
     if args.command == "seed":
         seed(args.filers, args.out)
+    elif args.command == "profile":
+        profile(args.count, args.consignments, args.top, args.sort, args.sql)
     else:
-        run(args.credentials, args.url, args.seconds)
+        run(args.credentials, args.url, args.seconds, args.consignments)
 
 
 if __name__ == "__main__":

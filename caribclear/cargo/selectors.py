@@ -168,24 +168,45 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
         visible(user, Consignment)
         .filter(administration_id=user.administration_id or 0, status__in=OPEN_STATUSES)
         .filter(manifest_id__in=list(arrival_by_manifest))
-        .select_related("manifest", "declaration")
+        .select_related("manifest")
         .order_by("manifest_id", "bill_number")
     )
     if port:
         consignments = consignments.filter(place_of_discharge=port.upper())
     consignments_list = list(consignments[:2000])
-    declaration_ids = [c.declaration_id for c in consignments_list if c.declaration_id]
+    # The lanes first (one query, no firings), then the reasons only of the rows shown: with a lane
+    # chosen, the firings of the other lanes' thousands of consignments are not read.
     assessments = {
         a.declaration_id: a
-        for a in Assessment.objects.filter(declaration_id__in=declaration_ids).prefetch_related(
-            Prefetch("firings", queryset=Firing.objects.filter(is_current=True).select_related("version"))
+        for a in Assessment.objects.filter(
+            declaration_id__in=[c.declaration_id for c in consignments_list if c.declaration_id]
+        ).only(
+            "id",
+            "declaration_id",
+            "lane",
+            "override_lane",
+            "hits_lane",
+            "random_selection_id",
         )
     }
-    rows = []
+    shown = []
     for c in consignments_list:
         assessment = assessments.get(c.declaration_id) if c.declaration_id else None
         row_lane = assessment.final_lane if assessment else ""
-        reasons = [f.version.name for f in assessment.firings.all()] if assessment else []
+        if not lane or row_lane == lane:
+            shown.append((c, assessment, row_lane))
+    reasons_of: dict[int, list[str]] = {}
+    for assessment_id, name in (
+        Firing.objects.filter(
+            is_current=True, assessment_id__in=[a.pk for _c, a, _l in shown if a is not None]
+        )
+        .order_by("-weight", "pk")
+        .values_list("assessment_id", "version__name")
+    ):
+        reasons_of.setdefault(assessment_id, []).append(name)
+    rows = []
+    for c, assessment, row_lane in shown:
+        reasons = reasons_of.get(assessment.pk, []) if assessment else []
         if assessment and assessment.random_selection_id and not reasons:
             reasons = ["random"]
         rows.append(WorklistRow(c, row_lane, reasons, arrival_by_manifest.get(c.manifest_id)))
@@ -197,8 +218,6 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
             r.consignment.bill_number,
         )
     )
-    if lane:
-        rows = [r for r in rows if r.lane == lane]
     referrals = list(
         visible(user, Referral)
         .filter(

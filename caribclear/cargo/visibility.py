@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from caribclear.core.visibility import VIEW, administration_id, is_official, is_operator, register, visible
 
@@ -46,12 +46,15 @@ def manifests(reader: Any, qs: QuerySet[Any], action: str) -> QuerySet[Any]:
         return qs.filter(filer_id__in=_filer_ids(reader))
     if is_official(reader):
         admin = administration_id(reader) or 0
+        # EXISTS per manifest, not IN: with millions of consignments, "IN (the administration's
+        # consignments' manifests)" was planned as a hashed subplan over all of them, whose estimate alone
+        # made PostgreSQL JIT-compile every worklist query (240 ms of 243 ms at 10 million).
         return qs.filter(
-            Q(pk__in=PortCall.objects.filter(administration_id=admin).values("manifest_id"))
-            | Q(
-                pk__in=Consignment.objects.filter(
+            Exists(PortCall.objects.filter(manifest_id=OuterRef("pk"), administration_id=admin))
+            | Exists(
+                Consignment.objects.filter(manifest_id=OuterRef("pk")).filter(
                     Q(administration_id=admin) | Q(transhipment_administrations=admin)
-                ).values("manifest_id")
+                )
             )
         )
     return qs.none()
