@@ -4,6 +4,7 @@ with its consignments, and a consignment with its lane, hits, referrals, examina
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,8 +32,31 @@ def worklist(request: HttpRequest) -> HttpResponse:
     lane = request.GET.get("lane", "")
     lane = lane if lane in ("red", "yellow", "blue", "green") else ""
     port = request.GET.get("port", "").strip()[:5]
-    data = selectors.worklist_for(user, port=port, lane=lane)
-    return render(request, "cargo/officer/worklist.html", {"worklist": data})
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    data = selectors.worklist_for(user, port=port, lane=lane, page=page)
+    return render(
+        request,
+        "cargo/officer/worklist.html",
+        {
+            "worklist": data,
+            "query": urlencode({k: v for k, v in (("port", port), ("lane", lane)) if v}),
+            "all_open": sum(data.by_lane.values()),
+            "lane_counts": [
+                (key, label, data.by_lane[key])
+                for key, label in (
+                    ("red", _("Red")),
+                    ("yellow", _("Yellow")),
+                    ("blue", _("Blue")),
+                    ("green", _("Green")),
+                    ("", _("not assessed yet")),
+                )
+                if data.by_lane.get(key)
+            ],
+        },
+    )
 
 
 @official_required

@@ -20,6 +20,8 @@ from .models import Consignment, Filer, Manifest, ManifestVersion, PortCall, Ref
 from .visibility import SUMMARY
 
 WORKLIST_HOURS = 72
+#: Consignments per page of the worklist: a ship brings thousands; an officer works down a page of them.
+WORKLIST_PAGE = 100
 
 
 def filer_for(user: User) -> Filer | None:
@@ -137,12 +139,27 @@ class Worklist:
     overdue: list[Referral]
     port: str
     lane: str
+    #: Open consignments in the lane chosen (all of them, not only this page's), and in each lane.
+    total: int = 0
+    by_lane: dict[str, int] = field(default_factory=dict)
+    page: int = 1
+    pages: int = 1
 
 
-def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WORKLIST_HOURS) -> Worklist:
+def worklist_for(
+    user: User,
+    *,
+    port: str = "",
+    lane: str = "",
+    hours: int = WORKLIST_HOURS,
+    page: int | None = None,
+    per_page: int = WORKLIST_PAGE,
+) -> Worklist:
     """The officer's pre-arrival worklist: conveyances calling at the administration's ports in the next
     ``hours`` (or without an arrival time yet), their open consignments by lane with the reasons, and the
-    referrals awaiting filers (those past their deadline apart)."""
+    referrals awaiting filers (those past their deadline apart). With ``page``, only that page's
+    consignments (``per_page``, red first) are given with their reasons, and the counts of all; without it,
+    every one (the continuity pack)."""
     from caribclear.risk.models import Assessment, Firing
 
     now = timezone.now()
@@ -189,12 +206,24 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
             "random_selection_id",
         )
     }
+    order = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "": 4}
+    far = now + dt.timedelta(days=365)
+    by_lane: dict[str, int] = {}
     shown = []
     for c in consignments_list:
         assessment = assessments.get(c.declaration_id) if c.declaration_id else None
         row_lane = assessment.final_lane if assessment else ""
+        by_lane[row_lane] = by_lane.get(row_lane, 0) + 1
         if not lane or row_lane == lane:
             shown.append((c, assessment, row_lane))
+    shown.sort(
+        key=lambda r: (order.get(r[2], 4), arrival_by_manifest.get(r[0].manifest_id) or far, r[0].bill_number)
+    )
+    total = len(shown)
+    pages = max(1, -(-total // per_page))
+    if page is not None:
+        page = min(max(page, 1), pages)
+        shown = shown[(page - 1) * per_page : page * per_page]
     reasons_of: dict[int, list[str]] = {}
     for assessment_id, name in (
         Firing.objects.filter(
@@ -210,14 +239,6 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
         if assessment and assessment.random_selection_id and not reasons:
             reasons = ["random"]
         rows.append(WorklistRow(c, row_lane, reasons, arrival_by_manifest.get(c.manifest_id)))
-    order = {"red": 0, "yellow": 1, "blue": 2, "green": 3, "": 4}
-    rows.sort(
-        key=lambda r: (
-            order.get(r.lane, 4),
-            r.arrival or now + dt.timedelta(days=365),
-            r.consignment.bill_number,
-        )
-    )
     referrals = list(
         visible(user, Referral)
         .filter(
@@ -229,7 +250,18 @@ def worklist_for(user: User, *, port: str = "", lane: str = "", hours: int = WOR
         .order_by("deadline")[:200]
     )
     overdue = [r for r in referrals if r.deadline and r.deadline < now]
-    return Worklist(arriving, rows, [r for r in referrals if r not in overdue], overdue, port, lane)
+    return Worklist(
+        arriving,
+        rows,
+        [r for r in referrals if r not in overdue],
+        overdue,
+        port,
+        lane,
+        total=total,
+        by_lane=by_lane,
+        page=page or 1,
+        pages=pages if page is not None else 1,
+    )
 
 
 def assessment_of(consignment: Consignment) -> Any:

@@ -127,3 +127,36 @@ def test_the_worklist_shows_what_it_showed_for_every_lane(
     assert any(len(r[2]) > 1 for r in everything)  # several reasons, in the order of their weight
     for chosen in ("red", "yellow", "blue", "green"):
         assert rows_now(officer, chosen) == rows_as_before(officer, chosen)
+
+    # Page by page (as the officer's page shows them), the same rows in the same order, and every lane
+    # counted whatever the page or the lane chosen.
+    paged = []
+    for number in range(1, 20):
+        page = selectors.worklist_for(officer, page=number, per_page=5)
+        paged += [(r.lane, r.consignment.bill_number, r.reasons, r.arrival) for r in page.rows]
+        if number == page.pages:
+            break
+    assert paged == everything and page.pages == -(-len(everything) // 5)
+    assert page.total == sum(page.by_lane.values()) == len(everything)
+    red = selectors.worklist_for(officer, lane="red", page=1, per_page=5)
+    assert red.total == red.by_lane["red"] and red.by_lane == page.by_lane
+    # A page past the end shows the last one.
+    assert selectors.worklist_for(officer, page=999, per_page=5).page == page.pages
+
+
+def test_the_officer_pages_through_the_worklist(filer, carrier_user, ship_file, officer, client_for):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.manifest_file(actor=carrier_user, data=ship_file(260, seed=7))
+    open_here = Consignment.objects.filter(
+        administration=officer.administration, status__in=OPEN_STATUSES
+    ).count()
+    assert open_here > selectors.WORKLIST_PAGE
+    client = client_for(officer)
+    first = client.get("/officer/cargo/").content.decode()
+    assert f"{open_here} open consignments" in first
+    assert "Page 1 of 2" in first and 'rel="next"' in first and "page=2" in first
+    assert first.count('data-label="Consignment"') == selectors.WORKLIST_PAGE
+    second = client.get("/officer/cargo/?page=2").content.decode()
+    assert second.count('data-label="Consignment"') == open_here - selectors.WORKLIST_PAGE
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert client.get("/officer/cargo/?page=x").status_code == 200  # a bad page number shows the first
