@@ -37,6 +37,7 @@ from caribclear.core.declarations import (
 from caribclear.core.models import Declaration
 from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
 from caribclear.edifact.detect import detect_format
+from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.model import Issue, Where
 from caribclear.risk.services import CHECK_BATCH
 from caribclear.risk.tasks import check_declarations_task
@@ -635,6 +636,14 @@ def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer |
 @transaction.atomic
 def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
     """Check and register what a reader (or the JSON API) produced; all errors at once, or nothing stored."""
+    # A ship's filing builds some hundred thousand model instances that all live until it is stored: the
+    # cyclic garbage collector is paused meanwhile, as the readers pause it (it would walk them again and
+    # again for nothing).
+    with collector_paused():
+        return _manifest_register(actor, filer, result, digest)
+
+
+def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
     errors, warnings = check_manifest(result) if result.manifests else ([], [])
     errors = list(result.errors) + errors
     warnings = list(result.warnings) + warnings
@@ -1002,8 +1011,9 @@ def consignment_release(*, actor: User, consignment: Consignment, note: str = ""
 
 def consignments_assessed(*, declaration_ids: list[int]) -> None:
     """Risk set the lanes of many consignments' declarations at once: the filed or amended ones are now
-    assessed (as :func:`consignment_assessed` moves each), in one transaction."""
-    with transaction.atomic():
+    assessed (as :func:`consignment_assessed` moves each), in one transaction (the garbage collector
+    paused, as while registering)."""
+    with collector_paused(), transaction.atomic():
         for start in range(0, len(declaration_ids), 1000):
             rows = list(
                 Consignment.objects.select_for_update().filter(
