@@ -156,6 +156,7 @@ def main() -> None:
         "--profile", type=int, default=0, help="print the N costliest functions of registering and of the batched check"
     )
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative or tottime")
+    parser.add_argument("--profile-dump", default="", help="also write the profiles to PREFIX-register.prof, -check.prof")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     targeting()
@@ -182,7 +183,7 @@ def main() -> None:
     gc_read = clock.take()
     # On commit each declaration is queued for screening (the database queue); the bench then screens and
     # assesses them here, as the worker would.
-    register_profiler = cProfile.Profile() if args.profile else None
+    register_profiler = cProfile.Profile(time.process_time) if args.profile else None
     if register_profiler is not None:
         register_profiler.enable()
     filed = services.manifest_register(actor=user, filer=filer, result=result, digest="bench")
@@ -218,7 +219,7 @@ def main() -> None:
 
     clock.take()
     # After: the whole manifest in batches (the batch task), committed.
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     if profiler is not None:
         profiler.enable()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -267,9 +268,13 @@ def main() -> None:
     if register_profiler is not None:
         print("--- profile of registering")
         pstats.Stats(register_profiler).sort_stats(args.sort).print_stats(args.profile)
+        if args.profile_dump:
+            register_profiler.dump_stats(f"{args.profile_dump}-register.prof")
     if profiler is not None:
         print("--- profile of the batched check")
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
+        if args.profile_dump:
+            profiler.dump_stats(f"{args.profile_dump}-check.prof")
 
 
 if __name__ == "__main__":

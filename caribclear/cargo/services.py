@@ -1016,16 +1016,18 @@ def consignments_assessed(*, declaration_ids: list[int]) -> None:
     with collector_paused(), transaction.atomic():
         for start in range(0, len(declaration_ids), 1000):
             rows = list(
-                Consignment.objects.select_for_update().filter(
+                Consignment.objects.select_for_update()
+                .filter(
                     declaration_id__in=declaration_ids[start : start + 1000],
                     status__in=(Status.FILED, Status.AMENDED),
                 )
+                .only("pk", "status")
             )
             moved = CONSIGNMENT_STATUS.move_many(rows, Status.ASSESSED, note="risk assessment")
-            now = timezone.now()
-            for consignment in moved:
-                consignment.updated_at = now
-            Consignment.objects.bulk_update(moved, ["status", "updated_at"], batch_size=1000)
+            # All moved to the same status at the same time: one UPDATE, not a CASE per row.
+            Consignment.objects.filter(pk__in=[c.pk for c in moved]).update(
+                status=Status.ASSESSED, updated_at=timezone.now()
+            )
 
 
 def consignment_assessed(*, declaration_id: int) -> None:
