@@ -153,10 +153,15 @@ def main() -> None:
         "--screen", type=int, default=0, help="before: check this many one at a time first (rolled back)"
     )
     parser.add_argument(
-        "--profile", type=int, default=0, help="print the N costliest functions of registering and of the batched check"
+        "--profile",
+        type=int,
+        default=0,
+        help="print the N costliest functions of registering and of the batched check",
     )
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative or tottime")
-    parser.add_argument("--profile-dump", default="", help="also write the profiles to PREFIX-register.prof, -check.prof")
+    parser.add_argument(
+        "--profile-dump", default="", help="also write the profiles to PREFIX-register.prof, -check.prof"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     targeting()
