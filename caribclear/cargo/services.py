@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from stdnum.iso7064 import mod_37_2
 
 from caribclear.accounts.models import Administration, Organisation, User
 from caribclear.accounts.services import organisation_create, organisation_files
+from caribclear.core import bulk
 from caribclear.core.audit import audit_record
 from caribclear.core.declarations import (
     declaration_amended,
@@ -336,43 +337,70 @@ def _consignment_fields(cons: readers.Consignment, ports: _Ports) -> dict[str, A
     }
 
 
-def _children(consignment: Consignment, cons: readers.Consignment) -> tuple[list[Any], list[Any], list[Any]]:
+#: The columns of a consignment's rows, as :func:`_child_rows` gives their values.
+_PARTY_COLUMNS = ("consignment_id", "role", "name", "address", "country", "identifier")
+_GOODS_COLUMNS = (
+    "consignment_id",
+    "sequence",
+    "hs_code",
+    "description",
+    "package_count",
+    "package_kind",
+    "gross_mass_kg",
+    "un_number",
+    "value",
+    "currency",
+    "containers",
+)
+_CONTAINER_COLUMNS = ("consignment_id", "number", "size_type", "full", "seals")
+
+
+def _prep(model: type[Any], name: str) -> Any:
+    """The field's own conversion of a value for the database (JSON, decimals), as a bulk insert does it."""
+    field = model._meta.get_field(name)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _child_rows(
+    consignment_id: int, cons: readers.Consignment
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A consignment's parties, goods items and containers as rows of their tables' columns (above)."""
+    goods_mass, goods_value, goods_boxes = (
+        _prep(GoodsItem, "gross_mass_kg"),
+        _prep(GoodsItem, "value"),
+        _prep(GoodsItem, "containers"),
+    )
+    seals = _prep(Container, "seals")
     parties = [
-        Party(
-            consignment=consignment,
-            role=p.role if p.role in _ROLES else PartyRole.OTHER,
-            name=p.name[:200],
-            address=", ".join(x for x in (p.address, p.postcode, p.city) if x)[:300],
-            country=p.country[:2].upper(),
-            identifier=p.identifier[:40],
+        (
+            consignment_id,
+            p.role if p.role in _ROLES else PartyRole.OTHER,
+            p.name[:200],
+            ", ".join(x for x in (p.address, p.postcode, p.city) if x)[:300],
+            p.country[:2].upper(),
+            p.identifier[:40],
         )
         for p in cons.parties
         if p.name
     ]
     goods = [
-        GoodsItem(
-            consignment=consignment,
-            sequence=int(g.sequence) if g.sequence.isdigit() else n,
-            hs_code=g.hs_code.replace(".", "").replace(" ", "")[:10],
-            description=g.description[:512],
-            package_count=g.package_count,
-            package_kind=g.package_kind[:3],
-            gross_mass_kg=g.gross_mass_kg,
-            un_number=g.un_number[:4],
-            value=g.value,
-            currency=g.currency[:3].upper(),
-            containers=g.containers,
+        (
+            consignment_id,
+            int(g.sequence) if g.sequence.isdigit() else n,
+            g.hs_code.replace(".", "").replace(" ", "")[:10],
+            g.description[:512],
+            g.package_count,
+            g.package_kind[:3],
+            goods_mass(g.gross_mass_kg),
+            g.un_number[:4],
+            goods_value(g.value),
+            g.currency[:3].upper(),
+            goods_boxes(g.containers),
         )
         for n, g in enumerate(cons.goods, start=1)
     ]
     boxes = [
-        Container(
-            consignment=consignment,
-            number=b.number.replace(" ", "")[:17],
-            size_type=b.size_type[:4],
-            full=b.full,
-            seals=b.seals,
-        )
+        (consignment_id, b.number.replace(" ", "")[:17], b.size_type[:4], b.full, seals(b.seals))
         for b in cons.containers
     ]
     return parties, goods, boxes
@@ -557,17 +585,24 @@ def _check_on_commit(declaration_ids: list[int]) -> None:
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
-    parties: list[Party] = []
-    goods: list[GoodsItem] = []
-    boxes: list[Container] = []
+    """Store the consignments' parties, goods items and containers, in the file's order: as rows, not model
+    instances (COPY on PostgreSQL, ``executemany`` on SQLite; a ship's filing has some 50,000 of them and
+    nothing needs them as objects afterwards)."""
+    parties: list[tuple[Any, ...]] = []
+    goods: list[tuple[Any, ...]] = []
+    boxes: list[tuple[Any, ...]] = []
     for consignment, cons in rows:
-        p, g, b = _children(consignment, cons)
+        p, g, b = _child_rows(consignment.pk, cons)
         parties += p
         goods += g
         boxes += b
-    Party.objects.bulk_create(parties, batch_size=1000)
-    GoodsItem.objects.bulk_create(goods, batch_size=1000)
-    Container.objects.bulk_create(boxes, batch_size=1000)
+    for model, columns, values in (
+        (Party, _PARTY_COLUMNS, parties),
+        (GoodsItem, _GOODS_COLUMNS, goods),
+        (Container, _CONTAINER_COLUMNS, boxes),
+    ):
+        if values:
+            bulk.insert(model._meta.db_table, columns, values)
 
 
 def _transhipments(rows: list[tuple[Consignment, readers.Consignment]], ports: _Ports) -> None:
