@@ -72,6 +72,25 @@ class CollectorClock:
         return taken
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used (its /proc entry, when the server runs
+    on this machine and may be read), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _db(before: float | None, after: float | None) -> str:
+    return "" if before is None or after is None else f"; database backend cpu {after - before:.2f} s"
+
+
 def targeting() -> None:
     """What the consignments are screened and assessed against, set up once per database: the OFAC SDN
     list (about 18,000 names with aliases; the shared real file), a lookout on one of the generated
@@ -186,6 +205,7 @@ def main() -> None:
     result = services.read_file(data)
     read, cpu_read = time.perf_counter(), time.process_time()
     gc_read = clock.take()
+    db_read = backend_cpu()
     # On commit each declaration is queued for screening (the database queue); the bench then screens and
     # assesses them here, as the worker would.
     register_profiler = cProfile.Profile(time.process_time) if args.profile else None
@@ -194,6 +214,7 @@ def main() -> None:
     filed = services.manifest_register(actor=user, filer=filer, result=result, digest="bench")
     registered, cpu_registered = time.perf_counter(), time.process_time()
     gc_registered = clock.take()
+    db_registered = backend_cpu()
     if register_profiler is not None:
         register_profiler.disable()
     manifest = filed.manifests[0]
@@ -223,6 +244,7 @@ def main() -> None:
         one_queries, queries[0] = queries[0], 0
 
     clock.take()
+    db_batch_started = backend_cpu()
     # After: the whole manifest in batches (the batch task), committed.
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     if profiler is not None:
@@ -235,6 +257,7 @@ def main() -> None:
         consignments_assessed(declaration_ids=ids)  # run after commit by the task; timed here
     batch_wall, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
     gc_batch = clock.take()
+    db_batch = backend_cpu()
     if profiler is not None:
         profiler.disable()
     goods = sum(len(c.goods) for c in result.consignments)
@@ -248,7 +271,8 @@ def main() -> None:
     )
     print(
         f"register {registered - read:.2f} s (cpu {cpu_registered - cpu_read:.2f} s; "
-        f"garbage collector {gc_registered[0]:.2f} s in {gc_registered[1]} collections): "
+        f"garbage collector {gc_registered[0]:.2f} s in {gc_registered[1]} collections"
+        f"{_db(db_read, db_registered)}): "
         f"{len(ids) / (registered - read):.0f} consignments/s"
     )
     if sample:
@@ -261,14 +285,21 @@ def main() -> None:
     print(
         f"after, in batches, {len(assessed)} declarations: {batch_wall:.2f} s (cpu {batch_cpu:.2f} s), "
         f"{batch_wall / max(len(assessed), 1) * 1000:.2f} ms each, {queries[0] / max(len(assessed), 1):.2f} "
-        f"queries each; garbage collector {gc_batch[0]:.2f} s in {gc_batch[1]} collections; "
+        f"queries each; garbage collector {gc_batch[0]:.2f} s in {gc_batch[1]} collections"
+        f"{_db(db_batch_started, db_batch)}; "
         f"lanes {dict(sorted(lanes.items()))}"
     )
     total = (read - generated) + (registered - read) + batch_wall
     cpu_total = (cpu_read - cpu_generated) + (cpu_registered - cpu_read) + batch_cpu
+    db_total = (
+        None
+        if None in (db_read, db_registered, db_batch_started, db_batch)
+        else (db_registered - db_read) + (db_batch - db_batch_started)  # type: ignore[operator]
+    )
     print(
         f"end to end (read, register, screen and assess all {len(ids)}): {total:.1f} s wall, "
-        f"{cpu_total:.1f} s cpu of this process; kinds: {[k.key for k in declarations.kinds()]}"
+        f"{cpu_total:.1f} s cpu of this process{_db(0.0, db_total)}; "
+        f"kinds: {[k.key for k in declarations.kinds()]}"
     )
     if register_profiler is not None:
         print("--- profile of registering")
