@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caribclear.settings_test")
 os.environ["CARIBCLEAR_TASKS_IMMEDIATE"] = "0"  # queued, as in production; screening is timed below
 
+import gc
+
 import django
 
 django.setup()
@@ -46,6 +48,47 @@ from caribclear.core import declarations  # noqa: E402
 from caribclear.risk.services import declaration_check, declarations_check  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+
+
+class CollectorClock:
+    """The time the cyclic garbage collector takes (its collections' start to stop), in this process."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections += 1
+
+    def take(self) -> tuple[float, int]:
+        taken = (self.seconds, self.collections)
+        self.seconds, self.collections = 0.0, 0
+        return taken
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used (its /proc entry, when the server runs
+    on this machine and may be read), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _db(before: float | None, after: float | None) -> str:
+    return "" if before is None or after is None else f"; database backend cpu {after - before:.2f} s"
 
 
 def targeting() -> None:
@@ -129,9 +172,15 @@ def main() -> None:
         "--screen", type=int, default=0, help="before: check this many one at a time first (rolled back)"
     )
     parser.add_argument(
-        "--profile", type=int, default=0, help="print the N costliest functions of the batched check"
+        "--profile",
+        type=int,
+        default=0,
+        help="print the N costliest functions of registering and of the batched check",
     )
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative or tottime")
+    parser.add_argument(
+        "--profile-dump", default="", help="also write the profiles to PREFIX-register.prof, -check.prof"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     targeting()
@@ -152,12 +201,22 @@ def main() -> None:
         discharge=["AGSJO", "BBBGI"],
     )
     generated, cpu_generated = time.perf_counter(), time.process_time()
+    clock = CollectorClock()
     result = services.read_file(data)
     read, cpu_read = time.perf_counter(), time.process_time()
+    gc_read = clock.take()
+    db_read = backend_cpu()
     # On commit each declaration is queued for screening (the database queue); the bench then screens and
     # assesses them here, as the worker would.
+    register_profiler = cProfile.Profile(time.process_time) if args.profile else None
+    if register_profiler is not None:
+        register_profiler.enable()
     filed = services.manifest_register(actor=user, filer=filer, result=result, digest="bench")
     registered, cpu_registered = time.perf_counter(), time.process_time()
+    gc_registered = clock.take()
+    db_registered = backend_cpu()
+    if register_profiler is not None:
+        register_profiler.disable()
     manifest = filed.manifests[0]
     ids = list(
         Consignment.objects.filter(manifest=manifest, declaration__isnull=False).values_list(
@@ -184,8 +243,10 @@ def main() -> None:
         one_wall, one_cpu = time.perf_counter() - t0, time.process_time() - c0
         one_queries, queries[0] = queries[0], 0
 
+    clock.take()
+    db_batch_started = backend_cpu()
     # After: the whole manifest in batches (the batch task), committed.
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     if profiler is not None:
         profiler.enable()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -195,6 +256,8 @@ def main() -> None:
 
         consignments_assessed(declaration_ids=ids)  # run after commit by the task; timed here
     batch_wall, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
+    gc_batch = clock.take()
+    db_batch = backend_cpu()
     if profiler is not None:
         profiler.disable()
     goods = sum(len(c.goods) for c in result.consignments)
@@ -202,9 +265,14 @@ def main() -> None:
     print(f"database: {connection.vendor}; python {sys.version.split()[0]}; load average {os.getloadavg()}")
     print(f"file: {len(data) / 1e6:.1f} MB, {len(result.consignments)} consignments, {goods} goods items")
     print(f"generate {generated - started:.2f} s (cpu {cpu_generated - cpu_started:.2f} s)")
-    print(f"read {read - generated:.2f} s (cpu {cpu_read - cpu_generated:.2f} s)")
     print(
-        f"register {registered - read:.2f} s (cpu {cpu_registered - cpu_read:.2f} s): "
+        f"read {read - generated:.2f} s (cpu {cpu_read - cpu_generated:.2f} s; "
+        f"garbage collector {gc_read[0]:.2f} s in {gc_read[1]} collections)"
+    )
+    print(
+        f"register {registered - read:.2f} s (cpu {cpu_registered - cpu_read:.2f} s; "
+        f"garbage collector {gc_registered[0]:.2f} s in {gc_registered[1]} collections"
+        f"{_db(db_read, db_registered)}): "
         f"{len(ids) / (registered - read):.0f} consignments/s"
     )
     if sample:
@@ -217,16 +285,32 @@ def main() -> None:
     print(
         f"after, in batches, {len(assessed)} declarations: {batch_wall:.2f} s (cpu {batch_cpu:.2f} s), "
         f"{batch_wall / max(len(assessed), 1) * 1000:.2f} ms each, {queries[0] / max(len(assessed), 1):.2f} "
-        f"queries each; lanes {dict(sorted(lanes.items()))}"
+        f"queries each; garbage collector {gc_batch[0]:.2f} s in {gc_batch[1]} collections"
+        f"{_db(db_batch_started, db_batch)}; "
+        f"lanes {dict(sorted(lanes.items()))}"
     )
     total = (read - generated) + (registered - read) + batch_wall
     cpu_total = (cpu_read - cpu_generated) + (cpu_registered - cpu_read) + batch_cpu
+    db_total = (
+        None
+        if None in (db_read, db_registered, db_batch_started, db_batch)
+        else (db_registered - db_read) + (db_batch - db_batch_started)  # type: ignore[operator]
+    )
     print(
         f"end to end (read, register, screen and assess all {len(ids)}): {total:.1f} s wall, "
-        f"{cpu_total:.1f} s cpu of this process; kinds: {[k.key for k in declarations.kinds()]}"
+        f"{cpu_total:.1f} s cpu of this process{_db(0.0, db_total)}; "
+        f"kinds: {[k.key for k in declarations.kinds()]}"
     )
+    if register_profiler is not None:
+        print("--- profile of registering")
+        pstats.Stats(register_profiler).sort_stats(args.sort).print_stats(args.profile)
+        if args.profile_dump:
+            register_profiler.dump_stats(f"{args.profile_dump}-register.prof")
     if profiler is not None:
+        print("--- profile of the batched check")
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
+        if args.profile_dump:
+            profiler.dump_stats(f"{args.profile_dump}-check.prof")
 
 
 if __name__ == "__main__":

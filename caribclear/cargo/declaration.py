@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from caribclear.core.declarations import (
@@ -33,7 +34,7 @@ from caribclear.core.declarations import (
 )
 
 from .choices import OPEN_STATUSES, Level, Mode, PartyRole, Status
-from .models import Consignment, Party
+from .models import Consignment, Manifest, Party
 
 KEY = "cargo.consignment"
 
@@ -42,6 +43,23 @@ _PARTY_KIND = {
     PartyRole.CONSIGNEE: _("Consignee"),
     PartyRole.NOTIFY: _("Notify party"),
 }
+
+
+#: Per language: the parties' role labels (as ``get_role_display`` gives them) and the carrier's label.
+_LABELS: dict[str | None, tuple[dict[str, str], str]] = {}
+
+
+def _labels() -> tuple[dict[str, str], str]:
+    """The subjects' labels in the active language, translated once per language, not once per party of
+    every consignment of a ship (``get_role_display`` rebuilds the field's choices at each call)."""
+    language = translation.get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = (
+            {value: str(label) for value, label in PartyRole.choices},
+            str(_("Carrier")),
+        )
+    return labels
 
 
 def _first_seen(party: Party | None, record: Consignment) -> bool | None:
@@ -112,17 +130,28 @@ class ConsignmentKind(DeclarationKind):
     )
 
     def load(self, declaration_ids: Iterable[int]) -> dict[int, Consignment]:
-        rows = (
+        rows = list(
             Consignment.objects.filter(declaration_id__in=list(declaration_ids))
-            .select_related("manifest__filer__organisation", "administration", "declaration")
-            .prefetch_related("parties", "goods", "containers", "manifest__port_calls")
+            .select_related("administration", "declaration")
+            .prefetch_related("parties", "goods", "containers")
         )
+        # A ship's consignments share their manifest: read once (with its filer and port calls) and given
+        # to each, not joined to every row and built again per consignment.
+        manifests = {
+            m.pk: m
+            for m in Manifest.objects.filter(pk__in={c.manifest_id for c in rows})
+            .select_related("filer__organisation")
+            .prefetch_related("port_calls")
+        }
+        for consignment in rows:
+            consignment.manifest = manifests[consignment.manifest_id]
         return {c.declaration_id: c for c in rows if c.declaration_id is not None}
 
     def subjects(self, record: Consignment) -> list[Subject]:
         """Consignor, consignee, notify party and other parties; the vessel (IMO, call sign, flag); the
         carrier (the filer if it is one, and the carrier named in the file)."""
         subjects: list[Subject] = []
+        roles, carrier = _labels()
         for party in record.parties.all():
             party_ids: dict[str, tuple[str, ...]] = (
                 {"registration": (party.identifier,)} if party.identifier else {}
@@ -131,7 +160,7 @@ class ConsignmentKind(DeclarationKind):
                 Subject(
                     kind=COMPANY,
                     key=f"party:{party.pk}",
-                    label=f"{party.get_role_display()}: {party.name}",
+                    label=f"{roles.get(party.role, party.role)}: {party.name}",
                     schema="LegalEntity",
                     names=(party.name,),
                     nationalities=(party.country,) if party.country else (),
@@ -162,7 +191,7 @@ class ConsignmentKind(DeclarationKind):
                 Subject(
                     kind=COMPANY,
                     key=f"carrier:{name.lower()}",
-                    label=str(_("Carrier")) + f": {name}",
+                    label=f"{carrier}: {name}",
                     schema="Organization",
                     names=(name,),
                 )

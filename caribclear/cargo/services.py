@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from stdnum.iso7064 import mod_37_2
 
 from caribclear.accounts.models import Administration, Organisation, User
 from caribclear.accounts.services import organisation_create, organisation_files
+from caribclear.core import bulk
 from caribclear.core.audit import audit_record
 from caribclear.core.declarations import (
     declaration_amended,
@@ -37,6 +38,7 @@ from caribclear.core.declarations import (
 from caribclear.core.models import Declaration
 from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
 from caribclear.edifact.detect import detect_format
+from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.model import Issue, Where
 from caribclear.risk.services import CHECK_BATCH
 from caribclear.risk.tasks import check_declarations_task
@@ -335,43 +337,70 @@ def _consignment_fields(cons: readers.Consignment, ports: _Ports) -> dict[str, A
     }
 
 
-def _children(consignment: Consignment, cons: readers.Consignment) -> tuple[list[Any], list[Any], list[Any]]:
+#: The columns of a consignment's rows, as :func:`_child_rows` gives their values.
+_PARTY_COLUMNS = ("consignment_id", "role", "name", "address", "country", "identifier")
+_GOODS_COLUMNS = (
+    "consignment_id",
+    "sequence",
+    "hs_code",
+    "description",
+    "package_count",
+    "package_kind",
+    "gross_mass_kg",
+    "un_number",
+    "value",
+    "currency",
+    "containers",
+)
+_CONTAINER_COLUMNS = ("consignment_id", "number", "size_type", "full", "seals")
+
+
+def _prep(model: type[Any], name: str) -> Any:
+    """The field's own conversion of a value for the database (JSON, decimals), as a bulk insert does it."""
+    field = model._meta.get_field(name)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _child_rows(
+    consignment_id: int, cons: readers.Consignment
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A consignment's parties, goods items and containers as rows of their tables' columns (above)."""
+    goods_mass, goods_value, goods_boxes = (
+        _prep(GoodsItem, "gross_mass_kg"),
+        _prep(GoodsItem, "value"),
+        _prep(GoodsItem, "containers"),
+    )
+    seals = _prep(Container, "seals")
     parties = [
-        Party(
-            consignment=consignment,
-            role=p.role if p.role in _ROLES else PartyRole.OTHER,
-            name=p.name[:200],
-            address=", ".join(x for x in (p.address, p.postcode, p.city) if x)[:300],
-            country=p.country[:2].upper(),
-            identifier=p.identifier[:40],
+        (
+            consignment_id,
+            p.role if p.role in _ROLES else PartyRole.OTHER,
+            p.name[:200],
+            ", ".join(x for x in (p.address, p.postcode, p.city) if x)[:300],
+            p.country[:2].upper(),
+            p.identifier[:40],
         )
         for p in cons.parties
         if p.name
     ]
     goods = [
-        GoodsItem(
-            consignment=consignment,
-            sequence=int(g.sequence) if g.sequence.isdigit() else n,
-            hs_code=g.hs_code.replace(".", "").replace(" ", "")[:10],
-            description=g.description[:512],
-            package_count=g.package_count,
-            package_kind=g.package_kind[:3],
-            gross_mass_kg=g.gross_mass_kg,
-            un_number=g.un_number[:4],
-            value=g.value,
-            currency=g.currency[:3].upper(),
-            containers=g.containers,
+        (
+            consignment_id,
+            int(g.sequence) if g.sequence.isdigit() else n,
+            g.hs_code.replace(".", "").replace(" ", "")[:10],
+            g.description[:512],
+            g.package_count,
+            g.package_kind[:3],
+            goods_mass(g.gross_mass_kg),
+            g.un_number[:4],
+            goods_value(g.value),
+            g.currency[:3].upper(),
+            goods_boxes(g.containers),
         )
         for n, g in enumerate(cons.goods, start=1)
     ]
     boxes = [
-        Container(
-            consignment=consignment,
-            number=b.number.replace(" ", "")[:17],
-            size_type=b.size_type[:4],
-            full=b.full,
-            seals=b.seals,
-        )
+        (consignment_id, b.number.replace(" ", "")[:17], b.size_type[:4], b.full, seals(b.seals))
         for b in cons.containers
     ]
     return parties, goods, boxes
@@ -556,17 +585,24 @@ def _check_on_commit(declaration_ids: list[int]) -> None:
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
-    parties: list[Party] = []
-    goods: list[GoodsItem] = []
-    boxes: list[Container] = []
+    """Store the consignments' parties, goods items and containers, in the file's order: as rows, not model
+    instances (COPY on PostgreSQL, ``executemany`` on SQLite; a ship's filing has some 50,000 of them and
+    nothing needs them as objects afterwards)."""
+    parties: list[tuple[Any, ...]] = []
+    goods: list[tuple[Any, ...]] = []
+    boxes: list[tuple[Any, ...]] = []
     for consignment, cons in rows:
-        p, g, b = _children(consignment, cons)
+        p, g, b = _child_rows(consignment.pk, cons)
         parties += p
         goods += g
         boxes += b
-    Party.objects.bulk_create(parties, batch_size=1000)
-    GoodsItem.objects.bulk_create(goods, batch_size=1000)
-    Container.objects.bulk_create(boxes, batch_size=1000)
+    for model, columns, values in (
+        (Party, _PARTY_COLUMNS, parties),
+        (GoodsItem, _GOODS_COLUMNS, goods),
+        (Container, _CONTAINER_COLUMNS, boxes),
+    ):
+        if values:
+            bulk.insert(model._meta.db_table, columns, values)
 
 
 def _transhipments(rows: list[tuple[Consignment, readers.Consignment]], ports: _Ports) -> None:
@@ -635,6 +671,14 @@ def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer |
 @transaction.atomic
 def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
     """Check and register what a reader (or the JSON API) produced; all errors at once, or nothing stored."""
+    # A ship's filing builds some hundred thousand model instances that all live until it is stored: the
+    # cyclic garbage collector is paused meanwhile, as the readers pause it (it would walk them again and
+    # again for nothing).
+    with collector_paused():
+        return _manifest_register(actor, filer, result, digest)
+
+
+def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
     errors, warnings = check_manifest(result) if result.manifests else ([], [])
     errors = list(result.errors) + errors
     warnings = list(result.warnings) + warnings
@@ -1002,20 +1046,23 @@ def consignment_release(*, actor: User, consignment: Consignment, note: str = ""
 
 def consignments_assessed(*, declaration_ids: list[int]) -> None:
     """Risk set the lanes of many consignments' declarations at once: the filed or amended ones are now
-    assessed (as :func:`consignment_assessed` moves each), in one transaction."""
-    with transaction.atomic():
+    assessed (as :func:`consignment_assessed` moves each), in one transaction (the garbage collector
+    paused, as while registering)."""
+    with collector_paused(), transaction.atomic():
         for start in range(0, len(declaration_ids), 1000):
             rows = list(
-                Consignment.objects.select_for_update().filter(
+                Consignment.objects.select_for_update()
+                .filter(
                     declaration_id__in=declaration_ids[start : start + 1000],
                     status__in=(Status.FILED, Status.AMENDED),
                 )
+                .only("pk", "status")
             )
             moved = CONSIGNMENT_STATUS.move_many(rows, Status.ASSESSED, note="risk assessment")
-            now = timezone.now()
-            for consignment in moved:
-                consignment.updated_at = now
-            Consignment.objects.bulk_update(moved, ["status", "updated_at"], batch_size=1000)
+            # All moved to the same status at the same time: one UPDATE, not a CASE per row.
+            Consignment.objects.filter(pk__in=[c.pk for c in moved]).update(
+                status=Status.ASSESSED, updated_at=timezone.now()
+            )
 
 
 def consignment_assessed(*, declaration_id: int) -> None:

@@ -30,6 +30,7 @@ from caribclear.core import declarations
 from caribclear.core.audit import audit_record, audit_records
 from caribclear.core.mail import mail_user
 from caribclear.core.models import Declaration
+from caribclear.edifact.gcpause import collector_paused
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import ScreeningReason
 from caribclear.screening.models import Hit, Watchlist
@@ -711,29 +712,38 @@ def declarations_check(
     ids = sorted(set(declaration_ids))
     assessed: dict[int, Assessment] = {}
     for chunk in _chunks(ids, CHECK_BATCH):
-        batch = list(Declaration.objects.filter(pk__in=chunk).select_related("administration"))
-        by_kind: dict[str, list[Declaration]] = {}
-        for declaration in batch:
-            by_kind.setdefault(declaration.kind, []).append(declaration)
-        records: dict[int, Any] = {}
-        checkable: list[Declaration] = []
-        for key, group in by_kind.items():
-            try:
-                kind = declarations.kind_of(key)
-            except declarations.UnknownKind:
-                continue
-            loaded = kind.load([d.pk for d in group])
-            for declaration in group:
-                record = loaded.get(declaration.pk)
-                if record is not None and kind.checkable(record):
-                    records[declaration.pk] = record
-                    checkable.append(declaration)
-        if not checkable:
-            continue
-        with transaction.atomic():
-            declarations_screen(batch=checkable, records=records, reason=reason)
-            assessed |= declarations_assess(batch=checkable, records=records)
+        # A batch builds tens of thousands of model instances that live until it ends: the cyclic garbage
+        # collector, paused while it runs, would otherwise walk them (and the screening indexes the worker
+        # keeps, millions of objects) hundreds of times for nothing, some 40% of the batch's time.
+        with collector_paused():
+            assessed |= _check_batch(chunk, reason)
     return assessed
+
+
+def _check_batch(chunk: list[int], reason: str) -> dict[int, Assessment]:
+    """One batch of :func:`declarations_check`, in one transaction."""
+    batch = list(Declaration.objects.filter(pk__in=chunk).select_related("administration"))
+    by_kind: dict[str, list[Declaration]] = {}
+    for declaration in batch:
+        by_kind.setdefault(declaration.kind, []).append(declaration)
+    records: dict[int, Any] = {}
+    checkable: list[Declaration] = []
+    for key, group in by_kind.items():
+        try:
+            kind = declarations.kind_of(key)
+        except declarations.UnknownKind:
+            continue
+        loaded = kind.load([d.pk for d in group])
+        for declaration in group:
+            record = loaded.get(declaration.pk)
+            if record is not None and kind.checkable(record):
+                records[declaration.pk] = record
+                checkable.append(declaration)
+    if not checkable:
+        return {}
+    with transaction.atomic():
+        declarations_screen(batch=checkable, records=records, reason=reason)
+        return declarations_assess(batch=checkable, records=records)
 
 
 # --- Officers' decisions --------------------------------------------------------------------------------

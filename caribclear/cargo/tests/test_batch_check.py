@@ -203,3 +203,32 @@ def test_filing_a_manifest_queues_the_batch_check_and_the_worklist_shows_its_lan
     assert "Party on a lookout" in page
     labels = Hit.objects.filter(declaration_id__in=[c.declaration_id for c in ours])
     assert "Consignee: IMPORTER 6 LTD" in set(labels.values_list("subject_label", flat=True))
+
+
+def test_subjects_are_labelled_in_the_officers_language_as_the_party_roles_are_displayed(manifest):
+    """The labels an officer reads on a hit ("Consignee: …", "Carrier: …") follow the active language, as
+    each party's role is displayed, also after another language was used (they are kept per language)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from caribclear.cargo.declaration import ConsignmentKind
+
+    kind = ConsignmentKind()
+    consignment = Consignment.objects.filter(manifest=manifest).order_by("pk").first()
+    assert consignment is not None and consignment.declaration_id is not None
+    record = kind.load([consignment.declaration_id])[consignment.declaration_id]
+    seen: dict[str, list[str]] = {}
+    for language in ("en", "es", "fr", "nl", "en", "es"):
+        with translation.override(language):
+            labels = [s.label for s in kind.subjects(record)]
+            parties = [f"{p.get_role_display()}: {p.name}" for p in record.parties.all()]
+            assert len(parties) >= 2 and labels[: len(parties)] == parties
+            carriers = [label for label in labels if label.startswith(f"{gettext('Carrier')}: ")]
+            assert carriers and labels[-len(carriers) :] == carriers
+            assert seen.setdefault(language, labels) == labels
+    assert seen["es"] != seen["en"] and seen["fr"] != seen["en"]
+    # The manifest read once for the batch is the consignment's, with its port calls.
+    assert record.manifest.pk == consignment.manifest_id
+    assert [c.locode for c in record.manifest.port_calls.all()] == list(
+        manifest.port_calls.order_by("sequence").values_list("locode", flat=True)
+    )
