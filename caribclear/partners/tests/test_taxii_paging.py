@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -194,3 +195,16 @@ def test_an_object_s_version_is_written_as_its_modified_even_when_the_fraction_e
     assert versions == [incident["modified"]]
     found = page(shelf, f"objects/{incident['id']}", **{"match[version]": taxii._stamp(moment)}).json()
     assert found["objects"] == [incident]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, 9])
+def test_a_pages_records_are_read_in_steps_and_none_is_left_out(shelf, limit):
+    """A page's records are read half a page at a time (`taxii._windows`): stepping until the limit or
+    the end gives exactly the first `limit` records in date-added order, and says whether more follow."""
+    ordered = Seizure.objects.order_by("updated_at", "pk")
+    expected = list(ordered.values_list("pk", flat=True))[:limit]
+    steps = list(taxii._windows(ordered.annotate(personal_visible=Value(False)), limit))
+    assert [m.pk for window, _more in steps for m in window] == expected
+    assert all(more for _window, more in steps[:-1])
+    assert steps[-1][1] == (limit < ordered.count())
+    assert len(steps) <= 2 or limit < taxii.STEP_PART * 2
