@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import statistics
 import sys
@@ -38,6 +39,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from caribclear.accounts.models import Administration, User  # noqa: E402
@@ -418,6 +420,9 @@ def measure(runs: int, explain: bool, before: Path | None = None) -> None:
     ag = Administration.objects.get(code="AG")
     officer = bench_officer(ag)
     client = sign_in(Client(), officer)
+    # As each gunicorn worker does once it has loaded the platform (gunicorn.conf.py, post_worker_init).
+    get_resolver().url_patterns  # noqa: B018
+    gc.freeze()
     from caribclear.cargo.models import Referral
 
     referred = Referral.objects.filter(consignment__administration=ag).order_by("-pk").first()
