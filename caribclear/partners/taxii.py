@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -248,7 +248,38 @@ def _records(
                 400, "Bad added_after", "Give an RFC 3339 timestamp with its zone, e.g. 2027-01-01T00:00:00Z."
             )
         qs = qs.filter(updated_at__gt=moment)
+    settled = _settled_before()
+    if settled is not None:
+        qs = qs.filter(updated_at__lt=settled)
     return qs
+
+
+#: What the application's clock may differ from the database's (record dates are the application's).
+CLOCK_MARGIN = dt.timedelta(seconds=1)
+
+
+def _settled_before() -> dt.datetime | None:
+    """The date added before which every record is committed, or None when none may be missing.
+
+    A record's date added is written when the record is saved, not when its transaction commits: a record
+    saved at 10:00:00 by a transaction that commits at 10:00:05 would otherwise be missed by a pull at
+    10:00:02 that ends with a record of 10:00:01 (the next `added_after` is after it). Every record not
+    yet committed was saved by a transaction still open, which began before it was saved; so records dated
+    before the start of the oldest transaction open on the database (less the margin for the clocks) are
+    all committed, and a page serves only those. The others come on a later pull, seconds later. SQLite
+    has one writer at a time, and a reader sees what is committed before it starts."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # The activity as it is now, not as this transaction first read it (PostgreSQL keeps a snapshot).
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        row = cursor.fetchone()
+    oldest = row[0] if row else None
+    return oldest - CLOCK_MARGIN if oldest is not None else None
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,32 @@ def test_a_pages_records_are_read_in_steps_and_none_is_left_out(shelf, limit):
     assert all(more for _window, more in steps[:-1])
     assert steps[-1][1] == (limit < ordered.count())
     assert len(steps) <= 2 or limit < taxii.STEP_PART * 2
+
+
+def test_a_record_dated_after_a_transaction_still_open_waits_for_it_to_end(shelf):
+    """A record is dated when it is saved, not when its transaction commits; so a page serves only records
+    dated before the oldest transaction still open began, and a partner's next `added_after` cannot pass
+    over a record committed later with an earlier date."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has one writer at a time and nothing to wait for")
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+    )
+    try:
+        other.execute("SELECT 1")  # another writer's transaction, open from now on
+        record = seizure_make(
+            actor=shelf["analyst"], tlp=Tlp.AMBER, released_to=[shelf["barbados"]], description="while open"
+        )
+        served = references(page(shelf).json())
+        assert served == refs(shelf["records"])  # dated before it began: served; the new one waits
+        other.commit()
+    finally:
+        other.close()
+    assert references(page(shelf).json()) == [*refs(shelf["records"]), record.reference]
