@@ -40,6 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.backend_cpu import backend_cpu  # noqa: E402
 from caribclear.accounts.models import User  # noqa: E402
 from caribclear.cargo import services  # noqa: E402
 from caribclear.cargo.models import Consignment, Filer  # noqa: E402
@@ -70,21 +71,6 @@ class CollectorClock:
         taken = (self.seconds, self.collections)
         self.seconds, self.collections = 0.0, 0
         return taken
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds the PostgreSQL backend of this connection has used (its /proc entry, when the server runs
-    on this machine and may be read), else None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _db(before: float | None, after: float | None) -> str:

@@ -201,6 +201,8 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import override_settings
 
+    from bench.backend_cpu import backend_cpu
+
     call_command("migrate", verbosity=0)
     import datetime as dt
 
@@ -237,20 +239,6 @@ def main() -> None:
     def cpu_now() -> float:
         times = os.times()  # this process and its finished children (the engine's screening workers)
         return times.user + times.system + times.children_user + times.children_system
-
-    def backend_cpu() -> float | None:
-        """CPU seconds of this connection's PostgreSQL backend so far (from /proc, when the server runs on
-        this machine): the database's own work, which the process CPU above does not include."""
-        if connection.vendor != "postgresql":
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     profiled: list[str] = []
 
