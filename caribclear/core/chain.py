@@ -44,16 +44,27 @@ def _value(field: models.Field[Any, Any], value: Any) -> Any:
 
 def canonical(row: models.Model) -> bytes:
     """The row's content as hashed: every concrete field but the id and the hashes, as stable JSON."""
-    content = {
-        field.attname: _value(field, getattr(row, field.attname))
-        for field in row._meta.concrete_fields
-        if not field.primary_key and field.attname not in HASH_FIELDS
-    }
+    return canonical_content(
+        {
+            field.attname: _value(field, getattr(row, field.attname))
+            for field in row._meta.concrete_fields
+            if not field.primary_key and field.attname not in HASH_FIELDS
+        }
+    )
+
+
+def canonical_content(content: dict[str, Any]) -> bytes:
+    """Stable JSON of a row's content (its fields' JSON values by attribute name), as `canonical` hashes
+    it: for writers that insert plain values and hash what they insert (`chain_contents`)."""
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _linked(prev_hash: str, content: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode() + content).hexdigest()
+
+
 def link(prev_hash: str, row: models.Model) -> str:
-    return hashlib.sha256(prev_hash.encode() + canonical(row)).hexdigest()
+    return _linked(prev_hash, canonical(row))
 
 
 class _Head:
@@ -139,7 +150,7 @@ def chain_contents(
     prev = _head(model, alias)
     links = []
     for content in contents:
-        row_hash = hashlib.sha256(prev.encode() + content).hexdigest()
+        row_hash = _linked(prev, content)
         links.append((prev, row_hash))
         prev = row_hash
     if links:

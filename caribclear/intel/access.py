@@ -17,7 +17,6 @@ so a search cannot reveal a personal detail.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -28,7 +27,7 @@ from django.utils import timezone
 
 from caribclear.accounts.models import Administration
 from caribclear.core import bulk
-from caribclear.core.chain import chain_contents
+from caribclear.core.chain import canonical_content, chain_contents
 from caribclear.core.context import current_request
 from caribclear.core.visibility import VIEW, restrict
 
@@ -355,14 +354,9 @@ def _canonical_read(
 ) -> bytes:
     """What `core.chain.canonical` makes of the access-log row of one read (every concrete field but the
     id and the hashes, as stable JSON), without building the row."""
-    content = {
-        **common,
-        "record_type": record_type,
-        "record_id": pk,
-        "personal_shown": shown,
-        "fields": fields,
-    }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return canonical_content(
+        {**common, "record_type": record_type, "record_id": pk, "personal_shown": shown, "fields": fields}
+    )
 
 
 def read(
