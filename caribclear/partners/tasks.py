@@ -40,15 +40,14 @@ class _Pending:
 
 
 def record_saved(sender: type[Any], instance: Seizure | Alert, **_kwargs: Any) -> None:
-    pending = getattr(connection, "_caribclear_stix_pending", None)
-    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+    pending: _Pending | None
+    if not connection.in_atomic_block:  # the row is written already: queue it now
         pending = _Pending()
-        connection._caribclear_stix_pending = pending  # type: ignore[attr-defined]
-        if connection.in_atomic_block:
-            pending.ids.setdefault(str(sender.record_type), set()).add(instance.pk)
+    else:
+        pending = getattr(connection, "_caribclear_stix_pending", None)
+        if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+            pending = connection._caribclear_stix_pending = _Pending()  # type: ignore[attr-defined]
             transaction.on_commit(pending)
-            return
-        pending.ids.setdefault(str(sender.record_type), set()).add(instance.pk)
-        pending()  # not in a transaction: the row is written already
-        return
     pending.ids.setdefault(str(sender.record_type), set()).add(instance.pk)
+    if not connection.in_atomic_block:
+        pending()
