@@ -234,7 +234,7 @@ def worklist_for(
     if page is not None:
         page = min(max(page, 1), pages)
         shown = shown[(page - 1) * per_page : page * per_page]
-    records = Consignment.objects.select_related("manifest").in_bulk([key.pk for key, _a, _l in shown])
+    records = visible(user, Consignment).select_related("manifest").in_bulk([key.pk for key, _a, _l in shown])
     reasons_of: dict[int, list[str]] = {}
     for assessment_id, name in (
         Firing.objects.filter(
