@@ -12,6 +12,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from caribclear.accounts.choices import Agency, Role
 from caribclear.accounts.models import Administration, User
@@ -32,6 +34,7 @@ from caribclear.risk.services import (
 )
 from caribclear.screening.choices import Disposition as HitDisposition
 from caribclear.screening.choices import SourceFormat
+from caribclear.screening.evidence import evidence_text
 from caribclear.screening.models import Hit, Watchlist
 from caribclear.screening.services import watchlist_create, watchlist_import
 from caribclear.screening.tests.helpers import WATCHLISTS, traveller, voyage
@@ -268,6 +271,16 @@ def test_the_officers_page_shows_the_banner_and_no_preselected_true_match(
     )
     assert response.status_code == 400
     assert Hit.objects.get(pk=hit.pk).disposition == HitDisposition.PENDING
+    # An officer who reads Spanish reads the hit's reasons in Spanish, names and dates as the engine gave them.
+    officer.language = "es"
+    officer.save(update_fields=["language"])
+    spanish = client_for(officer).get(
+        reverse("officer:notification_detail", args=[notification.reference]), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    with translation.override("es"):
+        reasons = [evidence_text(ev["detail"]) for ev in hit.evidence]
+    assert any(r != ev["detail"] for r, ev in zip(reasons, hit.evidence, strict=True)), hit.evidence
+    assert all(escape(r) in spanish.content.decode() for r in reasons)
 
 
 def test_the_queue_shows_lane_and_open_hits_and_sorts_red_first(
