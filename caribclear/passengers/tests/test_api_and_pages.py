@@ -211,6 +211,10 @@ def test_officers_of_arrival_see_the_flight_and_the_hit_others_do_not(
     assert "PETROV, IVAN" in page
     page = bb.get(reverse("passengers:traveller", args=[travel_list.reference, ivan.pk])).content.decode()
     assert "Ivan Petrov" in page and "Wanted for questioning" in page
+    # nothing is chosen for the officer: a true match is a decision, not a default
+    select = page[page.index('name="disposition"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>' in select and 'value="true_match" selected' not in select
     assert "date of birth 1980-02-15 vs 1980-02-15: identical" in page
     # the engine's reasons in the officer's language, names and dates as they were
     spanish = make_user(role=Role.OFFICER, administration=travel_list.administration, language="es")
