@@ -108,7 +108,7 @@ def test_a_failure_while_sealing_leaves_no_list_half_masked(
     sealed = services._seal_rows
     calls: list[int] = []
 
-    def failing(*args: Any) -> list[Any]:
+    def failing(*args: Any) -> Any:
         calls.append(1)
         if len(calls) == 3:  # the first two travellers' statements have been written by then
             raise RuntimeError("sealing failed")
