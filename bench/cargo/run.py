@@ -160,8 +160,8 @@ def results(manifest_id: int) -> tuple[dict[str, Any], str]:
     events by action) and a digest of each consignment's outcome by its bill of lading (status, lane,
     criteria lane, score, the criteria that fired, the hits: list, entry, subject)."""
     from caribclear.core.models import AuditEvent
-    from caribclear.risk.models import Assessment, Firing, Hit
-    from caribclear.screening.models import ScreeningRun
+    from caribclear.risk.models import Assessment, Firing
+    from caribclear.screening.models import Hit, ScreeningRun
 
     bills = dict(
         Consignment.objects.filter(manifest_id=manifest_id).values_list("declaration_id", "bill_number")
@@ -365,39 +365,51 @@ def main() -> None:
     run = timezone.now().strftime("%H%M%S")
     workers = None
     if args.workers:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        # This scratch database's queue may hold checks no worker took: the in-process runs' filings (checked
+        # here, not by a worker) and the re-checks of every declaration a list import queues. They would hold
+        # the workers up; they are dropped.
+        stale, _ = DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
+        print(f"{stale} tasks left queued by earlier runs dropped from this scratch database's queue")
         var = Path(os.environ.get("CARIBCLEAR_VAR_DIR", tempfile.gettempdir()))
         var.mkdir(parents=True, exist_ok=True)
         workers = Workers(args.workers, var / "bench-cargo-workers.log")
+    try:
+        if workers is not None:
+            _warm(args, workers, user, filer, run)
+        _timed(args, user, filer, run, workers)
+    finally:
+        if workers is not None:
+            workers.stop()
+
+
+def _warm(args: argparse.Namespace, workers: Workers, user: Any, filer: Any, run: str) -> None:
+    """Build each worker's screening indexes, as a running worker has them, by a check it takes."""
+    warm_ids = list(
+        Consignment.objects.filter(declaration__isnull=False)
+        .order_by("-pk")
+        .values_list("declaration_id", flat=True)[: args.workers]
+    )
+    if len(warm_ids) < args.workers:  # a new database: a small filing first, checked by the workers
+        since = timezone.now()
+        small = container_ship(
+            n=2 * args.workers,
+            rng=random.Random(2),
+            lrn=f"WARM-{run}",
+            voyage=f"W{run}",
+            departs=timezone.now() + dt.timedelta(days=2),
+            discharge=["AGSJO", "BBBGI"],
+        )
+        services.manifest_register(actor=user, filer=filer, result=services.read_file(small), digest="warm")
+        workers.wait(since)
         warm_ids = list(
             Consignment.objects.filter(declaration__isnull=False)
             .order_by("-pk")
             .values_list("declaration_id", flat=True)[: args.workers]
         )
-        if len(warm_ids) < args.workers:  # a new database: a small filing first, checked by the workers
-            since = timezone.now()
-            small = container_ship(
-                n=2 * args.workers,
-                rng=random.Random(2),
-                lrn=f"WARM-{run}",
-                voyage=f"W{run}",
-                departs=timezone.now() + dt.timedelta(days=2),
-                discharge=["AGSJO", "BBBGI"],
-            )
-            services.manifest_register(
-                actor=user, filer=filer, result=services.read_file(small), digest="warm"
-            )
-            workers.wait(since)
-            warm_ids = list(
-                Consignment.objects.filter(declaration__isnull=False)
-                .order_by("-pk")
-                .values_list("declaration_id", flat=True)[: args.workers]
-            )
-        workers.warm(warm_ids)
-    try:
-        _timed(args, user, filer, run, workers)
-    finally:
-        if workers is not None:
-            workers.stop()
+    workers.warm(warm_ids)
 
 
 def _timed(args: argparse.Namespace, user: Any, filer: Any, run: str, workers: Workers | None) -> None:
