@@ -8,6 +8,10 @@ between runs except what the filing adds (run it on a scratch database).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cargo .venv/bin/python bench/cargo/run.py --consignments 10000
     .venv/bin/python bench/cargo/run.py --consignments 2000 --screen 500   # SQLite, screen a sample
+    DATABASE_URL=... .venv/bin/python bench/cargo/run.py --consignments 10000 --workers 2 --verify
+
+``--workers N`` has N ``manage.py worker`` processes take the check tasks registration queues (instead of
+checking in this process), and times the filing from reading to the last task done.
 """
 
 from __future__ import annotations
