@@ -8,6 +8,10 @@ between runs except what the filing adds (run it on a scratch database).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cargo .venv/bin/python bench/cargo/run.py --consignments 10000
     .venv/bin/python bench/cargo/run.py --consignments 2000 --screen 500   # SQLite, screen a sample
+    DATABASE_URL=... .venv/bin/python bench/cargo/run.py --consignments 10000 --workers 2 --verify
+
+``--workers N`` has N ``manage.py worker`` processes take the check tasks registration queues (instead of
+checking in this process), and times the filing from reading to the last task done.
 """
 
 from __future__ import annotations
@@ -15,16 +19,19 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import hashlib
 import io
 import os
 import pstats
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caribclear.settings_test")
@@ -49,6 +56,177 @@ from caribclear.core import declarations  # noqa: E402
 from caribclear.risk.services import declaration_check, declarations_check  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user and system) process ``pid`` has used, from its /proc entry (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _backends_cpu() -> dict[int, float]:
+    """CPU seconds of every PostgreSQL backend connected to this database (the bench's and the workers')."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return {pid: _proc_cpu(pid) for (pid,) in cursor.fetchall()}
+
+
+class Workers:
+    """N ``manage.py worker`` processes (the production worker: django-tasks-db's queue, heartbeat and all)
+    on this database, started before the timing; each has its screening indexes built (as a running worker
+    has them) by a one-declaration check it took from the queue."""
+
+    def __init__(self, n: int, log: Path) -> None:
+        self.log = log.open("ab")
+        self.ids = [f"bench-{os.getpid()}-{i}" for i in range(n)]
+        command = [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.05",
+        ]
+        self.processes = [
+            subprocess.Popen(
+                [*command, "--no-startup-delay", "--no-reload", "--worker-id", worker_id],
+                cwd=ROOT,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "CARIBCLEAR_TASKS_IMMEDIATE": "0"},
+            )
+            for worker_id in self.ids
+        ]
+
+    def cpu(self) -> float:
+        return sum(_proc_cpu(p.pid) for p in self.processes)
+
+    def warm(self, declaration_ids: list[int]) -> None:
+        """Queue one-declaration checks until every worker has run one (its indexes are then built)."""
+        from django_tasks_db.models import DBTaskResult
+
+        from caribclear.risk.tasks import check_declaration_task
+
+        warmed: set[str] = set()
+        for _round in range(6):
+            since = timezone.now()
+            for declaration_id in declaration_ids[: len(self.ids)]:
+                check_declaration_task.enqueue(declaration_id=declaration_id)
+            self.wait(since)
+            for worker_ids in DBTaskResult.objects.filter(enqueued_at__gte=since).values_list(
+                "worker_ids", flat=True
+            ):
+                warmed.update(worker_ids)
+            if warmed >= set(self.ids):
+                return
+        raise RuntimeError(f"workers {set(self.ids) - warmed} took no warm-up check")
+
+    def wait(self, since: dt.datetime, expected: int = 1) -> int:
+        """Wait until at least ``expected`` tasks were queued since ``since`` and all of them are done;
+        raises if one failed. Returns how many there were."""
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        while True:
+            for p in self.processes:
+                if p.poll() is not None:
+                    raise RuntimeError(f"a worker exited ({p.returncode}); see {self.log.name}")
+            statuses = Counter(
+                DBTaskResult.objects.filter(enqueued_at__gte=since).values_list("status", flat=True)
+            )
+            if statuses[TaskResultStatus.FAILED]:
+                raise RuntimeError(f"{statuses[TaskResultStatus.FAILED]} task(s) failed; see {self.log.name}")
+            total = sum(statuses.values())
+            if total >= expected and statuses[TaskResultStatus.SUCCESSFUL] == total:
+                return total
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        for p in self.processes:
+            p.terminate()
+        for p in self.processes:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.log.close()
+
+
+def results(manifest_id: int) -> tuple[dict[str, Any], str]:
+    """What checking a manifest left, to compare two ways of checking it: counts (lanes, hits, runs, audit
+    events by action) and a digest of each consignment's outcome by its bill of lading (status, lane,
+    criteria lane, score, the criteria that fired, the hits: list, entry, subject)."""
+    from caribclear.core.models import AuditEvent
+    from caribclear.risk.models import Assessment, Firing
+    from caribclear.screening.models import Hit, ScreeningRun
+
+    bills = dict(
+        Consignment.objects.filter(manifest_id=manifest_id).values_list("declaration_id", "bill_number")
+    )
+    outcome: dict[str, list[Any]] = {}
+    for row in Assessment.objects.filter(declaration_id__in=bills).values(
+        "pk", "declaration_id", "lane", "criteria_lane", "score", "hits_lane", "open_hits"
+    ):
+        outcome[bills[row["declaration_id"]][-7:]] = [
+            row["lane"],
+            row["criteria_lane"],
+            row["score"],
+            row["hits_lane"],
+            row["open_hits"],
+            [],
+            [],
+        ]
+    by_assessment = dict(
+        Assessment.objects.filter(declaration_id__in=bills).values_list("pk", "declaration_id")
+    )
+    for assessment_id, name in Firing.objects.filter(
+        assessment_id__in=by_assessment, is_current=True
+    ).values_list("assessment_id", "version__name"):
+        outcome[bills[by_assessment[assessment_id]][-7:]][5].append(name)
+    hits = 0
+    for declaration_id, watchlist, entity, subject in Hit.objects.filter(
+        declaration_id__in=bills, is_current=True
+    ).values_list("declaration_id", "watchlist__name", "entity_id", "subject_key"):
+        outcome[bills[declaration_id][-7:]][6].append([watchlist, entity, subject])
+        hits += 1
+    statuses = Counter(Consignment.objects.filter(manifest_id=manifest_id).values_list("status", flat=True))
+    for bill, status in Consignment.objects.filter(manifest_id=manifest_id).values_list(
+        "bill_number", "status"
+    ):
+        outcome.setdefault(bill[-7:], []).insert(0, status)
+    for value in outcome.values():
+        value[-1].sort()
+        value[-2].sort()
+    digest = hashlib.sha256(repr(sorted(outcome.items())).encode()).hexdigest()[:16]
+    object_ids = [str(pk) for pk in bills]
+    consignment_ids = [
+        str(pk) for pk in Consignment.objects.filter(manifest_id=manifest_id).values_list("pk", flat=True)
+    ]
+    events = Counter(
+        AuditEvent.objects.filter(object_type="core.declaration", object_id__in=object_ids).values_list(
+            "action", flat=True
+        )
+    ) + Counter(
+        AuditEvent.objects.filter(object_type="cargo.consignment", object_id__in=consignment_ids).values_list(
+            "action", flat=True
+        )
+    )
+    counts = {
+        "lanes": dict(sorted(Counter(v[1] for v in outcome.values()).items())),
+        "criteria lanes": dict(sorted(Counter(v[2] for v in outcome.values()).items())),
+        "statuses": dict(sorted(statuses.items())),
+        "hits": hits,
+        "runs": ScreeningRun.objects.filter(declaration_id__in=bills).count(),
+        "audit events": dict(sorted(events.items())),
+    }
+    return counts, digest
 
 
 class CollectorClock:
@@ -167,7 +345,19 @@ def main() -> None:
     parser.add_argument(
         "--profile-dump", default="", help="also write the profiles to PREFIX-register.prof, -check.prof"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="check as N `manage.py worker` processes do (PostgreSQL): start them, warm their indexes, then "
+        "time from reading to the last queued task done (instead of --screen and the in-process batch)",
+    )
+    parser.add_argument(
+        "--verify", action="store_true", help="verify the audit trail's hash chain afterwards (all of it)"
+    )
     args = parser.parse_args()
+    if args.workers and connection.vendor != "postgresql":
+        parser.error("--workers needs PostgreSQL (SQLite has one writer at a time)")
     call_command("migrate", verbosity=0)
     targeting()
     user, _ = User.objects.get_or_create(
@@ -177,6 +367,56 @@ def main() -> None:
         actor=None, name="Bench Lines", trader_id="BENCH1", kind="carrier", administrator=user
     )
     run = timezone.now().strftime("%H%M%S")
+    workers = None
+    if args.workers:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        # This scratch database's queue may hold checks no worker took: the in-process runs' filings (checked
+        # here, not by a worker) and the re-checks of every declaration a list import queues. They would hold
+        # the workers up; they are dropped.
+        stale, _ = DBTaskResult.objects.filter(status=TaskResultStatus.READY).delete()
+        print(f"{stale} tasks left queued by earlier runs dropped from this scratch database's queue")
+        var = Path(os.environ.get("CARIBCLEAR_VAR_DIR", tempfile.gettempdir()))
+        var.mkdir(parents=True, exist_ok=True)
+        workers = Workers(args.workers, var / "bench-cargo-workers.log")
+    try:
+        if workers is not None:
+            _warm(args, workers, user, filer, run)
+        _timed(args, user, filer, run, workers)
+    finally:
+        if workers is not None:
+            workers.stop()
+
+
+def _warm(args: argparse.Namespace, workers: Workers, user: Any, filer: Any, run: str) -> None:
+    """Build each worker's screening indexes, as a running worker has them, by a check it takes."""
+    warm_ids = list(
+        Consignment.objects.filter(declaration__isnull=False)
+        .order_by("-pk")
+        .values_list("declaration_id", flat=True)[: args.workers]
+    )
+    if len(warm_ids) < args.workers:  # a new database: a small filing first, checked by the workers
+        since = timezone.now()
+        small = container_ship(
+            n=2 * args.workers,
+            rng=random.Random(2),
+            lrn=f"WARM-{run}",
+            voyage=f"W{run}",
+            departs=timezone.now() + dt.timedelta(days=2),
+            discharge=["AGSJO", "BBBGI"],
+        )
+        services.manifest_register(actor=user, filer=filer, result=services.read_file(small), digest="warm")
+        workers.wait(since)
+        warm_ids = list(
+            Consignment.objects.filter(declaration__isnull=False)
+            .order_by("-pk")
+            .values_list("declaration_id", flat=True)[: args.workers]
+        )
+    workers.warm(warm_ids)
+
+
+def _timed(args: argparse.Namespace, user: Any, filer: Any, run: str, workers: Workers | None) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     data = container_ship(
         n=args.consignments,
@@ -188,6 +428,9 @@ def main() -> None:
     )
     generated, cpu_generated = time.perf_counter(), time.process_time()
     clock = CollectorClock()
+    workers_cpu = workers.cpu() if workers is not None else 0.0
+    backends = _backends_cpu() if workers is not None else {}
+    since = timezone.now()
     result = services.read_file(data)
     read, cpu_read = time.perf_counter(), time.process_time()
     gc_read = clock.take()
@@ -204,6 +447,21 @@ def main() -> None:
     if register_profiler is not None:
         register_profiler.disable()
     manifest = filed.manifests[0]
+    if workers is not None:
+        _workers_done(
+            args,
+            workers,
+            since,
+            manifest.pk,
+            started=(generated, cpu_generated),
+            read=(read, cpu_read),
+            registered=(registered, cpu_registered),
+            workers_cpu=workers_cpu,
+            backends=backends,
+            gc_read=gc_read,
+            gc_registered=gc_registered,
+        )
+        return
     ids = list(
         Consignment.objects.filter(manifest=manifest, declaration__isnull=False).values_list(
             "declaration_id", flat=True
@@ -287,6 +545,10 @@ def main() -> None:
         f"{cpu_total:.1f} s cpu of this process{_db(0.0, db_total)}; "
         f"kinds: {[k.key for k in declarations.kinds()]}"
     )
+    counts, digest = results(manifest.pk)
+    print(f"results: {counts}; digest {digest}")
+    if args.verify:
+        _verify()
     if register_profiler is not None:
         print("--- profile of registering")
         pstats.Stats(register_profiler).sort_stats(args.sort).print_stats(args.profile)
@@ -297,6 +559,62 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
         if args.profile_dump:
             profiler.dump_stats(f"{args.profile_dump}-check.prof")
+
+
+def _verify() -> None:
+    from caribclear.core.chain import verify_chain
+    from caribclear.core.models import AuditEvent
+
+    verification = verify_chain(AuditEvent)
+    print(
+        f"audit chain: {verification.rows} rows, "
+        + ("verifies" if verification.ok else f"BROKEN at {verification.broken_at}: {verification.reason}")
+    )
+
+
+def _workers_done(
+    args: argparse.Namespace,
+    workers: Workers,
+    since: dt.datetime,
+    manifest_id: int,
+    *,
+    started: tuple[float, float],
+    read: tuple[float, float],
+    registered: tuple[float, float],
+    workers_cpu: float,
+    backends: dict[int, float],
+    gc_read: tuple[float, int],
+    gc_registered: tuple[float, int],
+) -> None:
+    """Wait for the workers to check what registration queued, then print the figures."""
+    tasks = workers.wait(since, expected=-(-args.consignments // 1000))
+    done, cpu_done = time.perf_counter(), time.process_time()
+    checked_cpu = workers.cpu() - workers_cpu
+    after = _backends_cpu()
+    db_cpu = sum(cpu - backends.get(pid, 0.0) for pid, cpu in after.items())
+    print(f"database: {connection.vendor}; python {sys.version.split()[0]}; load average {os.getloadavg()}")
+    print(f"{args.consignments} consignments; {args.workers} workers (manage.py worker), {tasks} tasks")
+    print(
+        f"read {read[0] - started[0]:.2f} s (cpu {read[1] - started[1]:.2f} s; "
+        f"garbage collector {gc_read[0]:.2f} s in {gc_read[1]} collections)"
+    )
+    print(
+        f"register {registered[0] - read[0]:.2f} s (cpu {registered[1] - read[1]:.2f} s; "
+        f"garbage collector {gc_registered[0]:.2f} s in {gc_registered[1]} collections)"
+    )
+    print(
+        f"screen and assess by the workers, from registration's commit to the last task done: "
+        f"{done - registered[0]:.2f} s (workers' cpu {checked_cpu:.2f} s, from reading on)"
+    )
+    print(
+        f"end to end (read, register, queue, workers screen and assess all): {done - started[0]:.1f} s wall, "
+        f"{cpu_done - started[1] + checked_cpu:.1f} s cpu (this process {cpu_done - started[1]:.1f} s, "
+        f"workers {checked_cpu:.1f} s); database backends cpu {db_cpu:.2f} s"
+    )
+    counts, digest = results(manifest_id)
+    print(f"results: {counts}; digest {digest}")
+    if args.verify:
+        _verify()
 
 
 if __name__ == "__main__":

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 
+from . import bulk
+from .chain import canonical_content, chain_contents
 from .context import current_request
 from .models import AuditEvent
 
@@ -49,12 +56,129 @@ def audit_record(
     return event
 
 
+# --- Many events at once, as plain rows -----------------------------------------------------------------
+#: The columns `audit_records` writes, in the order of its rows (every concrete field but the id).
+_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "administration_code",
+    "action",
+    "object_type",
+    "object_id",
+    "summary",
+    "data",
+    "request_id",
+    "client_request_id",
+    "ip",
+    "user_agent",
+    "method",
+    "path",
+    "prev_hash",
+    "row_hash",
+)
+
+#: Events of `audit_records` calls made inside `audit_deferred()`, kept to be written when it ends.
+_pending: ContextVar[list[tuple[bytes, list[Any]]] | None] = ContextVar("audit_pending", default=None)
+
+
 def audit_records(
     *, actor: Any, action: str, items: Iterable[tuple[models.Model | None, str, dict[str, Any] | None]]
-) -> list[AuditEvent]:
-    """Append one event per (obj, summary, data) in one insert (and one link to the hash chain)."""
-    events = [
-        _event(actor=actor, action=action, obj=obj, summary=summary, data=data)
-        for obj, summary, data in items
-    ]
-    return AuditEvent.objects.bulk_create(events) if events else []
+) -> int:
+    """Append one event per (obj, summary, data), all at the same time, as plain rows: their links of the
+    hash chain are hashed from the content `core.chain.canonical` makes of each row, and the rows go in
+    by one COPY on PostgreSQL (`core.bulk.insert`), one `executemany` on SQLite. Inside
+    `audit_deferred()` they are written when it ends. Returns the number of events."""
+    info = current_request.get()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    administration = getattr(actor, "administration", None) if is_user else None
+    at = timezone.now()
+    common = {
+        "at": at.astimezone(dt.UTC).isoformat(),
+        "actor_id": actor.pk if is_user else None,
+        "actor_label": (actor.get_username() if is_user else "system")[:254],
+        "administration_code": getattr(administration, "code", "") or "",
+        "action": action,
+        "request_id": info.request_id if info else "",
+        "client_request_id": info.client_request_id if info else "",
+        "ip": info.ip if info else "",
+        "user_agent": info.user_agent if info else "",
+        "method": info.method if info else "",
+        "path": info.path if info else "",
+    }
+    alias = router.db_for_write(AuditEvent)
+    connection = connections[alias]
+    at_db = AuditEvent._meta.get_field("at").get_db_prep_value(at, connection)
+    data_field = AuditEvent._meta.get_field("data")
+    events: list[tuple[bytes, list[Any]]] = []
+    for obj, summary, data in items:
+        object_type = obj._meta.label_lower if obj is not None else ""
+        object_id = str(obj.pk) if obj is not None else ""
+        summary = summary[:500]
+        # As `canonical` sees the stored value: the field's JSON, read back.
+        stored = json.loads(json.dumps(data or {}, cls=data_field.encoder))
+        content = canonical_content(
+            {**common, "object_type": object_type, "object_id": object_id, "summary": summary, "data": stored}
+        )
+        row = [
+            at_db,
+            common["actor_id"],
+            common["actor_label"],
+            common["administration_code"],
+            action,
+            object_type,
+            object_id,
+            summary,
+            data_field.get_db_prep_value(stored, connection),
+            common["request_id"],
+            common["client_request_id"],
+            common["ip"],
+            common["user_agent"],
+            common["method"],
+            common["path"],
+        ]
+        events.append((content, row))
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend(events)
+    else:
+        _write(events, alias)
+    return len(events)
+
+
+def _write(events: list[tuple[bytes, list[Any]]], alias: str) -> None:
+    if not events:
+        return
+    with transaction.atomic(using=alias, savepoint=False):
+        links = chain_contents(AuditEvent, (content for content, _row in events), alias)
+        bulk.insert(
+            AuditEvent._meta.db_table,
+            _COLUMNS,
+            [
+                (*row, prev_hash, row_hash)
+                for (_c, row), (prev_hash, row_hash) in zip(events, links, strict=True)
+            ],
+        )
+
+
+@contextlib.contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Keep the events of `audit_records` calls made inside, and write them, in the order of the calls,
+    when the block ends without an error (nothing is written if it raises). Use it inside the transaction
+    that makes the events (it raises otherwise): the chain's lock (PostgreSQL), taken by the first append
+    of a transaction and held to its commit, is then held only from the block's end to the commit, so
+    another worker's transaction appending to the chain waits for the write and the commit, not for all
+    the work done before it."""
+    alias = router.db_for_write(AuditEvent)
+    if not connections[alias].in_atomic_block:
+        raise RuntimeError("audit_deferred must run inside the transaction that makes the events")
+    if _pending.get() is not None:  # already deferred by an enclosing block, which writes them
+        yield
+        return
+    pending: list[tuple[bytes, list[Any]]] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _write(pending, alias)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import User
 from caribclear.core import declarations
-from caribclear.core.audit import audit_record, audit_records
+from caribclear.core.audit import audit_deferred, audit_record, audit_records
 from caribclear.core.mail import mail_user
 from caribclear.core.models import Declaration
 from caribclear.edifact.gcpause import collector_paused
@@ -741,7 +741,10 @@ def _check_batch(chunk: list[int], reason: str) -> dict[int, Assessment]:
                 checkable.append(declaration)
     if not checkable:
         return {}
-    with transaction.atomic():
+    # The batch's audit events (screening's and assessing's) are written together at its end: the audit
+    # chain's lock, which its first append takes until the commit, then covers the write and the commit,
+    # not the screening and assessing, so a second worker's batch is held up only that long.
+    with transaction.atomic(), audit_deferred():
         declarations_screen(batch=checkable, records=records, reason=reason)
         return declarations_assess(batch=checkable, records=records)
 

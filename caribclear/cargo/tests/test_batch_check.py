@@ -192,6 +192,35 @@ def test_a_manifest_checked_in_batches_ends_as_when_checked_one_consignment_at_a
     assert Assessment.objects.filter(declaration_id__in=ids).count() == len(ids)
 
 
+def test_batches_write_their_audit_events_at_their_end_and_the_chain_verifies(manifest, monkeypatch):
+    """Each batch's events (screening's, then assessing's, as plain rows) go in at the batch's end, in
+    the order they were made: the chain verifies, and every declaration has its two events."""
+    from caribclear.core.chain import verify_chain
+    from caribclear.risk import services as risk_services
+
+    monkeypatch.setattr(risk_services, "CHECK_BATCH", 10)  # 24 consignments: three batches
+    ids = list(
+        Consignment.objects.filter(manifest=manifest).order_by("pk").values_list("declaration_id", flat=True)
+    )
+    first = _next_event()
+    _batched(ids, manifest, first)
+    events = list(AuditEvent.objects.filter(pk__gte=first).order_by("pk"))
+    checks = [(e.action, int(e.object_id)) for e in events if e.object_type == "core.declaration"]
+    at = 0
+    for batch in (sorted(ids)[:10], sorted(ids)[10:20], sorted(ids)[20:]):
+        screened = checks[at : at + len(batch)]
+        assessed = checks[at + len(batch) : at + 2 * len(batch)]
+        assert {a for a, _pk in screened} == {"screening.run"} and sorted(pk for _a, pk in screened) == batch
+        assert assessed == [("risk.assess", pk) for pk in batch]
+        at += 2 * len(batch)
+    assert at == len(checks)
+    moved = [e for e in events if e.action == "status.change" and e.object_type == "cargo.consignment"]
+    assert len(moved) == len(ids)
+    verification = verify_chain(AuditEvent)
+    assert verification.ok, verification
+    assert verification.rows == AuditEvent.objects.count()
+
+
 def test_filing_a_manifest_queues_the_batch_check_and_the_worklist_shows_its_lanes(
     targeting, filer, carrier_user, ship_file, officer, client_for
 ):

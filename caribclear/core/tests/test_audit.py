@@ -102,3 +102,73 @@ def test_supervisors_read_their_own_administrations_trail_only(
     assert "Antiguan decision" in html
     assert "Barbadian decision" not in html
     assert client_for(officer).get("/audit/").status_code == 404
+
+
+def _stored(event: AuditEvent) -> tuple:
+    return (
+        event.actor_id,
+        event.actor_label,
+        event.administration_code,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.summary,
+        event.data,
+        event.request_id,
+        event.ip,
+    )
+
+
+def test_many_events_at_once_are_stored_as_one_at_a_time_and_the_chain_verifies(officer, antigua):
+    """`audit_records` writes plain rows (COPY on PostgreSQL) with the chain's hashes made from their
+    content: the same events as `audit_record` writes, and `verify_chain` accepts every link."""
+    from caribclear.core.audit import audit_records
+    from caribclear.core.chain import verify_chain
+
+    data = {
+        "fired": [[1, 2, "red", 20]],
+        "before": None,
+        "note": "é ✓",
+        "n": 1.5,
+        "nested": {"b": 1, "a": [2]},
+    }
+    items = [(officer, "one", data), (antigua, "two " + "x" * 600, None), (None, "three", {"k": (1, 2)})]
+    with transaction.atomic():
+        singles = [
+            audit_record(actor=officer, action="test.many", obj=obj, summary=summary, data=d)
+            for obj, summary, d in items
+        ]
+        first = singles[-1].pk + 1
+        assert audit_records(actor=officer, action="test.many", items=items) == 3
+        assert audit_records(actor=None, action="test.system", items=[(officer, "by the system", {})]) == 1
+    many = list(AuditEvent.objects.filter(pk__gte=first).order_by("pk"))
+    assert [_stored(e) for e in many[:3]] == [_stored(AuditEvent.objects.get(pk=e.pk)) for e in singles]
+    assert many[1].summary == "two " + "x" * 496 and many[2].data == {"k": [1, 2]}
+    assert len({e.at for e in many[:3]}) == 1  # the events of one call are one moment
+    assert (many[3].actor_id, many[3].actor_label, many[3].administration_code) == (None, "system", "")
+    assert [e.prev_hash for e in many[1:]] == [e.row_hash for e in many[:-1]]
+    verification = verify_chain(AuditEvent)
+    assert verification.ok and verification.rows == AuditEvent.objects.count()
+    assert verification.last_hash == many[-1].row_hash
+
+
+def test_deferred_events_are_written_at_the_end_of_the_block_in_the_order_of_the_calls(officer):
+    from caribclear.core.audit import audit_deferred, audit_records
+    from caribclear.core.chain import verify_chain
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic():
+        with audit_deferred():
+            audit_records(actor=None, action="test.first", items=[(officer, "a", {}), (officer, "b", {})])
+            audit_records(actor=None, action="test.second", items=[(None, "c", {"x": 1})])
+            assert AuditEvent.objects.count() == before  # nothing written yet
+        assert AuditEvent.objects.count() == before + 3
+    assert list(AuditEvent.objects.order_by("-pk").values_list("summary", flat=True)[:3]) == ["c", "b", "a"]
+    assert verify_chain(AuditEvent).ok
+
+    # A block that fails writes nothing.
+    with pytest.raises(ValueError), transaction.atomic(), audit_deferred():
+        audit_records(actor=None, action="test.failed", items=[(officer, "lost", {})])
+        raise ValueError("the work failed")
+    assert not AuditEvent.objects.filter(action="test.failed").exists()
+    assert verify_chain(AuditEvent).ok
