@@ -179,7 +179,18 @@ def _compatible(a: int, b: int) -> bool:
 
 @lru_cache(maxsize=1_000_000)
 def token_sim(a: str, b: str) -> float:
-    """Similarity of two name tokens in [0, 1]: edit distance, Jaro-Winkler and Metaphone combined.
+    """Similarity of two name tokens in [0, 1]: edit distance, Jaro-Winkler and Metaphone combined, and two
+    slips of the finger in a long enough name (``Pakrkinsom``) a close pair: a typing error more than another
+    name (see ``TYPING_SIM``)."""
+    sim = _letters_sim(a, b)
+    if sim < TYPING_SIM and _two_slips(a, b):
+        sim = TYPING_SIM
+    return sim
+
+
+@lru_cache(maxsize=100_000)
+def _letters_sim(a: str, b: str) -> float:
+    """``token_sim`` but for the typing-error model: edit distance, Jaro-Winkler and Metaphone combined.
 
     The edit distance is the optimal string alignment distance, which counts two neighbouring letters
     typed in the wrong order as one edit (``Mayo`` ~ ``Maoy`` 0.84), as Levenshtein's does not (0.72).
@@ -208,16 +219,17 @@ def token_sim(a: str, b: str) -> float:
     cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
     if 0.65 <= sim < cap and phonetic(a) == phonetic(b):
         sim = min(cap, sim + PHONETIC_BUMP)
-    # two slips of the finger in a long enough name (``Pakrkinsom``): a typing error more than another name
-    if (
-        sim < TYPING_SIM
-        and max(len(a), len(b)) >= TYPING_MIN
+    return sim
+
+
+def _two_slips(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` typed with two slips of the finger (see ``TYPING_SIM``)."""
+    return (
+        max(len(a), len(b)) >= TYPING_MIN
         and min(len(a), len(b)) >= 4
         and OSA.distance(a, b, score_cutoff=2) == 2
         and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
-    ):
-        sim = TYPING_SIM
-    return sim
+    )
 
 
 # Key centres of a QWERTY keyboard: each row is shifted right of the one above (by a quarter, then half a key).
@@ -1035,6 +1047,7 @@ class _QueryName:
                 num += more
         if len(matched) > 1:
             q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
+            num = self._slips_alone(eunits, matched, num)
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
@@ -1085,6 +1098,35 @@ class _QueryName:
                 e_used &= ~eunits[ei][1]
                 num -= _credit(sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+    def _slips_alone(
+        self,
+        eunits: tuple[tuple[str, int, int, Unit], ...],
+        matched: list[tuple[int, int, float]],
+        num: float,
+    ) -> float:
+        """Two slips of the finger count as a close pair (``TYPING_SIM``) only beside names that agree as
+        written: with another name spelt differently as well (``Leila Mostafa Hadad`` for ``Laila Moustafa
+        Haidar``), the differences add up to another person's name, and the pair counts as alike as its
+        letters are."""
+        units = self.units
+        if all(sim >= 1.0 or sim == TYPING_SIM for _qi, _ei, sim in matched):
+            return num
+        for n, (qi, ei, sim) in enumerate(matched):
+            if sim != TYPING_SIM:
+                continue
+            a, b = units[qi].text, eunits[ei][3].text
+            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1 or not _two_slips(a, b):
+                continue
+            others = [s for k, (_q, _e, s) in enumerate(matched) if k != n]
+            if all(s >= 1.0 for s in others):
+                continue
+            raw = _letters_sim(a, b)
+            if raw >= sim:
+                continue
+            matched[n] = (qi, ei, raw)
+            num += (_credit(raw) - _credit(sim)) * self.unit_weights[qi]
+        return num
 
     def _greedy(
         self,

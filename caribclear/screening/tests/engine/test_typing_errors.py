@@ -81,3 +81,20 @@ def test_a_damaged_abdul_the_list_does_not_know_is_that_name(index: Index) -> No
     # a name the list knows ("Adel") is not a damaged Abdul: it is compared as the name it is
     matches = screen(index, "Saeed Adel Rahman al-Amin", None)
     assert "sr" not in ids(matches)
+
+
+def test_two_slips_beside_another_spelling_count_only_as_alike_as_their_letters() -> None:
+    ix = Index.build(
+        [
+            Entity("lh", "Person", ("Laila Moustafa Haidar",), ()),
+            Entity("x1", "Person", ("Laila Kamal",), ()),
+            Entity("x2", "Person", ("Omar Haidar",), ()),
+        ]
+    )
+    # the other names as written: "hadad" for "haidar" is two slips of the finger, a close pair
+    written = screen(ix, "Laila Moustafa Hadad", None)[0]
+    assert "hadad~haidar 0.84 (2 typing errors)" in written.explanation
+    # every other name spelt differently as well: the differences add up, the pair counts as its letters
+    spelt = ix.screen(Entity("q", "Person", ("Leila Mostafa Hadad",)), threshold=0.5)[0]
+    assert "typing errors" not in spelt.explanation
+    assert spelt.score < written.score - 0.1
