@@ -27,6 +27,12 @@ query that matched, lightly penalised by entity tokens left over), then dates of
 nationality and gender as evidence that raises or lowers the score (``Index._score``). A name that is not
 exact, or only part of the listed one (``James Payne`` for ``James John Payne``), costs more when the date of
 birth does not confirm it: two differences together tell a stranger from the listed person.
+
+Two edits can make a misspelling or another name (``Gorman`` for ``Gordon``); ``typing_cost`` tells them
+apart with a model of typing errors (keys that touch on a QWERTY keyboard, two letters swapped, a letter
+doubled or left out). Two such slips in a name of 4+ letters (one of them 5+) make a close pair
+(``Rvqs`` ~ ``Rivas``, ``Hemy`` ~ ``Henry``) when the query's other names are as listed; in a name of 3 or 4
+letters the same date of birth confirms them (``Ksp`` ~ ``Kemp``), as it does any two errors in a longer one.
 """
 
 from __future__ import annotations
