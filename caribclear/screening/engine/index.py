@@ -27,6 +27,12 @@ query that matched, lightly penalised by entity tokens left over), then dates of
 nationality and gender as evidence that raises or lowers the score (``Index._score``). A name that is not
 exact, or only part of the listed one (``James Payne`` for ``James John Payne``), costs more when the date of
 birth does not confirm it: two differences together tell a stranger from the listed person.
+
+Two edits can make a misspelling or another name (``Gorman`` for ``Gordon``); ``typing_cost`` tells them
+apart with a model of typing errors (keys that touch on a QWERTY keyboard, two letters swapped, a letter
+doubled or left out). Two such slips in a name of 4+ letters (one of them 5+) make a close pair
+(``Rvqs`` ~ ``Rivas``, ``Hemy`` ~ ``Henry``) when the query's other names are as listed; in a name of 3 or 4
+letters the same date of birth confirms them (``Ksp`` ~ ``Kemp``), as it does any two errors in a longer one.
 """
 
 from __future__ import annotations
@@ -79,8 +85,19 @@ SPACELESS_EDIT = 0.05
 #: typing errors) counts as a pair of this similarity.
 DAMAGED_SIM = 0.84
 #: Two typing errors (the first letter's included: ``Jzman`` for ``Guzman``) need a name of this many letters:
-#: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``).
+#: in a shorter one they leave too little of it to go on (``Kzmn`` is not ``Kemp``)...
 DAMAGED_TWO_MIN = 5
+#: ...unless they are two slips of the finger (see ``typing_cost``) in a name of 3+ letters costing at most
+#: this much: ``Ksp`` for ``Kemp`` (``e`` struck as its neighbour ``s``, ``m`` left out) 1.25, against
+#: another short name of the same shape, ``Kolp`` 2.0 or ``Kerr`` 2.0.
+TYPING_TWO_SHORT = 1.25
+#: A name two edits from another (OSA) whose edits cost at most ``TYPING_TWO`` as typing errors, both of 4+
+#: letters and one of ``TYPING_MIN`` or more, is at least ``TYPING_SIM`` similar to it: two slips of the
+#: finger in one name (``Rvqs`` ~ ``Rivas``, ``xrnahd`` ~ ``Arnaud``) make a close pair, as a typo does,
+#: where another name of the same shape (``Pegler`` ~ ``Peron``) stays a loose one.
+TYPING_SIM = 0.84
+TYPING_TWO = 1.25
+TYPING_MIN = 5
 #: A name written without spaces is compared with the listed names of its rarest word's entities (see
 #: ``Index._spaceless_bounds``) when that word has at most this many.
 SPACELESS_BLOCK = 500
@@ -168,7 +185,18 @@ def _compatible(a: int, b: int) -> bool:
 
 @lru_cache(maxsize=1_000_000)
 def token_sim(a: str, b: str) -> float:
-    """Similarity of two name tokens in [0, 1]: edit distance, Jaro-Winkler and Metaphone combined.
+    """Similarity of two name tokens in [0, 1]: edit distance, Jaro-Winkler and Metaphone combined, and two
+    slips of the finger in a long enough name (``Pakrkinsom``) a close pair: a typing error more than another
+    name (see ``TYPING_SIM``)."""
+    sim = _letters_sim(a, b)
+    if sim < TYPING_SIM and _two_slips(a, b):
+        sim = TYPING_SIM
+    return sim
+
+
+@lru_cache(maxsize=100_000)
+def _letters_sim(a: str, b: str) -> float:
+    """``token_sim`` but for the typing-error model: edit distance, Jaro-Winkler and Metaphone combined.
 
     The edit distance is the optimal string alignment distance, which counts two neighbouring letters
     typed in the wrong order as one edit (``Mayo`` ~ ``Maoy`` 0.84), as Levenshtein's does not (0.72).
@@ -198,6 +226,105 @@ def token_sim(a: str, b: str) -> float:
     if 0.65 <= sim < cap and phonetic(a) == phonetic(b):
         sim = min(cap, sim + PHONETIC_BUMP)
     return sim
+
+
+def _two_slips(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` typed with two slips of the finger (see ``TYPING_SIM``)."""
+    return (
+        max(len(a), len(b)) >= TYPING_MIN
+        and min(len(a), len(b)) >= 4
+        and OSA.distance(a, b, score_cutoff=2) == 2
+        and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
+    )
+
+
+# Key centres of a QWERTY keyboard: each row is shifted right of the one above (by a quarter, then half a key).
+_KEY_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
+_KEY_AT = {ch: (r, off + c) for r, (row, off) in enumerate(_KEY_ROWS) for c, ch in enumerate(row)}
+#: letters whose keys touch: beside each other on a row, or less than a key's width apart on the next row
+_NEIGHBOURS: dict[str, frozenset[str]] = {
+    a: frozenset(
+        b
+        for b, (rb, xb) in _KEY_AT.items()
+        if b != a and abs(ra - rb) <= 1 and abs(xa - xb) <= (1.0 if ra == rb else 0.8)
+    )
+    for a, (ra, xa) in _KEY_AT.items()
+}
+#: what each typing error costs in ``typing_cost``: a slip of the finger (a neighbouring key struck instead,
+#: two letters swapped, a letter doubled or a doubled one typed once) half an edit; a letter left out, or a
+#: neighbouring key struck as well, three quarters; any other letter for another, or a stray one, a whole edit
+_SLIP = 0.5
+_OMIT = 0.75
+_OTHER = 1.0
+
+
+def _stray_cost(typed: str, i: int) -> float:
+    """Cost of the letter ``typed[i]`` typed where the name has none: a doubled letter is a slip, a
+    neighbouring key struck as well costs as much as a letter left out, any other letter a whole edit."""
+    c = typed[i]
+    near = [typed[j] for j in (i - 1, i + 1) if 0 <= j < len(typed)]
+    if c in near:
+        return _SLIP
+    if any(c in _NEIGHBOURS.get(x, ()) for x in near):
+        return _OMIT
+    return _OTHER
+
+
+@lru_cache(maxsize=200_000)
+def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
+    """How many typing errors turn ``name`` into ``typed``, weighing each by how easily a typist makes it
+    (an edit distance with the weights above): ``kemp`` -> ``ksp`` 1.25 (``e`` struck as ``s``, ``m`` left
+    out), ``kemp`` -> ``kolp`` 2.0 (two other letters). Tells two slips of the finger from another name
+    of the same shape, which plain edit distance cannot. Stops as soon as the cost is sure to exceed
+    ``limit``, and then returns some value above it."""
+    n, m = len(typed), len(name)
+    stray = [_stray_cost(typed, i) for i in range(n)]
+    omit = [
+        _SLIP if (j >= 1 and name[j - 1] == b) or (j + 1 < m and name[j + 1] == b) else _OMIT
+        for j, b in enumerate(name)
+    ]
+    neighbours = _NEIGHBOURS
+    none: frozenset[str] = frozenset()
+    prev2: list[float] = []
+    prev = [j * _OMIT for j in range(m + 1)]
+    for i in range(1, n + 1):
+        a = typed[i - 1]
+        s = stray[i - 1]
+        row = [prev[0] + s]
+        for j in range(1, m + 1):
+            b = name[j - 1]
+            if a == b:
+                best = prev[j - 1]
+            else:
+                best = prev[j - 1] + (_SLIP if a in neighbours.get(b, none) else _OTHER)
+            other = prev[j] + s
+            if other < best:
+                best = other
+            other = row[j - 1] + omit[j - 1]
+            if other < best:
+                best = other
+            if i >= 2 and j >= 2 and a != b and a == name[j - 2] and typed[i - 2] == b:
+                other = prev2[j - 2] + _SLIP
+                if other < best:
+                    best = other
+            row.append(best)
+        # every way through the table passes through this row or (by a swap) the one before
+        if min(row) > limit and min(prev) > limit:
+            return min(min(row), min(prev))
+        prev2, prev = prev, row
+    return prev[m]
+
+
+def _damaged_pair(typed: str, name: str, d: int) -> bool:
+    """Whether a query name ``d`` edits (OSA) from a list name may be that name damaged: one error, or two in
+    a name of ``DAMAGED_TWO_MIN`` letters, or two slips of the finger in a shorter one of 3+ letters."""
+    if d <= 1:
+        return True
+    if d > 2:
+        return False
+    if max(len(typed), len(name)) >= DAMAGED_TWO_MIN:
+        return True
+    return min(len(typed), len(name)) >= 3 and typing_cost(typed, name, TYPING_TWO_SHORT) <= TYPING_TWO_SHORT
 
 
 def _deletions(token: str) -> set[str]:
@@ -918,7 +1045,7 @@ class _QueryName:
                 if self.unit_masks[qi] & q_used or emask & e_used:
                     continue
                 known = self.unit_sims[qi]
-                sim = known[key] = _unit_sim(qunits[qi], eu)
+                sim = known[key] = _unit_sim(qunits[qi], eu, index._vocab)
                 if sim >= TOKEN_MIN:
                     pairs.append((-sim, -(self.unit_spans[qi] + espan), qi, ei))
             if pairs:
@@ -926,6 +1053,7 @@ class _QueryName:
                 num += more
         if len(matched) > 1:
             q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
+            num = self._slips_alone(eunits, matched, num)
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
@@ -976,6 +1104,35 @@ class _QueryName:
                 e_used &= ~eunits[ei][1]
                 num -= _credit(sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+    def _slips_alone(
+        self,
+        eunits: tuple[tuple[str, int, int, Unit], ...],
+        matched: list[tuple[int, int, float]],
+        num: float,
+    ) -> float:
+        """Two slips of the finger count as a close pair (``TYPING_SIM``) only beside names that agree as
+        written: with another name spelt differently as well (``Leila Mostafa Hadad`` for ``Laila Moustafa
+        Haidar``), the differences add up to another person's name, and the pair counts as alike as its
+        letters are."""
+        units = self.units
+        if all(sim >= 1.0 or sim == TYPING_SIM for _qi, _ei, sim in matched):
+            return num
+        for n, (qi, ei, sim) in enumerate(matched):
+            if sim != TYPING_SIM:
+                continue
+            a, b = units[qi].text, eunits[ei][3].text
+            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1 or not _two_slips(a, b):
+                continue
+            others = [s for k, (_q, _e, s) in enumerate(matched) if k != n]
+            if all(s >= 1.0 for s in others):
+                continue
+            raw = _letters_sim(a, b)
+            if raw >= sim:
+                continue
+            matched[n] = (qi, ei, raw)
+            num += (_credit(raw) - _credit(sim)) * self.unit_weights[qi]
+        return num
 
     def _greedy(
         self,
@@ -1119,7 +1276,7 @@ class _Alignment:
                     d, b = min((OSA.distance(a, w, score_cutoff=2), w) for w in ABD_FORMS)
                 else:
                     d = OSA.distance(a, b, score_cutoff=2)
-                if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
+                if not _damaged_pair(a, b, d):
                     continue
                 if not _in_order((qp, ep), placed, len(self.etokens)):
                     continue
@@ -1136,7 +1293,7 @@ class _Alignment:
             if len(a) < 2 or len(b) < 2:
                 continue
             d = OSA.distance(a, b, score_cutoff=2)
-            if d > 2 or (d == 2 and max(len(a), len(b)) < DAMAGED_TWO_MIN):
+            if not _damaged_pair(a, b, d):
                 continue
             num += (_credit(DAMAGED_SIM) - _credit(sim)) * qn.unit_weights[qi]
             shown.append(f"{a}~{b} ({d} {'letter' if d == 1 else 'letters'} off)")
@@ -1184,6 +1341,8 @@ class _Alignment:
                 parts.append(f"{qt}={et}")
             elif len(qt) == 1 or len(et) == 1:
                 parts.append(f"{qt}~{et} initial")
+            elif sim == TYPING_SIM and OSA.distance(qt, et, score_cutoff=2) == 2:
+                parts.append(f"{qt}~{et} {sim:.2f} (2 typing errors)")
             else:
                 parts.append(f"{qt}~{et} {sim:.2f}")
         missing_q = [t for p, t in enumerate(self.query.tokens) if not self.q_used >> p & 1]
@@ -1195,7 +1354,7 @@ class _Alignment:
         return ", ".join(parts) or "no name in common"
 
 
-def _unit_sim(qu: Unit, eu: Unit) -> float:
+def _unit_sim(qu: Unit, eu: Unit, vocab: dict[str, int]) -> float:
     a, b = qu.text, eu.text
     if len(qu.positions) == 1 and len(eu.positions) == 1:
         if len(a) == 1 or len(b) == 1:
@@ -1203,6 +1362,14 @@ def _unit_sim(qu: Unit, eu: Unit) -> float:
             if a[0] == b[0] and (a == b or full not in PARTICLES):
                 return INITIAL_SIM
             return 0.0
+        if b == "abd" and len(a) >= 4 and a not in vocab and a not in PARTICLES:
+            # the list's ``Abdul``, ``Abdel``... written as the particle ``abd`` (see normalize): a query's
+            # word the list does not have (``bAul``, not the name ``Adel``) is that name damaged when it is
+            # a typing error or two from how it is written out, as similar to it as to that written form
+            sims = [
+                token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form, TYPING_TWO) <= TYPING_TWO
+            ]
+            return max(sims, default=0.0)
         # pairs the index did not relate: only worth comparing when they start alike and are about as long
         if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
             return 0.0
