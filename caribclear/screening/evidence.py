@@ -106,6 +106,13 @@ def _name_part(part: str) -> str | None:
     ``j~john initial``, ``query only: ...``, ``list only: ...``."""
     if re.fullmatch(r"\S+=\S+|\S+~\S+ \d\.\d\d", part):
         return part
+    m = re.fullmatch(r"(\S+)~(\S+) (\d\.\d\d) \(2 typing errors\)", part)
+    if m:
+        return gettext("%(query)s~%(listed)s %(similarity)s (2 typing errors)") % {
+            "query": m[1],
+            "listed": m[2],
+            "similarity": m[3],
+        }
     m = re.fullmatch(r"(\S+)~(\S+) initial", part)
     if m:
         return gettext("%(query)s~%(listed)s initial") % {"query": m[1], "listed": m[2]}

@@ -22,6 +22,8 @@ LIST = [
     Entity("f1", "Person", ("Kerry Walker",), ("1950-01-01",)),
     Entity("f2", "Person", ("James Walker",), ("1950-01-01",)),
     Entity("f3", "Person", ("Maria Santos",), ("1979-04-02",)),
+    Entity("cr", "Person", ("Carlos Rivas",), ("1970-01-01",)),
+    Entity("f4", "Person", ("Carlos Walker",)),
 ]
 
 QUERIES = [
@@ -37,6 +39,8 @@ QUERIES = [
     Entity("q", "Person", ("Mario Garcia",), ("1976",), (), None, {"passport": ("X1234567",)}),
     Entity("q", "Person", ("Maria Garcia",), ("1975-06-01",)),
     Entity("q", "Person", ("Maria Garcia",), ("1980-06-01",)),
+    Entity("q", "Person", ("Kerry Pakrkinsom",)),
+    Entity("q", "Person", ("Carlos Rvqs",)),
 ]
 
 
@@ -53,6 +57,7 @@ def test_every_reason_the_engine_gives_is_read_back(details: list[str]) -> None:
     assert any("with the same date of birth" in d for d in details)
     assert any("written without spaces" in d for d in details)
     assert any("list only:" in d for d in details)
+    assert any("(2 typing errors)" in d for d in details)
     unknown = [d for d in details if not localise(d)[1]]
     assert unknown == []
 
