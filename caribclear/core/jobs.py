@@ -170,7 +170,7 @@ def enqueue_with_transaction(calls: list[tuple[Any, dict[str, Any]]]) -> None:
         return
     for task, _kwargs in calls:
         backend.validate_task(task)
-    rows = [
+    rows: list[DBTaskResult[Any, Any]] = [
         DBTaskResult(
             id=backend._get_id(),
             args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
