@@ -199,7 +199,7 @@ def _filed(request: HttpRequest, filed: services.Filed, *, edifact: bool) -> Htt
     user = _user(request)
     warnings = [w.to_json() for w in filed.warnings]
     answers = [
-        selectors.answer_json(user, m, warnings=warnings)
+        selectors.answer_json(user, m, warnings=warnings, registered=filed.registered.get(m.pk))
         for m in filed.manifests + filed.amended + filed.invalidated
     ]
     if edifact:

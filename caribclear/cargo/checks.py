@@ -4,6 +4,9 @@ and the filing deadline."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q
 
 from caribclear.edifact.model import Issue
 from caribclear.reference.models import HsCode
@@ -17,14 +20,31 @@ DEFAULT_DEADLINE_HOURS = {Mode.SEA: 24, Mode.AIR: 0}
 
 
 class Nomenclature:
-    """The loaded HS codes, read once per filing. Empty when none were loaded (``load_hs_codes``)."""
+    """The loaded HS codes, read once per filing. Empty when none were loaded (``load_hs_codes``).
 
-    def __init__(self) -> None:
-        self.codes = set(HsCode.objects.filter(level=6).values_list("code", flat=True))
+    Given the codes a filing uses, only those subheadings are read (a one-consignment filing reads a row
+    or two, not the nomenclature's 5,600), and whether any is loaded at all only when none of them is."""
+
+    def __init__(self, used: Iterable[str] | None = None) -> None:
+        if used is None:
+            self.codes = set(HsCode.objects.filter(level=6).values_list("code", flat=True))
+            self._loaded = bool(self.codes)
+            return
+        digits = (code.replace(".", "").replace(" ", "") for code in used)
+        wanted = {d[:6] for d in digits if len(d) >= 6 and d.isdigit()}
+        # One statement: the subheadings used, and any one subheading (is the nomenclature loaded at all?).
+        any_one = HsCode.objects.filter(level=6).order_by("pk").values("pk")[:1]
+        found = set(
+            HsCode.objects.filter(level=6)
+            .filter(Q(code__in=wanted) | Q(pk=any_one))
+            .values_list("code", flat=True)
+        )
+        self.codes = found & wanted
+        self._loaded = bool(found)
 
     @property
     def loaded(self) -> bool:
-        return bool(self.codes)
+        return self._loaded
 
     def problem(self, code: str) -> str | None:
         """Why an HS code is refused, or None."""

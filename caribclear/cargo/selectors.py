@@ -4,6 +4,7 @@ worklist, manifest and consignment pages, and the answers (JSON and CUSRES) to f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -290,22 +291,42 @@ def assessment_of(consignment: Consignment) -> Any:
 
 # --- Answers to filers -----------------------------------------------------------------------------------
 def answer_json(
-    user: User, manifest: Manifest, *, warnings: list[dict[str, Any]] | None = None
+    user: User,
+    manifest: Manifest,
+    *,
+    warnings: list[dict[str, Any]] | None = None,
+    registered: list[Consignment] | None = None,
 ) -> dict[str, Any]:
-    """The acknowledgement of a filing and its consignments' statuses, with referrals and releases."""
+    """The acknowledgement of a filing and its consignments' statuses, with referrals and releases.
+
+    ``registered``: the consignments of a manifest registered in this very transaction (its first
+    answer). They can have no referral and no assessment yet (officers and the screening see them only
+    once committed), so neither is read; one consignment alone is answered as registered, without
+    reading it back."""
     from caribclear.risk.models import Assessment
 
-    rows = list(
-        visible(user, Consignment)
-        .filter(manifest=manifest)
-        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.order_by("created_at")))
-        .order_by("level", "bill_number")
-    )
-    assessed = set(
-        Assessment.objects.filter(
-            declaration_id__in=[c.declaration_id for c in rows if c.declaration_id]
-        ).values_list("declaration_id", flat=True)
-    )
+    referrals: Callable[[Consignment], Iterable[Referral]]
+    if registered is not None:
+        rows = (
+            list(registered)
+            if len(registered) == 1
+            else list(visible(user, Consignment).filter(manifest=manifest).order_by("level", "bill_number"))
+        )
+        assessed: set[int] = set()
+        referrals = _no_referrals
+    else:
+        rows = list(
+            visible(user, Consignment)
+            .filter(manifest=manifest)
+            .prefetch_related(Prefetch("referrals", queryset=Referral.objects.order_by("created_at")))
+            .order_by("level", "bill_number")
+        )
+        assessed = set(
+            Assessment.objects.filter(
+                declaration_id__in=[c.declaration_id for c in rows if c.declaration_id]
+            ).values_list("declaration_id", flat=True)
+        )
+        referrals = _prefetched_referrals
     if warnings is None:
         latest = manifest.versions.order_by("-number").first()
         warnings = latest.warnings if latest else []
@@ -339,13 +360,21 @@ def answer_json(
                         "deadline_text": utc_datetime_text(r.deadline, "SHORT_DATETIME_FORMAT"),
                         "answer": r.answer,
                     }
-                    for r in c.referrals.all()
+                    for r in referrals(c)
                 ],
                 "released_at": c.released_at.isoformat() if c.released_at else None,
             }
             for c in rows
         ],
     }
+
+
+def _no_referrals(consignment: Consignment) -> Iterable[Referral]:
+    return ()
+
+
+def _prefetched_referrals(consignment: Consignment) -> Iterable[Referral]:
+    return consignment.referrals.all()
 
 
 def referral_for_filer(user: User, pk: int) -> Referral:

@@ -35,13 +35,14 @@ from caribclear.core.declarations import (
     declaration_filed,
     send_on_commit,
 )
+from caribclear.core.jobs import enqueue_with_transaction
 from caribclear.core.models import Declaration
 from caribclear.core.uploads import UploadLimits, UploadRefused, iter_rows
 from caribclear.edifact.detect import detect_format
 from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.model import Issue, Where
 from caribclear.risk.services import CHECK_BATCH
-from caribclear.risk.tasks import check_declarations_task
+from caribclear.risk.tasks import check_declaration_task, check_declarations_task
 
 from . import readers, selectors
 from .checks import Nomenclature, deadline_hours, is_late
@@ -70,7 +71,7 @@ from .models import (
     Referral,
 )
 from .pipeline import CONSIGNMENT_STATUS, MANIFEST_STATUS
-from .tasks import notify_on_commit
+from .tasks import notify_on_commit, webhook_task
 from .webhooks import check_url
 
 MRN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -101,6 +102,8 @@ class Filed:
     warnings: list[Issue] = field(default_factory=list)
     amended: list[Manifest] = field(default_factory=list)
     invalidated: list[Manifest] = field(default_factory=list)
+    #: The consignments of each new manifest (by its pk), as registered: its answer needs no reading back.
+    registered: dict[int, list[Consignment]] = field(default_factory=dict)
 
 
 # --- References -----------------------------------------------------------------------------------------
@@ -228,18 +231,22 @@ class _Ports:
         return self.members.get(locode[:2].upper()) if len(locode) == 5 else None
 
 
-def check_manifest(result: readers.ManifestResult) -> tuple[list[Issue], list[Issue]]:
+def check_manifest(
+    result: readers.ManifestResult, ports: _Ports | None = None
+) -> tuple[list[Issue], list[Issue]]:
     """Errors and warnings of ours, beyond the reader's: each with where it was found."""
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    nomenclature = Nomenclature()
+    nomenclature = Nomenclature(
+        item.hs_code for manifest in result.manifests for cons in manifest.consignments for item in cons.goods
+    )
     if not nomenclature.loaded:
         warnings.append(
             Issue(
                 "hs_not_loaded", "The HS nomenclature is not loaded: only the form of HS codes was checked."
             )
         )
-    ports = _Ports()
+    ports = ports or _Ports()
     for manifest in result.manifests:
         if not manifest.consignments:
             errors.append(Issue("no_consignments", "The manifest lists no consignment.", manifest.where))
@@ -511,14 +518,18 @@ def _register_consignments(
     items: list[readers.Consignment],
     ports: _Ports,
     warnings: list[Issue] | None = None,
+    *,
+    new: bool = False,
+    queue: list[tuple[Any, dict[str, Any]]] | None = None,
 ) -> list[Consignment]:
     """Create consignments (masters first, then houses under them), their rows and their declarations.
     A house whose master is not in this filing is linked to the master the carrier filed apart (ICS2's
     multiple filing), or waits for it (a warning says so)."""
     created: list[Consignment] = []
-    masters: dict[str, Consignment] = {
-        c.bill_number: c for c in manifest.consignments.filter(level=Level.MASTER)
-    }
+    # A manifest registered just now has no consignments yet to look up.
+    masters: dict[str, Consignment] = (
+        {} if new else {c.bill_number: c for c in manifest.consignments.filter(level=Level.MASTER)}
+    )
     ordered = sorted(items, key=lambda c: c.level == "house")
     rows: list[tuple[Consignment, readers.Consignment]] = []
     deadlines: dict[int | None, int] = {}
@@ -564,24 +575,35 @@ def _register_consignments(
         Consignment.objects.bulk_create(batch, batch_size=1000)
     _create_children(rows)
     _transhipments(rows, ports)
-    _check_on_commit([d.pk for d in made])
+    _check_on_commit(made, queue)
     _link_waiting_houses(manifest, (c for c, _r in rows))
     created.extend(c for c, _r in rows)
     return created
 
 
-def _check_on_commit(declaration_ids: list[int]) -> None:
+def _check_on_commit(
+    declarations: list[Declaration], queue: list[tuple[Any, dict[str, Any]]] | None = None
+) -> None:
     """After commit, queue the screening and assessment of a filing's new declarations, a batch of them
     per task (risk's ``declarations_check``: shared subjects screened once, facts and hits read for all),
-    instead of one ``declaration_filed`` event each. One consignment alone goes the way of any filed
-    declaration."""
-    if len(declaration_ids) == 1:
-        declaration = Declaration.objects.only("pk", "kind").get(pk=declaration_ids[0])
-        send_on_commit(declaration_filed, declaration)
+    instead of one ``declaration_filed`` event each. One consignment alone is checked as any filed
+    declaration is (risk's ``check_declaration_task``, which ``declaration_filed`` queues).
+
+    With ``queue`` (a new manifest's tasks, queued together by the caller) the tasks are added to it
+    instead."""
+    if len(declarations) == 1:
+        if queue is None:
+            send_on_commit(declaration_filed, declarations[0])
+        else:
+            queue.append((check_declaration_task, {"declaration_id": declarations[0].pk}))  # reason: filed
         return
+    declaration_ids = [d.pk for d in declarations]
     for start in range(0, len(declaration_ids), CHECK_BATCH):
         chunk = declaration_ids[start : start + CHECK_BATCH]
-        transaction.on_commit(partial(check_declarations_task.enqueue, declaration_ids=chunk))
+        if queue is None:
+            transaction.on_commit(partial(check_declarations_task.enqueue, declaration_ids=chunk))
+        else:
+            queue.append((check_declarations_task, {"declaration_ids": chunk}))
 
 
 def _create_children(rows: list[tuple[Consignment, readers.Consignment]]) -> None:
@@ -615,9 +637,12 @@ def _transhipments(rows: list[tuple[Consignment, readers.Consignment]], ports: _
     through.objects.bulk_create(links, batch_size=1000)
 
 
-def _port_calls(manifest: Manifest, conveyance: readers.Conveyance, ports: _Ports) -> None:
-    manifest.port_calls.all().delete()
-    PortCall.objects.bulk_create(
+def _port_calls(
+    manifest: Manifest, conveyance: readers.Conveyance, ports: _Ports, *, new: bool = False
+) -> list[PortCall]:
+    if not new:  # a manifest registered just now has none to replace
+        manifest.port_calls.all().delete()
+    return PortCall.objects.bulk_create(
         [
             PortCall(
                 manifest=manifest,
@@ -633,9 +658,13 @@ def _port_calls(manifest: Manifest, conveyance: readers.Conveyance, ports: _Port
     )
 
 
-def _add_discharge_calls(manifest: Manifest, consignments: Iterable[Consignment]) -> None:
-    """Ports of discharge not in the itinerary are added to it (with no times), so the worklist knows them."""
-    known = set(manifest.port_calls.values_list("locode", flat=True))
+def _add_discharge_calls(
+    manifest: Manifest, consignments: Iterable[Consignment], *, known: set[str] | None = None
+) -> None:
+    """Ports of discharge not in the itinerary are added to it (with no times), so the worklist knows them.
+    ``known``: the itinerary's ports when the caller has just stored them."""
+    if known is None:
+        known = set(manifest.port_calls.values_list("locode", flat=True))
     next_seq = len(known) + 1
     extra = []
     for c in consignments:
@@ -658,7 +687,6 @@ def _lrn(manifest: readers.Manifest) -> str:
     return (manifest.reference or manifest.message_reference or manifest.conveyance.voyage)[:70]
 
 
-@transaction.atomic
 def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer | None = None) -> Filed:
     """Read, check and register a manifest file (every message in it). A message whose LRN the filer has
     already filed is an amendment of that filing; BGM function 1 (cancellation) invalidates it."""
@@ -668,24 +696,34 @@ def manifest_file(*, actor: User, data: bytes, fmt: str = "auto", filer: Filer |
     )
 
 
-@transaction.atomic
 def manifest_register(*, actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
     """Check and register what a reader (or the JSON API) produced; all errors at once, or nothing stored."""
     # A ship's filing builds some hundred thousand model instances that all live until it is stored: the
     # cyclic garbage collector is paused meanwhile, as the readers pause it (it would walk them again and
     # again for nothing).
-    with collector_paused():
-        return _manifest_register(actor, filer, result, digest)
+    # One transaction, or a part of the caller's (the API's, with its Idempotency-Key claim) without a
+    # savepoint of its own: a rejection is found before anything is written, and raised only once the
+    # block is left normally, so the caller's transaction stays usable to answer it; any other error marks
+    # the whole transaction for rollback, as it would the caller's.
+    rejected: FilingRejected | None = None
+    with collector_paused(), transaction.atomic(savepoint=False):
+        try:
+            return _manifest_register(actor, filer, result, digest)
+        except FilingRejected as exc:
+            rejected = exc
+    raise rejected
 
 
 def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult, digest: str) -> Filed:
-    errors, warnings = check_manifest(result) if result.manifests else ([], [])
+    ports = _Ports()
+    errors, warnings = check_manifest(result, ports) if result.manifests else ([], [])
     errors = list(result.errors) + errors
     warnings = list(result.warnings) + warnings
     if not result.manifests and not errors:
         errors.append(Issue("empty", "The file holds no manifest.", Where(line=1)))
     filed = Filed(format=result.format, warnings=warnings)
-    amendments: list[tuple[Manifest, readers.Manifest]] = []
+    # The filer's live filing of each LRN (read once, locked): amended, cancelled, or none (a new filing).
+    live: dict[str, Manifest | None] = {}
     for message in result.manifests:
         lrn = _lrn(message)
         if not lrn:
@@ -693,31 +731,38 @@ def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult
                 Issue("lrn", "The manifest has no document number (the filer's reference).", message.where)
             )
             continue
-        existing = Manifest.objects.select_for_update().filter(filer=filer, lrn=lrn).first()
-        if existing is not None and existing.status != ManifestStatus.INVALIDATED:
+        if lrn not in live:
+            live[lrn] = (
+                Manifest.objects.select_for_update()
+                .filter(filer=filer, lrn=lrn)
+                .exclude(status=ManifestStatus.INVALIDATED)
+                .first()
+            )
+        existing = live[lrn]
+        if existing is not None:
             if message.function == "1":
                 continue
             errors += _amendment_errors(existing, message, result.format)
-            amendments.append((existing, message))
     if errors:
         raise FilingRejected(errors, warnings, result.format)
     now = timezone.now()
-    ports = _Ports()
     for message in result.manifests:
         lrn = _lrn(message)
-        existing = (
-            Manifest.objects.filter(filer=filer, lrn=lrn).exclude(status=ManifestStatus.INVALIDATED).first()
-        )
+        existing = live[lrn]
         if existing is not None and message.function == "1":
             manifest_invalidate(actor=actor, manifest=existing, reason=_("Cancelled by the filer's message."))
             filed.invalidated.append(existing)
+            live[lrn] = None
         elif existing is not None:
             _amend(actor, existing, message, result.format, digest, warnings, ports, now)
             filed.amended.append(existing)
         else:
-            filed.manifests.append(
-                _register(actor, filer, message, result.format, digest, warnings, ports, now)
+            manifest, consignments = _register(
+                actor, filer, message, result.format, digest, warnings, ports, now
             )
+            filed.manifests.append(manifest)
+            filed.registered[manifest.pk] = consignments
+            live[lrn] = manifest
     return filed
 
 
@@ -768,7 +813,7 @@ def _register(
     warnings: list[Issue],
     ports: _Ports,
     now: dt.datetime,
-) -> Manifest:
+) -> tuple[Manifest, list[Consignment]]:
     fields = _manifest_fields(message, fmt)
     first_member = next(
         (a for call in message.conveyance.itinerary if (a := ports.administration(call.port)) is not None),
@@ -790,9 +835,13 @@ def _register(
         filed_at=now,
         **fields,
     )
-    _port_calls(manifest, message.conveyance, ports)
-    consignments = _register_consignments(manifest, message.consignments, ports, warnings)
-    _add_discharge_calls(manifest, consignments)
+    calls = _port_calls(manifest, message.conveyance, ports, new=True)
+    # The screening of the consignments and the filer's webhook: queued together, in one insert.
+    queue: list[tuple[Any, dict[str, Any]]] = []
+    consignments = _register_consignments(
+        manifest, message.consignments, ports, warnings, new=True, queue=queue
+    )
+    _add_discharge_calls(manifest, consignments, known={c.locode for c in calls})
     ManifestVersion.objects.create(
         manifest=manifest,
         number=1,
@@ -803,7 +852,10 @@ def _register(
         snapshot=_snapshot_json(message),
         warnings=[w.to_json() for w in warnings],
     )
-    notify_on_commit(filer.pk, manifest.pk, "manifest.registered")
+    queue.append(
+        (webhook_task, {"filer_id": filer.pk, "manifest_id": manifest.pk, "event": "manifest.registered"})
+    )
+    enqueue_with_transaction(queue)
     audit_record(
         actor=actor,
         action="cargo.manifest.file",
@@ -811,7 +863,7 @@ def _register(
         summary=f"{manifest.mrn} ({manifest.lrn}): {len(consignments)} consignments",
         data={"format": fmt, "sha256": digest, "consignments": len(consignments)},
     )
-    return manifest
+    return manifest, consignments
 
 
 def _amend(

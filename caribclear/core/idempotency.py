@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -81,6 +81,48 @@ def _bearer(request: HttpRequest) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def _insert_claim(user_id: int, key: str, fingerprint: str, now: Any) -> IdempotencyRecord | None:
+    """Claim the key: the new record, or None when the key is taken already. One statement, no savepoint:
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+) leaves the request's
+    transaction usable when the key exists, where a plain INSERT's unique violation would need a savepoint
+    around it (two more round trips on every POST). A concurrent request holding the same key uncommitted
+    makes this one wait for it, as the plain INSERT did, and then see its record."""
+    q = connection.ops.quote_name
+    table = q(IdempotencyRecord._meta.db_table)
+    columns = ", ".join(
+        q(c)
+        for c in (
+            "user_id",
+            "key",
+            "fingerprint",
+            "created_at",
+            "response_content_type",
+            "response_body",
+            "response_location",
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, '', %s, '') "  # noqa: S608 - the model's names
+            f"ON CONFLICT ({q('user_id')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            [user_id, key, fingerprint, connection.ops.adapt_datetimefield_value(now), b""],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return IdempotencyRecord(
+        pk=row[0],
+        user_id=user_id,
+        key=key,
+        fingerprint=fingerprint,
+        created_at=now,
+        response_status=None,
+        response_content_type="",
+        response_body=b"",
+        response_location="",
+    )
 
 
 class IdempotencyMiddleware:
@@ -148,44 +190,44 @@ class IdempotencyMiddleware:
     ) -> IdempotencyRecord | HttpResponse:
         now = timezone.now()
         for _attempt in range(2):
-            try:
-                with transaction.atomic():
-                    return IdempotencyRecord.objects.create(user_id=user_id, key=key, fingerprint=fingerprint)
-            except IntegrityError:
-                existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
-                if existing is None:
-                    continue
-                if existing.created_at < now - keep_for() or (
-                    existing.response_status is None and existing.created_at < now - STALE_AFTER
-                ):
-                    existing.delete()
-                    continue
-                if existing.fingerprint != fingerprint:
-                    return problem_response(
-                        request,
-                        status=422,
-                        type_="idempotency-key-reused",
-                        title="Idempotency-Key already used for another request",
-                        detail="This key was used with a different request. Use a new key for a new request.",
-                    )
-                if existing.response_status is None:
-                    return problem_response(
-                        request,
-                        status=409,
-                        type_="idempotency-in-progress",
-                        title="Request still in progress",
-                        detail="The first request with this key is still being processed. Retry shortly.",
-                        headers={"Retry-After": "2"},
-                    )
-                replay = HttpResponse(
-                    bytes(existing.response_body),
-                    status=existing.response_status,
-                    content_type=existing.response_content_type or "application/json",
+            claimed = _insert_claim(user_id, key, fingerprint, now)
+            if claimed is not None:
+                return claimed
+            # The key is taken: by a finished request (replayed), a running one, or a stale claim.
+            existing = IdempotencyRecord.objects.filter(user_id=user_id, key=key).first()
+            if existing is None:
+                continue
+            if existing.created_at < now - keep_for() or (
+                existing.response_status is None and existing.created_at < now - STALE_AFTER
+            ):
+                existing.delete()
+                continue
+            if existing.fingerprint != fingerprint:
+                return problem_response(
+                    request,
+                    status=422,
+                    type_="idempotency-key-reused",
+                    title="Idempotency-Key already used for another request",
+                    detail="This key was used with a different request. Use a new key for a new request.",
                 )
-                replay["Idempotent-Replayed"] = "true"
-                if existing.response_location:
-                    replay["Location"] = existing.response_location
-                return replay
+            if existing.response_status is None:
+                return problem_response(
+                    request,
+                    status=409,
+                    type_="idempotency-in-progress",
+                    title="Request still in progress",
+                    detail="The first request with this key is still being processed. Retry shortly.",
+                    headers={"Retry-After": "2"},
+                )
+            replay = HttpResponse(
+                bytes(existing.response_body),
+                status=existing.response_status,
+                content_type=existing.response_content_type or "application/json",
+            )
+            replay["Idempotent-Replayed"] = "true"
+            if existing.response_location:
+                replay["Location"] = existing.response_location
+            return replay
         return problem_response(
             request, status=409, type_="idempotency-in-progress", title="Request conflict"
         )

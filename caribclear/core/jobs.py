@@ -15,13 +15,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus, normalize_json, task_enqueued
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from .models import WorkerHeartbeat
 
@@ -142,3 +145,43 @@ def jobs_release(*, worker_id: str) -> int:
         ):
             released += 1
     return released
+
+
+def enqueue_with_transaction(calls: list[tuple[Any, dict[str, Any]]]) -> None:
+    """Queue several tasks (``(task, kwargs)`` each) for when the current transaction commits.
+
+    With the database backend their rows are written now, in one INSERT inside that transaction: they
+    become visible to the workers when it commits, and vanish with it if it rolls back, and cost neither a
+    statement each nor a transaction of their own after the commit (as ``transaction.on_commit`` plus each
+    task's ``enqueue`` would). Each row is what the backend's own ``enqueue`` writes, and ``task_enqueued``
+    is sent for each as it does. Any other backend (the immediate one of tests and the demo) enqueues them
+    one by one after commit."""
+    if not calls:
+        return
+    backends = {task.get_backend() for task, _kwargs in calls}
+    backend = next(iter(backends))
+    if len(backends) != 1 or not isinstance(backend, DatabaseBackend):
+
+        def enqueue_each() -> None:
+            for task, kwargs in calls:
+                task.enqueue(**kwargs)
+
+        transaction.on_commit(enqueue_each)
+        return
+    for task, _kwargs in calls:
+        backend.validate_task(task)
+    rows: list[DBTaskResult[Any, Any]] = [
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": [], "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after or get_date_max(),  # as the backend's pre_save receiver sets it
+            backend_name=backend.alias,
+        )
+        for task, kwargs in calls
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
