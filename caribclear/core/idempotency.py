@@ -12,13 +12,14 @@ deletes the records (the `core.idempotency` retention rule).
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -89,6 +90,15 @@ def _insert_claim(user_id: int, key: str, fingerprint: str, now: Any) -> Idempot
     transaction usable when the key exists, where a plain INSERT's unique violation would need a savepoint
     around it (two more round trips on every POST). A concurrent request holding the same key uncommitted
     makes this one wait for it, as the plain INSERT did, and then see its record."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        # RETURNING came with SQLite 3.35 (Django 5.2 accepts 3.31): the plain INSERT in a savepoint
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    user_id=user_id, key=key, fingerprint=fingerprint, created_at=now
+                )
+        except IntegrityError:
+            return None
     q = connection.ops.quote_name
     table = q(IdempotencyRecord._meta.db_table)
     columns = ", ".join(

@@ -128,3 +128,19 @@ def test_a_post_reads_its_token_once(client, auth):
         if q["sql"].startswith("SELECT") and "accounts_apitoken" in q["sql"]
     ]
     assert len(token_reads) == 1
+
+
+@pytest.mark.parametrize("sqlite_version", [(3, 34, 1), (3, 40, 1)])
+def test_keys_work_on_every_sqlite_django_supports(client, auth, monkeypatch, sqlite_version):
+    """The key is claimed by INSERT ... ON CONFLICT ... RETURNING where the engine has it (SQLite 3.35+,
+    PostgreSQL), by a plain INSERT in a savepoint on older SQLite: a retry is replayed, another request
+    with the key refused, either way."""
+    from caribclear.core import idempotency
+
+    monkeypatch.setattr(idempotency.sqlite3, "sqlite_version_info", sqlite_version)
+    first = post(client, auth, VESSEL)
+    again = post(client, auth, VESSEL)
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    other = post(client, auth, {**VESSEL, "name": "Leeward"})
+    assert other.status_code == 422
+    assert list(Vessel.objects.values_list("name", flat=True)) == ["Windward"]
