@@ -43,7 +43,9 @@ def parse_dtm(value: str, fmt: str = "", *, past: bool = False) -> datetime | No
             year += 2000
             if past and year > datetime.now(UTC).year:
                 year -= 100
-        return datetime(year, *fields)  # noqa: DTZ001 - local time of the port, no zone in the file
+        month, day, hour, minute, second = (*fields, 0, 0, 0)[:5]
+        # local time of the port, no zone in the file
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
     except ValueError:
         return None
 
