@@ -33,7 +33,6 @@ from caribclear.core.audit import audit_record
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
-from caribclear.edifact.gcpause import collector_paused
 from caribclear.edifact.model import Where
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_localize
@@ -768,11 +767,7 @@ def passenger_list_import(
     sha256 = hashlib.sha256(data).hexdigest()
     warnings = [w.to_json() for w in result.warnings]
     try:
-        # Filing a ship's list makes tens of thousands of objects that live until it is stored: the cyclic
-        # garbage collector is paused meanwhile, as while reading (a full collection walks everything the
-        # process holds, the screening indexes too: seconds for nothing). Resumed before the commit, so
-        # the check that the commit starts runs as it would in the queue's worker.
-        with transaction.atomic(), collector_paused():
+        with transaction.atomic():
             for parsed in result.lists:
                 try:
                     owner = carrier or carrier_for_code(
