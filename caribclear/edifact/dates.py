@@ -27,19 +27,27 @@ def parse_dtm(value: str, fmt: str = "", *, past: bool = False) -> datetime | No
     code = fmt if fmt in _FORMATS and _expected_length(fmt) == len(value) else _BY_LENGTH.get(len(value), "")
     if not code:
         return None
+    # The value is all digits and of the format's length: its fields are at fixed places (what strptime
+    # reads too, a field at a time; this is a tenth of its time, and a ship's list has two dates a person).
+    short = code in ("101", "201", "202")
+    cut = 2 if short else 4
     try:
-        parsed = datetime.strptime(value, _FORMATS[code])  # noqa: DTZ007 - local time of the port, no zone in the file
+        if value.isascii():
+            year = int(value[:cut])
+            fields = [int(value[i : i + 2]) for i in range(cut, len(value), 2)]
+        else:  # other scripts' digits, as strptime takes (or refuses) them
+            parsed = datetime.strptime(value, _FORMATS[code])  # noqa: DTZ007
+            year, fields = parsed.year % 100 if short else parsed.year, list(parsed.timetuple()[1:6])
+            fields = fields[: (len(_FORMATS[code]) - 2) // 2]
+        if short:
+            year += 2000
+            if past and year > datetime.now(UTC).year:
+                year -= 100
+        month, day, hour, minute, second = (*fields, 0, 0, 0)[:5]
+        # local time of the port, no zone in the file
+        return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
     except ValueError:
         return None
-    if code in ("101", "201", "202"):
-        year = 2000 + parsed.year % 100
-        if past and year > datetime.now(UTC).year:
-            year -= 100
-        try:
-            parsed = parsed.replace(year=year)
-        except ValueError:
-            return None
-    return parsed
 
 
 def parse_date(value: str, fmt: str = "", *, past: bool = False) -> date | None:

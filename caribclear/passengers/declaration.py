@@ -12,9 +12,9 @@ import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,7 @@ from caribclear.core.declarations import (
 from caribclear.core.models import Declaration
 
 from .choices import ListKind, ListStatus, Role, Transport
-from .models import Traveller, TravelList
+from .models import Traveller, TravellerDocument, TravelList
 
 KEY = "passengers.list"
 _GENDERS = {"F": "female", "M": "male"}
@@ -72,20 +72,170 @@ def document_expired(expiry: dt.date | None, on: dt.date) -> bool:
     return expiry is not None and expiry <= on
 
 
-def traveller_subject(traveller: Traveller) -> Subject:
-    numbers = tuple(dict.fromkeys(d.number for d in traveller.documents.all() if d.number))
-    nationality = alpha2(traveller.nationality)
+@dataclass(frozen=True, slots=True)
+class ListedDocument:
+    """A travel document as screening and the criteria read it."""
+
+    number: str
+    issuing_state: str
+    expiry: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPerson:
+    """A traveller still on a list, as screening and the criteria read them: a plain record, not a model
+    instance (a ship's 6,000 travellers and their documents made as model instances were most of the time
+    of loading a list for its check)."""
+
+    pk: int
+    role: str
+    surname: str
+    given_names: str
+    gender: str
+    date_of_birth: dt.date | None
+    nationality: str
+    country_of_residence: str
+    reservation_locator: str
+    bags: int | None
+    in_transit: bool
+    masked: bool
+    documents: tuple[ListedDocument, ...]
+
+    @property
+    def full_name(self) -> str:
+        if self.masked and not self.surname:
+            return str(_("Masked traveller"))
+        return f"{self.surname}, {self.given_names}".strip(", ")
+
+    @property
+    def subject_key(self) -> str:
+        return f"traveller:{self.pk}"
+
+    @classmethod
+    def of(cls, traveller: Traveller) -> ListedPerson:
+        """A traveller (a model instance, its documents prefetched) as a plain record."""
+        return cls(
+            pk=traveller.pk,
+            role=traveller.role,
+            surname=traveller.surname,
+            given_names=traveller.given_names,
+            gender=traveller.gender,
+            date_of_birth=traveller.date_of_birth,
+            nationality=traveller.nationality,
+            country_of_residence=traveller.country_of_residence,
+            reservation_locator=traveller.reservation_locator,
+            bags=traveller.bags,
+            in_transit=traveller.in_transit,
+            masked=traveller.masked_at is not None,
+            documents=tuple(
+                ListedDocument(d.number, d.issuing_state, d.expiry) for d in traveller.documents.all()
+            ),
+        )
+
+
+_PERSON_COLUMNS = (
+    "travel_list_id",
+    "pk",
+    "role",
+    "surname",
+    "given_names",
+    "gender",
+    "date_of_birth",
+    "nationality",
+    "country_of_residence",
+    "reservation_locator",
+    "bags",
+    "in_transit",
+    "masked_at",
+)
+#: The attribute of a loaded list that holds its current travellers as plain records.
+_PEOPLE = "_listed_people"
+
+
+def _people_of(list_ids: Sequence[int]) -> dict[int, list[ListedPerson]]:
+    """The travellers still on each list (removed ones are kept for the history, not screened), in the
+    order of their ids, with their documents (in the order of theirs): two queries of plain rows."""
+    people: dict[int, list[ListedPerson]] = {pk: [] for pk in list_ids}
+    if not list_ids:
+        return people
+    documents: dict[int, list[ListedDocument]] = {}
+    for traveller_id, number, issuing_state, expiry in (
+        TravellerDocument.objects.filter(
+            traveller__travel_list_id__in=list(list_ids), traveller__removed_in__isnull=True
+        )
+        .order_by("traveller_id", "pk")
+        .values_list("traveller_id", "number", "issuing_state", "expiry")
+    ):
+        documents.setdefault(traveller_id, []).append(ListedDocument(number, issuing_state, expiry))
+    rows = (
+        Traveller.objects.filter(travel_list_id__in=list(list_ids), removed_in__isnull=True)
+        .order_by("pk")
+        .values_list(*_PERSON_COLUMNS)
+    )
+    for (
+        list_id,
+        pk,
+        role,
+        surname,
+        given_names,
+        gender,
+        born,
+        nationality,
+        residence,
+        locator,
+        bags,
+        in_transit,
+        masked_at,
+    ) in rows:
+        people[list_id].append(
+            ListedPerson(
+                pk,
+                role,
+                surname,
+                given_names,
+                gender,
+                born,
+                nationality,
+                residence,
+                locator,
+                bags,
+                in_transit,
+                masked_at is not None,
+                tuple(documents.get(pk, ())),
+            )
+        )
+    return people
+
+
+def current_travellers(record: TravelList) -> list[ListedPerson]:
+    """The travellers still on the list, as plain records: those ``load`` read with the list, else read now
+    (and kept on the record)."""
+    people: list[ListedPerson] | None = getattr(record, _PEOPLE, None)
+    if people is None:
+        people = _people_of([record.pk])[record.pk]
+        setattr(record, _PEOPLE, people)
+    return people
+
+
+def person_subject(person: ListedPerson) -> Subject:
+    numbers = tuple(dict.fromkeys(d.number for d in person.documents if d.number))
+    nationality = alpha2(person.nationality)
     return Subject(
         kind=PERSON,
-        key=traveller.subject_key,
-        label=traveller.full_name,
+        key=person.subject_key,
+        label=person.full_name,
         schema="Person",
-        names=(traveller.full_name,),
-        birth_dates=(traveller.date_of_birth.isoformat(),) if traveller.date_of_birth else (),
+        names=(person.full_name,),
+        birth_dates=(person.date_of_birth.isoformat(),) if person.date_of_birth else (),
         nationalities=(nationality,) if nationality else (),
-        gender=_GENDERS.get(traveller.gender),
+        gender=_GENDERS.get(person.gender),
         identifiers={"passport": numbers} if numbers else {},
     )
+
+
+def traveller_subject(traveller: Traveller) -> Subject:
+    """A traveller (a model instance, its documents prefetched) as screening's subject."""
+    return person_subject(ListedPerson.of(traveller))
 
 
 def vessel_subjects(record: TravelList) -> list[Subject]:
@@ -107,11 +257,6 @@ def vessel_subjects(record: TravelList) -> list[Subject]:
             identifiers=identifiers,
         )
     ]
-
-
-def current_travellers(record: TravelList) -> list[Traveller]:
-    """The travellers still on the list (removed ones are kept for the history, not screened)."""
-    return [t for t in record.travellers.all() if t.removed_in is None]
 
 
 class PassengerListKind(DeclarationKind):
@@ -145,28 +290,25 @@ class PassengerListKind(DeclarationKind):
     )
 
     def load(self, declaration_ids: Iterable[int]) -> dict[int, TravelList]:
-        lists = (
-            TravelList.objects.filter(declaration_id__in=list(declaration_ids))
-            .select_related(
+        lists = list(
+            TravelList.objects.filter(declaration_id__in=list(declaration_ids)).select_related(
                 "carrier__organisation", "arrival_port", "departure_port", "administration", "declaration"
             )
-            .prefetch_related(
-                Prefetch(
-                    "travellers", queryset=Traveller.objects.order_by("pk").prefetch_related("documents")
-                )
-            )
         )
+        people = _people_of([t.pk for t in lists])
+        for travel_list in lists:
+            setattr(travel_list, _PEOPLE, people[travel_list.pk])
         return {t.declaration_id: t for t in lists if t.declaration_id is not None}
 
     def subjects(self, record: TravelList) -> list[Subject]:
-        subjects = [traveller_subject(t) for t in current_travellers(record) if t.masked_at is None]
+        subjects = [person_subject(p) for p in current_travellers(record) if not p.masked]
         return subjects + vessel_subjects(record)
 
     def facts(self, record: TravelList) -> Facts:
         people = current_travellers(record)
         on = arrival_day(record)
         by_locator = Counter(t.reservation_locator for t in people if t.reservation_locator)
-        documents = [d for t in people for d in t.documents.all()]
+        documents = [d for t in people for d in t.documents]
         passengers = [t for t in people if t.role == Role.PASSENGER]
         alone = [bool(t.reservation_locator) and by_locator[t.reservation_locator] == 1 for t in passengers]
         minors_alone = [
@@ -202,7 +344,7 @@ class PassengerListKind(DeclarationKind):
                 {alpha2(d.issuing_state) for d in documents if alpha2(d.issuing_state)}
             ),
             "document_expired": [document_expired(d.expiry, on) for d in documents],
-            "document_missing": [not any(d.number for d in t.documents.all()) for t in people],
+            "document_missing": [not any(d.number for d in t.documents) for t in people],
             "travelling_alone": alone,
             "minor_alone": minors_alone,
             "crew_on_passenger_list": [

@@ -129,3 +129,32 @@ def test_any_bytes_as_any_cargo_format_give_errors_not_exceptions(data, fmt):
     assert "internal" not in {e.code for e in result.errors}
     if not result.ok:
         assert result.errors or not result.manifests
+
+
+@given(
+    st.sampled_from(["101", "102", "201", "202", "203", "204", ""]),
+    st.text("0123456789", max_size=15) | st.text("0123456789²٣", max_size=15),
+)
+@settings(max_examples=3000, deadline=None)
+def test_a_dtm_value_reads_as_strptime_reads_it(fmt: str, value: str) -> None:
+    """DTM values are read field by field at fixed places: the same date and time as strptime gives with
+    the format's pattern (and None where strptime refuses the value), for any digits."""
+    import datetime as dt
+
+    from caribclear.edifact.dates import _BY_LENGTH, _FORMATS, _expected_length, parse_dtm
+
+    code = fmt if fmt in _FORMATS and _expected_length(fmt) == len(value) else _BY_LENGTH.get(len(value), "")
+    expected: dt.datetime | None = None
+    if code:
+        try:
+            expected = dt.datetime.strptime(value, _FORMATS[code])  # noqa: DTZ007
+        except ValueError:
+            expected = None
+        if expected is not None and code in ("101", "201", "202"):
+            expected = expected.replace(year=2000 + expected.year % 100)
+    for past in (False, True):
+        wanted = expected
+        short = code in ("101", "201", "202")
+        if wanted is not None and short and past and wanted.year > dt.datetime.now(dt.UTC).year:
+            wanted = wanted.replace(year=wanted.year - 100)
+        assert parse_dtm(value, fmt, past=past) == wanted, (value, fmt, past)
