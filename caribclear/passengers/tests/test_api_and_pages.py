@@ -218,10 +218,10 @@ def test_officers_of_arrival_see_the_flight_and_the_hit_others_do_not(
     assert "date of birth 1980-02-15 vs 1980-02-15: identical" in page
     # the engine's reasons in the officer's language, names and dates as they were
     spanish = make_user(role=Role.OFFICER, administration=travel_list.administration, language="es")
-    page = client_for(spanish).get(
+    response = client_for(spanish).get(
         reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]), HTTP_ACCEPT_LANGUAGE="es"
     )
-    page = page.content.decode()
+    page = response.content.decode()
     assert "fecha de nacimiento 1980-02-15 frente a 1980-02-15: idénticas" in page
     assert "date of birth" not in page
     assert AuditEvent.objects.filter(action="passengers.read", object_id=str(ivan.pk)).exists()
