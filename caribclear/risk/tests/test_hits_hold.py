@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -251,6 +252,8 @@ def test_the_officers_page_shows_the_banner_and_no_preselected_true_match(
     banner = html.index("Clearance on hold: watchlist hits")
     assert banner < html.index('id="risk"') and banner < html.index('id="decisions"')
     assert "KONY" in html[banner : html.index('id="risk"')]
+    # the panel's times on the administration's clock, with the zone (Antigua: AST, UTC-4)
+    assert re.search(r"Last screened [^<]*?\(AST, UTC-4\)", html), html[html.index("Last screened") :][:200]
     hit = Hit.objects.filter(declaration=notification.declaration).first()
     assert hit is not None
     select = html[html.index(f'id="hit-{hit.pk}-disposition"') :]
