@@ -85,6 +85,9 @@ class RiskPanel:
     hold: Hold | None = None
     referrals: list[Referral] = field(default_factory=list)
     can_resolve: bool = False
+    #: Whose clock the panel's times are shown on: the declaration's administration (the officer's own,
+    #: already loaded with the officer, when it is theirs).
+    administration: Any = None
 
     @property
     def lane_label(self) -> str:
@@ -164,6 +167,11 @@ def risk_panel_for(
         .order_by("-started_at", "-pk")
         .first(),
         can_act=True,
+        administration=(
+            user.administration
+            if user.administration_id == declaration.administration_id
+            else declaration.administration
+        ),
     )
 
 
