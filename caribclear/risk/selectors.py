@@ -167,12 +167,21 @@ def risk_panel_for(
         .order_by("-started_at", "-pk")
         .first(),
         can_act=True,
-        administration=(
-            user.administration
-            if user.administration_id == declaration.administration_id
-            else declaration.administration
-        ),
+        administration=_administration_of(declaration, user),
     )
+
+
+def _administration_of(declaration: Declaration, user: User) -> Any:
+    """The declaration's administration, without a query where the page has it already: joined to the
+    declaration (the risk page), or loaded with the officer whose administration it is (declaring pages)."""
+    field = Declaration._meta.get_field("administration")
+    if (
+        not field.is_cached(declaration)
+        and user.administration_id == declaration.administration_id
+        and User._meta.get_field("administration").is_cached(user)
+    ):
+        return user.administration
+    return declaration.administration
 
 
 # --- Criteria -------------------------------------------------------------------------------------------
