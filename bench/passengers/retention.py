@@ -241,18 +241,7 @@ def main() -> None:
     if args.stage == "store":
         return
 
-    def backend_cpu() -> float | None:
-        """The CPU seconds of this connection's PostgreSQL backend (None unless it runs on this machine)."""
-        if connection.vendor != "postgresql":
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    from bench.backend_cpu import backend_cpu
 
     def timed(label: str, call):  # type: ignore[no-untyped-def]
         backend0 = backend_cpu()

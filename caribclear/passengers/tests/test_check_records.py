@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from caribclear.accounts.choices import Role
-from caribclear.accounts.models import User
 from caribclear.core.declarations import Subject, kind_of
 
 from .. import services
@@ -31,17 +28,6 @@ from ..models import Carrier, Traveller, TravelList
 from .factories import ANA, IVAN, JOHN, Pax, paxlst
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def carrier(make_user: Callable[..., User]) -> Carrier:
-    return services.carrier_create(
-        actor=None,
-        name="Caribbean Airlines",
-        code="BW",
-        kind="airline",
-        administrator=make_user(role=Role.OPERATOR, email="ops@bw.example"),
-    )
 
 
 def _file(carrier: Carrier, data: bytes) -> None:

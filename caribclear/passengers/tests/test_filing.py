@@ -32,18 +32,6 @@ pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "edifact"
 
 
-@pytest.fixture
-def carrier(make_user: Callable[..., User]) -> Carrier:
-    carrier = services.carrier_create(
-        actor=None,
-        name="Caribbean Airlines",
-        code="BW",
-        kind="airline",
-        administrator=make_user(role=Role.OPERATOR, email="ops@bw.example"),
-    )
-    return carrier
-
-
 def carrier_user(carrier: Carrier) -> User:
     """The carrier's one user (its organisation's administrator)."""
     return carrier.organisation.members.get().user

@@ -4,30 +4,15 @@ must be the ones Django's own statements stored, for a new list and for a resent
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from caribclear.accounts.choices import Role
-from caribclear.accounts.models import User
 
 from .. import services
 from ..models import Carrier, Traveller, TravellerDocument, TravelList
 from .factories import ANA, IVAN, JOHN, Pax, paxlst
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def carrier(make_user: Callable[..., User]) -> Carrier:
-    return services.carrier_create(
-        actor=None,
-        name="Caribbean Airlines",
-        code="BW",
-        kind="airline",
-        administrator=make_user(role=Role.OPERATOR, email="ops@bw.example"),
-    )
 
 
 def _file(carrier: Carrier, data: bytes) -> services.ImportOutcome:

@@ -21,17 +21,6 @@ from .factories import ANA, IVAN, JOHN, paxlst
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def carrier(make_user: Callable[..., User]) -> Carrier:
-    return services.carrier_create(
-        actor=None,
-        name="Caribbean Airlines",
-        code="BW",
-        kind="airline",
-        administrator=make_user(role=Role.OPERATOR, email="ops@bw.example"),
-    )
-
-
 @pytest.fixture(autouse=True)
 def _run_on_commit(django_capture_on_commit_callbacks: Any) -> Any:
     with django_capture_on_commit_callbacks(execute=True):
