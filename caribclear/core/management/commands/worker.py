@@ -40,19 +40,22 @@ class Heartbeat(threading.Thread):
         self.worker_id = worker_id
         self.stopping = threading.Event()
 
+    def beat(self) -> None:
+        try:
+            close_old_connections()
+            heartbeat_beat(worker_id=self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
+            reclaimed = jobs_reclaim()
+            if reclaimed.requeued or reclaimed.failed:
+                logger.warning("reclaimed jobs of gone workers: %s", reclaimed)
+        except DATABASE_ERRORS as error:
+            logger.warning("heartbeat: database unavailable (%s)", error)
+            connection.close()
+
     def run(self) -> None:
+        # The first beat was given by the starting worker itself (Command.handle); then one every interval.
         every = settings.CARIBCLEAR_WORKER_HEARTBEAT_SECONDS
-        while not self.stopping.is_set():
-            try:
-                close_old_connections()
-                heartbeat_beat(worker_id=self.worker_id, hostname=socket.gethostname(), pid=os.getpid())
-                reclaimed = jobs_reclaim()
-                if reclaimed.requeued or reclaimed.failed:
-                    logger.warning("reclaimed jobs of gone workers: %s", reclaimed)
-            except DATABASE_ERRORS as error:
-                logger.warning("heartbeat: database unavailable (%s)", error)
-                connection.close()
-            self.stopping.wait(every)
+        while not self.stopping.wait(every):
+            self.beat()
         connection.close()
 
 
@@ -94,6 +97,9 @@ class Command(db_worker.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = options["worker_id"]
         heartbeat = Heartbeat(worker_id)
+        # A starting worker beats and takes up the jobs of gone workers before its first look at the queue,
+        # on its own connection: what a killed worker left running is run now, not after the next beat.
+        heartbeat.beat()
         heartbeat.start()
         original = db_worker.Worker
         db_worker.Worker = Worker  # type: ignore[misc]
