@@ -164,6 +164,31 @@ def test_firing_review_from_the_page(
     assert Firing.objects.get(pk=firing.pk).disposition == "false_positive"
 
 
+def test_a_fired_criterion_asks_for_an_outcome_and_keeps_the_note_when_none_is_chosen(
+    screened: Notification, officer: User, client_for: Callable[[User], Client]
+) -> None:
+    """Nothing is preselected for a criterion not yet reviewed: the officer chooses after checking, and a
+    form sent without a choice says so and keeps the note typed."""
+    import re
+
+    firing = Firing.objects.get(assessment__declaration=screened.declaration)
+    client = client_for(officer)
+    page = client.get(url(screened)).content.decode()
+    select = re.search(rf'<select id="firing-{firing.pk}-disposition".*?</select>', page, re.S)
+    assert select is not None
+    assert re.search(r'<option value="" selected>', select.group(0))
+    assert " selected" not in select.group(0).replace('<option value="" selected>', "")
+
+    response = client.post(
+        url(screened),
+        {"action": "dispose_firing", "firing": firing.pk, "disposition": "", "note": "Hold searched"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="firing-{firing.pk}-error"' in body and 'value="Hold searched"' in body
+    assert Firing.objects.get(pk=firing.pk).disposition == "pending"
+
+
 def test_panel_template_tag_renders_for_the_officer_page(
     screened: Notification, officer: User, outsider: User, rf: Any
 ) -> None:
