@@ -176,8 +176,13 @@ class FiringDispositionForm(forms.Form):
             (Disposition.TRUE_MATCH, Disposition.TRUE_MATCH.label),
             (Disposition.FALSE_POSITIVE, Disposition.FALSE_POSITIVE.label),
         ],
+        error_messages={"required": _("Choose justified or false positive.")},
     )
-    note = forms.CharField(label=_("Note"), max_length=2000)
+    note = forms.CharField(
+        label=_("Note (what you found)"),
+        max_length=2000,
+        error_messages={"required": _("Write a note: what did you find?")},
+    )
 
 
 class HitRuleForm(forms.Form):

@@ -186,6 +186,7 @@ def test_a_fired_criterion_asks_for_an_outcome_and_keeps_the_note_when_none_is_c
     assert response.status_code == 400
     body = response.content.decode()
     assert f'id="firing-{firing.pk}-error"' in body and 'value="Hold searched"' in body
+    assert "Choose justified or false positive." in body
     assert Firing.objects.get(pk=firing.pk).disposition == "pending"
 
 
