@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import AutoField
 
 
 def _q(name: str) -> str:
@@ -113,3 +114,51 @@ def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence
         rows = rows.iter_rows()
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
+
+
+#: `create` writes up to this many instances by a statement of its own; more go through `bulk_create`, whose
+#: building cost is spread over many rows (and which writes large batches as arrays on PostgreSQL).
+FEW = 100
+
+
+def create(objs: Sequence[Any]) -> None:
+    """INSERT new model instances of one model as ``bulk_create`` does (each field's ``pre_save`` and its
+    value for the database; the new ids set on them; no signals), by one ``INSERT ... RETURNING`` written
+    here for a few rows: an API request writes one or two rows per table, and the ORM's building of each
+    such INSERT cost several times what the database does with it. Many rows, or an engine without
+    RETURNING, go through ``bulk_create``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    auto = isinstance(model._meta.pk, AutoField)
+    if (
+        len(objs) > FEW
+        or not connection.features.can_return_rows_from_bulk_insert
+        or (auto and any(obj._is_pk_set() for obj in objs))  # ids given: bulk_create writes them
+    ):
+        model._default_manager.bulk_create(objs, batch_size=1000)
+        return
+    meta: Any = model._meta
+    fields = [f for f in meta.concrete_fields if not isinstance(f, AutoField) and not f.generated]
+    values = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not obj._is_pk_set():  # a default of the key (a UUID) is set as bulk_create sets it
+            obj.pk = meta.pk.get_pk_value_on_save(obj)
+        values.append([f.pre_save(obj, True) for f in fields])
+    if any(hasattr(v, "resolve_expression") for row in values for v in row):  # an expression, a DB default
+        model._default_manager.bulk_create(objs)
+        return
+    rows = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in values]
+    one = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {_q(meta.db_table)} ({', '.join(_q(f.column) for f in fields)}) "  # noqa: S608 - the model's names
+        f"VALUES {', '.join([one] * len(rows))}" + (f" RETURNING {_q(meta.pk.column)}" if auto else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        ids = cursor.fetchall() if auto else []
+    for n, obj in enumerate(objs):
+        if auto:
+            obj.pk = ids[n][0]
+        obj._state.adding, obj._state.db = False, connection.alias
