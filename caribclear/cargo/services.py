@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,8 +364,8 @@ _CONTAINER_COLUMNS = ("consignment_id", "number", "size_type", "full", "seals")
 
 def _prep(model: type[Any], name: str) -> Any:
     """The field's own conversion of a value for the database (JSON, decimals), as a bulk insert does it."""
-    field = model._meta.get_field(name)
-    return lambda value: field.get_db_prep_save(value, connection)
+    field, db = model._meta.get_field(name), connections[DEFAULT_DB_ALIAS]  # the connection, not its proxy
+    return lambda value: field.get_db_prep_save(value, db)
 
 
 def _child_rows(

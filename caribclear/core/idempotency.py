@@ -139,6 +139,25 @@ def _insert_claim(user_id: int, key: str, fingerprint: str, now: Any) -> Idempot
     )
 
 
+def _store_response(record_id: int, response: HttpResponse) -> None:
+    """Keep the answer on the claim: one plain UPDATE (what ``filter(pk=...).update(...)`` wrote, without
+    the ORM's building of it on every POST)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(IdempotencyRecord._meta.db_table)} SET {q('response_status')} = %s, "  # noqa: S608 - the model's names
+            f"{q('response_content_type')} = %s, {q('response_body')} = %s, {q('response_location')} = %s "
+            f"WHERE {q('id')} = %s",
+            [
+                response.status_code,
+                response.get("Content-Type", ""),
+                response.content,
+                response.get("Location", ""),
+                record_id,
+            ],
+        )
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -194,12 +213,7 @@ class IdempotencyMiddleware:
             else:
                 IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            response_status=response.status_code,
-            response_content_type=response.get("Content-Type", ""),
-            response_body=response.content,
-            response_location=response.get("Location", ""),
-        )
+        _store_response(record.pk, response)
         return response
 
     def _claim(
