@@ -57,9 +57,9 @@ def test_a_few_rows_are_stored_as_bulk_create_stores_them(antigua):
     tasks, reference_tasks = _tasks(2), _tasks(2)
     bulk.create(tasks)
     DBTaskResult.objects.bulk_create(reference_tasks)
-    for ours, theirs in zip(tasks, reference_tasks, strict=True):
-        assert _stored(DBTaskResult, ours.pk) == _stored(DBTaskResult, theirs.pk)
-        assert ours.enqueued_at is not None
+    for task, reference_task in zip(tasks, reference_tasks, strict=True):
+        assert _stored(DBTaskResult, task.pk) == _stored(DBTaskResult, reference_task.pk)
+        assert task.enqueued_at is not None
 
 
 def test_many_rows_go_through_bulk_create(antigua, django_assert_num_queries):
