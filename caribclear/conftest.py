@@ -26,6 +26,15 @@ settings.load_profile("caribclear")
 
 
 @pytest.fixture(autouse=True)
+def _process_caches_emptied() -> None:
+    """Reference data kept per process (`core.memo`) is dropped before each test: a test's rolled-back
+    records (or a flushed database's) would otherwise be served to the next one."""
+    from caribclear.core import memo
+
+    memo.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _transactional_test_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (browser tests among them) end by emptying every table. Before each one, the
     data the migrations seed (the member administrations) and the logs' triggers are put back; after it,

@@ -4,10 +4,10 @@ and the filing deadline."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
+from types import MappingProxyType
 
-from django.db.models import Q
-
+from caribclear.core.memo import ProcessCache
 from caribclear.edifact.model import Issue
 from caribclear.reference.models import HsCode
 
@@ -19,28 +19,23 @@ from .models import FilingDeadline
 DEFAULT_DEADLINE_HOURS = {Mode.SEA: 24, Mode.AIR: 0}
 
 
+def _subheadings() -> frozenset[str]:
+    return frozenset(HsCode.objects.filter(level=6).values_list("code", flat=True))
+
+
+#: The nomenclature's 6-digit subheadings (some 5,600 codes), kept per process (`core.memo`): loaded by
+#: `load_hs_codes` once in years, read by every filing (a statement each before). Another process sees a
+#: new nomenclature within a minute; `load_hs_codes` clears its own process's.
+SUBHEADINGS = ProcessCache("cargo.hs_subheadings", _subheadings, ttl=60, models=[HsCode])
+
+
 class Nomenclature:
-    """The loaded HS codes, read once per filing. Empty when none were loaded (``load_hs_codes``).
+    """The loaded HS subheadings (kept per process: `SUBHEADINGS`). Empty when none were loaded
+    (``load_hs_codes``): then only the form of a code is checked."""
 
-    Given the codes a filing uses, only those subheadings are read (a one-consignment filing reads a row
-    or two, not the nomenclature's 5,600), and whether any is loaded at all only when none of them is."""
-
-    def __init__(self, used: Iterable[str] | None = None) -> None:
-        if used is None:
-            self.codes = set(HsCode.objects.filter(level=6).values_list("code", flat=True))
-            self._loaded = bool(self.codes)
-            return
-        digits = (code.replace(".", "").replace(" ", "") for code in used)
-        wanted = {d[:6] for d in digits if len(d) >= 6 and d.isdigit()}
-        # One statement: the subheadings used, and any one subheading (is the nomenclature loaded at all?).
-        any_one = HsCode.objects.filter(level=6).order_by("pk").values("pk")[:1]
-        found = set(
-            HsCode.objects.filter(level=6)
-            .filter(Q(code__in=wanted) | Q(pk=any_one))
-            .values_list("code", flat=True)
-        )
-        self.codes = found & wanted
-        self._loaded = bool(found)
+    def __init__(self) -> None:
+        self.codes = SUBHEADINGS.get()
+        self._loaded = bool(self.codes)
 
     @property
     def loaded(self) -> bool:
@@ -58,11 +53,25 @@ class Nomenclature:
         return None
 
 
+def _deadlines() -> Mapping[tuple[int, str], int]:
+    return MappingProxyType(
+        {
+            (row.administration_id, row.mode): row.hours_before_loading
+            for row in FilingDeadline.objects.order_by()
+        }
+    )
+
+
+#: Every administration's deadline per mode (a few dozen rows), kept per process (`core.memo`): a filing
+#: read its administrations' one by one. A change is seen by other processes within 10 seconds.
+DEADLINES = ProcessCache("cargo.filing_deadlines", _deadlines, ttl=10, models=[FilingDeadline])
+
+
 def deadline_hours(administration_id: int | None, mode: str) -> int:
     if administration_id is not None:
-        row = FilingDeadline.objects.filter(administration_id=administration_id, mode=mode).first()
-        if row is not None:
-            return row.hours_before_loading
+        hours = DEADLINES.get().get((administration_id, mode))
+        if hours is not None:
+            return hours
     return DEFAULT_DEADLINE_HOURS.get(mode, 24)  # type: ignore[call-overload]
 
 

@@ -19,13 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.iso7064 import mod_37_2
 
 from caribclear.accounts.models import Administration, Organisation, User
+from caribclear.accounts.selectors import active_members
 from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core import bulk
 from caribclear.core.audit import audit_record
@@ -222,10 +223,11 @@ def read_table_file(data: bytes, fmt: str) -> readers.ManifestResult:
 
 
 class _Ports:
-    """Member administrations by UN/LOCODE (a member's code is its ISO country code)."""
+    """Member administrations by UN/LOCODE (a member's code is its ISO country code); the active members
+    are kept per process (`accounts.selectors.active_members`)."""
 
     def __init__(self) -> None:
-        self.members = {a.code: a for a in Administration.objects.filter(is_active=True)}
+        self.members = active_members()
 
     def administration(self, locode: str) -> Administration | None:
         return self.members.get(locode[:2].upper()) if len(locode) == 5 else None
@@ -237,9 +239,7 @@ def check_manifest(
     """Errors and warnings of ours, beyond the reader's: each with where it was found."""
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    nomenclature = Nomenclature(
-        item.hs_code for manifest in result.manifests for cons in manifest.consignments for item in cons.goods
-    )
+    nomenclature = Nomenclature()
     if not nomenclature.loaded:
         warnings.append(
             Issue(
@@ -364,8 +364,8 @@ _CONTAINER_COLUMNS = ("consignment_id", "number", "size_type", "full", "seals")
 
 def _prep(model: type[Any], name: str) -> Any:
     """The field's own conversion of a value for the database (JSON, decimals), as a bulk insert does it."""
-    field = model._meta.get_field(name)
-    return lambda value: field.get_db_prep_save(value, connection)
+    field, db = model._meta.get_field(name), connections[DEFAULT_DB_ALIAS]  # the connection, not its proxy
+    return lambda value: field.get_db_prep_save(value, db)
 
 
 def _child_rows(
@@ -497,20 +497,32 @@ def _master_elsewhere(manifest: Manifest, master_bill: str) -> Consignment | Non
 
 
 def _link_waiting_houses(manifest: Manifest, masters: Iterable[Consignment]) -> None:
-    """Houses filed earlier by forwarders, waiting for these masters: linked now."""
-    by_bill = {m.bill_number: m for m in masters if m.level == Level.MASTER}
-    if not by_bill:
+    """Houses filed earlier by forwarders (same voyage: `_same_voyage`), waiting for these masters: linked
+    now, by one UPDATE that finds them (the partial index of unlinked houses by master bill) and sets each
+    one's master, the master of its bill in this manifest (one per bill: a manifest's bills are unique). No
+    reading of the houses first: nearly always there is none, and a filing paid the ORM's building of a
+    three-table query for it every time."""
+    bills = sorted({m.bill_number for m in masters if m.level == Level.MASTER})
+    if not bills:
         return
-    waiting = list(
-        Consignment.objects.filter(
-            _same_voyage(manifest), level=Level.HOUSE, master__isnull=True, master_bill__in=list(by_bill)
-        )
-        .exclude(status=Status.INVALIDATED)
-        .exclude(manifest=manifest)
+    q = connection.ops.quote_name
+    table, manifests = q(Consignment._meta.db_table), q(Manifest._meta.db_table)
+    same_voyage = f"SELECT {q('id')} FROM {manifests} WHERE {q('mode')} = %s"  # noqa: S608 - the models' names
+    voyage: list[str] = []
+    if manifest.voyage:  # as _same_voyage's iexact (on SQLite LIKE, as UPPER, folds ASCII letters only)
+        same_voyage += f" AND UPPER({q('voyage')}) = UPPER(%s)"
+        voyage = [manifest.voyage]
+    sql = (
+        f"UPDATE {table} SET {q('master_id')} = (SELECT m.{q('id')} FROM {table} AS m"  # noqa: S608 - the models' names
+        f" WHERE m.{q('manifest_id')} = %s AND m.{q('level')} = %s"
+        f" AND m.{q('bill_number')} = {table}.{q('master_bill')})"
+        f" WHERE {q('level')} = %s AND {q('master_id')} IS NULL"
+        f" AND {q('master_bill')} IN ({', '.join(['%s'] * len(bills))})"
+        f" AND {q('status')} <> %s AND {q('manifest_id')} <> %s AND {q('manifest_id')} IN ({same_voyage})"
     )
-    for house in waiting:
-        house.master = by_bill[house.master_bill]
-    Consignment.objects.bulk_update(waiting, ["master"], batch_size=500)
+    params: list[Any] = [manifest.pk, Level.MASTER, Level.HOUSE, *bills, Status.INVALIDATED, manifest.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, manifest.mode, *voyage])
 
 
 def _register_consignments(
@@ -563,7 +575,8 @@ def _register_consignments(
     # The declarations first (each consignment is stored pointing at its own), then the consignments:
     # masters first, so houses can point at them.
     declarations = [(c, _new_declaration(c, manifest.filed_at)) for c, _r in rows]
-    made = Declaration.objects.bulk_create([d for _c, d in declarations if d is not None], batch_size=1000)
+    made = [d for _c, d in declarations if d is not None]
+    bulk.create(made)  # bulk_create for many; for an API filing's few, a statement of its own
     for c, declaration in declarations:
         if declaration is not None:
             c.declaration = declaration
@@ -572,7 +585,7 @@ def _register_consignments(
         for c in batch:
             if c.master is not None:
                 c.master_id = c.master.pk
-        Consignment.objects.bulk_create(batch, batch_size=1000)
+        bulk.create(batch)
     _create_children(rows)
     _transhipments(rows, ports)
     _check_on_commit(made, queue)
@@ -642,20 +655,20 @@ def _port_calls(
 ) -> list[PortCall]:
     if not new:  # a manifest registered just now has none to replace
         manifest.port_calls.all().delete()
-    return PortCall.objects.bulk_create(
-        [
-            PortCall(
-                manifest=manifest,
-                sequence=n,
-                locode=call.port[:5].upper(),
-                function=call.function[:20],
-                administration=ports.administration(call.port),
-                arrival=_aware(call.arrival),
-                departure=_aware(call.departure),
-            )
-            for n, call in enumerate(conveyance.itinerary, start=1)
-        ]
-    )
+    calls = [
+        PortCall(
+            manifest=manifest,
+            sequence=n,
+            locode=call.port[:5].upper(),
+            function=call.function[:20],
+            administration=ports.administration(call.port),
+            arrival=_aware(call.arrival),
+            departure=_aware(call.departure),
+        )
+        for n, call in enumerate(conveyance.itinerary, start=1)
+    ]
+    bulk.create(calls)
+    return calls
 
 
 def _add_discharge_calls(
@@ -680,7 +693,7 @@ def _add_discharge_calls(
                 )
             )
             next_seq += 1
-    PortCall.objects.bulk_create(extra)
+    bulk.create(extra)
 
 
 def _lrn(manifest: readers.Manifest) -> str:
@@ -732,12 +745,7 @@ def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult
             )
             continue
         if lrn not in live:
-            live[lrn] = (
-                Manifest.objects.select_for_update()
-                .filter(filer=filer, lrn=lrn)
-                .exclude(status=ManifestStatus.INVALIDATED)
-                .first()
-            )
+            live[lrn] = _live_filing(filer, lrn)
         existing = live[lrn]
         if existing is not None:
             if message.function == "1":
@@ -764,6 +772,23 @@ def _manifest_register(actor: User, filer: Filer, result: readers.ManifestResult
             filed.registered[manifest.pk] = consignments
             live[lrn] = manifest
     return filed
+
+
+def _live_filing(filer: Filer, lrn: str) -> Manifest | None:
+    """The filer's filing in force with this LRN (at most one: `cargo_lrn_unique_per_filer`), locked until
+    the transaction ends, or None. Looked up by a plain statement (a new filing, nearly every time, finds
+    none and reads nothing more); a filing found is then read whole."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('id')} FROM {q(Manifest._meta.db_table)} WHERE {q('filer_id')} = %s"  # noqa: S608 - the model's names
+            f" AND {q('lrn')} = %s AND {q('status')} <> %s"
+            f" ORDER BY {q('filed_at')} DESC, {q('id')} DESC LIMIT 1"
+            + (" FOR UPDATE" if connection.features.has_select_for_update else ""),
+            [filer.pk, lrn, ManifestStatus.INVALIDATED],
+        )
+        row = cursor.fetchone()
+    return Manifest.objects.get(pk=row[0]) if row else None
 
 
 def _amendment_errors(existing: Manifest, message: readers.Manifest, fmt: str) -> list[Issue]:
@@ -826,7 +851,7 @@ def _register(
         ),
         None,
     )
-    manifest = Manifest.objects.create(
+    manifest = Manifest(
         filer=filer,
         account=actor,
         lrn=_lrn(message),
@@ -835,6 +860,9 @@ def _register(
         filed_at=now,
         **fields,
     )
+    bulk.create(
+        [manifest]
+    )  # as Manifest.objects.create, by a statement of its own (no signal is listened to)
     calls = _port_calls(manifest, message.conveyance, ports, new=True)
     # The screening of the consignments and the filer's webhook: queued together, in one insert.
     queue: list[tuple[Any, dict[str, Any]]] = []
@@ -842,15 +870,19 @@ def _register(
         manifest, message.consignments, ports, warnings, new=True, queue=queue
     )
     _add_discharge_calls(manifest, consignments, known={c.locode for c in calls})
-    ManifestVersion.objects.create(
-        manifest=manifest,
-        number=1,
-        filed_at=now,
-        account=actor,
-        format=fmt,
-        sha256=digest,
-        snapshot=_snapshot_json(message),
-        warnings=[w.to_json() for w in warnings],
+    bulk.create(
+        [
+            ManifestVersion(
+                manifest=manifest,
+                number=1,
+                filed_at=now,
+                account=actor,
+                format=fmt,
+                sha256=digest,
+                snapshot=_snapshot_json(message),
+                warnings=[w.to_json() for w in warnings],
+            )
+        ]
     )
     queue.append(
         (webhook_task, {"filer_id": filer.pk, "manifest_id": manifest.pk, "event": "manifest.registered"})

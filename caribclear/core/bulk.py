@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import AutoField
 
 
 def _q(name: str) -> str:
@@ -44,11 +46,17 @@ def _staged(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] | 
     return stage
 
 
+@lru_cache(maxsize=256)
+def _names(vendor: str, columns: tuple[str, ...]) -> str:
+    """The quoted column list (an API request writes the same few tables every time)."""
+    return ", ".join(_q(c) for c in columns)
+
+
 def insert(
     table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]] | Any, *, chunk: int = 20_000
 ) -> None:
     """``INSERT`` every row (COPY straight into the table on PostgreSQL)."""
-    names = ", ".join(_q(c) for c in columns)
+    names = _names(connection.vendor, tuple(columns))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             _copy(cursor, _q(table), names, rows)
@@ -113,3 +121,63 @@ def update(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence
         rows = rows.iter_rows()
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*row[1:], row[0]) for row in rows])
+
+
+#: `create` writes up to this many instances by a statement of its own; more go through `bulk_create`, whose
+#: building cost is spread over many rows (and which writes large batches as arrays on PostgreSQL).
+FEW = 100
+
+
+@lru_cache(maxsize=256)
+def _create_statement(vendor: str, model: Any, rows: int) -> tuple[list[Any], str]:
+    """The fields `create` writes of a model (not an automatic key, nor a generated column) and its INSERT
+    of that many rows: written once per process."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not isinstance(f, AutoField) and not f.generated]
+    one = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {_q(meta.db_table)} ({', '.join(_q(f.column) for f in fields)}) "  # noqa: S608 - the model's names
+        f"VALUES {', '.join([one] * rows)}"
+    )
+    if isinstance(meta.pk, AutoField):
+        sql += f" RETURNING {_q(meta.pk.column)}"
+    return fields, sql
+
+
+def create(objs: Sequence[Any]) -> None:
+    """INSERT new model instances of one model as ``bulk_create`` does (each field's ``pre_save`` and its
+    value for the database; the new ids set on them; no signals), by one ``INSERT ... RETURNING`` written
+    once per process for a few rows: an API request writes one or two rows per table, and the ORM's
+    building of each such INSERT cost several times what the database does with it. Many rows, or an
+    engine without RETURNING, go through ``bulk_create``."""
+    if not objs:
+        return
+    model: Any = type(objs[0])
+    meta: Any = model._meta
+    auto = isinstance(meta.pk, AutoField)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: every value's preparation asks it
+    if (
+        len(objs) > FEW
+        or not db.features.can_return_rows_from_bulk_insert
+        or (auto and any(obj._is_pk_set() for obj in objs))  # ids given: bulk_create writes them
+    ):
+        model._default_manager.bulk_create(objs, batch_size=1000)
+        return
+    fields, sql = _create_statement(db.vendor, model, len(objs))
+    values = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if not obj._is_pk_set():  # a default of the key (a UUID) is set as bulk_create sets it
+            obj.pk = meta.pk.get_pk_value_on_save(obj)
+        values.append([f.pre_save(obj, True) for f in fields])
+    if any(hasattr(v, "resolve_expression") for row in values for v in row):  # an expression, a DB default
+        model._default_manager.bulk_create(objs)
+        return
+    params = [f.get_db_prep_save(v, db) for row in values for f, v in zip(fields, row, strict=True)]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall() if auto else []
+    for n, obj in enumerate(objs):
+        if auto:
+            obj.pk = ids[n][0]
+        obj._state.adding, obj._state.db = False, db.alias

@@ -53,29 +53,33 @@ def token_user() -> Callable[..., Any]:
     return import_string(settings.CARIBCLEAR_API_USER_LOOKUP)
 
 
-def _view_named(request: HttpRequest, setting: str) -> bool:
-    names = getattr(settings, setting, ())
-    if not names:
-        return False
+def _view_name(request: HttpRequest) -> str:
+    """The name of the view the request goes to ("" for none); resolved once per request, and only when the
+    settings name views to tell apart."""
+    if not (
+        getattr(settings, "CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS", ())
+        or getattr(settings, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS", ())
+    ):
+        return ""
     try:
-        return resolve(request.path_info).view_name in names
+        return resolve(request.path_info).view_name
     except Resolver404:
-        return False
+        return ""
 
 
-def _is_search(request: HttpRequest) -> bool:
+def _is_search(view_name: str) -> bool:
     """Searches posted so that their terms (a name, a document number) stay out of URLs and access logs
     are safe to repeat and create nothing: they need no key, and their answers, full of personal data,
     are never stored (`settings.CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS`)."""
-    return _view_named(request, "CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS")
+    return bool(view_name) and view_name in getattr(settings, "CARIBCLEAR_IDEMPOTENCY_SEARCH_VIEWS", ())
 
 
-def _commits_itself(request: HttpRequest) -> bool:
+def _commits_itself(view_name: str) -> bool:
     """Endpoints that commit before they answer (an interactive boarding check screens its passenger in a
     worker thread, which must see the committed list) are named in
     `settings.CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS`: their claim is committed first, and a claim left by
     a server that died is taken over after STALE_AFTER."""
-    return _view_named(request, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS")
+    return bool(view_name) and view_name in getattr(settings, "CARIBCLEAR_IDEMPOTENCY_COMMITTING_VIEWS", ())
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -135,6 +139,25 @@ def _insert_claim(user_id: int, key: str, fingerprint: str, now: Any) -> Idempot
     )
 
 
+def _store_response(record_id: int, response: HttpResponse) -> None:
+    """Keep the answer on the claim: one plain UPDATE (what ``filter(pk=...).update(...)`` wrote, without
+    the ORM's building of it on every POST)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(IdempotencyRecord._meta.db_table)} SET {q('response_status')} = %s, "  # noqa: S608 - the model's names
+            f"{q('response_content_type')} = %s, {q('response_body')} = %s, {q('response_location')} = %s "
+            f"WHERE {q('id')} = %s",
+            [
+                response.status_code,
+                response.get("Content-Type", ""),
+                response.content,
+                response.get("Location", ""),
+                record_id,
+            ],
+        )
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -145,8 +168,11 @@ class IdempotencyMiddleware:
         user = token_user()(raw=_bearer(request))
         # The API's own authentication reuses this lookup instead of reading the token again.
         request.api_token_user = user  # type: ignore[attr-defined]
-        if user is None or _is_search(request):
-            return self.get_response(request)  # the API answers 401 itself; a search stores nothing
+        if user is None:
+            return self.get_response(request)  # the API answers 401 itself
+        view_name = _view_name(request)
+        if _is_search(view_name):
+            return self.get_response(request)  # a search stores nothing
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key:
             return problem_response(
@@ -168,7 +194,7 @@ class IdempotencyMiddleware:
             b"\n".join([request.method.encode(), request.get_full_path().encode(), request.body])
         ).hexdigest()
 
-        if _commits_itself(request):
+        if _commits_itself(view_name):
             return self._respond(request, user.pk, key, fingerprint)
         # The claim, the request's own writes and the stored response commit together or not at all: a
         # server killed half-way (or a database lost) leaves neither a record nor a claim, so the client's
@@ -187,12 +213,7 @@ class IdempotencyMiddleware:
             else:
                 IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            response_status=response.status_code,
-            response_content_type=response.get("Content-Type", ""),
-            response_body=response.content,
-            response_location=response.get("Location", ""),
-        )
+        _store_response(record.pk, response)
         return response
 
     def _claim(

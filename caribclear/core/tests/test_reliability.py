@@ -323,8 +323,8 @@ def test_only_the_named_endpoints_commit_before_they_answer(rf):
     other API POST runs in one transaction with its key's claim."""
     from django.urls import reverse
 
-    from caribclear.core.idempotency import _commits_itself
+    from caribclear.core.idempotency import _commits_itself, _view_name
 
-    assert _commits_itself(rf.post(reverse("api:boarding_check")))
-    assert not _commits_itself(rf.post(reverse("api:notification_create")))
-    assert not _commits_itself(rf.post("/api/no-such-endpoint"))
+    assert _commits_itself(_view_name(rf.post(reverse("api:boarding_check"))))
+    assert not _commits_itself(_view_name(rf.post(reverse("api:notification_create"))))
+    assert not _commits_itself(_view_name(rf.post("/api/no-such-endpoint")))

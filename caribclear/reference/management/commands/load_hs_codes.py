@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from caribclear.core import memo
 from caribclear.reference.models import HsCode
 
 
@@ -54,4 +55,7 @@ class Command(BaseCommand):
                 ["description", "level", "section"],
                 batch_size=1000,
             )
+        # Bulk writes send no signal: this process's kept copies (the filing's HS check) are dropped here;
+        # a server's processes see the new codes when theirs lapse (`core.memo`).
+        memo.clear_all()
         self.stdout.write(f"{len(codes)} HS codes loaded.")

@@ -1,0 +1,72 @@
+"""Reference data that every request reads and that changes a few times a year, kept in each process.
+
+`ProcessCache(name, load, ttl=..., models=...)`: `get()` answers what `load()` returned, and loads again
+when the entry is older than `ttl` seconds, or once a record of one of `models` was saved or deleted in
+this process (Django's signals; the entry is dropped again when that transaction commits, so a reader in
+between cannot keep what it saw for longer). Another process sees a change within `ttl` seconds: the
+same as if the change had committed that much later, which for what is kept here (the member
+administrations, filing deadlines, the HS nomenclature: set by an administrator or a command, never by
+the requests that read them) is no different from a request racing the change. A version stamp read on
+every request would be exact, but costs the statement the cache is there to save, and every writer
+(bulk loads and migrations too) would have to move it.
+
+Writes that send no signal (`bulk_create`, `QuerySet.update`, a command in another process) are seen
+after `ttl`; a command that writes in bulk calls `clear_all()` for its own process (tests run them
+in-process), and the test suite clears every cache before each test (its rolled-back data would
+otherwise outlive it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+_CACHES: list[ProcessCache[Any]] = []
+
+
+class ProcessCache(Generic[T]):
+    def __init__(
+        self, name: str, load: Callable[[], T], *, ttl: float, models: Iterable[type[Model]] = ()
+    ) -> None:
+        self.name = name
+        self.ttl = ttl
+        self._load = load
+        self._entry: tuple[float, T] | None = None  # (good until, value): replaced whole, never changed
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._changed, sender=model, weak=False, dispatch_uid=f"memo:{name}:{model._meta.label}"
+                )
+        _CACHES.append(self)
+
+    def get(self) -> T:
+        entry = self._entry
+        now = time.monotonic()
+        if entry is not None and now < entry[0]:
+            return entry[1]
+        value = self._load()
+        self._entry = (now + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        self._entry = None
+
+    def _changed(self, sender: Any, using: str | None = None, **kwargs: Any) -> None:
+        self.clear()
+        transaction.on_commit(self.clear, using=using)
+
+    def __repr__(self) -> str:
+        return f"<ProcessCache {self.name} ttl={self.ttl}s>"
+
+
+def clear_all() -> None:
+    """Drop every process cache's entry (after a bulk write, and before each test)."""
+    for cache in _CACHES:
+        cache.clear()
