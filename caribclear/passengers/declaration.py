@@ -431,6 +431,29 @@ def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
     return existing, False
 
 
+def travellers_screen(*, declaration_id: int, traveller_ids: Sequence[int], vessel: bool = False) -> None:
+    """Record the screening of some travellers of a list (those still on it and not masked), and of its
+    ship with ``vessel``: a run and its hits, as screening records any declaration's, with the lists read
+    now. The queue does it after an interactive answer (``tasks.boarding_screen_task``)."""
+    from caribclear.screening.services import declaration_subjects_screen
+
+    travel_list = (
+        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
+    )
+    if travel_list is None or travel_list.declaration is None:
+        return
+    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
+        return
+    travellers = Traveller.objects.filter(
+        pk__in=list(traveller_ids), travel_list=travel_list, removed_in__isnull=True, masked_at__isnull=True
+    ).prefetch_related("documents")
+    subjects = [traveller_subject(t) for t in travellers]
+    if vessel:
+        subjects.extend(vessel_subjects(travel_list))
+    if subjects:
+        declaration_subjects_screen(declaration=travel_list.declaration, subjects=subjects)
+
+
 def passenger_list_assess(*, declaration_id: int) -> str | None:
     """Assess a list's criteria and lane on its current hits, without screening it again (its travellers
     were screened one by one as they checked in); the lane, or None for a list no longer checked."""
