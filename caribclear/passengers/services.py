@@ -920,7 +920,8 @@ def _screen_within(
 _kept: dict[tuple[str, Any], tuple[float, Any]] = {}
 
 
-def _kept_for(key: tuple[str, Any], read: Any) -> Any:
+def kept_for(key: tuple[str, Any], read: Callable[[], Any]) -> Any:
+    """What ``read()`` gives, kept under ``key`` for ``boarding.cache_seconds()`` (not at all when 0)."""
     seconds = boarding.cache_seconds()
     now = time.monotonic()
     kept = _kept.get(key)
@@ -933,11 +934,11 @@ def _kept_for(key: tuple[str, Any], read: Any) -> Any:
 
 
 def _port_kept(code: str) -> Port | None:
-    return _kept_for(("port", code), lambda: port_for(code))
+    return kept_for(("port", code), lambda: port_for(code))
 
 
 def _policy_kept(administration_id: int) -> RetentionPolicy:
-    return _kept_for(("policy", administration_id), lambda: policy_for(administration_id))
+    return kept_for(("policy", administration_id), lambda: policy_for(administration_id))
 
 
 def _person_subject(person: Person, role: str) -> declarations.Subject:
