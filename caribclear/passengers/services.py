@@ -897,8 +897,9 @@ def _refresh_in_thread(administration_id: int) -> boarding.Context:
 
 def _screen_within(
     administration_id: int, subjects: list[declarations.Subject], seconds: float
-) -> list[list[boarding.Found]] | None:
-    """Each subject's matches against every list, lookout and alert the administration may use, or None
+) -> tuple[boarding.Context, list[list[boarding.Found]]] | None:
+    """Each subject's matches against every list, lookout and alert the administration may use (with
+    what was screened against), or None
     when screening could not finish within ``seconds``. What to screen against is kept in memory
     (``boarding``); when it must be read again, that is done in a worker thread and waited for
     ``seconds`` (a late read still finishes, for the next check-ins). Inside a transaction (tests) it is
@@ -912,7 +913,7 @@ def _screen_within(
             context = future.result(timeout=max(seconds, 0))
         except FutureTimeout:
             return None
-    return boarding.screen(context, subjects)
+    return context, boarding.screen(context, subjects)
 
 
 #: Ports and policies as the interactive check reads them, kept as long as the screening context
@@ -1011,9 +1012,10 @@ def boarding_check(
             _Checked(person, role, identity, _person_values(person, role), _document_values(person), None)
         )
     budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
-    found = _screen_within(owner.pk, [_person_subject(c.person, c.role) for c in people], budget)
-    if found is not None:
-        for checked, matches in zip(people, found, strict=True):
+    screened = _screen_within(owner.pk, [_person_subject(c.person, c.role) for c in people], budget)
+    context = screened[0] if screened is not None else boarding.EMPTY
+    if screened is not None:
+        for checked, matches in zip(people, screened[1], strict=True):
             checked.found = matches
     with transaction.atomic(), audit_as_one(actor=actor, action="passengers.boarding_answer") as event:
         checked_in = _check_in_lean(
@@ -1049,9 +1051,9 @@ def boarding_check(
             "version": version,
             "function": Function.CHANGE if not created else Function.ORIGINAL,
             "format": source_format,
-            "screened": len(people) if found is not None else 0,
+            "screened": len(people) if screened is not None else 0,
             "matches": matched,
-            "lists": [list(u) for u in (boarding.fresh(owner.pk) or boarding.EMPTY).used],
+            "lists": [list(u) for u in context.used],
             "answers": [[a.traveller.pk, a.answer, list(a.reasons), a.defaulted] for a in answers],
         }
         declaration_id = travel_list.declaration_id

@@ -253,3 +253,27 @@ def test_the_lists_are_read_once_a_while_and_a_new_lookout_is_found_once_read_ag
     assert len(first.captured_queries) >= len(second.captured_queries)
     boarding.clear()
     services._kept.clear()
+
+
+def test_hits_recorded_after_a_later_check_in_was_assessed_still_reach_the_lane(
+    ports: None, carrier: Carrier, operator: User, wanted: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The queue may run a later check-in's task first: that task assesses the list's version before the
+    earlier one records its hit; the earlier task then assesses again, the hit on the lane."""
+    from caribclear.risk.models import Assessment
+
+    check(carrier, operator, ANA, django_capture_on_commit_callbacks)
+    tasks = []
+    for pax in (MARLON, JOHN):
+        with django_capture_on_commit_callbacks() as queued:
+            services.boarding_check(actor=operator, carrier=carrier, parsed=parsed(pax))
+        tasks += [c for c in queued if getattr(c, "__name__", "") == "<lambda>"]
+    marlons, johns = tasks
+    johns()  # the later check-in's task first: the list's version assessed without Marlon's hit
+    travel_list = TravelList.objects.get()
+    assert travel_list.declaration_id is not None
+    assessment = Assessment.objects.get(declaration_id=travel_list.declaration_id)
+    assert assessment.declaration_version == travel_list.version and assessment.open_hits == 0
+    marlons()
+    assessment.refresh_from_db()
+    assert assessment.open_hits == 1
