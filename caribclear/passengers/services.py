@@ -1141,6 +1141,8 @@ def _check_in_lean(
     unchanged: the list locked, each new traveller inserted with their answer, the version, the list and
     its declaration moved on, each a plain statement (about ten in all, where the general filing and
     answers took thirty). None when the check-in needs the general filing (``_check_in``)."""
+    if not people:
+        return None
     flight = parsed.flight
     departure, arrival = ports
     departure_at = _aware(flight.departure_local, departure)
