@@ -26,6 +26,7 @@ LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 AXES_FAILURE_LIMIT = 5
 QUEUE_COUNT_CACHE_SECONDS = 0  # counts always fresh in tests; the cached path has its own test
+PASSENGERS_SCREENING_CACHE_SECONDS = 0  # boarding checks read the lists each time; the cache has its test
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405

@@ -83,6 +83,10 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=10)
     parser.add_argument("--on-board", type=int, default=150)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
+    parser.add_argument(
+        "--root", default=str(ROOT), help="the checkout gunicorn serves (the code before a change, say)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database made for this bench (see the docstring).")
@@ -129,7 +133,7 @@ def main() -> None:
     connection.close()
 
     # 2. The server.
-    port = free_port()
+    port = args.port or free_port()
     env = {k: v for k, v in os.environ.items() if k != "CARIBCLEAR_TASKS_IMMEDIATE"}
     env.setdefault("CARIBCLEAR_LOG_LEVEL", "WARNING")
     # Production settings (no DEBUG, which keeps every query in memory), over plain HTTP on the loopback.
@@ -153,7 +157,7 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{port}",
         ],
-        cwd=ROOT,
+        cwd=args.root,
         env=env,
     )
     url = f"http://127.0.0.1:{port}/api/passengers/boarding-checks"

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -50,10 +51,68 @@ def audit_record(
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. `actor` is a user (or None for the system); `obj` the record acted on."""
+    """Append one event. `actor` is a user (or None for the system); `obj` the record acted on. Inside
+    `audit_as_one()` the event is gathered into that block's one event instead (and returned unsaved)."""
     event = _event(actor=actor, action=action, obj=obj, summary=summary, data=data)
+    if _gather(action, obj, summary, data):
+        return event
     event.save(force_insert=True)
     return event
+
+
+# --- Several events of one act as one -------------------------------------------------------------------
+#: The events recorded inside `audit_as_one()` (this thread or task), gathered into its one event.
+_gathered: ContextVar[list[dict[str, Any]] | None] = ContextVar("audit_gathered", default=None)
+
+
+def _gather(action: str, obj: models.Model | None, summary: str, data: dict[str, Any] | None) -> bool:
+    gathered = _gathered.get()
+    if gathered is None:
+        return False
+    gathered.append(
+        {
+            "action": action,
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "summary": summary[:500],
+            "data": data or {},
+        }
+    )
+    return True
+
+
+@dataclass
+class OneEvent:
+    """The event `audit_as_one()` writes: the caller sets what it acted on, its summary and its own data
+    while the block runs; the events gathered inside are added to the data under ``events``."""
+
+    obj: models.Model | None = None
+    summary: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def audit_as_one(*, actor: Any, action: str) -> Iterator[OneEvent]:
+    """Record one act that calls several services as ONE event: every event `audit_record` and
+    `audit_records` make inside the block (in this thread) is gathered, not written, and when the block
+    ends without an error one event is appended carrying them (action, record, summary and data of each,
+    in order, under ``data["events"]``) with what the caller set on the yielded `OneEvent`. Nothing is
+    written if the block raises. Use it inside the transaction that makes the events (it raises
+    otherwise): the chain's lock (PostgreSQL) is then taken once, at the block's end, and held only to the
+    commit, where each event would have taken it where it was made (an interactive boarding check made
+    three: the filing, screening's run, the answers)."""
+    alias = router.db_for_write(AuditEvent)
+    if not connections[alias].in_atomic_block:
+        raise RuntimeError("audit_as_one must run inside the transaction that makes the events")
+    gathered: list[dict[str, Any]] = []
+    one = OneEvent()
+    token = _gathered.set(gathered)
+    try:
+        yield one
+    finally:
+        _gathered.reset(token)
+    data = {**one.data, "events": gathered} if gathered else one.data
+    audit_record(actor=actor, action=action, obj=one.obj, summary=one.summary, data=data)
 
 
 # --- Many events at once, as plain rows -----------------------------------------------------------------
@@ -88,7 +147,15 @@ def audit_records(
     """Append one event per (obj, summary, data), all at the same time, as plain rows: their links of the
     hash chain are hashed from the content `core.chain.canonical` makes of each row, and the rows go in
     by one COPY on PostgreSQL (`core.bulk.insert`), one `executemany` on SQLite. Inside
-    `audit_deferred()` they are written when it ends. Returns the number of events."""
+    `audit_deferred()` they are written when it ends; inside `audit_as_one()` they are gathered into its
+    one event. Returns the number of events."""
+    gathered = _gathered.get()
+    if gathered is not None:
+        count = 0
+        for obj, summary, data in items:
+            _gather(action, obj, summary, data)
+            count += 1
+        return count
     info = current_request.get()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     administration = getattr(actor, "administration", None) if is_user else None

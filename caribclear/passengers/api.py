@@ -189,6 +189,16 @@ def _carrier(request: HttpRequest) -> Carrier:
     return carrier
 
 
+def _carrier_kept(request: HttpRequest) -> Carrier:
+    """``_carrier`` for the interactive check, kept as long as what it screens against
+    (``services.kept_for``: a second), so a check-in system's stream of check-ins asks once a second."""
+    user = _user(request)
+    carrier = services.kept_for(("carrier", user.pk), lambda: selectors.carrier_for(user))
+    if carrier is None:
+        raise Http404
+    return carrier
+
+
 def _parsed(
     flight: FlightIn, travellers: list[TravellerIn], carrier: Carrier, crew_list: bool
 ) -> PassengerList:
@@ -430,7 +440,7 @@ def upload_list(
 def boarding_check(
     request: HttpRequest, payload: BoardingCheckIn, format: Literal["json", "cusres"] = "json"
 ) -> Any:
-    carrier = _carrier(request)
+    carrier = _carrier_kept(request)
     parsed = _parsed(payload.flight, payload.travellers, carrier, crew_list=False)
     try:
         travel_list, answers = services.boarding_check(actor=_user(request), carrier=carrier, parsed=parsed)

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,9 @@ from caribclear.core.declarations import (
 from caribclear.core.models import Declaration
 
 from .choices import ListKind, ListStatus, Role, Transport
+
+if TYPE_CHECKING:
+    from caribclear.screening.models import ScreeningRun
 from .models import Traveller, TravellerDocument, TravelList
 
 KEY = "passengers.list"
@@ -431,9 +435,38 @@ def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
     return existing, False
 
 
-def passenger_list_assess(*, declaration_id: int) -> str | None:
+def travellers_screen(
+    *, declaration_id: int, traveller_ids: Sequence[int], vessel: bool = False
+) -> ScreeningRun | None:
+    """Record the screening of some travellers of a list (those still on it and not masked), and of its
+    ship with ``vessel``: a run and its hits, as screening records any declaration's, with the lists read
+    now. The queue does it after an interactive answer (``tasks.boarding_screen_task``)."""
+    from caribclear.screening.services import declaration_subjects_screen
+
+    travel_list = (
+        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
+    )
+    if travel_list is None or travel_list.declaration is None:
+        return None
+    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
+        return None
+    travellers = Traveller.objects.filter(
+        pk__in=list(traveller_ids), travel_list=travel_list, removed_in__isnull=True, masked_at__isnull=True
+    ).prefetch_related("documents")
+    subjects = [traveller_subject(t) for t in travellers]
+    if vessel:
+        subjects.extend(vessel_subjects(travel_list))
+    if not subjects:
+        return None
+    return declaration_subjects_screen(declaration=travel_list.declaration, subjects=subjects)
+
+
+def passenger_list_assess(*, declaration_id: int, force: bool = False) -> str | None:
     """Assess a list's criteria and lane on its current hits, without screening it again (its travellers
-    were screened one by one as they checked in); the lane, or None for a list no longer checked."""
+    were screened one by one as they checked in); the lane, or None for a list no longer checked. Without
+    ``force`` an assessment already at the list's version is kept (check-ins come faster than the queue);
+    with it (hits were just recorded, perhaps after a later check-in's task assessed that version) the
+    list is assessed again."""
     from caribclear.risk.models import Assessment
     from caribclear.risk.services import declaration_assess
 
@@ -447,7 +480,7 @@ def passenger_list_assess(*, declaration_id: int) -> str | None:
     current = Assessment.objects.filter(
         declaration_id=declaration_id, declaration_version__gte=travel_list.declaration.version
     ).first()
-    if current is not None:
+    if current is not None and not force:
         # Check-ins come faster than the queue: a task queued earlier already assessed this version.
         return current.final_lane
     return declaration_assess(declaration=travel_list.declaration).final_lane

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from caribclear.accounts.models import Administration, Organisation, User
 from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core import bulk, declarations
-from caribclear.core.audit import audit_record
+from caribclear.core.audit import audit_as_one, audit_record
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
@@ -39,7 +39,7 @@ from caribclear.reference.timezones import port_localize
 from caribclear.screening.choices import Disposition
 from caribclear.screening.models import Hit
 
-from . import protection
+from . import boarding, protection
 from .choices import (
     CASE_OUTCOMES,
     LIST_PIPELINE,
@@ -56,11 +56,12 @@ from .choices import (
     UnmaskStatus,
 )
 from .declaration import (
+    ListedDocument,
+    ListedPerson,
     arrival_day,
     document_expired,
     list_declaration_sync,
-    traveller_subject,
-    vessel_subjects,
+    person_subject,
 )
 from .models import (
     ArrivalCheck,
@@ -309,7 +310,7 @@ def _role(person: Person, list_kind: str) -> str:
 
 
 def _check_flight(
-    parsed: PassengerList,
+    parsed: PassengerList, ports: Callable[[str], Port | None] = port_for
 ) -> tuple[Port | None, Port | None, Administration, Administration | None]:
     flight = parsed.flight
     errors: dict[str, list[str]] = {}
@@ -321,12 +322,12 @@ def _check_flight(
         errors.setdefault("arrival_port", []).append(_("The list gives no port of arrival (LOC+87)."))
     if errors:
         raise ValidationError(errors)
-    departure, arrival = port_for(flight.departure_port), port_for(flight.arrival_port)
+    departure, arrival = ports(flight.departure_port), ports(flight.arrival_port)
     arrival_admin = arrival.administration if arrival is not None else None
     if arrival_admin is None:
         # A progressive flight whose last stop is no member's: the last member port it calls at.
         for leg in reversed(flight.legs[:-1]):
-            stop = port_for(leg.arrival_port)
+            stop = ports(leg.arrival_port)
             if stop is not None and stop.administration is not None:
                 arrival_admin = stop.administration
                 break
@@ -831,21 +832,34 @@ class BoardingAnswer:
     defaulted: bool = False
 
 
-def traveller_answer(traveller: Traveller, hits: Iterable[Hit], on: dt.date) -> tuple[str, tuple[str, ...]]:
-    """The answer the screening result gives: a confirmed hit is NOT TO BOARD; a hit to review, an expired
-    or missing document is CONTACT THE AUTHORITY; otherwise OK TO BOARD."""
+def _answer(
+    role: str, dispositions: Iterable[str], documents: Iterable[tuple[str, dt.date | None]], on: dt.date
+) -> tuple[str, tuple[str, ...]]:
+    """The answer from the dispositions of a traveller's current hits and their documents (number,
+    expiry): a confirmed hit is NOT TO BOARD; a hit to review, an expired or missing document is CONTACT
+    THE AUTHORITY; otherwise OK TO BOARD."""
     reasons: list[str] = []
-    hits = [h for h in hits if h.disposition != Disposition.FALSE_POSITIVE]
-    if any(h.disposition == Disposition.TRUE_MATCH for h in hits):
+    open_hits = [d for d in dispositions if d != Disposition.FALSE_POSITIVE]
+    if any(d == Disposition.TRUE_MATCH for d in open_hits):
         return Answer.NOT_TO_BOARD, (REASON_WATCHLIST,)
-    if hits:
+    if open_hits:
         reasons.append(REASON_WATCHLIST)
-    documents = list(traveller.documents.all())
-    if any(document_expired(d.expiry, on) for d in documents):
+    documents = list(documents)
+    if any(document_expired(expiry, on) for _number, expiry in documents):
         reasons.append(REASON_DOCUMENT_EXPIRED)
-    if traveller.role == Role.PASSENGER and not any(d.number for d in documents):
+    if role == Role.PASSENGER and not any(number for number, _expiry in documents):
         reasons.append(REASON_DOCUMENT_MISSING)
     return (Answer.CONTACT if reasons else Answer.OK_TO_BOARD), tuple(reasons)
+
+
+def traveller_answer(traveller: Traveller, hits: Iterable[Hit], on: dt.date) -> tuple[str, tuple[str, ...]]:
+    """The answer the screening result gives (see ``_answer``), from the traveller's current hits."""
+    return _answer(
+        traveller.role,
+        [h.disposition for h in hits],
+        [(d.number, d.expiry) for d in traveller.documents.all()],
+        on,
+    )
 
 
 def answers_for(travel_list: TravelList, travellers: Sequence[Traveller]) -> list[BoardingAnswer]:
@@ -873,36 +887,98 @@ def policy_for(administration_id: int) -> RetentionPolicy:
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="boarding-check")
 
 
-def _screen_travellers(declaration_id: int, subjects: list[declarations.Subject]) -> None:
-    from caribclear.screening.services import declaration_subjects_screen
-
-    declaration = Declaration.objects.get(pk=declaration_id)
-    declaration_subjects_screen(declaration=declaration, subjects=subjects)
-
-
-def _screen_in_thread(declaration_id: int, subjects: list[declarations.Subject]) -> None:
+def _refresh_in_thread(administration_id: int) -> boarding.Context:
     close_old_connections()
     try:
-        _screen_travellers(declaration_id, subjects)
+        return boarding.refresh(Administration.objects.get(pk=administration_id))
     finally:
-        connection.close()
+        close_old_connections()
 
 
-def _screen_within(travel_list: TravelList, subjects: list[declarations.Subject], seconds: float) -> bool:
-    """Screen these travellers (not the whole flight) against every list, lookout and alert; whether it
-    finished in time. Inside a transaction (tests) it runs here; otherwise in a worker thread, waited for
-    ``seconds`` (a late screening still finishes and records its hits for the officer)."""
-    assert travel_list.declaration_id is not None
-    if connection.in_atomic_block:
-        started = time.monotonic()
-        _screen_travellers(travel_list.declaration_id, subjects)
-        return time.monotonic() - started <= seconds
-    future = _executor.submit(_screen_in_thread, travel_list.declaration_id, subjects)
-    try:
-        future.result(timeout=max(seconds, 0))
-    except FutureTimeout:
-        return False
-    return True
+def _screen_within(
+    administration_id: int, subjects: list[declarations.Subject], seconds: float
+) -> tuple[boarding.Context, list[list[boarding.Found]]] | None:
+    """Each subject's matches against every list, lookout and alert the administration may use (with
+    what was screened against), or None
+    when screening could not finish within ``seconds``. What to screen against is kept in memory
+    (``boarding``); when it must be read again, that is done in a worker thread and waited for
+    ``seconds`` (a late read still finishes, for the next check-ins). Inside a transaction (tests) it is
+    read here."""
+    context = boarding.fresh(administration_id)
+    if context is None and connection.in_atomic_block:
+        context = boarding.refresh(Administration.objects.get(pk=administration_id))
+    elif context is None:
+        future = _executor.submit(_refresh_in_thread, administration_id)
+        try:
+            context = future.result(timeout=max(seconds, 0))
+        except FutureTimeout:
+            return None
+    return context, boarding.screen(context, subjects)
+
+
+#: Ports and policies as the interactive check reads them, kept as long as the screening context
+#: (``boarding.cache_seconds()``): reference data that changes a few times a year.
+_kept: dict[tuple[str, Any], tuple[float, Any]] = {}
+
+
+def kept_for(key: tuple[str, Any], read: Callable[[], Any]) -> Any:
+    """What ``read()`` gives, kept under ``key`` for ``boarding.cache_seconds()`` (not at all when 0)."""
+    seconds = boarding.cache_seconds()
+    now = time.monotonic()
+    kept = _kept.get(key)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    value = read()
+    if seconds > 0:
+        _kept[key] = (now, value)
+    return value
+
+
+def _port_kept(code: str) -> Port | None:
+    return kept_for(("port", code), lambda: port_for(code))
+
+
+def _policy_kept(administration_id: int) -> RetentionPolicy:
+    return kept_for(("policy", administration_id), lambda: policy_for(administration_id))
+
+
+def _person_subject(person: Person, role: str) -> declarations.Subject:
+    """A person of a check-in as screening's subject, before they are stored (the subject's key is the
+    stored traveller's; screening's matches do not depend on it)."""
+    return person_subject(
+        ListedPerson(
+            pk=0,
+            role=role,
+            surname=person.surname[:100],
+            given_names=person.given_names[:100],
+            gender=person.gender[:1],
+            date_of_birth=person.date_of_birth,
+            nationality=person.nationality[:3],
+            country_of_residence=person.country_of_residence[:3],
+            reservation_locator=person.reservation_locator[:20],
+            bags=None,
+            in_transit=bool(person.in_transit),
+            masked=False,
+            documents=tuple(
+                ListedDocument(d["number"], d["issuing_state"], d["expiry"]) for d in _document_values(person)
+            ),
+        )
+    )
+
+
+@dataclass
+class _Checked:
+    """One person of a check-in: their row's values, documents and identity, what screening found, and
+    once stored their traveller."""
+
+    person: Person
+    role: str
+    identity: str
+    values: dict[str, Any]
+    documents: list[dict[str, Any]]
+    found: list[boarding.Found] | None
+    traveller: Traveller | None = None
+    existed: bool = False
 
 
 def boarding_check(
@@ -912,9 +988,343 @@ def boarding_check(
     updated on) the flight's list, screened on their own (the rest of the flight was screened when it
     checked in), and answered OK TO BOARD, NOT TO BOARD or CONTACT THE AUTHORITY. If screening does not
     finish within the administration's time, its default answer is sent, the answer is marked as such and
-    the officers see it on the flight. The flight's criteria and lane are assessed again in the background
-    (the queue), as for any amended list."""
+    the officers see it on the flight.
+
+    The person is screened first (against what ``boarding`` keeps in memory), then filed and answered in
+    one transaction with ONE audit event carrying the filing, the screening and the answers. The hits
+    are recorded after the answer, with the flight's criteria and lane, by the queue
+    (``tasks.boarding_screen_task``)."""
     started = time.monotonic()
+    departure, arrival, owner, other = _check_flight(parsed, ports=_port_kept)
+    policy = _policy_kept(owner.pk)
+    list_kind = ListKind.CREW if (parsed.document_code in CREW_DOCUMENT_CODES) else ListKind.PASSENGERS
+    if parsed.people and all(p.role == "crew" for p in parsed.people):
+        list_kind = ListKind.CREW
+    people: list[_Checked] = []
+    seen: set[str] = set()
+    for person in parsed.people:
+        role = _role(person, list_kind)
+        identity = _identity(person, role)
+        if identity in seen:
+            continue  # listed twice in one check: one person
+        seen.add(identity)
+        people.append(
+            _Checked(person, role, identity, _person_values(person, role), _document_values(person), None)
+        )
+    budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
+    screened = _screen_within(owner.pk, [_person_subject(c.person, c.role) for c in people], budget)
+    context = screened[0] if screened is not None else boarding.EMPTY
+    if screened is not None:
+        for checked, matches in zip(people, screened[1], strict=True):
+            checked.found = matches
+    with transaction.atomic(), audit_as_one(actor=actor, action="passengers.boarding_answer") as event:
+        checked_in = _check_in_lean(
+            actor=actor,
+            carrier=carrier,
+            parsed=parsed,
+            list_kind=list_kind,
+            ports=(departure, arrival),
+            owner=owner,
+            other=other,
+            people=people,
+            policy=policy,
+            source_format=source_format,
+        )
+        if checked_in is None:
+            checked_in = _check_in(
+                actor=actor,
+                carrier=carrier,
+                parsed=parsed,
+                people=people,
+                policy=policy,
+                source_format=source_format,
+            )
+        travel_list, answers, created, version = checked_in
+        defaulted = sum(1 for a in answers if a.defaulted)
+        matched = sum(len(c.found or ()) for c in people)
+        event.obj = travel_list
+        event.summary = (
+            f"{travel_list.reference} v{version}: {len(answers)} answered, {defaulted} by default, "
+            f"{matched} matches"
+        )
+        event.data = {
+            "version": version,
+            "function": Function.CHANGE if not created else Function.ORIGINAL,
+            "format": source_format,
+            "screened": len(people) if screened is not None else 0,
+            "matches": matched,
+            "lists": [list(u) for u in context.used],
+            "answers": [[a.traveller.pk, a.answer, list(a.reasons), a.defaulted] for a in answers],
+        }
+        declaration_id = travel_list.declaration_id
+        assert declaration_id is not None
+        traveller_ids = [a.traveller.pk for a in answers]
+        from .tasks import boarding_screen_task
+
+        transaction.on_commit(
+            lambda: boarding_screen_task.enqueue(
+                declaration_id=declaration_id, traveller_ids=traveller_ids, vessel=created
+            )
+        )
+    return travel_list, answers
+
+
+def _answers_of(
+    people: Sequence[_Checked],
+    dispositions: dict[tuple[str, int, str], str],
+    on: dt.date,
+    policy: RetentionPolicy,
+) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(answer, reasons, defaulted) per person: from screening's matches now and the dispositions of the
+    hits they already had on this list (a hit found again keeps its review), or the default answer."""
+    results: list[tuple[str, tuple[str, ...], bool]] = []
+    for c in people:
+        if c.found is None:
+            results.append((policy.default_answer, (REASON_LATE,), True))
+            continue
+        key = c.traveller.subject_key if c.traveller is not None and c.existed else ""
+        answer, reasons = _answer(
+            c.role,
+            [dispositions.get((key, w, e), Disposition.PENDING) for w, e, _score in c.found],
+            [(d["number"], d["expiry"]) for d in c.documents],
+            on,
+        )
+        results.append((answer, reasons, False))
+    return results
+
+
+def _dispositions(declaration_id: int | None, people: Sequence[_Checked]) -> dict[tuple[str, int, str], str]:
+    """The reviews of the hits the people already on the list had: (subject key, list, entity)."""
+    keys = [c.traveller.subject_key for c in people if c.existed and c.traveller is not None and c.found]
+    if declaration_id is None or not keys:
+        return {}
+    return {
+        (key, w, e): disposition
+        for key, w, e, disposition in Hit.objects.filter(
+            declaration_id=declaration_id, subject_key__in=keys
+        ).values_list("subject_key", "watchlist_id", "entity_id", "disposition")
+    }
+
+
+def _with_documents(traveller: Traveller, documents: Sequence[dict[str, Any]]) -> Traveller:
+    """The traveller with its documents as if prefetched (``traveller.documents.all()`` reads no more)."""
+    prefetched = TravellerDocument.objects.none()
+    prefetched._result_cache = [TravellerDocument(traveller_id=traveller.pk, **d) for d in documents]
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    traveller._prefetched_objects_cache = {"documents": prefetched}  # type: ignore[attr-defined]
+    return traveller
+
+
+#: The flight's list, locked, with the counts its current version filed (to count the next from them).
+_LIST_FOR_CHECK = (
+    "SELECT l.*, v.passengers AS filed_passengers, v.crew AS filed_crew "
+    "FROM passengers_travellist l LEFT JOIN passengers_travellistversion v "
+    "ON v.travel_list_id = l.id AND v.number = l.version "
+    "WHERE l.carrier_id = %s AND l.kind = %s AND l.match_key = %s"
+)
+
+
+def _check_in_lean(
+    *,
+    actor: User,
+    carrier: Carrier,
+    parsed: PassengerList,
+    list_kind: str,
+    ports: tuple[Port | None, Port | None],
+    owner: Administration,
+    other: Administration | None,
+    people: Sequence[_Checked],
+    policy: RetentionPolicy,
+    source_format: str,
+) -> tuple[TravelList, list[BoardingAnswer], bool, int] | None:
+    """A check-in on a flight whose list exists and says the same of the flight, of people new to it or
+    unchanged: the list locked, each new traveller inserted with their answer, the version, the list and
+    its declaration moved on, each a plain statement (about ten in all, where the general filing and
+    answers took thirty). None when the check-in needs the general filing (``_check_in``)."""
+    if not people:
+        return None
+    flight = parsed.flight
+    departure, arrival = ports
+    departure_at = _aware(flight.departure_local, departure)
+    key = _match_key(parsed, departure_at, flight.departure_local)
+    sql = _LIST_FOR_CHECK + (" FOR UPDATE OF l" if connection.features.has_select_for_update_of else "")
+    rows = list(TravelList.objects.raw(sql, [carrier.pk, list_kind, key]))
+    if not rows:
+        return None
+    travel_list = rows[0]
+    same = (
+        travel_list.status != ListStatus.CANCELLED
+        and travel_list.masked_at is None
+        and travel_list.declaration_id is not None
+        and travel_list.filed_passengers is not None  # type: ignore[attr-defined]
+        and travel_list.number == (flight.number or flight.conveyance_reference or flight.vessel_name)[:20]
+        and travel_list.vessel_name == flight.vessel_name[:100]
+        and travel_list.vessel_id == flight.vessel_id[:20]
+        and travel_list.departure_port_code == flight.departure_port[:5].upper()
+        and travel_list.arrival_port_code == flight.arrival_port[:5].upper()
+        and travel_list.departure_port_id == (departure.pk if departure is not None else None)
+        and travel_list.arrival_port_id == (arrival.pk if arrival is not None else None)
+        and travel_list.departure_at == departure_at
+        and travel_list.arrival_at == _aware(flight.arrival_local, arrival)
+        and travel_list.legs == [leg.to_json() for leg in flight.legs]
+        and travel_list.administration_id == owner.pk
+        and travel_list.departure_administration_id == (other.pk if other is not None else None)
+    )
+    if not same:
+        return None
+    identities = [c.identity for c in people]
+    with connection.cursor() as cursor:  # mostly nobody: one plain statement says so
+        cursor.execute(
+            "SELECT id FROM passengers_traveller WHERE travel_list_id = %s "  # noqa: S608 - placeholders only
+            f"AND identity IN ({', '.join(['%s'] * len(identities))})",
+            [travel_list.pk, *identities],
+        )
+        found_ids = [pk for (pk,) in cursor.fetchall()]
+    existing = (
+        {t.identity: t for t in Traveller.objects.filter(pk__in=found_ids).prefetch_related("documents")}
+        if found_ids
+        else {}
+    )
+    for c in people:
+        row = existing.get(c.identity)
+        if row is None:
+            continue
+        if (
+            row.removed_in is not None
+            or any(getattr(row, n) != v for n, v in c.values.items() if n != "line")
+            or _stored_documents(row) != c.documents
+        ):
+            return None  # a change: the general filing
+        c.traveller, c.existed = row, True
+
+    now = timezone.now()
+    version = travel_list.version + 1
+    travel_list.arrival_port = arrival
+    travel_list.departure_port = departure
+    travel_list.carrier = carrier
+    travel_list.administration = owner
+    results = _answers_of(
+        people, _dispositions(travel_list.declaration_id, people), arrival_day(travel_list), policy
+    )
+    ops = connection.ops
+    reasons_field = Traveller._meta.get_field("answer_reasons")
+    answered_at = ops.adapt_datetimefield_value(now)
+    added: dict[str, int] = {Role.PASSENGER: 0, Role.CREW: 0}
+    new_documents: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for c, (answer, reasons, defaulted) in zip(people, results, strict=True):
+            answer_values = [
+                answer,
+                reasons_field.get_db_prep_value(list(reasons), connection),
+                answered_at,
+                defaulted,
+            ]
+            if c.traveller is not None:
+                cursor.execute(
+                    "UPDATE passengers_traveller SET answer = %s, answer_reasons = %s, answered_at = %s, "
+                    "answer_defaulted = %s WHERE id = %s",
+                    [*answer_values, c.traveller.pk],
+                )
+            else:
+                values = {**c.values, "date_of_birth": ops.adapt_datefield_value(c.values["date_of_birth"])}
+                cursor.execute(
+                    f"INSERT INTO passengers_traveller ({', '.join(_NEW_TRAVELLER_COLUMNS)}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * len(_NEW_TRAVELLER_COLUMNS))}) RETURNING id",
+                    [
+                        travel_list.pk,
+                        c.identity,
+                        *(_plain(values[name]) for name in PERSON_FIELDS),
+                        version,
+                        version,
+                        None,
+                        *answer_values,
+                        "",
+                        None,
+                        "",
+                        "",
+                        "",
+                        b"",
+                    ],
+                )
+                pk = cursor.fetchone()[0]
+                c.traveller = _with_documents(
+                    Traveller(
+                        pk=pk,
+                        travel_list_id=travel_list.pk,
+                        identity=c.identity,
+                        added_in=version,
+                        changed_in=version,
+                        **c.values,
+                    ),
+                    c.documents,
+                )
+                added[c.role] += 1
+                new_documents.extend(
+                    (pk, d["type"], d["number"], d["issuing_state"], ops.adapt_datefield_value(d["expiry"]))
+                    for d in c.documents
+                )
+            c.traveller.answer, c.traveller.answer_reasons = answer, list(reasons)
+            c.traveller.answered_at, c.traveller.answer_defaulted = now, defaulted
+        if new_documents:
+            cursor.execute(
+                "INSERT INTO passengers_travellerdocument (traveller_id, type, number, issuing_state, expiry) "  # noqa: S608 - placeholders only
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(new_documents))}",
+                [value for row in new_documents for value in row],
+            )
+        defaulted_count = sum(1 for _a, _r, defaulted in results if defaulted)
+        LIST_STATUS.move(travel_list, ListStatus.AMENDED, actor=actor, note=Function.CHANGE)
+        cursor.execute(
+            "UPDATE passengers_travellist SET version = %s, status = %s, updated_at = %s, "
+            "defaulted_answers = defaulted_answers + %s WHERE id = %s",
+            [version, travel_list.status, answered_at, defaulted_count, travel_list.pk],
+        )
+        cursor.execute(
+            "UPDATE core_declaration SET version = %s, updated_at = %s WHERE id = %s",
+            [version, answered_at, travel_list.declaration_id],
+        )
+        cursor.execute(
+            "INSERT INTO passengers_travellistversion (travel_list_id, number, function, source_format, "
+            "message_reference, sha256, passengers, crew, added, changed, removed, warnings, filed_by_id, "
+            "filed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                travel_list.pk,
+                version,
+                Function.CHANGE,
+                source_format[:12],
+                (parsed.reference or parsed.document_id)[:40],
+                "",
+                travel_list.filed_passengers + added[Role.PASSENGER],  # type: ignore[attr-defined]
+                travel_list.filed_crew + added[Role.CREW],  # type: ignore[attr-defined]
+                sum(added.values()),
+                0,
+                0,
+                TravelListVersion._meta.get_field("warnings").get_db_prep_value([], connection),
+                actor.pk if actor is not None and actor.is_authenticated else None,
+                answered_at,
+            ],
+        )
+    travel_list.version = version
+    travel_list.updated_at = now
+    travel_list.defaulted_answers += defaulted_count
+    answers = [
+        BoardingAnswer(c.traveller, answer, reasons, defaulted)
+        for c, (answer, reasons, defaulted) in zip(people, results, strict=True)
+        if c.traveller is not None
+    ]
+    return travel_list, answers, False, version
+
+
+def _check_in(
+    *,
+    actor: User,
+    carrier: Carrier,
+    parsed: PassengerList,
+    people: Sequence[_Checked],
+    policy: RetentionPolicy,
+    source_format: str,
+) -> tuple[TravelList, list[BoardingAnswer], bool, int]:
+    """A check-in filed as any list is (a new flight, a changed traveller): the general filing, then the
+    answers written on the travellers."""
     filing = passenger_list_file(
         actor=actor,
         carrier=carrier,
@@ -925,32 +1335,27 @@ def boarding_check(
         announce=False,
     )
     travel_list = filing.travel_list
-    policy = policy_for(travel_list.administration_id)
-    order = {pk: i for i, pk in enumerate(filing.touched)}
-    travellers = sorted(
-        Traveller.objects.filter(pk__in=list(order)).prefetch_related("documents"), key=lambda t: order[t.pk]
+    by_identity = {
+        t.identity: t for t in Traveller.objects.filter(pk__in=filing.touched).prefetch_related("documents")
+    }
+    for c in people:
+        c.traveller = by_identity[c.identity]
+        c.existed = not filing.created and c.traveller.added_in != travel_list.version
+    results = _answers_of(
+        people, _dispositions(travel_list.declaration_id, people), arrival_day(travel_list), policy
     )
-    subjects = [traveller_subject(t) for t in travellers if t.masked_at is None]
-    if filing.created:
-        subjects.extend(vessel_subjects(travel_list))
-    budget = policy.answer_within_ms / 1000 - (time.monotonic() - started)
-    in_time = _screen_within(travel_list, subjects, budget)
-    if in_time:
-        answers = answers_for(travel_list, travellers)
-    else:
-        answers = [BoardingAnswer(t, policy.default_answer, (REASON_LATE,), True) for t in travellers]
-    _record_answers(actor=actor, travel_list=travel_list, answers=answers)
-    declaration_id = travel_list.declaration_id
-    assert declaration_id is not None
-    from .tasks import list_assess_task
-
-    transaction.on_commit(lambda: list_assess_task.enqueue(declaration_id=declaration_id))
-    return travel_list, answers
+    answers = [
+        BoardingAnswer(c.traveller, answer, reasons, defaulted)
+        for c, (answer, reasons, defaulted) in zip(people, results, strict=True)
+        if c.traveller is not None
+    ]
+    _record_answers(actor=None, travel_list=travel_list, answers=answers, audit=False)
+    return travel_list, answers, filing.created, travel_list.version
 
 
 @transaction.atomic
 def _record_answers(
-    *, actor: User | None, travel_list: TravelList, answers: Sequence[BoardingAnswer]
+    *, actor: User | None, travel_list: TravelList, answers: Sequence[BoardingAnswer], audit: bool = True
 ) -> None:
     now = timezone.now()
     rows = []
@@ -965,13 +1370,14 @@ def _record_answers(
             defaulted_answers=travel_list.defaulted_answers + defaulted
         )
         travel_list.defaulted_answers += defaulted
-    audit_record(
-        actor=actor,
-        action="passengers.boarding_answer",
-        obj=travel_list,
-        summary=f"{travel_list.reference}: {len(answers)} answered, {defaulted} by default",
-        data={"answers": [[a.traveller.pk, a.answer, list(a.reasons), a.defaulted] for a in answers]},
-    )
+    if audit:
+        audit_record(
+            actor=actor,
+            action="passengers.boarding_answer",
+            obj=travel_list,
+            summary=f"{travel_list.reference}: {len(answers)} answered, {defaulted} by default",
+            data={"answers": [[a.traveller.pk, a.answer, list(a.reasons), a.defaulted] for a in answers]},
+        )
 
 
 def passenger_list_answer(*, actor: User | None, travel_list: TravelList) -> list[BoardingAnswer]:

@@ -172,3 +172,35 @@ def test_deferred_events_are_written_at_the_end_of_the_block_in_the_order_of_the
         raise ValueError("the work failed")
     assert not AuditEvent.objects.filter(action="test.failed").exists()
     assert verify_chain(AuditEvent).ok
+
+
+def test_events_of_one_act_are_recorded_as_one_event_and_nothing_when_it_fails(officer, antigua):
+    """`audit_as_one` gathers what `audit_record` and `audit_records` make inside it into one event, in
+    order, appended at the end (the chain verifies); a block that raises leaves no event."""
+    from caribclear.core.audit import audit_as_one, audit_records
+    from caribclear.core.chain import verify_chain
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), audit_as_one(actor=officer, action="test.act") as one:
+        audit_record(actor=officer, action="test.first", obj=officer, summary="first", data={"n": 1})
+        audit_records(
+            actor=None, action="test.many", items=[(antigua, "second", {"n": 2}), (None, "third", None)]
+        )
+        one.obj, one.summary, one.data = antigua, "the act", {"total": 3}
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.object_id, event.summary) == ("test.act", str(antigua.pk), "the act")
+    assert event.data["total"] == 3
+    assert [(e["action"], e["summary"], e["data"]) for e in event.data["events"]] == [
+        ("test.first", "first", {"n": 1}),
+        ("test.many", "second", {"n": 2}),
+        ("test.many", "third", {}),
+    ]
+    assert event.data["events"][0]["object_type"] == "accounts.user"
+    with pytest.raises(ValueError), transaction.atomic(), audit_as_one(actor=officer, action="test.act"):
+        audit_record(actor=officer, action="test.first")
+        raise ValueError("the act failed")
+    assert AuditEvent.objects.count() == before + 1
+    audit_record(actor=officer, action="test.after")  # outside the block, written as before
+    assert AuditEvent.objects.count() == before + 2
+    assert verify_chain(AuditEvent).ok
