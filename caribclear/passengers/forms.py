@@ -29,7 +29,12 @@ class UploadForm(forms.Form):
 
 
 class ArrivalCheckForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("What happened"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("What happened"),
+        # Nothing chosen for the officer: "nothing found" is recorded only when they say so.
+        choices=[("", _("Choose what happened")), *Outcome.choices],
+        error_messages={"required": _("Choose what happened when the traveller was met.")},
+    )
     notes = forms.CharField(
         label=_("What was found"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -225,6 +226,20 @@ def test_officers_of_arrival_see_the_flight_and_the_hit_others_do_not(
     assert "fecha de nacimiento 1980-02-15 frente a 1980-02-15: idénticas" in page
     assert "date of birth" not in page
     assert AuditEvent.objects.filter(action="passengers.read", object_id=str(ivan.pk)).exists()
+    select = re.search(r'<select name="arrival-outcome".*?</select>', page, re.S)
+    assert select is not None and '<option value="" selected>' in select.group(0)  # nothing chosen for them
+    response = bb.post(
+        reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]),
+        {
+            "action": "arrival",
+            "arrival-outcome": "",
+            "arrival-notes": "Bag searched",
+            "arrival-case_reference": "",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 422 and "Choose what happened when the traveller was met." in body
+    assert "Bag searched" in body and not ArrivalCheck.objects.exists()
     response = bb.post(
         reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]),
         {"action": "arrival", "arrival-outcome": "found", "arrival-notes": "", "arrival-case_reference": ""},
