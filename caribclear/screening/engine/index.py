@@ -257,10 +257,12 @@ def token_sims(a: str, others: list[str]) -> list[float]:
         flat: list[str] = []
         owner: list[int] = []
         for k in todo:
-            for sb in spellings(others[k]):
-                flat.append(sb)
-                owner.append(k)
-        alt = _pair_sims(mine, flat).max(axis=0)
+            theirs = spellings(others[k])
+            if len(mine) == 1 and mine[0] == a and len(theirs) == 1 and theirs[0] == others[k]:
+                continue  # each its own spelling: nothing to compare again
+            flat.extend(theirs)
+            owner.extend([k] * len(theirs))
+        alt = _pair_sims(mine, flat).max(axis=0) if flat else np.empty(0)
         for sb_alt, k in zip(alt.tolist(), owner, strict=True):
             if sb_alt == 1.0:  # the same spelling
                 settled.add(k)
@@ -457,11 +459,11 @@ def _deletion_keys(tokens: list[str], tids: list[int], two: bool) -> np.ndarray:
 
 class _Deletions:
     """Which list words have a deletion (of one letter, or of two) equal to a given text: their
-    ``_key(deletion) << 32 | word id``, sorted, found through the slot of the key's first bits. A table of
-    64-bit integers: a dict of strings took several times the memory for the millions of deletions of a
-    large list. (Rarely, a key is shared by another text: callers check what they find.)"""
+    ``_key(deletion) << 32 | word id``, sorted, found by binary search. A table of 64-bit integers: a dict
+    of strings took several times the memory for the millions of deletions of a large list. (Rarely, a key
+    is shared by another text: callers check what they find.)"""
 
-    __slots__ = ("entries", "shift", "starts")
+    __slots__ = ("entries",)
 
     def __init__(self, words: list[str], min_len: int, two: bool) -> None:
         by_length: dict[int, tuple[list[str], list[int]]] = {}
@@ -483,28 +485,27 @@ class _Deletions:
         keys.sort()
         if len(keys):  # once each (a word with a doubled letter has some deletions twice)
             keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        bits = min(24, max(8, len(keys).bit_length() - 1))
-        self.shift = 31 - bits
-        slots = np.bincount((keys >> np.uint64(32 + self.shift)).astype(np.intp), minlength=1 << bits)
-        starts = np.zeros(len(slots) + 1, dtype=np.uint32)
-        np.cumsum(slots, out=starts[1:])
-        self.starts = array("I", starts.tobytes())
-        self.entries = array("Q", keys.tobytes())
+        self.entries: np.ndarray = keys
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find(self, texts: Iterable[str]) -> set[int]:
-        entries, starts, shift = self.entries, self.starts, self.shift
+    def find(self, keys: np.ndarray) -> set[int]:
+        """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
         out: set[int] = set()
-        for text in texts:
-            key = _key(text)
-            slot = key >> shift
-            for i in range(starts[slot], starts[slot + 1]):
-                entry = entries[i]
-                if entry >> 32 == key:
-                    out.add(entry & 0xFFFFFFFF)
+        entries = self.entries
+        if not len(keys) or not len(entries):
+            return out
+        starts = np.searchsorted(entries, keys << np.uint64(32)).tolist()
+        ends = np.searchsorted(entries, (keys + np.uint64(1)) << np.uint64(32)).tolist()
+        for lo, hi in zip(starts, ends, strict=True):
+            if lo < hi:
+                out.update((entries[lo:hi] & np.uint64(0xFFFFFFFF)).tolist())
         return out
+
+
+def _keys(texts: Iterable[str]) -> np.ndarray:
+    return np.array([_key(t) for t in texts], dtype=np.uint64)
 
 
 def _deletions2(token: str) -> set[str]:
@@ -759,23 +760,27 @@ class Index:
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
-            # list tokens one letter longer, or one deletion from a deletion of this one
-            probe = {token, *ones} if len(token) >= 4 else {token}
-            found.update(t for t in self._deletes.find(probe) if _deletions(tokens[t]) & probe)
+            # list tokens one letter longer, or one deletion from a deletion of this one (the keys of the
+            # deletion tables may, rarely, be another text's: what they find is checked as far as it matters)
+            ones_keys = _keys(ones) if len(token) >= 4 else np.empty(0, dtype=np.uint64)
+            token_key = _keys((token,))
+            near = self._deletes.find(np.concatenate((token_key, ones_keys))) - found
+            found.update(t for t in near if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
             if two:
-                keys = [token]
+                keys = [token_key]
                 if len(token) >= TWO_EDITS_MIN - 1:
-                    keys.extend(ones)
+                    keys.append(ones_keys)
                 if len(token) >= TWO_EDITS_MIN:
                     # two letters fewer: the list's token, or one or two of its deletions
                     twos = _deletions2(token) - ones
-                    keys.extend(twos)
-                    far.update(t for t in self._deletes.find(twos) if _deletions(tokens[t]) & twos)
+                    twos_keys = _keys(twos)
+                    keys.append(twos_keys)
+                    far.update(self._deletes.find(twos_keys))
                     for d in twos:
                         t = vocab.get(d)
                         if t is not None:
                             far.add(t)
-                far |= self._deletes2.find(keys)
+                far |= self._deletes2.find(np.concatenate(keys))
         far -= found
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
         ordered = sorted(found)
