@@ -39,14 +39,17 @@ from __future__ import annotations
 
 import gc
 import math
-import zlib
+import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, combinations, pairwise
+from itertools import combinations, pairwise
+from typing import TypeVar
 
+import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.process import cdist
 
 from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_partial
 from .model import SCHEMAS, Entity, Evidence, Match
@@ -173,6 +176,8 @@ _MAX_BOOST = EXACT + NATIONALITY_MATCH
 _MISSING_KEY_ALLOWANCE = 0.8
 _MAX_KEYS = 8
 
+_K = TypeVar("_K")
+
 _SCHEMA_CODE = {name: i for i, name in enumerate(SCHEMAS)}
 _VESSEL = _SCHEMA_CODE["Vessel"]
 _LEGAL = _SCHEMA_CODE["LegalEntity"]
@@ -228,6 +233,76 @@ def _letters_sim(a: str, b: str) -> float:
     return sim
 
 
+def _pair_sims(a: list[str], b: list[str]) -> np.ndarray:
+    """``(OSA.normalized_similarity + JaroWinkler.similarity) / 2`` of each of ``a`` with each of ``b``, in C."""
+    osa = cdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64)
+    return (osa + cdist(a, b, scorer=JaroWinkler.similarity, dtype=np.float64)) / 2
+
+
+def token_sims(a: str, others: list[str]) -> list[float]:
+    """``[token_sim(a, b) for b in others]``, the same values, with the string comparisons done a row at a
+    time in C instead of a pair at a time (a query word is compared with all its index neighbours at once:
+    most of the cost of a word the process has not seen yet)."""
+    n = len(others)
+    if n == 0:
+        return []
+    if len(a) < 2 or a.isdigit():
+        return [1.0 if a == b else 0.0 for b in others]
+    sims = _pair_sims([a], others)[0]
+    # romanised differently? the spellings they may stand for, slightly discounted (see ``_letters_sim``)
+    todo = [k for k in range(n) if sims[k] < 0.97]
+    settled: set[int] = set()
+    if todo:
+        mine = list(spellings(a))
+        flat: list[str] = []
+        owner: list[int] = []
+        for k in todo:
+            theirs = spellings(others[k])
+            if len(mine) == 1 and mine[0] == a and len(theirs) == 1 and theirs[0] == others[k]:
+                continue  # each its own spelling: nothing to compare again
+            flat.extend(theirs)
+            owner.extend([k] * len(theirs))
+        alt = _pair_sims(mine, flat).max(axis=0) if flat else np.empty(0)
+        for sb_alt, k in zip(alt.tolist(), owner, strict=True):
+            if sb_alt == 1.0:  # the same spelling
+                settled.add(k)
+            elif 0.97 * sb_alt > sims[k]:
+                sims[k] = 0.97 * sb_alt
+        for k in settled:
+            sims[k] = 0.97
+    # a letter pair misread as one letter of the same shape
+    sa = shape(a)
+    shaped = [
+        k
+        for k in range(n)
+        if k not in settled and sims[k] < MISREAD_SIM and (sa != a or shape(others[k]) != others[k])
+    ]
+    if shaped:
+        alt = _pair_sims([sa], [shape(others[k]) for k in shaped])[0]
+        for k, value in zip(shaped, alt.tolist(), strict=True):
+            value = MISREAD_SIM * value
+            if value > sims[k]:
+                sims[k] = value
+    out = sims.tolist()
+    pa = phonetic(a)
+    for k, b in enumerate(others):
+        if a == b:
+            out[k] = 1.0
+            continue
+        if len(b) < 2 or b.isdigit():
+            out[k] = 0.0
+            continue
+        sim = out[k]
+        if k not in settled:
+            cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
+            if 0.65 <= sim < cap and pa == phonetic(b):
+                sim = min(cap, sim + PHONETIC_BUMP)
+                out[k] = sim
+        if sim < TYPING_SIM and _two_slips(a, b):
+            out[k] = TYPING_SIM
+    return out
+
+
 def _two_slips(a: str, b: str) -> bool:
     """Whether ``a`` is ``b`` typed with two slips of the finger (see ``TYPING_SIM``)."""
     return (
@@ -270,6 +345,22 @@ def _stray_cost(typed: str, i: int) -> float:
     return _OTHER
 
 
+@lru_cache(maxsize=50_000)
+def _strays(typed: str) -> tuple[float, ...]:
+    """What each letter of ``typed`` costs typed where the name has none (see ``_stray_cost``)."""
+    return tuple(_stray_cost(typed, i) for i in range(len(typed)))
+
+
+@lru_cache(maxsize=50_000)
+def _omits(name: str) -> tuple[float, ...]:
+    """What leaving out each letter of ``name`` costs: a doubled one is a slip."""
+    m = len(name)
+    return tuple(
+        _SLIP if (j >= 1 and name[j - 1] == b) or (j + 1 < m and name[j + 1] == b) else _OMIT
+        for j, b in enumerate(name)
+    )
+
+
 @lru_cache(maxsize=200_000)
 def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
     """How many typing errors turn ``name`` into ``typed``, weighing each by how easily a typist makes it
@@ -278,11 +369,8 @@ def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
     of the same shape, which plain edit distance cannot. Stops as soon as the cost is sure to exceed
     ``limit``, and then returns some value above it."""
     n, m = len(typed), len(name)
-    stray = [_stray_cost(typed, i) for i in range(n)]
-    omit = [
-        _SLIP if (j >= 1 and name[j - 1] == b) or (j + 1 < m and name[j + 1] == b) else _OMIT
-        for j, b in enumerate(name)
-    ]
+    stray = _strays(typed)
+    omit = _omits(name)
     neighbours = _NEIGHBOURS
     none: frozenset[str] = frozenset()
     prev2: list[float] = []
@@ -331,8 +419,93 @@ def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-def _key2(text: str) -> int:
-    return zlib.crc32(text.encode())
+#: Deletions are looked up by a 31-bit key: the word's letters read as a number in base 256, modulo a prime
+#: (``int.from_bytes`` does it in C for a query's words; numpy for all the deletions of all the list's words at
+#: once, see ``_deletion_keys``).
+#: (the largest prime below 2**31 - 1, which would make 256**k = 2**(8k mod 31): many keys alike)
+_PRIME = 2_147_483_629
+
+
+def _key(text: str) -> int:
+    return int.from_bytes(text.encode(), "big") % _PRIME
+
+
+def _deletion_keys(tokens: list[str], tids: list[int], two: bool) -> np.ndarray:
+    """``_key(deletion) << 32 | token id`` for every deletion of one letter (or, with ``two``, of two) of
+    ``tokens`` (ASCII, all of one length), computed without making the deletions: the key of a word without
+    some letters follows from the keys of its prefixes (``pre[k]`` for the first ``k`` letters), each part
+    kept shifted by the letters kept after it (``pre[n] - pre[k] * 256**(n-k)`` is the key of the rest)."""
+    n = len(tokens[0])
+    p = np.uint64(_PRIME)
+    codes = np.frombuffer("".join(tokens).encode("ascii"), dtype=np.uint8).reshape(len(tokens), n)
+    powers = np.array([pow(256, k, _PRIME) for k in range(n + 1)], dtype=np.uint64)
+    pre = np.zeros((len(tokens), n + 1), dtype=np.uint64)
+    for k in range(n):
+        pre[:, k + 1] = (pre[:, k] * np.uint64(256) + codes[:, k]) % p
+
+    def part(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Key of the letters from ``a`` to ``b`` (not included): ``pre[b] - pre[a] * 256**(b-a)``."""
+        return (pre[:, b] + p - pre[:, a] * powers[b - a] % p) % p
+
+    if two:
+        i, j = np.array(list(combinations(range(n), 2)), dtype=np.intp).T
+        h = (pre[:, i] * powers[n - 2 - i] % p + part(i + 1, j) * powers[n - 1 - j] % p) % p
+        h = (h + part(j + 1, np.full_like(j, n))) % p
+    else:
+        i = np.arange(n, dtype=np.intp)
+        h = (pre[:, i] * powers[n - 1 - i] % p + part(i + 1, np.full_like(i, n))) % p
+    return ((h << np.uint64(32)) | np.asarray(tids, dtype=np.uint64)[:, None]).ravel()
+
+
+class _Deletions:
+    """Which list words have a deletion (of one letter, or of two) equal to a given text: their
+    ``_key(deletion) << 32 | word id``, sorted, found by binary search. A table of 64-bit integers: a dict
+    of strings took several times the memory for the millions of deletions of a large list. (Rarely, a key
+    is shared by another text: callers check what they find.)"""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, words: list[str], min_len: int, two: bool) -> None:
+        by_length: dict[int, tuple[list[str], list[int]]] = {}
+        odd: list[int] = []  # the (rare) words that are not plain ASCII
+        for tid, word in enumerate(words):
+            if len(word) < min_len:
+                continue
+            if word.isascii():
+                group = by_length.setdefault(len(word), ([], []))
+                group[0].append(word)
+                group[1].append(tid)
+            else:
+                gone = _deletions2(word) if two else _deletions(word)
+                odd.extend(_key(d) << 32 | tid for d in gone)
+        keys = np.concatenate(
+            [np.array(odd, dtype=np.uint64)]
+            + [_deletion_keys(group, tids, two) for group, tids in by_length.values()]
+        )
+        keys.sort()
+        if len(keys):  # once each (a word with a doubled letter has some deletions twice)
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        self.entries: np.ndarray = keys
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, keys: np.ndarray) -> set[int]:
+        """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
+        out: set[int] = set()
+        entries = self.entries
+        if not len(keys) or not len(entries):
+            return out
+        starts = np.searchsorted(entries, keys << np.uint64(32)).tolist()
+        ends = np.searchsorted(entries, (keys + np.uint64(1)) << np.uint64(32)).tolist()
+        for lo, hi in zip(starts, ends, strict=True):
+            if lo < hi:
+                out.update((entries[lo:hi] & np.uint64(0xFFFFFFFF)).tolist())
+        return out
+
+
+def _keys(texts: Iterable[str]) -> np.ndarray:
+    return np.array([_key(t) for t in texts], dtype=np.uint64)
 
 
 def _deletions2(token: str) -> set[str]:
@@ -374,14 +547,27 @@ class _Prepared:
     ids: tuple[tuple[str, str], ...]
 
 
+@lru_cache(maxsize=100_000)
+def _date(text: str) -> PartialDate | None:
+    """``parse_partial``, one tuple for each date however many entities share it."""
+    return parse_partial(text)
+
+
+@lru_cache(maxsize=4096)
+def _countries(nationalities: tuple[str, ...]) -> frozenset[str]:
+    """Country codes, one set for each combination however many entities have it."""
+    return frozenset(c for c in (country_code(x) for x in nationalities) if c)
+
+
 def _prepare(entity: Entity) -> _Prepared:
+    # Words are interned: on a list of a million, the same few hundred thousand words over and over
     names: list[tuple[str, ...]] = []
     for n in entity.names:
-        toks = name_tokens(n)
+        toks = tuple(map(sys.intern, name_tokens(n)))
         if toks and toks not in names:
             names.append(toks)
-    dobs = tuple(d for d in (parse_partial(x) for x in entity.birth_dates) if d is not None)
-    countries = frozenset(c for c in (country_code(x) for x in entity.nationalities) if c)
+    dobs = tuple(d for d in map(_date, entity.birth_dates) if d is not None)
+    countries = _countries(entity.nationalities)
     ids = sorted(
         {
             (kind, normalize_identifier(kind, v))
@@ -407,10 +593,31 @@ def _is_minor(token: str, schema: int) -> bool:
 def _key_tokens(tokens: tuple[str, ...], schema: int) -> list[str]:
     """Tokens and particle joins that go into the index for one name."""
     keys = [t for t in tokens if len(t) > 1 and not _is_minor(t, schema)]
-    keys.extend(u.text for u in _units_of(tokens) if len(u.positions) > 1)
+    keys.extend(u.text for u in name_units(tokens) if len(u.positions) > 1)
     if not keys:  # a name made only of particles or generic words ("AL", "CO. LTD")
         keys = [t for t in tokens if len(t) > 1]
     return keys
+
+
+#: Most entity numbers the sets of entities cached per word may hold in all (each cache: about 60 bytes
+#: each, so some 300 MB). On a list of a million, the unions of common names' postings hold tens of thousands
+#: each; kept by count alone they grew a process by gigabytes (issue 10: a worker of the ``--full`` bench at
+#: 8.3 GB).
+SET_CACHE_BUDGET = 5_000_000
+
+
+def _keep(cache: dict[_K, frozenset[int]], key: _K, value: frozenset[int], size: int) -> int:
+    """Cache ``value`` under ``key`` within ``SET_CACHE_BUDGET`` elements (emptying the cache when it is
+    full, as the other caches here do); returns the cache's new size. A set larger than a tenth of the budget
+    is not kept: it would crowd out many smaller ones."""
+    n = len(value)
+    if n > SET_CACHE_BUDGET // 10:
+        return size
+    if size + n > SET_CACHE_BUDGET:
+        cache.clear()
+        size = 0
+    cache[key] = value
+    return size + n
 
 
 class Index:
@@ -422,13 +629,9 @@ class Index:
         self._vocab: dict[str, int] = {}
         self._tokens: list[str] = []
         self._postings: list[array[int]] = []
-        self._deletes: dict[str, list[int]] = {}
-        #: two-letter deletions of long tokens, as sorted ``crc32(deletion) << 32 | token id``: a dict of
-        #: strings would take several times the memory for the millions of them on a large list
-        self._deletes2: array[int] = array("Q")
-        #: where the deletions whose hash starts with each ``32 - _deletes2_shift`` bits begin in ``_deletes2``
-        self._deletes2_at: array[int] = array("I", [0, 0])
-        self._deletes2_shift = 31
+        #: one-letter deletions of tokens of 4+ letters; two-letter deletions of long tokens (``TWO_EDITS_MIN``)
+        self._deletes = _Deletions([], 4, two=False)
+        self._deletes2 = _Deletions([], TWO_EDITS_MIN, two=True)
         self._phonetic: dict[str, list[int]] = {}
         self._ids: dict[tuple[str, str], list[int]] = {}
         #: entities by full date of birth (see ``_day_key``): the date-of-birth block
@@ -438,7 +641,10 @@ class Index:
         self._set_cache: dict[int, frozenset[int]] = {}
         self._weight_cache: dict[str, float] = {}
         self._name_weight_cache: dict[tuple[tuple[str, ...], int], tuple[float, ...]] = {}
-        self._union_cache: dict[str, frozenset[int]] = {}
+        #: unions of postings per query word (and how many entity numbers they hold in all, see ``_keep``)
+        self._union_cache: dict[tuple[float, str], frozenset[int]] = {}
+        self._union_size = 0
+        self._set_size = 0
         self._known_cache: dict[tuple[str, bool, bool], dict[str, float]] = {}
 
     # ------------------------------------------------------------------ building
@@ -485,13 +691,6 @@ class Index:
             for pair in prep.ids:
                 index._ids.setdefault(pair, []).append(idx)
         index._postings = [array("i", p) for p in postings]
-        two = [array("Q") for _ in range(256)]
-        # the two-letter deletions are found by the hash's top ``bits`` bits first (``_deletes2_at``), about
-        # one or two per slot
-        estimate = sum(len(t) * (len(t) - 1) // 2 for t in tokens if len(t) >= TWO_EDITS_MIN)
-        bits = min(24, max(8, estimate.bit_length() - 1))
-        shift = 32 - bits
-        counts = array("I", bytes(4 * (1 << bits)))
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
             for skel in skeletons(token):
@@ -500,23 +699,8 @@ class Index:
             shaped = shape(token)
             if shaped != token:
                 index._phonetic.setdefault("o" + shaped, []).append(tid)
-            if len(token) >= 4:
-                for d in _deletions(token):
-                    index._deletes.setdefault(d, []).append(tid)
-            if len(token) >= TWO_EDITS_MIN:
-                for gone in _deletions2(token) - _deletions(token):
-                    hashed = _key2(gone)
-                    two[hashed >> 24].append(hashed << 32 | tid)
-                    counts[hashed >> shift] += 1
-        # sorted bucket by bucket (by the hash's top byte), never holding all the keys as Python ints
-        index._deletes2 = array("Q")
-        for bucket in two:
-            index._deletes2.extend(sorted(bucket))
-        del two
-        index._deletes2_at = array("I", [0])
-        index._deletes2_at.extend(accumulate(counts))
-        index._deletes2_shift = shift
-        del counts
+        index._deletes = _Deletions(tokens, 4, two=False)
+        index._deletes2 = _Deletions(tokens, TWO_EDITS_MIN, two=True)
         for idx, prep in enumerate(index._prepared):
             for year, month, day in prep.dobs:
                 if month is not None and day is not None:
@@ -545,21 +729,6 @@ class Index:
             return value
         return 1.0 + math.log(1.0 + self._n / (df + 1)) / 4.0
 
-    def _deleted2(self, texts: Iterable[str]) -> set[int]:
-        """Ids of the long tokens that any of ``texts`` is a two-letter deletion of (rarely, a crc32 collision
-        more: the similarity computed next weeds it out)."""
-        arr, at, shift = self._deletes2, self._deletes2_at, self._deletes2_shift
-        out: set[int] = set()
-        for text in texts:
-            hashed = _key2(text)
-            slot = hashed >> shift
-            lo, hi = at[slot], at[slot + 1]
-            for i in range(lo, hi):
-                entry = arr[i]
-                if entry >> 32 == hashed:
-                    out.add(entry & 0xFFFFFFFF)
-        return out
-
     def _expand(self, token: str) -> tuple[tuple[int, float], ...]:
         """Vocabulary tokens similar to ``token``, with their similarity."""
         cached = self._expand_cache.get(token)
@@ -567,6 +736,7 @@ class Index:
             return cached
         found: set[int] = set()
         vocab = self._vocab
+        tokens = self._tokens
         tid = vocab.get(token)
         if tid is not None:
             found.add(tid)
@@ -585,38 +755,37 @@ class Index:
         two = tid is None
         far: set[int] = set()
         if len(token) >= 3:
-            found.update(self._deletes.get(token, ()))
             ones = _deletions(token)
             for d in ones:
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
                     found.add(t)
-                if len(token) >= 4:
-                    found.update(self._deletes.get(d, ()))
+            # list tokens one letter longer, or one deletion from a deletion of this one (the keys of the
+            # deletion tables may, rarely, be another text's: what they find is checked as far as it matters)
+            ones_keys = _keys(ones) if len(token) >= 4 else np.empty(0, dtype=np.uint64)
+            token_key = _keys((token,))
+            near = self._deletes.find(np.concatenate((token_key, ones_keys))) - found
+            found.update(t for t in near if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
             if two:
-                keys = [token]
+                keys = [token_key]
                 if len(token) >= TWO_EDITS_MIN - 1:
-                    keys.extend(ones)
+                    keys.append(ones_keys)
                 if len(token) >= TWO_EDITS_MIN:
                     # two letters fewer: the list's token, or one or two of its deletions
                     twos = _deletions2(token) - ones
-                    keys.extend(twos)
-                    deletes = self._deletes
+                    twos_keys = _keys(twos)
+                    keys.append(twos_keys)
+                    far.update(self._deletes.find(twos_keys))
                     for d in twos:
-                        far.update(deletes.get(d, ()))
                         t = vocab.get(d)
                         if t is not None:
                             far.add(t)
-                far |= self._deleted2(keys)
+                far |= self._deletes2.find(np.concatenate(keys))
         far -= found
-        tokens = self._tokens
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
-        result = []
-        for t in sorted(found):
-            sim = token_sim(token, self._tokens[t])
-            if sim >= TOKEN_MIN:
-                result.append((t, sim))
-        out = tuple(result)
+        ordered = sorted(found)
+        sims = token_sims(token, [tokens[t] for t in ordered])
+        out = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
         if len(self._expand_cache) > 500_000:
             self._expand_cache.clear()
         self._expand_cache[token] = out
@@ -661,7 +830,7 @@ class Index:
 
         With ``min_sim``, only expansions at least that similar count.
         """
-        key = f"{min_sim}:{token}"
+        key = (min_sim, token)
         cached = self._union_cache.get(key)
         if cached is not None:
             return cached
@@ -670,9 +839,7 @@ class Index:
             result = self._posting_set(tids[0])
         else:
             result = frozenset().union(*(self._postings[t] for t in tids))
-        if len(self._union_cache) > 50_000:
-            self._union_cache.clear()
-        self._union_cache[key] = result
+        self._union_size = _keep(self._union_cache, key, result, self._union_size)
         return result
 
     def _posting_set(self, tid: int) -> frozenset[int]:
@@ -680,9 +847,7 @@ class Index:
         if cached is None:
             cached = frozenset(self._postings[tid])
             if len(cached) >= 32:
-                if len(self._set_cache) > 100_000:
-                    self._set_cache.clear()
-                self._set_cache[tid] = cached
+                self._set_size = _keep(self._set_cache, tid, cached, self._set_size)
         return cached
 
     # ------------------------------------------------------------------ candidates

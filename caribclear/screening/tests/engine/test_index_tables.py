@@ -1,0 +1,80 @@
+"""The index's faster and smaller structures answer exactly as the plain ones they replace."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caribclear.screening.engine import Entity, Index
+from caribclear.screening.engine import index as engine
+from caribclear.screening.engine.index import (
+    _Deletions,
+    _deletions,
+    _deletions2,
+    _keys,
+    token_sim,
+    token_sims,
+)
+
+WORDS = [
+    "garcia", "garzia", "gracia", "parkinson", "pakqrkinson", "mohammed", "muhammad", "kudryashova",
+    "kudrjaschowa", "arnold", "amold", "mirte", "rnirte", "kemp", "ksp", "rivas", "rvqs", "henry", "hemy",
+    "vandenbergh", "ab", "x", "1972", "j0hn", "zoë", "abdul", "anna", "ana", "lewis", "lgwih", "dupre",
+]  # fmt: skip
+
+letters = st.text(alphabet="abcdeilmnorstuvwz", min_size=1, max_size=11)
+
+
+@settings(max_examples=150, deadline=None)
+@given(letters, st.lists(letters, max_size=12))
+def test_a_row_of_similarities_is_the_similarities_one_pair_at_a_time(word: str, others: list[str]) -> None:
+    others = [*others, *WORDS, word]
+    assert token_sims(word, others) == [token_sim(word, o) for o in others]
+
+
+def test_every_word_in_the_examples_against_every_other() -> None:
+    for word in WORDS:
+        assert token_sims(word, WORDS) == [token_sim(word, o) for o in WORDS]
+
+
+def test_the_deletion_tables_find_each_word_by_each_of_its_deletions_and_no_other() -> None:
+    rng = random.Random(7)
+    words = sorted({"".join(rng.choice("aeiklmnrst") for _ in range(rng.randint(3, 12))) for _ in range(400)})
+    words += ["zoë-ann", "éloïse"]  # not plain ASCII: keyed one by one
+    for two, min_len, deletions in ((False, 4, _deletions), (True, 5, _deletions2)):
+        table = _Deletions(words, min_len, two=two)
+        expected: dict[str, set[int]] = {}
+        for tid, word in enumerate(words):
+            if len(word) >= min_len:
+                for d in deletions(word):
+                    expected.setdefault(d, set()).add(tid)
+        for text, tids in expected.items():
+            assert tids <= table.find(_keys([text]))
+        # a text that is no deletion of any word finds nothing (or, rarely, a word whose key it shares)
+        strays = [t for t in ("qqqq", "zzzzzz", "kemp") if t not in expected]
+        assert all(len(table.find(_keys([t]))) <= 1 for t in strays)
+
+
+def test_the_sets_of_entities_cached_per_word_stay_within_their_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ["Maria Garcia", "Mario Garcia", "Marie Garcia", "Maria Lopez", "Marta Ruiz"] * 8
+    queries = [
+        Entity("q", "Person", (q,)) for q in ("Maria Garcia", "Marta Lopez", "Marta Ruiz", "Marie Lopez")
+    ]
+    unbounded = Index.build(Entity(str(i), "Person", (n,)) for i, n in enumerate(names))
+    expected = [unbounded.screen(q, threshold=0.7) for q in queries]
+    monkeypatch.setattr(engine, "SET_CACHE_BUDGET", 50)
+    index = Index.build(Entity(str(i), "Person", (n,)) for i, n in enumerate(names))
+    for query, matches in zip(queries, expected, strict=True):
+        assert matches
+        assert index.screen(query, threshold=0.7) == matches
+        assert index._union_size <= 50 and index._set_size <= 50
+        assert sum(map(len, index._union_cache.values())) == index._union_size
+        assert sum(map(len, index._set_cache.values())) == index._set_size
+    # a set of more than a tenth of the budget is used, not kept
+    assert all(len(s) <= 5 for s in index._union_cache.values())
+    assert any(len(s) > 5 for s in unbounded._union_cache.values())
