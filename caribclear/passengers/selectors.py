@@ -168,7 +168,7 @@ def earlier_travel(user: User, traveller: Traveller, *, limit: int = 20) -> list
         visible(user, Traveller)
         .filter(same, travel_list__administration_id=user.administration_id)
         .exclude(pk=traveller.pk)
-        .select_related("travel_list__carrier__organisation")
+        .select_related("travel_list__carrier__organisation", "travel_list__arrival_port")
         .distinct()
         .order_by("-travel_list__arrival_at", "-pk")[:limit]
     )

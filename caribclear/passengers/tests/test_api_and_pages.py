@@ -431,3 +431,27 @@ def test_a_carriers_user_starts_on_the_passenger_lists_and_a_skipper_on_my_voyag
     assert client_for(carrier_user).get("/").url == "/passengers/"
     skipper = make_user(role=Role.OPERATOR, email="skipper@example.org")
     assert client_for(skipper).get("/").url == "/voyages/"
+
+
+def test_earlier_travel_is_shown_at_the_arrival_ports_time(
+    ports: None, carrier_user: User, make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    """The traveller's earlier flights into this administration, each arrival on the port's clock with its
+    zone (Bridgetown: AST, UTC-4), not in UTC."""
+    api = Api(carrier_user)
+    smith = traveller("SMITH", "JOHN", "1975-01-01", "501234567", "GBR")
+    earlier = {
+        **FLIGHT,
+        "number": "BW480",
+        "arrival_local": "2026-12-20T23:30:00",
+        "departure_local": "2026-12-20T22:30:00",
+    }
+    assert api.post("/api/passengers/lists", {"flight": earlier, "travellers": [smith]}).status_code == 201
+    assert api.post("/api/passengers/lists", {"flight": FLIGHT, "travellers": [smith]}).status_code == 201
+    now = TravelList.objects.get(number__endswith="484")
+    officer = make_user(role=Role.OFFICER, administration=now.administration)
+    current = Traveller.objects.get(travel_list=now)
+    page = client_for(officer).get(reverse("passengers:traveller", args=[now.reference, current.pk]))
+    html = page.content.decode()
+    section = html[html.index("Earlier travel recorded by your administration") :]
+    assert "480" in section and "20/12/2026 23:30 (AST, UTC-4)" in section  # 03:30 on the 21st in UTC
