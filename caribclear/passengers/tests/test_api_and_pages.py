@@ -226,8 +226,8 @@ def test_officers_of_arrival_see_the_flight_and_the_hit_others_do_not(
     assert "fecha de nacimiento 1980-02-15 frente a 1980-02-15: idénticas" in page
     assert "date of birth" not in page
     assert AuditEvent.objects.filter(action="passengers.read", object_id=str(ivan.pk)).exists()
-    select = re.search(r'<select name="arrival-outcome".*?</select>', page, re.S)
-    assert select is not None and '<option value="" selected>' in select.group(0)  # nothing chosen for them
+    outcome = re.search(r'<select name="arrival-outcome".*?</select>', page, re.S)
+    assert outcome is not None and '<option value="" selected>' in outcome.group(0)  # nothing chosen for them
     response = bb.post(
         reverse("passengers:traveller", args=[travel_list.reference, ivan.pk]),
         {
