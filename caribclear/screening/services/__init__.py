@@ -30,6 +30,7 @@ from .runs import (
     declaration_subjects,
     declaration_subjects_screen,
     declarations_screen,
+    screening_sources,
     subject_query,
 )
 from .watchlists import DIFF_LISTED, watchlist_create, watchlist_import, watchlist_update
@@ -57,6 +58,7 @@ __all__ = [
     "lookout_list_for",
     "lookout_update",
     "lookout_withdraw",
+    "screening_sources",
     "search_name",
     "subject_query",
     "watchlist_create",

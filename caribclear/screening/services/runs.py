@@ -101,18 +101,79 @@ def _evidence(match: Any) -> list[dict[str, Any]]:
     return [{"kind": e.kind, "effect": e.effect, "detail": e.detail} for e in match.evidence]
 
 
+@dataclass(frozen=True)
+class Source:
+    """One list an administration screens against now: an imported list's current version, the lookouts in
+    force on one lookout list, or the intelligence alerts it may see; with the index to screen it with
+    (built once per version or revision, ``index_cache``) and the version tag a run records."""
+
+    watchlist: Watchlist
+    index: Any  # an engine Index; the administration's IntelIndex for alerts
+    version: str
+    kind: str  # "list", "lookouts" or "intel"
+    lookouts: tuple[Lookout, ...] = ()
+
+    @property
+    def threshold(self) -> float:
+        return float(self.watchlist.threshold)
+
+
+def screening_sources(administration: Any) -> list[Source]:
+    """The lists, lookouts and alerts the administration may use now, in the order a run names them. The
+    one place that decides what a declaration of the administration is screened against: a run
+    (``_screen``) and an interactive boarding answer (``passengers.boarding``) both read it."""
+    sources: list[Source] = []
+    for watchlist in selectors.imported_watchlists_for_screening(administration):
+        version = watchlist.current_version
+        tag = f"v{version.number}" if version else ""
+        sources.append(Source(watchlist, _version_index(watchlist), tag, "list"))
+
+    lookouts = list(selectors.lookouts_in_force(administration).select_related("watchlist").order_by("pk"))
+    by_list: dict[int, list[Lookout]] = {}
+    for lookout in lookouts:
+        by_list.setdefault(lookout.watchlist_id, []).append(lookout)
+    for lookout_list in by_list.values():
+        watchlist = lookout_list[0].watchlist
+        if not watchlist.is_active:
+            continue
+        revisions = tuple((lk.pk, lk.revision, lk.updated_at.isoformat()) for lk in lookout_list)
+        index = index_cache.get(("lookouts", watchlist.pk, revisions), partial(_lookouts_index, lookout_list))
+        tag = hashlib.sha256(repr(revisions).encode()).hexdigest()[:16]
+        sources.append(Source(watchlist, index, tag, "lookouts", tuple(lookout_list)))
+
+    intel = _intel_index(administration)
+    if intel is not None and len(intel[1]):
+        fingerprint, alerts = intel
+        watchlist = intel_list_for(administration)
+        if watchlist.is_active:
+            tag = hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]
+            sources.append(Source(watchlist, alerts, tag, "intel"))
+    return sources
+
+
 def _screen(
     administration: Any, subjects: list[Subject]
 ) -> tuple[list[tuple[Watchlist, Subject, Any, int | None, int | None, str]], list[list[Any]]]:
     """Every match of the subjects against the lists, lookouts and alerts the administration may use, and
     the lists used (with their versions)."""
     results: list[tuple[Watchlist, Subject, Any, int | None, int | None, str]] = []
-    used: list[list[Any]] = []
-
-    for watchlist in selectors.imported_watchlists_for_screening(administration):
-        version = watchlist.current_version
-        used.append([watchlist.pk, f"v{version.number}" if version else ""])
-        pairs = _matches(_version_index(watchlist), subjects, float(watchlist.threshold))
+    sources = screening_sources(administration)
+    for source in sources:
+        watchlist = source.watchlist
+        if source.kind == "intel":
+            for subject in subjects:
+                for match in source.index.screen(subject.query, source.threshold):
+                    results.append(
+                        (watchlist, subject, match, None, None, source.index.alerts[match.entity_id].title)
+                    )
+            continue
+        pairs = _matches(source.index, subjects, source.threshold)
+        if source.kind == "lookouts":
+            by_entity = {lk.entity_id: lk for lk in source.lookouts}
+            for subject, match in pairs:
+                lk = by_entity[match.entity_id]
+                results.append((watchlist, subject, match, None, lk.pk, lk.name))
+            continue
         if not pairs:
             continue
         rows = {
@@ -124,39 +185,7 @@ def _screen(
         for subject, match in pairs:
             pk, caption = rows.get(match.entity_id, (None, ""))
             results.append((watchlist, subject, match, pk, None, caption))
-
-    lookouts = list(selectors.lookouts_in_force(administration).select_related("watchlist").order_by("pk"))
-    by_list: dict[int, list[Lookout]] = {}
-    for lookout in lookouts:
-        by_list.setdefault(lookout.watchlist_id, []).append(lookout)
-    for lookout_list in by_list.values():
-        watchlist = lookout_list[0].watchlist
-        if not watchlist.is_active:
-            continue
-        revisions = tuple((lk.pk, lk.revision, lk.updated_at.isoformat()) for lk in lookout_list)
-        used.append([watchlist.pk, hashlib.sha256(repr(revisions).encode()).hexdigest()[:16]])
-        index = index_cache.get(
-            ("lookouts", watchlist.pk, revisions),
-            partial(_lookouts_index, lookout_list),
-        )
-        by_entity = {lk.entity_id: lk for lk in lookout_list}
-        for subject, match in _matches(index, subjects, float(watchlist.threshold)):
-            lk = by_entity[match.entity_id]
-            results.append((watchlist, subject, match, None, lk.pk, lk.name))
-
-    intel = _intel_index(administration)
-    if intel is not None and len(intel[1]):
-        fingerprint, alerts = intel
-        watchlist = intel_list_for(administration)
-        if watchlist.is_active:
-            used.append([watchlist.pk, hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]])
-            threshold = float(watchlist.threshold)
-            for subject in subjects:
-                for match in alerts.screen(subject.query, threshold):
-                    results.append(
-                        (watchlist, subject, match, None, None, alerts.alerts[match.entity_id].title)
-                    )
-    return results, used
+    return results, [[source.watchlist.pk, source.version] for source in sources]
 
 
 Result = tuple[Watchlist, Subject, Any, int | None, int | None, str]
