@@ -578,6 +578,32 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
 
+def _new_traveller_row(
+    list_id: int,
+    identity: str,
+    values: dict[str, Any],
+    version: int,
+    answer: Sequence[Any] = ("", "[]", None, False),
+) -> tuple[Any, ...]:
+    """A new traveller's values in ``_NEW_TRAVELLER_COLUMNS``' order: on the list since ``version``, not
+    masked, not linked to a case; ``answer`` (answer, reasons, answered at, by default) when it has one."""
+    return (
+        list_id,
+        identity,
+        *(_plain(values[name]) for name in PERSON_FIELDS),
+        version,
+        version,
+        None,
+        *answer,
+        "",
+        None,
+        "",
+        "",
+        "",
+        b"",
+    )
+
+
 def _travellers_insert(
     travel_list: TravelList,
     version: int,
@@ -590,21 +616,10 @@ def _travellers_insert(
     ``whole_list``: the list had no one before, so every traveller on it is new."""
     if not rows:
         return []
-    defaults = (None, "", "[]", None, False, "", None, "", "", "", b"")
     bulk.insert(
         Traveller._meta.db_table,
         _NEW_TRAVELLER_COLUMNS,
-        (
-            (
-                travel_list.pk,
-                identity,
-                *(_plain(values[name]) for name in PERSON_FIELDS),
-                version,
-                version,
-                *defaults,
-            )
-            for identity, values, _docs in rows
-        ),
+        (_new_traveller_row(travel_list.pk, identity, values, version) for identity, values, _docs in rows),
     )
     on_list = Traveller.objects.filter(travel_list=travel_list).order_by()
     ids: dict[str, int] = {}
@@ -1172,14 +1187,12 @@ def _check_in_lean(
     )
     if not same:
         return None
-    identities = [c.identity for c in people]
-    with connection.cursor() as cursor:  # mostly nobody: one plain statement says so
-        cursor.execute(
-            "SELECT id FROM passengers_traveller WHERE travel_list_id = %s "  # noqa: S608 - placeholders only
-            f"AND identity IN ({', '.join(['%s'] * len(identities))})",
-            [travel_list.pk, *identities],
-        )
-        found_ids = [pk for (pk,) in cursor.fetchall()]
+    # mostly nobody: the ids alone say so, and only the people found are loaded with their documents
+    found_ids = list(
+        Traveller.objects.filter(
+            travel_list_id=travel_list.pk, identity__in=[c.identity for c in people]
+        ).values_list("pk", flat=True)
+    )
     existing = (
         {t.identity: t for t in Traveller.objects.filter(pk__in=found_ids).prefetch_related("documents")}
         if found_ids
@@ -1210,7 +1223,7 @@ def _check_in_lean(
     reasons_field = Traveller._meta.get_field("answer_reasons")
     answered_at = ops.adapt_datetimefield_value(now)
     added: dict[str, int] = {Role.PASSENGER: 0, Role.CREW: 0}
-    new_documents: list[tuple[Any, ...]] = []
+    new_documents: list[tuple[int, list[dict[str, Any]]]] = []
     with connection.cursor() as cursor:
         for c, (answer, reasons, defaulted) in zip(people, results, strict=True):
             answer_values = [
@@ -1228,23 +1241,9 @@ def _check_in_lean(
             else:
                 values = {**c.values, "date_of_birth": ops.adapt_datefield_value(c.values["date_of_birth"])}
                 cursor.execute(
-                    f"INSERT INTO passengers_traveller ({', '.join(_NEW_TRAVELLER_COLUMNS)}) "  # noqa: S608
+                    f"INSERT INTO passengers_traveller ({', '.join(_NEW_TRAVELLER_COLUMNS)}) "  # noqa: S608 - the constant's columns
                     f"VALUES ({', '.join(['%s'] * len(_NEW_TRAVELLER_COLUMNS))}) RETURNING id",
-                    [
-                        travel_list.pk,
-                        c.identity,
-                        *(_plain(values[name]) for name in PERSON_FIELDS),
-                        version,
-                        version,
-                        None,
-                        *answer_values,
-                        "",
-                        None,
-                        "",
-                        "",
-                        "",
-                        b"",
-                    ],
+                    _new_traveller_row(travel_list.pk, c.identity, values, version, answer_values),
                 )
                 pk = cursor.fetchone()[0]
                 c.traveller = _with_documents(
@@ -1259,18 +1258,10 @@ def _check_in_lean(
                     c.documents,
                 )
                 added[c.role] += 1
-                new_documents.extend(
-                    (pk, d["type"], d["number"], d["issuing_state"], ops.adapt_datefield_value(d["expiry"]))
-                    for d in c.documents
-                )
+                new_documents.append((pk, list(c.documents)))
             c.traveller.answer, c.traveller.answer_reasons = answer, list(reasons)
             c.traveller.answered_at, c.traveller.answer_defaulted = now, defaulted
-        if new_documents:
-            cursor.execute(
-                "INSERT INTO passengers_travellerdocument (traveller_id, type, number, issuing_state, expiry) "  # noqa: S608 - placeholders only
-                f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(new_documents))}",
-                [value for row in new_documents for value in row],
-            )
+        _documents_insert(new_documents)
         defaulted_count = sum(1 for _a, _r, defaulted in results if defaulted)
         LIST_STATUS.move(travel_list, ListStatus.AMENDED, actor=actor, note=Function.CHANGE)
         cursor.execute(
