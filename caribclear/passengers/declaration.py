@@ -435,6 +435,19 @@ def list_declaration_sync(travel_list: TravelList) -> tuple[Declaration, bool]:
     return existing, False
 
 
+def _list_still_checked(declaration_id: int) -> tuple[TravelList, Declaration] | None:
+    """The declaration's list and the declaration, unless the list is cancelled or masked (nothing to
+    screen or assess then)."""
+    travel_list = (
+        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
+    )
+    if travel_list is None or travel_list.declaration is None:
+        return None
+    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
+        return None
+    return travel_list, travel_list.declaration
+
+
 def travellers_screen(
     *, declaration_id: int, traveller_ids: Sequence[int], vessel: bool = False
 ) -> ScreeningRun | None:
@@ -443,13 +456,10 @@ def travellers_screen(
     now. The queue does it after an interactive answer (``tasks.boarding_screen_task``)."""
     from caribclear.screening.services import declaration_subjects_screen
 
-    travel_list = (
-        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
-    )
-    if travel_list is None or travel_list.declaration is None:
+    checked = _list_still_checked(declaration_id)
+    if checked is None:
         return None
-    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
-        return None
+    travel_list, declaration = checked
     travellers = Traveller.objects.filter(
         pk__in=list(traveller_ids), travel_list=travel_list, removed_in__isnull=True, masked_at__isnull=True
     ).prefetch_related("documents")
@@ -458,7 +468,7 @@ def travellers_screen(
         subjects.extend(vessel_subjects(travel_list))
     if not subjects:
         return None
-    return declaration_subjects_screen(declaration=travel_list.declaration, subjects=subjects)
+    return declaration_subjects_screen(declaration=declaration, subjects=subjects)
 
 
 def passenger_list_assess(*, declaration_id: int, force: bool = False) -> str | None:
@@ -470,17 +480,14 @@ def passenger_list_assess(*, declaration_id: int, force: bool = False) -> str | 
     from caribclear.risk.models import Assessment
     from caribclear.risk.services import declaration_assess
 
-    travel_list = (
-        TravelList.objects.filter(declaration_id=declaration_id).select_related("declaration").first()
-    )
-    if travel_list is None or travel_list.declaration is None:
+    checked = _list_still_checked(declaration_id)
+    if checked is None:
         return None
-    if travel_list.status == ListStatus.CANCELLED or travel_list.masked_at is not None:
-        return None
+    _travel_list, declaration = checked
     current = Assessment.objects.filter(
-        declaration_id=declaration_id, declaration_version__gte=travel_list.declaration.version
+        declaration_id=declaration_id, declaration_version__gte=declaration.version
     ).first()
     if current is not None and not force:
         # Check-ins come faster than the queue: a task queued earlier already assessed this version.
         return current.final_lane
-    return declaration_assess(declaration=travel_list.declaration).final_lane
+    return declaration_assess(declaration=declaration).final_lane
