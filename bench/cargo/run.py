@@ -25,7 +25,6 @@ import os
 import pstats
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import queue_workers  # noqa: E402
 from bench.backend_cpu import backend_cpu  # noqa: E402
 from caribclear.accounts.models import User  # noqa: E402
 from caribclear.cargo import services  # noqa: E402
@@ -58,60 +58,12 @@ from caribclear.risk.services import declaration_check, declarations_check  # no
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _proc_cpu(pid: int) -> float:
-    """CPU seconds (user and system) process ``pid`` has used, from its /proc entry (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _backends_cpu() -> dict[int, float]:
-    """CPU seconds of every PostgreSQL backend connected to this database (the bench's and the workers')."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-        return {pid: _proc_cpu(pid) for (pid,) in cursor.fetchall()}
-
-
-class Workers:
-    """N ``manage.py worker`` processes (the production worker: django-tasks-db's queue, heartbeat and all)
-    on this database, started before the timing; each has its screening indexes built (as a running worker
-    has them) by a one-declaration check it took from the queue."""
-
-    def __init__(self, n: int, log: Path) -> None:
-        self.log = log.open("ab")
-        self.ids = [f"bench-{os.getpid()}-{i}" for i in range(n)]
-        command = [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.05",
-        ]
-        self.processes = [
-            subprocess.Popen(
-                [*command, "--no-startup-delay", "--no-reload", "--worker-id", worker_id],
-                cwd=ROOT,
-                stdout=self.log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "CARIBCLEAR_TASKS_IMMEDIATE": "0"},
-            )
-            for worker_id in self.ids
-        ]
-
-    def cpu(self) -> float:
-        return sum(_proc_cpu(p.pid) for p in self.processes)
+class Workers(queue_workers.Workers):
+    """The bench's queue workers (``bench/queue_workers.py``), each with its screening indexes built (as a
+    running worker has them) by a one-declaration check it took from the queue before the timing."""
 
     def warm(self, declaration_ids: list[int]) -> None:
         """Queue one-declaration checks until every worker has run one (its indexes are then built)."""
-        from django_tasks_db.models import DBTaskResult
-
         from caribclear.risk.tasks import check_declaration_task
 
         warmed: set[str] = set()
@@ -120,43 +72,10 @@ class Workers:
             for declaration_id in declaration_ids[: len(self.ids)]:
                 check_declaration_task.enqueue(declaration_id=declaration_id)
             self.wait(since)
-            for worker_ids in DBTaskResult.objects.filter(enqueued_at__gte=since).values_list(
-                "worker_ids", flat=True
-            ):
-                warmed.update(worker_ids)
+            warmed |= self.ran(since)
             if warmed >= set(self.ids):
                 return
         raise RuntimeError(f"workers {set(self.ids) - warmed} took no warm-up check")
-
-    def wait(self, since: dt.datetime, expected: int = 1) -> int:
-        """Wait until at least ``expected`` tasks were queued since ``since`` and all of them are done;
-        raises if one failed. Returns how many there were."""
-        from django_tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
-
-        while True:
-            for p in self.processes:
-                if p.poll() is not None:
-                    raise RuntimeError(f"a worker exited ({p.returncode}); see {self.log.name}")
-            statuses = Counter(
-                DBTaskResult.objects.filter(enqueued_at__gte=since).values_list("status", flat=True)
-            )
-            if statuses[TaskResultStatus.FAILED]:
-                raise RuntimeError(f"{statuses[TaskResultStatus.FAILED]} task(s) failed; see {self.log.name}")
-            total = sum(statuses.values())
-            if total >= expected and statuses[TaskResultStatus.SUCCESSFUL] == total:
-                return total
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        for p in self.processes:
-            p.terminate()
-        for p in self.processes:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        self.log.close()
 
 
 def results(manifest_id: int) -> tuple[dict[str, Any], str]:
@@ -429,7 +348,7 @@ def _timed(args: argparse.Namespace, user: Any, filer: Any, run: str, workers: W
     generated, cpu_generated = time.perf_counter(), time.process_time()
     clock = CollectorClock()
     workers_cpu = workers.cpu() if workers is not None else 0.0
-    backends = _backends_cpu() if workers is not None else {}
+    backends = queue_workers.backends_cpu() if workers is not None else {}
     since = timezone.now()
     result = services.read_file(data)
     read, cpu_read = time.perf_counter(), time.process_time()
@@ -590,7 +509,7 @@ def _workers_done(
     tasks = workers.wait(since, expected=-(-args.consignments // 1000))
     done, cpu_done = time.perf_counter(), time.process_time()
     checked_cpu = workers.cpu() - workers_cpu
-    after = _backends_cpu()
+    after = queue_workers.backends_cpu()
     db_cpu = sum(cpu - backends.get(pid, 0.0) for pid, cpu in after.items())
     print(f"database: {connection.vendor}; python {sys.version.split()[0]}; load average {os.getloadavg()}")
     print(f"{args.consignments} consignments; {args.workers} workers (manage.py worker), {tasks} tasks")
