@@ -10,6 +10,10 @@ the requests that read them) is no different from a request racing the change. A
 every request would be exact, but costs the statement the cache is there to save, and every writer
 (bulk loads and migrations too) would have to move it.
 
+`KeyedProcessCache(name, ttl=..., models=...)`: the same for values read by a key (a port by its code,
+an account's carrier): `get(key, load)`; its `ttl` may be a function (a setting read each time), and a
+`ttl` of 0 keeps nothing.
+
 Writes that send no signal (`bulk_create`, `QuerySet.update`, a command in another process) are seen
 after `ttl`; a command that writes in bulk calls `clear_all()` for its own process (tests run them
 in-process), and the test suite clears every cache before each test (its rolled-back data would
@@ -19,7 +23,7 @@ otherwise outlive it).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 from django.db import transaction
@@ -31,6 +35,17 @@ T = TypeVar("T")
 _CACHES: list[ProcessCache[Any]] = []
 
 
+def _register(cache: Any, name: str, models: Iterable[type[Model]]) -> None:
+    """Drop the cache's entries when a record of one of ``models`` is saved or deleted in this process (and
+    again when that transaction commits); ``clear_all`` reaches it."""
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                cache._changed, sender=model, weak=False, dispatch_uid=f"memo:{name}:{model._meta.label}"
+            )
+    _CACHES.append(cache)
+
+
 class ProcessCache(Generic[T]):
     def __init__(
         self, name: str, load: Callable[[], T], *, ttl: float, models: Iterable[type[Model]] = ()
@@ -39,12 +54,7 @@ class ProcessCache(Generic[T]):
         self.ttl = ttl
         self._load = load
         self._entry: tuple[float, T] | None = None  # (good until, value): replaced whole, never changed
-        for model in models:
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    self._changed, sender=model, weak=False, dispatch_uid=f"memo:{name}:{model._meta.label}"
-                )
-        _CACHES.append(self)
+        _register(self, name, models)
 
     def get(self) -> T:
         entry = self._entry
@@ -64,6 +74,38 @@ class ProcessCache(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<ProcessCache {self.name} ttl={self.ttl}s>"
+
+
+class KeyedProcessCache(Generic[T]):
+    def __init__(
+        self, name: str, *, ttl: float | Callable[[], float], models: Iterable[type[Model]] = ()
+    ) -> None:
+        self.name = name
+        self.ttl = ttl
+        self._entries: dict[Hashable, tuple[float, T]] = {}  # key: (good until, value)
+        _register(self, name, models)
+
+    def get(self, key: Hashable, load: Callable[[], T]) -> T:
+        ttl = self.ttl() if callable(self.ttl) else self.ttl
+        if ttl <= 0:
+            return load()
+        now = time.monotonic()
+        entry = self._entries.get(key)
+        if entry is not None and now < entry[0]:
+            return entry[1]
+        value = load()
+        self._entries[key] = (now + ttl, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries = {}
+
+    def _changed(self, sender: Any, using: str | None = None, **kwargs: Any) -> None:
+        self.clear()
+        transaction.on_commit(self.clear, using=using)
+
+    def __repr__(self) -> str:
+        return f"<KeyedProcessCache {self.name}>"
 
 
 def clear_all() -> None:

@@ -26,10 +26,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from caribclear.accounts.models import Administration, Organisation, User
+from caribclear.accounts.models import Administration, Organisation, OrganisationMember, User
 from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core import bulk, declarations
 from caribclear.core.audit import audit_as_one, audit_record
+from caribclear.core.memo import KeyedProcessCache
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
@@ -931,22 +932,19 @@ def _screen_within(
     return context, boarding.screen(context, subjects)
 
 
-#: Ports and policies as the interactive check reads them, kept as long as the screening context
-#: (``boarding.cache_seconds()``): reference data that changes a few times a year.
-_kept: dict[tuple[str, Any], tuple[float, Any]] = {}
+#: Ports, policies and an API account's carrier as the interactive check reads them, kept as long as the
+#: screening context (``boarding.cache_seconds()``): reference data that changes a few times a year, dropped
+#: at once in this process when one of these records is saved (``core.memo``).
+KEPT: KeyedProcessCache[Any] = KeyedProcessCache(
+    "passengers.boarding",
+    ttl=boarding.cache_seconds,
+    models=[Port, RetentionPolicy, Carrier, OrganisationMember],
+)
 
 
 def kept_for(key: tuple[str, Any], read: Callable[[], Any]) -> Any:
     """What ``read()`` gives, kept under ``key`` for ``boarding.cache_seconds()`` (not at all when 0)."""
-    seconds = boarding.cache_seconds()
-    now = time.monotonic()
-    kept = _kept.get(key)
-    if kept is not None and now - kept[0] < seconds:
-        return kept[1]
-    value = read()
-    if seconds > 0:
-        _kept[key] = (now, value)
-    return value
+    return KEPT.get(key, read)
 
 
 def _port_kept(code: str) -> Port | None:

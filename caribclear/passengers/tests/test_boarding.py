@@ -235,7 +235,7 @@ def test_the_lists_are_read_once_a_while_and_a_new_lookout_is_found_once_read_ag
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     boarding.clear()
-    services._kept.clear()
+    services.KEPT.clear()
     check(carrier, operator, ANA, django_capture_on_commit_callbacks)
     with CaptureQueriesContext(connection) as first:
         check(carrier, operator, JOHN, django_capture_on_commit_callbacks)
@@ -252,7 +252,7 @@ def test_the_lists_are_read_once_a_while_and_a_new_lookout_is_found_once_read_ag
     assert Hit.objects.filter(subject_key=answer.traveller.subject_key, is_current=True).exists()
     assert len(first.captured_queries) >= len(second.captured_queries)
     boarding.clear()
-    services._kept.clear()
+    services.KEPT.clear()
 
 
 def test_hits_recorded_after_a_later_check_in_was_assessed_still_reach_the_lane(
