@@ -32,7 +32,7 @@ from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
-_CACHES: list[ProcessCache[Any]] = []
+_CACHES: list[ProcessCache[Any] | KeyedProcessCache[Any]] = []
 
 
 def _register(cache: Any, name: str, models: Iterable[type[Model]]) -> None:

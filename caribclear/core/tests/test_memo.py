@@ -22,7 +22,9 @@ def test_a_keyed_cache_reads_each_key_once_while_fresh_and_again_after_a_save(mo
         return read
 
     seconds = [60.0]
-    cache = memo.KeyedProcessCache("test.keyed", ttl=lambda: seconds[0], models=[Port])
+    cache: memo.KeyedProcessCache[str] = memo.KeyedProcessCache(
+        "test.keyed", ttl=lambda: seconds[0], models=[Port]
+    )
     assert cache.get("bgi", load("bgi")) == "BGI"
     assert cache.get("bgi", load("bgi")) == "BGI"
     assert cache.get("anu", load("anu")) == "ANU"
