@@ -112,7 +112,8 @@ def audit_as_one(*, actor: Any, action: str) -> Iterator[OneEvent]:
     finally:
         _gathered.reset(token)
     data = {**one.data, "events": gathered} if gathered else one.data
-    audit_record(actor=actor, action=action, obj=one.obj, summary=one.summary, data=data)
+    # as a plain row (`audit_records`): the model's save built its INSERT anew for every interactive check
+    audit_records(actor=actor, action=action, items=[(one.obj, one.summary, data)])
 
 
 # --- Many events at once, as plain rows -----------------------------------------------------------------

@@ -11,6 +11,7 @@ document), so a list sent twice never makes two passengers of one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import time
@@ -30,6 +31,7 @@ from caribclear.accounts.models import Administration, Organisation, Organisatio
 from caribclear.accounts.services import organisation_create, organisation_files
 from caribclear.core import bulk, declarations
 from caribclear.core.audit import audit_as_one, audit_record
+from caribclear.core.jobs import enqueue_with_transaction
 from caribclear.core.memo import KeyedProcessCache
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
@@ -1074,10 +1076,15 @@ def boarding_check(
         traveller_ids = [a.traveller.pk for a in answers]
         from .tasks import boarding_screen_task
 
-        transaction.on_commit(
-            lambda: boarding_screen_task.enqueue(
-                declaration_id=declaration_id, traveller_ids=traveller_ids, vessel=created
-            )
+        # the task's row written in this transaction (visible to the workers when it commits), not by a
+        # statement and a commit of its own after it
+        enqueue_with_transaction(
+            [
+                (
+                    boarding_screen_task,
+                    {"declaration_id": declaration_id, "traveller_ids": traveller_ids, "vessel": created},
+                )
+            ]
         )
     return travel_list, answers
 
@@ -1128,13 +1135,64 @@ def _with_documents(traveller: Traveller, documents: Sequence[dict[str, Any]]) -
     return traveller
 
 
+#: The columns of a list, in the order of the model's fields (read by `_list_for_check` into a model).
+_LIST_FIELDS = tuple(f for f in TravelList._meta.concrete_fields)
 #: The flight's list, locked, with the counts its current version filed (to count the next from them).
 _LIST_FOR_CHECK = (
-    "SELECT l.*, v.passengers AS filed_passengers, v.crew AS filed_crew "
+    f"SELECT {', '.join('l.' + f.column for f in _LIST_FIELDS)}, v.passengers, v.crew "  # noqa: S608 - the model's columns
     "FROM passengers_travellist l LEFT JOIN passengers_travellistversion v "
     "ON v.travel_list_id = l.id AND v.number = l.version "
     "WHERE l.carrier_id = %s AND l.kind = %s AND l.match_key = %s"
 )
+
+
+@functools.cache
+def _list_converters(vendor: str) -> list[tuple[int, list[Callable[..., Any]]]]:
+    """The converters the ORM applies to each column of a list read from this database (the backend's,
+    then the field's, as its compiler orders them), for the columns that have any."""
+    out = []
+    for i, f in enumerate(_LIST_FIELDS):
+        converters = connection.ops.get_db_converters(f.cached_col) + f.cached_col.get_db_converters(
+            connection
+        )
+        if converters:
+            out.append((i, converters))
+    return out
+
+
+def _list_for_check(
+    carrier_id: int, kind: str, match_key: str
+) -> tuple[TravelList, int | None, int | None] | None:
+    """The flight's list, locked to the end of the transaction (PostgreSQL), with the passenger and crew
+    counts its current version filed; None when the carrier has no such list. One plain statement, the
+    row made into a model as the ORM makes it (``from_db``, with the database's converters), without a
+    raw queryset's machinery on every check-in."""
+    sql = _LIST_FOR_CHECK + (" FOR UPDATE OF l" if connection.features.has_select_for_update_of else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [carrier_id, kind, match_key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row[: len(_LIST_FIELDS)])
+    for i, converters in _list_converters(connection.vendor):
+        col = _LIST_FIELDS[i].cached_col
+        for converter in converters:
+            values[i] = converter(values[i], col, connection)
+    travel_list = TravelList.from_db(connection.alias, [f.attname for f in _LIST_FIELDS], values)
+    return travel_list, row[-2], row[-1]
+
+
+def _people_on_list(travel_list_id: int, identities: Sequence[str]) -> list[int]:
+    """The ids of the travellers of the list with these identities (one plain statement)."""
+    if not identities:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM passengers_traveller WHERE travel_list_id = %s "  # noqa: S608 - placeholders only
+            f"AND identity IN ({', '.join(['%s'] * len(identities))})",
+            [travel_list_id, *identities],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _check_in_lean(
@@ -1160,16 +1218,16 @@ def _check_in_lean(
     departure, arrival = ports
     departure_at = _aware(flight.departure_local, departure)
     key = _match_key(parsed, departure_at, flight.departure_local)
-    sql = _LIST_FOR_CHECK + (" FOR UPDATE OF l" if connection.features.has_select_for_update_of else "")
-    rows = list(TravelList.objects.raw(sql, [carrier.pk, list_kind, key]))
-    if not rows:
+    found_list = _list_for_check(carrier.pk, list_kind, key)
+    if found_list is None:
         return None
-    travel_list = rows[0]
+    travel_list, filed_passengers, filed_crew = found_list
+    if filed_passengers is None or filed_crew is None:
+        return None  # no version filed: the general filing
     same = (
         travel_list.status != ListStatus.CANCELLED
         and travel_list.masked_at is None
         and travel_list.declaration_id is not None
-        and travel_list.filed_passengers is not None  # type: ignore[attr-defined]
         and travel_list.number == (flight.number or flight.conveyance_reference or flight.vessel_name)[:20]
         and travel_list.vessel_name == flight.vessel_name[:100]
         and travel_list.vessel_id == flight.vessel_id[:20]
@@ -1186,11 +1244,7 @@ def _check_in_lean(
     if not same:
         return None
     # mostly nobody: the ids alone say so, and only the people found are loaded with their documents
-    found_ids = list(
-        Traveller.objects.filter(
-            travel_list_id=travel_list.pk, identity__in=[c.identity for c in people]
-        ).values_list("pk", flat=True)
-    )
+    found_ids = _people_on_list(travel_list.pk, [c.identity for c in people])
     existing = (
         {t.identity: t for t in Traveller.objects.filter(pk__in=found_ids).prefetch_related("documents")}
         if found_ids
@@ -1282,8 +1336,8 @@ def _check_in_lean(
                 source_format[:12],
                 (parsed.reference or parsed.document_id)[:40],
                 "",
-                travel_list.filed_passengers + added[Role.PASSENGER],  # type: ignore[attr-defined]
-                travel_list.filed_crew + added[Role.CREW],  # type: ignore[attr-defined]
+                filed_passengers + added[Role.PASSENGER],
+                filed_crew + added[Role.CREW],
                 sum(added.values()),
                 0,
                 0,

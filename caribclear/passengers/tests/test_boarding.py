@@ -179,7 +179,9 @@ def test_a_check_in_is_one_transaction_one_audit_event_and_few_statements(
     assert (version.passengers, version.crew, version.added, version.filed_by) == (2, 0, 1, operator)
     # The hit is recorded after the answer, by the queue.
     assert not Hit.objects.filter(subject_key=marlon.subject_key).exists()
-    (enqueue,) = [c for c in queued if getattr(c, "__name__", "") == "<lambda>"]  # the chain's mark aside
+    (enqueue,) = [
+        c for c in queued if getattr(c, "__name__", "") == "enqueue_each"
+    ]  # the queued task (the chain's mark aside)
     enqueue()
     hit = Hit.objects.get(subject_key=marlon.subject_key)
     assert hit.is_current and "DACOSTA" in hit.subject_label.upper()
@@ -267,7 +269,7 @@ def test_hits_recorded_after_a_later_check_in_was_assessed_still_reach_the_lane(
     for pax in (MARLON, JOHN):
         with django_capture_on_commit_callbacks() as queued:
             services.boarding_check(actor=operator, carrier=carrier, parsed=parsed(pax))
-        tasks += [c for c in queued if getattr(c, "__name__", "") == "<lambda>"]
+        tasks += [c for c in queued if getattr(c, "__name__", "") == "enqueue_each"]
     marlons, johns = tasks
     johns()  # the later check-in's task first: the list's version assessed without Marlon's hit
     travel_list = TravelList.objects.get()
