@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
@@ -183,12 +183,8 @@ def enqueue_with_transaction(calls: list[tuple[Any, dict[str, Any]]]) -> None:
         )
         for task, kwargs in calls
     ]
-    # The rows as `bulk_create` would write them (each field's own value for the database, `enqueued_at`
-    # set on the instance), in one statement of core.bulk's: the ORM's building of its INSERT cost more
-    # CPU than anything else in queuing a filing's two tasks.
-    fields, db = DBTaskResult._meta.concrete_fields, connections[DEFAULT_DB_ALIAS]
-    values = [tuple(f.get_db_prep_save(f.pre_save(row, True), db) for f in fields) for row in rows]
-    bulk.insert(DBTaskResult._meta.db_table, [f.column for f in fields], values)
+    # The rows as `bulk_create` would write them, in one statement of core.bulk's: the ORM's building of
+    # its INSERT cost more CPU than anything else in queuing a filing's two tasks.
+    bulk.insert_instances(rows)
     for row in rows:
-        row._state.adding, row._state.db = False, db.alias
         task_enqueued.send(type(backend), task_result=row.task_result)

@@ -69,3 +69,26 @@ def test_many_rows_go_through_bulk_create(antigua, django_assert_num_queries):
     assert all(d.pk is not None for d in many)
     with django_assert_num_queries(0):
         bulk.create([])  # nothing to write: no statement
+
+
+def test_many_rows_inserted_without_their_ids_read_back_as_bulk_create_writes_them(antigua):
+    """`core.bulk.insert_instances` (COPY on PostgreSQL): what a screening run's hits and a check's queued
+    task are written with; every column as bulk_create stores it, defaults and JSON included."""
+    made, reference = _declarations(antigua, "C", 250), _declarations(antigua, "D", 250)
+    bulk.insert_instances(made)
+    Declaration.objects.bulk_create(reference)
+    assert all(not d._state.adding for d in made)
+    ours = {d["reference"][1:]: d for d in Declaration.objects.filter(reference__startswith="C").values()}
+    theirs = {d["reference"][1:]: d for d in Declaration.objects.filter(reference__startswith="D").values()}
+    assert len(ours) == 250 and ours.keys() == theirs.keys()
+    for key, row in ours.items():
+        expected = theirs[key]
+        assert {k: v for k, v in row.items() if k not in SKIP | {"reference"}} == {
+            k: v for k, v in expected.items() if k not in SKIP | {"reference"}
+        }
+        assert row["updated_at"] is not None
+
+    tasks = _tasks(3)
+    bulk.insert_instances(tasks)  # a UUID key from its default, set on the instance
+    for task in tasks:
+        assert DBTaskResult.objects.get(pk=task.pk).args_kwargs["kwargs"]["name"] == "Café"

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from caribclear.core import declarations
+from caribclear.core import bulk, declarations
 from caribclear.core.audit import audit_record, audit_records
 from caribclear.core.metrics import SCREENING_SECONDS
 from caribclear.core.models import Declaration
@@ -257,7 +257,7 @@ def _write_hits(written: list[tuple[_Written, ScreeningRun]]) -> None:
         found += w.found
         refound += w.refound
         gone += w.gone
-    Hit.objects.bulk_create(found, batch_size=500)
+    bulk.insert_instances(found)  # their ids are not needed: COPY on PostgreSQL
     if refound:
         Hit.objects.bulk_update(refound, HIT_RESULT_FIELDS, batch_size=500)
     for start in range(0, len(gone), 1000):
