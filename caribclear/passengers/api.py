@@ -39,7 +39,7 @@ from . import selectors, services
 from .choices import Answer, ListStatus
 from .models import Carrier, Traveller, TravelList
 from .readers import FORMATS, Flight, Leg, PassengerList, Person, TravelDocument
-from .readers.model import Where
+from .readers.model import Where, flight_number
 
 router = Router(tags=["passenger lists"], auth=operator_token)
 
@@ -242,7 +242,8 @@ def _parsed(
         document_code="250" if crew_list else "745",
         flight=Flight(
             carrier=flight.carrier or carrier.code,
-            number=flight.number,
+            number=flight_number(flight.carrier or carrier.code, flight.number),
+            conveyance_reference=flight.number,
             vessel_name=flight.vessel_name,
             vessel_id=flight.vessel_id,
             legs=legs,

@@ -77,7 +77,7 @@ from .models import (
     UnmaskRequest,
 )
 from .readers import PassengerList, PassengerListResult, Person, read_passenger_list
-from .readers.model import Flight, Leg, TravelDocument
+from .readers.model import Flight, Leg, TravelDocument, flight_number
 
 logger = logging.getLogger(__name__)
 
@@ -678,8 +678,7 @@ def passenger_list_type(
         raise PermissionDenied
     role = "crew" if flight["kind"] == ListKind.CREW else "passenger"
     typed = flight["number"]
-    # "BW484" typed by Caribbean Airlines (BW) is its flight 484, as a PAXLST sends it.
-    number = typed[len(carrier.code) :] if typed.startswith(carrier.code) and typed != carrier.code else typed
+    number = flight_number(carrier.code, typed)  # "BW484" typed by Caribbean Airlines (BW) is its flight 484
     parsed = PassengerList(
         message_type="FORM",
         document_code="250" if role == "crew" else "745",

@@ -31,6 +31,17 @@ class Leg:
         }
 
 
+def flight_number(carrier: str, typed: str) -> str:
+    """A flight's number as the platform keeps it: without its carrier's designator, as a PAXLST's TDT is
+    read ("BW484" or "BW 484" sent by Caribbean Airlines, BW, is its flight 484), so that a list filed one
+    way and check-ins sent the other are one flight; any other number or a voyage as sent."""
+    number = typed.strip().upper().replace(" ", "")
+    code = carrier.strip().upper()
+    if code and number.startswith(code) and number[len(code) :][:1].isdigit():
+        return number[len(code) :]
+    return typed.strip()
+
+
 @dataclass(slots=True)
 class Flight:
     """A flight or a voyage: carrier, number, legs (several for a progressive flight)."""

@@ -34,7 +34,7 @@ from datetime import date, datetime
 from caribclear.edifact.model import Issue, Where
 from caribclear.edifact.text import decode
 
-from .model import Flight, Leg, PassengerList, PassengerListResult, Person, TravelDocument
+from .model import Flight, Leg, PassengerList, PassengerListResult, Person, TravelDocument, flight_number
 
 COLUMNS = (
     "carrier",
@@ -192,7 +192,7 @@ def _read_row(
     key = (carrier, flight_no, departure.date().isoformat() if departure else get("departure_port").upper())
     lst = lists.get(key)
     if lst is None:
-        number_only = flight_no[len(carrier) :] if carrier and flight_no.startswith(carrier) else flight_no
+        number_only = flight_number(carrier, flight_no)
         lst = PassengerList(
             reference=f"{carrier}{number_only}",
             message_type="TABLE",

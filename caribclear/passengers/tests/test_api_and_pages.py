@@ -455,3 +455,29 @@ def test_earlier_travel_is_shown_at_the_arrival_ports_time(
     html = page.content.decode()
     section = html[html.index("Earlier travel recorded by your administration") :]
     assert "480" in section and "20/12/2026 23:30 (AST, UTC-4)" in section  # 03:30 on the 21st in UTC
+
+
+def test_check_ins_sent_as_bw_484_land_on_the_list_the_paxlst_filed_as_bw484(
+    ports: None, carrier_user: User, barbados: Administration
+) -> None:
+    """A PAXLST's TDT says BW484 (read as BW's flight 484); the check-in system writes the number its own
+    way: still one flight, one list, no passenger twice."""
+    RetentionPolicy.objects.create(administration=barbados, answer_within_ms=10_000)  # a slow test machine
+    api = Api(carrier_user)
+    filed = api.upload("/api/passengers/lists/file", paxlst([ANA])).json()["lists"][0]["reference"]
+    travel_list = TravelList.objects.get(reference=filed)
+    departs = travel_list.legs[0]["departure_local"]
+    for number in ("BW 484", "bw484", "484"):
+        flight = {"carrier": "BW", "number": number, "departure_port": "POS", "departure_local": departs}
+        body = {
+            "flight": {**flight, "arrival_port": "BGI"},
+            "travellers": [traveller("SMITH", "JOHN", "1975-01-01", "501234567", "GBR")],
+        }
+        response = api.post("/api/passengers/boarding-checks", body)
+        assert response.status_code == 200, response.content
+        assert response.json()["reference"] == filed, number
+    assert TravelList.objects.count() == 1
+    assert sorted(Traveller.objects.filter(travel_list=travel_list).values_list("surname", flat=True)) == [
+        "GARCIA MARQUEZ",
+        "SMITH",
+    ]
