@@ -900,11 +900,15 @@ class Index:
                     continue
                 minimal.append(combo)
                 sets = sorted((keys[i][1] for i in combo), key=len)
-                inter = set(sets[0])
-                for s in sets[1:]:
-                    inter &= s
+                if len(sets) == 1:
+                    found |= sets[0]
+                    continue
+                # (the smallest set is not copied first: the intersection of the two smallest is new)
+                inter = sets[0] & sets[1]
+                for s in sets[2:]:
                     if not inter:
                         break
+                    inter = inter & s
                 found |= inter
         return found
 
