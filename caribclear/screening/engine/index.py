@@ -997,7 +997,7 @@ class Index:
             for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
                     for block in born:
-                        out.update(i for i in block if i in similar)
+                        out.update(similar.intersection(block))
         prepared = self._prepared
         out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
         return sorted(out)[:MAX_BORN]
