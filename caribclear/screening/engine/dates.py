@@ -95,7 +95,8 @@ def _fmt(d: PartialDate) -> str:
     return f"{y:04d}-{m:02d}-{day:02d}"
 
 
-def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
+def _judge(q: PartialDate, e: PartialDate) -> tuple[str, float, str, Agreement]:
+    """What ``_compare`` says, as a tuple: kind, effect, what, agreement."""
     qy, qm, qd = q
     ey, em, ed = e
     confirms, weak, tolerated, differs = (
@@ -107,34 +108,39 @@ def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
     same_md = qm is not None and em is not None and qm == em and (qd is None or ed is None or qd == ed)
     if qy == ey:
         if qm is None or em is None:
-            return DateVerdict("dob_year", YEAR_ONLY, "same year", weak, q, e)
+            return ("dob_year", YEAR_ONLY, "same year", weak)
         if qm == em:
             if qd is None or ed is None:
-                return DateVerdict("dob_month", YEAR_MONTH, "same year and month", confirms, q, e)
+                return ("dob_month", YEAR_MONTH, "same year and month", confirms)
             if qd == ed:
-                return DateVerdict("dob_exact", EXACT, "identical", confirms, q, e)
+                return ("dob_exact", EXACT, "identical", confirms)
             if _one_digit_apart(qd, ed, 2):
-                return DateVerdict("dob_typo", NEAR, "day differs by one digit", tolerated, q, e)
-            return DateVerdict("dob_day", OTHER_DAY, "same year and month, other day", differs, q, e)
+                return ("dob_typo", NEAR, "day differs by one digit", tolerated)
+            return ("dob_day", OTHER_DAY, "same year and month, other day", differs)
         if qd is not None and ed is not None and qm == ed and qd == em:
-            return DateVerdict("dob_swap", NEAR, "day and month swapped", tolerated, q, e)
+            return ("dob_swap", NEAR, "day and month swapped", tolerated)
         if qd is not None and ed is not None and qd == ed and _one_digit_apart(qm, em, 2):
-            return DateVerdict("dob_typo", NEAR, "month differs by one digit", tolerated, q, e)
-        return DateVerdict("dob_year", SAME_YEAR_ONLY, "same year, other day", differs, q, e)
+            return ("dob_typo", NEAR, "month differs by one digit", tolerated)
+        return ("dob_year", SAME_YEAR_ONLY, "same year, other day", differs)
     gap = abs(qy - ey)
     if gap == 1:
         if qm is None or em is None:
             what = "one year apart (one gives the year only)"
-            return DateVerdict("dob_year_near", YEAR_NEAR_PARTIAL, what, tolerated, q, e)
+            return ("dob_year_near", YEAR_NEAR_PARTIAL, what, tolerated)
         if same_md:
-            return DateVerdict("dob_year_near", NEAR, "one year apart", tolerated, q, e)
+            return ("dob_year_near", NEAR, "one year apart", tolerated)
         what = "one year apart, other day"
-        return DateVerdict("dob_year_near", YEAR_NEAR_OTHER_DAY, what, differs, q, e)
+        return ("dob_year_near", YEAR_NEAR_OTHER_DAY, what, differs)
     if same_md and (_one_digit_apart(qy, ey, 4) or f"{qy:04d}"[:2] + f"{qy:04d}"[:1:-1] == f"{ey:04d}"):
-        return DateVerdict("dob_typo", YEAR_TYPO, "same day, year typo?", tolerated, q, e)
+        return ("dob_typo", YEAR_TYPO, "same day, year typo?", tolerated)
     if gap == 2:
-        return DateVerdict("dob_far", TWO_YEARS, "two years apart", differs, q, e)
-    return DateVerdict("dob_far", FAR, f"{gap} years apart", differs, q, e)
+        return ("dob_far", TWO_YEARS, "two years apart", differs)
+    return ("dob_far", FAR, f"{gap} years apart", differs)
+
+
+def _compare(q: PartialDate, e: PartialDate) -> DateVerdict:
+    kind, effect, what, agreement = _judge(q, e)
+    return DateVerdict(kind, effect, what, agreement, q, e)
 
 
 def compare_birth_dates(
@@ -147,4 +153,16 @@ def compare_birth_dates(
             v = _compare(q, e)
             if best is None or v.effect > best.effect:
                 best = v
+    return best
+
+
+def best_effect(query: tuple[PartialDate, ...], entity: tuple[PartialDate, ...]) -> float | None:
+    """``compare_birth_dates(query, entity).effect`` without making the verdict (the index bounds every
+    candidate's score with it, and scores few of them)."""
+    best: float | None = None
+    for q in query:
+        for e in entity:
+            effect = _judge(q, e)[1]
+            if best is None or effect > best:
+                best = effect
     return best

@@ -49,9 +49,8 @@ from typing import TypeVar
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.process import cdist
 
-from .dates import EXACT, Agreement, PartialDate, compare_birth_dates, parse_partial
+from .dates import EXACT, Agreement, PartialDate, best_effect, compare_birth_dates, parse_partial
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
     ABD_FORMS,
@@ -233,73 +232,58 @@ def _letters_sim(a: str, b: str) -> float:
     return sim
 
 
-def _pair_sims(a: list[str], b: list[str]) -> np.ndarray:
-    """``(OSA.normalized_similarity + JaroWinkler.similarity) / 2`` of each of ``a`` with each of ``b``, in C."""
-    osa = cdist(a, b, scorer=OSA.normalized_similarity, dtype=np.float64)
-    return (osa + cdist(a, b, scorer=JaroWinkler.similarity, dtype=np.float64)) / 2
-
-
 def token_sims(a: str, others: list[str]) -> list[float]:
-    """``[token_sim(a, b) for b in others]``, the same values, with the string comparisons done a row at a
-    time in C instead of a pair at a time (a query word is compared with all its index neighbours at once:
-    most of the cost of a word the process has not seen yet)."""
-    n = len(others)
-    if n == 0:
+    """``[token_sim(a, b) for b in others]``, the same values, for a query word and its index neighbours at
+    once: what depends on ``a`` alone (its spellings, shape, Metaphone key) is worked out once, the string
+    comparisons are called directly (a query word has a dozen neighbours on average: ``cdist``'s set-up cost
+    more than the comparisons), and the typing-error model is asked only about pairs two edits apart."""
+    if not others:
         return []
     if len(a) < 2 or a.isdigit():
         return [1.0 if a == b else 0.0 for b in others]
-    sims = _pair_sims([a], others)[0]
-    # romanised differently? the spellings they may stand for, slightly discounted (see ``_letters_sim``)
-    todo = [k for k in range(n) if sims[k] < 0.97]
-    settled: set[int] = set()
-    if todo:
-        mine = list(spellings(a))
-        flat: list[str] = []
-        owner: list[int] = []
-        for k in todo:
-            theirs = spellings(others[k])
-            if len(mine) == 1 and mine[0] == a and len(theirs) == 1 and theirs[0] == others[k]:
-                continue  # each its own spelling: nothing to compare again
-            flat.extend(theirs)
-            owner.extend([k] * len(theirs))
-        alt = _pair_sims(mine, flat).max(axis=0) if flat else np.empty(0)
-        for sb_alt, k in zip(alt.tolist(), owner, strict=True):
-            if sb_alt == 1.0:  # the same spelling
-                settled.add(k)
-            elif 0.97 * sb_alt > sims[k]:
-                sims[k] = 0.97 * sb_alt
-        for k in settled:
-            sims[k] = 0.97
-    # a letter pair misread as one letter of the same shape
+    osa = OSA.normalized_similarity
+    jw = JaroWinkler.similarity
+    mine = spellings(a)
     sa = shape(a)
-    shaped = [
-        k
-        for k in range(n)
-        if k not in settled and sims[k] < MISREAD_SIM and (sa != a or shape(others[k]) != others[k])
-    ]
-    if shaped:
-        alt = _pair_sims([sa], [shape(others[k]) for k in shaped])[0]
-        for k, value in zip(shaped, alt.tolist(), strict=True):
-            value = MISREAD_SIM * value
-            if value > sims[k]:
-                sims[k] = value
-    out = sims.tolist()
     pa = phonetic(a)
-    for k, b in enumerate(others):
+    long_a = len(a)
+    out: list[float] = []
+    for b in others:
         if a == b:
-            out[k] = 1.0
+            out.append(1.0)
             continue
         if len(b) < 2 or b.isdigit():
-            out[k] = 0.0
+            out.append(0.0)
             continue
-        sim = out[k]
-        if k not in settled:
-            cap = PHONETIC_CAP if min(len(a), len(b)) > 3 else PHONETIC_CAP_SHORT
+        sim = (osa(a, b) + jw(a, b)) / 2
+        settled = False
+        if sim < 0.97:  # romanised differently? the spellings they may stand for, slightly discounted
+            theirs = spellings(b)
+            if len(theirs) == 1 and len(mine) == 1:
+                x, y = mine[0], theirs[0]
+                alt = -1.0 if x == a and y == b else (osa(x, y) + jw(x, y)) / 2
+            else:
+                alt = max((osa(x, y) + jw(x, y)) / 2 for y in theirs for x in mine)
+            if alt >= 0.0:
+                if alt == 1.0:  # the same spelling
+                    sim = 0.97
+                    settled = True
+                elif 0.97 * alt > sim:
+                    sim = 0.97 * alt
+        if not settled:
+            # a letter pair misread as one letter of the same shape
+            if sim < MISREAD_SIM:
+                sb = shape(b)
+                if sa != a or sb != b:
+                    value = MISREAD_SIM * ((osa(sa, sb) + jw(sa, sb)) / 2)
+                    if value > sim:
+                        sim = value
+            cap = PHONETIC_CAP if min(long_a, len(b)) > 3 else PHONETIC_CAP_SHORT
             if 0.65 <= sim < cap and pa == phonetic(b):
                 sim = min(cap, sim + PHONETIC_BUMP)
-                out[k] = sim
-        if sim < TYPING_SIM and _two_slips(a, b):
-            out[k] = TYPING_SIM
+        if sim < TYPING_SIM and len(b) >= 4 and long_a >= 4 and _two_slips(a, b):
+            sim = TYPING_SIM
+        out.append(sim)
     return out
 
 
@@ -367,19 +351,32 @@ def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
     (an edit distance with the weights above): ``kemp`` -> ``ksp`` 1.25 (``e`` struck as ``s``, ``m`` left
     out), ``kemp`` -> ``kolp`` 2.0 (two other letters). Tells two slips of the finger from another name
     of the same shape, which plain edit distance cannot. Stops as soon as the cost is sure to exceed
-    ``limit``, and then returns some value above it."""
+    ``limit``, and then returns some value above it.
+
+    With a ``limit``, only the cells of the table within ``limit / _SLIP`` of its diagonal are worked out:
+    a letter left out or added costs at least ``_SLIP``, so a way through the table that strays further
+    from the diagonal costs more than ``limit`` (the cost is exact when it is at most ``limit``)."""
     n, m = len(typed), len(name)
+    inf = math.inf
+    band = int(limit // _SLIP) if limit != inf else n + m
+    if abs(n - m) > band:
+        return inf
     stray = _strays(typed)
     omit = _omits(name)
     neighbours = _NEIGHBOURS
     none: frozenset[str] = frozenset()
     prev2: list[float] = []
-    prev = [j * _OMIT for j in range(m + 1)]
+    prev = [j * _OMIT if j <= band else inf for j in range(m + 1)]
     for i in range(1, n + 1):
         a = typed[i - 1]
         s = stray[i - 1]
-        row = [prev[0] + s]
-        for j in range(1, m + 1):
+        lo = i - band if i > band else 1
+        hi = i + band if i + band < m else m
+        row = [inf] * (m + 1)
+        if i <= band:
+            row[0] = prev[0] + s
+        row_min = row[0]
+        for j in range(lo, hi + 1):
             b = name[j - 1]
             if a == b:
                 best = prev[j - 1]
@@ -395,10 +392,14 @@ def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
                 other = prev2[j - 2] + _SLIP
                 if other < best:
                     best = other
-            row.append(best)
+            row[j] = best
+            if best < row_min:
+                row_min = best
         # every way through the table passes through this row or (by a swap) the one before
-        if min(row) > limit and min(prev) > limit:
-            return min(min(row), min(prev))
+        if row_min > limit:
+            prev_min = min(prev)
+            if prev_min > limit:
+                return min(row_min, prev_min)
         prev2, prev = prev, row
     return prev[m]
 
@@ -492,16 +493,25 @@ class _Deletions:
 
     def find(self, keys: np.ndarray) -> set[int]:
         """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
-        out: set[int] = set()
+        return self.find_split(keys, len(keys))[0]
+
+    def find_split(self, keys: np.ndarray, split: int) -> tuple[set[int], set[int]]:
+        """``find`` of ``keys[:split]`` and of ``keys[split:]``, in one search of the table (a query word's
+        lookups are a few dozen keys: numpy's cost per call, not per key, is what counts)."""
+        first: set[int] = set()
+        rest: set[int] = set()
         entries = self.entries
-        if not len(keys) or not len(entries):
-            return out
-        starts = np.searchsorted(entries, keys << np.uint64(32)).tolist()
-        ends = np.searchsorted(entries, (keys + np.uint64(1)) << np.uint64(32)).tolist()
-        for lo, hi in zip(starts, ends, strict=True):
+        n = len(keys)
+        if not n or not len(entries):
+            return first, rest
+        bounds = np.searchsorted(
+            entries, np.concatenate((keys, keys + np.uint64(1))) << np.uint64(32)
+        ).tolist()
+        for k in range(n):
+            lo, hi = bounds[k], bounds[n + k]
             if lo < hi:
-                out.update((entries[lo:hi] & np.uint64(0xFFFFFFFF)).tolist())
-        return out
+                (first if k < split else rest).update((entries[lo:hi] & 0xFFFFFFFF).tolist())
+        return first, rest
 
 
 def _keys(texts: Iterable[str]) -> np.ndarray:
@@ -646,6 +656,9 @@ class Index:
         self._union_size = 0
         self._set_size = 0
         self._known_cache: dict[tuple[str, bool, bool], dict[str, float]] = {}
+        #: per entity, the fewest words (not particles nor initials) of its names, or -1 until first needed
+        #: (see ``_QueryName.upper_bound``)
+        self._words: array[int] = array("h")
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -706,6 +719,7 @@ class Index:
                 if month is not None and day is not None:
                     index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
         index._n = max(1, len(index.entities))
+        index._words = array("h", [-1]) * len(index.entities)
         return index
 
     def __len__(self) -> int:
@@ -762,20 +776,26 @@ class Index:
                     found.add(t)
             # list tokens one letter longer, or one deletion from a deletion of this one (the keys of the
             # deletion tables may, rarely, be another text's: what they find is checked as far as it matters)
+            # (the one-letter table is searched once for both: the deletions of this token, then two letters
+            # fewer, found by ``twos_keys``)
             ones_keys = _keys(ones) if len(token) >= 4 else np.empty(0, dtype=np.uint64)
             token_key = _keys((token,))
-            near = self._deletes.find(np.concatenate((token_key, ones_keys))) - found
+            one_keys = np.concatenate((token_key, ones_keys))
+            twos: set[str] = set()
+            if two and len(token) >= TWO_EDITS_MIN:
+                # two letters fewer: the list's token, or one or two of its deletions
+                twos = _deletions2(token) - ones
+            twos_keys = _keys(twos) if twos else np.empty(0, dtype=np.uint64)
+            near, far_ones = self._deletes.find_split(np.concatenate((one_keys, twos_keys)), len(one_keys))
+            near -= found
             found.update(t for t in near if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
             if two:
                 keys = [token_key]
                 if len(token) >= TWO_EDITS_MIN - 1:
                     keys.append(ones_keys)
-                if len(token) >= TWO_EDITS_MIN:
-                    # two letters fewer: the list's token, or one or two of its deletions
-                    twos = _deletions2(token) - ones
-                    twos_keys = _keys(twos)
+                if twos:
                     keys.append(twos_keys)
-                    far.update(self._deletes.find(twos_keys))
+                    far.update(far_ones)
                     for d in twos:
                         t = vocab.get(d)
                         if t is not None:
@@ -880,11 +900,15 @@ class Index:
                     continue
                 minimal.append(combo)
                 sets = sorted((keys[i][1] for i in combo), key=len)
-                inter = set(sets[0])
-                for s in sets[1:]:
-                    inter &= s
+                if len(sets) == 1:
+                    found |= sets[0]
+                    continue
+                # (the smallest set is not copied first: the intersection of the two smallest is new)
+                inter = sets[0] & sets[1]
+                for s in sets[2:]:
                     if not inter:
                         break
+                    inter = inter & s
                 found |= inter
         return found
 
@@ -893,9 +917,16 @@ class Index:
         """Entities worth scoring in full: those that can reach ``threshold``, plus identifier hits."""
         min_ratio = max(0.0, threshold - _MAX_BOOST)
         ub: dict[int, float] = {}
+        prepared = self._prepared
+        words = self._words
         for qn in qnames:
             for idx in self._candidates(qn, min_ratio):
-                bound = qn.upper_bound(idx, self._prepared[idx].names)
+                names = prepared[idx].names
+                n_words = words[idx]
+                if n_words < 0:
+                    n_words = min(sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in names)
+                    words[idx] = n_words = min(n_words, 0x7FFF)
+                bound = qn.upper_bound(idx, names, n_words)
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
         for qn in qnames:
@@ -903,7 +934,6 @@ class Index:
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
         schema = prep.schema
-        prepared = self._prepared
         # add what the other evidence can do at best: a date of birth years apart rules out a namesake
         bounds: dict[int, float] = {}
         for i, b in ub.items():
@@ -911,8 +941,8 @@ class Index:
                 continue
             bound = b + NATIONALITY_MATCH
             if prep.dobs and prepared[i].dobs:
-                verdict = compare_birth_dates(prep.dobs, prepared[i].dobs)
-                bound += verdict.effect if verdict is not None else 0.0
+                effect = best_effect(prep.dobs, prepared[i].dobs)
+                bound += effect if effect is not None else 0.0
             if prep.gender and prepared[i].gender and prep.gender != prepared[i].gender:
                 bound += GENDER_MISMATCH
             if bound >= threshold:
@@ -967,7 +997,7 @@ class Index:
             for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
                     for block in born:
-                        out.update(i for i in block if i in similar)
+                        out.update(similar.intersection(block))
         prepared = self._prepared
         out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
         return sorted(out)[:MAX_BORN]
@@ -1127,8 +1157,8 @@ class _QueryName:
                 if len(u.positions) > 1 and pos in u.positions:
                     joined = index._token_set(u.text, JOIN_MIN)
                     if joined:
-                        s = set(s) | joined
-                        strong = set(strong) | joined
+                        s = s | joined
+                        strong = strong | joined
             key_weights.append(w)
             key_sets.append(s)
             key_strong.append(strong)
@@ -1163,8 +1193,9 @@ class _QueryName:
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
-    def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...]) -> float:
-        """The best name score entity ``idx`` (with these names) could reach, roughly and generously."""
+    def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...], n_words: int) -> float:
+        """The best name score entity ``idx`` (with these names, the shortest of ``n_words`` words that are
+        not particles nor initials) could reach, roughly and generously."""
         hit = self.free_weight
         missing = 0.0
         for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
@@ -1180,8 +1211,7 @@ class _QueryName:
             if any(t[0] == initial for name in names for t in name):
                 hit += INITIAL_WEIGHT
         # entity tokens beyond the query's count cannot all be matched: each weighs at least 1
-        n_query = len(self.tokens)
-        extra = min(sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in names) - n_query
+        extra = n_words - len(self.tokens)
         den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, extra)
         return hit / den
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from caribclear.screening.engine import Entity, Index
 from caribclear.screening.engine import index as engine
+from caribclear.screening.engine.dates import best_effect, compare_birth_dates, parse_partial
 from caribclear.screening.engine.index import (
     _Deletions,
     _deletions,
@@ -17,6 +18,7 @@ from caribclear.screening.engine.index import (
     _keys,
     token_sim,
     token_sims,
+    typing_cost,
 )
 
 WORDS = [
@@ -56,6 +58,40 @@ def test_the_deletion_tables_find_each_word_by_each_of_its_deletions_and_no_othe
         # a text that is no deletion of any word finds nothing (or, rarely, a word whose key it shares)
         strays = [t for t in ("qqqq", "zzzzzz", "kemp") if t not in expected]
         assert all(len(table.find(_keys([t]))) <= 1 for t in strays)
+
+
+def test_both_halves_of_one_search_of_a_deletion_table_are_each_half_searched_alone() -> None:
+    rng = random.Random(11)
+    words = sorted({"".join(rng.choice("aeiklmnrst") for _ in range(rng.randint(4, 10))) for _ in range(300)})
+    table = _Deletions(words, 4, two=False)
+    for word in [*words[:60], "qqqq", "kemp", "zzzzzzz"]:
+        texts = sorted(_deletions(word) | _deletions2(word) | {word})
+        keys = _keys(texts)
+        for split in (0, 1, len(texts) // 2, len(texts)):
+            assert table.find_split(keys, split) == (table.find(keys[:split]), table.find(keys[split:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aeklmnoprs", min_size=0, max_size=9), st.text(alphabet="aeklmnoprs", max_size=9))
+def test_typing_cost_with_a_limit_is_the_cost_up_to_that_limit(typed: str, name: str) -> None:
+    cost = typing_cost(typed, name)
+    for limit in (0.5, 1.0, 1.25, 2.0):
+        bounded = typing_cost(typed, name, limit)
+        assert bounded == cost if cost <= limit else bounded > limit
+
+
+def test_the_best_effect_of_two_lists_of_dates_is_their_verdicts() -> None:
+    rng = random.Random(5)
+    texts = ["1970", "1971", "1970-03", "1970-05", "1970-03-05", "1970-05-03", "1971-03-05", "1970-03-15"]
+    texts += [
+        f"{rng.randint(1940, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for _ in range(30)
+    ]
+    dates = [d for d in map(parse_partial, texts) if d is not None]
+    for _ in range(500):
+        query = tuple(rng.sample(dates, rng.randint(0, 2)))
+        entity = tuple(rng.sample(dates, rng.randint(0, 3)))
+        verdict = compare_birth_dates(query, entity)
+        assert best_effect(query, entity) == (verdict.effect if verdict is not None else None)
 
 
 def test_the_sets_of_entities_cached_per_word_stay_within_their_budget(
