@@ -362,6 +362,40 @@ def _match_key(
     return f"{number}|{day}|{flight.departure_port.upper()}|{flight.arrival_port.upper()}"[:120]
 
 
+def _flight_fields(
+    travel_list: TravelList | None,
+    flight: Flight,
+    departure_at: dt.datetime | None,
+    arrival_at: dt.datetime | None,
+) -> dict[str, Any]:
+    """What a filing makes of the list's flight: the filing's values, except that on an existing list what
+    the filing leaves out (a check-in system that sends no arrival time, no vessel name) keeps what the
+    list already says, so that a check-in never wipes what the carrier's full list gave."""
+    legs = [leg.to_json() for leg in flight.legs]
+    values: dict[str, Any] = {
+        "vessel_name": flight.vessel_name[:100],
+        "vessel_id": flight.vessel_id[:20],
+        "departure_at": departure_at,
+        "arrival_at": arrival_at,
+        "legs": legs,
+    }
+    if travel_list is None or travel_list.pk is None:
+        return values
+    for name in ("vessel_name", "vessel_id", "departure_at", "arrival_at"):
+        if values[name] in ("", None):
+            values[name] = getattr(travel_list, name)
+    old = travel_list.legs or []
+    if len(old) == len(legs) and all(
+        (a["departure_port"], a["arrival_port"]) == (b["departure_port"], b["arrival_port"])
+        for a, b in zip(old, legs, strict=True)
+    ):
+        values["legs"] = [
+            {k: (v if v not in ("", None) else b.get(k)) for k, v in a.items()}
+            for a, b in zip(legs, old, strict=True)
+        ]
+    return values
+
+
 @transaction.atomic
 def passenger_list_file(
     *,
@@ -424,14 +458,14 @@ def passenger_list_file(
         else:
             target = ListStatus.AMENDED
         LIST_STATUS.move(travel_list, target, actor=actor, note=function)
+    fields = _flight_fields(None if created else travel_list, flight, departure_at, arrival_at)
     travel_list.number = (flight.number or flight.conveyance_reference or flight.vessel_name)[:20]
-    travel_list.vessel_name = flight.vessel_name[:100]
-    travel_list.vessel_id = flight.vessel_id[:20]
+    travel_list.vessel_name, travel_list.vessel_id = fields["vessel_name"], fields["vessel_id"]
     travel_list.departure_port_code = flight.departure_port[:5].upper()
     travel_list.arrival_port_code = flight.arrival_port[:5].upper()
     travel_list.departure_port, travel_list.arrival_port = departure, arrival
-    travel_list.departure_at, travel_list.arrival_at = departure_at, arrival_at
-    travel_list.legs = [leg.to_json() for leg in flight.legs]
+    travel_list.departure_at, travel_list.arrival_at = fields["departure_at"], fields["arrival_at"]
+    travel_list.legs = fields["legs"]
     travel_list.administration, travel_list.departure_administration = owner, other
     travel_list.save()
 
@@ -1223,20 +1257,21 @@ def _check_in_lean(
     travel_list, filed_passengers, filed_crew = found_list
     if filed_passengers is None or filed_crew is None:
         return None  # no version filed: the general filing
+    fields = _flight_fields(travel_list, flight, departure_at, _aware(flight.arrival_local, arrival))
     same = (
         travel_list.status != ListStatus.CANCELLED
         and travel_list.masked_at is None
         and travel_list.declaration_id is not None
         and travel_list.number == (flight.number or flight.conveyance_reference or flight.vessel_name)[:20]
-        and travel_list.vessel_name == flight.vessel_name[:100]
-        and travel_list.vessel_id == flight.vessel_id[:20]
+        and travel_list.vessel_name == fields["vessel_name"]
+        and travel_list.vessel_id == fields["vessel_id"]
         and travel_list.departure_port_code == flight.departure_port[:5].upper()
         and travel_list.arrival_port_code == flight.arrival_port[:5].upper()
         and travel_list.departure_port_id == (departure.pk if departure is not None else None)
         and travel_list.arrival_port_id == (arrival.pk if arrival is not None else None)
-        and travel_list.departure_at == departure_at
-        and travel_list.arrival_at == _aware(flight.arrival_local, arrival)
-        and travel_list.legs == [leg.to_json() for leg in flight.legs]
+        and travel_list.departure_at == fields["departure_at"]
+        and travel_list.arrival_at == fields["arrival_at"]
+        and travel_list.legs == fields["legs"]
         and travel_list.administration_id == owner.pk
         and travel_list.departure_administration_id == (other.pk if other is not None else None)
     )

@@ -481,3 +481,31 @@ def test_check_ins_sent_as_bw_484_land_on_the_list_the_paxlst_filed_as_bw484(
         "GARCIA MARQUEZ",
         "SMITH",
     ]
+
+
+def test_a_check_in_without_the_arrival_time_keeps_what_the_full_list_said(
+    ports: None, carrier_user: User, barbados: Administration
+) -> None:
+    """A check-in system sends the flight's number, ports and departure only: the arrival time, the legs'
+    times the PAXLST gave stay as they were, for a new passenger (the lean check-in) and for one whose
+    document changed (the general filing)."""
+    RetentionPolicy.objects.create(administration=barbados, answer_within_ms=10_000)  # a slow test machine
+    api = Api(carrier_user)
+    filed = api.upload("/api/passengers/lists/file", paxlst([ANA])).json()["lists"][0]["reference"]
+    travel_list = TravelList.objects.get(reference=filed)
+    arrival_at, legs = travel_list.arrival_at, travel_list.legs
+    assert arrival_at is not None and legs[0]["arrival_local"]
+    flight = {"carrier": "BW", "number": "BW484", "departure_port": "POS", "arrival_port": "BGI"}
+    flight["departure_local"] = legs[0]["departure_local"]
+    for person in (
+        traveller("SMITH", "JOHN", "1975-01-01", "501234567", "GBR"),  # new on the list
+        traveller("GARCIA MARQUEZ", "ANA MARIA", "1990-04-08", "TB7654321", "TTO"),  # a new passport
+    ):
+        response = api.post("/api/passengers/boarding-checks", {"flight": flight, "travellers": [person]})
+        assert response.status_code == 200, response.content
+        assert response.json()["reference"] == filed
+        travel_list.refresh_from_db()
+        assert (travel_list.arrival_at, travel_list.legs) == (arrival_at, legs)
+    assert travel_list.version == 3
+    ana = Traveller.objects.get(travel_list=travel_list, surname="GARCIA MARQUEZ")
+    assert [d.number for d in ana.documents.all()] == ["TB7654321"]
