@@ -1216,16 +1216,13 @@ def _list_for_check(
 
 
 def _people_on_list(travel_list_id: int, identities: Sequence[str]) -> list[int]:
-    """The ids of the travellers of the list with these identities (one plain statement)."""
-    if not identities:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM passengers_traveller WHERE travel_list_id = %s "  # noqa: S608 - placeholders only
-            f"AND identity IN ({', '.join(['%s'] * len(identities))})",
-            [travel_list_id, *identities],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
+    """The ids of the travellers of the list with these identities (without the model's ordering, which
+    joined the list to sort)."""
+    return list(
+        Traveller.objects.filter(travel_list_id=travel_list_id, identity__in=identities)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def _check_in_lean(
