@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -17,6 +17,7 @@ from django.utils import timezone
 from caribclear.accounts.choices import Role
 from caribclear.accounts.models import Organisation, User
 from caribclear.accounts.selectors import organisation_managed_by, organisation_nav
+from caribclear.core.rows import RowModels
 from caribclear.core.visibility import get_visible_or_404, is_operator, visible
 from caribclear.reference.timezones import utc_datetime_text
 
@@ -33,9 +34,7 @@ def filer_for(user: User) -> Filer | None:
     """The cargo filer an operator files for: the cargo profile of their organisation (with it)."""
     if not is_operator(user):
         return visible(user, Filer).select_related("organisation").order_by("pk").first()
-    sql, params, reader_at, converters, filer_names, organisation_names = _operator_filer_statement(
-        connection.vendor
-    )
+    sql, params, reader_at, reader = _operator_filer_statement(connection.vendor)
     values = list(params)
     for n in reader_at:
         values[n] = user.pk
@@ -44,15 +43,10 @@ def filer_for(user: User) -> Filer | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    columns = list(row)
-    for n, (functions, expression) in converters.items():
-        for function in functions:
-            columns[n] = function(columns[n], expression, connection)
-    filer = Filer.from_db(connection.alias, filer_names, columns[: len(filer_names)])
-    filer.organisation = Organisation.from_db(
-        connection.alias, organisation_names, columns[len(filer_names) :]
-    )
-    return filer
+    (filer, organisation), _rest = reader.read(row)
+    found = cast(Filer, filer)
+    found.organisation = cast(Organisation, organisation)
+    return found
 
 
 #: An account id no row has, standing for the operator in the statement `_operator_filer_statement` builds.
@@ -60,25 +54,24 @@ _READER = -8_242_001
 
 
 @cache
-def _operator_filer_statement(
-    vendor: str,
-) -> tuple[str, tuple[Any, ...], list[int], dict[int, Any], list[str], list[str]]:
+def _operator_filer_statement(vendor: str) -> tuple[str, tuple[Any, ...], list[int], RowModels]:
     """An operator's filer as `filer_for` reads it, by the visibility rule itself: the ORM builds the
     SELECT once per process for a stand-in operator (`_READER`), and each call runs it with the operator's
-    id where the stand-in's was. Every API filing reads its filer: building this query (the rule's subquery,
-    the organisation's join) cost some 1.5 ms of CPU each time, several times what running it costs. The
-    rule for operators may depend on the operator's id only (it is their organisations' filers)."""
+    id where the stand-in's was, the row made into models by `core.rows`. Every API filing reads its
+    filer: building this query (the rule's subquery, the organisation's join) cost some 1.5 ms of CPU each
+    time, several times what running it costs. The rule for operators may depend on the operator's id only
+    (it is their organisations' filers)."""
     stand_in = User(pk=_READER, role=Role.OPERATOR)
     queryset = visible(stand_in, Filer).select_related("organisation").order_by("pk")[:1]
     compiler = queryset.query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     reader_at = [n for n, value in enumerate(params) if value == _READER]
-    filer_names = [f.attname for f in Filer._meta.concrete_fields]
-    organisation_names = [f.attname for f in Organisation._meta.concrete_fields]
-    if not reader_at or len(compiler.select) != len(filer_names) + len(organisation_names):
+    columns = [column for column, _sql, _alias in compiler.select]
+    filer_width = len(Filer._meta.concrete_fields)
+    if not reader_at or len(columns) != filer_width + len(Organisation._meta.concrete_fields):
         raise ImproperlyConfigured("The filers' visibility rule for operators is not one filer_for can keep.")
-    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-    return sql, tuple(params), reader_at, converters, filer_names, organisation_names
+    reader = RowModels([(Filer, columns[:filer_width]), (Organisation, columns[filer_width:])])
+    return sql, tuple(params), reader_at, reader
 
 
 def files_cargo(user: User) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
@@ -36,6 +36,7 @@ from caribclear.core.memo import KeyedProcessCache
 from caribclear.core.models import Declaration
 from caribclear.core.pipeline import Pipeline
 from caribclear.core.refs import new_reference
+from caribclear.core.rows import RowModels
 from caribclear.edifact.model import Where
 from caribclear.reference.models import Port
 from caribclear.reference.timezones import port_localize
@@ -1168,29 +1169,21 @@ def _with_documents(traveller: Traveller, documents: Sequence[dict[str, Any]]) -
     return traveller
 
 
-#: The columns of a list, in the order of the model's fields (read by `_list_for_check` into a model).
-_LIST_FIELDS = tuple(f for f in TravelList._meta.concrete_fields)
-#: The flight's list, locked, with the counts its current version filed (to count the next from them).
-_LIST_FOR_CHECK = (
-    f"SELECT {', '.join('l.' + f.column for f in _LIST_FIELDS)}, v.passengers, v.crew "  # noqa: S608 - the model's columns
-    "FROM passengers_travellist l LEFT JOIN passengers_travellistversion v "
-    "ON v.travel_list_id = l.id AND v.number = l.version "
-    "WHERE l.carrier_id = %s AND l.kind = %s AND l.match_key = %s"
-)
+#: The list's columns, read by `_list_for_check` into a model.
+_LIST_ROW = RowModels.of((TravelList, "l"))
 
 
 @functools.cache
-def _list_converters(vendor: str) -> list[tuple[int, list[Callable[..., Any]]]]:
-    """The converters the ORM applies to each column of a list read from this database (the backend's,
-    then the field's, as its compiler orders them), for the columns that have any."""
-    out = []
-    for i, f in enumerate(_LIST_FIELDS):
-        converters = connection.ops.get_db_converters(f.cached_col) + f.cached_col.get_db_converters(
-            connection
-        )
-        if converters:
-            out.append((i, converters))
-    return out
+def _list_for_check_sql(vendor: str) -> str:
+    """The flight's list, locked (where the database can), with the counts its current version filed (to
+    count the next from them)."""
+    return (
+        f"SELECT {_LIST_ROW.select_list()}, v.passengers, v.crew "  # noqa: S608 - the model's columns
+        "FROM passengers_travellist l LEFT JOIN passengers_travellistversion v "
+        "ON v.travel_list_id = l.id AND v.number = l.version "
+        "WHERE l.carrier_id = %s AND l.kind = %s AND l.match_key = %s"
+        + (" FOR UPDATE OF l" if connection.features.has_select_for_update_of else "")
+    )
 
 
 def _list_for_check(
@@ -1198,21 +1191,15 @@ def _list_for_check(
 ) -> tuple[TravelList, int | None, int | None] | None:
     """The flight's list, locked to the end of the transaction (PostgreSQL), with the passenger and crew
     counts its current version filed; None when the carrier has no such list. One plain statement, the
-    row made into a model as the ORM makes it (``from_db``, with the database's converters), without a
-    raw queryset's machinery on every check-in."""
-    sql = _LIST_FOR_CHECK + (" FOR UPDATE OF l" if connection.features.has_select_for_update_of else "")
+    row made into a model as the ORM makes it (`core.rows`), without a raw queryset's machinery on every
+    check-in."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [carrier_id, kind, match_key])
+        cursor.execute(_list_for_check_sql(connection.vendor), [carrier_id, kind, match_key])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row[: len(_LIST_FIELDS)])
-    for i, converters in _list_converters(connection.vendor):
-        col = _LIST_FIELDS[i].cached_col
-        for converter in converters:
-            values[i] = converter(values[i], col, connection)
-    travel_list = TravelList.from_db(connection.alias, [f.attname for f in _LIST_FIELDS], values)
-    return travel_list, row[-2], row[-1]
+    (travel_list,), (passengers, crew) = _LIST_ROW.read(row)
+    return cast(TravelList, travel_list), passengers, crew
 
 
 def _people_on_list(travel_list_id: int, identities: Sequence[str]) -> list[int]:
