@@ -20,6 +20,12 @@ def test_the_demo_loads_every_role_and_is_idempotent(django_capture_on_commit_ca
         assert email in printed
         assert TOTPDevice.objects.filter(user__email=email, confirmed=True).exists()
     assert "skipper@yacht.demo" in printed
+    # Every sign-in is in the summary at the end, after the e-mails the seeding sends (a first run in a
+    # terminal ends with them on the screen): the carriers', the partner's and the secretariat's too.
+    summary = printed[printed.index("Demo data ready") :]
+    for email in ("ops@caribbean-airlines.demo", "manifest@islandcruises.demo", "cargo@feeder.demo"):
+        assert email in summary
+    assert "programme@cclec.demo" in summary and "supervisor@barbados.demo" in summary
     skipper = Notification.objects.filter(account__email="skipper@yacht.demo")
     statuses = sorted(skipper.values_list("status", flat=True))
     assert statuses == ["cleared", "cleared", "draft", "submitted"]

@@ -63,24 +63,27 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo sign-ins."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # What each part of the demo says (its accounts, where to look) is printed with the summary, after
+        # the e-mails the seeding sends, so a first run ends with every sign-in on the screen.
+        told: list[str] = []
         with transaction.atomic():
             ports_of_entry_seed()
             officials = [self._official(*row) for row in OFFICIALS]
             skipper = self._user("skipper@yacht.demo", "Ana", "Marín", Role.OPERATOR, language="es")
             if not Notification.objects.filter(account=skipper).exists():
                 self._voyages(skipper, officials)  # issues Antigua's lookout and criteria on the way
-            seed_hits_demo(officials=officials, make_user=self._user, write=self.stdout.write)
-            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=self.stdout.write)
+            seed_hits_demo(officials=officials, make_user=self._user, write=told.append)
+            seed_cargo_demo(officials=officials, password=DEMO_PASSWORD, write=told.append)
             seed_training_demo(
-                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=told.append
             )
-            seed_unfinished_draft_demo(skipper=skipper, write=self.stdout.write)
-            seed_partners_demo(officials=officials, write=self.stdout.write)
+            seed_unfinished_draft_demo(skipper=skipper, write=told.append)
+            seed_partners_demo(officials=officials, write=told.append)
             seed_passengers_demo(
-                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=self.stdout.write
+                officials=officials, totp_key=demo_key, password=DEMO_PASSWORD, write=told.append
             )
-            seed_valuation_demo(officials=officials, write=self.stdout.write)
-        self._print(officials, skipper)
+            seed_valuation_demo(officials=officials, write=told.append)
+        self._print(officials, skipper, told)
         seed_security_demo(write=self.stdout.write)
 
     def _user(self, email: str, first: str, last: str, role: str, **extra: Any) -> User:
@@ -249,7 +252,7 @@ class Command(BaseCommand):
         # A draft for the next leg.
         file(Kind.DEPARTURE, "AGSJO", 6, ("St. John's", "AG"), ("Castries", "LC"), submit=False)
 
-    def _print(self, officials: list[User], skipper: User) -> None:
+    def _print(self, officials: list[User], skipper: User, told: list[str]) -> None:
         write = self.stdout.write
         write("")
         write(self.style.SUCCESS("Demo data ready. Every demo account's password: " + DEMO_PASSWORD))
@@ -260,5 +263,7 @@ class Command(BaseCommand):
                 f"  {official.get_role_display().lower():<13} {official.get_agency_display().lower():<12}"
                 f" {official.administration.code}  {official.email:<28} authenticator key {demo_key_base32(official.email)}"
             )
+        for line in told:
+            write(line)
         write("Officials sign in with a six-digit code: add the key to an authenticator app, or run")
         write("  ./dev manage demo_totp EMAIL")
