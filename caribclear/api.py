@@ -48,10 +48,16 @@ def _location(loc: Any) -> str:
     return ".".join(parts)
 
 
+def _message(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "Unknown field: this request has no such field (the fields are listed at /api/docs)."
+    return str(err.get("msg", ""))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": _location(err.get("loc", [])), "message": err.get("msg", ""), "type": err.get("type", "")}
+        {"field": _location(err.get("loc", [])), "message": _message(err), "type": err.get("type", "")}
         for err in exc.errors
     ]
     return problem_response(

@@ -28,7 +28,7 @@ from ninja.files import UploadedFile
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, LongText, NoNul, Problem
+from caribclear.core.api_kit import BodyIn, Id, LongText, NoNul, Problem
 from caribclear.core.problems import problem_response
 from caribclear.core.uploads import UploadLimits, UploadRefused, read_upload
 from caribclear.edifact.model import Where
@@ -48,14 +48,14 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2, allow_in
 FileFormat = Literal["auto", "cuscar", "ifcsum", "awmds", "xfwb", "xfzb", "xffm"]
 
 
-class CargoPortCallIn(Schema):
+class CargoPortCallIn(BodyIn):
     port: Annotated[str, Field(min_length=5, max_length=5, description="UN/LOCODE"), NoNul]
     function: Literal["loading", "discharge", "call", "departure", "arrival", ""] = ""
     arrival: dt.datetime | None = None
     departure: dt.datetime | None = None
 
 
-class CargoConveyanceIn(Schema):
+class CargoConveyanceIn(BodyIn):
     mode: Literal["sea", "air"]
     vessel_name: Str = ""
     imo: Annotated[str, Field(max_length=10), NoNul] = ""
@@ -68,7 +68,7 @@ class CargoConveyanceIn(Schema):
     itinerary: list[CargoPortCallIn] = Field(default_factory=list, max_length=50)
 
 
-class CargoPartyIn(Schema):
+class CargoPartyIn(BodyIn):
     role: Literal["consignor", "consignee", "notify", "carrier", "forwarder", "other"]
     name: Str
     address: Str = ""
@@ -76,7 +76,7 @@ class CargoPartyIn(Schema):
     identifier: Annotated[str, Field(max_length=40), NoNul] = ""
 
 
-class CargoGoodsItemIn(Schema):
+class CargoGoodsItemIn(BodyIn):
     hs_code: Annotated[str, Field(max_length=12), NoNul]
     description: Annotated[str, Field(max_length=512), NoNul]
     package_count: int | None = Field(None, ge=0, le=10_000_000)
@@ -88,14 +88,14 @@ class CargoGoodsItemIn(Schema):
     containers: list[Code] = Field(default_factory=list, max_length=50)
 
 
-class CargoContainerIn(Schema):
+class CargoContainerIn(BodyIn):
     number: Code
     size_type: Annotated[str, Field(max_length=4), NoNul] = ""
     full: bool | None = None
     seals: list[Annotated[str, Field(max_length=35), NoNul]] = Field(default_factory=list, max_length=10)
 
 
-class CargoConsignmentIn(Schema):
+class CargoConsignmentIn(BodyIn):
     bill_number: Annotated[str, Field(min_length=1, max_length=70), NoNul]
     level: Literal["master", "house"] = "master"
     master_bill: Annotated[str, Field(max_length=70), NoNul] = ""
@@ -111,7 +111,7 @@ class CargoConsignmentIn(Schema):
     containers: list[CargoContainerIn] = Field(default_factory=list, max_length=999)
 
 
-class CargoManifestIn(Schema):
+class CargoManifestIn(BodyIn):
     lrn: Annotated[
         str, Field(min_length=1, max_length=70, description="Your reference, unique per filer"), NoNul
     ]
@@ -158,11 +158,11 @@ class CargoFilingOut(Schema):
     manifests: list[CargoManifestOut]
 
 
-class CargoInvalidateIn(Schema):
+class CargoInvalidateIn(BodyIn):
     reason: Annotated[str, Field(min_length=1, max_length=500), NoNul]
 
 
-class CargoAnswerIn(Schema):
+class CargoAnswerIn(BodyIn):
     answer: LongText
 
 

@@ -25,7 +25,17 @@ from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import DateTime, Id, LimitOffset, LongText, Mapped, NoNul, Problem, Reference
+from caribclear.core.api_kit import (
+    BodyIn,
+    DateTime,
+    Id,
+    LimitOffset,
+    LongText,
+    Mapped,
+    NoNul,
+    Problem,
+    Reference,
+)
 from caribclear.reference.models import Port
 from caribclear.vessels import selectors as vessel_selectors
 from caribclear.vessels.models import TravelDocument
@@ -52,7 +62,7 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, allow_i
 # --- Schemas ---------------------------------------------------------------------------------------
 
 
-class PersonOnBoardIn(Schema):
+class PersonOnBoardIn(BodyIn):
     person_id: Id
     document_id: Id | None = Field(None, description="Their newest travel document when left out.")
     role: PersonRole
@@ -62,7 +72,7 @@ def _answer(question: str) -> Any:
     return Field(description=f"{question} true or false: every question must be answered.")
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(BodyIn):
     """The declaration: each of the seven questions must be answered true or false (a question left out
     is a 422 naming it, never a silent "no"); the amount, currency and details as the answers require."""
 
@@ -78,7 +88,7 @@ class DeclarationIn(Schema):
     details: LongText = Field("", description="Required when any answer is true")
 
 
-class NotificationIn(Schema):
+class NotificationIn(BodyIn):
     vessel_id: Id
     kind: Kind
     port: Str5 = Field(description="UN/LOCODE of a member's port of entry, e.g. AGSJO")
@@ -101,7 +111,7 @@ class NotificationCreateIn(NotificationIn):
     )
 
 
-class NotificationPatchIn(Schema):
+class NotificationPatchIn(BodyIn):
     vessel_id: Id | None = None
     kind: Kind | None = None
     port: Str5 | None = None
@@ -116,7 +126,7 @@ class NotificationPatchIn(Schema):
     declaration: DeclarationIn | None = None
 
 
-class CancelIn(Schema):
+class CancelIn(BodyIn):
     reason: Str500 = ""
 
 

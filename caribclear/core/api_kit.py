@@ -25,7 +25,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from django.db.models import QuerySet
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from .problems import PROBLEM_CONTENT_TYPE
 
@@ -99,6 +99,14 @@ Reference = Annotated[
         description="A reference code such as K7PM-4QXB (case and dashes do not matter)",
     ),
 ]
+
+
+class BodyIn(Schema):
+    """What a client sends in a request's body. A field the schema does not have is an error (422, naming
+    the field), not ignored: a carrier's system that sends ``document`` for ``documents`` must learn it from
+    the first answer, not get an answer that took the passenger for one without a document."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # --- Problems (RFC 9457) ----------------------------------------------------------------------------

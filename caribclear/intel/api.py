@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from caribclear.accounts.api_auth import intel_token
 from caribclear.accounts.choices import OrganisationKind
 from caribclear.accounts.models import Administration, User
-from caribclear.core.api_kit import Date, LimitOffset, Mapped, Reference, Text
+from caribclear.core.api_kit import BodyIn, Date, LimitOffset, Mapped, Reference, Text
 from caribclear.reference.models import Port
 
 from . import selectors, services
@@ -49,7 +49,7 @@ class ResultsPage(LimitOffset):
         count: int
 
 
-class DisseminationIn(Schema):
+class DisseminationIn(BodyIn):
     tlp: Tlp = Tlp.AMBER
     source_reliability: SourceReliability = SourceReliability.UNTESTED
     information_grade: InformationGrade = InformationGrade.C
@@ -63,7 +63,7 @@ class DisseminationIn(Schema):
     personal_fields: list[PersonalField] | None = None
 
 
-class SeizurePersonIn(Schema):
+class SeizurePersonIn(BodyIn):
     surname: str
     given_names: str = ""
     date_of_birth: Date | None = None
@@ -72,7 +72,7 @@ class SeizurePersonIn(Schema):
     role: str = ""
 
 
-class SeizureCompanyIn(Schema):
+class SeizureCompanyIn(BodyIn):
     name: str
     country: str = ""
     registration_number: str = ""

@@ -29,7 +29,7 @@ from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import LimitOffset, NoNul, Problem, Reference, ShortText
+from caribclear.core.api_kit import BodyIn, LimitOffset, NoNul, Problem, Reference, ShortText
 from caribclear.core.problems import problem_response
 from caribclear.edifact.cusres import Answer as CusresAnswer
 from caribclear.edifact.cusres import ResponseFlight, write_cusres
@@ -50,7 +50,7 @@ Name = Annotated[str, Field(max_length=100), NoNul]
 
 
 # --- Schemas --------------------------------------------------------------------------------------------
-class TravellerDocumentIn(Schema):
+class TravellerDocumentIn(BodyIn):
     type: Annotated[str, Field(max_length=3), NoNul] = Field(
         "P", description="P passport, I identity card..."
     )
@@ -59,7 +59,7 @@ class TravellerDocumentIn(Schema):
     expiry: dt.date | None = None
 
 
-class TravellerIn(Schema):
+class TravellerIn(BodyIn):
     role: Literal["passenger", "crew"] = "passenger"
     surname: Annotated[str, Field(min_length=1, max_length=100), NoNul]
     given_names: Name = ""
@@ -75,7 +75,7 @@ class TravellerIn(Schema):
     in_transit: bool = False
 
 
-class FlightIn(Schema):
+class FlightIn(BodyIn):
     carrier: Annotated[str, Field(max_length=12), NoNul] = Field("", description="designator, e.g. BW")
     number: Annotated[str, Field(min_length=1, max_length=20), NoNul] = Field(description="BW484 or a voyage")
     vessel_name: Name = ""
@@ -86,7 +86,7 @@ class FlightIn(Schema):
     arrival_local: dt.datetime | None = Field(None, description="local time at the port of arrival")
 
 
-class PassengerListIn(Schema):
+class PassengerListIn(BodyIn):
     flight: FlightIn
     kind: Literal["passengers", "crew"] = Field("passengers", description="a passenger list or a crew list")
     filing: Literal["original", "replace", "change", "remove", "close"] = Field(
@@ -97,7 +97,7 @@ class PassengerListIn(Schema):
     travellers: list[TravellerIn] = Field(max_length=10_000)
 
 
-class BoardingCheckIn(Schema):
+class BoardingCheckIn(BodyIn):
     flight: FlightIn
     travellers: list[TravellerIn] = Field(min_length=1, max_length=20)
 
@@ -171,7 +171,7 @@ class ListFilter(FilterSchema):
     status: ListStatus | None = Field(None, description="Only lists in this status")
 
 
-class CancelListIn(Schema):
+class CancelListIn(BodyIn):
     reason: ShortText = ""
 
 

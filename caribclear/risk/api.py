@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 
 from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import Administration, User
-from caribclear.core.api_kit import Date, Id, Reference, Text
+from caribclear.core.api_kit import BodyIn, Date, Id, Reference, Text
 from caribclear.screening import selectors as screening_selectors
 from caribclear.screening.models import Hit
 from caribclear.screening.services import lookout_create
@@ -135,7 +135,7 @@ def declaration_risk(request: HttpRequest, kind: KindSlug, reference: Reference)
     return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
-class DispositionIn(Schema):
+class DispositionIn(BodyIn):
     disposition: Literal["true_match", "false_positive"]
     note: Text(2000, min_length=1)  # type: ignore[valid-type]
 
@@ -162,7 +162,7 @@ def hit_disposition(request: HttpRequest, hit_id: Id, payload: DispositionIn) ->
     }
 
 
-class OverrideIn(Schema):
+class OverrideIn(BodyIn):
     lane: LaneName
     reason: Text(2000)  # type: ignore[valid-type]
 
@@ -177,7 +177,7 @@ def declaration_lane(
     return _risk_out(selectors.risk_panel_for(declaration, user))
 
 
-class LookoutIn(Schema):
+class LookoutIn(BodyIn):
     kind: Literal["Person", "Vessel", "Organization"]
     name: Text(200, min_length=1)  # type: ignore[valid-type]
     reason: Text(5000)  # type: ignore[valid-type]

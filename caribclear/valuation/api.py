@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from caribclear.accounts.api_auth import official_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Id, Problem, ShortText, Text
+from caribclear.core.api_kit import BodyIn, Id, Problem, ShortText, Text
 from caribclear.core.problems import problem_response
 
 from . import readers, selectors, services
@@ -32,7 +32,7 @@ def _official(request: HttpRequest) -> User:
     return user
 
 
-class ValuationLineIn(Schema):
+class ValuationLineIn(BodyIn):
     declaration: Text(40)  # type: ignore[valid-type]
     line: Text(20)  # type: ignore[valid-type]
     date: dt.date
@@ -49,7 +49,7 @@ class ValuationLineIn(Schema):
     description: Text(300) = ""  # type: ignore[valid-type]
 
 
-class ValuationLinesIn(Schema):
+class ValuationLinesIn(BodyIn):
     lines: list[ValuationLineIn] = Field(min_length=1, max_length=5000)
     check: bool = Field(False, description="Read and check only; store nothing")
 

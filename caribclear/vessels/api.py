@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from caribclear.accounts.api_auth import operator_token
 from caribclear.accounts.models import User
-from caribclear.core.api_kit import Date, Id, Text
+from caribclear.core.api_kit import BodyIn, Date, Id, Text
 from caribclear.core.problems import problem_response
 
 from . import selectors, services
@@ -44,7 +44,7 @@ def _user(request: HttpRequest) -> User:
 # --- Schemas ---------------------------------------------------------------------------------------
 
 
-class VesselIn(Schema):
+class VesselIn(BodyIn):
     name: Text(100)  # type: ignore[valid-type]
     vessel_type: VesselType
     flag: Country
@@ -68,7 +68,7 @@ class VesselIn(Schema):
     contact_email: Text(254) = ""  # type: ignore[valid-type]
 
 
-class VesselPatchIn(Schema):
+class VesselPatchIn(BodyIn):
     name: Text(100) | None = None  # type: ignore[valid-type]
     vessel_type: VesselType | None = None
     flag: Country | None = None
@@ -93,7 +93,7 @@ class VesselPatchIn(Schema):
     is_archived: bool | None = None
 
 
-class WeaponIn(Schema):
+class WeaponIn(BodyIn):
     kind: WeaponKind = WeaponKind.FIREARM
     make: Text(60) = ""  # type: ignore[valid-type]
     model: Text(60) = ""  # type: ignore[valid-type]
@@ -139,7 +139,7 @@ class VesselOut(Schema):
     weapons: list[WeaponOut]
 
 
-class DocumentIn(Schema):
+class DocumentIn(BodyIn):
     document_type: DocumentType = Field(DocumentType.PASSPORT, description=DOCUMENT_TYPES)
     number: Text(20)  # type: ignore[valid-type]
     issuing_state: Country
@@ -157,7 +157,7 @@ class DocumentOut(Schema):
     mrz: str
 
 
-class PersonIn(Schema):
+class PersonIn(BodyIn):
     surname: Text(100)  # type: ignore[valid-type]
     given_names: Text(150) = ""  # type: ignore[valid-type]
     sex: Sex = Field(description="F, M or X")
@@ -172,7 +172,7 @@ class PersonIn(Schema):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
 
 
-class PersonPatchIn(Schema):
+class PersonPatchIn(BodyIn):
     surname: Text(100) | None = None  # type: ignore[valid-type]
     given_names: Text(150) | None = None  # type: ignore[valid-type]
     sex: Sex | None = None
@@ -204,7 +204,7 @@ class PersonOut(Schema):
     documents: list[DocumentOut]
 
 
-class MrzIn(Schema):
+class MrzIn(BodyIn):
     mrz: Text(400) = Field(description="The two (passport, TD2) or three (ID card, TD1) MRZ lines")  # type: ignore[valid-type]
 
 

@@ -146,6 +146,15 @@ def test_bad_input_is_problem_json_with_where(ports: None, carrier_user: User) -
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "flight.arrival_port"
     response = api.post("/api/passengers/lists", {"flight": {"number": "X"}, "travellers": []})
     assert response.status_code == 422
+    # A misspelt field is an error naming it, not ignored: a check-in sent with "document" (for
+    # "documents") would otherwise be answered as for a passenger without a travel document.
+    person = traveller("BAPTISTE", "MARIE", "1990-02-02", "TT1234567")
+    person["document"] = person.pop("documents")[0]
+    response = api.post("/api/passengers/boarding-checks", {"flight": FLIGHT, "travellers": [person]})
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert error["field"] == "travellers.0.document" and error["message"].startswith("Unknown field")
+    assert not Traveller.objects.exists()
 
 
 def test_a_file_upload_and_the_acknowledgement_as_cusres(
