@@ -29,16 +29,23 @@ def _one(sql: str, params: list[Any]) -> tuple[Any, ...]:
     return row
 
 
+def _with_administration(model: Any, pk: int, extra: str = "") -> tuple[list[Any], list[Any]]:
+    """The instance of ``model`` with this key and its administration (an outer join), read by a plain
+    statement through `RowModels`."""
+    reader = RowModels.of((model, "m"), (Administration, "a"))
+    q = connection.ops.quote_name
+    return reader.read(
+        _one(
+            f"SELECT {reader.select_list()}{extra} FROM {q(model._meta.db_table)} m LEFT OUTER JOIN"
+            f" {q(Administration._meta.db_table)} a ON m.administration_id = a.id WHERE m.id = %s",
+            [pk],
+        )
+    )
+
+
 def test_a_row_of_two_tables_gives_the_instances_a_queryset_gives(antigua):
     declaration = Declaration.objects.create(kind="test.kind", administration=antigua, reference="R-ROWS-1")
-    reader = RowModels.of((Declaration, "d"), (Administration, "a"))
-    q = connection.ops.quote_name
-    row = _one(
-        f"SELECT {reader.select_list()}, 41 + 1 FROM {q(Declaration._meta.db_table)} d"
-        f" INNER JOIN {q(Administration._meta.db_table)} a ON d.administration_id = a.id WHERE d.id = %s",
-        [declaration.pk],
-    )
-    (read, administration), rest = reader.read(row)
+    (read, administration), rest = _with_administration(Declaration, declaration.pk, extra=", 41 + 1")
     expected = Declaration.objects.select_related("administration").get(pk=declaration.pk)
     assert isinstance(read, Declaration) and isinstance(administration, Administration)
     assert _fields(read) == _fields(expected)
@@ -74,13 +81,6 @@ def test_json_and_uuid_columns_are_converted_as_the_orm_converts_them():
 
 def test_the_far_side_of_an_outer_join_that_found_nothing_is_none():
     operator = User.objects.create(username="ops@rows.example", email="ops@rows.example", role="operator")
-    reader = RowModels.of((User, "u"), (Administration, "a"))
-    q = connection.ops.quote_name
-    row = _one(
-        f"SELECT {reader.select_list()} FROM {q(User._meta.db_table)} u"
-        f" LEFT OUTER JOIN {q(Administration._meta.db_table)} a ON u.administration_id = a.id WHERE u.id = %s",
-        [operator.pk],
-    )
-    (user, administration), _rest = reader.read(row)
+    (user, administration), _rest = _with_administration(User, operator.pk)
     assert isinstance(user, User) and user.email == "ops@rows.example"
     assert administration is None
