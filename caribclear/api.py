@@ -50,7 +50,7 @@ def _location(loc: Any) -> str:
 
 def _message(err: dict[str, Any]) -> str:
     if err.get("type") == "extra_forbidden":
-        return "Unknown field: this request has no such field (the fields are listed at /api/docs)."
+        return "Unknown field: this request has no such field (the fields are listed at /api/docs)"
     return str(err.get("msg", ""))
 
 

@@ -193,10 +193,10 @@ def main() -> None:
                             "nationality": "US",
                             "documents": [
                                 {
-                                    "document_type": "P",
+                                    "type": "P",
                                     "number": f"H{local.randrange(10**8):08d}",
                                     "issuing_state": "US",
-                                    "expiry_date": "2033-01-01",
+                                    "expiry": "2033-01-01",
                                 }
                             ],
                         }
