@@ -186,7 +186,10 @@ def test_other_accounts_records_are_404(api, client, make_user, officer):
     other = make_user()
     vessel = make_vessel(other)
     person = make_person(other)
-    for path, change in ((f"/vessels/{vessel.pk}", {"name": "x"}), (f"/people/{person.pk}", {"surname": "x"})):
+    for path, change in (
+        (f"/vessels/{vessel.pk}", {"name": "x"}),
+        (f"/people/{person.pk}", {"surname": "x"}),
+    ):
         response = api.get(path)
         assert response.status_code == 404
         assert response.json()["type"].endswith("not-found")
