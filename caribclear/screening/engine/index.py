@@ -33,6 +33,9 @@ apart with a model of typing errors (keys that touch on a QWERTY keyboard, two l
 doubled or left out). Two such slips in a name of 4+ letters (one of them 5+) make a close pair
 (``Rvqs`` ~ ``Rivas``, ``Hemy`` ~ ``Henry``) when the query's other names are as listed; in a name of 3 or 4
 letters the same date of birth confirms them (``Ksp`` ~ ``Kemp``), as it does any two errors in a longer one.
+Without the date, two slips in a name of 4 letters make a close pair only where the typed word is none the
+list knows and every other name of the query is as listed (``Mette lapm`` ~ ``Mette Kamp``); the entities
+that have all of the query's exact words are searched for such a word (``Index._slip_block``).
 """
 
 from __future__ import annotations
