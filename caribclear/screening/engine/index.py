@@ -292,31 +292,27 @@ def token_sims(a: str, others: list[str]) -> list[float]:
             cap = PHONETIC_CAP if min(long_a, len(b)) > 3 else PHONETIC_CAP_SHORT
             if 0.65 <= sim < cap and pa == phonetic(b):
                 sim = min(cap, sim + PHONETIC_BUMP)
-        if (
-            sim < TYPING_SIM
-            and len(b) >= TYPING_SHORT_MIN
-            and long_a >= TYPING_SHORT_MIN
-            and _two_slips(a, b)
-        ):
+        if sim < TYPING_SIM and len(b) >= 4 and long_a >= 4 and _two_slips(a, b):
             sim = TYPING_SIM
         out.append(sim)
     return out
 
 
 def _two_slips(a: str, b: str) -> bool:
-    """Whether ``a`` is ``b`` typed with two slips of the finger (see ``TYPING_SIM``): in names of 4+ letters,
-    one of ``TYPING_MIN`` or more, or in a short one (``_short_slips``)."""
+    """Whether ``a`` is ``b`` typed with two slips of the finger (see ``TYPING_SIM``)."""
     return (
         max(len(a), len(b)) >= TYPING_MIN
         and min(len(a), len(b)) >= 4
         and OSA.distance(a, b, score_cutoff=2) == 2
         and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
-    ) or _short_slips(a, b)
+    )
 
 
 def _short_slips(a: str, b: str) -> bool:
     """Whether ``a`` is ``b`` typed with two slips of the finger where the longer is of 4 letters (``ksp`` ~
-    ``kemp``, ``lapm`` ~ ``kamp``): a close pair only in the company ``TYPING_SHORT_MIN`` describes."""
+    ``kemp``, ``lapm`` ~ ``kamp``): a close pair only in the company ``TYPING_SHORT_MIN`` describes, so
+    ``token_sim`` does not say it; the index does, for a query word it does not know (``Index._expand``,
+    ``_unit_sim``)."""
     return (
         max(len(a), len(b)) == 4
         and min(len(a), len(b)) >= TYPING_SHORT_MIN
@@ -833,6 +829,11 @@ class Index:
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
         ordered = sorted(found)
         sims = token_sims(token, [tokens[t] for t in ordered])
+        if two and TYPING_SHORT_MIN <= len(token) <= 4:
+            # a short word the list does not know, two slips of the finger from a list word of 4 letters
+            for k, t in enumerate(ordered):
+                if sims[k] < TYPING_SIM and len(tokens[t]) == 4 and _short_slips(token, tokens[t]):
+                    sims[k] = TYPING_SIM
         out = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
         if len(self._expand_cache) > 500_000:
             self._expand_cache.clear()
@@ -1386,7 +1387,9 @@ class _QueryName:
             if sim != TYPING_SIM:
                 continue
             a, b = units[qi].text, eunits[ei][3].text
-            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1 or not _two_slips(a, b):
+            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1:
+                continue
+            if not (_two_slips(a, b) or _short_slips(a, b)):
                 continue
             others = [s for k, (_q, _e, s) in enumerate(matched) if k != n]
             exact_others = all(s >= 1.0 for s in others)
@@ -1640,7 +1643,7 @@ def _unit_sim(qu: Unit, eu: Unit, vocab: dict[str, int]) -> float:
             return max(sims, default=0.0)
         # two slips of the finger in a short name (``lapm`` ~ ``kamp``): the index does not relate them
         if max(len(a), len(b)) == 4 and a not in vocab and _short_slips(a, b):
-            return token_sim(a, b)
+            return max(token_sim(a, b), TYPING_SIM)
         # pairs the index did not relate: only worth comparing when they start alike and are about as long
         if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
             return 0.0
