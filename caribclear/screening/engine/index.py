@@ -33,6 +33,9 @@ apart with a model of typing errors (keys that touch on a QWERTY keyboard, two l
 doubled or left out). Two such slips in a name of 4+ letters (one of them 5+) make a close pair
 (``Rvqs`` ~ ``Rivas``, ``Hemy`` ~ ``Henry``) when the query's other names are as listed; in a name of 3 or 4
 letters the same date of birth confirms them (``Ksp`` ~ ``Kemp``), as it does any two errors in a longer one.
+Without the date, two slips in a name of 4 letters make a close pair only where the typed word is none the
+list knows and every other name of the query is as listed (``Mette lapm`` ~ ``Mette Kamp``); the entities
+that have all of the query's exact words are searched for such a word (``Index._slip_block``).
 """
 
 from __future__ import annotations
@@ -100,6 +103,14 @@ TYPING_TWO_SHORT = 1.25
 TYPING_SIM = 0.84
 TYPING_TWO = 1.25
 TYPING_MIN = 5
+#: In a shorter name (4 letters, the typed one 3 or 4: ``Ksp`` ~ ``Kemp``, ``lapm`` ~ ``Kamp``) two slips
+#: make a close pair only where the typed word is not a name the list knows and the query's other names
+#: are all as listed (see ``_QueryName._slips_alone``): ``Mette lapm`` for ``Mette Kamp``, not ``Lobo`` for
+#: ``Olgo``. Such a name is a candidate through its exact words (``Index._slip_block``).
+TYPING_SHORT_MIN = 3
+#: The entities that have all of a query name's exact words are searched for its one damaged short word when
+#: they are at most this many.
+SLIP_BLOCK = 1000
 #: A name written without spaces is compared with the listed names of its rarest word's entities (see
 #: ``Index._spaceless_bounds``) when that word has at most this many.
 SPACELESS_BLOCK = 500
@@ -292,6 +303,19 @@ def _two_slips(a: str, b: str) -> bool:
     return (
         max(len(a), len(b)) >= TYPING_MIN
         and min(len(a), len(b)) >= 4
+        and OSA.distance(a, b, score_cutoff=2) == 2
+        and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
+    )
+
+
+def _short_slips(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` typed with two slips of the finger where the longer is of 4 letters (``ksp`` ~
+    ``kemp``, ``lapm`` ~ ``kamp``): a close pair only in the company ``TYPING_SHORT_MIN`` describes, so
+    ``token_sim`` does not say it; the index does, for a query word it does not know (``Index._expand``,
+    ``_unit_sim``)."""
+    return (
+        max(len(a), len(b)) == 4
+        and min(len(a), len(b)) >= TYPING_SHORT_MIN
         and OSA.distance(a, b, score_cutoff=2) == 2
         and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
     )
@@ -805,6 +829,11 @@ class Index:
         found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
         ordered = sorted(found)
         sims = token_sims(token, [tokens[t] for t in ordered])
+        if two and TYPING_SHORT_MIN <= len(token) <= 4:
+            # a short word the list does not know, two slips of the finger from a list word of 4 letters
+            for k, t in enumerate(ordered):
+                if sims[k] < TYPING_SIM and len(tokens[t]) == 4 and _short_slips(token, tokens[t]):
+                    sims[k] = TYPING_SIM
         out = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
         if len(self._expand_cache) > 500_000:
             self._expand_cache.clear()
@@ -949,6 +978,8 @@ class Index:
                 bounds[i] = bound
         ranked = sorted(bounds, key=lambda i: (-bounds[i], i))[:MAX_SCORED]
         chosen = set(ranked)
+        for qn in qnames:
+            chosen.update(i for i in self._slip_block(qn) if _compatible(prepared[i].schema, schema))
         chosen.update(self._born_block(prep, qnames))
         for pair in prep.ids:
             chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
@@ -980,6 +1011,42 @@ class Index:
                 if d <= 1 or (d == 2 and shortest >= SPACELESS_MIN_TWO):
                     yield idx, SPACELESS_EXACT - SPACELESS_EDIT * d
                     break
+
+    def _slip_block(self, qn: _QueryName) -> list[int]:
+        """Entities with every name of the query but one as written, and for that one a short name it is two
+        slips of the finger from (``Mette lapm`` for ``Mette Kamp``, see ``_short_slips``): the index does not
+        look two edits from a word that short, but the query's exact words make a small block to look in.
+        Only for a query word the list does not know, of 3 or 4 letters, beside at least one exact word."""
+        vocab = self._vocab
+        damaged: str | None = None
+        exact: list[int] = []
+        for tok, w in zip(qn.tokens, qn.weights, strict=True):
+            if len(tok) < 2 or w <= MINOR_WEIGHT:
+                continue
+            tid = vocab.get(tok)
+            if tid is not None:
+                exact.append(tid)
+            elif damaged is None and TYPING_SHORT_MIN <= len(tok) <= 4:
+                damaged = tok
+            else:
+                return []
+        if damaged is None or not exact:
+            return []
+        postings = self._postings
+        exact.sort(key=lambda t: len(postings[t]))
+        if len(postings[exact[0]]) > SLIP_BLOCK:
+            return []
+        block: Iterable[int] = postings[exact[0]]
+        if len(exact) > 1:
+            block = set(block).intersection(*(self._posting_set(t) for t in exact[1:]))
+        out = []
+        prepared = self._prepared
+        for idx in block:
+            if any(
+                len(t) == 4 and _short_slips(damaged, t) for tokens in prepared[idx].names for t in tokens
+            ):
+                out.append(idx)
+        return out
 
     def _born_block(self, prep: _Prepared, qnames: list[_QueryName]) -> list[int]:
         """The date-of-birth block: entities born on the query's date of birth or one recording error from
@@ -1248,7 +1315,8 @@ class _QueryName:
                 num += more
         if len(matched) > 1:
             q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
-            num = self._slips_alone(eunits, matched, num)
+        if any(sim == TYPING_SIM for _qi, _ei, sim in matched):
+            num = self._slips_alone(eunits, matched, num, index._vocab)
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
@@ -1305,22 +1373,30 @@ class _QueryName:
         eunits: tuple[tuple[str, int, int, Unit], ...],
         matched: list[tuple[int, int, float]],
         num: float,
+        vocab: dict[str, int],
     ) -> float:
         """Two slips of the finger count as a close pair (``TYPING_SIM``) only beside names that agree as
         written: with another name spelt differently as well (``Leila Mostafa Hadad`` for ``Laila Moustafa
         Haidar``), the differences add up to another person's name, and the pair counts as alike as its
-        letters are."""
+        letters are. In a short name (``_short_slips``) more is asked: the typed word is none the list knows
+        (``Lobo`` is a name of its own, not a damaged ``Olgo``) and the query has another name, every one as
+        listed (``Mette lapm`` for ``Mette Kamp``)."""
         units = self.units
-        if all(sim >= 1.0 or sim == TYPING_SIM for _qi, _ei, sim in matched):
-            return num
+        all_close = all(sim >= 1.0 or sim == TYPING_SIM for _qi, _ei, sim in matched)
         for n, (qi, ei, sim) in enumerate(matched):
             if sim != TYPING_SIM:
                 continue
             a, b = units[qi].text, eunits[ei][3].text
-            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1 or not _two_slips(a, b):
+            if len(units[qi].positions) > 1 or len(eunits[ei][3].positions) > 1:
+                continue
+            if not (_two_slips(a, b) or _short_slips(a, b)):
                 continue
             others = [s for k, (_q, _e, s) in enumerate(matched) if k != n]
-            if all(s >= 1.0 for s in others):
+            exact_others = all(s >= 1.0 for s in others)
+            if max(len(a), len(b)) < TYPING_MIN:
+                if others and exact_others and a not in vocab:
+                    continue
+            elif all_close or exact_others:
                 continue
             raw = _letters_sim(a, b)
             if raw >= sim:
@@ -1565,6 +1641,9 @@ def _unit_sim(qu: Unit, eu: Unit, vocab: dict[str, int]) -> float:
                 token_sim(a, form) for form in ABD_FORMS if typing_cost(a, form, TYPING_TWO) <= TYPING_TWO
             ]
             return max(sims, default=0.0)
+        # two slips of the finger in a short name (``lapm`` ~ ``kamp``): the index does not relate them
+        if max(len(a), len(b)) == 4 and a not in vocab and _short_slips(a, b):
+            return max(token_sim(a, b), TYPING_SIM)
         # pairs the index did not relate: only worth comparing when they start alike and are about as long
         if abs(len(a) - len(b)) > 3 or not {k[:2] for k in skeletons(a)} & {k[:2] for k in skeletons(b)}:
             return 0.0

@@ -127,14 +127,16 @@ def test_a_typo_in_a_name_the_list_writes_surnames_first_is_found(index: Index) 
     assert ids(screen(index, "Salma Sonia Gimenez Mudo", "1980-03-11"))[:1] == ["gm"]
 
 
-def test_two_slips_in_a_short_name_are_confirmed_by_the_date_of_birth_alone(index: Index) -> None:
-    # "Ksp" for "Kemp": "e" struck as its neighbour "s", "m" left out; the same date of birth confirms it
-    matches = screen(index, "Katie Ksp", "1950-11-10")
-    assert ids(matches)[:1] == ["ck"]
-    assert "ksp~kemp (2 letters off)" in matches[0].explanation
+def test_two_slips_in_a_short_name_are_found_with_or_without_the_date_of_birth(index: Index) -> None:
+    # "Ksp" for "Kemp": "e" struck as its neighbour "s", "m" left out. Beside a name as listed, a word the
+    # list does not know that is two slips of the finger from a short name is that name damaged: with the
+    # same date of birth or without one (ninth round; before, only the date confirmed it)
+    for dob in ("1950-11-10", None):
+        matches = screen(index, "Katie Ksp", dob)
+        assert ids(matches)[:1] == ["ck"]
+        assert "ksp~kemp 0.84 (2 typing errors)" in matches[0].explanation
     assert ids(screen(index, "Katie Kmep", "1950-11-10"))[:1] == ["ck"]
-    # without the date, or with another, two errors leave too little of a 4-letter name
-    assert "ck" not in ids(screen(index, "Katie Ksp", None))
+    # another date of birth tells the two apart
     assert "ck" not in ids(screen(index, "Katie Ksp", "1950-07-23"))
 
 
