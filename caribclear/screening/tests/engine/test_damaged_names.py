@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine import Entity, Index
+
+from .people import ids, screen
 
 LIST = [
     Entity("kp", "Person", ("Kerry Parkinson",), ("1974-12-04",), ("GB",), "male"),
@@ -36,14 +38,6 @@ LIST = [
 @pytest.fixture(scope="module")
 def index() -> Index:
     return Index.build(LIST)
-
-
-def screen(ix: Index, name: str, dob: str | None) -> list[Match]:
-    return ix.screen(Entity("q", "Person", (name,), (dob,) if dob else ()))
-
-
-def ids(matches: list[Match]) -> list[str]:
-    return [m.entity_id for m in matches]
 
 
 @pytest.mark.parametrize(

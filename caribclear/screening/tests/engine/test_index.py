@@ -5,8 +5,10 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine import Entity, Index
 from caribclear.screening.engine.index import token_sim
+
+from .people import ids
 
 LIST = [
     Entity("es-1", "Person", ("GARCIA LOPEZ, Maria Jose",), ("1970-03-05",), ("CU",), "female"),
@@ -32,10 +34,6 @@ def index() -> Index:
 
 def person(name: str, dob: str | None = None, **kw: object) -> Entity:
     return Entity("q", "Person", (name,), (dob,) if dob else (), **kw)  # type: ignore[arg-type]
-
-
-def ids(matches: list[Match]) -> list[str]:
-    return [m.entity_id for m in matches]
 
 
 def test_exact_and_reordered_names_match() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine import Entity, Index
+
+from .people import ids, screen
 
 LIST = [
     Entity("jp", "Person", ("James John Payne",), ("1970-07-19",), ("JM",), "male"),
@@ -25,14 +27,6 @@ LIST = [
 @pytest.fixture(scope="module")
 def index() -> Index:
     return Index.build(LIST)
-
-
-def screen(ix: Index, name: str, dob: str | None, threshold: float = 0.8) -> list[Match]:
-    return ix.screen(Entity("q", "Person", (name,), (dob,) if dob else ()), threshold=threshold)
-
-
-def ids(matches: list[Match]) -> list[str]:
-    return [m.entity_id for m in matches]
 
 
 @pytest.mark.parametrize(

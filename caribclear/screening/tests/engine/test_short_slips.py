@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine import Entity, Index
 from caribclear.screening.engine.index import _short_slips
+
+from .people import ids, screen
 
 LIST = [
     Entity("mk", "Person", ("Mette Kamp",), ("1983-12-19",), ("SX",), "female"),
@@ -28,14 +30,6 @@ LIST = [
 @pytest.fixture(scope="module")
 def index() -> Index:
     return Index.build(LIST)
-
-
-def screen(ix: Index, name: str, dob: str | None = None) -> list[Match]:
-    return ix.screen(Entity("q", "Person", (name,), (dob,) if dob else ()))
-
-
-def ids(matches: list[Match]) -> list[str]:
-    return [m.entity_id for m in matches]
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from caribclear.screening.engine import Entity, Index, Match
+from caribclear.screening.engine import Entity, Index
 from caribclear.screening.engine.index import TYPING_SIM, token_sim, typing_cost
+
+from .people import ids, screen
 
 LIST = [
     Entity("kr", "Person", ("Kari Rivas",), ("1944-07-09",), ("TT",), "female"),
@@ -27,14 +29,6 @@ LIST = [
 @pytest.fixture(scope="module")
 def index() -> Index:
     return Index.build(LIST)
-
-
-def screen(ix: Index, name: str, dob: str | None) -> list[Match]:
-    return ix.screen(Entity("q", "Person", (name,), (dob,) if dob else ()))
-
-
-def ids(matches: list[Match]) -> list[str]:
-    return [m.entity_id for m in matches]
 
 
 @pytest.mark.parametrize(
