@@ -44,6 +44,11 @@ api = ProblemApi(
 
 
 def _location(loc: Any) -> str:
+    """The field as the client wrote it: a body's fields are named from the body's top (the view's name for
+    the body, ``payload`` or ``search``, is not in what the client sent)."""
+    loc = list(loc)
+    if loc[:1] == ["body"] and len(loc) > 2:
+        loc = loc[2:]
     parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
     return ".".join(parts)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.filter_schema import FilterConfigDict
 from ninja.pagination import paginate
 
 from caribclear.accounts.api_auth import intel_token
@@ -132,7 +133,11 @@ class SeizureFilter(FilterSchema):
 
 
 class SeizureSearch(SeizureFilter):
-    """A search whose terms may name a person: posted, so they never reach a URL or a server's log."""
+    """A search whose terms may name a person: posted, so they never reach a URL or a server's log. A term
+    under a name it does not have is refused (`BodyIn`), not ignored: ignoring it would answer every
+    record as if it had matched."""
+
+    model_config = FilterConfigDict(**SeizureFilter.model_config, extra=BodyIn.model_config["extra"])
 
     q: Text(200) = Field("", description="Words anywhere in the seizure")  # type: ignore[valid-type]
     person: Text(200) = Field("", description="A name or document number of a person involved")  # type: ignore[valid-type]
@@ -144,7 +149,10 @@ class AlertFilter(FilterSchema):
 
 
 class AlertSearch(AlertFilter):
-    """A search of alerts by words (a wanted person's name, say): posted, never in a URL."""
+    """A search of alerts by words (a wanted person's name, say): posted, never in a URL; a term under a
+    name it does not have is refused (`BodyIn`)."""
+
+    model_config = FilterConfigDict(**AlertFilter.model_config, extra=BodyIn.model_config["extra"])
 
     q: Text(200) = Field("", description="Words in the alert's title, subject or narrative")  # type: ignore[valid-type]
 

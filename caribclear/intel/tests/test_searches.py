@@ -106,6 +106,14 @@ def test_the_api_takes_search_terms_in_the_body_only_and_keeps_no_answer(
     assert found.status_code == 200, found.content
     assert [r["reference"] for r in found.json()["results"]] == [moreau.reference]
     assert not IdempotencyRecord.objects.exists()
+    # A term under a name the search does not have is refused, not ignored (which would answer every
+    # record as if it had matched).
+    misspelt = api.post(
+        "/api/intel/seizures/search", {"persons": "Moreau"}, content_type="application/json", **headers
+    )
+    assert misspelt.status_code == 422 and [e["field"] for e in misspelt.json()["errors"]] == ["persons"]
+    misspelt = api.post("/api/intel/alerts/search", {"text": "x"}, content_type="application/json", **headers)
+    assert misspelt.status_code == 422 and [e["field"] for e in misspelt.json()["errors"]] == ["text"]
     alerts = api.post("/api/intel/alerts/search", {"q": "nobody"}, content_type="application/json", **headers)
     assert alerts.status_code == 200 and alerts.json()["count"] == 0
     assert api.get("/api/intel/alerts", {"q": "Okafor"}, **headers).status_code == 422
