@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import CLEAN, LATE_VARIANTS, VARIANTS, Generator, Person  # noqa: E402
+from memory import PeakPss  # noqa: E402
 
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, screen_file  # noqa: E402
 from caribclear.screening.engine.batch import screen_many  # noqa: E402
@@ -506,6 +507,8 @@ def main() -> None:
             setattr(args, k, v)
 
     report: dict[str, object] = {"args": {k: v for k, v in vars(args).items() if k != "json"}}
+    # the memory of the whole run: this process, the screening workers it forks and screen_file's processes
+    pss = PeakPss(interval=2.0).start()
     load = os.getloadavg()
     print(
         f"{os.cpu_count()} cores; load average at start {load[0]:.1f} (other work on the machine slows timings)"
@@ -712,7 +715,14 @@ def main() -> None:
         if args.write_figures:
             write_figures(args, len(entities), len(queries), table)
             print(f"wrote {FIGURES_FILE.relative_to(BENCH_REPO)}")
+    pss.stop()
     print(f"peak resident memory of this process: {maxrss_mb():,.0f} MB")
+    if pss.available:
+        print(
+            f"peak memory of the run, all its processes together: {pss.peak_mb:,.0f} MB (sum of the proportional "
+            f"set sizes of {pss.processes} processes, sampled every {pss.interval:.0f} s)"
+        )
+        report["peak_pss_mb"] = round(pss.peak_mb)
     report["accuracy"] = results
     report["peak_rss_mb"] = round(maxrss_mb())
     if args.json:

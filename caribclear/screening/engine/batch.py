@@ -1,9 +1,9 @@
 """Screening many queries: on all cores, with progress, from files to a JSON-lines file.
 
 The index is built once in the parent process; workers are forked from it so they share its memory
-(copy-on-write) instead of each building or unpickling their own. Results come back in input order. If a
-worker dies (the operating system ends it for want of memory, say), the run stops with a
-:class:`WorkerError` instead of waiting for its results forever.
+(copy-on-write) instead of each building or unpickling their own, and the parent screens a share too.
+Results come back in input order. If a worker dies (the operating system ends it for want of memory, say),
+the run stops with a :class:`WorkerError` instead of waiting for its results forever.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +63,8 @@ def screen_many(
     limit: int = DEFAULT_LIMIT,
     workers: int | None = None,
 ) -> Iterator[list[Match]]:
-    """Matches for each query, in input order, using ``workers`` processes (default: all cores)."""
+    """Matches for each query, in input order, using ``workers`` processes (default: all cores): this one
+    and ``workers - 1`` forked from it."""
     global _WORKER_INDEX
     workers = workers or default_workers()
     can_fork = "fork" in multiprocessing.get_all_start_methods()
@@ -71,7 +72,7 @@ def screen_many(
         for q in queries:
             yield index.screen(q, threshold=threshold, limit=limit)
         return
-    chunks = [(list(queries[i : i + _CHUNK]), threshold, limit) for i in range(0, len(queries), _CHUNK)]
+    chunks = [list(queries[i : i + _CHUNK]) for i in range(0, len(queries), _CHUNK)]
     _WORKER_INDEX = index
     # Objects alive now (the index) leave the garbage collector's view, so that collections in the
     # workers do not touch, and thereby copy, every page of the index they share with this process.
@@ -79,14 +80,18 @@ def screen_many(
     try:
         # With "fork", the executor starts all its workers before any thread of its own.
         pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+            workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
         )
         try:
-            for result in pool.map(_screen_chunk, chunks):
-                yield from result
+            yield from _shared(
+                chunks,
+                lambda chunk: [index.screen(q, threshold=threshold, limit=limit) for q in chunk],
+                lambda chunk: pool.submit(_screen_chunk, (chunk, threshold, limit)),
+                ahead=2 * (workers - 1),
+            )
         except BrokenProcessPool as exc:
             raise WorkerError(
-                f"a screening worker process died before finishing (one of {workers}); most often the "
+                f"a screening worker process died before finishing (one of {workers - 1}); most often the "
                 "system ended it for want of memory: run again with fewer workers or more memory"
             ) from exc
         finally:
@@ -95,6 +100,44 @@ def screen_many(
     finally:
         _WORKER_INDEX = None
         gc.unfreeze()
+
+
+def _shared(
+    chunks: list[list[Entity]],
+    here: Callable[[list[Entity]], list[list[Match]]],
+    submit: Callable[[list[Entity]], Future[list[list[Match]]]],
+    ahead: int,
+) -> Iterator[list[Match]]:
+    """Each chunk's results in order, the chunks shared between the worker processes and this one.
+
+    The workers keep ``ahead`` chunks in hand; whenever the chunk due next is not back yet, this process
+    screens the first chunk nobody has taken, so it works instead of waiting. Each worker's private memory
+    is the pages of the index it has touched (copied on write) plus its own caches, as much again as this
+    process's: screening here instead of in one more worker saves one such copy (bench/screening).
+    """
+    futures: dict[int, Future[list[list[Match]]]] = {}
+    done_here: dict[int, list[list[Match]]] = {}
+    free = 0  # chunks[free:] are nobody's yet
+
+    def feed() -> None:
+        nonlocal free
+        while free < len(chunks) and len(futures) < ahead:
+            futures[free] = submit(chunks[free])
+            free += 1
+
+    for i in range(len(chunks)):
+        feed()  # chunk i is always taken after this: the chunks are taken in order
+        if i in done_here:
+            yield from done_here.pop(i)
+            continue
+        due = futures.pop(i)
+        while not due.done():
+            feed()
+            if free == len(chunks):
+                break
+            done_here[free] = here(chunks[free])
+            free += 1
+        yield from due.result()
 
 
 class Progress:

@@ -108,3 +108,22 @@ def test_a_worker_that_dies_stops_the_run_with_a_clear_error(
     monkeypatch.setattr(batch, "_screen_chunk", _killed_like_out_of_memory)
     with pytest.raises(WorkerError, match=r"died before finishing.*fewer workers"):
         list(screen_many(index, queries, workers=2))
+
+
+def test_the_calling_process_screens_a_share_beside_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers are this process and one forked from it (each forked worker holds a copy of the pages
+    of the index it touches): both screen, and the results come back in order."""
+    index = Index.build([Entity(f"E{i}", "Person", (f"Maria Garcia{i}",)) for i in range(50)])
+    queries = [Entity(f"Q{i}", "Person", (f"Maria Garcia{i % 50}",)) for i in range(4000)]
+    here: list[str] = []
+    screen = index.screen
+
+    def counted(query: Entity, threshold: float = 0.8, limit: int = 10) -> list[Match]:
+        here.append(query.id)  # only this process's list grows: a forked worker appends to its own copy
+        return screen(query, threshold=threshold, limit=limit)
+
+    monkeypatch.setattr(index, "screen", counted)
+    results = list(screen_many(index, queries, workers=2))
+    assert [ms[0].entity_id for ms in results] == [f"E{i % 50}" for i in range(4000)]
+    assert 0 < len(here) < len(queries)
+    assert len(here) % 200 == 0  # whole chunks
