@@ -3,6 +3,7 @@ explanation of each: what the engine's rules were looked at against (never ``che
 
     .venv/bin/python bench/screening/misses.py --cats two_typos_one_name,two_short_typos --show 30
     .venv/bin/python bench/screening/misses.py --no-dob-too       # also every query without its date of birth
+    .venv/bin/python bench/screening/misses.py --other-nationality  # listed persons on another passport
 
 Data as ``run.py`` makes it (same seed, same list); only the categories asked for (and the clean travellers)
 are screened, in this one process.
@@ -20,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
+from generate import NATIONALITIES, Person
 
 from caribclear.screening.engine import DEFAULT_THRESHOLD, Index
 
@@ -36,6 +38,12 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--show", type=int, default=30, help="misses and alerts shown per pass")
     ap.add_argument("--no-dob-too", action="store_true", help="a second pass without dates of birth")
+    ap.add_argument(
+        "--other-nationality",
+        action="store_true",
+        help="each listed person's queries carry another nationality of the same region (a second passport: "
+        "a Jamaican listed, travelling as a US national); the bench's own queries carry the listed one",
+    )
     args = ap.parse_args()
     data = argparse.Namespace(
         seed=args.seed,
@@ -57,10 +65,14 @@ def main() -> None:
         "clean_part_name",
     }
     queries = [q for q in queries if q.category in wanted]
+    by_id = {p.id: p for p in listed}
+    if args.other_nationality:
+        queries = [
+            replace(q, nationality=other_nationality(by_id[q.expected])) if q.expected else q for q in queries
+        ]
     clock = time.process_time()
     index = Index.build(run.person_entity(p) for p in listed)
     print(f"{len(listed):,} listed, index built in {time.process_time() - clock:.1f} CPU-s")
-    by_id = {p.id: p for p in listed}
     for with_dob in (True, False) if args.no_dob_too else (True,):
         clock = time.process_time()
         n: Counter[str] = Counter()
@@ -113,6 +125,12 @@ def main() -> None:
         for q, m in alerts[: args.show]:
             print(f"  ALERT {q.category}: {q.name!r} {q.dob}")
             print(f"        {m.explanation}")
+
+
+def other_nationality(p: Person) -> str:
+    """The next nationality of the listed person's region (generate.NATIONALITIES), never his own."""
+    choices = NATIONALITIES[p.locale]
+    return choices[(choices.index(p.nationality) + 1) % len(choices)]
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import CLEAN, LATE_VARIANTS, VARIANTS, Generator, Person  # noqa: E402
 from memory import PeakPss  # noqa: E402
 
-from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, screen_file  # noqa: E402
+from caribclear.screening.engine import DEFAULT_THRESHOLD, Entity, Index, Match, screen_file  # noqa: E402
 from caribclear.screening.engine.batch import screen_many  # noqa: E402
 
 #: thresholds a supervisor may choose for a list (0.50 to 1.00), as swept for the watchlist page
@@ -326,7 +326,9 @@ def at(scores: dict[str, dict[str, float]], cutoff: float) -> dict[str, set[str]
     return {qid: {e for e, sc in found.items() if sc >= cutoff} for qid, found in scores.items()}
 
 
-def engine_scores(results: list[list], queries: list[Query]) -> dict[str, dict[str, float]]:
+def engine_scores(results: Iterable[list[Match]], queries: list[Query]) -> dict[str, dict[str, float]]:
+    """Each query's matches as scores, read as they come (the matches themselves, with their explanations,
+    are not kept: a real run writes them out, and holding them would count in the run's memory)."""
     return {q.id: {m.entity_id: m.score for m in ms} for q, ms in zip(queries, results, strict=True)}
 
 
@@ -546,13 +548,15 @@ def main() -> None:
     )
 
     clock = Clock()
-    engine_results = list(screen_many(index, qents, args.threshold, 50, args.workers))
+    engine_hits = {
+        q.id: {m.entity_id for m in ms}
+        for q, ms in zip(queries, screen_many(index, qents, args.threshold, 50, args.workers), strict=True)
+    }
     all_s, all_cpu = clock.wall(), clock.cpu()
     print(
         f"all queries: {len(qents):,} in {all_s:.1f}s wall ({len(qents) / all_s:,.0f} names/s), "
         f"{all_cpu:.1f} CPU-s ({1000 * all_cpu / len(qents):.2f} CPU-ms per query)"
     )
-    engine_hits = {q.id: {m.entity_id for m in ms} for q, ms in zip(queries, engine_results, strict=True)}
 
     # a long-lived screening service would freeze the index out of the garbage collector's view once built,
     # as screen_many does before forking; without it, full collections walk the whole index now and then
@@ -572,19 +576,18 @@ def main() -> None:
     # the same queries without a date of birth
     nodob = without_dob(queries)
     clock = Clock()
-    nodob_results = list(screen_many(index, [q.entity() for q in nodob], args.threshold, 50, args.workers))
-    print(f"without a date of birth: {len(nodob):,} queries in {clock.wall():.1f}s wall")
+    nodob_results = screen_many(index, [q.entity() for q in nodob], args.threshold, 50, args.workers)
     nodob_hits = at(engine_scores(nodob_results, nodob), args.threshold)
+    print(f"without a date of birth: {len(nodob):,} queries in {clock.wall():.1f}s wall")
     results["caribclear, no DOB"] = evaluate(nodob, nodob_hits)
-    del nodob_results
     sweep_scores: dict[str, dict[str, dict[str, float]]] = {}
     if not args.no_sweep:
         # every threshold a supervisor may choose: screen once at the lowest, then count at each
         low = min(SWEEP)
         clock = Clock()
-        sweep_scores["dob"] = engine_scores(list(screen_many(index, qents, low, 50, args.workers)), queries)
+        sweep_scores["dob"] = engine_scores(screen_many(index, qents, low, 50, args.workers), queries)
         sweep_scores["no_dob"] = engine_scores(
-            list(screen_many(index, [q.entity() for q in nodob], low, 50, args.workers)), nodob
+            screen_many(index, [q.entity() for q in nodob], low, 50, args.workers), nodob
         )
         print(
             f"threshold sweep (all queries at {low}, with and without a date of birth): {clock.wall():.1f}s"
