@@ -30,6 +30,7 @@ from .model import Entity, ListInfo, Match
 #: Default number of matches written per query.
 DEFAULT_LIMIT = 10
 _CHUNK = 200
+_LAST_CHUNK = 20
 _MIN_PARALLEL = 400
 
 _WORKER_INDEX: Index | None = None
@@ -72,7 +73,7 @@ def screen_many(
         for q in queries:
             yield index.screen(q, threshold=threshold, limit=limit)
         return
-    chunks = [list(queries[i : i + _CHUNK]) for i in range(0, len(queries), _CHUNK)]
+    chunks = _chunks(queries, workers)
     _WORKER_INDEX = index
     # Objects alive now (the index) leave the garbage collector's view, so that collections in the
     # workers do not touch, and thereby copy, every page of the index they share with this process.
@@ -100,6 +101,17 @@ def screen_many(
     finally:
         _WORKER_INDEX = None
         gc.unfreeze()
+
+
+def _chunks(queries: Sequence[Entity], workers: int) -> list[list[Entity]]:
+    """The queries in chunks of ``_CHUNK``, smaller towards the end (a share of what is left, down to
+    ``_LAST_CHUNK``), so that no process is left screening a whole chunk while the others wait."""
+    out, i = [], 0
+    while i < len(queries):
+        size = max(_LAST_CHUNK, min(_CHUNK, (len(queries) - i) // (2 * workers)))
+        out.append(list(queries[i : i + size]))
+        i += size
+    return out
 
 
 def _shared(
