@@ -548,10 +548,9 @@ def main() -> None:
     )
 
     clock = Clock()
-    engine_hits = {
-        q.id: {m.entity_id for m in ms}
-        for q, ms in zip(queries, screen_many(index, qents, args.threshold, 50, args.workers), strict=True)
-    }
+    engine_hits = at(
+        engine_scores(screen_many(index, qents, args.threshold, 50, args.workers), queries), args.threshold
+    )
     all_s, all_cpu = clock.wall(), clock.cpu()
     print(
         f"all queries: {len(qents):,} in {all_s:.1f}s wall ({len(qents) / all_s:,.0f} names/s), "
