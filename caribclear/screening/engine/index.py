@@ -620,6 +620,149 @@ def _prepare(entity: Entity) -> _Prepared:
     )
 
 
+_GENDERS: tuple[str | None, ...] = (None, "male", "female")
+_GENDER_CODE = {g: i for i, g in enumerate(_GENDERS)}
+#: an entity word's first letter that is not a-z (a digit): its names must be read to compare initials
+_OTHER_INITIAL = 1 << 26
+
+
+def _pack(date: PartialDate) -> int:
+    year, month, day = date
+    return year * 10_000 + (month or 0) * 100 + (day or 0)
+
+
+@lru_cache(maxsize=100_000)
+def _unpack(packed: int) -> PartialDate:
+    year, rest = divmod(packed, 10_000)
+    month, day = divmod(rest, 100)
+    return (year, month or None, day or None)
+
+
+class _Store:
+    """What the index compares of each listed entity, in flat arrays and one string rather than in a few
+    Python objects per entity.
+
+    Screening workers are forked from the process that built the index and share its memory until they
+    write to it, and reading a Python object writes to it (its reference count). Kept as objects, the
+    entities' names, dates and countries were read for every candidate, so each worker came to hold its
+    own copy of nearly all of them (issue 10: 1.2 GB of a worker's 1.9 GB at a million entities). Arrays
+    and a string are one object each: a worker reads them without writing, and what it unpacks is its own
+    and short-lived. Names are kept as one ASCII string, an entity's names one per line, their words
+    separated by spaces (words are ``[a-z0-9]+``, see ``normalize.name_tokens``)."""
+
+    __slots__ = (
+        "_country_code",
+        "_country_sets",
+        "_parts",
+        "_size",
+        "countries",
+        "dob_at",
+        "dobs",
+        "gender",
+        "ids",
+        "initials",
+        "schema",
+        "text",
+        "text_at",
+        "words",
+    )
+
+    def __init__(self) -> None:
+        self.schema = array("b")
+        self.gender = array("b")
+        #: the fewest words (not particles nor initials) of an entity's names (see ``_QueryName.upper_bound``)
+        self.words = array("h")
+        #: the first letters of an entity's words, a bit for each of a-z (``_OTHER_INITIAL`` for another)
+        self.initials = array("l")
+        #: the entity's countries, as a number in ``_country_sets``
+        self.countries = array("H")
+        self._country_sets: list[frozenset[str]] = []
+        self._country_code: dict[frozenset[str], int] = {}
+        #: an entity's dates of birth are ``dobs[dob_at[i]:dob_at[i + 1]]``, packed (``_pack``)
+        self.dob_at = array("l", [0])
+        self.dobs = array("l")
+        #: an entity's names are ``text[text_at[i]:text_at[i + 1]]``
+        self.text = ""
+        self.text_at = array("q", [0])
+        self._parts: list[str] = []
+        self._size = 0
+        #: identifiers, for the few entities that have any
+        self.ids: dict[int, tuple[tuple[str, str], ...]] = {}
+
+    def add(self, prep: _Prepared) -> None:
+        idx = len(self.schema)
+        self.schema.append(prep.schema)
+        self.gender.append(_GENDER_CODE[prep.gender])
+        counts = [sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in prep.names]
+        self.words.append(min(min(counts, default=0), 0x7FFF))
+        mask = 0
+        for name in prep.names:
+            for t in name:
+                o = ord(t[0]) - 97
+                mask |= 1 << o if 0 <= o < 26 else _OTHER_INITIAL
+        self.initials.append(mask)
+        code = self._country_code.get(prep.countries)
+        if code is None:
+            code = self._country_code[prep.countries] = len(self._country_sets)
+            self._country_sets.append(prep.countries)
+        self.countries.append(code)
+        self.dobs.extend(map(_pack, prep.dobs))
+        self.dob_at.append(len(self.dobs))
+        part = "\n".join(" ".join(name) for name in prep.names)
+        self._parts.append(part)
+        self._size += len(part)
+        self.text_at.append(self._size)
+        if prep.ids:
+            self.ids[idx] = prep.ids
+
+    def seal(self) -> None:
+        """Join the names into one string, once every entity is added."""
+        self.text = "".join(self._parts)
+        self._parts = []
+        if not self.text.isascii():  # a str of any other letter would take 2 or 4 bytes a character
+            raise ValueError("entity names are expected normalised to ASCII words")
+
+    def names(self, idx: int) -> tuple[tuple[str, ...], ...]:
+        at = self.text_at
+        start, end = at[idx], at[idx + 1]
+        if start == end:
+            return ()
+        return tuple(tuple(name.split(" ")) for name in self.text[start:end].split("\n"))
+
+    def joined(self, idx: int) -> list[str]:
+        """The entity's names without spaces."""
+        at = self.text_at
+        return self.text[at[idx] : at[idx + 1]].replace(" ", "").split("\n")
+
+    def birth_dates(self, idx: int) -> tuple[PartialDate, ...]:
+        at = self.dob_at
+        return tuple(map(_unpack, self.dobs[at[idx] : at[idx + 1]]))
+
+    def has_dates(self, idx: int) -> bool:
+        at = self.dob_at
+        return at[idx] != at[idx + 1]
+
+    def has_initial(self, idx: int, initial: str) -> bool:
+        o = ord(initial) - 97
+        mask = self.initials[idx]
+        if 0 <= o < 26:
+            return bool(mask >> o & 1)
+        return bool(mask & _OTHER_INITIAL) and any(t[0] == initial for n in self.names(idx) for t in n)
+
+    def gender_of(self, idx: int) -> str | None:
+        return _GENDERS[self.gender[idx]]
+
+    def prepared(self, idx: int) -> _Prepared:
+        return _Prepared(
+            schema=self.schema[idx],
+            names=self.names(idx),
+            dobs=self.birth_dates(idx),
+            countries=self._country_sets[self.countries[idx]],
+            gender=_GENDERS[self.gender[idx]],
+            ids=self.ids.get(idx, ()),
+        )
+
+
 def _is_minor(token: str, schema: int) -> bool:
     return token in PARTICLES or (schema != 0 and token in GENERIC_WORDS)
 
@@ -659,7 +802,7 @@ class Index:
 
     def __init__(self) -> None:
         self.entities: list[Entity] = []
-        self._prepared: list[_Prepared] = []
+        self._store = _Store()
         self._vocab: dict[str, int] = {}
         self._tokens: list[str] = []
         self._postings: list[array[int]] = []
@@ -680,9 +823,6 @@ class Index:
         self._union_size = 0
         self._set_size = 0
         self._known_cache: dict[tuple[str, bool, bool], dict[str, float]] = {}
-        #: per entity, the fewest words (not particles nor initials) of its names, or -1 until first needed
-        #: (see ``_QueryName.upper_bound``)
-        self._words: array[int] = array("h")
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -713,7 +853,7 @@ class Index:
             idx = len(index.entities)
             prep = _prepare(entity)
             index.entities.append(entity)
-            index._prepared.append(prep)
+            index._store.add(prep)
             seen: set[int] = set()
             for name in prep.names:
                 for key in _key_tokens(name, prep.schema):
@@ -727,6 +867,10 @@ class Index:
                         postings[tid].append(idx)
             for pair in prep.ids:
                 index._ids.setdefault(pair, []).append(idx)
+            for year, month, day in prep.dobs:
+                if month is not None and day is not None:
+                    index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
+        index._store.seal()
         index._postings = [array("i", p) for p in postings]
         for tid, token in enumerate(tokens):
             index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
@@ -738,12 +882,7 @@ class Index:
                 index._phonetic.setdefault("o" + shaped, []).append(tid)
         index._deletes = _Deletions(tokens, 4, two=False)
         index._deletes2 = _Deletions(tokens, TWO_EDITS_MIN, two=True)
-        for idx, prep in enumerate(index._prepared):
-            for year, month, day in prep.dobs:
-                if month is not None and day is not None:
-                    index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
         index._n = max(1, len(index.entities))
-        index._words = array("h", [-1]) * len(index.entities)
         return index
 
     def __len__(self) -> int:
@@ -946,16 +1085,10 @@ class Index:
         """Entities worth scoring in full: those that can reach ``threshold``, plus identifier hits."""
         min_ratio = max(0.0, threshold - _MAX_BOOST)
         ub: dict[int, float] = {}
-        prepared = self._prepared
-        words = self._words
+        store = self._store
         for qn in qnames:
             for idx in self._candidates(qn, min_ratio):
-                names = prepared[idx].names
-                n_words = words[idx]
-                if n_words < 0:
-                    n_words = min(sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in names)
-                    words[idx] = n_words = min(n_words, 0x7FFF)
-                bound = qn.upper_bound(idx, names, n_words)
+                bound = qn.upper_bound(idx, store)
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
         for qn in qnames:
@@ -965,24 +1098,26 @@ class Index:
         schema = prep.schema
         # add what the other evidence can do at best: a date of birth years apart rules out a namesake
         bounds: dict[int, float] = {}
+        schemas, genders = store.schema, store.gender
+        gender = _GENDER_CODE[prep.gender]
         for i, b in ub.items():
-            if b < min_ratio or not _compatible(prepared[i].schema, schema):
+            if b < min_ratio or not _compatible(schemas[i], schema):
                 continue
             bound = b + NATIONALITY_MATCH
-            if prep.dobs and prepared[i].dobs:
-                effect = best_effect(prep.dobs, prepared[i].dobs)
+            if prep.dobs and store.has_dates(i):
+                effect = best_effect(prep.dobs, store.birth_dates(i))
                 bound += effect if effect is not None else 0.0
-            if prep.gender and prepared[i].gender and prep.gender != prepared[i].gender:
+            if gender and genders[i] and gender != genders[i]:
                 bound += GENDER_MISMATCH
             if bound >= threshold:
                 bounds[i] = bound
         ranked = sorted(bounds, key=lambda i: (-bounds[i], i))[:MAX_SCORED]
         chosen = set(ranked)
         for qn in qnames:
-            chosen.update(i for i in self._slip_block(qn) if _compatible(prepared[i].schema, schema))
+            chosen.update(i for i in self._slip_block(qn) if _compatible(schemas[i], schema))
         chosen.update(self._born_block(prep, qnames))
         for pair in prep.ids:
-            chosen.update(i for i in self._ids.get(pair, ()) if _compatible(prepared[i].schema, schema))
+            chosen.update(i for i in self._ids.get(pair, ()) if _compatible(schemas[i], schema))
         return sorted(chosen)
 
     def _spaceless_bounds(self, qn: _QueryName) -> Iterable[tuple[int, float]]:
@@ -1000,10 +1135,9 @@ class Index:
         block = min(sets, key=len)
         if len(block) > SPACELESS_BLOCK:
             return
-        prepared = self._prepared
+        store = self._store
         for idx in block:
-            for tokens in prepared[idx].names:
-                other = "".join(tokens)
+            for other in store.joined(idx):
                 shortest = min(n, len(other))
                 if abs(len(other) - n) > 2 or shortest < SPACELESS_MIN:
                     continue
@@ -1040,11 +1174,9 @@ class Index:
         if len(exact) > 1:
             block = set(block).intersection(*(self._posting_set(t) for t in exact[1:]))
         out = []
-        prepared = self._prepared
+        store = self._store
         for idx in block:
-            if any(
-                len(t) == 4 and _short_slips(damaged, t) for tokens in prepared[idx].names for t in tokens
-            ):
+            if any(len(t) == 4 and _short_slips(damaged, t) for tokens in store.names(idx) for t in tokens):
                 out.append(idx)
         return out
 
@@ -1065,8 +1197,8 @@ class Index:
                 if w > MINOR_WEIGHT:
                     for block in born:
                         out.update(similar.intersection(block))
-        prepared = self._prepared
-        out = {i for i in out if _compatible(prepared[i].schema, prep.schema)}
+        schemas = self._store.schema
+        out = {i for i in out if _compatible(schemas[i], prep.schema)}
         return sorted(out)[:MAX_BORN]
 
     def candidates(self, query: Entity, threshold: float = DEFAULT_THRESHOLD) -> list[Entity]:
@@ -1088,7 +1220,7 @@ class Index:
 
     def _score(self, q: _Prepared, qnames: list[_QueryName], idx: int, threshold: float) -> Match | None:
         """Score entity ``idx`` against the query; ``None`` when it cannot reach ``threshold``."""
-        e = self._prepared[idx]
+        e = self._store.prepared(idx)
         shared = sorted(set(q.ids) & set(e.ids))
         best: _Alignment | None = None
         for qn in qnames:
@@ -1260,9 +1392,8 @@ class _QueryName:
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
-    def upper_bound(self, idx: int, names: tuple[tuple[str, ...], ...], n_words: int) -> float:
-        """The best name score entity ``idx`` (with these names, the shortest of ``n_words`` words that are
-        not particles nor initials) could reach, roughly and generously."""
+    def upper_bound(self, idx: int, store: _Store) -> float:
+        """The best name score entity ``idx`` could reach, roughly and generously."""
         hit = self.free_weight
         missing = 0.0
         for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
@@ -1275,10 +1406,11 @@ class _QueryName:
         if len(self.key_weights) >= 3:
             hit += _MISSING_KEY_ALLOWANCE * missing
         for initial in self.initials:
-            if any(t[0] == initial for name in names for t in name):
+            if store.has_initial(idx, initial):
                 hit += INITIAL_WEIGHT
-        # entity tokens beyond the query's count cannot all be matched: each weighs at least 1
-        extra = n_words - len(self.tokens)
+        # entity tokens beyond the query's count cannot all be matched: each weighs at least 1 (``words``:
+        # the fewest words of its names that are not particles nor initials)
+        extra = store.words[idx] - len(self.tokens)
         den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, extra)
         return hit / den
 
