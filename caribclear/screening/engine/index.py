@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import gc
 import math
-import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -538,6 +537,37 @@ class _Deletions:
         return first, rest
 
 
+class _Table:
+    """Which list words a text leads to (a Metaphone key, a consonant skeleton...): the texts' 64-bit hashes,
+    sorted, beside the word ids, found by binary search. Two arrays instead of a dict of lists of numbers:
+    reading a list and its numbers writes to them (their reference counts), and a screening worker forked
+    from the process that built the index then copies every page they lie on (see ``_Store``). Python's
+    string hash is the same in every process forked from the one that built the table."""
+
+    __slots__ = ("hashes", "ids")
+
+    def __init__(self, pairs: list[tuple[str, int]]) -> None:
+        texts, ids = zip(*pairs, strict=True) if pairs else ((), ())
+        hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
+        order = np.argsort(hashes, kind="stable")
+        self.hashes: np.ndarray = hashes[order]
+        self.ids: np.ndarray = np.asarray(ids, dtype=np.int32)[order]
+
+    def find(self, texts: list[str]) -> list[int]:
+        """Ids of the words any of ``texts`` leads to."""
+        if not texts or not len(self.hashes):
+            return []
+        keys = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
+        lo = np.searchsorted(self.hashes, keys, side="left").tolist()
+        hi = np.searchsorted(self.hashes, keys, side="right").tolist()
+        ids = self.ids
+        out: list[int] = []
+        for a, b in zip(lo, hi, strict=True):
+            if a < b:
+                out.extend(ids[a:b].tolist())
+        return out
+
+
 def _keys(texts: Iterable[str]) -> np.ndarray:
     return np.array([_key(t) for t in texts], dtype=np.uint64)
 
@@ -594,10 +624,11 @@ def _countries(nationalities: tuple[str, ...]) -> frozenset[str]:
 
 
 def _prepare(entity: Entity) -> _Prepared:
-    # Words are interned: on a list of a million, the same few hundred thousand words over and over
+    # (Words are not interned: an index keeps them in one string (``_Store``), and a query's words interned
+    # would be the index's own objects, which a forked worker must not write to.)
     names: list[tuple[str, ...]] = []
     for n in entity.names:
-        toks = tuple(map(sys.intern, name_tokens(n)))
+        toks = name_tokens(n)
         if toks and toks not in names:
             names.append(toks)
     dobs = tuple(d for d in map(_date, entity.birth_dates) if d is not None)
@@ -804,12 +835,17 @@ class Index:
         self.entities: list[Entity] = []
         self._store = _Store()
         self._vocab: dict[str, int] = {}
-        self._tokens: list[str] = []
-        self._postings: list[array[int]] = []
+        #: the vocabulary's words, ``_token_text[_token_at[t]:_token_at[t + 1]]`` for word ``t`` (``_token``)
+        self._token_text = ""
+        self._token_at = array("q", [0])
+        #: the entities with word ``t`` are ``_posting_ids[_posting_at[t]:_posting_at[t + 1]]`` (``_posting``)
+        self._posting_ids = array("i")
+        self._posting_at = array("q", [0])
         #: one-letter deletions of tokens of 4+ letters; two-letter deletions of long tokens (``TWO_EDITS_MIN``)
         self._deletes = _Deletions([], 4, two=False)
         self._deletes2 = _Deletions([], TWO_EDITS_MIN, two=True)
-        self._phonetic: dict[str, list[int]] = {}
+        #: words by sound and shape: ``m`` + Metaphone key, ``s`` + consonant skeleton, ``o`` + shape
+        self._sounds = _Table([])
         self._ids: dict[tuple[str, str], list[int]] = {}
         #: entities by full date of birth (see ``_day_key``): the date-of-birth block
         self._born: dict[int, array[int]] = {}
@@ -847,7 +883,7 @@ class Index:
     def _build(cls, entities: Iterable[Entity]) -> Index:
         index = cls()
         vocab = index._vocab
-        tokens = index._tokens
+        tokens: list[str] = []
         postings: list[list[int]] = []
         for entity in entities:
             idx = len(index.entities)
@@ -871,18 +907,32 @@ class Index:
                 if month is not None and day is not None:
                     index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
         index._store.seal()
-        index._postings = [array("i", p) for p in postings]
+        for p in postings:
+            index._posting_ids.extend(p)
+            index._posting_at.append(len(index._posting_ids))
+        del postings
+        sounds: list[tuple[str, int]] = []
         for tid, token in enumerate(tokens):
-            index._phonetic.setdefault("m" + phonetic(token), []).append(tid)
-            for skel in skeletons(token):
-                if len(skel) >= 2:
-                    index._phonetic.setdefault("s" + skel, []).append(tid)
+            sounds.append(("m" + phonetic(token), tid))
+            sounds.extend(("s" + skel, tid) for skel in skeletons(token) if len(skel) >= 2)
             shaped = shape(token)
             if shaped != token:
-                index._phonetic.setdefault("o" + shaped, []).append(tid)
+                sounds.append(("o" + shaped, tid))
+        index._sounds = _Table(sounds)
+        del sounds
         index._deletes = _Deletions(tokens, 4, two=False)
         index._deletes2 = _Deletions(tokens, TWO_EDITS_MIN, two=True)
+        index._token_text = "".join(tokens)
+        if not index._token_text.isascii():
+            raise ValueError("entity names are expected normalised to ASCII words")
+        for token in tokens:
+            index._token_at.append(index._token_at[-1] + len(token))
         index._n = max(1, len(index.entities))
+        # Building filled the caches of the word functions with the list's own words. A screening worker
+        # forked from this process would evict them, freeing objects on pages it shares with this one, and
+        # each such page would be copied (see ``_Store``): queries start them afresh.
+        for cached in (name_tokens, phonetic, shape, skeletons, spellings, country_code, _date, _countries):
+            cached.cache_clear()
         return index
 
     def __len__(self) -> int:
@@ -891,7 +941,20 @@ class Index:
     # ------------------------------------------------------------------ lookups
     def _df(self, token: str) -> int:
         tid = self._vocab.get(token)
-        return len(self._postings[tid]) if tid is not None else 0
+        return self._count(tid) if tid is not None else 0
+
+    def _token(self, tid: int) -> str:
+        at = self._token_at
+        return self._token_text[at[tid] : at[tid + 1]]
+
+    def _posting(self, tid: int) -> array[int]:
+        at = self._posting_at
+        return self._posting_ids[at[tid] : at[tid + 1]]
+
+    def _count(self, tid: int) -> int:
+        """How many entities have word ``tid``."""
+        at = self._posting_at
+        return at[tid + 1] - at[tid]
 
     def weight(self, token: str, df: int | None = None) -> float:
         """Informativeness of a token: rare tokens weigh up to about twice as much as common ones."""
@@ -913,16 +976,15 @@ class Index:
             return cached
         found: set[int] = set()
         vocab = self._vocab
-        tokens = self._tokens
+        tokens = self._token
         tid = vocab.get(token)
         if tid is not None:
             found.add(tid)
-        found.update(self._phonetic.get("m" + phonetic(token), ()))
-        for skel in skeletons(token):
-            found.update(self._phonetic.get("s" + skel, ()))
-        # a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for ``arnold``), and one edit more
+        # the same sound, or but for a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for ``arnold``)
         shaped = shape(token)
-        found.update(self._phonetic.get("o" + shaped, ()))
+        sounds = ["m" + phonetic(token), "o" + shaped]
+        sounds.extend("s" + skel for skel in skeletons(token))
+        found.update(self._sounds.find(sounds))
         if shaped != token and len(shaped) >= 2:
             found.update(t for t, _ in self._expand(shaped))
         # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
@@ -951,7 +1013,7 @@ class Index:
             twos_keys = _keys(twos) if twos else np.empty(0, dtype=np.uint64)
             near, far_ones = self._deletes.find_split(np.concatenate((one_keys, twos_keys)), len(one_keys))
             near -= found
-            found.update(t for t in near if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
+            found.update(t for t in near if OSA.distance(token, tokens(t), score_cutoff=2) <= 2)
             if two:
                 keys = [token_key]
                 if len(token) >= TWO_EDITS_MIN - 1:
@@ -965,13 +1027,14 @@ class Index:
                             far.add(t)
                 far |= self._deletes2.find(np.concatenate(keys))
         far -= found
-        found.update(t for t in far if OSA.distance(token, tokens[t], score_cutoff=2) <= 2)
+        found.update(t for t in far if OSA.distance(token, tokens(t), score_cutoff=2) <= 2)
         ordered = sorted(found)
-        sims = token_sims(token, [tokens[t] for t in ordered])
+        words = [tokens(t) for t in ordered]
+        sims = token_sims(token, words)
         if two and TYPING_SHORT_MIN <= len(token) <= 4:
             # a short word the list does not know, two slips of the finger from a list word of 4 letters
-            for k, t in enumerate(ordered):
-                if sims[k] < TYPING_SIM and len(tokens[t]) == 4 and _short_slips(token, tokens[t]):
+            for k, word in enumerate(words):
+                if sims[k] < TYPING_SIM and len(word) == 4 and _short_slips(token, word):
                     sims[k] = TYPING_SIM
         out = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
         if len(self._expand_cache) > 500_000:
@@ -1005,7 +1068,7 @@ class Index:
             known = {}
             if len(text) > 1 and not minor:
                 for t, sim in self._expand(text):
-                    other = self._tokens[t]
+                    other = self._token(t)
                     known[other] = sim if single or sim >= JOIN_MIN else 0.0
                     known["+" + other] = sim if sim >= JOIN_MIN else 0.0
             if len(self._known_cache) > 100_000:
@@ -1026,14 +1089,14 @@ class Index:
         if len(tids) == 1:
             result = self._posting_set(tids[0])
         else:
-            result = frozenset().union(*(self._postings[t] for t in tids))
+            result = frozenset().union(*map(self._posting, tids))
         self._union_size = _keep(self._union_cache, key, result, self._union_size)
         return result
 
     def _posting_set(self, tid: int) -> frozenset[int]:
         cached = self._set_cache.get(tid)
         if cached is None:
-            cached = frozenset(self._postings[tid])
+            cached = frozenset(self._posting(tid))
             if len(cached) >= 32:
                 self._set_size = _keep(self._set_cache, tid, cached, self._set_size)
         return cached
@@ -1166,11 +1229,10 @@ class Index:
                 return []
         if damaged is None or not exact:
             return []
-        postings = self._postings
-        exact.sort(key=lambda t: len(postings[t]))
-        if len(postings[exact[0]]) > SLIP_BLOCK:
+        exact.sort(key=self._count)
+        if self._count(exact[0]) > SLIP_BLOCK:
             return []
-        block: Iterable[int] = postings[exact[0]]
+        block: Iterable[int] = self._posting(exact[0])
         if len(exact) > 1:
             block = set(block).intersection(*(self._posting_set(t) for t in exact[1:]))
         out = []
@@ -1347,7 +1409,7 @@ class _QueryName:
             if not df:
                 expansions = index._expand(tok)
                 if expansions:
-                    df = max(len(index._postings[t]) for t, _ in expansions)
+                    df = max(map(index._count, (t for t, _ in expansions)))
             w = index.weight(tok, df)
             weights.append(w)
             s: frozenset[int] | set[int] = index._token_set(tok)

@@ -114,3 +114,66 @@ def test_the_sets_of_entities_cached_per_word_stay_within_their_budget(
     # a set of more than a tenth of the budget is used, not kept
     assert all(len(s) <= 5 for s in index._union_cache.values())
     assert any(len(s) > 5 for s in unbounded._union_cache.values())
+
+
+name_texts = st.lists(
+    st.sampled_from([*WORDS, "de", "la", "van", "der", "bin", "J.", "O'Neill", "al-Masri", "7", "Ocean 7"]),
+    min_size=0,
+    max_size=5,
+).map(" ".join)
+entities = st.builds(
+    Entity,
+    id=st.uuids().map(str),
+    schema=st.sampled_from(["Person", "Vessel", "Organization", "LegalEntity"]),
+    names=st.lists(name_texts, max_size=3).map(tuple),
+    birth_dates=st.lists(
+        st.sampled_from(["1971", "1971-05", "1971-05-23", "1999-12-31", "not a date", "0003-01-01"]),
+        max_size=3,
+    ).map(tuple),
+    nationalities=st.lists(st.sampled_from(["NL", "Cuba", "jm", "XX", ""]), max_size=2).map(tuple),
+    gender=st.sampled_from([None, "M", "female", "other"]),
+    identifiers=st.sampled_from([{}, {"passport": ("X123",)}, {"imo": ("9187629", "IMO 9187629")}]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(entities, min_size=1, max_size=12))
+def test_what_the_index_keeps_of_each_entity_reads_back_as_the_entity_prepared(listed: list[Entity]) -> None:
+    index = Index.build(listed)
+    store = index._store
+    for i, entity in enumerate(listed):
+        prep = engine._prepare(entity)
+        assert store.prepared(i) == prep
+        assert store.names(i) == prep.names
+        assert store.joined(i) == ["".join(n) for n in prep.names] or not prep.names
+        assert store.has_dates(i) == bool(prep.dobs)
+        assert store.gender_of(i) == prep.gender
+        words = [sum(1 for t in n if len(t) > 1 and t not in engine.PARTICLES) for n in prep.names]
+        assert store.words[i] == min(words, default=0)
+        for initial in "abcdjmoxz7":
+            assert store.has_initial(i, initial) == any(t[0] == initial for n in prep.names for t in n)
+
+
+def test_words_their_entities_and_their_sounds_read_back_as_built() -> None:
+    names = ["Mohammed al-Masri", "Muhammad Elmasry", "Arnold Kemp", "Ocean 7 Holdings", "Anna Garcia", "Ana"]
+    listed = [Entity(str(i), "Person", (n,)) for i, n in enumerate(names)]
+    index = Index.build(listed)
+    by_word: dict[str, set[int]] = {}
+    for i, entity in enumerate(listed):
+        for name in engine._prepare(entity).names:
+            for word in engine._key_tokens(name, 0):
+                by_word.setdefault(word, set()).add(i)
+    assert {index._token(t) for t in range(len(index._vocab))} == set(by_word)
+    for word, tid in index._vocab.items():
+        assert index._token(tid) == word
+        assert set(index._posting(tid)) == by_word[word]
+        assert index._count(tid) == len(by_word[word])
+        # each word is found by its own sound, skeletons and shape, and nothing is found by an unknown text
+        sounds = ["m" + engine.phonetic(word), *("s" + s for s in engine.skeletons(word) if len(s) >= 2)]
+        assert all(tid in index._sounds.find([s]) for s in sounds)
+    assert index._sounds.find(["m" + engine.phonetic("zzyzx")]) == []
+    assert index._sounds.find([]) == []
+    assert engine._Table([]).find(["manything"]) == []
+    # the sounds lead where the old dict of lists did: Mohammed and Muhammad share their Metaphone key
+    mohammed, muhammad = index._vocab["mohammed"], index._vocab["muhammad"]
+    assert {mohammed, muhammad} <= set(index._sounds.find(["m" + engine.phonetic("mohamed")]))
