@@ -12,10 +12,8 @@ import gc
 import json
 import multiprocessing
 import os
-import re
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -80,7 +78,6 @@ def screen_many(
     # Objects alive now (the index) leave the garbage collector's view, so that collections in the
     # workers do not touch, and thereby copy, every page of the index they share with this process.
     gc.freeze()
-    gaps = fill_heap_gaps()
     try:
         # With "fork", the executor starts all its workers before any thread of its own.
         pool = ProcessPoolExecutor(
@@ -103,53 +100,7 @@ def screen_many(
             pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _WORKER_INDEX = None
-        # (kept until the workers are gone: freeing them while a worker shares their pages would copy them)
-        del gaps
         gc.unfreeze()
-
-
-_MALLOC_CLASS = re.compile(r"^\s*\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)\s*$", re.MULTILINE)
-
-
-def free_blocks() -> dict[int, int]:
-    """The free blocks of each size among this process's small objects, by block size in bytes, as
-    CPython's ``sys._debugmallocstats`` counts them (it writes to the C standard error: read here through a
-    temporary file). Empty where there is no such count (another Python, another allocator)."""
-    stats = getattr(sys, "_debugmallocstats", None)
-    if stats is None:
-        return {}
-    with tempfile.TemporaryFile() as out:
-        sys.stderr.flush()
-        saved = os.dup(2)
-        try:
-            os.dup2(out.fileno(), 2)
-            stats()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        out.seek(0)
-        text = out.read().decode("ascii", "replace")
-    return {int(m[1]): int(m[2]) for m in _MALLOC_CLASS.finditer(text.partition("# arenas")[0])}
-
-
-def fill_heap_gaps() -> list[object]:
-    """Objects that fill the free blocks between this process's small objects (CPython's allocator keeps
-    them in pools of one block size each), returned to be kept while forked workers run.
-
-    A worker forked from this process shares its pages until it writes to one. Its first allocations go to
-    the free blocks left between the index's objects, and each block it takes costs it a copy of the whole
-    page around it: on a list of a million, most of that list's pages (issue 10). With the blocks filled, a
-    worker's objects, and this process's own from then on, go to pools of their own."""
-    gaps: list[object] = []
-    for size, free in free_blocks().items():
-        # an object of each block size: a bare object is 16 bytes, a float 24, bytes 33 and its length
-        if size == 16:
-            gaps.extend(object() for _ in range(free))
-        elif size == 32:
-            gaps.extend(float(i) + 0.5 for i in range(free))
-        elif size >= 48:
-            gaps.extend(bytes(size - 33) for _ in range(free))
-    return gaps
 
 
 def _chunks(queries: Sequence[Entity], workers: int) -> list[list[Entity]]:

@@ -18,7 +18,6 @@ from caribclear.screening.engine import (
     screen_file,
     screen_many,
 )
-from caribclear.screening.engine.batch import fill_heap_gaps, free_blocks
 
 QUERIES = (
     "id,name,birth_date,nationality,gender\n"
@@ -127,19 +126,3 @@ def test_the_calling_process_screens_a_share_beside_its_workers(monkeypatch: pyt
     results = list(screen_many(index, queries, workers=2))
     assert [ms[0].entity_id for ms in results] == [f"E{i % 50}" for i in range(4000)]
     assert 0 < len(here) < len(queries)
-
-
-@pytest.mark.skipif(
-    not free_blocks(), reason="no count of the allocator's free blocks (not CPython's pymalloc)"
-)
-def test_the_free_blocks_among_the_index_are_filled_before_workers_are_forked() -> None:
-    # gaps between live objects, as building an index leaves them
-    live = [(bytes(100), [i], float(i)) for i in range(60_000)]
-    del live[::2]
-    before = sum(free_blocks().values())
-    gaps = fill_heap_gaps()
-    after = sum(free_blocks().values())
-    assert before > 60_000
-    assert len(gaps) >= before - 1_000
-    assert after < before / 10
-    del gaps, live
