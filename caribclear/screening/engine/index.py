@@ -669,6 +669,18 @@ def _unpack(packed: int) -> PartialDate:
     return (year, month or None, day or None)
 
 
+def _text_block(parts: list[str]) -> tuple[str, array[int]]:
+    """``parts`` as one string and the offsets between them (part ``i`` is ``text[at[i]:at[i + 1]]``). The
+    parts are normalised words, ASCII: a string of any other letter would take 2 or 4 bytes a character."""
+    text = "".join(parts)
+    if not text.isascii():
+        raise ValueError("entity names are expected normalised to ASCII words")
+    at = array("q", [0])
+    for part in parts:
+        at.append(at[-1] + len(part))
+    return text, at
+
+
 class _Store:
     """What the index compares of each listed entity, in flat arrays and one string rather than in a few
     Python objects per entity.
@@ -685,7 +697,6 @@ class _Store:
         "_country_code",
         "_country_sets",
         "_parts",
-        "_size",
         "countries",
         "dob_at",
         "dobs",
@@ -716,7 +727,6 @@ class _Store:
         self.text = ""
         self.text_at = array("q", [0])
         self._parts: list[str] = []
-        self._size = 0
         #: identifiers, for the few entities that have any
         self.ids: dict[int, tuple[tuple[str, str], ...]] = {}
 
@@ -739,19 +749,14 @@ class _Store:
         self.countries.append(code)
         self.dobs.extend(map(_pack, prep.dobs))
         self.dob_at.append(len(self.dobs))
-        part = "\n".join(" ".join(name) for name in prep.names)
-        self._parts.append(part)
-        self._size += len(part)
-        self.text_at.append(self._size)
+        self._parts.append("\n".join(" ".join(name) for name in prep.names))
         if prep.ids:
             self.ids[idx] = prep.ids
 
     def seal(self) -> None:
         """Join the names into one string, once every entity is added."""
-        self.text = "".join(self._parts)
+        self.text, self.text_at = _text_block(self._parts)
         self._parts = []
-        if not self.text.isascii():  # a str of any other letter would take 2 or 4 bytes a character
-            raise ValueError("entity names are expected normalised to ASCII words")
 
     def names(self, idx: int) -> tuple[tuple[str, ...], ...]:
         at = self.text_at
@@ -789,7 +794,7 @@ class _Store:
             names=self.names(idx),
             dobs=self.birth_dates(idx),
             countries=self._country_sets[self.countries[idx]],
-            gender=_GENDERS[self.gender[idx]],
+            gender=self.gender_of(idx),
             ids=self.ids.get(idx, ()),
         )
 
@@ -922,11 +927,7 @@ class Index:
         del sounds
         index._deletes = _Deletions(tokens, 4, two=False)
         index._deletes2 = _Deletions(tokens, TWO_EDITS_MIN, two=True)
-        index._token_text = "".join(tokens)
-        if not index._token_text.isascii():
-            raise ValueError("entity names are expected normalised to ASCII words")
-        for token in tokens:
-            index._token_at.append(index._token_at[-1] + len(token))
+        index._token_text, index._token_at = _text_block(tokens)
         index._n = max(1, len(index.entities))
         # Building filled the caches of the word functions with the list's own words. A screening worker
         # forked from this process would evict them, freeing objects on pages it shares with this one, and
