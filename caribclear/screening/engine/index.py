@@ -50,6 +50,7 @@ from itertools import combinations, pairwise
 from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .dates import EXACT, Agreement, PartialDate, best_effect, compare_birth_dates, parse_partial
@@ -696,7 +697,9 @@ class _Store:
     __slots__ = (
         "_country_code",
         "_country_sets",
+        "_initials",
         "_parts",
+        "_words",
         "countries",
         "dob_at",
         "dobs",
@@ -712,10 +715,12 @@ class _Store:
     def __init__(self) -> None:
         self.schema = array("b")
         self.gender = array("b")
-        #: the fewest words (not particles nor initials) of an entity's names (see ``_QueryName.upper_bound``)
-        self.words = array("h")
+        #: the fewest words (not particles nor initials) of an entity's names (see ``_QueryName.upper_bounds``)
+        self.words = np.empty(0, dtype=np.int16)
+        self._words = array("h")
         #: the first letters of an entity's words, a bit for each of a-z (``_OTHER_INITIAL`` for another)
-        self.initials = array("l")
+        self.initials = np.empty(0, dtype=np.int64)
+        self._initials = array("q")
         #: the entity's countries, as a number in ``_country_sets``
         self.countries = array("H")
         self._country_sets: list[frozenset[str]] = []
@@ -735,13 +740,13 @@ class _Store:
         self.schema.append(prep.schema)
         self.gender.append(_GENDER_CODE[prep.gender])
         counts = [sum(1 for t in name if len(t) > 1 and t not in PARTICLES) for name in prep.names]
-        self.words.append(min(min(counts, default=0), 0x7FFF))
+        self._words.append(min(min(counts, default=0), 0x7FFF))
         mask = 0
         for name in prep.names:
             for t in name:
                 o = ord(t[0]) - 97
                 mask |= 1 << o if 0 <= o < 26 else _OTHER_INITIAL
-        self.initials.append(mask)
+        self._initials.append(mask)
         code = self._country_code.get(prep.countries)
         if code is None:
             code = self._country_code[prep.countries] = len(self._country_sets)
@@ -754,9 +759,12 @@ class _Store:
             self.ids[idx] = prep.ids
 
     def seal(self) -> None:
-        """Join the names into one string, once every entity is added."""
+        """Join the names into one string and make the counts arrays, once every entity is added."""
         self.text, self.text_at = _text_block(self._parts)
         self._parts = []
+        self.words = np.frombuffer(self._words, dtype=np.int16).copy()
+        self.initials = np.frombuffer(self._initials, dtype=np.int64).copy()
+        self._words, self._initials = array("h"), array("q")
 
     def names(self, idx: int) -> tuple[tuple[str, ...], ...]:
         at = self.text_at
@@ -812,14 +820,44 @@ def _key_tokens(tokens: tuple[str, ...], schema: int) -> list[str]:
     return keys
 
 
-#: Most entity numbers the sets of entities cached per word may hold in all (each cache: about 60 bytes
-#: each, so some 300 MB). On a list of a million, the unions of common names' postings hold tens of thousands
-#: each; kept by count alone they grew a process by gigabytes (issue 10: a worker of the ``--full`` bench at
-#: 8.3 GB).
+#: Most entity numbers the sets of entities cached per word may hold in all (4 bytes each, so 20 MB). On a
+#: list of a million, the unions of common names' postings hold tens of thousands each; kept by count alone
+#: they grew a process by gigabytes (issue 10: a worker of the ``--full`` bench at 8.3 GB).
 SET_CACHE_BUDGET = 5_000_000
 
+#: A set of entities: their numbers, sorted and each once, in a numpy array. Not a Python set: a set of a
+#: million entity numbers is a million Python ints (some 60 bytes each, against 4 here), and a forked
+#: screening worker that made them would place them among its parent's objects and copy those pages.
+_Ids = npt.NDArray[np.int32]
+_NO_IDS: _Ids = np.empty(0, dtype=np.int32)
 
-def _keep(cache: dict[_K, frozenset[int]], key: _K, value: frozenset[int], size: int) -> int:
+
+def _member(ids: _Ids, among: _Ids) -> npt.NDArray[np.bool_]:
+    """For each of ``ids``, whether it is in ``among`` (sorted)."""
+    if not len(among):
+        return np.zeros(len(ids), dtype=np.bool_)
+    at = np.searchsorted(among, ids)
+    np.minimum(at, len(among) - 1, out=at)
+    return np.asarray(among[at] == ids)
+
+
+def _intersect(a: _Ids, b: _Ids) -> _Ids:
+    """The entities in both sets (each sorted; the smaller is looked up in the larger)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[_member(a, b)]
+
+
+def _union(sets: list[_Ids]) -> _Ids:
+    """The entities in any of the sets."""
+    if not sets:
+        return _NO_IDS
+    if len(sets) == 1:
+        return sets[0]
+    return np.unique(np.concatenate(sets))
+
+
+def _keep(cache: dict[_K, _Ids], key: _K, value: _Ids, size: int) -> int:
     """Cache ``value`` under ``key`` within ``SET_CACHE_BUDGET`` elements (emptying the cache when it is
     full, as the other caches here do); returns the cache's new size. A set larger than a tenth of the budget
     is not kept: it would crowd out many smaller ones."""
@@ -844,7 +882,7 @@ class Index:
         self._token_text = ""
         self._token_at = array("q", [0])
         #: the entities with word ``t`` are ``_posting_ids[_posting_at[t]:_posting_at[t + 1]]`` (``_posting``)
-        self._posting_ids = array("i")
+        self._posting_ids: _Ids = _NO_IDS
         self._posting_at = array("q", [0])
         #: one-letter deletions of tokens of 4+ letters; two-letter deletions of long tokens (``TWO_EDITS_MIN``)
         self._deletes = _Deletions([], 4, two=False)
@@ -856,13 +894,11 @@ class Index:
         self._born: dict[int, array[int]] = {}
         self._n = 1
         self._expand_cache: dict[str, tuple[tuple[int, float], ...]] = {}
-        self._set_cache: dict[int, frozenset[int]] = {}
         self._weight_cache: dict[str, float] = {}
         self._name_weight_cache: dict[tuple[tuple[str, ...], int], tuple[float, ...]] = {}
         #: unions of postings per query word (and how many entity numbers they hold in all, see ``_keep``)
-        self._union_cache: dict[tuple[float, str], frozenset[int]] = {}
+        self._union_cache: dict[tuple[float, str], _Ids] = {}
         self._union_size = 0
-        self._set_size = 0
         self._known_cache: dict[tuple[str, bool, bool], dict[str, float]] = {}
 
     # ------------------------------------------------------------------ building
@@ -912,10 +948,13 @@ class Index:
                 if month is not None and day is not None:
                     index._born.setdefault(_day_key(year, month, day), array("i")).append(idx)
         index._store.seal()
+        ids = array("i")
         for p in postings:
-            index._posting_ids.extend(p)
-            index._posting_at.append(len(index._posting_ids))
+            ids.extend(p)
+            index._posting_at.append(len(ids))
         del postings
+        index._posting_ids = np.frombuffer(ids, dtype=np.int32).copy()
+        del ids
         sounds: list[tuple[str, int]] = []
         for tid, token in enumerate(tokens):
             sounds.append(("m" + phonetic(token), tid))
@@ -948,7 +987,8 @@ class Index:
         at = self._token_at
         return self._token_text[at[tid] : at[tid + 1]]
 
-    def _posting(self, tid: int) -> array[int]:
+    def _posting(self, tid: int) -> _Ids:
+        """The entities with word ``tid`` (a view of the postings, sorted: entities are added in order)."""
         at = self._posting_at
         return self._posting_ids[at[tid] : at[tid + 1]]
 
@@ -1077,7 +1117,7 @@ class Index:
             self._known_cache[key] = known
         return known
 
-    def _token_set(self, token: str, min_sim: float = 0.0) -> frozenset[int]:
+    def _token_set(self, token: str, min_sim: float = 0.0) -> _Ids:
         """Entities with a token like ``token`` (the union of its expansions' postings).
 
         With ``min_sim``, only expansions at least that similar count.
@@ -1088,19 +1128,10 @@ class Index:
             return cached
         tids = [t for t, sim in self._expand(token) if sim >= min_sim]
         if len(tids) == 1:
-            result = self._posting_set(tids[0])
-        else:
-            result = frozenset().union(*map(self._posting, tids))
+            return self._posting(tids[0])  # a view: nothing to keep
+        result = _union([self._posting(t) for t in tids])
         self._union_size = _keep(self._union_cache, key, result, self._union_size)
         return result
-
-    def _posting_set(self, tid: int) -> frozenset[int]:
-        cached = self._set_cache.get(tid)
-        if cached is None:
-            cached = frozenset(self._posting(tid))
-            if len(cached) >= 32:
-                self._set_size = _keep(self._set_cache, tid, cached, self._set_size)
-        return cached
 
     # ------------------------------------------------------------------ candidates
     def _query_names(self, prep: _Prepared) -> list[_QueryName]:
@@ -1109,19 +1140,19 @@ class Index:
             out.append(_QueryName.make(self, tokens, prep.schema))
         return out
 
-    def _candidates(self, qname: _QueryName, min_ratio: float) -> set[int]:
-        keys = [(w, s) for w, s in zip(qname.key_weights, qname.key_sets, strict=True) if s]
+    def _candidates(self, qname: _QueryName, min_ratio: float) -> _Ids:
+        keys = [(w, s) for w, s in zip(qname.key_weights, qname.key_sets, strict=True) if len(s)]
         keys.sort(key=lambda k: (-k[0], len(k[1])))
         keys = keys[:_MAX_KEYS]
         if not keys:
-            return set()
+            return _NO_IDS
         need = min_ratio * qname.total_weight - qname.free_weight - INITIAL_WEIGHT * len(qname.initials)
         if len(qname.key_weights) >= 3:
             need -= _MISSING_KEY_ALLOWANCE * max(qname.key_weights)
         total = sum(w for w, _ in keys)
         if total < need:
-            return set()
-        found: set[int] = set()
+            return _NO_IDS
+        found: list[_Ids] = []
         n = len(keys)
         minimal: list[tuple[int, ...]] = []
         for size in range(1, n + 1):
@@ -1133,16 +1164,15 @@ class Index:
                 minimal.append(combo)
                 sets = sorted((keys[i][1] for i in combo), key=len)
                 if len(sets) == 1:
-                    found |= sets[0]
+                    found.append(sets[0])
                     continue
-                # (the smallest set is not copied first: the intersection of the two smallest is new)
-                inter = sets[0] & sets[1]
+                inter = _intersect(sets[0], sets[1])
                 for s in sets[2:]:
-                    if not inter:
+                    if not len(inter):
                         break
-                    inter = inter & s
-                found |= inter
-        return found
+                    inter = _intersect(inter, s)
+                found.append(inter)
+        return _union(found)
 
     # ------------------------------------------------------------------ screening
     def _chosen(self, prep: _Prepared, qnames: list[_QueryName], threshold: float) -> list[int]:
@@ -1151,8 +1181,11 @@ class Index:
         ub: dict[int, float] = {}
         store = self._store
         for qn in qnames:
-            for idx in self._candidates(qn, min_ratio):
-                bound = qn.upper_bound(idx, store)
+            ids = self._candidates(qn, min_ratio)
+            bounds_of = qn.upper_bounds(ids, store)
+            # (a bound below ``min_ratio`` is dropped below as well, whatever the other names' bounds)
+            within = bounds_of >= min_ratio
+            for idx, bound in zip(ids[within].tolist(), bounds_of[within].tolist(), strict=True):
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
         for qn in qnames:
@@ -1193,14 +1226,14 @@ class Index:
         n = len(joined)
         if n < SPACELESS_MIN or not qn.unknown:
             return
-        sets = [s for s in qn.key_strong if s]
+        sets = [s for s in qn.key_strong if len(s)]
         if not sets:
             return
         block = min(sets, key=len)
         if len(block) > SPACELESS_BLOCK:
             return
         store = self._store
-        for idx in block:
+        for idx in block.tolist():
             for other in store.joined(idx):
                 shortest = min(n, len(other))
                 if abs(len(other) - n) > 2 or shortest < SPACELESS_MIN:
@@ -1233,12 +1266,12 @@ class Index:
         exact.sort(key=self._count)
         if self._count(exact[0]) > SLIP_BLOCK:
             return []
-        block: Iterable[int] = self._posting(exact[0])
-        if len(exact) > 1:
-            block = set(block).intersection(*(self._posting_set(t) for t in exact[1:]))
+        block = self._posting(exact[0])
+        for t in exact[1:]:
+            block = _intersect(block, self._posting(t))
         out = []
         store = self._store
-        for idx in block:
+        for idx in block.tolist():
             if any(len(t) == 4 and _short_slips(damaged, t) for tokens in store.names(idx) for t in tokens):
                 out.append(idx)
         return out
@@ -1251,7 +1284,7 @@ class Index:
         days: set[int] = set()
         for date in prep.dobs:
             days |= _near_days(date)
-        born = [self._born[k] for k in days if k in self._born]
+        born = [np.frombuffer(self._born[k], dtype=np.int32) for k in days if k in self._born]
         if not born:
             return []
         out: set[int] = set()
@@ -1259,7 +1292,7 @@ class Index:
             for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
                     for block in born:
-                        out.update(similar.intersection(block))
+                        out.update(_intersect(similar, block).tolist())
         schemas = self._store.schema
         out = {i for i in out if _compatible(schemas[i], prep.schema)}
         return sorted(out)[:MAX_BORN]
@@ -1372,8 +1405,8 @@ class _QueryName:
     schema: int
     weights: tuple[float, ...]
     key_weights: list[float]
-    key_sets: list[frozenset[int] | set[int]]
-    key_strong: list[frozenset[int] | set[int]]
+    key_sets: list[_Ids]
+    key_strong: list[_Ids]
     total_weight: float
     free_weight: float
     initials: tuple[str, ...]
@@ -1392,8 +1425,8 @@ class _QueryName:
     def make(cls, index: Index, tokens: tuple[str, ...], schema: int) -> _QueryName:
         weights: list[float] = []
         key_weights: list[float] = []
-        key_sets: list[frozenset[int] | set[int]] = []
-        key_strong: list[frozenset[int] | set[int]] = []
+        key_sets: list[_Ids] = []
+        key_strong: list[_Ids] = []
         free = 0.0
         initials: list[str] = []
         units = _units_of(tokens)
@@ -1413,14 +1446,14 @@ class _QueryName:
                     df = max(map(index._count, (t for t, _ in expansions)))
             w = index.weight(tok, df)
             weights.append(w)
-            s: frozenset[int] | set[int] = index._token_set(tok)
-            strong: frozenset[int] | set[int] = index._token_set(tok, STRONG_SIM)
+            s = index._token_set(tok)
+            strong = index._token_set(tok, STRONG_SIM)
             for u in units:
                 if len(u.positions) > 1 and pos in u.positions:
                     joined = index._token_set(u.text, JOIN_MIN)
-                    if joined:
-                        s = s | joined
-                        strong = strong | joined
+                    if len(joined):
+                        s = _union([s, joined])
+                        strong = _union([strong, joined])
             key_weights.append(w)
             key_sets.append(s)
             key_strong.append(strong)
@@ -1455,27 +1488,33 @@ class _QueryName:
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
-    def upper_bound(self, idx: int, store: _Store) -> float:
-        """The best name score entity ``idx`` could reach, roughly and generously."""
-        hit = self.free_weight
-        missing = 0.0
+    def upper_bounds(self, ids: _Ids, store: _Store) -> npt.NDArray[np.float64]:
+        """The best name score each of the entities ``ids`` could reach, roughly and generously."""
+        hit = np.full(len(ids), self.free_weight)
+        missing = np.zeros(len(ids))
         for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
-            if idx in strong:
-                hit += w
-            elif idx in s:
-                hit += w * STRONG_SIM  # matched only by expansions less similar than that
-            else:
-                missing = max(missing, w)
+            in_strong = _member(ids, strong)
+            in_any = in_strong | _member(ids, s)
+            # (matched only by expansions less similar than ``STRONG_SIM``: that much of the weight)
+            hit += np.where(in_strong, w, np.where(in_any, w * STRONG_SIM, 0.0))
+            np.maximum(missing, np.where(in_any, 0.0, w), out=missing)
         if len(self.key_weights) >= 3:
             hit += _MISSING_KEY_ALLOWANCE * missing
-        for initial in self.initials:
-            if store.has_initial(idx, initial):
-                hit += INITIAL_WEIGHT
+        if self.initials:
+            masks = store.initials[ids]
+            for initial in self.initials:
+                o = ord(initial) - 97
+                if 0 <= o < 26:
+                    hit += np.where(masks >> o & 1, INITIAL_WEIGHT, 0.0)
+                    continue
+                for k in np.flatnonzero(masks & _OTHER_INITIAL).tolist():
+                    if store.has_initial(int(ids[k]), initial):
+                        hit[k] += INITIAL_WEIGHT
         # entity tokens beyond the query's count cannot all be matched: each weighs at least 1 (``words``:
         # the fewest words of its names that are not particles nor initials)
-        extra = store.words[idx] - len(self.tokens)
-        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, extra)
-        return hit / den
+        extra = store.words[ids].astype(np.int64) - len(self.tokens)
+        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * np.maximum(0, extra)
+        return np.asarray(hit / den)
 
     def align(self, index: Index, etokens: tuple[str, ...], eschema: int) -> _Alignment:
         """Line this name's tokens up with an entity name's tokens, best pairs first (greedy)."""
