@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,10 @@ from caribclear.screening.engine.index import (
     _Deletions,
     _deletions,
     _deletions2,
+    _intersect,
     _keys,
+    _member,
+    _union,
     token_sim,
     token_sims,
     typing_cost,
@@ -35,6 +39,19 @@ letters = st.text(alphabet="abcdeilmnorstuvwz", min_size=1, max_size=11)
 def test_a_row_of_similarities_is_the_similarities_one_pair_at_a_time(word: str, others: list[str]) -> None:
     others = [*others, *WORDS, word]
     assert token_sims(word, others) == [token_sim(word, o) for o in others]
+
+
+entity_sets = st.lists(st.sets(st.integers(0, 60), max_size=25), min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(entity_sets, st.lists(st.integers(0, 70), max_size=30))
+def test_sets_of_entities_as_arrays_answer_as_python_sets(sets: list[set[int]], probes: list[int]) -> None:
+    arrays = [np.array(sorted(s), dtype=np.int32) for s in sets]
+    a, b = sets[0], sets[-1]
+    assert _intersect(arrays[0], arrays[-1]).tolist() == sorted(a & b)
+    assert _union(arrays).tolist() == sorted(set().union(*sets))
+    assert _member(np.array(probes, dtype=np.int32), arrays[0]).tolist() == [p in a for p in probes]
 
 
 def test_every_word_in_the_examples_against_every_other() -> None:
