@@ -50,7 +50,8 @@ def test_sets_of_entities_as_arrays_answer_as_python_sets(sets: list[set[int]], 
     arrays = [np.array(sorted(s), dtype=np.int32) for s in sets]
     a, b = sets[0], sets[-1]
     assert _intersect(arrays[0], arrays[-1]).tolist() == sorted(a & b)
-    assert _union(arrays).tolist() == sorted(set().union(*sets))
+    for listed in (71, 10**6):  # the union by a mask of all the listed, and by sorting
+        assert _union(arrays, listed).tolist() == sorted(set().union(*sets))
     assert _member(np.array(probes, dtype=np.int32), arrays[0]).tolist() == [p in a for p in probes]
 
 
