@@ -836,7 +836,7 @@ def _member(ids: _Ids, among: _Ids) -> npt.NDArray[np.bool_]:
     """For each of ``ids``, whether it is in ``among`` (sorted)."""
     if not len(among):
         return np.zeros(len(ids), dtype=np.bool_)
-    at = np.searchsorted(among, ids)
+    at = among.searchsorted(ids)
     np.minimum(at, len(among) - 1, out=at)
     return np.asarray(among[at] == ids)
 
@@ -1506,7 +1506,7 @@ class _QueryName:
         missing = np.zeros(len(ids))
         for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
             in_strong = _member(ids, strong)
-            in_any = in_strong | _member(ids, s)
+            in_any = in_strong if s is strong else in_strong | _member(ids, s)
             # (matched only by expansions less similar than ``STRONG_SIM``: that much of the weight)
             hit += np.where(in_strong, w, np.where(in_any, w * STRONG_SIM, 0.0))
             np.maximum(missing, np.where(in_any, 0.0, w), out=missing)
