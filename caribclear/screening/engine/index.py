@@ -1299,12 +1299,12 @@ class Index:
         born = [np.frombuffer(self._born[k], dtype=np.int32) for k in days if k in self._born]
         if not born:
             return []
+        block = _union(born, self._n)  # (one array for all the days: each numpy call costs its overhead)
         out: set[int] = set()
         for qn in qnames:
             for w, similar in zip(qn.key_weights, qn.key_sets, strict=True):
                 if w > MINOR_WEIGHT:
-                    for block in born:
-                        out.update(_intersect(similar, block).tolist())
+                    out.update(_intersect(similar, block).tolist())
         schemas = self._store.schema
         out = {i for i in out if _compatible(schemas[i], prep.schema)}
         return sorted(out)[:MAX_BORN]
