@@ -54,7 +54,7 @@ def _worker_start() -> None:
 def _screen_chunk(args: tuple[list[Entity], float, int]) -> list[list[Match]]:
     queries, threshold, limit = args
     assert _WORKER_INDEX is not None
-    return [_WORKER_INDEX.screen(q, threshold=threshold, limit=limit) for q in queries]
+    return _WORKER_INDEX.screen_all(queries, threshold, limit)
 
 
 def screen_many(
@@ -70,8 +70,8 @@ def screen_many(
     workers = workers or default_workers()
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers == 1 or len(queries) < _MIN_PARALLEL or not can_fork:
-        for q in queries:
-            yield index.screen(q, threshold=threshold, limit=limit)
+        for chunk in _chunks(queries, 1):
+            yield from index.screen_all(chunk, threshold, limit)
         return
     chunks = _chunks(queries, workers)
     _WORKER_INDEX = index
@@ -86,7 +86,7 @@ def screen_many(
         try:
             yield from _shared(
                 chunks,
-                lambda chunk: [index.screen(q, threshold=threshold, limit=limit) for q in chunk],
+                lambda chunk: index.screen_all(chunk, threshold, limit),
                 lambda chunk: pool.submit(_screen_chunk, (chunk, threshold, limit)),
                 ahead=2 * (workers - 1),
             )

@@ -43,7 +43,7 @@ from __future__ import annotations
 import gc
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
@@ -263,10 +263,12 @@ def token_sims(a: str, others: list[str]) -> list[float]:
         if a == b:
             out.append(1.0)
             continue
-        if len(b) < 2 or b.isdigit():
+        long_b = len(b)
+        if long_b < 2 or b.isdigit():
             out.append(0.0)
             continue
-        sim = (osa(a, b) + jw(a, b)) / 2
+        letters = osa(a, b)
+        sim = (letters + jw(a, b)) / 2
         settled = False
         if sim < 0.97:  # romanised differently? the spellings they may stand for, slightly discounted
             theirs = spellings(b)
@@ -292,7 +294,16 @@ def token_sims(a: str, others: list[str]) -> list[float]:
             cap = PHONETIC_CAP if min(long_a, len(b)) > 3 else PHONETIC_CAP_SHORT
             if 0.65 <= sim < cap and pa == phonetic(b):
                 sim = min(cap, sim + PHONETIC_BUMP)
-        if sim < TYPING_SIM and len(b) >= 4 and long_a >= 4 and _two_slips(a, b):
+        # ``_two_slips``, its edit distance read off the normalised one (``1 - d / longer``) instead of
+        # asked for again: the typing-error model is only worked out for a pair exactly two edits apart
+        if (
+            sim < TYPING_SIM
+            and long_b >= 4
+            and long_a >= 4
+            and (longer := long_a if long_a > long_b else long_b) >= TYPING_MIN
+            and round((1.0 - letters) * longer) == 2
+            and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
+        ):
             sim = TYPING_SIM
         out.append(sim)
     return out
@@ -517,25 +528,38 @@ class _Deletions:
 
     def find(self, keys: np.ndarray) -> set[int]:
         """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
-        return self.find_split(keys, len(keys))[0]
+        _, ids = self.find_grouped(keys, np.zeros(len(keys), dtype=np.int64))
+        return set(ids.tolist())
 
-    def find_split(self, keys: np.ndarray, split: int) -> tuple[set[int], set[int]]:
-        """``find`` of ``keys[:split]`` and of ``keys[split:]``, in one search of the table (a query word's
-        lookups are a few dozen keys: numpy's cost per call, not per key, is what counts)."""
-        first: set[int] = set()
-        rest: set[int] = set()
+    def find_grouped(self, keys: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For keys of many texts at once (``groups[k]`` says whose key ``keys[k]`` is), every word found:
+        its group and its id, in two arrays. One search of the table for a whole batch of query words:
+        numpy's cost per call, not per key, is what counts (a query word has a few dozen keys)."""
         entries = self.entries
-        n = len(keys)
-        if not n or not len(entries):
-            return first, rest
-        bounds = np.searchsorted(
-            entries, np.concatenate((keys, keys + np.uint64(1))) << np.uint64(32)
-        ).tolist()
-        for k in range(n):
-            lo, hi = bounds[k], bounds[n + k]
-            if lo < hi:
-                (first if k < split else rest).update((entries[lo:hi] & 0xFFFFFFFF).tolist())
-        return first, rest
+        if not len(keys) or not len(entries):
+            return _NO_GROUPS, _NO_GROUPS
+        order = keys.argsort(kind="stable")  # (sorted needles: each search starts where the last ended)
+        keys, groups = keys[order], groups[order]
+        lo = entries.searchsorted(keys << np.uint64(32))
+        hi = entries.searchsorted((keys + np.uint64(1)) << np.uint64(32))
+        at, owners = _ranges(lo, hi, groups)
+        return owners, (entries[at] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position of the ranges ``lo[k]:hi[k]``, and beside each the group of its range."""
+    sizes = hi - lo
+    found = sizes > 0
+    lo, sizes, groups = lo[found], sizes[found], groups[found]
+    if not len(sizes):
+        return _NO_GROUPS, _NO_GROUPS
+    ends = sizes.cumsum()
+    at = np.arange(ends[-1]) + (lo - (ends - sizes)).repeat(sizes)
+    return at, groups.repeat(sizes)
+
+
+#: no groups and no ids (see ``find_grouped``)
+_NO_GROUPS = np.empty(0, dtype=np.int64)
 
 
 class _Table:
@@ -556,21 +580,26 @@ class _Table:
 
     def find(self, texts: list[str]) -> list[int]:
         """Ids of the words any of ``texts`` leads to."""
+        _, ids = self.find_grouped(texts, np.zeros(len(texts), dtype=np.int64))
+        return ids.tolist()
+
+    def find_grouped(self, texts: list[str], groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the texts of many query words at once (``groups[k]`` says whose text ``texts[k]`` is), the
+        ids of the words they lead to, each beside its group (see ``_Deletions.find_grouped``)."""
         if not texts or not len(self.hashes):
-            return []
+            return _NO_GROUPS, _NO_GROUPS
         keys = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
-        lo = np.searchsorted(self.hashes, keys, side="left").tolist()
-        hi = np.searchsorted(self.hashes, keys, side="right").tolist()
-        ids = self.ids
-        out: list[int] = []
-        for a, b in zip(lo, hi, strict=True):
-            if a < b:
-                out.extend(ids[a:b].tolist())
-        return out
+        lo = self.hashes.searchsorted(keys, side="left")
+        hi = self.hashes.searchsorted(keys, side="right")
+        at, owners = _ranges(lo, hi, groups)
+        return owners, self.ids[at].astype(np.int64)
 
 
 def _keys(texts: Iterable[str]) -> np.ndarray:
     return np.array([_key(t) for t in texts], dtype=np.uint64)
+
+
+_NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
 def _deletions2(token: str) -> set[str]:
@@ -1027,73 +1056,115 @@ class Index:
         cached = self._expand_cache.get(token)
         if cached is not None:
             return cached
-        found: set[int] = set()
+        self._expand_all([token])
+        return self._expand_cache[token]
+
+    def _expand_all(self, texts: Iterable[str]) -> None:
+        """Expand every one of ``texts`` not expanded yet (see ``_expand``), looking all of them up in each
+        table of the index at once: a query word is a few dozen lookups, and numpy's cost is per call."""
+        cache = self._expand_cache
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if not todo:
+            return
         vocab = self._vocab
         tokens = self._token
-        tid = vocab.get(token)
-        if tid is not None:
-            found.add(tid)
-        # the same sound, or but for a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for ``arnold``)
-        shaped = shape(token)
-        sounds = ["m" + phonetic(token), "o" + shaped]
-        sounds.extend("s" + skel for skel in skeletons(token))
-        found.update(self._sounds.find(sounds))
-        if shaped != token and len(shaped) >= 2:
-            found.update(t for t, _ in self._expand(shaped))
-        # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet some
-        # three or four edits away, which the one-edit index never proposed). Only for a token the list does
-        # not have: a name written as listed has its one-edit neighbours, and looking further for each
-        # would cost every query.
-        two = tid is None
-        far: set[int] = set()
-        if len(token) >= 3:
+        # the shape of a misread word is expanded first: its neighbours are the word's too
+        shapes = [shaped for t in todo if (shaped := shape(t)) != t and len(shaped) >= 2]
+        if shapes:
+            self._expand_all(shapes)
+            todo = [t for t in todo if t not in cache]
+        n = len(todo)
+        found: list[set[int]] = [set() for _ in range(n)]
+        far: list[set[int]] = [set() for _ in range(n)]
+        near: list[set[int]] = [set() for _ in range(n)]
+        sounds: list[str] = []
+        sound_of: list[int] = []
+        # keys looked up among the one-letter deletions (``near``: this word and its own one-letter deletions;
+        # ``far``: its two-letter deletions) and among the two-letter deletions (all ``far``)
+        ones_table: list[np.ndarray] = []
+        ones_group: list[np.ndarray] = []
+        twos_table: list[np.ndarray] = []
+        twos_group: list[np.ndarray] = []
+        for j, token in enumerate(todo):
+            tid = vocab.get(token)
+            if tid is not None:
+                found[j].add(tid)
+            # the same sound, or but for a misread letter pair (``rnirte`` for ``mirte``, ``amold`` for
+            # ``arnold``)
+            shaped = shape(token)
+            mine = ["m" + phonetic(token), "o" + shaped]
+            mine.extend("s" + skel for skel in skeletons(token))
+            sounds.extend(mine)
+            sound_of.extend([j] * len(mine))
+            if shaped != token and len(shaped) >= 2:
+                found[j].update(t for t, _ in self._expand(shaped))
+            # tokens only the two-edit lookups find: kept when really two edits away (the lookups also meet
+            # some three or four edits away, which the one-edit index never proposed). Only for a token the
+            # list does not have: a name written as listed has its one-edit neighbours, and looking further
+            # for each would cost every query.
+            two = tid is None
+            if len(token) < 3:
+                continue
             ones = _deletions(token)
             for d in ones:
                 t = vocab.get(d)
                 if t is not None and len(d) >= 3:
-                    found.add(t)
+                    found[j].add(t)
             # list tokens one letter longer, or one deletion from a deletion of this one (the keys of the
-            # deletion tables may, rarely, be another text's: what they find is checked as far as it matters)
-            # (the one-letter table is searched once for both: the deletions of this token, then two letters
-            # fewer, found by ``twos_keys``)
-            ones_keys = _keys(ones) if len(token) >= 4 else np.empty(0, dtype=np.uint64)
+            # deletion tables may, rarely, be another text's: what they find is checked as far as it
+            # matters); the one-letter table is searched for the deletions of this token (``near``), then
+            # two letters fewer (``far``)
+            ones_keys = _keys(ones) if len(token) >= 4 else _NO_KEYS
             token_key = _keys((token,))
             one_keys = np.concatenate((token_key, ones_keys))
-            twos: set[str] = set()
-            if two and len(token) >= TWO_EDITS_MIN:
+            ones_table.append(one_keys)
+            ones_group.append(np.full(len(one_keys), 2 * j, dtype=np.int64))
+            if not two:
+                continue
+            keys = [token_key]
+            if len(token) >= TWO_EDITS_MIN - 1:
+                keys.append(ones_keys)
+            if len(token) >= TWO_EDITS_MIN:
                 # two letters fewer: the list's token, or one or two of its deletions
                 twos = _deletions2(token) - ones
-            twos_keys = _keys(twos) if twos else np.empty(0, dtype=np.uint64)
-            near, far_ones = self._deletes.find_split(np.concatenate((one_keys, twos_keys)), len(one_keys))
-            near -= found
-            found.update(t for t in near if OSA.distance(token, tokens(t), score_cutoff=2) <= 2)
-            if two:
-                keys = [token_key]
-                if len(token) >= TWO_EDITS_MIN - 1:
-                    keys.append(ones_keys)
                 if twos:
+                    twos_keys = _keys(twos)
+                    ones_table.append(twos_keys)
+                    ones_group.append(np.full(len(twos_keys), 2 * j + 1, dtype=np.int64))
                     keys.append(twos_keys)
-                    far.update(far_ones)
                     for d in twos:
                         t = vocab.get(d)
                         if t is not None:
-                            far.add(t)
-                far |= self._deletes2.find(np.concatenate(keys))
-        far -= found
-        found.update(t for t in far if OSA.distance(token, tokens(t), score_cutoff=2) <= 2)
-        ordered = sorted(found)
-        words = [tokens(t) for t in ordered]
-        sims = token_sims(token, words)
-        if two and TYPING_SHORT_MIN <= len(token) <= 4:
-            # a short word the list does not know, two slips of the finger from a list word of 4 letters
-            for k, word in enumerate(words):
-                if sims[k] < TYPING_SIM and len(word) == 4 and _short_slips(token, word):
-                    sims[k] = TYPING_SIM
-        out = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
-        if len(self._expand_cache) > 500_000:
-            self._expand_cache.clear()
-        self._expand_cache[token] = out
-        return out
+                            far[j].add(t)
+            both = np.concatenate(keys)
+            twos_table.append(both)
+            twos_group.append(np.full(len(both), j, dtype=np.int64))
+        groups, ids = self._sounds.find_grouped(sounds, np.array(sound_of, dtype=np.int64))
+        for j, t in zip(groups.tolist(), ids.tolist(), strict=True):
+            found[j].add(t)
+        if ones_table:
+            groups, ids = self._deletes.find_grouped(np.concatenate(ones_table), np.concatenate(ones_group))
+            for g, t in zip(groups.tolist(), ids.tolist(), strict=True):
+                (far if g & 1 else near)[g >> 1].add(t)
+        if twos_table:
+            groups, ids = self._deletes2.find_grouped(np.concatenate(twos_table), np.concatenate(twos_group))
+            for j, t in zip(groups.tolist(), ids.tolist(), strict=True):
+                far[j].add(t)
+        for j, token in enumerate(todo):
+            similar = found[j]
+            others = (near[j] | far[j]) - similar
+            similar.update(t for t in others if OSA.distance(token, tokens(t), score_cutoff=2) <= 2)
+            ordered = sorted(similar)
+            words = [tokens(t) for t in ordered]
+            sims = token_sims(token, words)
+            if vocab.get(token) is None and TYPING_SHORT_MIN <= len(token) <= 4:
+                # a short word the list does not know, two slips of the finger from a list word of 4 letters
+                for k, word in enumerate(words):
+                    if sims[k] < TYPING_SIM and len(word) == 4 and _short_slips(token, word):
+                        sims[k] = TYPING_SIM
+            if len(cache) > 500_000:
+                cache.clear()
+            cache[token] = tuple((t, sim) for t, sim in zip(ordered, sims, strict=True) if sim >= TOKEN_MIN)
 
     def _name_weights(self, tokens: tuple[str, ...], schema: int) -> tuple[float, ...]:
         """Weights of an entity name's tokens (particles, generic words and initials weigh little)."""
@@ -1316,7 +1387,18 @@ class Index:
 
     def screen(self, query: Entity, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """Matches for one query at or above ``threshold``, best first (ties by entity id)."""
-        prep = _prepare(query)
+        return self.screen_all([query], threshold, limit)[0]
+
+    def screen_all(
+        self, queries: Sequence[Entity], threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    ) -> list[list[Match]]:
+        """:meth:`screen` for each of ``queries``, the same matches. Their words are looked up in the index
+        together first: a batch of queries shares most of its words, and each lookup costs per call."""
+        preps = [_prepare(q) for q in queries]
+        self._expand_all(text for prep in preps for text in _expanded_texts(prep))
+        return [self._screen(prep, threshold, limit) for prep in preps]
+
+    def _screen(self, prep: _Prepared, threshold: float, limit: int) -> list[Match]:
         qnames = self._query_names(prep)
         matches: list[Match] = []
         for idx in self._chosen(prep, qnames, threshold):
@@ -1397,6 +1479,16 @@ class Index:
             explanation=_explain(entity, score, evidence),
             evidence=tuple(evidence),
         )
+
+
+def _expanded_texts(prep: _Prepared) -> Iterator[str]:
+    """The texts of a query that screening it expands (``Index._expand``): its words and its words written
+    together (``_QueryName.make``), but for initials and, alone, particles and generic words."""
+    for tokens in prep.names:
+        for unit in _units_of(tokens):
+            text = unit.text
+            if len(text) > 1 and not (len(unit.positions) == 1 and _is_minor(text, prep.schema)):
+                yield text
 
 
 def _explain(entity: Entity, score: float, evidence: list[Evidence]) -> str:

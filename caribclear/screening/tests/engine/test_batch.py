@@ -116,13 +116,13 @@ def test_the_calling_process_screens_a_share_beside_its_workers(monkeypatch: pyt
     index = Index.build([Entity(f"E{i}", "Person", (f"Maria Garcia{i}",)) for i in range(50)])
     queries = [Entity(f"Q{i}", "Person", (f"Maria Garcia{i % 50}",)) for i in range(4000)]
     here: list[str] = []
-    screen = index.screen
+    screen_all = index.screen_all
 
-    def counted(query: Entity, threshold: float = 0.8, limit: int = 10) -> list[Match]:
-        here.append(query.id)  # only this process's list grows: a forked worker appends to its own copy
-        return screen(query, threshold=threshold, limit=limit)
+    def counted(queries: list[Entity], threshold: float = 0.8, limit: int = 10) -> list[list[Match]]:
+        here.extend(q.id for q in queries)  # only this process's list grows: a worker appends to its own copy
+        return screen_all(queries, threshold, limit)
 
-    monkeypatch.setattr(index, "screen", counted)
+    monkeypatch.setattr(index, "screen_all", counted)
     results = list(screen_many(index, queries, workers=2))
     assert [ms[0].entity_id for ms in results] == [f"E{i % 50}" for i in range(4000)]
     assert 0 < len(here) < len(queries)

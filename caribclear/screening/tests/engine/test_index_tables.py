@@ -19,6 +19,7 @@ from caribclear.screening.engine.index import (
     _intersect,
     _keys,
     _member,
+    _Table,
     _union,
     token_sim,
     token_sims,
@@ -78,15 +79,27 @@ def test_the_deletion_tables_find_each_word_by_each_of_its_deletions_and_no_othe
         assert all(len(table.find(_keys([t]))) <= 1 for t in strays)
 
 
-def test_both_halves_of_one_search_of_a_deletion_table_are_each_half_searched_alone() -> None:
+def test_one_search_of_a_table_for_many_words_finds_for_each_what_searching_it_alone_finds() -> None:
     rng = random.Random(11)
     words = sorted({"".join(rng.choice("aeiklmnrst") for _ in range(rng.randint(4, 10))) for _ in range(300)})
     table = _Deletions(words, 4, two=False)
-    for word in [*words[:60], "qqqq", "kemp", "zzzzzzz"]:
-        texts = sorted(_deletions(word) | _deletions2(word) | {word})
-        keys = _keys(texts)
-        for split in (0, 1, len(texts) // 2, len(texts)):
-            assert table.find_split(keys, split) == (table.find(keys[:split]), table.find(keys[split:]))
+    queries = [*words[:60], "qqqq", "kemp", "zzzzzzz"]
+    texts = [sorted(_deletions(word) | _deletions2(word) | {word}) for word in queries]
+    keys = [_keys(t) for t in texts]
+    groups, ids = table.find_grouped(
+        np.concatenate(keys), np.concatenate([np.full(len(k), g, dtype=np.int64) for g, k in enumerate(keys)])
+    )
+    found: dict[int, set[int]] = {}
+    for g, tid in zip(groups.tolist(), ids.tolist(), strict=True):
+        found.setdefault(g, set()).add(tid)
+    for g, k in enumerate(keys):
+        assert found.get(g, set()) == table.find(k)
+        assert found.get(g, set()) == set().union(*(table.find(k[i : i + 1]) for i in range(len(k))))
+    assert all(found[g] for g in range(60))  # each list word is found by its own key at least
+    # the sounds table too: each text's words, in the texts' order
+    sounds = _Table([("a", 1), ("b", 2), ("a", 3), ("c", 4)])
+    groups, ids = sounds.find_grouped(["c", "a", "x", "a"], np.array([0, 1, 2, 3], dtype=np.int64))
+    assert list(zip(groups.tolist(), ids.tolist(), strict=True)) == [(0, 4), (1, 1), (1, 3), (3, 1), (3, 3)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -194,3 +207,38 @@ def test_words_their_entities_and_their_sounds_read_back_as_built() -> None:
     # the sounds lead where the old dict of lists did: Mohammed and Muhammad share their Metaphone key
     mohammed, muhammad = index._vocab["mohammed"], index._vocab["muhammad"]
     assert {mohammed, muhammad} <= set(index._sounds.find(["m" + engine.phonetic("mohamed")]))
+
+
+def test_queries_screened_as_a_batch_get_what_each_gets_screened_alone_on_a_fresh_index() -> None:
+    """The batch looks all its words up at once (``Index._expand_all``); the matches, scores and
+    explanations are the same as one query at a time, with nothing expanded before."""
+    rng = random.Random(5)
+    given = ["maria", "jose", "anna", "arnold", "mirte", "kerry", "lucie", "bjorn", "abdul", "eder", "ben"]
+    family = ["garcia", "parkinson", "henry", "hatfield", "van der velde", "al rahman", "lewis", "kemp"]
+    entities = [
+        Entity(
+            f"E{i}",
+            "Person",
+            (f"{rng.choice(given)} {rng.choice(family)}",),
+            (f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}",),
+        )
+        for i in range(400)
+    ]
+    damaged = ["Amold Garcia", "rnirte Hemry", "Kerry Pakqrkinson", "Bjorn vkan der Velde", "Lucie Hemy", "Andul Rahman",
+               "Maria Garzia", "Jose", "Ben Lewis", "X Kemp", "Eder utLewis", "anna van der velde", "zzyzx qqq"]  # fmt: skip
+    queries = [
+        Entity(f"Q{i}", "Person", (name,), (f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}",))
+        for i, name in enumerate(damaged)
+    ]
+    queries += [
+        Entity(f"R{i}", "Person", (e.names[0].upper(),), e.birth_dates) for i, e in enumerate(entities[:40])
+    ]
+    # each word looked up with the others, or on its own
+    texts = [t for q in queries for t in engine._expanded_texts(engine._prepare(q))]
+    together, one_by_one = Index.build(entities), Index.build(entities)
+    together._expand_all(texts)
+    assert {t: together._expand_cache[t] for t in texts} == {t: one_by_one._expand(t) for t in texts}
+    batch = Index.build(entities).screen_all(queries, threshold=0.7, limit=20)
+    alone = [Index.build(entities).screen(q, threshold=0.7, limit=20) for q in queries]
+    assert batch == alone
+    assert sum(len(ms) for ms in batch) > 40  # the batch found something to compare
