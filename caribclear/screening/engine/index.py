@@ -528,38 +528,49 @@ class _Deletions:
 
     def find(self, keys: np.ndarray) -> set[int]:
         """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
-        _, ids = self.find_grouped(keys, np.zeros(len(keys), dtype=np.int64))
-        return set(ids.tolist())
+        return set(self.find_grouped(keys.tolist(), [0] * len(keys))[1])
 
-    def find_grouped(self, keys: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def find_grouped(self, keys: list[int], groups: list[int]) -> tuple[list[int], list[int]]:
         """For keys of many texts at once (``groups[k]`` says whose key ``keys[k]`` is), every word found:
-        its group and its id, in two arrays. One search of the table for a whole batch of query words:
+        its group and its id, in two lists. One search of the table for a whole batch of query words:
         numpy's cost per call, not per key, is what counts (a query word has a few dozen keys)."""
         entries = self.entries
-        if not len(keys) or not len(entries):
-            return _NO_GROUPS, _NO_GROUPS
-        order = keys.argsort(kind="stable")  # (sorted needles: each search starts where the last ended)
-        keys, groups = keys[order], groups[order]
-        lo = entries.searchsorted(keys << np.uint64(32))
-        hi = entries.searchsorted((keys + np.uint64(1)) << np.uint64(32))
-        at, owners = _ranges(lo, hi, groups)
-        return owners, (entries[at] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        n = len(keys)
+        if not n or not len(entries):
+            return [], []
+        needles = np.array(keys, dtype=np.uint64)
+        owners = np.array(groups, dtype=np.int64)
+        if n > _FEW:  # sorted needles: each search starts where the last one ended
+            order = needles.argsort()
+            needles, owners = needles[order], owners[order]
+        bounds = entries.searchsorted(np.concatenate((needles, needles + np.uint64(1))) << np.uint64(32))
+        at, whose = _ranges(bounds[:n], bounds[n:], owners)
+        return whose, (entries[at] & np.uint64(0xFFFFFFFF)).tolist()
 
 
-def _ranges(lo: np.ndarray, hi: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every position of the ranges ``lo[k]:hi[k]``, and beside each the group of its range."""
+#: Up to this many lookups in a table, the ranges found are gathered one by one (see ``_ranges``)
+_FEW = 64
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray, groups: np.ndarray) -> tuple[npt.NDArray[np.int64], list[int]]:
+    """Every position of the ranges ``lo[k]:hi[k]``, and beside each the group of its range. (For a few
+    ranges, one query's, a loop costs less than the half-dozen numpy calls of the whole batch's gather.)"""
+    if len(lo) <= _FEW:
+        at: list[int] = []
+        whose: list[int] = []
+        for a, b, g in zip(lo.tolist(), hi.tolist(), groups.tolist(), strict=True):
+            if a < b:
+                at.extend(range(a, b))
+                whose.extend([g] * (b - a))
+        return np.array(at, dtype=np.int64), whose
     sizes = hi - lo
     found = sizes > 0
     lo, sizes, groups = lo[found], sizes[found], groups[found]
     if not len(sizes):
-        return _NO_GROUPS, _NO_GROUPS
+        return np.empty(0, dtype=np.int64), []
     ends = sizes.cumsum()
-    at = np.arange(ends[-1]) + (lo - (ends - sizes)).repeat(sizes)
-    return at, groups.repeat(sizes)
-
-
-#: no groups and no ids (see ``find_grouped``)
-_NO_GROUPS = np.empty(0, dtype=np.int64)
+    positions = np.arange(ends[-1]) + (lo - (ends - sizes)).repeat(sizes)
+    return positions, groups.repeat(sizes).tolist()
 
 
 class _Table:
@@ -580,26 +591,22 @@ class _Table:
 
     def find(self, texts: list[str]) -> list[int]:
         """Ids of the words any of ``texts`` leads to."""
-        _, ids = self.find_grouped(texts, np.zeros(len(texts), dtype=np.int64))
-        return ids.tolist()
+        return self.find_grouped(texts, [0] * len(texts))[1]
 
-    def find_grouped(self, texts: list[str], groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def find_grouped(self, texts: list[str], groups: list[int]) -> tuple[list[int], list[int]]:
         """For the texts of many query words at once (``groups[k]`` says whose text ``texts[k]`` is), the
         ids of the words they lead to, each beside its group (see ``_Deletions.find_grouped``)."""
         if not texts or not len(self.hashes):
-            return _NO_GROUPS, _NO_GROUPS
+            return [], []
         keys = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
         lo = self.hashes.searchsorted(keys, side="left")
         hi = self.hashes.searchsorted(keys, side="right")
-        at, owners = _ranges(lo, hi, groups)
-        return owners, self.ids[at].astype(np.int64)
+        at, whose = _ranges(lo, hi, np.array(groups, dtype=np.int64))
+        return whose, self.ids[at].tolist()
 
 
 def _keys(texts: Iterable[str]) -> np.ndarray:
     return np.array([_key(t) for t in texts], dtype=np.uint64)
-
-
-_NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
 def _deletions2(token: str) -> set[str]:
@@ -1081,10 +1088,10 @@ class Index:
         sound_of: list[int] = []
         # keys looked up among the one-letter deletions (``near``: this word and its own one-letter deletions;
         # ``far``: its two-letter deletions) and among the two-letter deletions (all ``far``)
-        ones_table: list[np.ndarray] = []
-        ones_group: list[np.ndarray] = []
-        twos_table: list[np.ndarray] = []
-        twos_group: list[np.ndarray] = []
+        ones_table: list[int] = []
+        ones_group: list[int] = []
+        twos_table: list[int] = []
+        twos_group: list[int] = []
         for j, token in enumerate(todo):
             tid = vocab.get(token)
             if tid is not None:
@@ -1114,42 +1121,36 @@ class Index:
             # deletion tables may, rarely, be another text's: what they find is checked as far as it
             # matters); the one-letter table is searched for the deletions of this token (``near``), then
             # two letters fewer (``far``)
-            ones_keys = _keys(ones) if len(token) >= 4 else _NO_KEYS
-            token_key = _keys((token,))
-            one_keys = np.concatenate((token_key, ones_keys))
-            ones_table.append(one_keys)
-            ones_group.append(np.full(len(one_keys), 2 * j, dtype=np.int64))
+            ones_keys = [_key(d) for d in ones] if len(token) >= 4 else []
+            token_key = _key(token)
+            ones_table.append(token_key)
+            ones_table.extend(ones_keys)
+            ones_group.extend([2 * j] * (1 + len(ones_keys)))
             if not two:
                 continue
-            keys = [token_key]
-            if len(token) >= TWO_EDITS_MIN - 1:
-                keys.append(ones_keys)
+            twos_table.append(token_key)
+            twos_table.extend(ones_keys)  # (none for a word of 3 letters)
             if len(token) >= TWO_EDITS_MIN:
                 # two letters fewer: the list's token, or one or two of its deletions
                 twos = _deletions2(token) - ones
-                if twos:
-                    twos_keys = _keys(twos)
-                    ones_table.append(twos_keys)
-                    ones_group.append(np.full(len(twos_keys), 2 * j + 1, dtype=np.int64))
-                    keys.append(twos_keys)
-                    for d in twos:
-                        t = vocab.get(d)
-                        if t is not None:
-                            far[j].add(t)
-            both = np.concatenate(keys)
-            twos_table.append(both)
-            twos_group.append(np.full(len(both), j, dtype=np.int64))
-        groups, ids = self._sounds.find_grouped(sounds, np.array(sound_of, dtype=np.int64))
-        for j, t in zip(groups.tolist(), ids.tolist(), strict=True):
+                twos_keys = [_key(d) for d in twos]
+                ones_table.extend(twos_keys)
+                ones_group.extend([2 * j + 1] * len(twos_keys))
+                twos_table.extend(twos_keys)
+                for d in twos:
+                    t = vocab.get(d)
+                    if t is not None:
+                        far[j].add(t)
+            twos_group.extend([j] * (len(twos_table) - len(twos_group)))
+        groups, ids = self._sounds.find_grouped(sounds, sound_of)
+        for j, t in zip(groups, ids, strict=True):
             found[j].add(t)
-        if ones_table:
-            groups, ids = self._deletes.find_grouped(np.concatenate(ones_table), np.concatenate(ones_group))
-            for g, t in zip(groups.tolist(), ids.tolist(), strict=True):
-                (far if g & 1 else near)[g >> 1].add(t)
-        if twos_table:
-            groups, ids = self._deletes2.find_grouped(np.concatenate(twos_table), np.concatenate(twos_group))
-            for j, t in zip(groups.tolist(), ids.tolist(), strict=True):
-                far[j].add(t)
+        groups, ids = self._deletes.find_grouped(ones_table, ones_group)
+        for g, t in zip(groups, ids, strict=True):
+            (far if g & 1 else near)[g >> 1].add(t)
+        groups, ids = self._deletes2.find_grouped(twos_table, twos_group)
+        for j, t in zip(groups, ids, strict=True):
+            far[j].add(t)
         for j, token in enumerate(todo):
             similar = found[j]
             others = (near[j] | far[j]) - similar
