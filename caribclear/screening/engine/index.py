@@ -263,12 +263,10 @@ def token_sims(a: str, others: list[str]) -> list[float]:
         if a == b:
             out.append(1.0)
             continue
-        long_b = len(b)
-        if long_b < 2 or b.isdigit():
+        if len(b) < 2 or b.isdigit():
             out.append(0.0)
             continue
-        letters = osa(a, b)
-        sim = (letters + jw(a, b)) / 2
+        sim = (osa(a, b) + jw(a, b)) / 2
         settled = False
         if sim < 0.97:  # romanised differently? the spellings they may stand for, slightly discounted
             theirs = spellings(b)
@@ -294,16 +292,7 @@ def token_sims(a: str, others: list[str]) -> list[float]:
             cap = PHONETIC_CAP if min(long_a, len(b)) > 3 else PHONETIC_CAP_SHORT
             if 0.65 <= sim < cap and pa == phonetic(b):
                 sim = min(cap, sim + PHONETIC_BUMP)
-        # ``_two_slips``, its edit distance read off the normalised one (``1 - d / longer``) instead of
-        # asked for again: the typing-error model is only worked out for a pair exactly two edits apart
-        if (
-            sim < TYPING_SIM
-            and long_b >= 4
-            and long_a >= 4
-            and (longer := long_a if long_a > long_b else long_b) >= TYPING_MIN
-            and round((1.0 - letters) * longer) == 2
-            and typing_cost(a, b, TYPING_TWO) <= TYPING_TWO
-        ):
+        if sim < TYPING_SIM and len(b) >= 4 and long_a >= 4 and _two_slips(a, b):
             sim = TYPING_SIM
         out.append(sim)
     return out
@@ -526,10 +515,6 @@ class _Deletions:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find(self, keys: np.ndarray) -> set[int]:
-        """Ids of the words with a deletion whose key is among ``keys`` (see ``_keys``)."""
-        return set(self.find_grouped(keys.tolist(), [0] * len(keys))[1])
-
     def find_grouped(self, keys: list[int], groups: list[int]) -> tuple[list[int], list[int]]:
         """For keys of many texts at once (``groups[k]`` says whose key ``keys[k]`` is), every word found:
         its group and its id, in two lists. One search of the table for a whole batch of query words:
@@ -589,10 +574,6 @@ class _Table:
         self.hashes: np.ndarray = hashes[order]
         self.ids: np.ndarray = np.asarray(ids, dtype=np.int32)[order]
 
-    def find(self, texts: list[str]) -> list[int]:
-        """Ids of the words any of ``texts`` leads to."""
-        return self.find_grouped(texts, [0] * len(texts))[1]
-
     def find_grouped(self, texts: list[str], groups: list[int]) -> tuple[list[int], list[int]]:
         """For the texts of many query words at once (``groups[k]`` says whose text ``texts[k]`` is), the
         ids of the words they lead to, each beside its group (see ``_Deletions.find_grouped``)."""
@@ -603,10 +584,6 @@ class _Table:
         hi = self.hashes.searchsorted(keys, side="right")
         at, whose = _ranges(lo, hi, np.array(groups, dtype=np.int64))
         return whose, self.ids[at].tolist()
-
-
-def _keys(texts: Iterable[str]) -> np.ndarray:
-    return np.array([_key(t) for t in texts], dtype=np.uint64)
 
 
 def _deletions2(token: str) -> set[str]:
@@ -1084,6 +1061,7 @@ class Index:
         found: list[set[int]] = [set() for _ in range(n)]
         far: list[set[int]] = [set() for _ in range(n)]
         near: list[set[int]] = [set() for _ in range(n)]
+        unknown = [False] * n  # a word the list does not have
         sounds: list[str] = []
         sound_of: list[int] = []
         # keys looked up among the one-letter deletions (``near``: this word and its own one-letter deletions;
@@ -1109,7 +1087,7 @@ class Index:
             # some three or four edits away, which the one-edit index never proposed). Only for a token the
             # list does not have: a name written as listed has its one-edit neighbours, and looking further
             # for each would cost every query.
-            two = tid is None
+            two = unknown[j] = tid is None
             if len(token) < 3:
                 continue
             ones = _deletions(token)
@@ -1158,7 +1136,7 @@ class Index:
             ordered = sorted(similar)
             words = [tokens(t) for t in ordered]
             sims = token_sims(token, words)
-            if vocab.get(token) is None and TYPING_SHORT_MIN <= len(token) <= 4:
+            if unknown[j] and TYPING_SHORT_MIN <= len(token) <= 4:
                 # a short word the list does not know, two slips of the finger from a list word of 4 letters
                 for k, word in enumerate(words):
                     if sims[k] < TYPING_SIM and len(word) == 4 and _short_slips(token, word):
@@ -1186,12 +1164,12 @@ class Index:
         Seeded from the expansions the index found and memoised as scoring compares it with more entity
         units; the values depend only on the two texts, so the memo is shared by all queries.
         """
-        minor = single and _is_minor(text, schema)
-        key = (text, single, minor)
+        expanded = _is_expanded(text, single, schema)
+        key = (text, single, expanded)
         known = self._known_cache.get(key)
         if known is None:
             known = {}
-            if len(text) > 1 and not minor:
+            if expanded:
                 for t, sim in self._expand(text):
                     other = self._token(t)
                     known[other] = sim if single or sim >= JOIN_MIN else 0.0
@@ -1487,9 +1465,14 @@ def _expanded_texts(prep: _Prepared) -> Iterator[str]:
     together (``_QueryName.make``), but for initials and, alone, particles and generic words."""
     for tokens in prep.names:
         for unit in _units_of(tokens):
-            text = unit.text
-            if len(text) > 1 and not (len(unit.positions) == 1 and _is_minor(text, prep.schema)):
-                yield text
+            if _is_expanded(unit.text, len(unit.positions) == 1, prep.schema):
+                yield unit.text
+
+
+def _is_expanded(text: str, single: bool, schema: int) -> bool:
+    """Whether a query unit is looked up in the index (``Index._known_sims``): not an initial, nor, alone, a
+    particle or a generic word."""
+    return len(text) > 1 and not (single and _is_minor(text, schema))
 
 
 def _explain(entity: Entity, score: float, evidence: list[Evidence]) -> str:

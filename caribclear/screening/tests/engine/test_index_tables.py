@@ -17,7 +17,6 @@ from caribclear.screening.engine.index import (
     _deletions,
     _deletions2,
     _intersect,
-    _keys,
     _member,
     _Table,
     _union,
@@ -25,6 +24,21 @@ from caribclear.screening.engine.index import (
     token_sims,
     typing_cost,
 )
+
+
+def _keys(texts: list[str]) -> list[int]:
+    return [engine._key(t) for t in texts]
+
+
+def _find(table: _Deletions, keys: list[int]) -> set[int]:
+    """The words one search of a deletion table finds for ``keys``."""
+    return set(table.find_grouped(keys, [0] * len(keys))[1])
+
+
+def _sounds(table: _Table, texts: list[str]) -> list[int]:
+    """The words one search of a sound table finds for ``texts``."""
+    return table.find_grouped(texts, [0] * len(texts))[1]
+
 
 WORDS = [
     "garcia", "garzia", "gracia", "parkinson", "pakqrkinson", "mohammed", "muhammad", "kudryashova",
@@ -73,10 +87,10 @@ def test_the_deletion_tables_find_each_word_by_each_of_its_deletions_and_no_othe
                 for d in deletions(word):
                     expected.setdefault(d, set()).add(tid)
         for text, tids in expected.items():
-            assert tids <= table.find(_keys([text]))
+            assert tids <= _find(table, _keys([text]))
         # a text that is no deletion of any word finds nothing (or, rarely, a word whose key it shares)
         strays = [t for t in ("qqqq", "zzzzzz", "kemp") if t not in expected]
-        assert all(len(table.find(_keys([t]))) <= 1 for t in strays)
+        assert all(len(_find(table, _keys([t]))) <= 1 for t in strays)
 
 
 def test_one_search_of_a_table_for_many_words_finds_for_each_what_searching_it_alone_finds() -> None:
@@ -87,14 +101,14 @@ def test_one_search_of_a_table_for_many_words_finds_for_each_what_searching_it_a
     texts = [sorted(_deletions(word) | _deletions2(word) | {word}) for word in queries]
     keys = [_keys(t) for t in texts]
     groups, ids = table.find_grouped(
-        [k for ks in keys for k in ks.tolist()], [g for g, ks in enumerate(keys) for _ in range(len(ks))]
+        [k for ks in keys for k in ks], [g for g, ks in enumerate(keys) for _ in range(len(ks))]
     )
     found: dict[int, set[int]] = {}
     for g, tid in zip(groups, ids, strict=True):
         found.setdefault(g, set()).add(tid)
     for g, k in enumerate(keys):
-        assert found.get(g, set()) == table.find(k)
-        assert found.get(g, set()) == set().union(*(table.find(k[i : i + 1]) for i in range(len(k))))
+        assert found.get(g, set()) == _find(table, k)
+        assert found.get(g, set()) == set().union(*(_find(table, k[i : i + 1]) for i in range(len(k))))
     assert all(found[g] for g in range(60))  # each list word is found by its own key at least
     # the sounds table too: each text's words, in the texts' order
     sounds = _Table([("a", 1), ("b", 2), ("a", 3), ("c", 4)])
@@ -205,13 +219,13 @@ def test_words_their_entities_and_their_sounds_read_back_as_built() -> None:
         assert index._count(tid) == len(by_word[word])
         # each word is found by its own sound, skeletons and shape, and nothing is found by an unknown text
         sounds = ["m" + engine.phonetic(word), *("s" + s for s in engine.skeletons(word) if len(s) >= 2)]
-        assert all(tid in index._sounds.find([s]) for s in sounds)
-    assert index._sounds.find(["m" + engine.phonetic("zzyzx")]) == []
-    assert index._sounds.find([]) == []
-    assert engine._Table([]).find(["manything"]) == []
+        assert all(tid in _sounds(index._sounds, [s]) for s in sounds)
+    assert _sounds(index._sounds, ["m" + engine.phonetic("zzyzx")]) == []
+    assert _sounds(index._sounds, []) == []
+    assert _sounds(engine._Table([]), ["manything"]) == []
     # the sounds lead where the old dict of lists did: Mohammed and Muhammad share their Metaphone key
     mohammed, muhammad = index._vocab["mohammed"], index._vocab["muhammad"]
-    assert {mohammed, muhammad} <= set(index._sounds.find(["m" + engine.phonetic("mohamed")]))
+    assert {mohammed, muhammad} <= set(_sounds(index._sounds, ["m" + engine.phonetic("mohamed")]))
 
 
 def test_queries_screened_as_a_batch_get_what_each_gets_screened_alone_on_a_fresh_index() -> None:
