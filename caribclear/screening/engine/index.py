@@ -377,27 +377,32 @@ def typing_cost(typed: str, name: str, limit: float = math.inf) -> float:
     of the same shape, which plain edit distance cannot. Stops as soon as the cost is sure to exceed
     ``limit``, and then returns some value above it.
 
-    With a ``limit``, only the cells of the table within ``limit / _SLIP`` of its diagonal are worked out:
-    a letter left out or added costs at least ``_SLIP``, so a way through the table that strays further
-    from the diagonal costs more than ``limit`` (the cost is exact when it is at most ``limit``)."""
+    With a ``limit``, only the cells of the table a way through it within ``limit`` can reach are worked
+    out: a letter left out or added costs at least ``_SLIP`` and moves the way one cell off the diagonal,
+    and it must end ``len(name) - len(typed)`` cells off it, so with ``limit`` a way strays at most
+    ``reach`` cells beyond the stretch between the diagonal and that end (the cost is exact when it is at
+    most ``limit``)."""
     n, m = len(typed), len(name)
     inf = math.inf
     band = int(limit // _SLIP) if limit != inf else n + m
     if abs(n - m) > band:
         return inf
+    # the offsets (column minus row) a way within the limit can reach
+    reach = (band - abs(m - n)) // 2
+    low, high = min(0, m - n) - reach, max(0, m - n) + reach
     stray = _strays(typed)
     omit = _omits(name)
     neighbours = _NEIGHBOURS
     none: frozenset[str] = frozenset()
     prev2: list[float] = []
-    prev = [j * _OMIT if j <= band else inf for j in range(m + 1)]
+    prev = [j * _OMIT if j <= high else inf for j in range(m + 1)]
     for i in range(1, n + 1):
         a = typed[i - 1]
         s = stray[i - 1]
-        lo = i - band if i > band else 1
-        hi = i + band if i + band < m else m
+        lo = i + low if i + low > 1 else 1
+        hi = i + high if i + high < m else m
         row = [inf] * (m + 1)
-        if i <= band:
+        if i <= -low:
             row[0] = prev[0] + s
         row_min = row[0]
         for j in range(lo, hi + 1):

@@ -125,7 +125,7 @@ def test_one_search_of_a_table_for_many_words_finds_for_each_what_searching_it_a
 @given(st.text(alphabet="aeklmnoprs", min_size=0, max_size=9), st.text(alphabet="aeklmnoprs", max_size=9))
 def test_typing_cost_with_a_limit_is_the_cost_up_to_that_limit(typed: str, name: str) -> None:
     cost = typing_cost(typed, name)
-    for limit in (0.5, 1.0, 1.25, 2.0):
+    for limit in (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0):  # (each band: words of equal and of other lengths)
         bounded = typing_cost(typed, name, limit)
         assert bounded == cost if cost <= limit else bounded > limit
 
