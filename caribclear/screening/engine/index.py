@@ -1248,11 +1248,8 @@ class Index:
         ub: dict[int, float] = {}
         store = self._store
         for qn in qnames:
-            ids = self._candidates(qn, min_ratio)
-            bounds_of = qn.upper_bounds(ids, store)
             # (a bound below ``min_ratio`` is dropped below as well, whatever the other names' bounds)
-            within = bounds_of >= min_ratio
-            for idx, bound in zip(ids[within].tolist(), bounds_of[within].tolist(), strict=True):
+            for idx, bound in qn.reachable(self._candidates(qn, min_ratio), store, min_ratio):
                 if bound > ub.get(idx, -1.0):
                     ub[idx] = bound
         for qn in qnames:
@@ -1581,6 +1578,19 @@ class _QueryName:
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
 
+    def reachable(self, ids: _Ids, store: _Store, least: float) -> list[tuple[int, float]]:
+        """Those of the entities ``ids`` whose bound (``upper_bounds``) is at least ``least``, with it. A
+        query's candidates are usually a dozen, for which a few numpy calls for each key cost more than the
+        arithmetic: they are bounded in Python (``_few_bounds``, the same additions in the same order, so the
+        same floats)."""
+        if len(ids) <= _FEW:
+            return [
+                (i, b) for i, b in zip(ids.tolist(), self._few_bounds(ids, store), strict=True) if b >= least
+            ]
+        bounds = self.upper_bounds(ids, store)
+        within = bounds >= least
+        return list(zip(ids[within].tolist(), bounds[within].tolist(), strict=True))
+
     def upper_bounds(self, ids: _Ids, store: _Store) -> npt.NDArray[np.float64]:
         """The best name score each of the entities ``ids`` could reach, roughly and generously."""
         hit = np.full(len(ids), self.free_weight)
@@ -1608,6 +1618,41 @@ class _QueryName:
         extra = store.words[ids].astype(np.int64) - len(self.tokens)
         den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * np.maximum(0, extra)
         return np.asarray(hit / den)
+
+    def _few_bounds(self, ids: _Ids, store: _Store) -> list[float]:
+        """``upper_bounds`` for a few entities, in Python."""
+        n = len(ids)
+        hit = [self.free_weight] * n
+        missing = [0.0] * n
+        for w, s, strong in zip(self.key_weights, self.key_sets, self.key_strong, strict=True):
+            in_strong = _member(ids, strong).tolist()
+            in_other = in_strong if s is strong else _member(ids, s).tolist()
+            part = w * STRONG_SIM
+            for k in range(n):
+                if in_strong[k]:
+                    hit[k] += w
+                elif in_other[k]:
+                    hit[k] += part
+                elif w > missing[k]:
+                    missing[k] = w
+        if len(self.key_weights) >= 3:
+            hit = [h + _MISSING_KEY_ALLOWANCE * m for h, m in zip(hit, missing, strict=True)]
+        if self.initials:
+            masks = store.initials[ids].tolist()
+            for initial in self.initials:
+                o = ord(initial) - 97
+                for k in range(n):
+                    if (
+                        (masks[k] >> o & 1)
+                        if 0 <= o < 26
+                        else (masks[k] & _OTHER_INITIAL and store.has_initial(int(ids[k]), initial))
+                    ):
+                        hit[k] += INITIAL_WEIGHT
+        size = len(self.tokens)
+        return [
+            h / (self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, e - size))
+            for h, e in zip(hit, store.words[ids].tolist(), strict=True)
+        ]
 
     def align(self, index: Index, etokens: tuple[str, ...], eschema: int) -> _Alignment:
         """Line this name's tokens up with an entity name's tokens, best pairs first (greedy)."""

@@ -261,3 +261,45 @@ def test_queries_screened_as_a_batch_get_what_each_gets_screened_alone_on_a_fres
     alone = [Index.build(entities).screen(q, threshold=0.7, limit=20) for q in queries]
     assert batch == alone
     assert sum(len(ms) for ms in batch) > 40  # the batch found something to compare
+
+
+def test_a_few_candidates_are_bounded_in_python_exactly_as_by_numpy() -> None:
+    rng = random.Random(11)
+    given_names = [
+        "maria",
+        "mario",
+        "jose",
+        "john",
+        "jon",
+        "ana",
+        "anna",
+        "kerry",
+        "guy",
+        "2000",
+        "1972",
+        "de",
+    ]
+    surnames = ["garcia", "garzia", "lopez", "lopes", "parkinson", "maury", "van der velde", "al masri"]
+
+    def name() -> str:
+        parts = [rng.choice(given_names) for _ in range(rng.randint(0, 2))]
+        return " ".join([*parts, rng.choice(surnames), *([rng.choice("jm2")] if rng.random() < 0.3 else [])])
+
+    index = Index.build(Entity(f"E{i}", "Person", (name(), name())) for i in range(300))
+    compared = 0
+    for q in range(200):
+        query = Entity(f"q{q}", "Person", (name(),))
+        for qn in index._query_names(engine._prepare(query)):
+            ids = index._candidates(qn, 0.0)
+            for size in {1, 7, len(ids) // 2, min(len(ids), engine._FEW)}:
+                few = ids[:size]
+                assert qn._few_bounds(few, index._store) == qn.upper_bounds(few, index._store).tolist()
+                compared += len(few)
+    assert compared > 5000
+    # and the bounds a screening keeps are those at least the least, whichever way they were worked out
+    qn = index._query_names(engine._prepare(Entity("q", "Person", ("maria garcia j",))))[0]
+    ids = index._candidates(qn, 0.0)
+    assert len(ids) > engine._FEW
+    pairs = list(zip(ids.tolist(), qn.upper_bounds(ids, index._store).tolist(), strict=True))
+    assert qn.reachable(ids, index._store, 0.7) == [(i, b) for i, b in pairs if b >= 0.7]
+    assert qn.reachable(ids[:10], index._store, 0.7) == [(i, b) for i, b in pairs[:10] if b >= 0.7]
