@@ -545,6 +545,8 @@ class _Deletions:
 
 #: Up to this many lookups in a table, the ranges found are gathered one by one (see ``_ranges``)
 _FEW = 64
+#: Up to this many candidates of a query name, their bounds are worked out in Python (``_QueryName.reachable``)
+_FEW_CANDIDATES = 64
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray, groups: np.ndarray) -> tuple[npt.NDArray[np.int64], list[int]]:
@@ -1588,7 +1590,7 @@ class _QueryName:
         query's candidates are usually a dozen, for which a few numpy calls for each key cost more than the
         arithmetic: they are bounded in Python (``_few_bounds``, the same additions in the same order, so the
         same floats)."""
-        if len(ids) <= _FEW:
+        if len(ids) <= _FEW_CANDIDATES:
             return [
                 (i, b) for i, b in zip(ids.tolist(), self._few_bounds(ids, store), strict=True) if b >= least
             ]
@@ -1646,13 +1648,14 @@ class _QueryName:
             masks = store.initials[ids].tolist()
             for initial in self.initials:
                 o = ord(initial) - 97
-                for k in range(n):
-                    if (
-                        (masks[k] >> o & 1)
-                        if 0 <= o < 26
-                        else (masks[k] & _OTHER_INITIAL and store.has_initial(int(ids[k]), initial))
-                    ):
-                        hit[k] += INITIAL_WEIGHT
+                if 0 <= o < 26:
+                    has = [mask >> o & 1 for mask in masks]
+                else:
+                    has = [
+                        mask & _OTHER_INITIAL and store.has_initial(idx, initial)
+                        for mask, idx in zip(masks, ids.tolist(), strict=True)
+                    ]
+                hit = [h + INITIAL_WEIGHT if yes else h for h, yes in zip(hit, has, strict=True)]
         size = len(self.tokens)
         return [
             h / (self.total_weight + UNMATCHED_ENTITY_WEIGHT * max(0, e - size))

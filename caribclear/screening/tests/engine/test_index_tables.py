@@ -291,7 +291,7 @@ def test_a_few_candidates_are_bounded_in_python_exactly_as_by_numpy() -> None:
         query = Entity(f"q{q}", "Person", (name(),))
         for qn in index._query_names(engine._prepare(query)):
             ids = index._candidates(qn, 0.0)
-            for size in {1, 7, len(ids) // 2, min(len(ids), engine._FEW)}:
+            for size in {1, 7, len(ids) // 2, min(len(ids), engine._FEW_CANDIDATES)}:
                 few = ids[:size]
                 assert qn._few_bounds(few, index._store) == qn.upper_bounds(few, index._store).tolist()
                 compared += len(few)
@@ -299,7 +299,7 @@ def test_a_few_candidates_are_bounded_in_python_exactly_as_by_numpy() -> None:
     # and the bounds a screening keeps are those at least the least, whichever way they were worked out
     qn = index._query_names(engine._prepare(Entity("q", "Person", ("maria garcia j",))))[0]
     ids = index._candidates(qn, 0.0)
-    assert len(ids) > engine._FEW
+    assert len(ids) > engine._FEW_CANDIDATES
     pairs = list(zip(ids.tolist(), qn.upper_bounds(ids, index._store).tolist(), strict=True))
     assert qn.reachable(ids, index._store, 0.7) == [(i, b) for i, b in pairs if b >= 0.7]
     assert qn.reachable(ids[:10], index._store, 0.7) == [(i, b) for i, b in pairs[:10] if b >= 0.7]
