@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -163,6 +165,27 @@ def test_the_sets_of_entities_cached_per_word_stay_within_their_budget(
     # a set of more than a tenth of the budget is used, not kept
     assert all(len(s) <= 5 for s in index._union_cache.values())
     assert any(len(s) > 5 for s in unbounded._union_cache.values())
+
+
+def test_the_cache_of_sets_lets_the_set_used_longest_ago_go_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A common name's set, used by query after query, is not thrown out with the rest when the cache is
+    full: the set left unused longest goes first, and only as many as make room."""
+    monkeypatch.setattr(engine, "SET_CACHE_BUDGET", 40)
+    cache: OrderedDict[str, npt.NDArray[np.int32]] = OrderedDict()
+    size = 0
+    for k in range(10):
+        size = engine._keep(cache, f"k{k}", np.arange(4, dtype=np.int32), size)
+    assert size == 40
+    cache.move_to_end("k0")  # used again
+    size = engine._keep(cache, "k10", np.arange(4, dtype=np.int32), size)
+    assert list(cache) == [f"k{k}" for k in range(2, 10)] + ["k0", "k10"]
+    assert size == 40 == sum(map(len, cache.values()))
+    # the index moves a set it uses again to the end
+    names = ["Maria Garcia", "Mario Garcia", "Marie Garcia", "Marta Lopez", "Martha Lopez"]
+    index = Index.build(Entity(str(i), "Person", (n,)) for i, n in enumerate(names))
+    for word in ("maria", "marta", "maria"):
+        index._token_set(word)
+    assert list(index._union_cache) == [(0.0, "marta"), (0.0, "maria")]
 
 
 name_texts = st.lists(
