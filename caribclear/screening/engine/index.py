@@ -54,7 +54,16 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .dates import EXACT, Agreement, PartialDate, best_effect, compare_birth_dates, parse_partial
+from .dates import (
+    EXACT,
+    NEAR,
+    YEAR_ONLY,
+    Agreement,
+    PartialDate,
+    best_effect,
+    compare_birth_dates,
+    parse_partial,
+)
 from .model import SCHEMAS, Entity, Evidence, Match
 from .normalize import (
     ABD_FORMS,
@@ -146,14 +155,18 @@ INITIAL_SIM = 0.85
 #: What an inexact name (a letter off, a name only the query has) costs when the date of birth does not
 #: confirm it. Alone, each difference is tolerated; together they are what tells two people apart in a long
 #: list (``Collin Simpson`` born 1994-10-02 is not ``Colin Simpson`` born 1994-06-15).
+_ONE_ERROR_OFF = -0.06
 INEXACT_NAME_DATE: dict[Agreement, tuple[float, str]] = {
     Agreement.CONFIRMS: (0.0, ""),
     # a year shared with a list that gives only the year (one person in 65 or so) confirms a damaged name no
-    # more than a full date one recording error off: with the year's own effect (``dates.YEAR_ONLY``) both
-    # come to -0.06 (issue 10: at a million listed, a third of the random travellers who alerted)
-    Agreement.WEAK: (-0.09, "name not exact and the date of birth gives the year only"),
+    # more than a full date one recording error off: with the dates' own effects, both come to the same
+    # (issue 10: at a million listed, a third of the random travellers who alerted)
+    Agreement.WEAK: (
+        _ONE_ERROR_OFF + NEAR - YEAR_ONLY,
+        "name not exact and the date of birth gives the year only",
+    ),
     Agreement.TOLERATED: (
-        -0.06,
+        _ONE_ERROR_OFF,
         "name not exact and the date of birth one error off: two differences together",
     ),
     Agreement.DIFFERS: (-0.15, "name not exact and another date of birth"),
