@@ -148,6 +148,10 @@ JOIN_MIN = 0.92
 UNMATCHED_ENTITY_WEIGHT = 0.2
 #: Weight of particles (van, de, al...) and generic words (ltd, company...).
 MINOR_WEIGHT = 0.1
+#: A query word the list does not know, one typing error from a particle or misread for one (``vqan`` for
+#: ``van``, ``Alk`` for ``Al``, ``cle`` for ``de``), standing where the list name has that particle left
+#: over, is that particle damaged: it pairs with it at this similarity and weighs as a particle.
+PARTICLE_SLIP_SIM = 0.84
 #: Weight of a single-letter initial in the query.
 INITIAL_WEIGHT = 0.6
 #: Similarity of an initial to a name starting with that letter.
@@ -1537,6 +1541,8 @@ class _QueryName:
     unit_weights: tuple[float, ...]
     #: positions of words that may be a particle or a given name ("ben"), in a name of more than one word
     name_particles: tuple[int, ...]
+    #: words the list does not know that may be a damaged particle, with the particles they may be
+    particle_slips: tuple[tuple[int, frozenset[str]], ...]
     #: the name without spaces, and whether a word of it is not in the list's vocabulary (damaged, perhaps)
     joined: str = ""
     unknown: bool = False
@@ -1604,6 +1610,7 @@ class _QueryName:
             name_particles=tuple(p for p, t in enumerate(tokens) if t in GIVEN_NAME_PARTICLES)
             if len(tokens) > 1
             else (),
+            particle_slips=_particle_slips(tokens, weights, index._vocab),
             joined="".join(tokens),
             unknown=any(len(t) > 1 and t not in index._vocab for t in tokens),
         )
@@ -1720,12 +1727,15 @@ class _QueryName:
             q_used, e_used, num = self._drop_crossing(eunits, matched, q_used, e_used, num)
         if any(sim == TYPING_SIM for _qi, _ei, sim in matched):
             num = self._slips_alone(eunits, matched, num, index._vocab)
+        lighter = 0.0
+        if self.particle_slips:
+            q_used, e_used, num, lighter = self._damaged_particles(eunits, matched, q_used, e_used, num)
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
             if not e_used >> p & 1:
                 extra += w
-        den = self.total_weight + UNMATCHED_ENTITY_WEIGHT * extra
+        den = self.total_weight - lighter + UNMATCHED_ENTITY_WEIGHT * extra
         # A particle that is also a given name ("Ben"), left unmatched where the list name has a name of its
         # own left over, was that given name, not "son of": it differs, and weighs as much as that name
         # ("Ben Hobbs", "HOBBS<<BEN" against "Darius Hobbs"). Dropped where nothing is left, it was a particle.
@@ -1770,6 +1780,48 @@ class _QueryName:
                 e_used &= ~eunits[ei][1]
                 num -= _credit(sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+    def _damaged_particles(
+        self,
+        eunits: tuple[tuple[str, int, int, Unit], ...],
+        matched: list[tuple[int, int, float]],
+        q_used: int,
+        e_used: int,
+        num: float,
+    ) -> tuple[int, int, float, float]:
+        """Query words left unmatched that may be a damaged particle (``particle_slips``) pair with that
+        particle where the list name has it left over, in the order of the name's other pairs: ``Jan vqan
+        Gent`` for ``Jan van Gent``, ``Khalid Alk Tamimi`` for ``Khalid Al Tamimi``. Such a word weighs as the
+        particle it was, not as a rare name the list lacks. Returns the masks, the credit, and how much
+        lighter the query has become."""
+        placed = [(self.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in matched]
+        n_e = max(u[3].positions[-1] for u in eunits) + 1
+        lighter = 0.0
+        for qp, forms in self.particle_slips:
+            if q_used >> qp & 1:
+                # already paired, loosely, with the particle it was (``alk`` ~ ``al`` 0.79): it counts as one
+                for n, (qi, ei, sim) in enumerate(matched):
+                    if qi == qp and eunits[ei][3].text in forms and sim < PARTICLE_SLIP_SIM:
+                        matched[n] = (qi, ei, PARTICLE_SLIP_SIM)
+                        num += (
+                            _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT - _credit(sim) * self.unit_weights[qi]
+                        )
+                        lighter += self.weights[qp] - MINOR_WEIGHT
+                        break
+                continue
+            for ep in range(n_e):  # an entity's single-word units come first, in order (``name_units``)
+                if e_used >> ep & 1 or eunits[ep][3].text not in forms:
+                    continue
+                if not _in_order((qp, ep), placed, n_e):
+                    continue
+                q_used |= 1 << qp
+                e_used |= 1 << ep
+                matched.append((qp, ep, PARTICLE_SLIP_SIM))
+                placed.append((qp, ep))
+                num += _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT
+                lighter += self.weights[qp] - MINOR_WEIGHT
+                break
+        return q_used, e_used, num, lighter
 
     def _slips_alone(
         self,
@@ -1828,6 +1880,31 @@ class _QueryName:
             matched.append((qi, ei, -neg_sim))
             num += _credit(-neg_sim) * self.unit_weights[qi]
         return q_used, e_used, num
+
+
+#: particles of two letters or more, the forms a damaged one is compared with
+_LONG_PARTICLES = tuple(sorted(p for p in PARTICLES if len(p) >= 2))
+
+
+def _particle_slips(
+    tokens: tuple[str, ...], weights: list[float], vocab: dict[str, int]
+) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Words of a name of two or more that the list does not know and that are one typing error from a
+    particle, or a particle misread (``cle`` for ``de``, see ``shape``): each with the particles it may be
+    (see ``_QueryName._damaged_particles``)."""
+    if len(tokens) < 2:
+        return ()
+    out = []
+    for p, tok in enumerate(tokens):
+        if len(tok) < 2 or len(tok) > 6 or weights[p] <= MINOR_WEIGHT or tok in vocab or not tok.isalpha():
+            continue
+        shaped = shape(tok)
+        forms = frozenset(
+            f for f in _LONG_PARTICLES if f == shaped or OSA.distance(tok, f, score_cutoff=1) <= 1
+        )
+        if forms:
+            out.append((p, forms))
+    return tuple(out)
 
 
 def _monotone(points: list[tuple[int, int]]) -> bool:
@@ -2015,6 +2092,8 @@ class _Alignment:
                 parts.append(f"{qt}={et}")
             elif len(qt) == 1 or len(et) == 1:
                 parts.append(f"{qt}~{et} initial")
+            elif sim == PARTICLE_SLIP_SIM and et in PARTICLES and qt not in PARTICLES:
+                parts.append(f"{qt}~{et} (a particle, damaged)")
             elif sim == TYPING_SIM and OSA.distance(qt, et, score_cutoff=2) == 2:
                 parts.append(f"{qt}~{et} {sim:.2f} (2 typing errors)")
             else:
