@@ -73,6 +73,8 @@ def _canonical_abd(tokens: list[str]) -> list[str]:
     while i < len(tokens):
         tok = tokens[i]
         i += 1
+        if tok.startswith("abd") and not _ABDULLAH.match(tok) and tok not in _ABD_WORDS:
+            tok = _unswapped_abd(tok)
         if _ABDULLAH.match(tok):
             out.append("abdullah")
         elif tok in _ABD_WORDS:
@@ -84,6 +86,19 @@ def _canonical_abd(tokens: list[str]) -> list[str]:
         else:
             out.append(tok)
     return out
+
+
+def _unswapped_abd(tok: str) -> str:
+    """``tok`` with two neighbouring letters put back in order where that makes it ``Abdullah`` or one of the
+    ways ``Abd`` is written (``Abdallha``, ``Abdulal``, ``Abdlu``): the commonest typing error, which would
+    otherwise split the name or leave it unrecognised. Any other word is returned as it is."""
+    if not 4 <= len(tok) <= 9:
+        return tok
+    for k in range(3, len(tok) - 1):  # (the swap is after ``abd``: a word that starts so)
+        fixed = tok[:k] + tok[k + 1] + tok[k] + tok[k + 2 :]
+        if _ABDULLAH.match(fixed) or (len(fixed) >= 5 and fixed in _ABD_WORDS):
+            return fixed
+    return tok
 
 
 #: digits a document reader (OCR of a passport page or its MRZ) reads for letters of the same shape

@@ -1,11 +1,12 @@
-"""A particle damaged by a typing error or misread (``vqan`` for ``van``, ``Alk`` for ``Al``, ``cle`` for ``de``):
-the name is still the listed one."""
+"""A particle damaged by a typing error or misread (``vqan`` for ``van``, ``Alk`` for ``Al``, ``cle`` for ``de``),
+and an ``Abdullah`` or ``Abdul`` typed with two letters swapped: the name is still the listed one."""
 
 from __future__ import annotations
 
 import pytest
 
 from caribclear.screening.engine import Entity, Index
+from caribclear.screening.engine.normalize import name_tokens
 
 from .people import ids, screen
 
@@ -56,3 +57,28 @@ def test_a_word_the_list_knows_as_a_name_is_not_taken_for_a_damaged_particle(ind
         return next(m.score for m in screen(index, typed, threshold=0.0) if m.entity_id == "kt")
 
     assert score("Khalid Waleed Akl Tarnimi") < score("Khalid Waleed Alk Tarnimi")
+
+
+@pytest.mark.parametrize(
+    ("typed", "tokens"),
+    [
+        ("Abdallha", ("abdullah",)),
+        ("Abdulal", ("abdullah",)),
+        ("Abdlula Chaabane", ("abdullah", "chaabane")),
+        ("Abdlu Rofles", ("abd", "rofles")),
+    ],
+)
+def test_an_abd_name_typed_with_two_letters_swapped_is_still_recognised(
+    typed: str, tokens: tuple[str, ...]
+) -> None:
+    assert name_tokens(typed) == tokens
+
+
+def test_other_names_that_start_with_abd_are_left_as_they_are() -> None:
+    assert name_tokens("Abdin") == ("abdin",)  # a surname, one letter from "abdil"
+    assert name_tokens("Abdou Diouf") == ("abdou", "diouf")
+
+
+def test_a_swapped_abdullah_with_another_typo_is_found_without_a_date_of_birth(index: Index) -> None:
+    assert ids(screen(index, "Hala Abdlula Chaaobane")) == ["hc"]
+    assert ids(screen(index, "Abdlu Robles")) == ["ar"]
