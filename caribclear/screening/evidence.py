@@ -103,7 +103,7 @@ def _spaceless(m: re.Match[str]) -> str:
 
 def _name_part(part: str) -> str | None:
     """One part of a name's alignment (``Alignment.describe``): ``maria=maria``, ``garzia~garcia 0.88``,
-    ``j~john initial``, ``query only: ...``, ``list only: ...``."""
+    ``j~john initial``, ``vqan~van (damaged particle)``, ``query only: ...``, ``list only: ...``."""
     if re.fullmatch(r"\S+=\S+|\S+~\S+ \d\.\d\d", part):
         return part
     m = re.fullmatch(r"(\S+)~(\S+) (\d\.\d\d) \(2 typing errors\)", part)
@@ -113,6 +113,9 @@ def _name_part(part: str) -> str | None:
             "listed": m[2],
             "similarity": m[3],
         }
+    m = re.fullmatch(r"(\S+)~(\S+) \(damaged particle\)", part)
+    if m:
+        return gettext("%(query)s~%(listed)s (damaged particle)") % {"query": m[1], "listed": m[2]}
     m = re.fullmatch(r"(\S+)~(\S+) initial", part)
     if m:
         return gettext("%(query)s~%(listed)s initial") % {"query": m[1], "listed": m[2]}

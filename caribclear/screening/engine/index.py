@@ -2093,7 +2093,7 @@ class _Alignment:
             elif len(qt) == 1 or len(et) == 1:
                 parts.append(f"{qt}~{et} initial")
             elif sim == PARTICLE_SLIP_SIM and et in PARTICLES and qt not in PARTICLES:
-                parts.append(f"{qt}~{et} (a particle, damaged)")
+                parts.append(f"{qt}~{et} (damaged particle)")
             elif sim == TYPING_SIM and OSA.distance(qt, et, score_cutoff=2) == 2:
                 parts.append(f"{qt}~{et} {sim:.2f} (2 typing errors)")
             else:

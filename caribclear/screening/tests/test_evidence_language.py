@@ -24,6 +24,7 @@ LIST = [
     Entity("f3", "Person", ("Maria Santos",), ("1979-04-02",)),
     Entity("cr", "Person", ("Carlos Rivas",), ("1970-01-01",)),
     Entity("f4", "Person", ("Carlos Walker",)),
+    Entity("jg", "Person", ("Jan van Gent",)),
 ]
 
 QUERIES = [
@@ -41,6 +42,7 @@ QUERIES = [
     Entity("q", "Person", ("Maria Garcia",), ("1980-06-01",)),
     Entity("q", "Person", ("Kerry Pakrkinsom",)),
     Entity("q", "Person", ("Carlos Rvqs",)),
+    Entity("q", "Person", ("Jan vqan nGent",)),
 ]
 
 
@@ -58,6 +60,7 @@ def test_every_reason_the_engine_gives_is_read_back(details: list[str]) -> None:
     assert any("written without spaces" in d for d in details)
     assert any("list only:" in d for d in details)
     assert any("(2 typing errors)" in d for d in details)
+    assert any("(damaged particle)" in d for d in details)
     unknown = [d for d in details if not localise(d)[1]]
     assert unknown == []
 
@@ -117,6 +120,11 @@ def test_every_fixed_phrase_and_date_comparison_is_read_back() -> None:
             "un nombre dañado que la fecha confirma",
         ),
         ("fr", "name not exact and another date of birth", "nom inexact et autre date de naissance"),
+        (
+            "nl",
+            "jan=jan, vqan~van (damaged particle), ngent~gent 0.87",
+            "jan=jan, vqan~van (beschadigd tussenvoegsel), ngent~gent 0.87",
+        ),
     ],
 )
 def test_shown_in_the_officers_language_with_names_and_dates_as_written(

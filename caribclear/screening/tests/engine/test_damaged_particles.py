@@ -43,7 +43,7 @@ def test_a_damaged_particle_does_not_count_as_a_name_the_list_lacks(
 ) -> None:
     [match] = screen(index, typed)
     assert match.entity_id == listed
-    assert "(a particle, damaged)" in match.explanation
+    assert "(damaged particle)" in match.explanation
 
 
 def test_a_damaged_particle_is_only_that_where_the_listed_name_has_the_particle(index: Index) -> None:
