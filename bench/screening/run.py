@@ -43,6 +43,10 @@ from caribclear.screening.engine.batch import screen_many  # noqa: E402
 
 #: thresholds a supervisor may choose for a list (0.50 to 1.00), as swept for the watchlist page
 SWEEP = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
+#: the engine's thresholds tried to match a reference scorer's recall: every hundredth, so that "at equal
+#: recall" is as equal as the engine's scores allow (at 0.05 apart the nearest threshold could find a tenth
+#: more than the scorer and alert on more strangers for it)
+EQUAL_RECALL_SWEEP = tuple(round(0.5 + 0.01 * i, 2) for i in range(51))
 RAPIDFUZZ_SWEEP = (70, 75, 80, 85, 90, 95, 100)
 LOGIC_V2_SWEEP = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 #: variants that differ only by their date of birth: without one they are the exact name again
@@ -353,11 +357,11 @@ def equal_recall(
     """For each cutoff of a reference scorer, the engine's alerts at the highest threshold whose recall is
     at least the scorer's (queries without a date of birth)."""
     lines = []
-    engine_evs = {t: evaluate(queries, at(engine, t)) for t in SWEEP}
+    engine_evs = {t: evaluate(queries, at(engine, t)) for t in EQUAL_RECALL_SWEEP}
     for c in cutoffs:
         ev = evaluate(queries, at(base, c))
         recall = ev["ALL VARIANTS"]["recall"]
-        ok = [t for t in SWEEP if engine_evs[t]["ALL VARIANTS"]["recall"] >= recall]
+        ok = [t for t in EQUAL_RECALL_SWEEP if engine_evs[t]["ALL VARIANTS"]["recall"] >= recall]
         row = (
             f"{name} >= {c}: recall {recall:.3f}, alerts/1000 random {ev['clean_random']['alerts_per_1000']:.1f}, "
             f"same surname {ev['clean_same_surname']['alerts_per_1000']:.1f}"
