@@ -1729,7 +1729,9 @@ class _QueryName:
             num = self._slips_alone(eunits, matched, num, index._vocab)
         lighter = 0.0
         if self.particle_slips:
-            q_used, e_used, num, lighter = self._damaged_particles(eunits, matched, q_used, e_used, num)
+            q_used, e_used, num, lighter = self._damaged_particles(
+                len(etokens), eunits, matched, q_used, e_used, num
+            )
         extra = 0.0
         eweights = index._name_weights(etokens, eschema)
         for p, w in enumerate(eweights):
@@ -1783,44 +1785,50 @@ class _QueryName:
 
     def _damaged_particles(
         self,
+        n_e: int,
         eunits: tuple[tuple[str, int, int, Unit], ...],
         matched: list[tuple[int, int, float]],
         q_used: int,
         e_used: int,
         num: float,
     ) -> tuple[int, int, float, float]:
-        """Query words left unmatched that may be a damaged particle (``particle_slips``) pair with that
-        particle where the list name has it left over, in the order of the name's other pairs: ``Jan vqan
+        """Query words that may be a damaged particle (``particle_slips``) pair with that particle where the
+        list name (of ``n_e`` words) has it left over, in the order of the name's other pairs: ``Jan vqan
         Gent`` for ``Jan van Gent``, ``Khalid Alk Tamimi`` for ``Khalid Al Tamimi``. Such a word weighs as the
         particle it was, not as a rare name the list lacks. Returns the masks, the credit, and how much
         lighter the query has become."""
-        placed = [(self.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in matched]
-        n_e = max(u[3].positions[-1] for u in eunits) + 1
+        slips = dict(self.particle_slips)
         lighter = 0.0
+        # already paired, loosely, with the particle it was (``alk`` ~ ``al`` 0.79): it counts as one
+        for n, (qi, ei, sim) in enumerate(matched):
+            if sim < PARTICLE_SLIP_SIM and eunits[ei][3].text in slips.get(qi, ()):
+                matched[n] = (qi, ei, PARTICLE_SLIP_SIM)
+                num += _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT - _credit(sim) * self.unit_weights[qi]
+                lighter += self.weights[qi] - MINOR_WEIGHT
+        placed = [(self.units[qi].positions[0], eunits[ei][3].positions[0]) for qi, ei, _ in matched]
+        # left unmatched: the first of the list's own particles it may be (an entity's single-word units
+        # come first, in order: ``name_units``)
         for qp, forms in self.particle_slips:
             if q_used >> qp & 1:
-                # already paired, loosely, with the particle it was (``alk`` ~ ``al`` 0.79): it counts as one
-                for n, (qi, ei, sim) in enumerate(matched):
-                    if qi == qp and eunits[ei][3].text in forms and sim < PARTICLE_SLIP_SIM:
-                        matched[n] = (qi, ei, PARTICLE_SLIP_SIM)
-                        num += (
-                            _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT - _credit(sim) * self.unit_weights[qi]
-                        )
-                        lighter += self.weights[qp] - MINOR_WEIGHT
-                        break
                 continue
-            for ep in range(n_e):  # an entity's single-word units come first, in order (``name_units``)
-                if e_used >> ep & 1 or eunits[ep][3].text not in forms:
-                    continue
-                if not _in_order((qp, ep), placed, n_e):
-                    continue
-                q_used |= 1 << qp
-                e_used |= 1 << ep
-                matched.append((qp, ep, PARTICLE_SLIP_SIM))
-                placed.append((qp, ep))
-                num += _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT
-                lighter += self.weights[qp] - MINOR_WEIGHT
-                break
+            ep = next(
+                (
+                    ep
+                    for ep in range(n_e)
+                    if not e_used >> ep & 1
+                    and eunits[ep][3].text in forms
+                    and _in_order((qp, ep), placed, n_e)
+                ),
+                None,
+            )
+            if ep is None:
+                continue
+            q_used |= 1 << qp
+            e_used |= 1 << ep
+            matched.append((qp, ep, PARTICLE_SLIP_SIM))
+            placed.append((qp, ep))
+            num += _credit(PARTICLE_SLIP_SIM) * MINOR_WEIGHT
+            lighter += self.weights[qp] - MINOR_WEIGHT
         return q_used, e_used, num, lighter
 
     def _slips_alone(
@@ -1886,22 +1894,25 @@ class _QueryName:
 _LONG_PARTICLES = tuple(sorted(p for p in PARTICLES if len(p) >= 2))
 
 
+@lru_cache(maxsize=50_000)
+def _particle_forms(tok: str) -> frozenset[str]:
+    """The particles ``tok`` is one typing error from, or a misreading of (``cle`` for ``de``, see ``shape``)."""
+    shaped = shape(tok)
+    return frozenset(f for f in _LONG_PARTICLES if f == shaped or OSA.distance(tok, f, score_cutoff=1) <= 1)
+
+
 def _particle_slips(
     tokens: tuple[str, ...], weights: list[float], vocab: dict[str, int]
 ) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Words of a name of two or more that the list does not know and that are one typing error from a
-    particle, or a particle misread (``cle`` for ``de``, see ``shape``): each with the particles it may be
-    (see ``_QueryName._damaged_particles``)."""
+    """Words of a name of two or more that the list does not know and that may be a damaged particle
+    (``_particle_forms``): each with the particles it may be (see ``_QueryName._damaged_particles``)."""
     if len(tokens) < 2:
         return ()
     out = []
     for p, tok in enumerate(tokens):
-        if len(tok) < 2 or len(tok) > 6 or weights[p] <= MINOR_WEIGHT or tok in vocab or not tok.isalpha():
+        if not 2 <= len(tok) <= 6 or weights[p] <= MINOR_WEIGHT or tok in vocab or not tok.isalpha():
             continue
-        shaped = shape(tok)
-        forms = frozenset(
-            f for f in _LONG_PARTICLES if f == shaped or OSA.distance(tok, f, score_cutoff=1) <= 1
-        )
+        forms = _particle_forms(tok)
         if forms:
             out.append((p, forms))
     return tuple(out)

@@ -92,7 +92,7 @@ def _unswapped_abd(tok: str) -> str:
     """``tok`` with two neighbouring letters put back in order where that makes it ``Abdullah`` or one of the
     ways ``Abd`` is written (``Abdallha``, ``Abdulal``, ``Abdlu``): the commonest typing error, which would
     otherwise split the name or leave it unrecognised. Any other word is returned as it is."""
-    if not 4 <= len(tok) <= 9:
+    if not 5 <= len(tok) <= 9:
         return tok
     for k in range(3, len(tok) - 1):  # (the swap is after ``abd``: a word that starts so)
         fixed = tok[:k] + tok[k + 1] + tok[k] + tok[k + 2 :]
